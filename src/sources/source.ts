@@ -1,0 +1,33 @@
+import type { MetricFamily } from '../telemetry/families.js';
+
+export const SOURCE_NAMES = ['usage', 'ratelimits', 'events', 'gateway', 'limits'] as const;
+export type SourceName = (typeof SOURCE_NAMES)[number];
+
+export interface SourceHealth {
+  /** Last attempt succeeded (for listeners: the listener is serving). */
+  up: boolean;
+  /** Epoch ms of the last success; null if it never succeeded. */
+  lastSuccessMs: number | null;
+  /** Duration of the last attempt in ms; null before the first attempt. */
+  lastDurationMs: number | null;
+  /** One-line description of the last failure, never containing secrets. */
+  lastError: string | null;
+}
+
+/**
+ * A source of observations for one org. Sources never talk to OTel: `collect` returns the current
+ * metric families from memory and must be cheap (it runs on every scrape and every OTLP export).
+ * A source that has never succeeded returns no families rather than zeros.
+ */
+export interface Source {
+  readonly name: SourceName;
+  readonly org: string;
+  /** Start schedules or listeners. Resolves once started, not once the first poll succeeded. */
+  start(): Promise<void>;
+  /** Stop timers and listeners; idempotent. */
+  stop(): Promise<void>;
+  /** One collection now (used by `once`, tests and the scheduler). Rejects on failure. */
+  runOnce?(): Promise<void>;
+  collect(nowMs: number): MetricFamily[];
+  health(): SourceHealth;
+}
