@@ -1,0 +1,332 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { parseDuration } from './duration.js';
+import { EnvSchema } from './env-schema.js';
+import { closest, ConfigError } from './errors.js';
+import { regionHosts, resolveRegion } from './regions.js';
+
+export interface OrgConfig {
+  /** Value of the `org` label. */
+  name: string;
+  apiBaseUrl: string;
+  loginBaseUrl: string;
+  clientId: string;
+  clientSecret: string;
+  callBudgetPerMinute: number;
+  /** Per-client overrides of the per-token limit (client id -> req/min). */
+  limitOverrides: Record<string, number>;
+}
+
+export interface AgentConfig {
+  /** `demo` when no Genesys credentials are configured: the agent runs an embedded simulator. */
+  mode: 'live' | 'demo';
+  orgs: OrgConfig[];
+  demoScenario: string;
+  host: string;
+  port: number;
+  usageIntervalMs: number;
+  ratelimitsIntervalMs: number;
+  gateway: { port: number; host: string; shaping: 'off' | 'smooth' } | null;
+  eventsToken: string | null;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  otlp: { url: string; headers: Record<string, string>; intervalMs: number } | null;
+  resource: { serviceName: string; attributes: Record<string, string> };
+}
+
+export const DEFAULT_CALL_BUDGET = 60;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+// The config file: same settings as the environment plus several orgs. Unknown keys are errors.
+const FileOrg = z.strictObject({
+  name: z.string().min(1),
+  region: z.string().min(1).optional(),
+  apiBaseUrl: z.url().optional(),
+  loginBaseUrl: z.url().optional(),
+  clientId: z.string().min(1),
+  clientSecret: z.string().min(1).optional(),
+  clientSecretFile: z.string().min(1).optional(),
+  callBudgetPerMinute: z.number().int().min(1).max(10_000).optional(),
+  limits: z.strictObject({ perClient: z.record(z.string(), z.number().int().min(1).max(1_000_000)) }).optional(),
+});
+const FileSchema = z.strictObject({
+  orgs: z.array(FileOrg).min(1).optional(),
+  host: z.string().min(1).optional(),
+  port: z.number().int().min(0).max(65535).optional(),
+  usageInterval: z.union([z.string(), z.number()]).optional(),
+  ratelimitsInterval: z.union([z.string(), z.number()]).optional(),
+  callBudgetPerMinute: z.number().int().min(1).max(10_000).optional(),
+  logLevel: z.enum(LOG_LEVELS).optional(),
+  demoScenario: z.string().min(1).optional(),
+  gateway: z
+    .strictObject({
+      port: z.number().int().min(0).max(65535),
+      host: z.string().min(1).optional(),
+      shaping: z.enum(['off', 'smooth']).optional(),
+    })
+    .optional(),
+  eventsToken: z.string().min(1).optional(),
+  eventsTokenFile: z.string().min(1).optional(),
+});
+type FileConfig = z.infer<typeof FileSchema>;
+
+/** Builds the agent's configuration from the environment and the optional config file. Throws ConfigError. */
+export function loadConfig(rawEnv: NodeJS.ProcessEnv): AgentConfig {
+  const env = EnvSchema.parse(pickKnown(rawEnv));
+  const file = env.AGENT_CONFIG_FILE ? readConfigFile(env.AGENT_CONFIG_FILE) : {};
+  const fileLabel = env.AGENT_CONFIG_FILE ?? '';
+
+  const budget =
+    positiveInt(env.AGENT_CALL_BUDGET, 'AGENT_CALL_BUDGET', 1, 10_000) ??
+    file.callBudgetPerMinute ??
+    DEFAULT_CALL_BUDGET;
+
+  const envOrg = orgFromEnv(env, budget);
+  if (envOrg && file.orgs) {
+    throw new ConfigError(
+      `GENESYS_CLIENT_ID: set either the GENESYS_* variables or orgs in ${fileLabel}, not both`,
+    );
+  }
+  const orgs = envOrg ? [envOrg] : (file.orgs ?? []).map((o, i) => orgFromFile(o, i, fileLabel, budget));
+  const names = new Set<string>();
+  for (const [i, o] of orgs.entries()) {
+    if (names.has(o.name)) throw new ConfigError(`${fileLabel}: orgs[${i}].name: "${o.name}" is used twice; org names must be unique`);
+    names.add(o.name);
+  }
+
+  const gatewayPort = positiveInt(env.AGENT_GATEWAY_PORT, 'AGENT_GATEWAY_PORT', 0, 65535) ?? file.gateway?.port;
+  const shaping = oneOf(env.AGENT_GATEWAY_SHAPING, 'AGENT_GATEWAY_SHAPING', ['off', 'smooth'] as const) ?? file.gateway?.shaping ?? 'off';
+  if (env.AGENT_GATEWAY_SHAPING && gatewayPort === undefined) {
+    throw new ConfigError('AGENT_GATEWAY_SHAPING: shaping needs the gateway; set AGENT_GATEWAY_PORT too');
+  }
+
+  return {
+    mode: orgs.length > 0 ? 'live' : 'demo',
+    orgs,
+    demoScenario: nonEmpty(env.AGENT_DEMO_SCENARIO, 'AGENT_DEMO_SCENARIO') ?? file.demoScenario ?? 'demo',
+    host: nonEmpty(env.AGENT_HOST, 'AGENT_HOST') ?? file.host ?? '0.0.0.0',
+    port: positiveInt(env.AGENT_PORT, 'AGENT_PORT', 0, 65535) ?? file.port ?? 9464,
+    usageIntervalMs: interval(env.AGENT_USAGE_INTERVAL ?? file.usageInterval, 'AGENT_USAGE_INTERVAL', 15 * 60_000),
+    ratelimitsIntervalMs: interval(env.AGENT_RATELIMITS_INTERVAL ?? file.ratelimitsInterval, 'AGENT_RATELIMITS_INTERVAL', 60_000),
+    gateway:
+      gatewayPort === undefined ? null : { port: gatewayPort, host: file.gateway?.host ?? nonEmpty(env.AGENT_HOST, 'AGENT_HOST') ?? file.host ?? '0.0.0.0', shaping },
+    eventsToken:
+      secret(env.AGENT_EVENTS_TOKEN, env.AGENT_EVENTS_TOKEN_FILE, 'AGENT_EVENTS_TOKEN') ??
+      secret(file.eventsToken, file.eventsTokenFile, `${fileLabel}: eventsToken`) ??
+      null,
+    logLevel: oneOf(env.AGENT_LOG_LEVEL?.toLowerCase(), 'AGENT_LOG_LEVEL', LOG_LEVELS) ?? file.logLevel ?? 'info',
+    otlp: otlpFromEnv(env),
+    resource: {
+      serviceName: nonEmpty(env.OTEL_SERVICE_NAME, 'OTEL_SERVICE_NAME') ?? 'genesys-usage-agent',
+      attributes: env.OTEL_RESOURCE_ATTRIBUTES ? keyValues(env.OTEL_RESOURCE_ATTRIBUTES, 'OTEL_RESOURCE_ATTRIBUTES') : {},
+    },
+  };
+}
+
+function pickKnown(rawEnv: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(EnvSchema.shape)) {
+    const value = rawEnv[key];
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
+}
+
+function orgFromEnv(env: z.infer<typeof EnvSchema>, budget: number): OrgConfig | undefined {
+  const clientId = nonEmpty(env.GENESYS_CLIENT_ID, 'GENESYS_CLIENT_ID');
+  const clientSecret = secret(env.GENESYS_CLIENT_SECRET, env.GENESYS_CLIENT_SECRET_FILE, 'GENESYS_CLIENT_SECRET');
+  if (!clientId) {
+    if (clientSecret) throw new ConfigError('GENESYS_CLIENT_ID: required when GENESYS_CLIENT_SECRET is set; set both, or neither for demo mode');
+    return undefined;
+  }
+  if (!clientSecret) {
+    throw new ConfigError('GENESYS_CLIENT_SECRET: required when GENESYS_CLIENT_ID is set; set it or GENESYS_CLIENT_SECRET_FILE');
+  }
+  const hosts = hostsFor(
+    env.GENESYS_REGION,
+    env.GENESYS_API_BASE_URL,
+    env.GENESYS_LOGIN_BASE_URL,
+    { region: 'GENESYS_REGION', api: 'GENESYS_API_BASE_URL', login: 'GENESYS_LOGIN_BASE_URL' },
+  );
+  return {
+    name: nonEmpty(env.GENESYS_ORG_NAME, 'GENESYS_ORG_NAME') ?? 'default',
+    ...hosts,
+    clientId,
+    clientSecret,
+    callBudgetPerMinute: budget,
+    limitOverrides: {},
+  };
+}
+
+function orgFromFile(o: z.infer<typeof FileOrg>, i: number, file: string, budget: number): OrgConfig {
+  const at = `${file}: orgs[${i}]`;
+  const clientSecret = secret(o.clientSecret, o.clientSecretFile, `${at}.clientSecret`);
+  if (!clientSecret) throw new ConfigError(`${at}.clientSecret: required; set clientSecret or clientSecretFile`);
+  return {
+    name: o.name,
+    ...hostsFor(o.region, o.apiBaseUrl, o.loginBaseUrl, { region: `${at}.region`, api: `${at}.apiBaseUrl`, login: `${at}.loginBaseUrl` }),
+    clientId: o.clientId,
+    clientSecret,
+    callBudgetPerMinute: o.callBudgetPerMinute ?? budget,
+    limitOverrides: o.limits?.perClient ?? {},
+  };
+}
+
+function hostsFor(
+  region: string | undefined,
+  api: string | undefined,
+  login: string | undefined,
+  names: { region: string; api: string; login: string },
+): { apiBaseUrl: string; loginBaseUrl: string } {
+  const apiUrl = url(api, names.api);
+  const loginUrl = url(login, names.login);
+  if (apiUrl && loginUrl) return { apiBaseUrl: apiUrl, loginBaseUrl: loginUrl };
+  if (!region) {
+    throw new ConfigError(`${names.region}: required (e.g. mypurecloud.com or us_east_1), or set both ${names.api} and ${names.login}`);
+  }
+  const domain = resolveRegion(region);
+  if (!domain) {
+    throw new ConfigError(`${names.region}: unknown region "${region}"; use a domain like mypurecloud.ie or an SDK key like eu_west_1`);
+  }
+  const hosts = regionHosts(domain);
+  return { apiBaseUrl: apiUrl ?? hosts.apiBaseUrl, loginBaseUrl: loginUrl ?? hosts.loginBaseUrl };
+}
+
+function readConfigFile(path: string): FileConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`AGENT_CONFIG_FILE: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let data: unknown;
+  try {
+    data = parseYaml(text); // YAML is a superset of JSON
+  } catch (err) {
+    throw new ConfigError(`${path}: not valid YAML/JSON: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const result = FileSchema.safeParse(data ?? {});
+  if (!result.success) throw new ConfigError(`${path}: ${describeIssue(result.error.issues[0]!)}`);
+  return result.data;
+}
+
+const FILE_KEYS: Record<string, readonly string[]> = {
+  '': Object.keys(FileSchema.shape),
+  orgs: Object.keys(FileOrg.shape),
+  gateway: ['port', 'host', 'shaping'],
+};
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const path = issue.path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`))
+    .join('');
+  if (issue.code === 'unrecognized_keys') {
+    const parent = issue.path.filter((p) => typeof p === 'string').at(-1) ?? '';
+    const known = FILE_KEYS[String(parent)] ?? [];
+    const key = issue.keys[0]!;
+    const hint = closest(key, known);
+    const where = path ? `${path}.${key}` : key;
+    return `${where}: unknown key${hint ? `; did you mean "${hint}"?` : `; known keys: ${known.join(', ')}`}`;
+  }
+  return `${path || '(top level)'}: ${issue.message}`;
+}
+
+function nonEmpty(value: string | undefined, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  const t = value.trim();
+  if (t === '') throw new ConfigError(`${name}: is set but empty; give it a value or unset it`);
+  if (t.length > 4096) throw new ConfigError(`${name}: longer than 4096 characters`);
+  return t;
+}
+
+function positiveInt(value: string | undefined, name: string, min: number, max: number): number | undefined {
+  const t = nonEmpty(value, name);
+  if (t === undefined) return undefined;
+  if (!/^\d+$/.test(t) || Number(t) < min || Number(t) > max) {
+    throw new ConfigError(`${name}: "${t}" is not a whole number between ${min} and ${max}`);
+  }
+  return Number(t);
+}
+
+function interval(value: string | number | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const text = typeof value === 'number' ? String(value) : nonEmpty(value, name)!;
+  const ms = parseDuration(text);
+  if (ms === undefined) throw new ConfigError(`${name}: "${text}" is not a duration; use seconds (900) or a unit (15m, 60s, 1h)`);
+  if (ms < 1000 || ms > 7 * 86_400_000) throw new ConfigError(`${name}: ${text} is out of range; use between 1s and 7d`);
+  return ms;
+}
+
+function oneOf<T extends string>(value: string | undefined, name: string, allowed: readonly T[]): T | undefined {
+  const t = nonEmpty(value, name);
+  if (t === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(t)) {
+    throw new ConfigError(`${name}: "${t}" is not one of ${allowed.join(', ')}`);
+  }
+  return t as T;
+}
+
+function url(value: string | undefined, name: string): string | undefined {
+  const t = value === undefined ? undefined : nonEmpty(value, name);
+  if (t === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(t);
+  } catch {
+    throw new ConfigError(`${name}: "${t}" is not a URL; use e.g. https://api.mypurecloud.com`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new ConfigError(`${name}: must be an http(s) URL`);
+  }
+  return t.replace(/\/+$/, '');
+}
+
+/** A secret from its variable or its *_FILE (the file wins); never echoed in errors. */
+function secret(value: string | undefined, file: string | undefined, name: string): string | undefined {
+  if (file !== undefined) {
+    const path = nonEmpty(file, `${name}_FILE`)!;
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (err) {
+      throw new ConfigError(`${name}_FILE: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    const s = text.trim();
+    if (!s) throw new ConfigError(`${name}_FILE: ${path} is empty`);
+    return s;
+  }
+  if (value === undefined) return undefined;
+  if (value.trim() === '') throw new ConfigError(`${name}: is set but empty; give it a value or unset it`);
+  return value.trim();
+}
+
+function keyValues(text: string, name: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of text.split(',')) {
+    if (!part.trim()) continue;
+    const eq = part.indexOf('=');
+    if (eq <= 0) throw new ConfigError(`${name}: "${part.trim().slice(0, 40)}" is not key=value; use k=v,k2=v2`);
+    out[decodeURIComponent(part.slice(0, eq).trim())] = decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return out;
+}
+
+function otlpFromEnv(env: z.infer<typeof EnvSchema>): AgentConfig['otlp'] {
+  const metricsUrl = url(env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT, 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT');
+  const base = url(env.OTEL_EXPORTER_OTLP_ENDPOINT, 'OTEL_EXPORTER_OTLP_ENDPOINT');
+  const target = metricsUrl ?? (base ? `${base}/v1/metrics` : undefined);
+  if (!target) return null;
+  const intervalText = nonEmpty(env.OTEL_METRIC_EXPORT_INTERVAL, 'OTEL_METRIC_EXPORT_INTERVAL');
+  let intervalMs = 60_000;
+  if (intervalText !== undefined) {
+    if (!/^\d+$/.test(intervalText) || Number(intervalText) < 100) {
+      throw new ConfigError(`OTEL_METRIC_EXPORT_INTERVAL: "${intervalText}" must be milliseconds, at least 100`);
+    }
+    intervalMs = Number(intervalText);
+  }
+  return {
+    url: target,
+    headers: env.OTEL_EXPORTER_OTLP_HEADERS ? keyValues(env.OTEL_EXPORTER_OTLP_HEADERS, 'OTEL_EXPORTER_OTLP_HEADERS') : {},
+    intervalMs,
+  };
+}

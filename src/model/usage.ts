@@ -1,0 +1,134 @@
+import type { UsageRow } from '../genesys/api.js';
+import type { StatusClass } from '../util/status-class.js';
+
+/**
+ * Pure usage model: turns Usage API rows (daily buckets) into per-client figures. No I/O, no
+ * timers: the caller passes the rows and the clock value.
+ */
+
+export type ClassCounts = Record<StatusClass, number>;
+
+export interface UsageDayFigures {
+  requests: number;
+  byClass: ClassCounts;
+}
+
+export interface UsageClientFigures {
+  clientId: string;
+  /** The name the API returned (kept for deleted clients). */
+  clientName: string;
+  /** False when the client is no longer in the org's OAuth client list. */
+  exists: boolean;
+  /** The last complete UTC day; zeros when the client made no requests that day. */
+  lastDay: UsageDayFigures;
+  /** Requests this UTC month as published (complete days, plus today when the API returns it). */
+  monthToDate: number;
+  /** Today's partial counts, only when the API publishes intraday data. */
+  today: UsageDayFigures | null;
+  /** Requests/min derived from successive intraday snapshots; null until two snapshots exist. */
+  todayRequestsPerMinute: number | null;
+}
+
+export interface UsageSummary {
+  fetchedAtMs: number;
+  /** `YYYY-MM-DD` of the newest complete day in the data, or null when there is none. */
+  lastCompleteDay: string | null;
+  clients: UsageClientFigures[];
+}
+
+const DAY_MS = 86_400_000;
+
+export function utcDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/**
+ * The interval to ask for: the current month plus enough days before it to find the last
+ * complete day even on the 1st, shortly after midnight, before yesterday is published.
+ */
+export function usageQueryInterval(nowMs: number): { start: string; end: string; interval: string } {
+  const now = new Date(nowMs);
+  const monthStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
+  const todayStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  const start = utcDay(Math.min(monthStart, todayStart - 3 * DAY_MS));
+  const end = utcDay(todayStart + DAY_MS);
+  return { start, end, interval: `${start}T00:00:00Z/${end}T00:00:00Z` };
+}
+
+export function classCounts(row: Pick<UsageRow, 'status200' | 'status300' | 'status400' | 'status429' | 'status500'>): ClassCounts {
+  // The Usage API counts 429s inside status400 as well; 4xx here excludes them so the classes add up.
+  return {
+    '2xx': row.status200,
+    '3xx': row.status300,
+    '4xx': Math.max(0, row.status400 - row.status429),
+    '429': row.status429,
+    '5xx': row.status500,
+  };
+}
+
+function emptyDay(): UsageDayFigures {
+  return { requests: 0, byClass: { '2xx': 0, '3xx': 0, '4xx': 0, '429': 0, '5xx': 0 } };
+}
+
+function addRow(day: UsageDayFigures, row: UsageRow): void {
+  day.requests += row.requests;
+  const c = classCounts(row);
+  for (const k of Object.keys(c) as StatusClass[]) day.byClass[k] += c[k];
+}
+
+/**
+ * @param existingClientIds ids in the org's OAuth client list, or null when the list is unknown
+ *   (then every client counts as existing).
+ * @param previous the previous summary, for the intraday velocity.
+ */
+export function summariseUsage(
+  rows: readonly UsageRow[],
+  nowMs: number,
+  existingClientIds: ReadonlySet<string> | null,
+  previous: UsageSummary | null = null,
+): UsageSummary {
+  const today = utcDay(nowMs);
+  const month = today.slice(0, 7);
+  let lastCompleteDay: string | null = null;
+  for (const r of rows) if (r.date < today && (lastCompleteDay === null || r.date > lastCompleteDay)) lastCompleteDay = r.date;
+
+  const byClient = new Map<string, UsageClientFigures>();
+  for (const r of rows) {
+    if (r.date > today) continue;
+    let c = byClient.get(r.clientId);
+    if (!c) {
+      c = {
+        clientId: r.clientId,
+        clientName: r.clientName || r.clientId,
+        exists: existingClientIds === null || existingClientIds.has(r.clientId),
+        lastDay: emptyDay(),
+        monthToDate: 0,
+        today: null,
+        todayRequestsPerMinute: null,
+      };
+      byClient.set(r.clientId, c);
+    }
+    if (r.clientName) c.clientName = r.clientName;
+    if (r.date === lastCompleteDay) addRow(c.lastDay, r);
+    if (r.date.startsWith(month)) c.monthToDate += r.requests;
+    if (r.date === today) addRow((c.today ??= emptyDay()), r);
+  }
+
+  const prevById = new Map(previous?.clients.map((c) => [c.clientId, c]));
+  const minutes = previous ? (nowMs - previous.fetchedAtMs) / 60_000 : 0;
+  for (const c of byClient.values()) {
+    const before = prevById.get(c.clientId)?.today;
+    if (c.today && before && minutes > 0 && utcDay(previous!.fetchedAtMs) === today) {
+      c.todayRequestsPerMinute = Math.max(0, c.today.requests - before.requests) / minutes;
+    }
+  }
+
+  const clients = [...byClient.values()].sort((a, b) => a.clientId.localeCompare(b.clientId));
+  return { fetchedAtMs: nowMs, lastCompleteDay, clients };
+}
+
+/** Seconds between the end of the last complete day and now: how stale the daily figures are. Grows while polls fail. */
+export function dataAgeSeconds(summary: UsageSummary, nowMs: number): number | null {
+  if (summary.lastCompleteDay === null) return null;
+  return Math.max(0, (nowMs - (Date.parse(`${summary.lastCompleteDay}T00:00:00Z`) + DAY_MS)) / 1000);
+}

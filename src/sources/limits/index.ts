@@ -1,0 +1,77 @@
+import type { GenesysApi, LimitValue } from '../../genesys/api.js';
+import type { MetricFamily } from '../../telemetry/families.js';
+import type { Clock } from '../../util/clock.js';
+import type { Logger } from '../../util/logger.js';
+import { PollLoop } from '../poll-loop.js';
+import type { Source, SourceHealth } from '../source.js';
+
+export const CLIENT_TOKEN_LIMIT_KEY = 'client.credentials.token.rate.per.minute';
+export const DEFAULT_TOKEN_LIMIT = 300;
+
+/** Reads the org's effective `platform.api` limits (static values; refreshed hourly). */
+export class LimitsSource implements Source {
+  readonly name = 'limits' as const;
+  readonly org: string;
+  private limits: LimitValue[] | null = null;
+  private readonly loop: PollLoop;
+
+  constructor(
+    private readonly opts: {
+      org: string;
+      api: Pick<GenesysApi, 'getLimits'>;
+      intervalMs?: number;
+      overrides?: Record<string, number>;
+      clock?: Clock;
+      logger?: Logger;
+    },
+  ) {
+    this.org = opts.org;
+    this.loop = new PollLoop({
+      name: this.name,
+      org: opts.org,
+      intervalMs: opts.intervalMs ?? 3_600_000,
+      ...(opts.clock ? { clock: opts.clock } : {}),
+      ...(opts.logger ? { logger: opts.logger } : {}),
+      run: async (signal) => {
+        this.limits = await opts.api.getLimits('platform.api', signal);
+      },
+    });
+  }
+
+  async start(): Promise<void> {
+    this.loop.start();
+  }
+  stop(): Promise<void> {
+    return this.loop.stop();
+  }
+  runOnce(): Promise<void> {
+    return this.loop.runOnce();
+  }
+  health(): SourceHealth {
+    return this.loop.health();
+  }
+
+  /** The per-token limit for a client: config override, else the org's value, else Genesys' default. */
+  limitFor(clientId: string): number {
+    const override = this.opts.overrides?.[clientId];
+    if (override !== undefined) return override;
+    return this.limits?.find((l) => l.key === CLIENT_TOKEN_LIMIT_KEY)?.value ?? DEFAULT_TOKEN_LIMIT;
+  }
+
+  collect(): MetricFamily[] {
+    if (!this.limits) return [];
+    const points = this.limits
+      .filter((l) => l.key.endsWith('.per.minute'))
+      .map((l) => ({ attributes: { org: this.org, limit_key: l.key }, value: l.value }));
+    if (points.length === 0) return [];
+    return [
+      {
+        name: 'genesys_limit_requests_per_minute',
+        help: "The org's effective per-minute request limits (Limits API, namespace platform.api)",
+        unit: '{request}',
+        kind: 'gauge',
+        points,
+      },
+    ];
+  }
+}

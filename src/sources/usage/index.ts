@@ -1,0 +1,95 @@
+import { EndpointUnavailableError, type GenesysApi, type UsageRow } from '../../genesys/api.js';
+import { summariseUsage, usageQueryInterval, type UsageSummary } from '../../model/usage.js';
+import type { MetricFamily } from '../../telemetry/families.js';
+import { systemClock, type Clock } from '../../util/clock.js';
+import { silentLogger, type Logger } from '../../util/logger.js';
+import { PollLoop } from '../poll-loop.js';
+import type { Source, SourceHealth } from '../source.js';
+import type { ClientsRefresher } from '../clients/refresher.js';
+import { usageFamilies } from './metrics.js';
+
+export interface UsageSourceOptions {
+  org: string;
+  api: Pick<GenesysApi, 'queryUsageAggregates' | 'queryUsageLegacy'>;
+  clients: Pick<ClientsRefresher, 'existingIds' | 'refresh' | 'directory'>;
+  intervalMs: number;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+/**
+ * Polls the Usage API (daily buckets) for the month to date, grouped by OAuth client. Uses the
+ * 2025 jobs API and falls back to the legacy query when the jobs API is unavailable.
+ */
+export class UsageSource implements Source {
+  readonly name = 'usage' as const;
+  readonly org: string;
+  private summary: UsageSummary | null = null;
+  private useLegacy = false;
+  private readonly loop: PollLoop;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+
+  constructor(private readonly opts: UsageSourceOptions) {
+    this.org = opts.org;
+    this.clock = opts.clock ?? systemClock;
+    this.logger = opts.logger ?? silentLogger;
+    this.loop = new PollLoop({
+      name: this.name,
+      org: opts.org,
+      intervalMs: opts.intervalMs,
+      clock: this.clock,
+      logger: this.logger,
+      run: (signal) => this.poll(signal),
+    });
+  }
+
+  async start(): Promise<void> {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
+  }
+
+  runOnce(): Promise<void> {
+    return this.loop.runOnce();
+  }
+
+  health(): SourceHealth {
+    return this.loop.health();
+  }
+
+  /** The latest summary, for the status page and `once`. */
+  current(): UsageSummary | null {
+    return this.summary;
+  }
+
+  collect(nowMs: number): MetricFamily[] {
+    return this.summary ? usageFamilies(this.org, this.summary, nowMs) : [];
+  }
+
+  private async poll(signal: AbortSignal): Promise<void> {
+    const now = this.clock.now();
+    const { interval } = usageQueryInterval(now);
+    // The client list decides which clients still exist; a failure there must not stop usage.
+    const listing = this.opts.clients.refresh(true).catch(() => {});
+    const rows = await this.query(interval, signal);
+    await listing;
+    for (const r of rows) if (r.clientName && !this.opts.clients.directory.nameOf(r.clientId)) this.opts.clients.directory.set(r.clientId, r.clientName);
+    this.summary = summariseUsage(rows, this.clock.now(), this.opts.clients.existingIds(), this.summary);
+  }
+
+  private async query(interval: string, signal: AbortSignal): Promise<UsageRow[]> {
+    if (!this.useLegacy) {
+      try {
+        return await this.opts.api.queryUsageAggregates({ interval }, signal);
+      } catch (err) {
+        if (!(err instanceof EndpointUnavailableError)) throw err;
+        this.useLegacy = true;
+        this.logger.warn({ org: this.org, status: err.status }, 'usage jobs API unavailable; using the legacy usage query');
+      }
+    }
+    return this.opts.api.queryUsageLegacy({ interval }, signal);
+  }
+}
