@@ -1,0 +1,292 @@
+/**
+ * `GenesysClient`: the typed Genesys endpoints the sources use, over one Transport per org
+ * (undici pools, call budget, token cache, retries, request counts).
+ */
+import type { MetricFamily } from '../telemetry/families.js';
+import { systemClock, type Clock } from '../util/clock.js';
+import {
+  EndpointUnavailableError,
+  type EventDefinition,
+  type GenesysApi,
+  type LimitValue,
+  type OAuthClientInfo,
+  type OperationalEvent,
+  type RateLimitAggregateGroup,
+  type RateLimitAggregateQuery,
+  type TokenInfo,
+  type UsageQuery,
+  type UsageRow,
+} from './api.js';
+import { GenesysApiError } from './errors.js';
+import {
+  eventDefinitionListSchema,
+  limitsListSchema,
+  oauthClientListSchema,
+  operationalEventPageSchema,
+  rateLimitAggregatesSchema,
+  tokenInfoSchema,
+  tokenResponseSchema,
+} from './schemas.js';
+import type { RequestOutcome } from './request-stats.js';
+import { TokenCache, makeToken, type AccessToken } from './token-cache.js';
+import { Transport, defaultSleep, type Logger } from './transport.js';
+import { JOBS_SUBMIT, apiPath, queryUsageAggregates, queryUsageLegacy, type UsageDeps } from './usage.js';
+
+export { GenesysApiError, BudgetExhaustedError } from './errors.js';
+
+export interface GenesysClientOptions {
+  /** Org label for metrics. */
+  org: string;
+  /** e.g. https://api.mypurecloud.com or http://127.0.0.1:PORT */
+  apiBaseUrl: string;
+  loginBaseUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** Default 60: hard ceiling on requests sent (logins and retries included) in any rolling 60 s. */
+  callBudgetPerMinute?: number;
+  /** Default 10 000, per attempt. */
+  requestTimeoutMs?: number;
+  /** Default 4. */
+  maxRetries?: number;
+  /** Default 500 (full-jitter exponential backoff, capped by retryMaxMs). */
+  retryBaseMs?: number;
+  /** Default 30 000. */
+  retryMaxMs?: number;
+  /** Default 120 000: a Retry-After longer than this (or past the call's deadline) fails the call instead of sleeping. */
+  maxRetryAfterMs?: number;
+  /** Default 120 000: how long one call may take including budget waits and retries. */
+  callDeadlineMs?: number;
+  clock?: Clock;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random?: () => number;
+  /** pino-compatible. */
+  logger?: Logger;
+  /** Default 1000 / 15 000 / 300 000 (Genesys asks not to poll aggressively). */
+  usageJobPoll?: { initialMs?: number; maxMs?: number; timeoutMs?: number };
+}
+
+const LOGIN = 'POST /oauth/token';
+const OAUTH_CLIENTS = 'GET /api/v2/oauth/clients';
+const LIMITS = 'GET /api/v2/organizations/limits/namespaces/{namespaceName}';
+const RATELIMIT_AGGREGATES = 'POST /api/v2/analytics/ratelimits/aggregates/query';
+const EVENT_DEFINITIONS = 'GET /api/v2/usage/events/definitions';
+const EVENTS_QUERY = 'POST /api/v2/usage/events/query';
+const TOKENS_ME = 'GET /api/v2/tokens/me';
+
+/** Status codes meaning "this API is not offered here" rather than "this call went wrong". */
+const UNAVAILABLE_STATUSES = new Set([403, 404, 410, 501]);
+const EVENTS_PAGE_SIZE = 200;
+const MAX_EVENT_PAGES = 500;
+
+const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+export class GenesysClient implements GenesysApi {
+  private readonly transport: Transport;
+  private readonly tokens: TokenCache;
+  private readonly usage: UsageDeps;
+  private readonly basicCredentials: string;
+  private readonly clock: Clock;
+
+  constructor(opts: GenesysClientOptions) {
+    this.clock = opts.clock ?? systemClock;
+    const sleep = opts.sleep ?? defaultSleep;
+    const logger = opts.logger ?? silentLogger;
+    this.basicCredentials = Buffer.from(`${opts.clientId}:${opts.clientSecret}`).toString('base64');
+    this.tokens = new TokenCache(
+      () => this.login(),
+      this.clock,
+      (err) => logger.warn({ org: opts.org, err: err instanceof Error ? err.message : String(err) }, 'token refresh failed; the current token is still valid'),
+    );
+    this.transport = new Transport(
+      {
+        org: opts.org,
+        apiBaseUrl: opts.apiBaseUrl,
+        loginBaseUrl: opts.loginBaseUrl,
+        callBudgetPerMinute: opts.callBudgetPerMinute ?? 60,
+        requestTimeoutMs: opts.requestTimeoutMs ?? 10_000,
+        maxRetries: opts.maxRetries ?? 4,
+        retryBaseMs: opts.retryBaseMs ?? 500,
+        retryMaxMs: opts.retryMaxMs ?? 30_000,
+        maxRetryAfterMs: opts.maxRetryAfterMs ?? 120_000,
+        callDeadlineMs: opts.callDeadlineMs ?? 120_000,
+        clock: this.clock,
+        sleep,
+        random: opts.random ?? Math.random,
+        logger,
+      },
+      this.tokens,
+    );
+    this.usage = {
+      transport: this.transport,
+      clock: this.clock,
+      sleep,
+      poll: {
+        initialMs: opts.usageJobPoll?.initialMs ?? 1000,
+        maxMs: opts.usageJobPoll?.maxMs ?? 15_000,
+        timeoutMs: opts.usageJobPoll?.timeoutMs ?? 300_000,
+      },
+    };
+  }
+
+  collect(_nowMs: number): MetricFamily[] {
+    return this.transport.stats.collect();
+  }
+
+  /** Requests sent so far for one endpoint template and status class. */
+  requestCount(endpoint: string, statusClass: RequestOutcome): number {
+    return this.transport.stats.count(endpoint, statusClass);
+  }
+
+  async close(): Promise<void> {
+    await this.transport.close();
+  }
+
+  async queryUsageAggregates(q: UsageQuery, signal?: AbortSignal): Promise<UsageRow[]> {
+    try {
+      return await queryUsageAggregates(this.usage, q, signal);
+    } catch (err) {
+      if (err instanceof GenesysApiError && err.endpoint === JOBS_SUBMIT && err.status !== null && UNAVAILABLE_STATUSES.has(err.status)) {
+        throw new EndpointUnavailableError(JOBS_SUBMIT, err.status);
+      }
+      throw err;
+    }
+  }
+
+  queryUsageLegacy(q: UsageQuery, signal?: AbortSignal): Promise<UsageRow[]> {
+    return queryUsageLegacy(this.usage, q, signal);
+  }
+
+  async listOAuthClients(signal?: AbortSignal): Promise<OAuthClientInfo[]> {
+    const res = await this.get('/api/v2/oauth/clients', OAUTH_CLIENTS, signal);
+    return Transport.parse(oauthClientListSchema, res, OAUTH_CLIENTS).entities;
+  }
+
+  async getLimits(namespace: string, signal?: AbortSignal): Promise<LimitValue[]> {
+    const res = await this.get(`/api/v2/organizations/limits/namespaces/${encodeURIComponent(namespace)}`, LIMITS, signal);
+    return Transport.parse(limitsListSchema, res, LIMITS).entities.map((e) => ({ key: e.key, namespace: e.namespace ?? namespace, value: e.value }));
+  }
+
+  async queryRateLimitAggregates(q: RateLimitAggregateQuery, signal?: AbortSignal): Promise<RateLimitAggregateGroup[]> {
+    const res = await this.transport.send({
+      base: 'api',
+      method: 'POST',
+      path: '/api/v2/analytics/ratelimits/aggregates/query',
+      endpoint: RATELIMIT_AGGREGATES,
+      json: {
+        interval: q.interval,
+        ...(q.granularity ? { granularity: q.granularity } : {}),
+        groupBy: ['namespace', 'limitName', 'entityId'],
+        metrics: ['oRateLimitRecorded'],
+      },
+      auth: { kind: 'agent' },
+      retry: 'query',
+      signal,
+    });
+    const body = Transport.parse(rateLimitAggregatesSchema, res, RATELIMIT_AGGREGATES);
+    return (body.results ?? []).map((r) => ({
+      namespace: r.group.namespace,
+      limitName: r.group.limitName,
+      entityId: r.group.entityId ?? '',
+      data: (r.data ?? []).map((bucket) => {
+        const stats = bucket.metrics?.find((m) => m.metric === 'oRateLimitRecorded')?.stats;
+        return { interval: bucket.interval, count: stats?.count ?? 0, max: stats?.max ?? null };
+      }),
+    }));
+  }
+
+  async listEventDefinitions(signal?: AbortSignal): Promise<EventDefinition[]> {
+    const res = await this.get('/api/v2/usage/events/definitions', EVENT_DEFINITIONS, signal);
+    return Transport.parse(eventDefinitionListSchema, res, EVENT_DEFINITIONS).entities;
+  }
+
+  async queryOperationalEvents(q: { interval: string }, signal?: AbortSignal): Promise<OperationalEvent[]> {
+    const events: OperationalEvent[] = [];
+    const seen = new Set<string>();
+    let path = `/api/v2/usage/events/query?pageSize=${EVENTS_PAGE_SIZE}`;
+    for (let pages = 1; ; pages += 1) {
+      const res = await this.transport.send({
+        base: 'api',
+        method: 'POST',
+        path,
+        endpoint: EVENTS_QUERY,
+        json: { interval: q.interval },
+        auth: { kind: 'agent' },
+        retry: 'query',
+        signal,
+      });
+      const page = Transport.parse(operationalEventPageSchema, res, EVENTS_QUERY);
+      for (const e of page.entities ?? []) {
+        const timestamp = Date.parse(e.dateCreated);
+        events.push({
+          // The REST model has no id; this key is stable across polls of the same event.
+          id: e.id ?? [e.eventDefinition.id, e.entityId ?? '', e.dateCreated, e.currentValue ?? ''].join('|'),
+          eventDefinitionId: e.eventDefinition.id,
+          eventDefinitionName: e.eventDefinition.name ?? e.eventDefinition.id,
+          entityId: e.entityId ?? null,
+          entityName: e.entityName ?? null,
+          previousValue: e.previousValue ?? null,
+          currentValue: e.currentValue ?? null,
+          errorCode: e.errorCode ?? null,
+          timestamp,
+        });
+      }
+      if (!page.nextUri) break;
+      const next = apiPath(page.nextUri, EVENTS_QUERY);
+      if (seen.has(next) || pages >= MAX_EVENT_PAGES) {
+        throw new GenesysApiError(`operational events paging does not end: nextUri repeats after ${pages} pages`, null, EVENTS_QUERY, 'paging_loop');
+      }
+      seen.add(next);
+      path = next;
+    }
+    return events.sort((a, b) => a.timestamp - b.timestamp);
+  }
+
+  async getTokenInfo(bearerToken: string, signal?: AbortSignal): Promise<TokenInfo> {
+    const res = await this.transport.send({
+      base: 'api',
+      method: 'GET',
+      path: '/api/v2/tokens/me',
+      endpoint: TOKENS_ME,
+      auth: { kind: 'bearer', token: bearerToken },
+      retry: 'none',
+      quiet: true,
+      signal,
+    });
+    const body = Transport.parse(tokenInfoSchema, res, TOKENS_ME);
+    return {
+      clientId: body.OAuthClient.id,
+      clientName: body.OAuthClient.name,
+      ...(body.organization?.id ? { organizationId: body.organization.id } : {}),
+    };
+  }
+
+  private get(path: string, endpoint: string, signal?: AbortSignal) {
+    return this.transport.send({ base: 'api', method: 'GET', path, endpoint, auth: { kind: 'agent' }, retry: 'read', signal });
+  }
+
+  private async login(): Promise<AccessToken> {
+    try {
+      const res = await this.transport.send({
+        base: 'login',
+        method: 'POST',
+        path: '/oauth/token',
+        endpoint: LOGIN,
+        form: 'grant_type=client_credentials',
+        auth: { kind: 'basic', credentials: this.basicCredentials },
+        retry: 'query',
+      });
+      const body = Transport.parse(tokenResponseSchema, res, LOGIN);
+      return makeToken(body.access_token, body.expires_in, this.clock.now());
+    } catch (err) {
+      if (err instanceof GenesysApiError && (err.code === 'invalid_client' || err.status === 401)) {
+        throw new GenesysApiError(
+          'login rejected: client not found / authentication failed — check GENESYS_CLIENT_ID/GENESYS_CLIENT_SECRET',
+          err.status,
+          LOGIN,
+          err.code ?? 'invalid_client',
+        );
+      }
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,76 @@
+import type { Clock } from '../util/clock.js';
+
+export interface AccessToken {
+  value: string;
+  obtainedAtMs: number;
+  expiresAtMs: number;
+  /** When to log in again although the token still works. */
+  refreshAtMs: number;
+}
+
+const FIVE_MINUTES_MS = 5 * 60_000;
+
+/**
+ * Refresh at 90 % of the lifetime or 5 min before expiry, whichever comes first — but never in the
+ * first half of the lifetime, so a 5-minute token is not renewed on every call.
+ */
+export function refreshTime(obtainedAtMs: number, lifetimeMs: number): number {
+  const margin = Math.max(0.1 * lifetimeMs, Math.min(FIVE_MINUTES_MS, 0.5 * lifetimeMs));
+  return obtainedAtMs + lifetimeMs - margin;
+}
+
+export function makeToken(value: string, expiresInSeconds: number, nowMs: number): AccessToken {
+  const lifetimeMs = expiresInSeconds * 1000;
+  return { value, obtainedAtMs: nowMs, expiresAtMs: nowMs + lifetimeMs, refreshAtMs: refreshTime(nowMs, lifetimeMs) };
+}
+
+/**
+ * Caches the agent's token: one in-flight login shared by concurrent callers, early refresh, and
+ * invalidation after a 401. If an early refresh fails while the old token is still valid, the old
+ * token keeps serving (the next call tries again).
+ */
+export class TokenCache {
+  private current: AccessToken | null = null;
+  private inflight: Promise<AccessToken> | null = null;
+
+  constructor(
+    private readonly login: () => Promise<AccessToken>,
+    private readonly clock: Clock,
+    private readonly onRefreshFailed: (err: unknown) => void,
+  ) {}
+
+  async get(): Promise<string> {
+    const now = this.clock.now();
+    const cur = this.current;
+    if (cur && now < cur.refreshAtMs) return cur.value;
+    try {
+      return (await this.loginOnce()).value;
+    } catch (err) {
+      const still = this.current;
+      if (still && this.clock.now() < still.expiresAtMs) {
+        this.onRefreshFailed(err);
+        return still.value;
+      }
+      throw err;
+    }
+  }
+
+  /** Drops `token` if it is still the cached one (a concurrent caller may have replaced it already). */
+  invalidate(token: string): void {
+    if (this.current?.value === token) this.current = null;
+  }
+
+  private loginOnce(): Promise<AccessToken> {
+    if (!this.inflight) {
+      this.inflight = this.login()
+        .then((t) => {
+          this.current = t;
+          return t;
+        })
+        .finally(() => {
+          this.inflight = null;
+        });
+    }
+    return this.inflight;
+  }
+}

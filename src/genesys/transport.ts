@@ -1,0 +1,294 @@
+/**
+ * The one HTTP path to Genesys: undici pools with timeouts, the call budget, the agent's bearer
+ * token (re-login once after a 401), full-jitter retries honouring `Retry-After`, and a count of
+ * every request sent. Endpoint knowledge lives in client.ts; this file knows only HTTP.
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import { Pool } from 'undici';
+import type { z } from 'zod';
+import type { Clock } from '../util/clock.js';
+import { parseRetryAfterMs, fullJitterDelay } from './backoff.js';
+import { CallBudget } from './budget.js';
+import { BudgetExhaustedError, GenesysApiError, oneLine } from './errors.js';
+import { RequestStats, outcomeOf } from './request-stats.js';
+import { describeIssue, errorBodySchema, oauthErrorSchema } from './schemas.js';
+
+export interface Logger {
+  debug(o: object, msg?: string): void;
+  info(o: object, msg?: string): void;
+  warn(o: object, msg?: string): void;
+  error(o: object, msg?: string): void;
+}
+
+/**
+ * Which failures a call may be retried on:
+ * - `read`: idempotent GETs — network errors, timeouts, 429, 500, 502, 503, 504;
+ * - `query`: POSTs that only read (analytics, events, login) — as `read` but not 500;
+ * - `submit`: POSTs that start a job — only 429, 503 and network errors before the request left;
+ * - `none`: a single attempt.
+ */
+export type RetryMode = 'read' | 'query' | 'submit' | 'none';
+
+export type Auth = { kind: 'agent' } | { kind: 'bearer'; token: string } | { kind: 'basic'; credentials: string };
+
+export interface HttpCall {
+  base: 'api' | 'login';
+  method: 'GET' | 'POST';
+  /** Path below the base URL, with query string. */
+  path: string;
+  /** Endpoint template for metrics, logs and errors, e.g. `GET /api/v2/oauth/clients`. */
+  endpoint: string;
+  json?: unknown;
+  form?: string;
+  auth: Auth;
+  retry: RetryMode;
+  signal?: AbortSignal | undefined;
+  /** No log lines at all (calls made with someone else's token). */
+  quiet?: boolean;
+}
+
+export interface HttpResponse {
+  status: number;
+  /** Parsed JSON, or undefined for an empty body. */
+  body: unknown;
+}
+
+export interface TransportOptions {
+  org: string;
+  apiBaseUrl: string;
+  loginBaseUrl: string;
+  callBudgetPerMinute: number;
+  requestTimeoutMs: number;
+  maxRetries: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  maxRetryAfterMs: number;
+  callDeadlineMs: number;
+  clock: Clock;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random: () => number;
+  logger: Logger;
+}
+
+export interface TokenSource {
+  get(): Promise<string>;
+  invalidate(token: string): void;
+}
+
+type Attempt =
+  | { kind: 'response'; status: number; headers: Record<string, string | string[] | undefined>; text: string }
+  | { kind: 'network'; reason: string; beforeSend: boolean };
+
+/** Error codes meaning the request never reached the server, so even a job submit may be resent. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+export const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> => delay(ms, undefined, { signal });
+
+interface Base {
+  pool: Pool;
+  prefix: string;
+}
+
+export class Transport {
+  readonly stats: RequestStats;
+  private readonly budget: CallBudget;
+  private readonly api: Base;
+  private readonly login: Base;
+  /** Endpoints inside a failure episode: the first failure warns, the rest are debug lines. */
+  private readonly failing = new Set<string>();
+
+  constructor(
+    private readonly o: TransportOptions,
+    private readonly tokens: TokenSource,
+  ) {
+    this.stats = new RequestStats(o.org);
+    this.budget = new CallBudget(o.callBudgetPerMinute);
+    this.api = this.makeBase(o.apiBaseUrl);
+    this.login = o.loginBaseUrl === o.apiBaseUrl ? this.api : this.makeBase(o.loginBaseUrl);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...new Set([this.api.pool, this.login.pool])].map((p) => p.close()));
+  }
+
+  /** Sends `call` with budget, auth and retries; resolves with a 2xx response or throws GenesysApiError. */
+  async send(call: HttpCall): Promise<HttpResponse> {
+    const deadline = this.o.clock.now() + this.o.callDeadlineMs;
+    let retries = 0;
+    let reloggedIn = false;
+    for (;;) {
+      const token = call.auth.kind === 'agent' ? await this.tokens.get() : undefined;
+      await this.acquireSlot(call, deadline);
+      const attempt = await this.sendOnce(call, token);
+      this.stats.record(call.endpoint, outcomeOf(attempt.kind === 'response' ? attempt.status : null), this.o.clock.now());
+
+      if (attempt.kind === 'response' && attempt.status >= 200 && attempt.status < 300) {
+        this.endEpisode(call);
+        return { status: attempt.status, body: parseJson(attempt.text, attempt.status, call.endpoint) };
+      }
+      if (attempt.kind === 'response' && attempt.status === 401 && token !== undefined && !reloggedIn) {
+        // An expired or revoked token: log in again and resend once, outside the retry count.
+        this.tokens.invalidate(token);
+        reloggedIn = true;
+        this.log(call, 'debug', { status: 401 }, 'token rejected; logging in again');
+        continue;
+      }
+
+      const error = attempt.kind === 'response' ? errorFromResponse(call.endpoint, attempt.status, attempt.text) : networkError(call.endpoint, attempt.reason);
+      if (!isRetryable(attempt, call.retry) || retries >= this.o.maxRetries) {
+        this.failure(call, error, retries > 0 ? `giving up after ${retries + 1} attempts` : 'request failed');
+        throw error;
+      }
+      const waitMs = this.retryWait(call, attempt, retries, deadline, error);
+      this.failure(call, error, `retrying in ${waitMs} ms`, { waitMs, attempt: retries + 1 });
+      await this.o.sleep(waitMs, call.signal);
+      retries += 1;
+    }
+  }
+
+  /** Validates a response body, turning a schema mismatch into a one-line GenesysApiError naming the field. */
+  static parse<S extends z.ZodType>(schema: S, res: HttpResponse, endpoint: string): z.output<S> {
+    const result = schema.safeParse(res.body);
+    if (result.success) return result.data;
+    throw new GenesysApiError(`${endpoint} returned an unexpected body: ${describeIssue(result.error)}`, res.status, endpoint, 'invalid_response');
+  }
+
+  private retryWait(call: HttpCall, attempt: Attempt, retries: number, deadline: number, error: GenesysApiError): number {
+    let waitMs = fullJitterDelay(retries, this.o.retryBaseMs, this.o.retryMaxMs, this.o.random);
+    if (attempt.kind === 'response' && (attempt.status === 429 || attempt.status === 503)) {
+      const retryAfter = parseRetryAfterMs(attempt.headers['retry-after'], this.o.clock.now());
+      if (retryAfter !== null) {
+        if (retryAfter > this.o.maxRetryAfterMs || this.o.clock.now() + retryAfter > deadline) {
+          const e = new GenesysApiError(`${error.message} (Retry-After ${Math.ceil(retryAfter / 1000)} s is too long to wait)`, error.status, call.endpoint, error.code);
+          this.failure(call, e, 'not waiting');
+          throw e;
+        }
+        waitMs = Math.max(waitMs, retryAfter);
+      }
+    }
+    if (this.o.clock.now() + waitMs > deadline) {
+      this.failure(call, error, 'deadline reached');
+      throw error;
+    }
+    return waitMs;
+  }
+
+  private async acquireSlot(call: HttpCall, deadline: number): Promise<void> {
+    for (;;) {
+      const now = this.o.clock.now();
+      const decision = this.budget.tryAcquire(now);
+      if (decision.ok) return;
+      if (now + decision.retryInMs > deadline) {
+        const e = new BudgetExhaustedError(call.endpoint, decision.retryInMs);
+        this.log(call, 'warn', { waitMs: decision.retryInMs }, e.message);
+        throw e;
+      }
+      this.log(call, 'debug', { waitMs: decision.retryInMs }, 'call budget used up; waiting for a free slot');
+      await this.o.sleep(decision.retryInMs, call.signal);
+    }
+  }
+
+  private async sendOnce(call: HttpCall, token: string | undefined): Promise<Attempt> {
+    const base = call.base === 'api' ? this.api : this.login;
+    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'genesys-usage-agent' };
+    if (call.auth.kind === 'basic') headers.authorization = `Basic ${call.auth.credentials}`;
+    else headers.authorization = `Bearer ${call.auth.kind === 'bearer' ? call.auth.token : token}`;
+    let body: string | undefined;
+    if (call.form !== undefined) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      body = call.form;
+    } else if (call.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(call.json);
+    }
+    const timeout = AbortSignal.timeout(this.o.requestTimeoutMs);
+    const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
+    try {
+      const res = await base.pool.request({ path: base.prefix + call.path, method: call.method, headers, body: body ?? null, signal });
+      const text = await res.body.text();
+      return { kind: 'response', status: res.statusCode, headers: res.headers, text };
+    } catch (err) {
+      if (call.signal?.aborted) throw call.signal.reason ?? err;
+      if (timeout.aborted) return { kind: 'network', reason: `timeout after ${this.o.requestTimeoutMs} ms`, beforeSend: false };
+      const code = errorCode(err);
+      return { kind: 'network', reason: code ?? 'connection failed', beforeSend: code !== undefined && NOT_SENT_CODES.has(code) };
+    }
+  }
+
+  private failure(call: HttpCall, error: GenesysApiError, what: string, extra: object = {}): void {
+    const first = !this.failing.has(call.endpoint);
+    this.failing.add(call.endpoint);
+    this.log(call, first ? 'warn' : 'debug', { status: error.status, code: error.code, ...extra }, `${error.message}; ${what}`);
+  }
+
+  private endEpisode(call: HttpCall): void {
+    if (this.failing.delete(call.endpoint)) this.log(call, 'info', {}, 'recovered');
+  }
+
+  private log(call: HttpCall, level: keyof Logger, fields: object, msg: string): void {
+    if (call.quiet) return;
+    this.o.logger[level]({ org: this.o.org, endpoint: call.endpoint, ...fields }, msg);
+  }
+
+  private makeBase(baseUrl: string): Base {
+    const url = new URL(baseUrl);
+    const timeouts = this.o.requestTimeoutMs;
+    return {
+      pool: new Pool(url.origin, { connections: 8, connectTimeout: timeouts, headersTimeout: timeouts, bodyTimeout: timeouts }),
+      prefix: url.pathname.replace(/\/+$/, ''),
+    };
+  }
+}
+
+function isRetryable(attempt: Attempt, mode: RetryMode): boolean {
+  if (mode === 'none') return false;
+  if (attempt.kind === 'network') return mode !== 'submit' || attempt.beforeSend;
+  const s = attempt.status;
+  if (s === 429 || s === 503) return true;
+  if (mode === 'submit') return false;
+  if (s === 502 || s === 504) return true;
+  return s === 500 && mode === 'read';
+}
+
+function parseJson(text: string, status: number, endpoint: string): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new GenesysApiError(`${endpoint} returned malformed JSON (HTTP ${status})`, status, endpoint, 'invalid_response');
+  }
+}
+
+/** Error from a non-2xx answer: endpoint, status and Genesys' own code/message only. */
+function errorFromResponse(endpoint: string, status: number, text: string): GenesysApiError {
+  let code: string | undefined;
+  let detail: string | undefined;
+  try {
+    const body = JSON.parse(text) as unknown;
+    const platform = errorBodySchema.safeParse(body);
+    const oauth = oauthErrorSchema.safeParse(body);
+    if (oauth.success) {
+      code = oauth.data.error;
+      detail = oauth.data.error_description ?? oauth.data.description;
+    } else if (platform.success) {
+      code = platform.data.code;
+      detail = platform.data.message;
+    }
+  } catch {
+    // Not JSON (a proxy's HTML page, say): the status alone describes it.
+  }
+  const suffix = [code, detail].filter(Boolean).join(': ');
+  return new GenesysApiError(`${endpoint} failed: HTTP ${status}${suffix ? ` ${oneLine(suffix, 200)}` : ''}`, status, endpoint, code);
+}
+
+function networkError(endpoint: string, reason: string): GenesysApiError {
+  return new GenesysApiError(`${endpoint} failed: no response (${reason})`, null, endpoint);
+}
+
+function errorCode(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const e = err as { code?: unknown; cause?: { code?: unknown } };
+  if (typeof e.code === 'string' && e.code !== 'UND_ERR_SOCKET') return e.code;
+  if (typeof e.cause?.code === 'string') return e.cause.code;
+  return typeof e.code === 'string' ? e.code : undefined;
+}

@@ -1,0 +1,163 @@
+/** The two Usage API flows (submit a job, poll it, page through it) normalised to UsageRow. */
+import type { z } from 'zod';
+import type { Clock } from '../util/clock.js';
+import type { UsageQuery, UsageRow } from './api.js';
+import { GenesysApiError } from './errors.js';
+import { legacyUsageResultsSchema, legacyUsageSubmitSchema, usageJobEntitySchema, usageJobResultsSchema, usageJobSubmitSchema } from './schemas.js';
+import { Transport } from './transport.js';
+
+export interface PollOptions {
+  initialMs: number;
+  maxMs: number;
+  timeoutMs: number;
+}
+
+export interface UsageDeps {
+  transport: Transport;
+  clock: Clock;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  poll: PollOptions;
+}
+
+export const JOBS_SUBMIT = 'POST /api/v2/usage/aggregates/query/jobs';
+export const JOBS_RESULTS = 'GET /api/v2/usage/aggregates/query/jobs/{jobId}';
+export const LEGACY_SUBMIT = 'POST /api/v2/usage/query';
+export const LEGACY_RESULTS = 'GET /api/v2/usage/query/{executionId}/results';
+
+const PAGE_SIZE = 1000;
+/** Far above any real org (≤ 90 days × clients / 1000 per page); stops a server that never ends. */
+const MAX_PAGES = 500;
+
+export async function queryUsageAggregates(d: UsageDeps, q: UsageQuery, signal?: AbortSignal): Promise<UsageRow[]> {
+  const submitted = await d.transport.send({
+    base: 'api',
+    method: 'POST',
+    path: '/api/v2/usage/aggregates/query/jobs',
+    endpoint: JOBS_SUBMIT,
+    json: {
+      interval: q.interval,
+      granularity: 'Day',
+      groupBy: ['OauthClientId', 'OauthClientName'],
+      metrics: ['Requests', 'Status200', 'Status300', 'Status400', 'Status429', 'Status500'],
+    },
+    auth: { kind: 'agent' },
+    retry: 'submit',
+    signal,
+  });
+  const { id } = Transport.parse(usageJobSubmitSchema, submitted, JOBS_SUBMIT);
+  const firstPath = `/api/v2/usage/aggregates/query/jobs/${encodeURIComponent(id)}?pageSize=${PAGE_SIZE}`;
+
+  let page = await pollUntil(d, signal, JOBS_RESULTS, async () => {
+    const res = await getJobPage(d, firstPath, signal);
+    if (res.queryStatus === 'Failed' || res.queryStatus === 'Cancelled') {
+      const why = res.errorBody?.message ?? res.errorBody?.code;
+      throw new GenesysApiError(`usage job ${res.queryStatus.toLowerCase()}${why ? `: ${why}` : ''}`, null, JOBS_RESULTS, 'job_failed');
+    }
+    return res.queryStatus === 'Succeeded' ? res : null;
+  });
+
+  const rows: UsageRow[] = [];
+  const seen = new Set<string>();
+  for (let pages = 1; ; pages += 1) {
+    for (const e of page.entities ?? []) rows.push(fromJobEntity(e));
+    if (!page.nextUri) return rows;
+    const next = apiPath(page.nextUri, JOBS_RESULTS);
+    if (seen.has(next) || pages >= MAX_PAGES) {
+      throw new GenesysApiError(`usage job paging does not end: nextUri repeats after ${pages} pages`, null, JOBS_RESULTS, 'paging_loop');
+    }
+    seen.add(next);
+    page = await getJobPage(d, next, signal);
+  }
+}
+
+async function getJobPage(d: UsageDeps, path: string, signal?: AbortSignal): Promise<z.output<typeof usageJobResultsSchema>> {
+  const res = await d.transport.send({ base: 'api', method: 'GET', path, endpoint: JOBS_RESULTS, auth: { kind: 'agent' }, retry: 'read', signal });
+  return Transport.parse(usageJobResultsSchema, res, JOBS_RESULTS);
+}
+
+function fromJobEntity(e: z.output<typeof usageJobEntitySchema>): UsageRow {
+  return {
+    date: utcDay(e.date, JOBS_RESULTS),
+    clientId: e.oauthClient.id,
+    clientName: e.oauthClient.name ?? '',
+    requests: e.requestCount,
+    status200: e.status200,
+    status300: e.status300,
+    status400: e.status400,
+    status429: e.status429,
+    status500: e.status500,
+  };
+}
+
+export async function queryUsageLegacy(d: UsageDeps, q: UsageQuery, signal?: AbortSignal): Promise<UsageRow[]> {
+  const submitted = await d.transport.send({
+    base: 'api',
+    method: 'POST',
+    path: '/api/v2/usage/query',
+    endpoint: LEGACY_SUBMIT,
+    json: {
+      interval: q.interval,
+      granularity: 'Day',
+      groupBy: ['OAuthClientId'],
+      metrics: ['Requests', 'Status200', 'Status300', 'Status400', 'Status429', 'Status500'],
+    },
+    auth: { kind: 'agent' },
+    retry: 'submit',
+    signal,
+  });
+  const { executionId } = Transport.parse(legacyUsageSubmitSchema, submitted, LEGACY_SUBMIT);
+  const path = `/api/v2/usage/query/${encodeURIComponent(executionId)}/results`;
+
+  const done = await pollUntil(d, signal, LEGACY_RESULTS, async () => {
+    const res = await d.transport.send({ base: 'api', method: 'GET', path, endpoint: LEGACY_RESULTS, auth: { kind: 'agent' }, retry: 'read', signal });
+    const body = Transport.parse(legacyUsageResultsSchema, res, LEGACY_RESULTS);
+    if (body.queryStatus === 'Failed') throw new GenesysApiError('legacy usage query failed', res.status, LEGACY_RESULTS, 'job_failed');
+    return body.queryStatus === 'Complete' ? body : null;
+  });
+  return (done.results ?? []).map((r) => ({
+    date: utcDay(r.date, LEGACY_RESULTS),
+    clientId: r.clientId,
+    clientName: r.clientName ?? '',
+    requests: r.requests,
+    status200: r.status200,
+    status300: r.status300,
+    status400: r.status400,
+    status429: r.status429,
+    status500: r.status500,
+  }));
+}
+
+/** Calls `check` until it yields a value, sleeping with doubling waits; fails after `timeoutMs`. */
+async function pollUntil<T>(d: UsageDeps, signal: AbortSignal | undefined, endpoint: string, check: () => Promise<T | null>): Promise<T> {
+  const deadline = d.clock.now() + d.poll.timeoutMs;
+  let waitMs = d.poll.initialMs;
+  for (;;) {
+    const value = await check();
+    if (value !== null) return value;
+    if (d.clock.now() + waitMs > deadline) {
+      throw new GenesysApiError(`usage query still running after ${Math.round(d.poll.timeoutMs / 1000)} s`, null, endpoint, 'job_timeout');
+    }
+    await d.sleep(waitMs, signal);
+    waitMs = Math.min(d.poll.maxMs, waitMs * 2);
+  }
+}
+
+/** `yyyy-MM-dd` stays; a timestamp (`2020-02-02T00:00:00Z`) becomes its UTC day. */
+export function utcDay(value: string, endpoint: string): string {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new GenesysApiError(`${endpoint} returned an unexpected body: field \`date\`: not a date (${value.slice(0, 40)})`, null, endpoint, 'invalid_response');
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/**
+ * A `nextUri` as a path below the API base. Only its path and query are used, always on the API
+ * pool, so the agent's token never travels to another host.
+ */
+export function apiPath(uri: string, endpoint: string): string {
+  const url = new URL(uri, 'http://relative.invalid');
+  if (!url.pathname.startsWith('/api/v2/')) {
+    throw new GenesysApiError(`${endpoint} returned a nextUri outside the API`, null, endpoint, 'invalid_response');
+  }
+  return url.pathname + url.search;
+}
