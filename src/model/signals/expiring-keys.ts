@@ -1,0 +1,25 @@
+/**
+ * Remembers keys for a fixed time, to drop at-least-once redeliveries. Keys expire in insertion
+ * order (the clock only moves forward), so pruning walks from the oldest and stops at the first
+ * live key: O(1) amortised per call. Pure: the caller passes the time.
+ */
+export class ExpiringKeys {
+  private readonly expiry = new Map<string, number>();
+
+  constructor(private readonly ttlMs: number) {}
+
+  /** True when `key` was not remembered (and remembers it now); false for a duplicate. */
+  add(key: string, nowMs: number): boolean {
+    this.prune(nowMs);
+    if (this.expiry.has(key)) return false;
+    this.expiry.set(key, nowMs + this.ttlMs);
+    return true;
+  }
+
+  private prune(nowMs: number): void {
+    for (const [key, expiresAt] of this.expiry) {
+      if (expiresAt > nowMs) break;
+      this.expiry.delete(key);
+    }
+  }
+}

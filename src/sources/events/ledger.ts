@@ -1,0 +1,89 @@
+import type { EventDefinition, OperationalEvent } from '../../genesys/api.js';
+import { ExpiringKeys } from '../../model/signals/expiring-keys.js';
+import { isRateLimitDefinition } from '../../model/signals/rate-limit-definition.js';
+import type { CounterFamily, MetricFamily } from '../../telemetry/families.js';
+import { systemClock, type Clock } from '../../util/clock.js';
+
+export type EventSource = 'pull' | 'push';
+export type LedgerEvent = OperationalEvent & { source: EventSource };
+export type LatestEvent = LedgerEvent & { rateLimit: boolean };
+
+const MIN_DEDUPE_MS = 10 * 60_000;
+
+/**
+ * Operational events of one org, from the pull (ratelimits source) and push (/v1/events) paths:
+ * counts per definition and source, drops redeliveries, keeps the latest few for the API and the
+ * status page. Pure apart from the injected clock.
+ */
+export class EventLedger {
+  readonly org: string;
+  private readonly clock: Clock;
+  private readonly keepLatest: number;
+  private readonly seen: ExpiringKeys;
+  private readonly counts = new Map<string, { definition: string; source: EventSource; value: number }>();
+  private readonly recent: LatestEvent[] = [];
+  private readonly startedAtMs: number;
+  private readonly definitionNames = new Map<string, string>();
+
+  constructor(opts: { org: string; clock?: Clock; dedupeMs?: number; keepLatest?: number }) {
+    const dedupeMs = opts.dedupeMs ?? 30 * 60_000;
+    // EventBridge retries for up to 24 h, but redeliveries cluster in the first minutes; below 10 min
+    // a slow retry would be counted twice.
+    if (dedupeMs < MIN_DEDUPE_MS) throw new RangeError(`dedupeMs must be at least ${MIN_DEDUPE_MS} ms`);
+    this.org = opts.org;
+    this.clock = opts.clock ?? systemClock;
+    this.keepLatest = opts.keepLatest ?? 50;
+    this.seen = new ExpiringKeys(dedupeMs);
+    this.startedAtMs = this.clock.now();
+  }
+
+  /**
+   * Count one event unless its id was recorded from the same source within the dedupe time; false
+   * for a duplicate. With `count: false` the event is only listed (an event from before the agent
+   * started, which a counter must not report as new).
+   */
+  record(e: LedgerEvent, opts: { count?: boolean } = {}): boolean {
+    if (!this.seen.add(`${e.source}\u0000${e.id}`, this.clock.now())) return false;
+    if (opts.count ?? true) {
+      const key = `${e.source}\u0000${e.eventDefinitionName}`;
+      const c = this.counts.get(key) ?? { definition: e.eventDefinitionName, source: e.source, value: 0 };
+      c.value += 1;
+      this.counts.set(key, c);
+    }
+    this.recent.push({ ...e, rateLimit: isRateLimitDefinition(e.eventDefinitionName) });
+    this.recent.sort((a, b) => b.timestamp - a.timestamp);
+    this.recent.length = Math.min(this.recent.length, this.keepLatest);
+    return true;
+  }
+
+  /** Event definitions as last listed by the API, to name pushed events that carry only an id. */
+  setDefinitions(defs: readonly EventDefinition[]): void {
+    this.definitionNames.clear();
+    for (const d of defs) this.definitionNames.set(d.id, d.name);
+  }
+
+  definitionName(id: string): string | undefined {
+    return this.definitionNames.get(id);
+  }
+
+  /** Newest first. */
+  latest(): LatestEvent[] {
+    return this.recent.map((e) => ({ ...e }));
+  }
+
+  collect(_nowMs: number): MetricFamily[] {
+    if (this.counts.size === 0) return [];
+    const family: CounterFamily = {
+      name: 'genesys_operational_events',
+      help: 'Genesys Cloud operational events received, per event definition and path (pull = events API, push = EventBridge).',
+      unit: '{event}',
+      kind: 'counter',
+      points: [...this.counts.values()].map((c) => ({
+        attributes: { org: this.org, event_definition: c.definition, source: c.source },
+        value: c.value,
+        startTimeMs: this.startedAtMs,
+      })),
+    };
+    return [family];
+  }
+}
