@@ -1,0 +1,223 @@
+import { GenesysApiError } from '../../genesys/errors.js';
+import type { GenesysApi } from '../../genesys/api.js';
+import type { ClientDirectory } from '../../model/client-directory.js';
+import { EventPullWindow } from '../../model/signals/event-pull-window.js';
+import { RateLimitTracker } from '../../model/signals/rate-limit-tracker.js';
+import type { CounterFamily, MetricFamily } from '../../telemetry/families.js';
+import { systemClock, type Clock } from '../../util/clock.js';
+import type { Logger } from '../../util/logger.js';
+import type { EventLedger } from '../events/ledger.js';
+import { PollLoop } from '../poll-loop.js';
+import type { Source, SourceHealth } from '../source.js';
+
+/** Finest first; the API's smallest accepted granularity is undocumented (reference §4). */
+export const GRANULARITIES = [
+  { iso: 'PT1M', ms: 60_000 },
+  { iso: 'PT5M', ms: 300_000 },
+  { iso: 'PT15M', ms: 900_000 },
+  { iso: 'PT1H', ms: 3_600_000 },
+] as const;
+
+export interface RateLimitWarning {
+  namespace: string;
+  limitKey: string;
+  entityId: string;
+  entityName: string;
+  /** Records in the lookback window. */
+  count: number;
+  max: number | null;
+  lastSeenMs: number;
+}
+
+export interface RateLimitsSourceOptions {
+  org: string;
+  api: Pick<GenesysApi, 'queryRateLimitAggregates' | 'listEventDefinitions' | 'queryOperationalEvents'>;
+  intervalMs: number;
+  directory: ClientDirectory;
+  ledger: EventLedger;
+  clock?: Clock;
+  logger?: Logger;
+  /** How far back each aggregates query reaches (and the first events query). Default 10 min. */
+  lookbackMs?: number;
+  /** How far each events query reaches behind the previous one, for late events. Default 5 min. */
+  eventsOverlapMs?: number;
+  /** Event definitions change rarely. Default 1 h. */
+  definitionsRefreshMs?: number;
+}
+
+/**
+ * Polls the platform's own "limit reached 90 %" signals each cycle: rate-limit aggregates (counted
+ * exactly once per record across overlapping windows) and operational events (into the org's
+ * ledger with source `pull`). `collect` returns the warnings counter and the ledger's events
+ * counter, so the agent must not collect the ledger separately.
+ */
+export class RateLimitsSource implements Source {
+  readonly name = 'ratelimits' as const;
+  readonly org: string;
+  private readonly clock: Clock;
+  private readonly lookbackMs: number;
+  private readonly definitionsRefreshMs: number;
+  private readonly startedAtMs: number;
+  private readonly tracker: RateLimitTracker;
+  private readonly pull: EventPullWindow;
+  private readonly loop: PollLoop;
+  private granularity = 0;
+  private aggregatesSucceeded = false;
+  private definitionsAtMs: number | null = null;
+
+  constructor(private readonly opts: RateLimitsSourceOptions) {
+    this.org = opts.org;
+    this.clock = opts.clock ?? systemClock;
+    this.lookbackMs = opts.lookbackMs ?? 10 * 60_000;
+    this.definitionsRefreshMs = opts.definitionsRefreshMs ?? 3_600_000;
+    this.startedAtMs = this.clock.now();
+    this.tracker = new RateLimitTracker(this.startedAtMs);
+    this.pull = new EventPullWindow({
+      lookbackMs: this.lookbackMs,
+      overlapMs: opts.eventsOverlapMs ?? 5 * 60_000,
+    });
+    this.loop = new PollLoop({
+      name: this.name,
+      org: opts.org,
+      intervalMs: opts.intervalMs,
+      clock: this.clock,
+      ...(opts.logger ? { logger: opts.logger } : {}),
+      run: (signal) => this.poll(signal),
+    });
+  }
+
+  async start(): Promise<void> {
+    this.loop.start();
+  }
+  stop(): Promise<void> {
+    return this.loop.stop();
+  }
+  runOnce(): Promise<void> {
+    return this.loop.runOnce();
+  }
+  health(): SourceHealth {
+    return this.loop.health();
+  }
+
+  /** The granularity the API accepted (`PT1M` until a query is rejected). */
+  granularityInUse(): string {
+    return GRANULARITIES[this.granularity]!.iso;
+  }
+
+  /** Groups with records in the lookback window, newest first, for the status page. */
+  latestWarnings(): RateLimitWarning[] {
+    return this.tracker
+      .snapshot()
+      .flatMap((g) =>
+        g.lastSeenMs === null
+          ? []
+          : [
+              {
+                namespace: g.namespace,
+                limitKey: g.limitName,
+                entityId: g.entityId,
+                entityName: this.entityName(g.entityId),
+                count: g.recentCount,
+                max: g.recentMax,
+                lastSeenMs: g.lastSeenMs,
+              },
+            ],
+      )
+      .sort((a, b) => b.lastSeenMs - a.lastSeenMs);
+  }
+
+  collect(nowMs: number): MetricFamily[] {
+    const families = this.opts.ledger.collect(nowMs);
+    if (!this.aggregatesSucceeded) return families;
+    const warnings: CounterFamily = {
+      name: 'genesys_rate_limit_warnings',
+      help: 'Rate-limit records the platform made when a trackable limit reached 90 % (analytics rate-limit aggregates), counted since the agent started.',
+      unit: '{warning}',
+      kind: 'counter',
+      points: this.tracker.snapshot().map((g) => ({
+        attributes: {
+          org: this.org,
+          namespace: g.namespace,
+          limit_key: g.limitName,
+          entity_id: g.entityId,
+          entity_name: this.entityName(g.entityId),
+        },
+        value: g.total,
+        startTimeMs: this.startedAtMs,
+      })),
+    };
+    return [warnings, ...families];
+  }
+
+  /** Both halves run even when one fails, so a broken events API does not hide rate-limit records. */
+  private async poll(signal: AbortSignal): Promise<void> {
+    const results = await Promise.allSettled([this.pollAggregates(signal), this.pollEvents(signal)]);
+    const failed = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    if (failed.length > 0) throw failed[0];
+  }
+
+  private async pollAggregates(signal: AbortSignal): Promise<void> {
+    const nowMs = this.clock.now();
+    for (;;) {
+      const g = GRANULARITIES[this.granularity]!;
+      // Align to the bucket size so every query sees whole buckets with the same starts.
+      const startMs = Math.floor((nowMs - this.lookbackMs) / g.ms) * g.ms;
+      try {
+        const groups = await this.opts.api.queryRateLimitAggregates(
+          { interval: `${iso(startMs)}/${iso(nowMs)}`, granularity: g.iso },
+          signal,
+        );
+        this.tracker.observe(groups, startMs, g.ms);
+        this.aggregatesSucceeded = true;
+        this.noteUnknownEntities(groups.map((x) => x.entityId));
+        return;
+      } catch (err) {
+        const rejected = err instanceof GenesysApiError && err.status === 400;
+        if (!rejected || this.granularity === GRANULARITIES.length - 1) throw err;
+        this.granularity++;
+        this.opts.logger?.info(
+          { org: this.org, source: this.name, granularity: this.granularityInUse() },
+          `rate-limit aggregates rejected ${g.iso}; trying a coarser granularity`,
+        );
+      }
+    }
+  }
+
+  private async pollEvents(signal: AbortSignal): Promise<void> {
+    const nowMs = this.clock.now();
+    const { ledger, api } = this.opts;
+    if (this.definitionsAtMs === null || nowMs - this.definitionsAtMs >= this.definitionsRefreshMs) {
+      ledger.setDefinitions(await api.listEventDefinitions(signal));
+      this.definitionsAtMs = nowMs;
+    }
+    const window = this.pull.next(nowMs);
+    const events = await api.queryOperationalEvents(
+      { interval: `${iso(window.startMs)}/${iso(window.endMs)}` },
+      signal,
+    );
+    for (const e of this.pull.accept(window, events)) {
+      const named = e.eventDefinitionName && e.eventDefinitionName !== e.eventDefinitionId;
+      const eventDefinitionName = named
+        ? e.eventDefinitionName
+        : (ledger.definitionName(e.eventDefinitionId) ?? e.eventDefinitionId);
+      // Events from before the agent started are listed but not counted, like pre-start aggregates.
+      ledger.record(
+        { ...e, eventDefinitionName, source: 'pull' },
+        { count: e.timestamp >= this.startedAtMs },
+      );
+    }
+  }
+
+  private entityName(entityId: string): string {
+    return this.opts.directory.nameOf(entityId) ?? entityId;
+  }
+
+  private noteUnknownEntities(ids: readonly string[]): void {
+    for (const id of new Set(ids))
+      if (id && this.opts.directory.nameOf(id) === undefined) this.opts.directory.noteUnknown(id);
+  }
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
