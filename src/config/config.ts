@@ -96,6 +96,9 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv): AgentConfig {
 
   const gatewayPort = positiveInt(env.AGENT_GATEWAY_PORT, 'AGENT_GATEWAY_PORT', 0, 65535) ?? file.gateway?.port;
   const shaping = oneOf(env.AGENT_GATEWAY_SHAPING, 'AGENT_GATEWAY_SHAPING', ['off', 'smooth'] as const) ?? file.gateway?.shaping ?? 'off';
+  if (gatewayPort !== undefined && orgs.length > 1) {
+    throw new ConfigError('AGENT_GATEWAY_PORT: the gateway forwards to one org; with several orgs run one agent per org for the gateway');
+  }
   if (env.AGENT_GATEWAY_SHAPING && gatewayPort === undefined) {
     throw new ConfigError('AGENT_GATEWAY_SHAPING: shaping needs the gateway; set AGENT_GATEWAY_PORT too');
   }
@@ -206,7 +209,11 @@ function readConfigFile(path: string): FileConfig {
     throw new ConfigError(`${path}: not valid YAML/JSON: ${(err as Error).message.split('\n')[0]}`);
   }
   const result = FileSchema.safeParse(data ?? {});
-  if (!result.success) throw new ConfigError(`${path}: ${describeIssue(result.error.issues[0]!)}`);
+  if (!result.success) {
+    // A misspelt key also makes its real key "missing"; the misspelling is the useful message.
+    const issues = [...result.error.issues].sort((a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'));
+    throw new ConfigError(`${path}: ${describeIssue(issues[0]!)}`);
+  }
   return result.data;
 }
 

@@ -1,0 +1,124 @@
+#!/usr/bin/env node
+import { startAgent } from './agent.js';
+import { loadConfig, type AgentConfig } from './config/config.js';
+import { ConfigError } from './config/errors.js';
+import { runOnceCommand } from './commands/once.js';
+import { runSimulateCommand } from './simulator/cli.js';
+import { describeError } from './util/logger.js';
+import { createLogger } from './util/pino.js';
+import { agentVersion } from './util/version.js';
+
+const HELP = `genesys-usage-agent ${agentVersion()}
+Watches the API consumption of every OAuth client in a Genesys Cloud org and warns before
+rate limits (HTTP 429) bite. Exposes Prometheus /metrics and pushes OTLP.
+
+Usage: genesys-usage-agent [command] [options]
+
+Commands:
+  run (default)        start the agent; with no GENESYS_CLIENT_ID it runs a demo against
+                       an embedded simulator
+  simulate [--port N] [--host H] [--scenario NAME|FILE] [--seed N]
+                       run the Genesys Cloud API simulator alone
+  once [--json]        collect every source once, print a per-client table (or JSON), exit
+  doctor               check configuration, login, permissions and reachability
+
+Options:
+  --help, -h           show this help
+  --version, -v        print the version
+
+Configuration comes from environment variables (and AGENT_CONFIG_FILE); see README.md.
+Exit codes: 0 ok, 1 runtime failure, 2 configuration error.
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === '--help' || first === '-h' || first === 'help') {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (first === '--version' || first === '-v') {
+    process.stdout.write(`${agentVersion()}\n`);
+    return 0;
+  }
+  const command = first === undefined || first.startsWith('-') ? 'run' : first;
+  const args = first === undefined || first.startsWith('-') ? argv : rest;
+  switch (command) {
+    case 'run':
+      return runCommand(args);
+    case 'simulate':
+      return runSimulateCommand(args);
+    case 'once':
+      return withConfig((config) => runOnceCommand(config, args));
+    case 'doctor': {
+      const { runDoctorCommand } = await import('./commands/doctor.js');
+      return withConfig((config) => runDoctorCommand(config, args));
+    }
+    default:
+      process.stderr.write(`genesys-usage-agent: unknown command "${command}"; run with --help\n`);
+      return 2;
+  }
+}
+
+async function withConfig(fn: (config: AgentConfig) => Promise<number>): Promise<number> {
+  let config: AgentConfig;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    return configFailure(err);
+  }
+  return fn(config);
+}
+
+function configFailure(err: unknown): number {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`genesys-usage-agent: configuration error: ${err.message}\n`);
+    return 2;
+  }
+  throw err;
+}
+
+async function runCommand(args: string[]): Promise<number> {
+  if (args.length > 0) {
+    process.stderr.write(`genesys-usage-agent: run takes no arguments (got "${args[0]}"); configure it with environment variables\n`);
+    return 2;
+  }
+  let config: AgentConfig;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    return configFailure(err);
+  }
+  const logger = createLogger(config.logLevel);
+  let agent;
+  try {
+    agent = await startAgent(config, { logger });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES') {
+      process.stderr.write(`genesys-usage-agent: configuration error: AGENT_PORT/AGENT_GATEWAY_PORT: ${describeError(err)}; choose a free port\n`);
+      return 2;
+    }
+    logger.fatal({ err: describeError(err) }, 'agent failed to start');
+    return 1;
+  }
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      logger.info({ signal }, 'shutting down (final OTLP flush)');
+      resolve();
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  await agent.close();
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`genesys-usage-agent: ${describeError(err)}\n`);
+    process.exitCode = 1;
+  },
+);

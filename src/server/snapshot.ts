@@ -1,0 +1,142 @@
+import type { SourceHealth, SourceName } from '../sources/source.js';
+import type { UsageSummary } from '../model/usage.js';
+import { dataAgeSeconds } from '../model/usage.js';
+
+/** How fresh each source's figures are, stated next to them on the status page. */
+export const FRESHNESS: Record<SourceName, string> = {
+  gateway: 'live',
+  ratelimits: 'near real time',
+  events: 'near real time',
+  usage: 'daily',
+  limits: 'static',
+};
+
+export interface LiveClientFigures {
+  clientId: string;
+  clientName: string;
+  requestsPerMinute: number;
+  peakTokenRequestsPerMinute: number;
+  activeTokens: number;
+  inflight: number;
+  rateLimited5m: number;
+  limit: number;
+  utilization: number;
+  requestsTotal: number;
+}
+
+export interface WarningFigures {
+  namespace: string;
+  limitKey: string;
+  entityId: string;
+  entityName: string;
+  count: number;
+  max: number | null;
+  lastSeenMs: number;
+}
+
+export interface OrgView {
+  org: string;
+  sources: { name: SourceName; health: SourceHealth }[];
+  usage: UsageSummary | null;
+  live: LiveClientFigures[] | null;
+  warnings: WarningFigures[];
+  limitFor: (clientId: string) => number;
+}
+
+export interface ClientRow {
+  clientId: string;
+  clientName: string;
+  exists: boolean;
+  limit: number;
+  /** Busiest token's rate ÷ limit; null without gateway data. */
+  utilization: number | null;
+  live: Omit<LiveClientFigures, 'clientId' | 'clientName' | 'limit' | 'utilization'> | null;
+  usage: { lastDayRequests: number; lastDay429: number; share429: number | null; monthToDate: number; today: number | null } | null;
+  latestWarning: { limitKey: string; count: number; max: number | null; lastSeen: string } | null;
+}
+
+export interface ClientsSnapshot {
+  generatedAt: string;
+  demo: boolean;
+  orgs: {
+    org: string;
+    sources: {
+      source: SourceName;
+      freshness: string;
+      up: boolean;
+      lastSuccess: string | null;
+      lastDurationMs: number | null;
+      lastError: string | null;
+    }[];
+    usage: { lastCompleteDay: string | null; dataAgeSeconds: number | null; fetchedAt: string } | null;
+    clients: ClientRow[];
+  }[];
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** The JSON the status page and `once` show: per org, every client known to any source, worst first. */
+export function buildSnapshot(views: OrgView[], nowMs: number, demo: boolean): ClientsSnapshot {
+  return {
+    generatedAt: new Date(nowMs).toISOString(),
+    demo,
+    orgs: views.map((v) => {
+      const rows = new Map<string, ClientRow>();
+      const row = (clientId: string, clientName: string): ClientRow => {
+        let r = rows.get(clientId);
+        if (!r) {
+          r = { clientId, clientName, exists: true, limit: v.limitFor(clientId), utilization: null, live: null, usage: null, latestWarning: null };
+          rows.set(clientId, r);
+        }
+        return r;
+      };
+      for (const c of v.usage?.clients ?? []) {
+        const r = row(c.clientId, c.clientName);
+        r.exists = c.exists;
+        r.usage = {
+          lastDayRequests: c.lastDay.requests,
+          lastDay429: c.lastDay.byClass['429'],
+          share429: c.lastDay.requests > 0 ? c.lastDay.byClass['429'] / c.lastDay.requests : null,
+          monthToDate: c.monthToDate,
+          today: c.today?.requests ?? null,
+        };
+      }
+      for (const l of v.live ?? []) {
+        const r = row(l.clientId, l.clientName);
+        const { clientId: _id, clientName: _name, limit, utilization, ...live } = l;
+        r.limit = limit;
+        r.utilization = utilization;
+        r.live = live;
+      }
+      for (const w of v.warnings) {
+        const r = rows.get(w.entityId);
+        if (!r) continue;
+        if (!r.latestWarning || Date.parse(r.latestWarning.lastSeen) < w.lastSeenMs) {
+          r.latestWarning = { limitKey: w.limitKey, count: w.count, max: w.max, lastSeen: new Date(w.lastSeenMs).toISOString() };
+        }
+      }
+      const clients = [...rows.values()].sort(
+        (a, b) =>
+          (b.utilization ?? -1) - (a.utilization ?? -1) ||
+          (b.usage?.share429 ?? -1) - (a.usage?.share429 ?? -1) ||
+          (b.usage?.lastDayRequests ?? 0) - (a.usage?.lastDayRequests ?? 0) ||
+          a.clientName.localeCompare(b.clientName),
+      );
+      return {
+        org: v.org,
+        sources: v.sources.map((s) => ({
+          source: s.name,
+          freshness: FRESHNESS[s.name],
+          up: s.health.up,
+          lastSuccess: iso(s.health.lastSuccessMs),
+          lastDurationMs: s.health.lastDurationMs,
+          lastError: s.health.lastError,
+        })),
+        usage: v.usage
+          ? { lastCompleteDay: v.usage.lastCompleteDay, dataAgeSeconds: dataAgeSeconds(v.usage, nowMs), fetchedAt: new Date(v.usage.fetchedAtMs).toISOString() }
+          : null,
+        clients,
+      };
+    }),
+  };
+}

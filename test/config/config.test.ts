@@ -1,0 +1,132 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/config.js';
+import { parseDuration } from '../../src/config/duration.js';
+import { ConfigError } from '../../src/config/errors.js';
+import { resolveRegion } from '../../src/config/regions.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'gua-config-'));
+const file = (name: string, text: string) => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+const live = { GENESYS_REGION: 'eu_west_1', GENESYS_CLIENT_ID: 'id-1', GENESYS_CLIENT_SECRET: 's3cr3t-value' };
+
+function configError(env: NodeJS.ProcessEnv): string {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('durations and regions', () => {
+  it('parses seconds and unit forms', () => {
+    expect(parseDuration('90')).toBe(90_000);
+    expect(parseDuration('15m')).toBe(900_000);
+    expect(parseDuration('1h30m')).toBe(5_400_000);
+    expect(parseDuration('500ms')).toBe(500);
+    expect(parseDuration('15 minutes')).toBeUndefined();
+    expect(parseDuration('m')).toBeUndefined();
+  });
+  it('accepts SDK keys, domains and API URLs', () => {
+    expect(resolveRegion('us_east_1')).toBe('mypurecloud.com');
+    expect(resolveRegion('mypurecloud.ie')).toBe('mypurecloud.ie');
+    expect(resolveRegion('https://api.euw2.pure.cloud')).toBe('euw2.pure.cloud');
+    expect(resolveRegion('mars_north_1')).toBeUndefined();
+  });
+});
+
+describe('loadConfig', () => {
+  it('defaults to demo mode with the documented defaults', () => {
+    const c = loadConfig({});
+    expect(c.mode).toBe('demo');
+    expect(c.port).toBe(9464);
+    expect(c.host).toBe('0.0.0.0');
+    expect(c.usageIntervalMs).toBe(900_000);
+    expect(c.ratelimitsIntervalMs).toBe(60_000);
+    expect(c.gateway).toBeNull();
+    expect(c.otlp).toBeNull();
+    expect(c.eventsToken).toBeNull();
+  });
+
+  it('builds one live org from the environment, hosts from the region', () => {
+    const c = loadConfig({ ...live, AGENT_PORT: '9999', AGENT_USAGE_INTERVAL: '5m', GENESYS_ORG_NAME: 'prod' });
+    expect(c.mode).toBe('live');
+    expect(c.port).toBe(9999);
+    expect(c.usageIntervalMs).toBe(300_000);
+    expect(c.orgs).toEqual([
+      expect.objectContaining({ name: 'prod', apiBaseUrl: 'https://api.mypurecloud.ie', loginBaseUrl: 'https://login.mypurecloud.ie', clientId: 'id-1' }),
+    ]);
+  });
+
+  it('reads secrets from *_FILE', () => {
+    const c = loadConfig({ GENESYS_REGION: 'us_east_1', GENESYS_CLIENT_ID: 'x', GENESYS_CLIENT_SECRET_FILE: file('secret', 'from-file\n') });
+    expect(c.orgs[0]!.clientSecret).toBe('from-file');
+  });
+
+  it('OTLP: the generic endpoint gets /v1/metrics, the metrics endpoint is used as is, headers parsed', () => {
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).otlp?.url).toBe('http://collector:4318/v1/metrics');
+    const c = loadConfig({ OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: 'http://c:4318/custom', OTEL_EXPORTER_OTLP_HEADERS: 'a=1,b=x%3Dy', OTEL_METRIC_EXPORT_INTERVAL: '5000' });
+    expect(c.otlp).toEqual({ url: 'http://c:4318/custom', headers: { a: '1', b: 'x=y' }, intervalMs: 5000 });
+  });
+
+  it.each([
+    [{ GENESYS_CLIENT_ID: 'x', GENESYS_REGION: 'us_east_1' }, /^GENESYS_CLIENT_SECRET: required/],
+    [{ GENESYS_CLIENT_SECRET: 'x' }, /^GENESYS_CLIENT_ID: required/],
+    [{ ...live, GENESYS_REGION: 'mars_north_1' }, /^GENESYS_REGION: unknown region "mars_north_1"/],
+    [{ ...live, GENESYS_REGION: undefined }, /^GENESYS_REGION: required/],
+    [{ AGENT_USAGE_INTERVAL: 'soon' }, /^AGENT_USAGE_INTERVAL: "soon" is not a duration/],
+    [{ AGENT_RATELIMITS_INTERVAL: '0s' }, /^AGENT_RATELIMITS_INTERVAL: 0s is out of range/],
+    [{ AGENT_PORT: '70000' }, /^AGENT_PORT: "70000" is not a whole number/],
+    [{ AGENT_PORT: '' }, /^AGENT_PORT: is set but empty/],
+    [{ AGENT_GATEWAY_SHAPING: 'turbo', AGENT_GATEWAY_PORT: '8080' }, /^AGENT_GATEWAY_SHAPING: "turbo" is not one of off, smooth/],
+    [{ AGENT_GATEWAY_SHAPING: 'smooth' }, /^AGENT_GATEWAY_SHAPING: shaping needs the gateway/],
+    [{ AGENT_LOG_LEVEL: 'loud' }, /^AGENT_LOG_LEVEL: "loud" is not one of/],
+    [{ GENESYS_CLIENT_SECRET_FILE: '/nonexistent/secret' }, /^GENESYS_CLIENT_SECRET_FILE: cannot read/],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' }, /^OTEL_EXPORTER_OTLP_ENDPOINT: "not a url" is not a URL/],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c', OTEL_EXPORTER_OTLP_HEADERS: 'novalue' }, /^OTEL_EXPORTER_OTLP_HEADERS: "novalue" is not key=value/],
+    [{ AGENT_HOST: 'x'.repeat(5000) }, /^AGENT_HOST: longer than 4096/],
+  ])('rejects %o with a message naming the variable', (env, message) => {
+    const text = configError(env as NodeJS.ProcessEnv);
+    expect(text).toMatch(message);
+    expect(text).not.toContain('\n');
+    expect(text).not.toContain('s3cr3t-value');
+  });
+
+  it('reads several orgs from a YAML config file', () => {
+    const path = file(
+      'orgs.yaml',
+      `orgs:\n  - name: eu\n    region: eu_west_1\n    clientId: a\n    clientSecret: sa\n    limits: { perClient: { c1: 500 } }\n  - name: us\n    apiBaseUrl: http://127.0.0.1:1/\n    loginBaseUrl: http://127.0.0.1:1\n    clientId: b\n    clientSecretFile: ${file('s2', 'sb')}\nport: 9000\nusageInterval: 10m\n`,
+    );
+    const c = loadConfig({ AGENT_CONFIG_FILE: path });
+    expect(c.orgs.map((o) => [o.name, o.apiBaseUrl, o.clientSecret])).toEqual([
+      ['eu', 'https://api.mypurecloud.ie', 'sa'],
+      ['us', 'http://127.0.0.1:1', 'sb'],
+    ]);
+    expect(c.orgs[0]!.limitOverrides).toEqual({ c1: 500 });
+    expect(c.port).toBe(9000);
+    expect(c.usageIntervalMs).toBe(600_000);
+  });
+
+  it.each([
+    ['unknown.yaml', 'prot: 9000\n', /unknown\.yaml: prot: unknown key; did you mean "port"\?/],
+    ['nested.yaml', 'orgs:\n  - name: a\n    region: us_east_1\n    clientID: x\n    clientSecret: y\n', /orgs\[0\]\.clientID: unknown key; did you mean "clientId"\?/],
+    ['type.yaml', 'port: "nine"\n', /type\.yaml: port: /],
+    ['broken.yaml', 'port: [1,\n', /broken\.yaml: not valid YAML\/JSON/],
+    ['dup.yaml', 'orgs:\n  - {name: a, region: us_east_1, clientId: x, clientSecret: y}\n  - {name: a, region: us_east_1, clientId: z, clientSecret: y}\n', /orgs\[1\]\.name: "a" is used twice/],
+  ])('config file %s: one-line error with the key path', (name, text, message) => {
+    expect(configError({ AGENT_CONFIG_FILE: file(name, text) })).toMatch(message);
+  });
+
+  it('refuses GENESYS_* variables and file orgs together, and a gateway with several orgs', () => {
+    const path = file('one.yaml', 'orgs:\n  - {name: a, region: us_east_1, clientId: x, clientSecret: y}\n  - {name: b, region: us_east_1, clientId: z, clientSecret: y}\n');
+    expect(configError({ ...live, AGENT_CONFIG_FILE: path })).toMatch(/^GENESYS_CLIENT_ID: set either/);
+    expect(configError({ AGENT_CONFIG_FILE: path, AGENT_GATEWAY_PORT: '8080' })).toMatch(/^AGENT_GATEWAY_PORT: the gateway forwards to one org/);
+  });
+});
