@@ -154,7 +154,8 @@ describe('GenesysClient request stats', () => {
     expect(await c.getLimits('platform.api')).toEqual([{ key: 'client.credentials.token.rate.per.minute', namespace: 'platform.api', value: 300 }]);
     const [family] = c.collect(fake.clock.now());
     expect(family).toMatchObject({ kind: 'counter', name: 'genesys_agent_api_requests', unit: '{request}' });
-    const points = (family?.points ?? []).map((p) => ({ ...p.attributes, value: p.value }));
+    if (family?.kind !== 'counter') throw new Error('expected a counter family');
+    const points = family.points.map((p) => ({ ...p.attributes, value: p.value }));
     expect(points).toEqual(
       expect.arrayContaining([
         { org: 'test-org', endpoint: 'POST /oauth/token', status_class: '2xx', value: 1 },
