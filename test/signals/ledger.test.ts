@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EventLedger, type LedgerEvent } from '../../src/sources/events/ledger.js';
 import { FakeClock } from '../../src/util/clock.js';
+import { counterPoints } from './fixtures.js';
 
 function ev(id: string, over: Partial<LedgerEvent> = {}): LedgerEvent {
   return {
@@ -19,7 +20,10 @@ function ev(id: string, over: Partial<LedgerEvent> = {}): LedgerEvent {
 }
 
 const points = (l: EventLedger, clock: FakeClock) =>
-  l.collect(clock.now()).flatMap((f) => f.points.map((p) => ({ ...p.attributes, value: p.value })));
+  counterPoints(l.collect(clock.now()), 'genesys_operational_events').map((p) => ({
+    ...p.attributes,
+    value: p.value,
+  }));
 
 describe('EventLedger', () => {
   it('exports nothing before the first event, then counts per definition and source', () => {

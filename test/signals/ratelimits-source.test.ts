@@ -10,6 +10,7 @@ import { MapClientDirectory } from '../../src/model/client-directory.js';
 import { EventLedger } from '../../src/sources/events/ledger.js';
 import { RateLimitsSource } from '../../src/sources/ratelimits/index.js';
 import { FakeClock } from '../../src/util/clock.js';
+import { counterPoints } from './fixtures.js';
 
 const MIN = 60_000;
 type FakeApi = Pick<
@@ -74,9 +75,9 @@ describe('RateLimitsSource', () => {
     clock.advance(MIN);
     await source.runOnce();
     expect(started % MIN).toBe(0); // window aligned to the bucket size
-    const [family] = source.collect(clock.now());
-    expect(family?.name).toBe('genesys_rate_limit_warnings');
-    expect(family?.points.map((p) => [p.attributes.entity_id, p.attributes.entity_name, p.value])).toEqual([
+    expect(source.collect(clock.now())[0]?.name).toBe('genesys_rate_limit_warnings');
+    const warnings = counterPoints(source.collect(clock.now()), 'genesys_rate_limit_warnings');
+    expect(warnings.map((p) => [p.attributes.entity_id, p.attributes.entity_name, p.value])).toEqual([
       ['client-1', 'WFM_Sync_Script', 2],
       ['ghost', 'ghost', 1],
     ]);
@@ -160,6 +161,6 @@ describe('RateLimitsSource', () => {
       },
     });
     await expect(source.runOnce()).rejects.toThrow('events down');
-    expect(source.collect(clock.now())[0]?.points[0]?.value).toBe(1);
+    expect(counterPoints(source.collect(clock.now()), 'genesys_rate_limit_warnings')[0]?.value).toBe(1);
   });
 });
