@@ -1,0 +1,338 @@
+/**
+ * Real-time measurement of the traffic the gateway forwards (pure: observations in, metric
+ * families out, time passed in). Requests are counted per token (identified by a hash, never the
+ * token) and per OAuth client; a client's velocity is its sliding-60 s request count, and its
+ * utilisation is its busiest token against the per-token limit, because Genesys limits tokens.
+ */
+import type { Attributes, MetricFamily } from '../../telemetry/families.js';
+import { statusClassOf } from '../../util/status-class.js';
+import { Histogram, LATENCY_BOUNDARIES_S } from './histogram.js';
+import { SecondsWindow } from './window.js';
+
+export const UNKNOWN_CLIENT = 'unknown';
+/** A token is active while it sent a request within this long (tokens live for hours; 5 min spans bursty jobs). */
+export const ACTIVE_TOKEN_MS = 5 * 60_000;
+/** A client idle this long drops out of the gauges (and the snapshot). */
+export const CLIENT_GAUGE_IDLE_MS = 10 * 60_000;
+/** A client idle this long is forgotten entirely, counters and histogram included. */
+export const CLIENT_FORGET_IDLE_MS = 60 * 60_000;
+const RATE_WINDOW_S = 60;
+const RATE_LIMITED_WINDOW_S = 300;
+const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
+
+export type ShapedOutcome = 'delayed' | 'rejected';
+
+export interface RequestHandle {
+  readonly tokenKey: string;
+  readonly clientId: string;
+}
+
+export interface RequestResult {
+  method: string;
+  status: number;
+  /** Time to the upstream response headers; absent when upstream never answered. */
+  upstreamSeconds?: number;
+}
+
+/** One client's current figures (what the status page and `once` show). */
+export interface ClientMeasurement {
+  clientId: string;
+  clientName: string;
+  requestsPerMinute: number;
+  peakTokenRequestsPerMinute: number;
+  activeTokens: number;
+  inflight: number;
+  /** Upstream 429s in the last 5 minutes. */
+  rateLimited5m: number;
+  limit: number;
+  utilization: number;
+  /** Requests answered since the client was first seen. */
+  requestsTotal: number;
+}
+
+export interface CollectContext {
+  org: string;
+  nameOf: (clientId: string) => string;
+  limitOf: (clientId: string) => number;
+}
+
+interface TokenState {
+  clientId: string;
+  window: SecondsWindow;
+  lastSeenMs: number;
+  inflight: number;
+}
+
+interface ClientState {
+  startTimeMs: number;
+  lastSeenMs: number;
+  inflight: number;
+  window: SecondsWindow;
+  tokens: Set<string>;
+  requests: Map<string, { method: string; statusClass: string; value: number }>;
+  requestsTotal: number;
+  rateLimited: number;
+  rateLimitedWindow: SecondsWindow;
+  shaped: Record<ShapedOutcome, number>;
+  latency: Histogram;
+}
+
+export class GatewayMeasurements {
+  /** Insertion order = least recently seen first (re-inserted on every request). */
+  private readonly tokens = new Map<string, TokenState>();
+  private readonly clientStates = new Map<string, ClientState>();
+
+  constructor(private readonly maxTrackedTokens = 50_000) {}
+
+  /** A request is being sent upstream now: it counts towards the windows from this moment. */
+  start(tokenKey: string, clientId: string, nowMs: number): RequestHandle {
+    const client = this.client(clientId, nowMs);
+    let token = this.tokens.get(tokenKey);
+    if (token && token.clientId !== clientId) {
+      this.clientStates.get(token.clientId)?.tokens.delete(tokenKey);
+      token.clientId = clientId;
+    }
+    if (token) this.tokens.delete(tokenKey);
+    else token = { clientId, window: new SecondsWindow(RATE_WINDOW_S), lastSeenMs: nowMs, inflight: 0 };
+    this.tokens.set(tokenKey, token);
+    client.tokens.add(tokenKey);
+    token.window.add(nowMs);
+    token.lastSeenMs = nowMs;
+    token.inflight += 1;
+    client.window.add(nowMs);
+    client.lastSeenMs = nowMs;
+    client.inflight += 1;
+    this.evictOverflow();
+    return { tokenKey, clientId };
+  }
+
+  finish(handle: RequestHandle, result: RequestResult, nowMs: number): void {
+    const token = this.tokens.get(handle.tokenKey);
+    if (token) token.inflight = Math.max(0, token.inflight - 1);
+    const client = this.client(handle.clientId, nowMs);
+    client.inflight = Math.max(0, client.inflight - 1);
+    client.lastSeenMs = nowMs;
+    const method = METHODS.has(result.method.toUpperCase()) ? result.method.toUpperCase() : 'OTHER';
+    const statusClass = statusClassOf(result.status);
+    const key = `${method} ${statusClass}`;
+    const series = client.requests.get(key) ?? { method, statusClass, value: 0 };
+    series.value += 1;
+    client.requests.set(key, series);
+    client.requestsTotal += 1;
+    if (result.status === 429) {
+      client.rateLimited += 1;
+      client.rateLimitedWindow.add(nowMs);
+    }
+    if (result.upstreamSeconds !== undefined) client.latency.record(result.upstreamSeconds);
+  }
+
+  shaped(clientId: string, outcome: ShapedOutcome, nowMs: number): void {
+    const client = this.client(clientId, nowMs);
+    client.shaped[outcome] += 1;
+    client.lastSeenMs = nowMs;
+  }
+
+  /** Requests this token sent upstream in the sliding 60 s window. */
+  tokenRate(tokenKey: string, nowMs: number): number {
+    return this.tokens.get(tokenKey)?.window.total(nowMs) ?? 0;
+  }
+
+  /** Forgets idle tokens and long-idle clients; called on every collection. */
+  prune(nowMs: number): void {
+    for (const [key, token] of this.tokens) {
+      if (token.inflight === 0 && token.lastSeenMs <= nowMs - ACTIVE_TOKEN_MS) this.dropToken(key, token);
+    }
+    for (const [id, client] of this.clientStates) {
+      if (
+        client.inflight === 0 &&
+        client.tokens.size === 0 &&
+        client.lastSeenMs <= nowMs - CLIENT_FORGET_IDLE_MS
+      ) {
+        this.clientStates.delete(id);
+      }
+    }
+  }
+
+  trackedTokens(): number {
+    return this.tokens.size;
+  }
+
+  /** Clients seen within the last 10 minutes (or with requests in flight). */
+  snapshot(
+    nowMs: number,
+    nameOf: (id: string) => string,
+    limitOf: (id: string) => number,
+  ): ClientMeasurement[] {
+    this.prune(nowMs);
+    const out: ClientMeasurement[] = [];
+    for (const [clientId, c] of this.clientStates) {
+      if (c.inflight === 0 && c.lastSeenMs <= nowMs - CLIENT_GAUGE_IDLE_MS) continue;
+      let peak = 0;
+      let active = 0;
+      for (const key of c.tokens) {
+        const t = this.tokens.get(key);
+        if (!t) continue;
+        peak = Math.max(peak, t.window.total(nowMs));
+        if (t.lastSeenMs > nowMs - ACTIVE_TOKEN_MS || t.inflight > 0) active += 1;
+      }
+      const limit = limitOf(clientId);
+      out.push({
+        clientId,
+        clientName: nameOf(clientId),
+        requestsPerMinute: c.window.total(nowMs),
+        peakTokenRequestsPerMinute: peak,
+        activeTokens: active,
+        inflight: c.inflight,
+        rateLimited5m: c.rateLimitedWindow.total(nowMs),
+        limit,
+        utilization: limit > 0 ? peak / limit : 0,
+        requestsTotal: c.requestsTotal,
+      });
+    }
+    return out;
+  }
+
+  families(nowMs: number, ctx: CollectContext): MetricFamily[] {
+    const live = this.snapshot(nowMs, ctx.nameOf, ctx.limitOf);
+    const base = (clientId: string): Attributes => ({
+      org: ctx.org,
+      client_id: clientId,
+      client_name: ctx.nameOf(clientId),
+    });
+    const gauge = (
+      name: string,
+      help: string,
+      unit: string,
+      pick: (m: ClientMeasurement) => number,
+    ): MetricFamily => ({
+      kind: 'gauge',
+      name,
+      help,
+      unit,
+      points: live.map((m) => ({ attributes: base(m.clientId), value: pick(m) })),
+    });
+    const all = [...this.clientStates.entries()];
+    return [
+      {
+        kind: 'counter',
+        name: 'genesys_gateway_requests',
+        help: 'Requests forwarded through the gateway, by method and response status class.',
+        unit: '{request}',
+        points: all.flatMap(([id, c]) =>
+          [...c.requests.values()].map((s) => ({
+            attributes: { ...base(id), method: s.method, status_class: s.statusClass },
+            value: s.value,
+            startTimeMs: c.startTimeMs,
+          })),
+        ),
+      },
+      gauge(
+        'genesys_gateway_requests_per_minute',
+        'Requests a client sent upstream in the last 60 s (all its tokens).',
+        '{request}',
+        (m) => m.requestsPerMinute,
+      ),
+      gauge(
+        'genesys_gateway_token_peak_requests_per_minute',
+        "Requests in the last 60 s of the client's busiest token.",
+        '{request}',
+        (m) => m.peakTokenRequestsPerMinute,
+      ),
+      gauge(
+        'genesys_gateway_tokens_active',
+        'Tokens of the client that sent a request in the last 5 minutes.',
+        '{token}',
+        (m) => m.activeTokens,
+      ),
+      gauge(
+        'genesys_gateway_inflight_requests',
+        'Requests of the client currently waiting for the upstream.',
+        '{request}',
+        (m) => m.inflight,
+      ),
+      {
+        kind: 'counter',
+        name: 'genesys_gateway_rate_limited',
+        help: 'Upstream 429 responses passed back to the client.',
+        unit: '{request}',
+        points: all.map(([id, c]) => ({
+          attributes: base(id),
+          value: c.rateLimited,
+          startTimeMs: c.startTimeMs,
+        })),
+      },
+      {
+        kind: 'counter',
+        name: 'genesys_gateway_shaped',
+        help: 'Requests the gateway shaped: delayed under the limit, or rejected locally with 429.',
+        unit: '{request}',
+        points: all.flatMap(([id, c]) =>
+          (['delayed', 'rejected'] as const).map((outcome) => ({
+            attributes: { ...base(id), outcome },
+            value: c.shaped[outcome],
+            startTimeMs: c.startTimeMs,
+          })),
+        ),
+      },
+      {
+        kind: 'histogram',
+        name: 'genesys_gateway_upstream_duration_seconds',
+        help: 'Time from sending a request upstream to its response headers.',
+        unit: 's',
+        boundaries: LATENCY_BOUNDARIES_S,
+        points: all
+          .filter(([, c]) => c.latency.count > 0)
+          .map(([id, c]) => ({
+            attributes: base(id),
+            startTimeMs: c.startTimeMs,
+            count: c.latency.count,
+            sum: c.latency.sum,
+            bucketCounts: [...c.latency.bucketCounts],
+            min: c.latency.min,
+            max: c.latency.max,
+          })),
+      },
+      gauge(
+        'genesys_client_limit_utilization_ratio',
+        "Busiest token's requests in the last 60 s divided by the per-token limit.",
+        '1',
+        (m) => m.utilization,
+      ),
+    ];
+  }
+
+  private client(clientId: string, nowMs: number): ClientState {
+    let c = this.clientStates.get(clientId);
+    if (!c) {
+      c = {
+        startTimeMs: nowMs,
+        lastSeenMs: nowMs,
+        inflight: 0,
+        window: new SecondsWindow(RATE_WINDOW_S),
+        tokens: new Set(),
+        requests: new Map(),
+        requestsTotal: 0,
+        rateLimited: 0,
+        rateLimitedWindow: new SecondsWindow(RATE_LIMITED_WINDOW_S),
+        shaped: { delayed: 0, rejected: 0 },
+        latency: new Histogram(),
+      };
+      this.clientStates.set(clientId, c);
+    }
+    return c;
+  }
+
+  private dropToken(key: string, token: TokenState): void {
+    this.tokens.delete(key);
+    this.clientStates.get(token.clientId)?.tokens.delete(key);
+  }
+
+  /** Keeps memory bounded under token churn: forget the least recently seen idle tokens first. */
+  private evictOverflow(): void {
+    if (this.tokens.size <= this.maxTrackedTokens) return;
+    for (const [key, token] of this.tokens) {
+      if (this.tokens.size <= this.maxTrackedTokens) break;
+      if (token.inflight === 0) this.dropToken(key, token);
+    }
+  }
+}

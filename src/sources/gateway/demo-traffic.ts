@@ -1,0 +1,3 @@
+export function startDemoTraffic(): { stop(): Promise<void> } {
+  return { stop: async () => undefined };
+}

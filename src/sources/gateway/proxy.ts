@@ -1,0 +1,218 @@
+/**
+ * The forwarding path: one request in, one request to the login or API host out, bodies streamed
+ * both ways (nothing buffered except small login bodies, copied on the side to learn identities).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import { pipeline as pipelineCb, type Readable } from 'node:stream';
+import type { Dispatcher, Pool } from 'undici';
+import type { GatewayMeasurements, RequestHandle } from '../../model/gateway/measurements.js';
+import type { Clock } from '../../util/clock.js';
+import { CaptureStream, decodeBody } from './capture.js';
+import { sendGenesysError, sendRateLimited } from './errors.js';
+import { endToEnd } from './headers.js';
+import { bearerOf, loginClientId, tokenKey, tokenResponseSchema, type IdentityCache } from './identity.js';
+import { routeOf, type Route } from './routes.js';
+import type { Shaper } from './shaper.js';
+import type { GatewayLogger } from './logger.js';
+
+export interface Upstream {
+  pool: Pool;
+  /** Path prefix of the configured base URL (usually empty). */
+  basePath: string;
+}
+
+export interface ProxyDeps {
+  upstreams: Record<Route['upstream'], Upstream>;
+  identity: IdentityCache;
+  measurements: GatewayMeasurements;
+  shaper: Shaper | null;
+  limitPerMinute: (clientId: string) => number;
+  noteClient: (clientId: string) => void;
+  timeoutMs: number;
+  clock: Clock;
+  logger: GatewayLogger;
+  onUpstream: (error: string | null) => void;
+}
+
+const LOGIN_CAPTURE_BYTES = 64 * 1024;
+/** nginx's "client closed request": counted so in-flight drops, never sent to anyone. */
+const CLIENT_CLOSED = 499;
+
+export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    handle(deps, req, res).catch((err: unknown) => {
+      deps.logger.error({ err: errorCode(err) }, 'gateway request failed');
+      if (!res.headersSent)
+        sendGenesysError(res, 500, 'internal.server.error', 'The gateway failed to handle the request.');
+      else res.destroy();
+    });
+  };
+}
+
+async function handle(deps: ProxyDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const route = routeOf(req.url ?? '/');
+  if (!route) {
+    sendGenesysError(res, 404, 'not.found', 'The requested resource was not found.');
+    return;
+  }
+  const ac = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) ac.abort();
+  });
+  if (route.upstream === 'login') await forwardLogin(deps, route, req, res, ac.signal);
+  else await forwardApi(deps, route, req, res, ac.signal);
+}
+
+async function forwardLogin(
+  deps: ProxyDeps,
+  route: Route,
+  req: IncomingMessage,
+  res: ServerResponse,
+  signal: AbortSignal,
+): Promise<void> {
+  const form = new CaptureStream(LOGIN_CAPTURE_BYTES);
+  const body = hasBody(req) ? pipelineCb(req, form, () => undefined) : null;
+  let up: Dispatcher.ResponseData;
+  try {
+    up = await send(deps, route, req, body, signal);
+  } catch (err) {
+    fail(deps, route, res, signal, err);
+    return;
+  }
+  deps.onUpstream(null);
+  res.writeHead(up.statusCode, endToEnd(up.headers));
+  const learn = (captured: Buffer | null): void => {
+    if (up.statusCode !== 200 || !captured) return;
+    const text = decodeBody(captured, up.headers['content-encoding']);
+    const parsed = tokenResponseSchema.safeParse(safeJson(text));
+    const clientId = loginClientId(req.headers.authorization, form.captured()?.toString('utf8') ?? '');
+    if (!parsed.success || !clientId) return;
+    deps.identity.learn(tokenKey(parsed.data.access_token), clientId);
+    deps.noteClient(clientId);
+  };
+  await pipeline(up.body, new CaptureStream(LOGIN_CAPTURE_BYTES, learn), res).catch(() => undefined);
+}
+
+async function forwardApi(
+  deps: ProxyDeps,
+  route: Route,
+  req: IncomingMessage,
+  res: ServerResponse,
+  signal: AbortSignal,
+): Promise<void> {
+  const who = await deps.identity.identify(bearerOf(req.headers.authorization));
+  deps.noteClient(who.clientId);
+  let release = (): void => undefined;
+  if (deps.shaper) {
+    let admission;
+    try {
+      admission = await deps.shaper.admit(who.key, deps.limitPerMinute(who.clientId), signal);
+    } catch {
+      return; // the client left while waiting
+    }
+    if (admission.kind === 'reject') {
+      deps.measurements.shaped(who.clientId, 'rejected', deps.clock.now());
+      sendRateLimited(res, admission.retryAfterSeconds);
+      return;
+    }
+    if (admission.delayed) deps.measurements.shaped(who.clientId, 'delayed', deps.clock.now());
+    release = admission.release;
+  }
+  const handle = deps.measurements.start(who.key, who.clientId, deps.clock.now());
+  const method = req.method ?? 'GET';
+  const t0 = performance.now();
+  try {
+    let up: Dispatcher.ResponseData;
+    try {
+      up = await send(deps, route, req, hasBody(req) ? req : null, signal);
+    } catch (err) {
+      const status = fail(deps, route, res, signal, err);
+      finish(deps, handle, method, status);
+      return;
+    }
+    const upstreamSeconds = (performance.now() - t0) / 1000;
+    deps.onUpstream(null);
+    res.writeHead(up.statusCode, endToEnd(up.headers));
+    await pipeline(up.body, res).catch(() => undefined);
+    finish(deps, handle, method, up.statusCode, upstreamSeconds);
+  } finally {
+    release();
+  }
+}
+
+function finish(
+  deps: ProxyDeps,
+  handle: RequestHandle,
+  method: string,
+  status: number,
+  upstreamSeconds?: number,
+): void {
+  deps.measurements.finish(
+    handle,
+    { method, status, ...(upstreamSeconds === undefined ? {} : { upstreamSeconds }) },
+    deps.clock.now(),
+  );
+}
+
+function send(
+  deps: ProxyDeps,
+  route: Route,
+  req: IncomingMessage,
+  body: Readable | null,
+  signal: AbortSignal,
+): Promise<Dispatcher.ResponseData> {
+  const upstream = deps.upstreams[route.upstream];
+  return upstream.pool.request({
+    path: upstream.basePath + route.path,
+    method: (req.method ?? 'GET') as Dispatcher.HttpMethod,
+    headers: endToEnd(req.headers, ['host']),
+    body,
+    signal,
+    headersTimeout: deps.timeoutMs,
+    bodyTimeout: deps.timeoutMs,
+  });
+}
+
+/** Answers an upstream failure; returns the status it stands for in the measurements. */
+function fail(deps: ProxyDeps, route: Route, res: ServerResponse, signal: AbortSignal, err: unknown): number {
+  if (signal.aborted) {
+    res.destroy();
+    return CLIENT_CLOSED;
+  }
+  const code = errorCode(err);
+  const timedOut = code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT';
+  const status = timedOut ? 504 : 502;
+  deps.onUpstream(`${route.upstream} upstream: ${code}`);
+  deps.logger.warn({ upstream: route.upstream, err: code, status }, 'upstream request failed');
+  if (timedOut)
+    sendGenesysError(res, 504, 'gateway.timeout', 'The upstream Genesys Cloud API did not answer in time.');
+  else
+    sendGenesysError(res, 502, 'bad.gateway', 'The gateway could not reach the upstream Genesys Cloud API.');
+  return status;
+}
+
+function hasBody(req: IncomingMessage): boolean {
+  const len = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (len !== undefined && len !== '0');
+}
+
+function safeJson(text: string | null): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+/** An error's code or class name only: messages may quote URLs or headers. */
+function errorCode(err: unknown): string {
+  if (err && typeof err === 'object') {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    const name = (err as { name?: unknown }).name;
+    if (typeof name === 'string') return name;
+  }
+  return 'unknown error';
+}
