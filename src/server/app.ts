@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import { PROMETHEUS_CONTENT_TYPE, type Telemetry } from '../telemetry/telemetry.js';
 import { describeError } from '../util/logger.js';
@@ -21,7 +21,8 @@ export interface ServerOptions {
 
 /** The agent's own HTTP surface (DESIGN §6). */
 export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
-  const common = { disableRequestLogging: true, bodyLimit: 1024 * 1024 };
+  // Per-request logs would drown the signal at a few scrapes a second; failures are logged by hand.
+  const common = { logController: new LogController({ disableRequestLogging: true }), bodyLimit: 1024 * 1024 };
   const app: FastifyInstance = opts.logger
     ? (Fastify({ ...common, loggerInstance: opts.logger }) as unknown as FastifyInstance)
     : Fastify({ ...common, logger: false });
