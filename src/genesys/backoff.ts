@@ -4,7 +4,12 @@
  * Full jitter (AWS architecture blog): a uniform wait in [0, min(maxMs, baseMs * 2^attempt)).
  * `attempt` counts from 0 for the first retry.
  */
-export function fullJitterDelay(attempt: number, baseMs: number, maxMs: number, random: () => number): number {
+export function fullJitterDelay(
+  attempt: number,
+  baseMs: number,
+  maxMs: number,
+  random: () => number,
+): number {
   const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt));
   return Math.floor(random() * ceiling);
 }

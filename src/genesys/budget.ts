@@ -12,7 +12,8 @@ export class CallBudget {
     readonly limit: number,
     readonly windowMs = 60_000,
   ) {
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`call budget must be a positive integer, got ${limit}`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new RangeError(`call budget must be a positive integer, got ${limit}`);
   }
 
   /** Takes a slot now if one is free; otherwise says how long until the oldest slot leaves the window. */

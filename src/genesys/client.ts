@@ -95,7 +95,11 @@ export class GenesysClient implements GenesysApi {
     this.tokens = new TokenCache(
       () => this.login(),
       this.clock,
-      (err) => logger.warn({ org: opts.org, err: err instanceof Error ? err.message : String(err) }, 'token refresh failed; the current token is still valid'),
+      (err) =>
+        logger.warn(
+          { org: opts.org, err: err instanceof Error ? err.message : String(err) },
+          'token refresh failed; the current token is still valid',
+        ),
     );
     this.transport = new Transport(
       {
@@ -145,7 +149,12 @@ export class GenesysClient implements GenesysApi {
     try {
       return await queryUsageAggregates(this.usage, q, signal);
     } catch (err) {
-      if (err instanceof GenesysApiError && err.endpoint === JOBS_SUBMIT && err.status !== null && UNAVAILABLE_STATUSES.has(err.status)) {
+      if (
+        err instanceof GenesysApiError &&
+        err.endpoint === JOBS_SUBMIT &&
+        err.status !== null &&
+        UNAVAILABLE_STATUSES.has(err.status)
+      ) {
         throw new EndpointUnavailableError(JOBS_SUBMIT, err.status);
       }
       throw err;
@@ -162,11 +171,22 @@ export class GenesysClient implements GenesysApi {
   }
 
   async getLimits(namespace: string, signal?: AbortSignal): Promise<LimitValue[]> {
-    const res = await this.get(`/api/v2/organizations/limits/namespaces/${encodeURIComponent(namespace)}`, LIMITS, signal);
-    return Transport.parse(limitsListSchema, res, LIMITS).entities.map((e) => ({ key: e.key, namespace: e.namespace ?? namespace, value: e.value }));
+    const res = await this.get(
+      `/api/v2/organizations/limits/namespaces/${encodeURIComponent(namespace)}`,
+      LIMITS,
+      signal,
+    );
+    return Transport.parse(limitsListSchema, res, LIMITS).entities.map((e) => ({
+      key: e.key,
+      namespace: e.namespace ?? namespace,
+      value: e.value,
+    }));
   }
 
-  async queryRateLimitAggregates(q: RateLimitAggregateQuery, signal?: AbortSignal): Promise<RateLimitAggregateGroup[]> {
+  async queryRateLimitAggregates(
+    q: RateLimitAggregateQuery,
+    signal?: AbortSignal,
+  ): Promise<RateLimitAggregateGroup[]> {
     const res = await this.transport.send({
       base: 'api',
       method: 'POST',
@@ -233,7 +253,12 @@ export class GenesysClient implements GenesysApi {
       if (!page.nextUri) break;
       const next = apiPath(page.nextUri, EVENTS_QUERY);
       if (seen.has(next) || pages >= MAX_EVENT_PAGES) {
-        throw new GenesysApiError(`operational events paging does not end: nextUri repeats after ${pages} pages`, null, EVENTS_QUERY, 'paging_loop');
+        throw new GenesysApiError(
+          `operational events paging does not end: nextUri repeats after ${pages} pages`,
+          null,
+          EVENTS_QUERY,
+          'paging_loop',
+        );
       }
       seen.add(next);
       path = next;
@@ -261,7 +286,15 @@ export class GenesysClient implements GenesysApi {
   }
 
   private get(path: string, endpoint: string, signal?: AbortSignal) {
-    return this.transport.send({ base: 'api', method: 'GET', path, endpoint, auth: { kind: 'agent' }, retry: 'read', signal });
+    return this.transport.send({
+      base: 'api',
+      method: 'GET',
+      path,
+      endpoint,
+      auth: { kind: 'agent' },
+      retry: 'read',
+      signal,
+    });
   }
 
   private async login(): Promise<AccessToken> {

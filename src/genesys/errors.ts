@@ -21,7 +21,9 @@ export class BudgetExhaustedError extends Error {
     readonly endpoint: string,
     readonly waitMs: number,
   ) {
-    super(`${endpoint} not sent: the agent's call budget is used up for the next ${Math.ceil(waitMs / 1000)} s`);
+    super(
+      `${endpoint} not sent: the agent's call budget is used up for the next ${Math.ceil(waitMs / 1000)} s`,
+    );
     this.name = 'BudgetExhaustedError';
   }
 }

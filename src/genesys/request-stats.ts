@@ -10,7 +10,10 @@ export function outcomeOf(status: number | null): RequestOutcome {
 
 /** Counts every request the client sends, by endpoint template and status class. */
 export class RequestStats {
-  private readonly counts = new Map<string, { endpoint: string; statusClass: RequestOutcome; value: number; startTimeMs: number }>();
+  private readonly counts = new Map<
+    string,
+    { endpoint: string; statusClass: RequestOutcome; value: number; startTimeMs: number }
+  >();
 
   constructor(private readonly org: string) {}
 
@@ -31,7 +34,7 @@ export class RequestStats {
     const family: CounterFamily = {
       kind: 'counter',
       name: 'genesys_agent_api_requests',
-      help: "Requests the agent itself sent to Genesys Cloud, by endpoint template and status class (error = no response).",
+      help: 'Requests the agent itself sent to Genesys Cloud, by endpoint template and status class (error = no response).',
       unit: '{request}',
       points: [...this.counts.values()].map((e) => ({
         attributes: { org: this.org, endpoint: e.endpoint, status_class: e.statusClass },

@@ -21,7 +21,12 @@ export function refreshTime(obtainedAtMs: number, lifetimeMs: number): number {
 
 export function makeToken(value: string, expiresInSeconds: number, nowMs: number): AccessToken {
   const lifetimeMs = expiresInSeconds * 1000;
-  return { value, obtainedAtMs: nowMs, expiresAtMs: nowMs + lifetimeMs, refreshAtMs: refreshTime(nowMs, lifetimeMs) };
+  return {
+    value,
+    obtainedAtMs: nowMs,
+    expiresAtMs: nowMs + lifetimeMs,
+    refreshAtMs: refreshTime(nowMs, lifetimeMs),
+  };
 }
 
 /**

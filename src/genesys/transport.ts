@@ -29,7 +29,8 @@ export interface Logger {
  */
 export type RetryMode = 'read' | 'query' | 'submit' | 'none';
 
-export type Auth = { kind: 'agent' } | { kind: 'bearer'; token: string } | { kind: 'basic'; credentials: string };
+export type Auth =
+  { kind: 'agent' } | { kind: 'bearer'; token: string } | { kind: 'basic'; credentials: string };
 
 export interface HttpCall {
   base: 'api' | 'login';
@@ -80,9 +81,17 @@ type Attempt =
   | { kind: 'network'; reason: string; beforeSend: boolean };
 
 /** Error codes meaning the request never reached the server, so even a job submit may be resent. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
-export const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> => delay(ms, undefined, { signal });
+export const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  delay(ms, undefined, { signal });
 
 interface Base {
   pool: Pool;
@@ -120,7 +129,11 @@ export class Transport {
       const token = call.auth.kind === 'agent' ? await this.tokens.get() : undefined;
       await this.acquireSlot(call, deadline);
       const attempt = await this.sendOnce(call, token);
-      this.stats.record(call.endpoint, outcomeOf(attempt.kind === 'response' ? attempt.status : null), this.o.clock.now());
+      this.stats.record(
+        call.endpoint,
+        outcomeOf(attempt.kind === 'response' ? attempt.status : null),
+        this.o.clock.now(),
+      );
 
       if (attempt.kind === 'response' && attempt.status >= 200 && attempt.status < 300) {
         this.endEpisode(call);
@@ -134,7 +147,10 @@ export class Transport {
         continue;
       }
 
-      const error = attempt.kind === 'response' ? errorFromResponse(call.endpoint, attempt.status, attempt.text) : networkError(call.endpoint, attempt.reason);
+      const error =
+        attempt.kind === 'response'
+          ? errorFromResponse(call.endpoint, attempt.status, attempt.text)
+          : networkError(call.endpoint, attempt.reason);
       if (!isRetryable(attempt, call.retry) || retries >= this.o.maxRetries) {
         this.failure(call, error, retries > 0 ? `giving up after ${retries + 1} attempts` : 'request failed');
         throw error;
@@ -150,16 +166,32 @@ export class Transport {
   static parse<S extends z.ZodType>(schema: S, res: HttpResponse, endpoint: string): z.output<S> {
     const result = schema.safeParse(res.body);
     if (result.success) return result.data;
-    throw new GenesysApiError(`${endpoint} returned an unexpected body: ${describeIssue(result.error)}`, res.status, endpoint, 'invalid_response');
+    throw new GenesysApiError(
+      `${endpoint} returned an unexpected body: ${describeIssue(result.error)}`,
+      res.status,
+      endpoint,
+      'invalid_response',
+    );
   }
 
-  private retryWait(call: HttpCall, attempt: Attempt, retries: number, deadline: number, error: GenesysApiError): number {
+  private retryWait(
+    call: HttpCall,
+    attempt: Attempt,
+    retries: number,
+    deadline: number,
+    error: GenesysApiError,
+  ): number {
     let waitMs = fullJitterDelay(retries, this.o.retryBaseMs, this.o.retryMaxMs, this.o.random);
     if (attempt.kind === 'response' && (attempt.status === 429 || attempt.status === 503)) {
       const retryAfter = parseRetryAfterMs(attempt.headers['retry-after'], this.o.clock.now());
       if (retryAfter !== null) {
         if (retryAfter > this.o.maxRetryAfterMs || this.o.clock.now() + retryAfter > deadline) {
-          const e = new GenesysApiError(`${error.message} (Retry-After ${Math.ceil(retryAfter / 1000)} s is too long to wait)`, error.status, call.endpoint, error.code);
+          const e = new GenesysApiError(
+            `${error.message} (Retry-After ${Math.ceil(retryAfter / 1000)} s is too long to wait)`,
+            error.status,
+            call.endpoint,
+            error.code,
+          );
           this.failure(call, e, 'not waiting');
           throw e;
         }
@@ -190,7 +222,10 @@ export class Transport {
 
   private async sendOnce(call: HttpCall, token: string | undefined): Promise<Attempt> {
     const base = call.base === 'api' ? this.api : this.login;
-    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'genesys-usage-agent' };
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'user-agent': 'genesys-usage-agent',
+    };
     if (call.auth.kind === 'basic') headers.authorization = `Basic ${call.auth.credentials}`;
     else headers.authorization = `Bearer ${call.auth.kind === 'bearer' ? call.auth.token : token}`;
     let body: string | undefined;
@@ -204,21 +239,37 @@ export class Transport {
     const timeout = AbortSignal.timeout(this.o.requestTimeoutMs);
     const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
     try {
-      const res = await base.pool.request({ path: base.prefix + call.path, method: call.method, headers, body: body ?? null, signal });
+      const res = await base.pool.request({
+        path: base.prefix + call.path,
+        method: call.method,
+        headers,
+        body: body ?? null,
+        signal,
+      });
       const text = await res.body.text();
       return { kind: 'response', status: res.statusCode, headers: res.headers, text };
     } catch (err) {
       if (call.signal?.aborted) throw call.signal.reason ?? err;
-      if (timeout.aborted) return { kind: 'network', reason: `timeout after ${this.o.requestTimeoutMs} ms`, beforeSend: false };
+      if (timeout.aborted)
+        return { kind: 'network', reason: `timeout after ${this.o.requestTimeoutMs} ms`, beforeSend: false };
       const code = errorCode(err);
-      return { kind: 'network', reason: code ?? 'connection failed', beforeSend: code !== undefined && NOT_SENT_CODES.has(code) };
+      return {
+        kind: 'network',
+        reason: code ?? 'connection failed',
+        beforeSend: code !== undefined && NOT_SENT_CODES.has(code),
+      };
     }
   }
 
   private failure(call: HttpCall, error: GenesysApiError, what: string, extra: object = {}): void {
     const first = !this.failing.has(call.endpoint);
     this.failing.add(call.endpoint);
-    this.log(call, first ? 'warn' : 'debug', { status: error.status, code: error.code, ...extra }, `${error.message}; ${what}`);
+    this.log(
+      call,
+      first ? 'warn' : 'debug',
+      { status: error.status, code: error.code, ...extra },
+      `${error.message}; ${what}`,
+    );
   }
 
   private endEpisode(call: HttpCall): void {
@@ -234,7 +285,12 @@ export class Transport {
     const url = new URL(baseUrl);
     const timeouts = this.o.requestTimeoutMs;
     return {
-      pool: new Pool(url.origin, { connections: 8, connectTimeout: timeouts, headersTimeout: timeouts, bodyTimeout: timeouts }),
+      pool: new Pool(url.origin, {
+        connections: 8,
+        connectTimeout: timeouts,
+        headersTimeout: timeouts,
+        bodyTimeout: timeouts,
+      }),
       prefix: url.pathname.replace(/\/+$/, ''),
     };
   }
@@ -255,7 +311,12 @@ function parseJson(text: string, status: number, endpoint: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new GenesysApiError(`${endpoint} returned malformed JSON (HTTP ${status})`, status, endpoint, 'invalid_response');
+    throw new GenesysApiError(
+      `${endpoint} returned malformed JSON (HTTP ${status})`,
+      status,
+      endpoint,
+      'invalid_response',
+    );
   }
 }
 
@@ -278,7 +339,12 @@ function errorFromResponse(endpoint: string, status: number, text: string): Gene
     // Not JSON (a proxy's HTML page, say): the status alone describes it.
   }
   const suffix = [code, detail].filter(Boolean).join(': ');
-  return new GenesysApiError(`${endpoint} failed: HTTP ${status}${suffix ? ` ${oneLine(suffix, 200)}` : ''}`, status, endpoint, code);
+  return new GenesysApiError(
+    `${endpoint} failed: HTTP ${status}${suffix ? ` ${oneLine(suffix, 200)}` : ''}`,
+    status,
+    endpoint,
+    code,
+  );
 }
 
 function networkError(endpoint: string, reason: string): GenesysApiError {

@@ -3,7 +3,13 @@ import type { z } from 'zod';
 import type { Clock } from '../util/clock.js';
 import type { UsageQuery, UsageRow } from './api.js';
 import { GenesysApiError } from './errors.js';
-import { legacyUsageResultsSchema, legacyUsageSubmitSchema, usageJobEntitySchema, usageJobResultsSchema, usageJobSubmitSchema } from './schemas.js';
+import {
+  legacyUsageResultsSchema,
+  legacyUsageSubmitSchema,
+  usageJobEntitySchema,
+  usageJobResultsSchema,
+  usageJobSubmitSchema,
+} from './schemas.js';
 import { Transport } from './transport.js';
 
 export interface PollOptions {
@@ -28,7 +34,11 @@ const PAGE_SIZE = 1000;
 /** Far above any real org (≤ 90 days × clients / 1000 per page); stops a server that never ends. */
 const MAX_PAGES = 500;
 
-export async function queryUsageAggregates(d: UsageDeps, q: UsageQuery, signal?: AbortSignal): Promise<UsageRow[]> {
+export async function queryUsageAggregates(
+  d: UsageDeps,
+  q: UsageQuery,
+  signal?: AbortSignal,
+): Promise<UsageRow[]> {
   const submitted = await d.transport.send({
     base: 'api',
     method: 'POST',
@@ -51,7 +61,12 @@ export async function queryUsageAggregates(d: UsageDeps, q: UsageQuery, signal?:
     const res = await getJobPage(d, firstPath, signal);
     if (res.queryStatus === 'Failed' || res.queryStatus === 'Cancelled') {
       const why = res.errorBody?.message ?? res.errorBody?.code;
-      throw new GenesysApiError(`usage job ${res.queryStatus.toLowerCase()}${why ? `: ${why}` : ''}`, null, JOBS_RESULTS, 'job_failed');
+      throw new GenesysApiError(
+        `usage job ${res.queryStatus.toLowerCase()}${why ? `: ${why}` : ''}`,
+        null,
+        JOBS_RESULTS,
+        'job_failed',
+      );
     }
     return res.queryStatus === 'Succeeded' ? res : null;
   });
@@ -63,15 +78,32 @@ export async function queryUsageAggregates(d: UsageDeps, q: UsageQuery, signal?:
     if (!page.nextUri) return rows;
     const next = apiPath(page.nextUri, JOBS_RESULTS);
     if (seen.has(next) || pages >= MAX_PAGES) {
-      throw new GenesysApiError(`usage job paging does not end: nextUri repeats after ${pages} pages`, null, JOBS_RESULTS, 'paging_loop');
+      throw new GenesysApiError(
+        `usage job paging does not end: nextUri repeats after ${pages} pages`,
+        null,
+        JOBS_RESULTS,
+        'paging_loop',
+      );
     }
     seen.add(next);
     page = await getJobPage(d, next, signal);
   }
 }
 
-async function getJobPage(d: UsageDeps, path: string, signal?: AbortSignal): Promise<z.output<typeof usageJobResultsSchema>> {
-  const res = await d.transport.send({ base: 'api', method: 'GET', path, endpoint: JOBS_RESULTS, auth: { kind: 'agent' }, retry: 'read', signal });
+async function getJobPage(
+  d: UsageDeps,
+  path: string,
+  signal?: AbortSignal,
+): Promise<z.output<typeof usageJobResultsSchema>> {
+  const res = await d.transport.send({
+    base: 'api',
+    method: 'GET',
+    path,
+    endpoint: JOBS_RESULTS,
+    auth: { kind: 'agent' },
+    retry: 'read',
+    signal,
+  });
   return Transport.parse(usageJobResultsSchema, res, JOBS_RESULTS);
 }
 
@@ -89,7 +121,11 @@ function fromJobEntity(e: z.output<typeof usageJobEntitySchema>): UsageRow {
   };
 }
 
-export async function queryUsageLegacy(d: UsageDeps, q: UsageQuery, signal?: AbortSignal): Promise<UsageRow[]> {
+export async function queryUsageLegacy(
+  d: UsageDeps,
+  q: UsageQuery,
+  signal?: AbortSignal,
+): Promise<UsageRow[]> {
   const submitted = await d.transport.send({
     base: 'api',
     method: 'POST',
@@ -109,9 +145,18 @@ export async function queryUsageLegacy(d: UsageDeps, q: UsageQuery, signal?: Abo
   const path = `/api/v2/usage/query/${encodeURIComponent(executionId)}/results`;
 
   const done = await pollUntil(d, signal, LEGACY_RESULTS, async () => {
-    const res = await d.transport.send({ base: 'api', method: 'GET', path, endpoint: LEGACY_RESULTS, auth: { kind: 'agent' }, retry: 'read', signal });
+    const res = await d.transport.send({
+      base: 'api',
+      method: 'GET',
+      path,
+      endpoint: LEGACY_RESULTS,
+      auth: { kind: 'agent' },
+      retry: 'read',
+      signal,
+    });
     const body = Transport.parse(legacyUsageResultsSchema, res, LEGACY_RESULTS);
-    if (body.queryStatus === 'Failed') throw new GenesysApiError('legacy usage query failed', res.status, LEGACY_RESULTS, 'job_failed');
+    if (body.queryStatus === 'Failed')
+      throw new GenesysApiError('legacy usage query failed', res.status, LEGACY_RESULTS, 'job_failed');
     return body.queryStatus === 'Complete' ? body : null;
   });
   return (done.results ?? []).map((r) => ({
@@ -128,14 +173,24 @@ export async function queryUsageLegacy(d: UsageDeps, q: UsageQuery, signal?: Abo
 }
 
 /** Calls `check` until it yields a value, sleeping with doubling waits; fails after `timeoutMs`. */
-async function pollUntil<T>(d: UsageDeps, signal: AbortSignal | undefined, endpoint: string, check: () => Promise<T | null>): Promise<T> {
+async function pollUntil<T>(
+  d: UsageDeps,
+  signal: AbortSignal | undefined,
+  endpoint: string,
+  check: () => Promise<T | null>,
+): Promise<T> {
   const deadline = d.clock.now() + d.poll.timeoutMs;
   let waitMs = d.poll.initialMs;
   for (;;) {
     const value = await check();
     if (value !== null) return value;
     if (d.clock.now() + waitMs > deadline) {
-      throw new GenesysApiError(`usage query still running after ${Math.round(d.poll.timeoutMs / 1000)} s`, null, endpoint, 'job_timeout');
+      throw new GenesysApiError(
+        `usage query still running after ${Math.round(d.poll.timeoutMs / 1000)} s`,
+        null,
+        endpoint,
+        'job_timeout',
+      );
     }
     await d.sleep(waitMs, signal);
     waitMs = Math.min(d.poll.maxMs, waitMs * 2);
@@ -146,7 +201,13 @@ async function pollUntil<T>(d: UsageDeps, signal: AbortSignal | undefined, endpo
 export function utcDay(value: string, endpoint: string): string {
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
   const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new GenesysApiError(`${endpoint} returned an unexpected body: field \`date\`: not a date (${value.slice(0, 40)})`, null, endpoint, 'invalid_response');
+  if (Number.isNaN(ms))
+    throw new GenesysApiError(
+      `${endpoint} returned an unexpected body: field \`date\`: not a date (${value.slice(0, 40)})`,
+      null,
+      endpoint,
+      'invalid_response',
+    );
   return new Date(ms).toISOString().slice(0, 10);
 }
 
@@ -157,7 +218,12 @@ export function utcDay(value: string, endpoint: string): string {
 export function apiPath(uri: string, endpoint: string): string {
   const url = new URL(uri, 'http://relative.invalid');
   if (!url.pathname.startsWith('/api/v2/')) {
-    throw new GenesysApiError(`${endpoint} returned a nextUri outside the API`, null, endpoint, 'invalid_response');
+    throw new GenesysApiError(
+      `${endpoint} returned a nextUri outside the API`,
+      null,
+      endpoint,
+      'invalid_response',
+    );
   }
   return url.pathname + url.search;
 }

@@ -5,7 +5,9 @@ import { refreshTime } from '../../src/genesys/token-cache.js';
 describe('fullJitterDelay', () => {
   it('grows exponentially up to the cap, scaled by the random draw', () => {
     const top = () => 0.999999;
-    expect([0, 1, 2, 3, 4, 10].map((a) => fullJitterDelay(a, 500, 30_000, top))).toEqual([499, 999, 1999, 3999, 7999, 29_999]);
+    expect([0, 1, 2, 3, 4, 10].map((a) => fullJitterDelay(a, 500, 30_000, top))).toEqual([
+      499, 999, 1999, 3999, 7999, 29_999,
+    ]);
     expect(fullJitterDelay(3, 500, 30_000, () => 0)).toBe(0);
     expect(fullJitterDelay(3, 500, 30_000, () => 0.5)).toBe(2000);
   });

@@ -23,7 +23,7 @@ describe('CallBudget', () => {
     const budget = new CallBudget(7, 60_000);
     const granted: number[] = [];
     let seed = 42;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let i = 0; i < 2000; i += 1) {
       clock.advance(Math.floor(rand() * 9000));
       const d = budget.tryAcquire(clock.now());

@@ -25,7 +25,9 @@ describe('queryUsageAggregates', () => {
   it('submits a Day job grouped by client, polls with growing waits while queued/running, and follows nextUri', async () => {
     let polls = 0;
     fake = await startFake((app) => {
-      app.post('/api/v2/usage/aggregates/query/jobs', async (_req, reply) => reply.code(202).send({ id: 'job-1', selfUri: '/api/v2/usage/aggregates/query/jobs/job-1' }));
+      app.post('/api/v2/usage/aggregates/query/jobs', async (_req, reply) =>
+        reply.code(202).send({ id: 'job-1', selfUri: '/api/v2/usage/aggregates/query/jobs/job-1' }),
+      );
       app.get('/api/v2/usage/aggregates/query/jobs/:id', async (req, reply) => {
         const q = req.query as { after?: string; pageSize?: string };
         if (q.after === 'p2') return { queryStatus: 'Succeeded', entities: [entity('2026-01-14', 'b', 50)] };
@@ -33,16 +35,42 @@ describe('queryUsageAggregates', () => {
         if (polls === 1) return reply.code(202).send({ queryStatus: 'Queued' });
         if (polls === 2) return reply.code(202).send({ queryStatus: 'Running' });
         expect(q.pageSize).toBe('1000');
-        return { queryStatus: 'Succeeded', entities: [entity('2026-01-14', 'a', 1520, 31)], nextUri: '/api/v2/usage/aggregates/query/jobs/job-1?pageSize=1000&after=p2' };
+        return {
+          queryStatus: 'Succeeded',
+          entities: [entity('2026-01-14', 'a', 1520, 31)],
+          nextUri: '/api/v2/usage/aggregates/query/jobs/job-1?pageSize=1000&after=p2',
+        };
       });
     });
     const c = fake.client();
     const rows = await c.queryUsageAggregates({ interval: '2026-01-01/2026-01-15' });
     expect(rows).toEqual([
-      { date: '2026-01-14', clientId: 'a', clientName: 'name-a', requests: 1520, status200: 1489, status300: 0, status400: 31, status429: 31, status500: 0 },
-      { date: '2026-01-14', clientId: 'b', clientName: 'name-b', requests: 50, status200: 50, status300: 0, status400: 0, status429: 0, status500: 0 },
+      {
+        date: '2026-01-14',
+        clientId: 'a',
+        clientName: 'name-a',
+        requests: 1520,
+        status200: 1489,
+        status300: 0,
+        status400: 31,
+        status429: 31,
+        status500: 0,
+      },
+      {
+        date: '2026-01-14',
+        clientId: 'b',
+        clientName: 'name-b',
+        requests: 50,
+        status200: 50,
+        status300: 0,
+        status400: 0,
+        status429: 0,
+        status500: 0,
+      },
     ]);
-    expect(fake.seen.find((r) => r.method === 'POST' && r.url === '/api/v2/usage/aggregates/query/jobs')?.body).toEqual({
+    expect(
+      fake.seen.find((r) => r.method === 'POST' && r.url === '/api/v2/usage/aggregates/query/jobs')?.body,
+    ).toEqual({
       interval: '2026-01-01/2026-01-15',
       granularity: 'Day',
       groupBy: ['OauthClientId', 'OauthClientName'],
@@ -63,7 +91,9 @@ describe('queryUsageAggregates', () => {
       }));
     });
     const c = fake.client();
-    await expect(c.queryUsageAggregates({ interval: '2026-01-01/2026-01-15' })).rejects.toMatchObject({ code: 'paging_loop' });
+    await expect(c.queryUsageAggregates({ interval: '2026-01-01/2026-01-15' })).rejects.toMatchObject({
+      code: 'paging_loop',
+    });
     // The first page and the page behind nextUri, which points at itself again.
     expect(fake.seen.filter((r) => r.method === 'GET')).toHaveLength(2);
   });
@@ -71,27 +101,45 @@ describe('queryUsageAggregates', () => {
   it('fails when the job fails (202 with queryStatus Failed)', async () => {
     fake = await startFake((app) => {
       app.post('/api/v2/usage/aggregates/query/jobs', async () => ({ id: 'job-3' }));
-      app.get('/api/v2/usage/aggregates/query/jobs/:id', async (_req, reply) => reply.code(202).send({ queryStatus: 'Failed', errorBody: { message: 'interval too long' } }));
+      app.get('/api/v2/usage/aggregates/query/jobs/:id', async (_req, reply) =>
+        reply.code(202).send({ queryStatus: 'Failed', errorBody: { message: 'interval too long' } }),
+      );
     });
-    await expect(fake.client().queryUsageAggregates({ interval: '2025-01-01/2026-01-15' })).rejects.toThrow('usage job failed: interval too long');
+    await expect(fake.client().queryUsageAggregates({ interval: '2025-01-01/2026-01-15' })).rejects.toThrow(
+      'usage job failed: interval too long',
+    );
   });
 
   it('gives up polling after the poll timeout', async () => {
     fake = await startFake((app) => {
       app.post('/api/v2/usage/aggregates/query/jobs', async () => ({ id: 'job-4' }));
-      app.get('/api/v2/usage/aggregates/query/jobs/:id', async (_req, reply) => reply.code(202).send({ queryStatus: 'Running' }));
+      app.get('/api/v2/usage/aggregates/query/jobs/:id', async (_req, reply) =>
+        reply.code(202).send({ queryStatus: 'Running' }),
+      );
     });
     const c = fake.client({ usageJobPoll: { initialMs: 1000, maxMs: 4000, timeoutMs: 12_000 } });
-    await expect(c.queryUsageAggregates({ interval: '2026-01-01/2026-01-15' })).rejects.toMatchObject({ code: 'job_timeout' });
+    await expect(c.queryUsageAggregates({ interval: '2026-01-01/2026-01-15' })).rejects.toMatchObject({
+      code: 'job_timeout',
+    });
     expect(fake.waits).toEqual([1000, 2000, 4000, 4000]);
   });
 
-  it.each([404, 403, 410, 501])('throws EndpointUnavailableError on %i from the jobs endpoint', async (status) => {
-    fake = await startFake((app) => app.post('/api/v2/usage/aggregates/query/jobs', async (_req, reply) => reply.code(status).send({ code: 'not.found', message: 'x' })));
-    const err = await fake.client().queryUsageAggregates({ interval: '2026-01-01/2026-01-15' }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(EndpointUnavailableError);
-    expect((err as EndpointUnavailableError).status).toBe(status);
-  });
+  it.each([404, 403, 410, 501])(
+    'throws EndpointUnavailableError on %i from the jobs endpoint',
+    async (status) => {
+      fake = await startFake((app) =>
+        app.post('/api/v2/usage/aggregates/query/jobs', async (_req, reply) =>
+          reply.code(status).send({ code: 'not.found', message: 'x' }),
+        ),
+      );
+      const err = await fake
+        .client()
+        .queryUsageAggregates({ interval: '2026-01-01/2026-01-15' })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(EndpointUnavailableError);
+      expect((err as EndpointUnavailableError).status).toBe(status);
+    },
+  );
 
   it('names the renamed field when the response shape changes', async () => {
     fake = await startFake((app) => {
@@ -101,7 +149,10 @@ describe('queryUsageAggregates', () => {
         return { queryStatus: 'Succeeded', entities: [{ ...rest, requests: requestCount }] };
       });
     });
-    const err = (await fake.client().queryUsageAggregates({ interval: '2026-01-01/2026-01-15' }).catch((e: unknown) => e)) as GenesysApiError;
+    const err = (await fake
+      .client()
+      .queryUsageAggregates({ interval: '2026-01-01/2026-01-15' })
+      .catch((e: unknown) => e)) as GenesysApiError;
     expect(err).toBeInstanceOf(GenesysApiError);
     expect(err.code).toBe('invalid_response');
     expect(err.message).toContain('field `entities[0].requestCount`');
@@ -113,23 +164,52 @@ describe('queryUsageLegacy', () => {
   it('submits grouped by OAuthClientId, polls while Running and turns midnight timestamps into days', async () => {
     let polls = 0;
     fake = await startFake((app) => {
-      app.post('/api/v2/usage/query', async (_req, reply) => reply.code(202).send({ executionId: 'ex-1', resultsUri: '/api/v2/usage/query/ex-1/results' }));
+      app.post('/api/v2/usage/query', async (_req, reply) =>
+        reply.code(202).send({ executionId: 'ex-1', resultsUri: '/api/v2/usage/query/ex-1/results' }),
+      );
       app.get('/api/v2/usage/query/ex-1/results', async () => {
         polls += 1;
         if (polls < 3) return { queryStatus: 'Running' };
         return {
           queryStatus: 'Complete',
           results: [
-            { clientId: 'a', clientName: 'A', organizationId: '', userId: '', templateUri: '', httpMethod: '', status200: 13, status300: 0, status400: 2, status500: 0, status429: 2, requests: 15, date: '2026-01-14T00:00:00Z' },
+            {
+              clientId: 'a',
+              clientName: 'A',
+              organizationId: '',
+              userId: '',
+              templateUri: '',
+              httpMethod: '',
+              status200: 13,
+              status300: 0,
+              status400: 2,
+              status500: 0,
+              status429: 2,
+              requests: 15,
+              date: '2026-01-14T00:00:00Z',
+            },
           ],
         };
       });
     });
     const c = fake.client();
     expect(await c.queryUsageLegacy({ interval: '2026-01-01/2026-01-15' })).toEqual([
-      { date: '2026-01-14', clientId: 'a', clientName: 'A', requests: 15, status200: 13, status300: 0, status400: 2, status429: 2, status500: 0 },
+      {
+        date: '2026-01-14',
+        clientId: 'a',
+        clientName: 'A',
+        requests: 15,
+        status200: 13,
+        status300: 0,
+        status400: 2,
+        status429: 2,
+        status500: 0,
+      },
     ]);
-    expect(fake.seen.find((r) => r.url === '/api/v2/usage/query')?.body).toMatchObject({ groupBy: ['OAuthClientId'], granularity: 'Day' });
+    expect(fake.seen.find((r) => r.url === '/api/v2/usage/query')?.body).toMatchObject({
+      groupBy: ['OAuthClientId'],
+      granularity: 'Day',
+    });
     expect(fake.waits).toEqual([1000, 2000]);
   });
 });
@@ -140,17 +220,32 @@ describe('rate-limit aggregates, limits and operational events', () => {
       app.post('/api/v2/analytics/ratelimits/aggregates/query', async () => ({
         results: [
           {
-            group: { namespace: 'platform.api', limitName: 'client.credentials.token.rate.per.minute', entityId: 'c1' },
+            group: {
+              namespace: 'platform.api',
+              limitName: 'client.credentials.token.rate.per.minute',
+              entityId: 'c1',
+            },
             data: [
-              { interval: '2026-01-15T10:00:00.000Z/2026-01-15T10:01:00.000Z', metrics: [{ metric: 'oRateLimitRecorded', stats: { count: 4, max: 300 } }] },
-              { interval: '2026-01-15T10:01:00.000Z/2026-01-15T10:02:00.000Z', metrics: [{ metric: 'oRateLimitRecorded', stats: { count: 1 } }] },
+              {
+                interval: '2026-01-15T10:00:00.000Z/2026-01-15T10:01:00.000Z',
+                metrics: [{ metric: 'oRateLimitRecorded', stats: { count: 4, max: 300 } }],
+              },
+              {
+                interval: '2026-01-15T10:01:00.000Z/2026-01-15T10:02:00.000Z',
+                metrics: [{ metric: 'oRateLimitRecorded', stats: { count: 1 } }],
+              },
             ],
           },
         ],
       })),
     );
     const c = fake.client();
-    expect(await c.queryRateLimitAggregates({ interval: '2026-01-15T10:00:00Z/2026-01-15T10:02:00Z', granularity: 'PT1M' })).toEqual([
+    expect(
+      await c.queryRateLimitAggregates({
+        interval: '2026-01-15T10:00:00Z/2026-01-15T10:02:00Z',
+        granularity: 'PT1M',
+      }),
+    ).toEqual([
       {
         namespace: 'platform.api',
         limitName: 'client.credentials.token.rate.per.minute',
@@ -170,35 +265,76 @@ describe('rate-limit aggregates, limits and operational events', () => {
   });
 
   it('returns no groups when nothing was recorded', async () => {
-    fake = await startFake((app) => app.post('/api/v2/analytics/ratelimits/aggregates/query', async () => ({})));
-    expect(await fake.client().queryRateLimitAggregates({ interval: '2026-01-15T10:00:00Z/2026-01-15T10:02:00Z' })).toEqual([]);
+    fake = await startFake((app) =>
+      app.post('/api/v2/analytics/ratelimits/aggregates/query', async () => ({})),
+    );
+    expect(
+      await fake.client().queryRateLimitAggregates({ interval: '2026-01-15T10:00:00Z/2026-01-15T10:02:00Z' }),
+    ).toEqual([]);
   });
 
   it('lists event definitions and pages through operational events in time order', async () => {
     fake = await startFake((app) => {
-      app.get('/api/v2/usage/events/definitions', async () => ({ entities: [{ id: 'd1', name: 'Rate limit reached', description: 'x' }] }));
+      app.get('/api/v2/usage/events/definitions', async () => ({
+        entities: [{ id: 'd1', name: 'Rate limit reached', description: 'x' }],
+      }));
       app.post('/api/v2/usage/events/query', async (req) => {
         const after = (req.query as { after?: string }).after;
         if (after === 'c2') {
-          return { entities: [{ eventDefinition: { id: 'd1', selfUri: '/x' }, entityId: 'c1', currentValue: '280', dateCreated: '2026-01-15T10:00:00.000Z' }] };
+          return {
+            entities: [
+              {
+                eventDefinition: { id: 'd1', selfUri: '/x' },
+                entityId: 'c1',
+                currentValue: '280',
+                dateCreated: '2026-01-15T10:00:00.000Z',
+              },
+            ],
+          };
         }
         return {
-          entities: [{ eventDefinition: { id: 'd1' }, entityId: 'c2', entityName: 'Two', dateCreated: '2026-01-15T10:05:00.000Z' }],
+          entities: [
+            {
+              eventDefinition: { id: 'd1' },
+              entityId: 'c2',
+              entityName: 'Two',
+              dateCreated: '2026-01-15T10:05:00.000Z',
+            },
+          ],
           nextUri: '/api/v2/usage/events/query?after=c2&pageSize=200',
         };
       });
     });
     const c = fake.client();
-    expect(await c.listEventDefinitions()).toEqual([{ id: 'd1', name: 'Rate limit reached', description: 'x' }]);
+    expect(await c.listEventDefinitions()).toEqual([
+      { id: 'd1', name: 'Rate limit reached', description: 'x' },
+    ]);
     const events = await c.queryOperationalEvents({ interval: '2026-01-15T00:00:00Z/2026-01-15T12:00:00Z' });
     expect(events.map((e) => [e.entityId, e.timestamp])).toEqual([
       ['c1', Date.UTC(2026, 0, 15, 10, 0, 0)],
       ['c2', Date.UTC(2026, 0, 15, 10, 5, 0)],
     ]);
-    expect(events[0]).toMatchObject({ eventDefinitionId: 'd1', eventDefinitionName: 'd1', currentValue: '280', previousValue: null, entityName: null });
+    expect(events[0]).toMatchObject({
+      eventDefinitionId: 'd1',
+      eventDefinitionName: 'd1',
+      currentValue: '280',
+      previousValue: null,
+      entityName: null,
+    });
     expect(new Set(events.map((e) => e.id)).size).toBe(2);
-    const queries = fake.seen.filter((r) => r.method === 'POST' && r.url.startsWith('/api/v2/usage/events/query'));
-    expect(queries.map((r) => r.url)).toEqual(['/api/v2/usage/events/query?pageSize=200', '/api/v2/usage/events/query?after=c2&pageSize=200']);
-    expect(queries.every((r) => JSON.stringify(r.body) === JSON.stringify({ interval: '2026-01-15T00:00:00Z/2026-01-15T12:00:00Z' }))).toBe(true);
+    const queries = fake.seen.filter(
+      (r) => r.method === 'POST' && r.url.startsWith('/api/v2/usage/events/query'),
+    );
+    expect(queries.map((r) => r.url)).toEqual([
+      '/api/v2/usage/events/query?pageSize=200',
+      '/api/v2/usage/events/query?after=c2&pageSize=200',
+    ]);
+    expect(
+      queries.every(
+        (r) =>
+          JSON.stringify(r.body) ===
+          JSON.stringify({ interval: '2026-01-15T00:00:00Z/2026-01-15T12:00:00Z' }),
+      ),
+    ).toBe(true);
   });
 });

@@ -4,7 +4,11 @@ import { CLIENT_SECRET, type Fake, startFake } from './fake-genesys.js';
 
 const CLIENTS = 'GET /api/v2/oauth/clients';
 const clientsBody = { entities: [{ id: 'c1', name: 'WFM_Sync' }] };
-const tooMany = (s: number) => ({ message: `Rate limit exceeded the maximum. Retry the request in [${s}] seconds`, code: 'too.many.requests.retry.after', status: 429 });
+const tooMany = (s: number) => ({
+  message: `Rate limit exceeded the maximum. Retry the request in [${s}] seconds`,
+  code: 'too.many.requests.retry.after',
+  status: 429,
+});
 
 let fake: Fake | undefined;
 afterEach(async () => {
@@ -15,16 +19,24 @@ afterEach(async () => {
 /** Answers the scripted statuses in order (200 = success), then 200. */
 function scripted(statuses: number[], headers: Record<string, string> = {}) {
   let i = 0;
-  return async (_req: unknown, reply: { code(n: number): { headers(h: object): { send(b: unknown): unknown } } }) => {
+  return async (
+    _req: unknown,
+    reply: { code(n: number): { headers(h: object): { send(b: unknown): unknown } } },
+  ) => {
     const status = statuses[i++];
     if (status === undefined || status === 200) return clientsBody;
-    return reply.code(status).headers(status === 429 || status === 503 ? headers : {}).send(status === 429 ? tooMany(7) : { code: 'err', message: `HTTP ${status}` });
+    return reply
+      .code(status)
+      .headers(status === 429 || status === 503 ? headers : {})
+      .send(status === 429 ? tooMany(7) : { code: 'err', message: `HTTP ${status}` });
   };
 }
 
 describe('GenesysClient retries', () => {
   it('honours Retry-After on 429 as the minimum wait', async () => {
-    fake = await startFake((app) => app.get('/api/v2/oauth/clients', scripted([429], { 'retry-after': '7' })));
+    fake = await startFake((app) =>
+      app.get('/api/v2/oauth/clients', scripted([429], { 'retry-after': '7' })),
+    );
     const c = fake.client();
     expect(await c.listOAuthClients()).toHaveLength(1);
     // Backoff alone would wait 250 ms (random 0.5 × 500 ms); Retry-After says 7 s.
@@ -34,7 +46,9 @@ describe('GenesysClient retries', () => {
   });
 
   it('fails instead of sleeping when Retry-After exceeds maxRetryAfterMs', async () => {
-    fake = await startFake((app) => app.get('/api/v2/oauth/clients', scripted([429], { 'retry-after': '600' })));
+    fake = await startFake((app) =>
+      app.get('/api/v2/oauth/clients', scripted([429], { 'retry-after': '600' })),
+    );
     const c = fake.client();
     const err = (await c.listOAuthClients().catch((e: unknown) => e)) as GenesysApiError;
     expect(err).toBeInstanceOf(GenesysApiError);
@@ -70,7 +84,9 @@ describe('GenesysClient retries', () => {
     await c.listOAuthClients();
     await c.listOAuthClients();
     await c.listOAuthClients();
-    const levels = fake.logs.filter((l) => (l.obj as { endpoint?: string }).endpoint === CLIENTS && l.level !== 'debug').map((l) => `${l.level}:${l.msg?.startsWith('recovered') ? 'recovered' : 'fail'}`);
+    const levels = fake.logs
+      .filter((l) => (l.obj as { endpoint?: string }).endpoint === CLIENTS && l.level !== 'debug')
+      .map((l) => `${l.level}:${l.msg?.startsWith('recovered') ? 'recovered' : 'fail'}`);
     expect(levels).toEqual(['warn:fail', 'info:recovered', 'warn:fail', 'info:recovered']);
   });
 
@@ -81,11 +97,19 @@ describe('GenesysClient retries', () => {
       app.post('/api/v2/usage/query', scripted([503]));
     });
     const c = fake.client();
-    await expect(c.queryRateLimitAggregates({ interval: '2026-01-15T00:00:00Z/2026-01-15T12:00:00Z' })).rejects.toMatchObject({ status: 500 });
-    await expect(c.queryUsageAggregates({ interval: '2026-01-01/2026-01-15' })).rejects.toMatchObject({ status: 502 });
+    await expect(
+      c.queryRateLimitAggregates({ interval: '2026-01-15T00:00:00Z/2026-01-15T12:00:00Z' }),
+    ).rejects.toMatchObject({ status: 500 });
+    await expect(c.queryUsageAggregates({ interval: '2026-01-01/2026-01-15' })).rejects.toMatchObject({
+      status: 502,
+    });
     // 503 on a submit is retried (the server refused it), the next answer is not a job id.
-    await expect(c.queryUsageLegacy({ interval: '2026-01-01/2026-01-15' })).rejects.toThrow(/unexpected body: field `executionId`/);
-    expect(fake.seen.filter((r) => r.url === '/api/v2/analytics/ratelimits/aggregates/query')).toHaveLength(1);
+    await expect(c.queryUsageLegacy({ interval: '2026-01-01/2026-01-15' })).rejects.toThrow(
+      /unexpected body: field `executionId`/,
+    );
+    expect(fake.seen.filter((r) => r.url === '/api/v2/analytics/ratelimits/aggregates/query')).toHaveLength(
+      1,
+    );
     expect(fake.seen.filter((r) => r.url === '/api/v2/usage/aggregates/query/jobs')).toHaveLength(1);
     expect(fake.seen.filter((r) => r.url === '/api/v2/usage/query')).toHaveLength(2);
   });
@@ -113,20 +137,30 @@ describe('GenesysClient retries', () => {
   });
 
   it('reports malformed JSON as a one-line invalid_response error', async () => {
-    fake = await startFake((app) => app.get('/api/v2/oauth/clients', async (_req, reply) => reply.type('application/json').send('{"entities": [')));
+    fake = await startFake((app) =>
+      app.get('/api/v2/oauth/clients', async (_req, reply) =>
+        reply.type('application/json').send('{"entities": ['),
+      ),
+    );
     const c = fake.client();
-    await expect(c.listOAuthClients()).rejects.toMatchObject({ code: 'invalid_response', message: 'GET /api/v2/oauth/clients returned malformed JSON (HTTP 200)' });
+    await expect(c.listOAuthClients()).rejects.toMatchObject({
+      code: 'invalid_response',
+      message: 'GET /api/v2/oauth/clients returned malformed JSON (HTTP 200)',
+    });
   });
 });
 
 describe('GenesysClient call budget', () => {
   it('never sends more than callBudgetPerMinute requests in any rolling 60 s (logins and retries included)', async () => {
-    fake = await startFake((app) => app.get('/api/v2/oauth/clients', scripted([503, 429, 503], { 'retry-after': '1' })));
+    fake = await startFake((app) =>
+      app.get('/api/v2/oauth/clients', scripted([503, 429, 503], { 'retry-after': '1' })),
+    );
     const c = fake.client({ callBudgetPerMinute: 5 });
     for (let i = 0; i < 12; i += 1) await c.listOAuthClients();
     const times = fake.seen.map((r) => r.atMs);
     expect(times).toHaveLength(1 + 3 + 12);
-    for (const start of times) expect(times.filter((t) => t >= start && t < start + 60_000).length).toBeLessThanOrEqual(5);
+    for (const start of times)
+      expect(times.filter((t) => t >= start && t < start + 60_000).length).toBeLessThanOrEqual(5);
     // It waited for free slots rather than failing.
     expect(fake.clock.now() - (times[0] ?? 0)).toBeGreaterThanOrEqual(3 * 60_000);
   });
@@ -146,12 +180,16 @@ describe('GenesysClient request stats', () => {
   it('exports genesys_agent_api_requests by endpoint template and status class', async () => {
     fake = await startFake((app) => {
       app.get('/api/v2/oauth/clients', scripted([429], { 'retry-after': '1' }));
-      app.get('/api/v2/organizations/limits/namespaces/:ns', async () => ({ entities: [{ key: 'client.credentials.token.rate.per.minute', value: 300 }] }));
+      app.get('/api/v2/organizations/limits/namespaces/:ns', async () => ({
+        entities: [{ key: 'client.credentials.token.rate.per.minute', value: 300 }],
+      }));
     });
     const c = fake.client();
     expect(c.collect(fake.clock.now())).toEqual([]);
     await c.listOAuthClients();
-    expect(await c.getLimits('platform.api')).toEqual([{ key: 'client.credentials.token.rate.per.minute', namespace: 'platform.api', value: 300 }]);
+    expect(await c.getLimits('platform.api')).toEqual([
+      { key: 'client.credentials.token.rate.per.minute', namespace: 'platform.api', value: 300 },
+    ]);
     const [family] = c.collect(fake.clock.now());
     expect(family).toMatchObject({ kind: 'counter', name: 'genesys_agent_api_requests', unit: '{request}' });
     if (family?.kind !== 'counter') throw new Error('expected a counter family');
@@ -161,7 +199,12 @@ describe('GenesysClient request stats', () => {
         { org: 'test-org', endpoint: 'POST /oauth/token', status_class: '2xx', value: 1 },
         { org: 'test-org', endpoint: CLIENTS, status_class: '429', value: 1 },
         { org: 'test-org', endpoint: CLIENTS, status_class: '2xx', value: 1 },
-        { org: 'test-org', endpoint: 'GET /api/v2/organizations/limits/namespaces/{namespaceName}', status_class: '2xx', value: 1 },
+        {
+          org: 'test-org',
+          endpoint: 'GET /api/v2/organizations/limits/namespaces/{namespaceName}',
+          status_class: '2xx',
+          value: 1,
+        },
       ]),
     );
     expect(points).toHaveLength(4);

@@ -32,9 +32,14 @@ export interface Fake {
  * `setup` registers the routes under test. `/oauth/token` is provided (tokens `tok-1`, `tok-2`, …
  * valid for `expiresIn` s) unless the test registers its own. Requests are stamped with the fake clock.
  */
-export async function startFake(setup: (app: FastifyInstance, fake: Fake) => void, opts: { expiresIn?: number; ownLogin?: boolean } = {}): Promise<Fake> {
+export async function startFake(
+  setup: (app: FastifyInstance, fake: Fake) => void,
+  opts: { expiresIn?: number; ownLogin?: boolean } = {},
+): Promise<Fake> {
   const app = Fastify({ forceCloseConnections: true });
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
+    done(null, body),
+  );
   const clock = new FakeClock();
   const clients: GenesysClient[] = [];
   const fake: Fake = {
@@ -46,7 +51,8 @@ export async function startFake(setup: (app: FastifyInstance, fake: Fake) => voi
     logs: [],
     issued: [],
     client(extra = {}) {
-      const level = (name: string) => (obj: object, msg?: string) => fake.logs.push({ level: name, obj, msg });
+      const level = (name: string) => (obj: object, msg?: string) =>
+        fake.logs.push({ level: name, obj, msg });
       const c = new GenesysClient({
         org: 'test-org',
         apiBaseUrl: fake.url,
