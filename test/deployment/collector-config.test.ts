@@ -47,7 +47,9 @@ describe('otel-collector-config.yaml', () => {
     const image = composeService(loadCompose(), 'otel-collector').image ?? '';
     const match = /^otel\/opentelemetry-collector-contrib:(\d+\.\d+\.\d+)$/.exec(image);
     expect(match, `otel-collector image ${image} must be contrib with an exact X.Y.Z tag`).not.toBeNull();
-    expect(readRepoFile('otel-collector-config.yaml')).toContain(`otel/opentelemetry-collector-contrib:${match?.[1]}`);
+    expect(readRepoFile('otel-collector-config.yaml')).toContain(
+      `otel/opentelemetry-collector-contrib:${match?.[1]}`,
+    );
   });
 
   for (const [selection, env] of Object.entries(SELECTIONS)) {
@@ -55,10 +57,12 @@ describe('otel-collector-config.yaml', () => {
       const cfg = loadCollectorConfig(env);
 
       it('defines every component a pipeline or the extension list names', () => {
-        for (const id of cfg.service.extensions) expect(cfg.extensions, `extension ${id}`).toHaveProperty([id]);
+        for (const id of cfg.service.extensions)
+          expect(cfg.extensions, `extension ${id}`).toHaveProperty([id]);
         for (const [name, p] of pipelines(cfg)) {
           for (const id of p.receivers) expect(cfg.receivers, `${name} receiver ${id}`).toHaveProperty([id]);
-          for (const id of p.processors) expect(cfg.processors, `${name} processor ${id}`).toHaveProperty([id]);
+          for (const id of p.processors)
+            expect(cfg.processors, `${name} processor ${id}`).toHaveProperty([id]);
           for (const id of p.exporters) expect(cfg.exporters, `${name} exporter ${id}`).toHaveProperty([id]);
         }
       });

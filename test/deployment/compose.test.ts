@@ -3,7 +3,14 @@ import { existsSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { composeService, loadCompose, publishesSamePort, readRepoFile, repoPath, repoRoot } from './deployment-files.js';
+import {
+  composeService,
+  loadCompose,
+  publishesSamePort,
+  readRepoFile,
+  repoPath,
+  repoRoot,
+} from './deployment-files.js';
 
 const INSTALL = 'apt-get update && apt-get install -y docker-compose';
 
@@ -43,7 +50,10 @@ const PORTS: Record<string, number[]> = {
 
 describe('docker-compose.yml', () => {
   it('passes `docker-compose config -q`, with and without the demo profile', () => {
-    for (const args of [['config', '-q'], ['--profile', 'demo', 'config', '-q']]) {
+    for (const args of [
+      ['config', '-q'],
+      ['--profile', 'demo', 'config', '-q'],
+    ]) {
       const r = dockerCompose(args);
       expect(r.stderr, `docker-compose ${args.join(' ')}`).toBe('');
       expect(r.status).toBe(0);
@@ -120,7 +130,15 @@ describe('docker-compose.yml', () => {
     const simulator = composeService(compose, 'simulator');
     expect(simulator.profiles).toEqual(['demo']);
     expect(simulator.image).toBe(composeService(compose, 'agent').image);
-    expect(simulator.command).toEqual(['simulate', '--host', '0.0.0.0', '--port', '8089', '--scenario', 'demo']);
+    expect(simulator.command).toEqual([
+      'simulate',
+      '--host',
+      '0.0.0.0',
+      '--port',
+      '8089',
+      '--scenario',
+      'demo',
+    ]);
     // Nothing outside the profile may depend on it, or a plain `up` would fail.
     for (const [name, svc] of Object.entries(compose.services)) {
       if (name !== 'simulator') expect(JSON.stringify(svc.depends_on ?? []), name).not.toContain('simulator');
@@ -150,7 +168,10 @@ describe('docker-compose.yml', () => {
   it('keeps Prometheus defaults it overrides: config file and storage path', () => {
     const command = composeService(loadCompose(), 'prometheus').command;
     expect(command).toEqual(
-      expect.arrayContaining(['--config.file=/etc/prometheus/prometheus.yml', '--storage.tsdb.path=/prometheus']),
+      expect.arrayContaining([
+        '--config.file=/etc/prometheus/prometheus.yml',
+        '--storage.tsdb.path=/prometheus',
+      ]),
     );
   });
 

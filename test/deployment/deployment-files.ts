@@ -53,16 +53,21 @@ export type CollectorConfig = z.infer<typeof collectorConfigSchema>;
  * does at start-up, with the given environment.
  */
 export function expandCollectorEnv(text: string, env: Readonly<Record<string, string>>): string {
-  return text.replace(/\$\{env:([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_m, name: string, fallback?: string) => {
-    const value = env[name];
-    if (value !== undefined && value !== '') return value;
-    if (fallback === undefined) throw new Error(`\${env:${name}} has no value and no default`);
-    return fallback;
-  });
+  return text.replace(
+    /\$\{env:([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g,
+    (_m, name: string, fallback?: string) => {
+      const value = env[name];
+      if (value !== undefined && value !== '') return value;
+      if (fallback === undefined) throw new Error(`\${env:${name}} has no value and no default`);
+      return fallback;
+    },
+  );
 }
 
 export function loadCollectorConfig(env: Readonly<Record<string, string>> = {}): CollectorConfig {
-  return collectorConfigSchema.parse(parse(expandCollectorEnv(readRepoFile('otel-collector-config.yaml'), env)));
+  return collectorConfigSchema.parse(
+    parse(expandCollectorEnv(readRepoFile('otel-collector-config.yaml'), env)),
+  );
 }
 
 export interface Listener {
@@ -87,7 +92,9 @@ export function collectorListeners(cfg: CollectorConfig): Listener[] {
     if (parsed.success) listeners.push(hostPort(`extensions.${id}`, parsed.data.endpoint));
   }
   for (const [id, body] of Object.entries(cfg.receivers)) {
-    const protocols = z.object({ protocols: z.record(z.string(), endpointSchema.nullable()) }).safeParse(body);
+    const protocols = z
+      .object({ protocols: z.record(z.string(), endpointSchema.nullable()) })
+      .safeParse(body);
     if (!protocols.success) throw new Error(`receivers.${id}.protocols must give each protocol an endpoint`);
     for (const [proto, p] of Object.entries(protocols.data.protocols)) {
       if (!p) throw new Error(`receivers.${id}.protocols.${proto} has no endpoint (defaults to localhost)`);
@@ -146,7 +153,14 @@ export function composeService(compose: ComposeFile, name: string): z.infer<type
 
 /** Container-side ports a service publishes (`"host:container"` or `"container"`). */
 export function containerPorts(svc: z.infer<typeof service>): number[] {
-  return svc.ports.map((p) => Number(p.replace(/\/(tcp|udp)$/, '').split(':').at(-1)));
+  return svc.ports.map((p) =>
+    Number(
+      p
+        .replace(/\/(tcp|udp)$/, '')
+        .split(':')
+        .at(-1),
+    ),
+  );
 }
 
 /** Publishes the container port on the same host port (the documented, DESIGN §8 ports). */

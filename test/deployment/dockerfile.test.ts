@@ -38,7 +38,8 @@ function parseDockerfile(text: string): { args: Map<string, string>; stages: Sta
 const { args, stages } = parseDockerfile(readRepoFile('Dockerfile'));
 const build = stages[0];
 const final = stages.at(-1);
-const resolveImage = (from: string): string => from.replace(/^\$\{(\w+)\}$/, (_m, k: string) => args.get(k) ?? from);
+const resolveImage = (from: string): string =>
+  from.replace(/^\$\{(\w+)\}$/, (_m, k: string) => args.get(k) ?? from);
 const ops = (stage: Stage | undefined, op: string): string[] =>
   stage?.instructions.filter((i) => i.op === op).map((i) => i.args) ?? [];
 

@@ -10,7 +10,12 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prometheusFamilyName, prometheusSeriesNames, type OtlpMetricType } from '../helpers/otlp-naming.js';
-import { flattenMetrics, startOtlpReceiver, type ExportMetricsRequest, type OtlpReceiver } from '../helpers/otlp-receiver.js';
+import {
+  flattenMetrics,
+  startOtlpReceiver,
+  type ExportMetricsRequest,
+  type OtlpReceiver,
+} from '../helpers/otlp-receiver.js';
 import { repoPath, repoRoot } from './deployment-files.js';
 
 const CLI = repoPath('dist/src/cli.js');

@@ -42,7 +42,11 @@ describe('OTLP/HTTP test receiver', () => {
   });
 
   const post = (payload: Buffer | string, headers: Record<string, string>) =>
-    fetch(receiver.metricsUrl, { method: 'POST', body: payload, headers: { 'content-type': 'application/json', ...headers } });
+    fetch(receiver.metricsUrl, {
+      method: 'POST',
+      body: payload,
+      headers: { 'content-type': 'application/json', ...headers },
+    });
 
   it('listens on loopback and decodes plain and gzip JSON bodies', async () => {
     expect(receiver.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);

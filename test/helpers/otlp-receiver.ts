@@ -95,7 +95,10 @@ export interface OtlpReceiver {
   /** Bodies that were not valid OTLP JSON (answered 400), with the reason. */
   rejected: string[];
   /** Resolves with the first request (already received or future) that satisfies the predicate. */
-  waitFor(predicate: (req: ExportMetricsRequest) => boolean, timeoutMs: number): Promise<ExportMetricsRequest>;
+  waitFor(
+    predicate: (req: ExportMetricsRequest) => boolean,
+    timeoutMs: number,
+  ): Promise<ExportMetricsRequest>;
   close(): Promise<void>;
 }
 
