@@ -1,0 +1,436 @@
+/** Usage API: the new aggregates jobs (org and client) and the legacy query, client query, summary and simple search. */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { sendError } from '../errors.js';
+import { JobStore } from '../jobs.js';
+import { DAY, type Counts } from '../traffic.js';
+import {
+  aggregate,
+  decodeCursor,
+  encodeCursor,
+  filterFacts,
+  parseInterval,
+  type AggregateRow,
+  type Dimension,
+  type FactFilter,
+  type Granularity,
+  type Interval,
+} from '../usage-query.js';
+import { isoDay, type SimWorld } from '../world.js';
+
+const METRICS = ['Requests', 'Status200', 'Status300', 'Status400', 'Status429', 'Status500'] as const;
+type Metric = (typeof METRICS)[number];
+const granularity = z.enum(['Day', 'Week', 'Month']).optional();
+const metrics = z.array(z.enum(METRICS)).optional();
+const stringList = z.array(z.string()).optional();
+
+const newOrgQuery = z.object({
+  interval: z.string(),
+  granularity,
+  metrics,
+  groupBy: z
+    .array(z.enum(['OauthClientName', 'OauthClientId', 'UserId', 'HttpMethod', 'TemplateUri', 'Platform']))
+    .optional(),
+  oauthClientIds: stringList,
+  userIds: stringList,
+  templateUris: stringList,
+  platforms: stringList,
+  httpMethods: stringList,
+  sortBy: z.array(z.object({ fieldName: z.string(), order: z.enum(['Asc', 'Desc']).optional() })).optional(),
+});
+const newClientQuery = newOrgQuery.omit({ groupBy: true, oauthClientIds: true, userIds: true }).extend({
+  groupBy: z.array(z.enum(['OrganizationId', 'HttpMethod', 'TemplateUri', 'Platform'])).optional(),
+  organizationIds: stringList,
+});
+const legacyQuery = z.object({
+  interval: z.string(),
+  granularity,
+  metrics,
+  groupBy: z
+    .array(z.enum(['OAuthClientId', 'OrganizationId', 'UserId', 'TemplateUri', 'HttpMethod']))
+    .optional(),
+});
+const simpleSearch = z.object({
+  interval: z.string(),
+  metrics: z
+    .array(
+      z.enum([
+        'Date',
+        'ClientName',
+        'HttpMethod',
+        'TemplateUri',
+        'Status200',
+        'Status300',
+        'Status400',
+        'Status500',
+        'Status429',
+      ]),
+    )
+    .optional(),
+  oauthClientNames: stringList,
+  httpMethods: stringList,
+  templateUris: stringList,
+});
+const pagingQuery = z.object({ pageSize: z.coerce.number().int().optional(), after: z.string().optional() });
+
+const PLATFORM = 'PublicAPI';
+const METRIC_FIELDS: Record<Metric, keyof Counts> = {
+  Requests: 'requests',
+  Status200: 'status200',
+  Status300: 'status300',
+  Status400: 'status400',
+  Status429: 'status429',
+  Status500: 'status500',
+};
+
+function badRequest(req: FastifyRequest, reply: FastifyReply, error: z.ZodError | string): FastifyReply {
+  const message =
+    typeof error === 'string'
+      ? error
+      : error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+  return sendError(req, reply, 400, { message });
+}
+
+function counters(
+  counts: Counts,
+  selected: readonly Metric[] | undefined,
+  requestsField: string,
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const m of selected && selected.length > 0 ? selected : METRICS) {
+    out[m === 'Requests' ? requestsField : METRIC_FIELDS[m]] = counts[METRIC_FIELDS[m]];
+  }
+  return out;
+}
+
+interface UsageCtx {
+  world: SimWorld;
+}
+
+function facts(ctx: UsageCtx, interval: Interval, filter: FactFilter) {
+  const until = ctx.world.publishedUntil();
+  return filterFacts(ctx.world.usageFacts(interval.start, interval.end, until), filter);
+}
+
+function newEntity(
+  row: AggregateRow,
+  selected: readonly Metric[] | undefined,
+  withClient: boolean,
+  extra: Record<string, unknown>,
+): Record<string, unknown> {
+  const e: Record<string, unknown> = {};
+  if (row.bucket !== undefined) e.date = isoDay(row.bucket);
+  if (withClient && (row.clientId !== undefined || row.clientName !== undefined)) {
+    e.oauthClient = {
+      ...(row.clientId !== undefined
+        ? { id: row.clientId, selfUri: `/api/v2/oauth/clients/${row.clientId}` }
+        : {}),
+      name: row.clientName,
+    };
+  }
+  if (row.templateUri !== undefined) e.templateUri = row.templateUri;
+  if (row.method !== undefined) e.httpMethod = row.method;
+  return { ...e, ...extra, ...counters(row.counts, selected, 'requestCount') };
+}
+
+function sortEntities(
+  entities: Record<string, unknown>[],
+  sortBy: { fieldName: string; order?: 'Asc' | 'Desc' | undefined }[] | undefined,
+): void {
+  for (const s of [...(sortBy ?? [])].reverse()) {
+    const dir = s.order === 'Desc' ? -1 : 1;
+    entities.sort((a, b) => {
+      const x = a[s.fieldName];
+      const y = b[s.fieldName];
+      if (typeof x === 'number' && typeof y === 'number') return (x - y) * dir;
+      return String(x ?? '').localeCompare(String(y ?? '')) * dir;
+    });
+  }
+}
+
+function legacyRow(
+  row: AggregateRow,
+  orgId: string | undefined,
+  selected: readonly Metric[] | undefined,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    clientId: row.clientId ?? '',
+    clientName: row.clientId !== undefined || row.clientName !== undefined ? (row.clientName ?? '') : '',
+    organizationId: orgId ?? '',
+    userId: '',
+    templateUri: row.templateUri ?? '',
+    httpMethod: row.method ?? '',
+    ...counters(row.counts, selected, 'requests'),
+  };
+  if (row.bucket !== undefined) out.date = new Date(row.bucket).toISOString().replace('.000Z', 'Z');
+  return out;
+}
+
+export function registerUsageRoutes(app: FastifyInstance, ctx: UsageCtx): void {
+  const { world } = ctx;
+  const polls = world.scenario.usage.jobPolls;
+  const newJobs = new JobStore<Record<string, unknown>[]>(polls);
+  const legacyJobs = new JobStore<Record<string, unknown>[]>(polls);
+  const orgPerm = { permissions: ['usage:organization:view'] };
+  const clientPerm = { permissions: ['usage:client:view'] };
+  const legacyOrgPerm = { permissions: ['oauth:client:view', 'usage:organization:view'] };
+  const legacyClientPerm = { permissions: ['oauth:client:view', 'usage:client:view'] };
+  const simplePerm = { permissions: ['oauth:client:view', 'usage:simpleSearch:view'] };
+
+  /** New-API interval rules: ≤ 90 days long, start within a year. */
+  function newInterval(raw: string): Interval | string {
+    const iv = parseInterval(raw);
+    if (typeof iv === 'string') return iv;
+    if (iv.end - iv.start > 90 * DAY + DAY) return `interval "${raw}" is longer than 90 days`;
+    if (iv.start < world.clock.now() - 365 * DAY) return `interval "${raw}" starts more than one year ago`;
+    return iv;
+  }
+
+  function liveClient(id: string) {
+    const c = world.clients.get(id);
+    return c && world.exists(c) ? c : undefined;
+  }
+
+  app.post('/api/v2/usage/aggregates/query/jobs', { config: orgPerm }, async (req, reply) => {
+    const q = newOrgQuery.safeParse(req.body);
+    if (!q.success) return badRequest(req, reply, q.error);
+    const iv = newInterval(q.data.interval);
+    if (typeof iv === 'string') return badRequest(req, reply, iv);
+    const g = new Set(q.data.groupBy ?? []);
+    const dims = new Set<Dimension>();
+    if (g.has('OauthClientId')) dims.add('clientId');
+    if (g.has('OauthClientName')) dims.add('clientName');
+    if (g.has('TemplateUri')) dims.add('templateUri');
+    if (g.has('HttpMethod')) dims.add('method');
+    const f =
+      q.data.userIds?.length || (q.data.platforms?.length && !q.data.platforms.includes(PLATFORM))
+        ? []
+        : facts(ctx, iv, {
+            clientIds: q.data.oauthClientIds,
+            methods: q.data.httpMethods,
+            templateUris: q.data.templateUris,
+          });
+    const entities = aggregate(f, dims, q.data.granularity as Granularity | undefined).map((r) =>
+      newEntity(r, q.data.metrics, true, g.has('Platform') ? { platform: PLATFORM } : {}),
+    );
+    sortEntities(entities, q.data.sortBy);
+    const job = newJobs.add('', entities);
+    const uri = `/api/v2/usage/aggregates/query/jobs/${job.id}`;
+    return reply.code(202).send({ id: job.id, resultsUri: uri, selfUri: uri });
+  });
+
+  app.post<{ Params: { clientId: string } }>(
+    '/api/v2/usage/client/:clientId/aggregates/query/jobs',
+    { config: clientPerm },
+    async (req, reply) => {
+      const client = world.clients.get(req.params.clientId);
+      if (!client) return sendError(req, reply, 404);
+      const q = newClientQuery.safeParse(req.body);
+      if (!q.success) return badRequest(req, reply, q.error);
+      const iv = newInterval(q.data.interval);
+      if (typeof iv === 'string') return badRequest(req, reply, iv);
+      const g = new Set(q.data.groupBy ?? []);
+      const dims = new Set<Dimension>();
+      if (g.has('TemplateUri')) dims.add('templateUri');
+      if (g.has('HttpMethod')) dims.add('method');
+      const orgMatch =
+        !q.data.organizationIds?.length || q.data.organizationIds.includes(world.scenario.org.id);
+      const f = orgMatch
+        ? facts(ctx, iv, {
+            clientIds: [client.id],
+            methods: q.data.httpMethods,
+            templateUris: q.data.templateUris,
+          })
+        : [];
+      const entities = aggregate(f, dims, q.data.granularity as Granularity | undefined).map((r) =>
+        newEntity(r, q.data.metrics, false, {
+          ...(g.has('OrganizationId') ? { organizationId: world.scenario.org.id } : {}),
+          ...(g.has('Platform') ? { platform: PLATFORM } : {}),
+        }),
+      );
+      sortEntities(entities, q.data.sortBy);
+      const job = newJobs.add(client.id, entities);
+      const uri = `/api/v2/usage/client/${client.id}/aggregates/query/jobs/${job.id}`;
+      return reply.code(202).send({ id: job.id, resultsUri: uri, selfUri: uri });
+    },
+  );
+
+  function jobPage(req: FastifyRequest, reply: FastifyReply, scope: string, jobId: string, base: string) {
+    const p = pagingQuery.safeParse(req.query);
+    if (!p.success) return badRequest(req, reply, p.error);
+    const pageSize = p.data.pageSize ?? 100;
+    if (pageSize < 1 || pageSize > 1000) return badRequest(req, reply, 'pageSize must be between 1 and 1000');
+    const offset = p.data.after === undefined ? 0 : decodeCursor(p.data.after);
+    if (offset === undefined) return badRequest(req, reply, 'after: not a cursor from this API');
+    const polled = newJobs.poll(jobId, scope);
+    if (!polled) return sendError(req, reply, 404);
+    const selfUri = `${base}/${jobId}`;
+    if (!polled.done)
+      return reply.code(202).send({ queryStatus: polled.polls === 1 ? 'Queued' : 'Running', selfUri });
+    const all = polled.job.result;
+    const body: Record<string, unknown> = {
+      queryStatus: 'Succeeded',
+      entities: all.slice(offset, offset + pageSize),
+      selfUri,
+    };
+    if (offset + pageSize < all.length)
+      body.nextUri = `${selfUri}?pageSize=${pageSize}&after=${encodeCursor(offset + pageSize)}`;
+    return reply.code(200).send(body);
+  }
+
+  app.get<{ Params: { jobId: string } }>(
+    '/api/v2/usage/aggregates/query/jobs/:jobId',
+    { config: orgPerm },
+    async (req, reply) => jobPage(req, reply, '', req.params.jobId, '/api/v2/usage/aggregates/query/jobs'),
+  );
+  app.get<{ Params: { clientId: string; jobId: string } }>(
+    '/api/v2/usage/client/:clientId/aggregates/query/jobs/:jobId',
+    { config: clientPerm },
+    async (req, reply) =>
+      jobPage(
+        req,
+        reply,
+        req.params.clientId,
+        req.params.jobId,
+        `/api/v2/usage/client/${req.params.clientId}/aggregates/query/jobs`,
+      ),
+  );
+
+  // Legacy API ------------------------------------------------------------------------------------
+
+  function legacyRows(
+    body: unknown,
+    clientId: string | undefined,
+  ): Record<string, unknown>[] | string | z.ZodError {
+    const q = legacyQuery.safeParse(body);
+    if (!q.success) return q.error;
+    const iv = parseInterval(q.data.interval);
+    if (typeof iv === 'string') return iv;
+    const g = new Set(q.data.groupBy ?? (clientId ? [] : ['OAuthClientId']));
+    const dims = new Set<Dimension>();
+    if (g.has('OAuthClientId') || clientId) dims.add('clientId');
+    if (g.has('TemplateUri')) dims.add('templateUri');
+    if (g.has('HttpMethod')) dims.add('method');
+    const f = g.has('UserId') ? [] : facts(ctx, iv, clientId ? { clientIds: [clientId] } : {});
+    const orgId = g.has('OrganizationId') ? world.scenario.org.id : undefined;
+    return aggregate(f, dims, q.data.granularity as Granularity | undefined).map((r) =>
+      legacyRow(r, orgId, q.data.metrics),
+    );
+  }
+
+  app.post('/api/v2/usage/query', { config: legacyOrgPerm }, async (req, reply) => {
+    const rows = legacyRows(req.body, undefined);
+    if (!Array.isArray(rows)) return badRequest(req, reply, rows);
+    const job = legacyJobs.add('', rows);
+    return reply.code(202).send({ executionId: job.id, resultsUri: `/api/v2/usage/query/${job.id}/results` });
+  });
+
+  function legacyResults(req: FastifyRequest, reply: FastifyReply, scope: string, id: string) {
+    const polled = legacyJobs.poll(id, scope);
+    if (!polled) return sendError(req, reply, 404);
+    if (!polled.done) return reply.code(200).send({ queryStatus: 'Running' });
+    return reply.code(200).send({ results: polled.job.result, queryStatus: 'Complete' });
+  }
+
+  app.get<{ Params: { executionId: string } }>(
+    '/api/v2/usage/query/:executionId/results',
+    { config: legacyOrgPerm },
+    async (req, reply) => legacyResults(req, reply, '', req.params.executionId),
+  );
+
+  app.post<{ Params: { clientId: string } }>(
+    '/api/v2/oauth/clients/:clientId/usage/query',
+    { config: legacyClientPerm },
+    async (req, reply) => {
+      const c = liveClient(req.params.clientId);
+      if (!c) return sendError(req, reply, 404);
+      const rows = legacyRows(req.body, c.id);
+      if (!Array.isArray(rows)) return badRequest(req, reply, rows);
+      const job = legacyJobs.add(c.id, rows);
+      return reply
+        .code(202)
+        .send({
+          executionId: job.id,
+          resultsUri: `/api/v2/oauth/clients/${c.id}/usage/query/results/${job.id}`,
+        });
+    },
+  );
+
+  app.get<{ Params: { clientId: string }; Querystring: { days?: string } }>(
+    '/api/v2/oauth/clients/:clientId/usage/summary',
+    { config: legacyClientPerm },
+    async (req, reply) => {
+      const c = liveClient(req.params.clientId);
+      if (!c) return sendError(req, reply, 404);
+      const days = Number(req.query.days ?? '7');
+      if (!Number.isInteger(days) || days < 1 || days > 365)
+        return badRequest(req, reply, 'days must be a whole number from 1 to 365');
+      const end = world.publishedUntil();
+      const interval = `${new Date(end - days * DAY).toISOString()}/${new Date(end).toISOString()}`;
+      const rows = legacyRows({ interval, granularity: 'Day' }, c.id);
+      if (!Array.isArray(rows)) return badRequest(req, reply, rows);
+      const job = legacyJobs.add(c.id, rows);
+      return reply
+        .code(202)
+        .send({
+          executionId: job.id,
+          resultsUri: `/api/v2/oauth/clients/${c.id}/usage/query/results/${job.id}`,
+        });
+    },
+  );
+
+  app.get<{ Params: { clientId: string; executionId: string } }>(
+    '/api/v2/oauth/clients/:clientId/usage/query/results/:executionId',
+    { config: legacyClientPerm },
+    async (req, reply) => legacyResults(req, reply, req.params.clientId, req.params.executionId),
+  );
+
+  app.post('/api/v2/usage/simplesearch', { config: simplePerm }, async (req, reply) => {
+    const q = simpleSearch.safeParse(req.body);
+    if (!q.success) return badRequest(req, reply, q.error);
+    const iv = parseInterval(q.data.interval);
+    if (typeof iv === 'string') return badRequest(req, reply, iv);
+    const m = new Set<string>(q.data.metrics ?? ['Date', 'ClientName', 'HttpMethod', 'TemplateUri']);
+    const dims = new Set<Dimension>();
+    if (m.has('ClientName')) dims.add('clientName');
+    if (m.has('TemplateUri')) dims.add('templateUri');
+    if (m.has('HttpMethod')) dims.add('method');
+    const f = facts(ctx, iv, {
+      clientNames: q.data.oauthClientNames,
+      methods: q.data.httpMethods,
+      templateUris: q.data.templateUris,
+    });
+    const selected = METRICS.filter((x) => x === 'Requests' || m.has(x) || !q.data.metrics);
+    const rows = aggregate(f, dims, m.has('Date') ? 'Day' : undefined)
+      .slice(0, 20_000)
+      .map((r) => legacyRow(r, undefined, selected));
+    const job = legacyJobs.add('simple', rows);
+    return reply
+      .code(202)
+      .send({ executionId: job.id, resultsUri: `/api/v2/usage/simplesearch/${job.id}/results` });
+  });
+
+  app.get<{ Params: { executionId: string } }>(
+    '/api/v2/usage/simplesearch/:executionId/results',
+    { config: simplePerm },
+    async (req, reply) => {
+      const p = pagingQuery.safeParse(req.query);
+      if (!p.success) return badRequest(req, reply, p.error);
+      const pageSize = p.data.pageSize ?? 100;
+      if (pageSize < 1 || pageSize > 1000)
+        return badRequest(req, reply, 'pageSize must be between 1 and 1000');
+      const offset = p.data.after === undefined ? 0 : decodeCursor(p.data.after);
+      if (offset === undefined) return badRequest(req, reply, 'after: not a cursor from this API');
+      const polled = legacyJobs.poll(req.params.executionId, 'simple');
+      if (!polled) return sendError(req, reply, 404);
+      if (!polled.done) return reply.send({ queryStatus: 'Running' });
+      const all = polled.job.result;
+      const body: Record<string, unknown> = {
+        results: all.slice(offset, offset + pageSize),
+        queryStatus: 'Complete',
+      };
+      if (offset + pageSize < all.length) body.cursors = { after: encodeCursor(offset + pageSize) };
+      return reply.send(body);
+    },
+  );
+}

@@ -1,0 +1,228 @@
+/** Scenario files: the zod schema, loading (built-in name, YAML/JSON file, or object) and one-line errors. */
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { BUILTIN_SCENARIO_INPUTS } from './scenarios/index.js';
+import { faultSchema } from './faults.js';
+import { hashString, stableUuid } from './rng.js';
+
+/** A user mistake in a scenario: one line naming the file, the key path and the fix. */
+export class ScenarioError extends Error {
+  override name = 'ScenarioError';
+}
+
+const endpointSchema = z.strictObject({
+  templateUri: z.string().regex(/^[^/]/, 'templateUri has no leading slash, e.g. api/v2/users'),
+  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']).default('GET'),
+  weight: z.number().positive().default(1),
+});
+
+export const trafficSchema = z.strictObject({
+  profile: z.enum(['steady', 'ramp', 'burst', 'runaway']).default('steady'),
+  /** Requests per minute for the whole client, spread evenly over its tokens. */
+  rpm: z.number().nonnegative(),
+  /** ramp: rate at the end of each UTC day; burst: rate inside a burst; runaway: rate once it ran away. */
+  peakRpm: z.number().nonnegative().optional(),
+  burstEveryMinutes: z.number().int().positive().default(60),
+  burstMinutes: z.number().int().positive().default(5),
+  /** runaway: minutes before simulator start when the runaway began (default: all of history). */
+  runawaySinceMinutes: z.number().int().nonnegative().optional(),
+  /** Relative per-minute noise, 0 = perfectly flat. */
+  jitter: z.number().min(0).max(1).default(0.1),
+  /** Shares of admitted requests answered 3xx, 4xx (other than 429) and 5xx. */
+  redirectRate: z.number().min(0).max(1).default(0),
+  errorRate4xx: z.number().min(0).max(1).default(0.01),
+  errorRate5xx: z.number().min(0).max(1).default(0.002),
+  endpoints: z
+    .array(endpointSchema)
+    .min(1)
+    .default([{ templateUri: 'api/v2/users', method: 'GET', weight: 1 }]),
+});
+export type TrafficInput = z.input<typeof trafficSchema>;
+export type Traffic = z.output<typeof trafficSchema>;
+
+const permissionsSchema = z.array(z.string().min(1)).optional();
+
+export const clientSchema = z.strictObject({
+  id: z.string().min(1).optional(),
+  name: z.string().min(1),
+  secret: z.string().min(1).optional(),
+  tokens: z.number().int().min(1).max(100).default(1),
+  tokenValiditySeconds: z.number().int().min(300).max(38_880_000).default(86_400),
+  permissions: permissionsSchema,
+  traffic: trafficSchema.optional(),
+  /** The client exists from the start of this many UTC days ago (default: all of history). */
+  createdDaysAgo: z.number().int().nonnegative().optional(),
+  /** The client was deleted at the start of this many UTC days ago. */
+  deletedDaysAgo: z.number().int().nonnegative().optional(),
+  /** The client appears this many minutes after simulator start (churn while running). */
+  createdAfterMinutes: z.number().int().nonnegative().optional(),
+  /** The client is deleted this many minutes after simulator start. */
+  deletedAfterMinutes: z.number().int().nonnegative().optional(),
+});
+export type ClientInput = z.input<typeof clientSchema>;
+
+export const scenarioSchema = z.strictObject({
+  name: z.string().default('custom'),
+  description: z.string().optional(),
+  seed: z.number().int().optional(),
+  org: z.strictObject({ id: z.string().min(1), name: z.string().min(1) }),
+  agent: z.strictObject({
+    clientId: z.string().min(1),
+    clientSecret: z.string().min(1),
+    name: z.string().min(1).default('Usage Agent'),
+    tokenValiditySeconds: z.number().int().min(300).max(38_880_000).default(86_400),
+    /** ANY-of permission strings the agent holds; omitted = every permission. */
+    permissions: permissionsSchema,
+  }),
+  clients: z.array(clientSchema).default([]),
+  usage: z
+    .strictObject({
+      publication: z.enum(['daily', 'intraday']).default('daily'),
+      lagSeconds: z.number().int().nonnegative().default(0),
+      historyDays: z.number().int().min(0).max(400).default(45),
+      /** Polls a usage job answers Queued/Running before it completes. */
+      jobPolls: z.number().int().min(0).max(100).default(2),
+    })
+    .prefault({}),
+  limits: z.record(z.string(), z.number().nonnegative()).default({}),
+  ratelimits: z
+    .strictObject({
+      /** How long rate-limit records and operational events are kept (the platform keeps events 10 days). */
+      retentionHours: z.number().positive().max(240).default(24),
+    })
+    .prefault({}),
+  faults: z.array(faultSchema).default([]),
+});
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+
+export const LIMIT_KEY = 'client.credentials.token.rate.per.minute';
+export const DEFAULT_LIMITS: Readonly<Record<string, number>> = {
+  [LIMIT_KEY]: 300,
+  'token.rate.per.minute': 300,
+  'org.app.user.rate.per.minute': 300,
+  'org.user.rate.per.minute': 3000,
+  'request.bytes.max': 512_000,
+};
+
+export interface ScenarioClient {
+  id: string;
+  name: string;
+  secret: string;
+  tokens: number;
+  tokenValiditySeconds: number;
+  permissions: string[] | undefined;
+  traffic: Traffic | undefined;
+  createdDaysAgo: number | undefined;
+  deletedDaysAgo: number | undefined;
+  createdAfterMinutes: number | undefined;
+  deletedAfterMinutes: number | undefined;
+}
+
+export type Scenario = Omit<z.output<typeof scenarioSchema>, 'clients' | 'seed'> & {
+  seed: number;
+  clients: ScenarioClient[];
+};
+
+export const BUILTIN_SCENARIOS: readonly string[] = Object.keys(BUILTIN_SCENARIO_INPUTS);
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out === '' ? String(p) : `.${String(p)}`;
+  return out === '' ? '(top level)' : out;
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  return JSON.stringify(value) ?? String(value);
+}
+
+function issueText(issue: z.core.$ZodIssue): { path: readonly PropertyKey[]; text: string } {
+  switch (issue.code) {
+    case 'invalid_value':
+      return {
+        path: issue.path,
+        text: `expected one of ${issue.values.map(String).join('|')}, got ${describe(issue.input)}`,
+      };
+    case 'unrecognized_keys':
+      return {
+        path: [...issue.path, issue.keys[0] ?? ''],
+        text: `unknown key; remove it or check its spelling`,
+      };
+    case 'invalid_type':
+      return { path: issue.path, text: `expected ${issue.expected}, got ${describe(issue.input)}` };
+    default:
+      return { path: issue.path, text: `${issue.message}, got ${describe(issue.input)}` };
+  }
+}
+
+/** Validates an already-parsed scenario; `source` names it in errors. */
+export function parseScenario(input: unknown, source: string): Scenario {
+  const result = scenarioSchema.safeParse(input, { reportInput: true });
+  if (!result.success) {
+    const first = result.error.issues[0];
+    if (!first) throw new ScenarioError(`${source}: invalid scenario`);
+    const { path, text } = issueText(first);
+    throw new ScenarioError(`${source}: ${formatPath(path)}: ${text}`);
+  }
+  const s = result.data;
+  const seed = s.seed ?? 1;
+  const ids = new Set<string>([s.agent.clientId]);
+  const clients = s.clients.map((c, i): ScenarioClient => {
+    const id = c.id ?? stableUuid(seed, hashString(c.name), i);
+    if (ids.has(id))
+      throw new ScenarioError(
+        `${source}: clients[${i}].id: duplicate client id "${id}"; give each client its own id`,
+      );
+    ids.add(id);
+    if (c.traffic?.profile === 'runaway' || c.traffic?.profile === 'burst' || c.traffic?.profile === 'ramp') {
+      if (c.traffic.peakRpm === undefined)
+        throw new ScenarioError(
+          `${source}: clients[${i}].traffic.peakRpm: required for profile ${c.traffic.profile}; add peakRpm: <requests per minute>`,
+        );
+    }
+    return {
+      id,
+      name: c.name,
+      secret: c.secret ?? `${c.name}-secret`,
+      tokens: c.tokens,
+      tokenValiditySeconds: c.tokenValiditySeconds,
+      permissions: c.permissions,
+      traffic: c.traffic,
+      createdDaysAgo: c.createdDaysAgo,
+      deletedDaysAgo: c.deletedDaysAgo,
+      createdAfterMinutes: c.createdAfterMinutes,
+      deletedAfterMinutes: c.deletedAfterMinutes,
+    };
+  });
+  return { ...s, seed, clients, limits: { ...DEFAULT_LIMITS, ...s.limits } };
+}
+
+/** A built-in name, or a path to a YAML/JSON file. Throws ScenarioError. */
+export function loadScenario(nameOrPath: string): Scenario {
+  const builtin = BUILTIN_SCENARIO_INPUTS[nameOrPath];
+  if (builtin) return parseScenario(builtin, nameOrPath);
+  let text: string;
+  try {
+    text = readFileSync(nameOrPath, 'utf8');
+  } catch {
+    throw new ScenarioError(
+      `${nameOrPath}: no such scenario file or built-in; use one of ${BUILTIN_SCENARIOS.join('|')} or a YAML/JSON file path`,
+    );
+  }
+  let data: unknown;
+  try {
+    data = parseYaml(text); // YAML is a superset of JSON
+  } catch (err) {
+    const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    throw new ScenarioError(`${nameOrPath}: not valid YAML/JSON: ${msg}`);
+  }
+  return parseScenario(data, nameOrPath);
+}
+
+/** Resolves the `scenario` option of startSimulator. */
+export function resolveScenario(input: string | ScenarioInput | undefined): Scenario {
+  if (input === undefined) return loadScenario('demo');
+  if (typeof input === 'string') return loadScenario(input);
+  return parseScenario(input, 'scenario');
+}
