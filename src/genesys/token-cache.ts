@@ -9,6 +9,8 @@ export interface AccessToken {
 }
 
 const FIVE_MINUTES_MS = 5 * 60_000;
+/** Keeps a broken login endpoint from delaying every call while the old token still works. */
+const REFRESH_RETRY_PAUSE_MS = 60_000;
 
 /**
  * Refresh at 90 % of the lifetime or 5 min before expiry, whichever comes first — but never in the
@@ -32,11 +34,13 @@ export function makeToken(value: string, expiresInSeconds: number, nowMs: number
 /**
  * Caches the agent's token: one in-flight login shared by concurrent callers, early refresh, and
  * invalidation after a 401. If an early refresh fails while the old token is still valid, the old
- * token keeps serving (the next call tries again).
+ * token keeps serving and the refresh is tried again a minute later.
  */
 export class TokenCache {
   private current: AccessToken | null = null;
   private inflight: Promise<AccessToken> | null = null;
+  /** After a failed early refresh, the old token serves until then without another login attempt. */
+  private refreshPausedUntilMs = 0;
 
   constructor(
     private readonly login: () => Promise<AccessToken>,
@@ -47,12 +51,14 @@ export class TokenCache {
   async get(): Promise<string> {
     const now = this.clock.now();
     const cur = this.current;
-    if (cur && now < cur.refreshAtMs) return cur.value;
+    if (cur && now < cur.expiresAtMs && (now < cur.refreshAtMs || now < this.refreshPausedUntilMs))
+      return cur.value;
     try {
       return (await this.loginOnce()).value;
     } catch (err) {
       const still = this.current;
       if (still && this.clock.now() < still.expiresAtMs) {
+        this.refreshPausedUntilMs = this.clock.now() + REFRESH_RETRY_PAUSE_MS;
         this.onRefreshFailed(err);
         return still.value;
       }

@@ -59,13 +59,11 @@ describe('GenesysClient login and token cache', () => {
       app.get('/api/v2/oauth/clients', async (req, reply) => {
         // Only the newest token is accepted, like after a revocation.
         if (req.headers.authorization !== `Bearer ${f.issued.at(-1)}` || f.issued.length < 2) {
-          return reply
-            .code(401)
-            .send({
-              message: 'No authentication bearer token specified in authorization header.',
-              code: 'authentication.required',
-              status: 401,
-            });
+          return reply.code(401).send({
+            message: 'No authentication bearer token specified in authorization header.',
+            code: 'authentication.required',
+            status: 401,
+          });
         }
         return clientsBody;
       }),
@@ -97,13 +95,11 @@ describe('GenesysClient login and token cache', () => {
     fake = await startFake(
       (app) =>
         app.post('/oauth/token', async (_req, reply) =>
-          reply
-            .code(400)
-            .send({
-              error: 'invalid_client',
-              description: 'authentication failed',
-              error_description: 'authentication failed',
-            }),
+          reply.code(400).send({
+            error: 'invalid_client',
+            description: 'authentication failed',
+            error_description: 'authentication failed',
+          }),
         ),
       { ownLogin: true },
     );
@@ -141,7 +137,16 @@ describe('GenesysClient login and token cache', () => {
     await c.listOAuthClients();
     expect(fake.seen.at(-1)?.authorization).toBe('Bearer tok-1');
     expect(fake.logs.some((l) => l.level === 'warn' && l.msg?.includes('token refresh failed'))).toBe(true);
-    fake.clock.advance(300_000);
+    expect(logins(fake)).toBe(2);
+    // No new login attempt for a minute after a failed refresh; then it tries again.
+    fake.clock.advance(59_000);
+    await c.listOAuthClients();
+    expect(logins(fake)).toBe(2);
+    fake.clock.advance(1000);
+    await c.listOAuthClients();
+    expect(logins(fake)).toBe(3);
+    expect(fake.seen.at(-1)?.authorization).toBe('Bearer tok-1');
+    fake.clock.advance(240_000);
     await expect(c.listOAuthClients()).rejects.toThrow(
       /POST \/oauth\/token failed: HTTP 400 invalid_request/,
     );
