@@ -153,4 +153,23 @@ describe('GenesysClient against the simulator', () => {
     expect(jobs.length).toBeGreaterThan(0);
     expect(sort(jobs)).toEqual(sort(legacy));
   });
+
+  it("turns the simulator's schema, paging and stuck-job faults into clear errors", async () => {
+    const c = client({ usageJobPoll: { initialMs: 1000, maxMs: 2000, timeoutMs: 10_000 } });
+    const interval = '2026-01-01/2026-01-14';
+    await control('POST', '/__sim/faults', {
+      route: '/api/v2/usage/aggregates',
+      renameField: { from: 'requestCount', to: 'requests' },
+    });
+    await expect(c.queryUsageAggregates({ interval })).rejects.toThrow(/field `entities\[0\]\.requestCount`/);
+    await control('DELETE', '/__sim/faults');
+    await control('POST', '/__sim/faults', { route: '/api/v2/usage/aggregates', pagingLoop: true });
+    await expect(c.queryUsageAggregates({ interval })).rejects.toMatchObject({ code: 'paging_loop' });
+    await control('DELETE', '/__sim/faults');
+    await control('POST', '/__sim/faults', { route: '/api/v2/usage/aggregates', stuck: true });
+    await expect(c.queryUsageAggregates({ interval })).rejects.toMatchObject({ code: 'job_timeout' });
+    await control('DELETE', '/__sim/faults');
+    await control('POST', '/__sim/faults', { route: '/api/v2/oauth/clients', malformed: true });
+    await expect(c.listOAuthClients()).rejects.toMatchObject({ code: 'invalid_response' });
+  });
 });

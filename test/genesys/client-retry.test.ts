@@ -136,6 +136,20 @@ describe('GenesysClient retries', () => {
     expect(c.requestCount(CLIENTS, 'error')).toBe(2);
   });
 
+  it('stops retrying when the caller aborts during a backoff wait', async () => {
+    fake = await startFake((app) => app.get('/api/v2/oauth/clients', scripted(Array(10).fill(503))));
+    const ac = new AbortController();
+    const c = fake.client({
+      sleep: async (ms, signal) => {
+        fake?.waits.push(ms);
+        ac.abort(new Error('shutting down'));
+        signal?.throwIfAborted();
+      },
+    });
+    await expect(c.listOAuthClients(ac.signal)).rejects.toThrow('shutting down');
+    expect(c.requestCount(CLIENTS, '5xx')).toBe(1);
+  });
+
   it('reports malformed JSON as a one-line invalid_response error', async () => {
     fake = await startFake((app) =>
       app.get('/api/v2/oauth/clients', async (_req, reply) =>
