@@ -26,7 +26,6 @@ export function buildSimulatorApp(world: SimWorld, opts: AppOptions): FastifyIns
   const app = Fastify({
     logger: opts.logger,
     bodyLimit: 10 * 1024 * 1024,
-    disableRequestLogging: !opts.logger,
   });
   let faultDraws = 0;
 
