@@ -54,12 +54,11 @@ export interface AgentDeps {
 
 /** Demo clients whose real HTTP traffic goes through the gateway so the live panels move. */
 function demoTrafficClients(sim: RunningSimulator): { id: string; secret: string; rpm: number | 'ramp' }[] {
-  const withSecrets = sim.scenario.clients.filter((c) => c.secret);
-  const runaway = withSecrets.find((c) => c.traffic.profile === 'runaway');
-  const steady = withSecrets.filter((c) => c !== runaway).slice(0, 2);
+  const runaway = sim.scenario.clients.find((c) => c.traffic?.profile === 'runaway');
+  const steady = sim.scenario.clients.filter((c) => c !== runaway).slice(0, 2);
   return [
-    ...steady.map((c, i) => ({ id: c.id, secret: c.secret!, rpm: i === 0 ? 120 : 40 })),
-    ...(runaway ? [{ id: runaway.id, secret: runaway.secret!, rpm: 'ramp' as const }] : []),
+    ...steady.map((c, i) => ({ id: c.id, secret: c.secret, rpm: i === 0 ? 120 : 40 })),
+    ...(runaway ? [{ id: runaway.id, secret: runaway.secret, rpm: 'ramp' as const }] : []),
   ];
 }
 
@@ -152,7 +151,9 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
     let eventsToken = config.eventsToken;
     if (config.mode === 'demo') {
       eventsToken ??= randomBytes(24).toString('base64url');
-      simulator = await startSimulator({ scenario: config.demoScenario, host: '127.0.0.1', port: 0, clock });
+      // The simulator pushes EventBridge envelopes to the agent's own /v1/events, so the push path moves too.
+      const push = config.port !== 0 ? { url: `http://127.0.0.1:${config.port}/v1/events`, token: eventsToken } : undefined;
+      simulator = await startSimulator({ scenario: config.demoScenario, host: '127.0.0.1', port: 0, clock, ...(push ? { push } : {}) });
       cleanups.push(() => simulator!.close());
       orgs = [demoOrg(simulator)];
       // The gateway is what makes the demo live; on a free loopback port unless configured.
@@ -272,7 +273,8 @@ export function agentFamilies(runtimes: OrgRuntime[], nowMs: number): MetricFami
   const duration: MetricFamily = { name: 'genesys_agent_source_duration_seconds', help: 'Duration of the last poll of the source', unit: 's', kind: 'gauge', points: [] };
   const out: MetricFamily[] = [];
   for (const r of runtimes) {
-    out.push(...r.api.collect(nowMs), ...r.ledger.collect(nowMs));
+    // RateLimitsSource.collect() includes its event ledger.
+    out.push(...r.api.collect(nowMs));
     for (const s of r.sources) {
       out.push(...s.collect(nowMs));
       const h = s.health();

@@ -1,0 +1,146 @@
+import { spawnSync } from 'node:child_process';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAgent, type RunningAgent } from '../../src/agent.js';
+import { loadConfig } from '../../src/config/config.js';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { requireBinary } from '../helpers/binaries.js';
+import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { parseProm, samplesOf, valueOf, type Sample } from '../helpers/prom-text.js';
+
+interface Counts {
+  requests: number;
+  status200: number;
+  status300: number;
+  status400: number;
+  status429: number;
+  status500: number;
+}
+interface Truth {
+  clients: { id: string; name: string; deleted: boolean; days: Record<string, Counts> }[];
+}
+
+let sim: RunningSimulator;
+let agent: RunningAgent;
+let receiver: OtlpReceiver;
+
+async function scrape(): Promise<Sample[]> {
+  const res = await fetch(`${agent.url}/metrics`);
+  expect(res.status).toBe(200);
+  return parseProm(await res.text());
+}
+
+async function truth(): Promise<Truth> {
+  return (await (await fetch(`${sim.url}/__sim/truth`)).json()) as Truth;
+}
+
+/** OTLP points of the last export, as name -> (attributes json -> value). */
+function lastExport(): Map<string, Map<string, number>> {
+  const out = new Map<string, Map<string, number>>();
+  for (const rm of receiver.requests.at(-1)!.resourceMetrics)
+    for (const sm of rm.scopeMetrics)
+      for (const m of sm.metrics) {
+        const points = (m.gauge ?? m.sum)?.dataPoints ?? [];
+        const byAttrs = new Map<string, number>();
+        for (const p of points as { attributes: { key: string; value: Record<string, unknown> }[]; asDouble?: number; asInt?: number | string }[]) {
+          const attrs = Object.fromEntries(p.attributes.map((a) => [a.key, String(Object.values(a.value)[0])]));
+          byAttrs.set(JSON.stringify(Object.fromEntries(Object.entries(attrs).sort())), Number(p.asDouble ?? p.asInt));
+        }
+        out.set(m.name, byAttrs);
+      }
+  return out;
+}
+
+const day = (offsetDays: number) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
+
+beforeAll(async () => {
+  sim = await startSimulator({ scenario: 'demo' });
+  receiver = await startOtlpReceiver();
+  const config = loadConfig({
+    GENESYS_API_BASE_URL: sim.url,
+    GENESYS_LOGIN_BASE_URL: sim.url,
+    GENESYS_CLIENT_ID: 'simulator-agent',
+    GENESYS_CLIENT_SECRET: 'simulator-secret',
+    AGENT_HOST: '127.0.0.1',
+    AGENT_PORT: '0',
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+    OTEL_METRIC_EXPORT_INTERVAL: '600000',
+  });
+  agent = await startAgent(config, { logger: pino({ level: 'silent' }) });
+  await agent.orgs[0]!.usage.runOnce();
+});
+
+afterAll(async () => {
+  await agent?.close();
+  await receiver?.close();
+  await sim?.close();
+});
+
+describe('agent against the simulator (demo scenario)', () => {
+  it('exports daily and month-to-date figures equal to the simulator truth', async () => {
+    if (new Date().getUTCHours() === 0 && new Date().getUTCMinutes() < 2) return; // the day is turning over
+    const samples = await scrape();
+    const t = await truth();
+    const yesterday = day(-1);
+    const month = day(0).slice(0, 7);
+    // clients with traffic (the agent's own client makes no catch-all calls, so has no usage)
+    const live = t.clients.filter((c) => !c.deleted && c.days[yesterday]);
+    expect(live.length).toBeGreaterThanOrEqual(6);
+    for (const c of live) {
+      const labels = { client_id: c.id, client_name: c.name };
+      const y = c.days[yesterday]!;
+      expect(valueOf(samples, 'genesys_usage_requests_last_day', labels)).toBe(y.requests);
+      expect(valueOf(samples, 'genesys_usage_responses_last_day', { ...labels, status_class: '429' })).toBe(y.status429);
+      expect(valueOf(samples, 'genesys_usage_responses_last_day', { ...labels, status_class: '4xx' })).toBe(y.status400 - y.status429);
+      expect(valueOf(samples, 'genesys_usage_responses_last_day', { ...labels, status_class: '2xx' })).toBe(y.status200);
+      expect(valueOf(samples, 'genesys_usage_responses_last_day', { ...labels, status_class: '5xx' })).toBe(y.status500);
+      // daily publication: the month so far without today
+      const mtd = Object.entries(c.days)
+        .filter(([d]) => d.startsWith(month) && d < day(0))
+        .reduce((sum, [, v]) => sum + v.requests, 0);
+      expect(valueOf(samples, 'genesys_usage_requests_month_to_date', labels)).toBe(mtd);
+    }
+    expect(valueOf(samples, 'genesys_agent_source_up', { source: 'usage' })).toBe(1);
+  });
+
+  it('/metrics passes promtool check metrics', async () => {
+    const promtool = requireBinary('promtool', 'prometheus');
+    const text = await (await fetch(`${agent.url}/metrics`)).text();
+    const r = spawnSync(promtool, ['check', 'metrics'], { input: text, encoding: 'utf8' });
+    expect(r.stdout + r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  it('OTLP points carry the same values and attributes as /metrics', async () => {
+    await agent.telemetry.flush();
+    const otlp = lastExport();
+    const samples = await scrape();
+    for (const name of ['genesys_usage_requests_last_day', 'genesys_usage_responses_last_day', 'genesys_usage_requests_month_to_date']) {
+      const prom = samplesOf(samples, name);
+      expect(prom.length).toBeGreaterThan(0);
+      const points = otlp.get(name)!;
+      expect(points.size).toBe(prom.length);
+      for (const s of prom) expect(points.get(JSON.stringify(Object.fromEntries(Object.entries(s.labels).sort())))).toBe(s.value);
+    }
+  });
+
+  it('readyz is 200 once every source has succeeded', async () => {
+    await Promise.all(agent.orgs[0]!.sources.map((s) => s.runOnce?.()));
+    const res = await fetch(`${agent.url}/readyz`);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { sources: unknown[] }).sources).toHaveLength(3);
+  });
+
+  it('deleting a client removes its series from the next scrape and the next OTLP export', async () => {
+    const victim = (await truth()).clients.find((c) => !c.deleted && c.days[day(-1)])!;
+    expect(samplesOf(await scrape(), 'genesys_usage_requests_last_day', { client_id: victim.id })).toHaveLength(1);
+    expect((await fetch(`${sim.url}/__sim/clients/${victim.id}`, { method: 'DELETE' })).status).toBe(204);
+    await agent.orgs[0]!.usage.runOnce();
+    const after = await scrape();
+    expect(after.filter((s) => s.labels.client_id === victim.id)).toEqual([]);
+    // its usage still counts in the org total, under the deleted-clients series
+    expect(valueOf(after, 'genesys_usage_requests_last_day', { client_id: 'deleted' })).toBeGreaterThan(0);
+    await agent.telemetry.flush();
+    expect(JSON.stringify(receiver.requests.at(-1))).not.toContain(victim.id);
+  });
+});
