@@ -1,0 +1,210 @@
+/**
+ * "Agent health": is genesys-usage-agent itself collecting, how fast, and how much of the org's
+ * API budget it spends on its own calls.
+ */
+import {
+  DashboardBuilder,
+  DashboardCursorSync,
+  MappingType,
+  ThresholdsConfigBuilder,
+  ThresholdsMode,
+  type Dashboard,
+} from '@grafana/grafana-foundation-sdk/dashboard';
+import {
+  BigValueColorMode,
+  BigValueTextMode,
+  GraphDrawStyle,
+  LegendDisplayMode,
+  LegendPlacement,
+  ReduceDataOptionsBuilder,
+  VizLegendOptionsBuilder,
+} from '@grafana/grafana-foundation-sdk/common';
+import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
+import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
+import { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
+import { ORG, PROMETHEUS, instant, orgVariable, series } from './common.js';
+
+const legend = () =>
+  new VizLegendOptionsBuilder().showLegend(true).displayMode(LegendDisplayMode.List).placement(LegendPlacement.Bottom);
+
+const upDown = [
+  {
+    type: MappingType.ValueToText as const,
+    options: { '0': { text: 'down', color: 'red' }, '1': { text: 'up', color: 'green' } },
+  },
+];
+
+const upDownThresholds = () =>
+  new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps([
+    { value: null, color: 'red' },
+    { value: 1, color: 'green' },
+  ]);
+
+function scrape(): StatPanel {
+  return new StatPanel()
+    .title('Agent scrape')
+    .description('Whether Prometheus can scrape the agent (job genesys-usage-agent).')
+    .datasource(PROMETHEUS)
+    .withTarget(instant('up{job="genesys-usage-agent"}', 'A').legendFormat('{{instance}}'))
+    .mappings(upDown)
+    .thresholds(upDownThresholds())
+    .colorMode(BigValueColorMode.Background)
+    .textMode(BigValueTextMode.ValueAndName)
+    .reduceOptions(new ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false))
+    .height(6)
+    .span(8);
+}
+
+function sourcesUp(): StatPanel {
+  return new StatPanel()
+    .title('Sources up')
+    .description('Whether the last collection of each source succeeded (GenesysAgentSourceDown fires after 5 minutes down).')
+    .datasource(PROMETHEUS)
+    .withTarget(instant(`genesys_agent_source_up{${ORG}}`, 'A').legendFormat('{{org}} · {{source}}'))
+    .mappings(upDown)
+    .thresholds(upDownThresholds())
+    .colorMode(BigValueColorMode.Background)
+    .textMode(BigValueTextMode.ValueAndName)
+    .reduceOptions(new ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false))
+    .height(6)
+    .span(10);
+}
+
+function buildInfo(): TablePanel {
+  return new TablePanel()
+    .title('Agent version')
+    .datasource(PROMETHEUS)
+    .withTarget(instant('genesys_agent_build_info', 'A'))
+    .withTransformation({
+      id: 'organize',
+      options: { excludeByName: { Time: true, Value: true, __name__: true }, renameByName: { version: 'Version' } },
+    })
+    .height(6)
+    .span(6);
+}
+
+function sinceLastSuccess(): TimeseriesPanel {
+  return new TimeseriesPanel()
+    .title('Time since last successful collection')
+    .datasource(PROMETHEUS)
+    .withTarget(
+      series(`time() - genesys_agent_source_last_success_timestamp_seconds{${ORG}}`, '{{org}} · {{source}}'),
+    )
+    .unit('s')
+    .min(0)
+    .legend(legend())
+    .height(8)
+    .span(12);
+}
+
+function durations(): TimeseriesPanel {
+  return new TimeseriesPanel()
+    .title('Collection duration')
+    .description('How long the last collection of each source took (including Usage API job polling).')
+    .datasource(PROMETHEUS)
+    .withTarget(series(`genesys_agent_source_duration_seconds{${ORG}}`, '{{org}} · {{source}}'))
+    .unit('s')
+    .min(0)
+    .legend(legend())
+    .height(8)
+    .span(12);
+}
+
+function ownCalls(): TimeseriesPanel {
+  return new TimeseriesPanel()
+    .title("Agent's own Genesys API calls by status")
+    .description('Calls the agent makes itself; "error" means no HTTP response (timeout, connection failure).')
+    .datasource(PROMETHEUS)
+    .withTarget(
+      series(
+        `sum by (status_class) (rate(genesys_agent_api_requests_total{${ORG}}[$__rate_interval])) * 60`,
+        '{{status_class}}',
+      ),
+    )
+    .unit('reqpm')
+    .min(0)
+    .legend(legend())
+    .height(8)
+    .span(12);
+}
+
+function own429s(): TimeseriesPanel {
+  return new TimeseriesPanel()
+    .title("Agent's own 429s by endpoint")
+    .description('Throttling of the agent itself (GenesysAgentThrottled).')
+    .datasource(PROMETHEUS)
+    .withTarget(
+      series(
+        `sum by (endpoint) (increase(genesys_agent_api_requests_total{status_class="429", ${ORG}}[$__rate_interval]))`,
+        '{{endpoint}}',
+      ),
+    )
+    .drawStyle(GraphDrawStyle.Bars)
+    .fillOpacity(80)
+    .unit('short')
+    .min(0)
+    .legend(legend())
+    .height(8)
+    .span(12);
+}
+
+function gatewayLatency(): TimeseriesPanel {
+  return new TimeseriesPanel()
+    .title('Gateway upstream latency (p95)')
+    .description('95th percentile of the time Genesys took to answer requests forwarded by the gateway.')
+    .datasource(PROMETHEUS)
+    .withTarget(
+      series(
+        `histogram_quantile(0.95, sum by (le, client_name) (rate(genesys_gateway_upstream_duration_seconds_bucket{${ORG}}[$__rate_interval])))`,
+        '{{client_name}}',
+      ),
+    )
+    .unit('s')
+    .min(0)
+    .legend(legend())
+    .height(8)
+    .span(12);
+}
+
+function gatewayLoad(): TimeseriesPanel {
+  return new TimeseriesPanel()
+    .title('Gateway: in-flight requests, active tokens and shaping')
+    .datasource(PROMETHEUS)
+    .withTarget(series(`sum by (client_name) (genesys_gateway_inflight_requests{${ORG}})`, '{{client_name}} in flight', 'A'))
+    .withTarget(series(`sum by (client_name) (genesys_gateway_tokens_active{${ORG}})`, '{{client_name}} active tokens', 'B'))
+    .withTarget(
+      series(
+        `sum by (client_name, outcome) (rate(genesys_gateway_shaped_total{${ORG}}[$__rate_interval])) * 60`,
+        '{{client_name}} shaped {{outcome}}/min',
+        'C',
+      ),
+    )
+    .unit('short')
+    .min(0)
+    .legend(legend())
+    .height(8)
+    .span(12);
+}
+
+export function agentHealthDashboard(): Dashboard {
+  return new DashboardBuilder('Agent health')
+    .uid('genesys-usage-agent-health')
+    .description('Health of genesys-usage-agent: sources, collection timing and its own Genesys API calls.')
+    .tags(['genesys', 'agent'])
+    .editable()
+    .tooltip(DashboardCursorSync.Crosshair)
+    .refresh('30s')
+    .time({ from: 'now-6h', to: 'now' })
+    .timezone('browser')
+    .withVariable(orgVariable())
+    .withPanel(scrape())
+    .withPanel(sourcesUp())
+    .withPanel(buildInfo())
+    .withPanel(sinceLastSuccess())
+    .withPanel(durations())
+    .withPanel(ownCalls())
+    .withPanel(own429s())
+    .withPanel(gatewayLatency())
+    .withPanel(gatewayLoad())
+    .build();
+}
