@@ -16,8 +16,25 @@ beforeAll(async () => {
       org: { id: 'org-1', name: 'SDK Org' },
       agent: { clientId: 'simulator-agent', clientSecret: 'simulator-secret' },
       clients: [
-        { id: 'steady-1', name: 'Steady_One', secret: 's1', traffic: { profile: 'steady', rpm: 50, endpoints: [{ templateUri: 'api/v2/users', method: 'GET' }, { templateUri: 'api/v2/routing/queues', method: 'GET' }] } },
-        { id: 'runaway-1', name: 'Runaway_One', secret: 'r1', traffic: { profile: 'runaway', rpm: 400, peakRpm: 400 } },
+        {
+          id: 'steady-1',
+          name: 'Steady_One',
+          secret: 's1',
+          traffic: {
+            profile: 'steady',
+            rpm: 50,
+            endpoints: [
+              { templateUri: 'api/v2/users', method: 'GET' },
+              { templateUri: 'api/v2/routing/queues', method: 'GET' },
+            ],
+          },
+        },
+        {
+          id: 'runaway-1',
+          name: 'Runaway_One',
+          secret: 'r1',
+          traffic: { profile: 'runaway', rpm: 400, peakRpm: 400 },
+        },
         { id: 'small-1', name: 'Small_Limit_Caller', secret: 'small' },
       ],
       usage: { historyDays: 10, jobPolls: 2 },
@@ -30,21 +47,27 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  client.setGateway();
   await sim.close();
 });
 
 describe('official SDK against the simulator', () => {
   it('rejects a wrong secret with invalid_client', async () => {
     await expect(client.loginClientCredentialsGrant('simulator-agent', 'wrong')).rejects.toMatchObject({
-      response: { status: 400, data: { error: 'invalid_client', error_description: 'authentication failed' } },
+      response: {
+        status: 400,
+        data: { error: 'invalid_client', error_description: 'authentication failed' },
+      },
     });
     await client.loginClientCredentialsGrant('simulator-agent', 'simulator-secret');
   });
 
   it('submits a usage aggregates job and pages through every result', async () => {
     const usage = new platformClient.UsageApi();
-    const job = await usage.postUsageAggregatesQueryJobs({ interval: '2026-01-05/2026-01-14', granularity: 'Day', groupBy: ['OauthClientId', 'TemplateUri'] });
+    const job = await usage.postUsageAggregatesQueryJobs({
+      interval: '2026-01-05/2026-01-14',
+      granularity: 'Day',
+      groupBy: ['OauthClientId', 'TemplateUri'],
+    });
     expect(job.id).toBeTruthy();
     const statuses: string[] = [];
     let page = await usage.getUsageAggregatesQueryJob(job.id, { pageSize: 7 });
@@ -61,8 +84,12 @@ describe('official SDK against the simulator', () => {
     }
     // 10 days × (2 endpoints of Steady_One + 1 of Runaway_One)
     expect(entities).toHaveLength(30);
-    const steady = entities.filter((e) => e.oauthClient?.id === 'steady-1').reduce((a, e) => a + (e.requestCount ?? 0), 0);
-    const truth = (await (await fetch(`${sim.url}/__sim/truth`)).json()) as { clients: { id: string; days: Record<string, { requests: number }> }[] };
+    const steady = entities
+      .filter((e) => e.oauthClient?.id === 'steady-1')
+      .reduce((a, e) => a + (e.requestCount ?? 0), 0);
+    const truth = (await (await fetch(`${sim.url}/__sim/truth`)).json()) as {
+      clients: { id: string; days: Record<string, { requests: number }> }[];
+    };
     const days = truth.clients.find((c) => c.id === 'steady-1')!.days;
     const expected = Object.entries(days)
       .filter(([d]) => d >= '2026-01-05' && d <= '2026-01-14')
@@ -75,7 +102,8 @@ describe('official SDK against the simulator', () => {
     const exec = await usage.postUsageQuery({ interval: '2026-01-10/2026-01-12', granularity: 'Day' });
     let result = await usage.getUsageQueryExecutionIdResults(exec.executionId!);
     expect(result.queryStatus).toBe('Running');
-    while (result.queryStatus === 'Running') result = await usage.getUsageQueryExecutionIdResults(exec.executionId!);
+    while (result.queryStatus === 'Running')
+      result = await usage.getUsageQueryExecutionIdResults(exec.executionId!);
     expect(result.queryStatus).toBe('Complete');
     const row = result.results!.find((r) => r.clientId === 'steady-1')!;
     expect(row.date).toMatch(/T00:00:00Z$/);
@@ -87,7 +115,9 @@ describe('official SDK against the simulator', () => {
     const oauth = new platformClient.OAuthApi();
     const list = await oauth.getOauthClients();
     expect(list.entities!.map((c) => c.name)).toContain('Steady_One');
-    expect(list.entities!.every((c) => c.authorizedGrantType === 'CLIENT-CREDENTIALS' && c.state === 'active')).toBe(true);
+    expect(
+      list.entities!.every((c) => c.authorizedGrantType === 'CLIENT-CREDENTIALS' && c.state === 'active'),
+    ).toBe(true);
     expect((await oauth.getOauthClient('steady-1')).name).toBe('Steady_One');
     const del = await fetch(`${sim.url}/__sim/clients/small-1`, { method: 'DELETE' });
     expect(del.status).toBe(204);
@@ -98,7 +128,11 @@ describe('official SDK against the simulator', () => {
   it('reads platform.api limits', async () => {
     const org = new platformClient.OrganizationApi();
     const limits = await org.getOrganizationsLimitsNamespace('platform.api');
-    expect(limits.entities).toContainEqual({ key: 'client.credentials.token.rate.per.minute', namespace: 'platform.api', value: 300 });
+    expect(limits.entities).toContainEqual({
+      key: 'client.credentials.token.rate.per.minute',
+      namespace: 'platform.api',
+      value: 300,
+    });
     const namespaces = (await org.getOrganizationsLimitsNamespaces()) as { entities: { name: string }[] };
     expect(namespaces.entities.map((n) => n.name)).toEqual(['platform.api']);
   });
@@ -115,13 +149,24 @@ describe('official SDK against the simulator', () => {
     expect(group.data).toHaveLength(60);
     expect(group.data![0]!.metrics![0]!.stats).toEqual({ count: 1, max: 300 });
     await expect(
-      analytics.postAnalyticsRatelimitsAggregatesQuery({ interval: '2026-01-15T11:00:00.000Z/2026-01-15T12:00:00.000Z', granularity: 'PT30S', metrics: ['oRateLimitRecorded'] }),
+      analytics.postAnalyticsRatelimitsAggregatesQuery({
+        interval: '2026-01-15T11:00:00.000Z/2026-01-15T12:00:00.000Z',
+        granularity: 'PT30S',
+        metrics: ['oRateLimitRecorded'],
+      }),
     ).rejects.toMatchObject({ status: 400 });
 
     const events = new platformClient.OperationalEventsApi();
-    const page = await events.postUsageEventsQuery({ body: { interval: '2026-01-15T11:00:00.000Z/2026-01-15T12:00:00.000Z' }, pageSize: '50' });
+    const page = await events.postUsageEventsQuery({
+      body: { interval: '2026-01-15T11:00:00.000Z/2026-01-15T12:00:00.000Z' },
+      pageSize: '50',
+    });
     expect(page.entities).toHaveLength(50);
-    expect(page.entities![0]).toMatchObject({ entityId: 'runaway-1', entityName: 'Runaway_One', previousValue: '300' });
+    expect(page.entities![0]).toMatchObject({
+      entityId: 'runaway-1',
+      entityName: 'Runaway_One',
+      previousValue: '300',
+    });
     expect(page.nextUri).toContain('after=');
   });
 
@@ -141,7 +186,13 @@ describe('official SDK against the simulator', () => {
     } finally {
       client.setReturnExtendedResponses(false);
     }
-    const truth = (await (await fetch(`${sim.url}/__sim/truth`)).json()) as { clients: { id: string; lastMinute: { requests: number; status429: number }; days: Record<string, { requests: number; status429: number }> }[] };
+    const truth = (await (await fetch(`${sim.url}/__sim/truth`)).json()) as {
+      clients: {
+        id: string;
+        lastMinute: { requests: number; status429: number };
+        days: Record<string, { requests: number; status429: number }>;
+      }[];
+    };
     const agent = truth.clients.find((c) => c.id === 'simulator-agent')!;
     expect(agent.lastMinute).toEqual({ requests: 301, status429: 1 });
     expect(agent.days['2026-01-15']).toMatchObject({ requests: 301, status429: 1 });

@@ -23,7 +23,8 @@ describe.each(BUILTIN_SCENARIOS)('scenario %s: Usage API totals equal the truth'
     try {
       const client = sim.scenario.clients[0]!;
       const token = await login(sim.url, client.id, client.secret);
-      for (let i = 0; i < 5; i++) expect((await call(sim.url, token, 'GET', `/api/v2/users/${i}`)).status).toBe(200);
+      for (let i = 0; i < 5; i++)
+        expect((await call(sim.url, token, 'GET', `/api/v2/users/${i}`)).status).toBe(200);
       clock.advance(20 * MIN); // churn: clients appear and disappear while running
       await call(sim.url, token, 'POST', '/api/v2/conversations/messages');
       clock.set(LATER);
@@ -36,11 +37,17 @@ describe.each(BUILTIN_SCENARIOS)('scenario %s: Usage API totals equal the truth'
       clock.set(LATER);
 
       const expected: Totals = new Map();
-      for (const c of t.clients) for (const [day, counts] of Object.entries(c.days)) if (counts.requests > 0) add(expected, key(c.id, day), counts);
+      for (const c of t.clients)
+        for (const [day, counts] of Object.entries(c.days))
+          if (counts.requests > 0) add(expected, key(c.id, day), counts);
       expect(expected.size).toBeGreaterThan(0);
 
       const agent = await login(sim.url, 'simulator-agent', 'simulator-secret');
-      const entities = await runUsageJob(sim.url, agent, { interval: '2025-11-20/2026-01-16', granularity: 'Day', groupBy: ['OauthClientId'] });
+      const entities = await runUsageJob(sim.url, agent, {
+        interval: '2025-11-20/2026-01-16',
+        granularity: 'Day',
+        groupBy: ['OauthClientId'],
+      });
       const actual: Totals = new Map();
       for (const e of entities) {
         add(actual, key(e.oauthClient.id, e.date), {
@@ -54,9 +61,20 @@ describe.each(BUILTIN_SCENARIOS)('scenario %s: Usage API totals equal the truth'
       }
       expect(actual).toEqual(expected);
 
-      const rows = await runLegacyQuery(sim.url, agent, { interval: '2025-11-20/2026-01-16', granularity: 'Day' });
+      const rows = await runLegacyQuery(sim.url, agent, {
+        interval: '2025-11-20/2026-01-16',
+        granularity: 'Day',
+      });
       const legacy: Totals = new Map();
-      for (const r of rows) add(legacy, key(r.clientId, r.date.slice(0, 10)), { requests: r.requests, status200: r.status200, status300: r.status300, status400: r.status400, status429: r.status429, status500: r.status500 });
+      for (const r of rows)
+        add(legacy, key(r.clientId, r.date.slice(0, 10)), {
+          requests: r.requests,
+          status200: r.status200,
+          status300: r.status300,
+          status400: r.status400,
+          status429: r.status429,
+          status500: r.status500,
+        });
       expect(legacy).toEqual(expected);
     } finally {
       await sim.close();
@@ -67,10 +85,24 @@ describe.each(BUILTIN_SCENARIOS)('scenario %s: Usage API totals equal the truth'
 describe('publication', () => {
   it('daily never shows today and shows yesterday only after lagSeconds past midnight', async () => {
     const clock = new FakeClock(Date.UTC(2026, 0, 16, 0, 0, 30));
-    const sim = await startSimulator({ scenario: { org: { id: 'o', name: 'O' }, agent: { clientId: 'a', clientSecret: 's' }, clients: [{ name: 'C', traffic: { profile: 'steady', rpm: 10 } }], usage: { historyDays: 3, lagSeconds: 60 } }, clock });
+    const sim = await startSimulator({
+      scenario: {
+        org: { id: 'o', name: 'O' },
+        agent: { clientId: 'a', clientSecret: 's' },
+        clients: [{ name: 'C', traffic: { profile: 'steady', rpm: 10 } }],
+        usage: { historyDays: 3, lagSeconds: 60 },
+      },
+      clock,
+    });
     try {
       const agent = await login(sim.url, 'a', 's');
-      const days = async () => [...new Set((await runUsageJob(sim.url, agent, { interval: '2026-01-10/2026-01-16', granularity: 'Day' })).map((e) => e.date))];
+      const days = async () => [
+        ...new Set(
+          (await runUsageJob(sim.url, agent, { interval: '2026-01-10/2026-01-16', granularity: 'Day' })).map(
+            (e) => e.date,
+          ),
+        ),
+      ];
       expect(await days()).toEqual(['2026-01-13', '2026-01-14']);
       clock.advance(60_000);
       expect(await days()).toEqual(['2026-01-13', '2026-01-14', '2026-01-15']);
@@ -84,7 +116,10 @@ describe('publication', () => {
     const sim = await startSimulator({ scenario: 'intraday', clock });
     try {
       const agent = await login(sim.url, 'simulator-agent', 'simulator-secret');
-      const today = async () => (await runUsageJob(sim.url, agent, { interval: '2026-01-16/2026-01-16', groupBy: ['OauthClientId'] })).reduce((a, e) => a + e.requestCount, 0);
+      const today = async () =>
+        (
+          await runUsageJob(sim.url, agent, { interval: '2026-01-16/2026-01-16', groupBy: ['OauthClientId'] })
+        ).reduce((a, e) => a + e.requestCount, 0);
       const before = await today();
       clock.advance(10 * MIN);
       expect(await today()).toBeGreaterThan(before);

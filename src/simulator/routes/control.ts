@@ -61,15 +61,13 @@ export function registerControlRoutes(app: FastifyInstance, world: SimWorld): vo
       existsFrom: Math.min(now, ceilMinute(now) * MINUTE),
       existsUntil: Infinity,
     });
-    return reply
-      .code(201)
-      .send({
-        id: client.id,
-        name: client.name,
-        secret: client.secret,
-        tokens: client.tokens,
-        traffic: client.traffic ?? null,
-      });
+    return reply.code(201).send({
+      id: client.id,
+      name: client.name,
+      secret: client.secret,
+      tokens: client.tokens,
+      traffic: client.traffic ?? null,
+    });
   });
 
   app.delete<{ Params: { id: string } }>('/__sim/clients/:id', async (req, reply) => {

@@ -347,12 +347,10 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: UsageCtx): void {
       const rows = legacyRows(req.body, c.id);
       if (!Array.isArray(rows)) return badRequest(req, reply, rows);
       const job = legacyJobs.add(c.id, rows);
-      return reply
-        .code(202)
-        .send({
-          executionId: job.id,
-          resultsUri: `/api/v2/oauth/clients/${c.id}/usage/query/results/${job.id}`,
-        });
+      return reply.code(202).send({
+        executionId: job.id,
+        resultsUri: `/api/v2/oauth/clients/${c.id}/usage/query/results/${job.id}`,
+      });
     },
   );
 
@@ -370,12 +368,10 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: UsageCtx): void {
       const rows = legacyRows({ interval, granularity: 'Day' }, c.id);
       if (!Array.isArray(rows)) return badRequest(req, reply, rows);
       const job = legacyJobs.add(c.id, rows);
-      return reply
-        .code(202)
-        .send({
-          executionId: job.id,
-          resultsUri: `/api/v2/oauth/clients/${c.id}/usage/query/results/${job.id}`,
-        });
+      return reply.code(202).send({
+        executionId: job.id,
+        resultsUri: `/api/v2/oauth/clients/${c.id}/usage/query/results/${job.id}`,
+      });
     },
   );
 
