@@ -1,0 +1,63 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { parseProm, valueOf } from '../helpers/prom-text.js';
+import { freePort, requireBuiltCli, spawnCli, waitFor } from '../helpers/spawn-agent.js';
+import { loadScenario } from '../../src/simulator/index.js';
+
+function runCli(args: string[], env: Record<string, string>) {
+  return spawnSync(process.execPath, [requireBuiltCli(), ...args], { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', timeout: 20_000 });
+}
+
+describe('CLI', () => {
+  it('--version and --help', () => {
+    const v = runCli(['--version'], {});
+    expect(v.status).toBe(0);
+    expect(v.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    const h = runCli(['--help'], {});
+    expect(h.status).toBe(0);
+    for (const cmd of ['run', 'simulate', 'once', 'doctor']) expect(h.stdout).toContain(cmd);
+  });
+
+  it.each([
+    [{ GENESYS_CLIENT_ID: 'abc', GENESYS_REGION: 'us_east_1' }, 'GENESYS_CLIENT_SECRET'],
+    [{ AGENT_USAGE_INTERVAL: 'fortnightly' }, 'AGENT_USAGE_INTERVAL'],
+    [{ GENESYS_CLIENT_ID: 'abc', GENESYS_CLIENT_SECRET: 'xyz', GENESYS_REGION: 'atlantis' }, 'GENESYS_REGION'],
+  ])('configuration error %o exits 2 with one line naming %s', (env, variable) => {
+    const r = runCli(['run'], env);
+    expect(r.status).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(variable);
+    expect(r.stderr).not.toMatch(/\bat .*\.js:\d+/); // no stack trace
+  });
+
+  it('an unknown command exits 2', () => {
+    expect(runCli(['frobnicate'], {}).status).toBe(2);
+  });
+
+  it('with no credentials, serves every demo client on AGENT_PORT within 20 s (demo mode)', async () => {
+    const port = await freePort();
+    const agent = spawnCli(['run'], { AGENT_PORT: String(port), AGENT_HOST: '127.0.0.1' });
+    try {
+      const clients = loadScenario('demo').clients;
+      const samples = await waitFor(
+        async () => {
+          const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+          const s = parseProm(await res.text());
+          return valueOf(s, 'genesys_agent_source_up', { source: 'usage' }) === 1 ? s : undefined;
+        },
+        20_000,
+        'usage source up on /metrics',
+      );
+      for (const c of clients) {
+        const labels = { client_id: c.id, client_name: c.name };
+        expect(valueOf(samples, 'genesys_usage_requests_last_day', labels), c.name).toBeGreaterThan(0);
+        expect(valueOf(samples, 'genesys_usage_requests_month_to_date', labels), c.name).toBeGreaterThan(0);
+        expect(valueOf(samples, 'genesys_usage_responses_last_day', { ...labels, status_class: '2xx' }), c.name).toBeGreaterThan(0);
+      }
+      expect(agent.stderr()).toContain('DEMO MODE');
+    } finally {
+      expect(await agent.stop()).toBe(0);
+    }
+  });
+});
