@@ -215,8 +215,6 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
     for (const r of runtimes) {
       if (r.gateway) await r.gateway.start();
       if (schedule) {
-        r.clients.start();
-        cleanups.push(async () => r.clients.stop());
         for (const s of r.sources) {
           if (s === r.gateway) continue;
           await s.start();

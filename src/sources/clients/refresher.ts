@@ -4,8 +4,9 @@ import { systemClock, type Clock } from '../../util/clock.js';
 import { describeError, silentLogger, type Logger } from '../../util/logger.js';
 
 /**
- * Keeps an org's client directory filled from `GET /api/v2/oauth/clients`: one call per refresh,
- * on a timer and early (rate-limited) when a source meets an id it cannot name.
+ * Keeps an org's client directory filled from `GET /api/v2/oauth/clients`: one call per refresh.
+ * The usage source refreshes it every poll; other sources trigger an early (rate-limited) refresh
+ * when they meet an id they cannot name.
  */
 export class ClientsRefresher {
   readonly directory: MapClientDirectory;
@@ -13,13 +14,12 @@ export class ClientsRefresher {
   private listed: Set<string> | null = null;
   private lastAttemptMs = -Infinity;
   private inFlight: Promise<void> | null = null;
-  private timer: NodeJS.Timeout | null = null;
   private readonly clock: Clock;
   private readonly logger: Logger;
 
   constructor(
     private readonly api: Pick<GenesysApi, 'listOAuthClients'>,
-    private readonly opts: { org: string; refreshMs?: number; minGapMs?: number; clock?: Clock; logger?: Logger },
+    private readonly opts: { org: string; minGapMs?: number; clock?: Clock; logger?: Logger },
   ) {
     this.clock = opts.clock ?? systemClock;
     this.logger = opts.logger ?? silentLogger;
@@ -28,17 +28,6 @@ export class ClientsRefresher {
 
   existingIds(): ReadonlySet<string> | null {
     return this.listed;
-  }
-
-  start(): void {
-    const every = this.opts.refreshMs ?? 15 * 60_000;
-    this.timer = setInterval(() => void this.refresh(true).catch(() => {}), every);
-    this.timer.unref();
-  }
-
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
   }
 
   /** Refreshes now; `force` false means at most once per minGapMs (default 60 s). */
