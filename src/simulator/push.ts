@@ -39,6 +39,8 @@ export function eventBridgeEnvelope(world: SimWorld, h: HotMinute): Record<strin
 /** Sends every event that happened after the simulator started, once, in time order. */
 export class EventPusher {
   private checkedUntil: number;
+  /** Ids already sent at or after `checkedUntil` (real events can share the ms of the last check). */
+  private readonly sentAt = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private sending: Promise<void> = Promise.resolve();
 
@@ -58,10 +60,16 @@ export class EventPusher {
   /** Queues the events that occurred since the last check. */
   tick(): void {
     const now = this.world.clock.now();
-    if (now <= this.checkedUntil) return;
-    const due = this.world.hotMinutes(this.checkedUntil + 1, now);
+    if (now < this.checkedUntil) return;
+    const due = this.world
+      .hotMinutes(this.checkedUntil, now)
+      .filter((h) => !this.sentAt.has(this.world.hotMinuteId(h)));
     this.checkedUntil = now;
-    for (const h of due) this.sending = this.sending.then(() => this.send(h));
+    for (const [id, at] of this.sentAt) if (at < now) this.sentAt.delete(id);
+    for (const h of due) {
+      this.sentAt.set(this.world.hotMinuteId(h), h.at);
+      this.sending = this.sending.then(() => this.send(h));
+    }
   }
 
   private async send(h: HotMinute): Promise<void> {
