@@ -94,7 +94,7 @@ describe('gateway shaping', () => {
 
   it('smooth: 400 req/min offered → no upstream 429s, upstream rate within share of the limit', async () => {
     const { clock, upstream, gw } = await setup({ mode: 'smooth', share: 0.95, maxWaitMs: 10_000 });
-    const statuses = await offer(gw, clock, 3);
+    const statuses = await offer(gw, clock, 2);
     expect(upstream.rejected()).toBe(0);
     expect(maxPerWindow(upstream.accepted)).toBeLessThanOrEqual(Math.floor(0.95 * LIMIT));
     expect(maxPerWindow(upstream.accepted)).toBeGreaterThan(250);
