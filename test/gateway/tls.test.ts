@@ -34,9 +34,7 @@ function selfSigned(dir: string): { certFile: string; keyFile: string } {
       { stdio: 'ignore' },
     );
   } catch (err) {
-    throw new Error(
-      `openssl is needed for this test: apt-get install -y openssl (${(err as Error).message})`,
-    );
+    throw new Error('openssl is needed for this test: apt-get install -y openssl', { cause: err });
   }
   return { certFile, keyFile };
 }
