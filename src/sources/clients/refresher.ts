@@ -14,6 +14,8 @@ export class ClientsRefresher {
   private listed: Set<string> | null = null;
   private lastAttemptMs = -Infinity;
   private inFlight: Promise<void> | null = null;
+  /** Inside a failure episode: warn once, then debug until a list succeeds again. */
+  private failing = false;
   private readonly clock: Clock;
   private readonly logger: Logger;
 
@@ -41,9 +43,13 @@ export class ClientsRefresher {
       .then((clients) => {
         this.directory.replace(clients);
         this.listed = new Set(clients.map((c) => c.id));
+        if (this.failing) this.logger.info({ org: this.opts.org }, 'listing OAuth clients works again');
+        this.failing = false;
       })
       .catch((err: unknown) => {
-        this.logger.warn({ org: this.opts.org, err: describeError(err) }, 'could not list OAuth clients');
+        const level = this.failing ? 'debug' : 'warn';
+        this.failing = true;
+        this.logger[level]({ org: this.opts.org, err: describeError(err) }, 'could not list OAuth clients');
         throw err;
       })
       .finally(() => {
