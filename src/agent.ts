@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import type { AgentConfig, OrgConfig } from './config/config.js';
-import { GenesysClient } from './genesys/client.js';
+import { GenesysClient, type GenesysClientOptions } from './genesys/client.js';
 import { buildServer, type Readiness } from './server/app.js';
 import { buildSnapshot, type ClientsSnapshot, type OrgView } from './server/snapshot.js';
 import { startSimulator, type RunningSimulator } from './simulator/index.js';
@@ -69,6 +69,8 @@ export interface OrgRuntimeDeps {
   gateway: AgentConfig['gateway'];
   /** Receives the close functions of what it creates. */
   cleanups: (() => Promise<unknown>)[];
+  /** Timeouts, retry and sleep overrides for the Genesys client (fault tests on a fake clock). */
+  client?: Pick<GenesysClientOptions, 'requestTimeoutMs' | 'maxRetries' | 'retryBaseMs' | 'retryMaxMs' | 'maxRetryAfterMs' | 'callDeadlineMs' | 'sleep' | 'usageJobPoll'>;
 }
 
 /** Builds (but does not start) the client and sources of one org. */
@@ -82,6 +84,7 @@ export function createOrgRuntime(org: OrgConfig, deps: OrgRuntimeDeps): OrgRunti
     clientId: org.clientId,
     clientSecret: org.clientSecret,
     callBudgetPerMinute: org.callBudgetPerMinute,
+    ...deps.client,
     clock,
     logger: log,
   });
