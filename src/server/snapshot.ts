@@ -1,3 +1,5 @@
+import type { GatewayClientSnapshot } from '../sources/gateway/index.js';
+import type { RateLimitWarning } from '../sources/ratelimits/index.js';
 import type { SourceHealth, SourceName } from '../sources/source.js';
 import type { UsageSummary } from '../model/usage.js';
 import { dataAgeSeconds } from '../model/usage.js';
@@ -11,28 +13,8 @@ export const FRESHNESS: Record<SourceName, string> = {
   limits: 'static',
 };
 
-export interface LiveClientFigures {
-  clientId: string;
-  clientName: string;
-  requestsPerMinute: number;
-  peakTokenRequestsPerMinute: number;
-  activeTokens: number;
-  inflight: number;
-  rateLimited5m: number;
-  limit: number;
-  utilization: number;
-  requestsTotal: number;
-}
-
-export interface WarningFigures {
-  namespace: string;
-  limitKey: string;
-  entityId: string;
-  entityName: string;
-  count: number;
-  max: number | null;
-  lastSeenMs: number;
-}
+export type LiveClientFigures = GatewayClientSnapshot;
+export type WarningFigures = RateLimitWarning;
 
 export interface OrgView {
   org: string;

@@ -2,18 +2,14 @@ import type { GenesysApi, LimitValue } from '../../genesys/api.js';
 import type { MetricFamily } from '../../telemetry/families.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
-import { PollLoop } from '../poll-loop.js';
-import type { Source, SourceHealth } from '../source.js';
+import { PolledSource } from '../polled-source.js';
 
 export const CLIENT_TOKEN_LIMIT_KEY = 'client.credentials.token.rate.per.minute';
 export const DEFAULT_TOKEN_LIMIT = 300;
 
 /** Reads the org's effective `platform.api` limits (static values; refreshed hourly). */
-export class LimitsSource implements Source {
-  readonly name = 'limits' as const;
-  readonly org: string;
+export class LimitsSource extends PolledSource {
   private limits: LimitValue[] | null = null;
-  private readonly loop: PollLoop;
 
   constructor(
     private readonly opts: {
@@ -25,30 +21,11 @@ export class LimitsSource implements Source {
       logger?: Logger;
     },
   ) {
-    this.org = opts.org;
-    this.loop = new PollLoop({
-      name: this.name,
-      org: opts.org,
-      intervalMs: opts.intervalMs ?? 3_600_000,
-      ...(opts.clock ? { clock: opts.clock } : {}),
-      ...(opts.logger ? { logger: opts.logger } : {}),
-      run: async (signal) => {
-        this.limits = await opts.api.getLimits('platform.api', signal);
-      },
-    });
+    super('limits', opts.org, { ...opts, intervalMs: opts.intervalMs ?? 3_600_000 });
   }
 
-  async start(): Promise<void> {
-    this.loop.start();
-  }
-  stop(): Promise<void> {
-    return this.loop.stop();
-  }
-  runOnce(): Promise<void> {
-    return this.loop.runOnce();
-  }
-  health(): SourceHealth {
-    return this.loop.health();
+  protected async poll(signal: AbortSignal): Promise<void> {
+    this.limits = await this.opts.api.getLimits('platform.api', signal);
   }
 
   /** The per-token limit for a client: config override, else the org's value, else Genesys' default. */

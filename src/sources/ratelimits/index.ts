@@ -7,8 +7,7 @@ import type { CounterFamily, MetricFamily } from '../../telemetry/families.js';
 import { systemClock, type Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
 import type { EventLedger } from '../events/ledger.js';
-import { PollLoop } from '../poll-loop.js';
-import type { Source, SourceHealth } from '../source.js';
+import { PolledSource } from '../polled-source.js';
 
 /** Finest first; the API's smallest accepted granularity is undocumented (reference §4). */
 export const GRANULARITIES = [
@@ -51,22 +50,19 @@ export interface RateLimitsSourceOptions {
  * ledger with source `pull`). `collect` returns the warnings counter and the ledger's events
  * counter, so the agent must not collect the ledger separately.
  */
-export class RateLimitsSource implements Source {
-  readonly name = 'ratelimits' as const;
-  readonly org: string;
+export class RateLimitsSource extends PolledSource {
   private readonly clock: Clock;
   private readonly lookbackMs: number;
   private readonly definitionsRefreshMs: number;
   private readonly startedAtMs: number;
   private readonly tracker: RateLimitTracker;
   private readonly pull: EventPullWindow;
-  private readonly loop: PollLoop;
   private granularity = 0;
   private aggregatesSucceeded = false;
   private definitionsAtMs: number | null = null;
 
   constructor(private readonly opts: RateLimitsSourceOptions) {
-    this.org = opts.org;
+    super('ratelimits', opts.org, opts);
     this.clock = opts.clock ?? systemClock;
     this.lookbackMs = opts.lookbackMs ?? 10 * 60_000;
     this.definitionsRefreshMs = opts.definitionsRefreshMs ?? 3_600_000;
@@ -76,27 +72,6 @@ export class RateLimitsSource implements Source {
       lookbackMs: this.lookbackMs,
       overlapMs: opts.eventsOverlapMs ?? 5 * 60_000,
     });
-    this.loop = new PollLoop({
-      name: this.name,
-      org: opts.org,
-      intervalMs: opts.intervalMs,
-      clock: this.clock,
-      ...(opts.logger ? { logger: opts.logger } : {}),
-      run: (signal) => this.poll(signal),
-    });
-  }
-
-  async start(): Promise<void> {
-    this.loop.start();
-  }
-  stop(): Promise<void> {
-    return this.loop.stop();
-  }
-  runOnce(): Promise<void> {
-    return this.loop.runOnce();
-  }
-  health(): SourceHealth {
-    return this.loop.health();
   }
 
   /** The granularity the API accepted (`PT1M` until a query is rejected). */
@@ -150,7 +125,7 @@ export class RateLimitsSource implements Source {
   }
 
   /** Both halves run even when one fails, so a broken events API does not hide rate-limit records. */
-  private async poll(signal: AbortSignal): Promise<void> {
+  protected async poll(signal: AbortSignal): Promise<void> {
     const results = await Promise.allSettled([this.pollAggregates(signal), this.pollEvents(signal)]);
     const failed = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
     if (failed.length > 0) throw failed[0];

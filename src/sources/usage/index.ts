@@ -3,8 +3,7 @@ import { summariseUsage, usageQueryInterval, type UsageSummary } from '../../mod
 import type { MetricFamily } from '../../telemetry/families.js';
 import { systemClock, type Clock } from '../../util/clock.js';
 import { silentLogger, type Logger } from '../../util/logger.js';
-import { PollLoop } from '../poll-loop.js';
-import type { Source, SourceHealth } from '../source.js';
+import { PolledSource } from '../polled-source.js';
 import type { ClientsRefresher } from '../clients/refresher.js';
 import { usageFamilies } from './metrics.js';
 
@@ -21,43 +20,16 @@ export interface UsageSourceOptions {
  * Polls the Usage API (daily buckets) for the month to date, grouped by OAuth client. Uses the
  * 2025 jobs API and falls back to the legacy query when the jobs API is unavailable.
  */
-export class UsageSource implements Source {
-  readonly name = 'usage' as const;
-  readonly org: string;
+export class UsageSource extends PolledSource {
   private summary: UsageSummary | null = null;
   private useLegacy = false;
-  private readonly loop: PollLoop;
   private readonly clock: Clock;
   private readonly logger: Logger;
 
   constructor(private readonly opts: UsageSourceOptions) {
-    this.org = opts.org;
+    super('usage', opts.org, opts);
     this.clock = opts.clock ?? systemClock;
     this.logger = opts.logger ?? silentLogger;
-    this.loop = new PollLoop({
-      name: this.name,
-      org: opts.org,
-      intervalMs: opts.intervalMs,
-      clock: this.clock,
-      logger: this.logger,
-      run: (signal) => this.poll(signal),
-    });
-  }
-
-  async start(): Promise<void> {
-    this.loop.start();
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop();
-  }
-
-  runOnce(): Promise<void> {
-    return this.loop.runOnce();
-  }
-
-  health(): SourceHealth {
-    return this.loop.health();
   }
 
   /** The latest summary, for the status page and `once`. */
@@ -69,7 +41,7 @@ export class UsageSource implements Source {
     return this.summary ? usageFamilies(this.org, this.summary, nowMs) : [];
   }
 
-  private async poll(signal: AbortSignal): Promise<void> {
+  protected async poll(signal: AbortSignal): Promise<void> {
     const now = this.clock.now();
     const { interval } = usageQueryInterval(now);
     // The client list decides which clients still exist; a failure there must not stop usage.
