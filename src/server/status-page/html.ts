@@ -1,0 +1,28 @@
+/** The status page shell; `/status.js` fills `#orgs` from `/api/v1/clients`. */
+export const STATUS_HTML = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>genesys-usage-agent · status</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="/status.css">
+<script src="/status.js" defer></script>
+</head>
+<body>
+<header class="top">
+  <h1>Genesys Cloud API usage</h1>
+  <p class="meta"><span id="updated">loading…</span> · <a href="/metrics">/metrics</a> · <a href="/api/v1/clients">JSON</a></p>
+</header>
+<div id="demo" class="banner" hidden><strong>DEMO MODE</strong> — no Genesys credentials configured. Every figure below comes from the embedded simulator and generated gateway traffic, not from a real org.</div>
+<div id="error" class="banner error" hidden></div>
+<main id="orgs"><noscript>This page needs JavaScript; the same data is at <a href="/api/v1/clients">/api/v1/clients</a>.</noscript></main>
+<footer class="legend">
+  <p><span class="tag live">live</span> measured by the agent's gateway, sliding 60 s ·
+  <span class="tag nrt">near real time</span> platform rate-limit records (≥ 90 % of a limit), polled every minute ·
+  <span class="tag daily">daily</span> Usage API, complete days only.</p>
+  <p>Marked rows: busiest token at ≥ 83 % of its per-token limit, or upstream 429s in the last 5 minutes.</p>
+</footer>
+</body>
+</html>
+`;

@@ -1,0 +1,149 @@
+/**
+ * The status page's browser script, served as `/status.js` (no inline code under the CSP). It polls
+ * `/api/v1/clients` and rebuilds the page with DOM calls only (client names are never parsed as HTML).
+ */
+export const STATUS_JS = `'use strict';
+(() => {
+  const REFRESH_MS = 5000;
+  const HOT_UTILIZATION = 0.83;
+  // Same threshold as the GenesysClientHigh429Share alert.
+  const HIGH_429_SHARE = 0.01;
+  const FRESH = { live: ['live', 'live'], 'near real time': ['nrt', 'near real time'], daily: ['daily', 'daily'], static: ['static', 'static'] };
+  const int = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+  function el(tag, props, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(props || {})) {
+      if (v === undefined || v === null || v === false) continue;
+      if (k === 'class') node.className = v;
+      else if (k === 'text') node.textContent = v;
+      else node.setAttribute(k, v);
+    }
+    for (const c of children) if (c !== null && c !== undefined) node.append(c);
+    return node;
+  }
+  const tag = (freshness) => {
+    const [cls, label] = FRESH[freshness] || ['daily', freshness];
+    return el('span', { class: 'tag ' + cls, text: label });
+  };
+  const none = (text) => el('span', { class: 'none', text });
+  const num = (n) => (n === null || n === undefined ? none('–') : int.format(n));
+  const pct = (r, digits) => (r === null || r === undefined ? none('–') : (r * 100).toFixed(digits) + ' %');
+
+  function duration(seconds) {
+    const s = Math.max(0, Math.round(seconds));
+    if (s < 90) return s + ' s';
+    if (s < 5400) return Math.round(s / 60) + ' min';
+    if (s < 172800) return Math.round(s / 3600) + ' h';
+    return Math.round(s / 86400) + ' d';
+  }
+  const ago = (iso, nowMs) => (iso ? duration((nowMs - Date.parse(iso)) / 1000) + ' ago' : 'never');
+
+  const COLUMNS = [
+    ['Client', null],
+    ['Requests/min', 'live'],
+    ['Busiest token vs limit', 'live'],
+    ['429s · 5 min', 'live'],
+    ['Requests · last complete day', 'daily'],
+    ['429 share · last day', 'daily'],
+    ['Latest rate-limit warning', 'near real time'],
+  ];
+
+  function cell(i, content, cls) {
+    const [label, freshness] = COLUMNS[i];
+    const td = el('td', { class: cls, 'data-label': freshness ? label + ' (' + (FRESH[freshness] || [0, freshness])[1] + ')' : label });
+    // One wrapper per cell, so the phone layout's two-column grid gets exactly label + value.
+    td.append(el('div', { class: 'v' }, ...(Array.isArray(content) ? content : [content])));
+    return td;
+  }
+
+  function utilizationBar(c) {
+    const u = c.utilization;
+    const bar = el('div', { class: 'bar' + (u >= HOT_UTILIZATION ? ' hot' : u >= 0.6 ? ' warn' : ''), role: 'img', 'aria-label': 'utilisation ' + (u * 100).toFixed(0) + ' percent' });
+    const fill = el('span');
+    // CSSOM writes are allowed under style-src 'self' (unlike style attributes).
+    fill.style.width = Math.min(100, Math.max(0, u * 100)).toFixed(1) + '%';
+    bar.append(fill, el('i', { title: '83 % of the limit' }));
+    return bar;
+  }
+
+  function clientRow(c, nowMs) {
+    const live = c.live;
+    const near = c.utilization !== null && c.utilization >= HOT_UTILIZATION;
+    const limited = !!live && live.rateLimited5m > 0;
+    const tr = el('tr', { class: near || limited ? 'hot' : undefined, 'data-client-id': c.clientId });
+    tr.append(
+      cell(0, [
+        el('span', { class: 'name', text: c.clientName + (c.exists ? '' : ' (deleted)') }),
+        near ? el('span', { class: 'badge', text: 'near limit' }) : null,
+        limited ? el('span', { class: 'badge', text: '429s' }) : null,
+        c.usage && c.usage.share429 !== null && c.usage.share429 > HIGH_429_SHARE ? el('span', { class: 'badge warn', text: '429 share', title: 'over 1 % of the last day requests got 429' }) : null,
+        el('span', { class: 'id', text: c.clientId }),
+      ].filter(Boolean), 'client'),
+      cell(1, live ? [el('span', { class: 'num', text: int.format(live.requestsPerMinute) }), el('span', { class: 'id', text: live.activeTokens + ' token' + (live.activeTokens === 1 ? '' : 's') + ' · ' + live.inflight + ' in flight' })] : none('no gateway traffic'), 'num'),
+      cell(2, live && c.utilization !== null
+        ? [el('span', { text: int.format(live.peakTokenRequestsPerMinute) + ' / ' + int.format(c.limit) + ' · ' + (c.utilization * 100).toFixed(0) + ' %' }), utilizationBar(c)]
+        : [none('limit ' + int.format(c.limit) + '/min per token')]),
+      cell(3, live ? num(live.rateLimited5m) : none('–'), 'num'),
+      cell(4, c.usage ? [num(c.usage.lastDayRequests), el('span', { class: 'id', text: 'month to date ' + int.format(c.usage.monthToDate) })] : none('no usage data'), 'num'),
+      cell(5, c.usage ? pct(c.usage.share429, 2) : none('–'), 'num'),
+      cell(6, c.latestWarning
+        ? [el('span', { text: c.latestWarning.limitKey }), el('span', { class: 'id', text: c.latestWarning.count + '× · max ' + (c.latestWarning.max ?? '–') + ' · ' + ago(c.latestWarning.lastSeen, nowMs) })]
+        : none('none')),
+    );
+    return tr;
+  }
+
+  function sourceItem(s, org, nowMs) {
+    const age = s.source === 'usage' && org.usage && org.usage.dataAgeSeconds !== null
+      ? org.usage.dataAgeSeconds
+      : s.lastSuccess ? (nowMs - Date.parse(s.lastSuccess)) / 1000 : null;
+    return el('li', { 'data-source': s.source },
+      el('strong', { text: s.source + ' ' }), tag(s.freshness), ' ',
+      el('span', { class: 'state ' + (s.up ? 'up' : 'down'), text: s.up ? 'up' : s.lastSuccess ? 'failing' : 'not yet' }),
+      ' · last success ' + ago(s.lastSuccess, nowMs),
+      ' · data age ' + (age === null ? '–' : duration(age)),
+      s.lastError ? el('span', { class: 'id', text: s.lastError }) : null,
+    );
+  }
+
+  function orgSection(org, nowMs) {
+    const section = el('section', { 'data-org': org.org });
+    section.append(
+      el('h2', { text: 'Org ' + org.org + (org.usage && org.usage.lastCompleteDay ? ' · last complete day ' + org.usage.lastCompleteDay : '') }),
+      el('ul', { class: 'sources' }, ...org.sources.map((s) => sourceItem(s, org, nowMs))),
+    );
+    const head = el('tr');
+    for (const [label, freshness] of COLUMNS) head.append(el('th', { scope: 'col' }, label + ' ', freshness ? tag(freshness) : null));
+    const body = el('tbody');
+    for (const c of org.clients) body.append(clientRow(c, nowMs));
+    if (org.clients.length === 0) body.append(el('tr', {}, el('td', { colspan: String(COLUMNS.length), class: 'none', text: 'No clients seen yet.' })));
+    section.append(el('table', {}, el('thead', {}, head), body));
+    return section;
+  }
+
+  function render(snapshot) {
+    const nowMs = Date.parse(snapshot.generatedAt);
+    document.getElementById('demo').hidden = !snapshot.demo;
+    document.getElementById('error').hidden = true;
+    document.getElementById('updated').textContent = 'updated ' + new Date(nowMs).toLocaleTimeString() + ' (every ' + REFRESH_MS / 1000 + ' s)';
+    document.getElementById('orgs').replaceChildren(...snapshot.orgs.map((o) => orgSection(o, nowMs)));
+    document.body.dataset.loaded = 'true';
+  }
+
+  async function refresh() {
+    try {
+      const res = await fetch('/api/v1/clients', { cache: 'no-store', headers: { accept: 'application/json' } });
+      if (!res.ok) throw new Error('HTTP ' + res.status);
+      render(await res.json());
+    } catch (err) {
+      const box = document.getElementById('error');
+      box.textContent = 'Cannot refresh from the agent (' + err.message + '); showing the last data.';
+      box.hidden = false;
+    } finally {
+      setTimeout(refresh, REFRESH_MS);
+    }
+  }
+  refresh();
+})();
+`;

@@ -1,0 +1,140 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAgent, type RunningAgent } from '../../src/agent.js';
+import { loadConfig } from '../../src/config/config.js';
+import type { ClientsSnapshot } from '../../src/server/snapshot.js';
+import { waitFor } from '../helpers/spawn-agent.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
+const DOCS_IMAGE = fileURLToPath(new URL('../../docs/images/status-page.png', import.meta.url));
+const RUNAWAY = 'Chatbot_Backend';
+
+let agent: RunningAgent;
+let browser: Browser;
+
+async function snapshot(): Promise<ClientsSnapshot> {
+  return (await (await fetch(`${agent.url}/api/v1/clients`)).json()) as ClientsSnapshot;
+}
+
+/**
+ * The demo ramp needs about two minutes to pass 83 %; a burst through the gateway on a token of
+ * the runaway client gets it there at once (the same path the demo traffic takes).
+ */
+async function pushRunawayTraffic(requests: number): Promise<void> {
+  const client = agent.simulator!.scenario.clients.find((c) => c.name === RUNAWAY)!;
+  const login = await fetch(`${agent.gatewayUrl}/oauth/token`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${client.id}:${client.secret}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: 'grant_type=client_credentials',
+  });
+  expect(login.status).toBe(200);
+  const { access_token: token } = (await login.json()) as { access_token: string };
+  let next = 0;
+  const worker = async () => {
+    while (next < requests) {
+      next += 1;
+      const res = await fetch(`${agent.gatewayUrl}/api/v2/users?pageSize=1`, { headers: { authorization: `Bearer ${token}` } });
+      await res.arrayBuffer();
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+}
+
+/** Opens the page, failing on any request that leaves the agent's origin or any console error. */
+async function openPage(width: number, height: number): Promise<{ page: Page; foreign: string[]; errors: string[]; csp: string | undefined }> {
+  const context = await browser.newContext({ viewport: { width, height } });
+  const page = await context.newPage();
+  const origin = new URL(agent.url).origin;
+  const foreign: string[] = [];
+  const errors: string[] = [];
+  page.on('request', (r) => {
+    const url = r.url();
+    if (!url.startsWith('data:') && new URL(url).origin !== origin) foreign.push(url);
+  });
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  const res = await page.goto(`${agent.url}/`);
+  expect(res?.status()).toBe(200);
+  await page.waitForSelector('body[data-loaded="true"] tbody tr');
+  return { page, foreign, errors, csp: res?.headers()['content-security-policy'] };
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing; run: apt-get update && apt-get install -y chromium`);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const config = loadConfig({ AGENT_HOST: '127.0.0.1', AGENT_PORT: '0', AGENT_DEMO_SCENARIO: 'demo' });
+  agent = await startAgent(config, { logger: pino({ level: 'silent' }) });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  // Every demo client has daily usage once the first Usage API poll is in.
+  await waitFor(async () => ((await snapshot()).orgs[0]?.usage ? true : undefined), 30_000, 'the first usage poll');
+  await pushRunawayTraffic(280);
+  await waitFor(async () => ((await snapshot()).orgs[0]?.clients[0]?.clientName === RUNAWAY ? true : undefined), 30_000, `${RUNAWAY} to be the worst client`);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await agent?.close();
+});
+
+describe('status page (demo mode, headless Chromium)', () => {
+  it('lists every demo client, worst first, marks the runaway one, and stays on its own origin', async () => {
+    const { page, foreign, errors, csp } = await openPage(1440, 900);
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("style-src 'self'");
+    expect(csp).toContain("connect-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+
+    const names = await page.locator('tbody tr .name').allTextContents();
+    for (const c of agent.simulator!.scenario.clients) expect(names).toContain(c.name);
+    const first = page.locator('tbody tr').first();
+    expect(await first.locator('.name').textContent()).toBe(RUNAWAY);
+    expect(await first.getAttribute('class')).toContain('hot');
+    expect(await first.locator('.badge').first().textContent()).toBe('near limit');
+    // The page keeps the snapshot's order (worst first).
+    const expected = (await snapshot()).orgs[0]!.clients.map((c) => c.clientName);
+    expect(names[0]).toBe(expected[0]);
+    // Quiet clients are not marked.
+    const quiet = page.locator('tbody tr', { has: page.locator('.name', { hasText: 'Quality_Exporter' }) });
+    expect(await quiet.getAttribute('class')).toBeNull();
+
+    await expect(page.locator('#demo').isVisible()).resolves.toBe(true);
+    expect(await page.locator('.sources li[data-source="usage"]').textContent()).toMatch(/daily.*up.*data age/);
+    expect(await page.locator('thead').textContent()).toMatch(/live.*daily.*near real time/);
+
+    await page.screenshot({ path: `${ARTIFACTS}status-page.png`, fullPage: true });
+    if (process.env.UPDATE_SCREENSHOTS === '1') {
+      mkdirSync(fileURLToPath(new URL('.', `file://${DOCS_IMAGE}`)), { recursive: true });
+      await page.screenshot({ path: DOCS_IMAGE, fullPage: true });
+    }
+    expect(foreign).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('fits a phone screen without horizontal scrolling', async () => {
+    const { page, foreign, errors } = await openPage(390, 844);
+    const fits = await page.evaluate(() => {
+      const d = (globalThis as unknown as { document: { documentElement: { scrollWidth: number } }; innerWidth: number });
+      return { scrollWidth: d.document.documentElement.scrollWidth, innerWidth: d.innerWidth };
+    });
+    expect(fits.scrollWidth).toBeLessThanOrEqual(fits.innerWidth);
+    expect(await page.locator('tbody tr').first().locator('.name').textContent()).toBe(RUNAWAY);
+    await page.screenshot({ path: `${ARTIFACTS}status-page-phone.png`, fullPage: true });
+    expect(foreign).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});
