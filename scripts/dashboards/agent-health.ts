@@ -25,7 +25,10 @@ import { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk
 import { ORG, PROMETHEUS, instant, orgVariable, series } from './common.js';
 
 const legend = () =>
-  new VizLegendOptionsBuilder().showLegend(true).displayMode(LegendDisplayMode.List).placement(LegendPlacement.Bottom);
+  new VizLegendOptionsBuilder()
+    .showLegend(true)
+    .displayMode(LegendDisplayMode.List)
+    .placement(LegendPlacement.Bottom);
 
 const upDown = [
   {
@@ -58,7 +61,9 @@ function scrape(): StatPanel {
 function sourcesUp(): StatPanel {
   return new StatPanel()
     .title('Sources up')
-    .description('Whether the last collection of each source succeeded (GenesysAgentSourceDown fires after 5 minutes down).')
+    .description(
+      'Whether the last collection of each source succeeded (GenesysAgentSourceDown fires after 5 minutes down).',
+    )
     .datasource(PROMETHEUS)
     .withTarget(instant(`genesys_agent_source_up{${ORG}}`, 'A').legendFormat('{{org}} · {{source}}'))
     .mappings(upDown)
@@ -77,7 +82,10 @@ function buildInfo(): TablePanel {
     .withTarget(instant('genesys_agent_build_info', 'A'))
     .withTransformation({
       id: 'organize',
-      options: { excludeByName: { Time: true, Value: true, __name__: true }, renameByName: { version: 'Version' } },
+      options: {
+        excludeByName: { Time: true, Value: true, __name__: true },
+        renameByName: { version: 'Version' },
+      },
     })
     .height(6)
     .span(6);
@@ -113,7 +121,9 @@ function durations(): TimeseriesPanel {
 function ownCalls(): TimeseriesPanel {
   return new TimeseriesPanel()
     .title("Agent's own Genesys API calls by status")
-    .description('Calls the agent makes itself; "error" means no HTTP response (timeout, connection failure).')
+    .description(
+      'Calls the agent makes itself; "error" means no HTTP response (timeout, connection failure).',
+    )
     .datasource(PROMETHEUS)
     .withTarget(
       series(
@@ -170,8 +180,20 @@ function gatewayLoad(): TimeseriesPanel {
   return new TimeseriesPanel()
     .title('Gateway: in-flight requests, active tokens and shaping')
     .datasource(PROMETHEUS)
-    .withTarget(series(`sum by (client_name) (genesys_gateway_inflight_requests{${ORG}})`, '{{client_name}} in flight', 'A'))
-    .withTarget(series(`sum by (client_name) (genesys_gateway_tokens_active{${ORG}})`, '{{client_name}} active tokens', 'B'))
+    .withTarget(
+      series(
+        `sum by (client_name) (genesys_gateway_inflight_requests{${ORG}})`,
+        '{{client_name}} in flight',
+        'A',
+      ),
+    )
+    .withTarget(
+      series(
+        `sum by (client_name) (genesys_gateway_tokens_active{${ORG}})`,
+        '{{client_name}} active tokens',
+        'B',
+      ),
+    )
     .withTarget(
       series(
         `sum by (client_name, outcome) (rate(genesys_gateway_shaped_total{${ORG}}[$__rate_interval])) * 60`,

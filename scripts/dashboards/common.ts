@@ -3,7 +3,11 @@
  * client variables and small query helpers. Label selectors always go through these helpers so the
  * variables are applied the same way everywhere.
  */
-import { QueryVariableBuilder, VariableRefresh, VariableSort } from '@grafana/grafana-foundation-sdk/dashboard';
+import {
+  QueryVariableBuilder,
+  VariableRefresh,
+  VariableSort,
+} from '@grafana/grafana-foundation-sdk/dashboard';
 import { DataqueryBuilder, PromQueryFormat } from '@grafana/grafana-foundation-sdk/prometheus';
 
 /** Matches grafana/provisioning/datasources/prometheus.yaml (uid pinned so references never break). */
@@ -16,7 +20,12 @@ export const ORG_CLIENT = 'org=~"$org", client_name=~"$client"';
 
 /** A range query drawn as time series. */
 export function series(expr: string, legendFormat: string, refId = 'A'): DataqueryBuilder {
-  return new DataqueryBuilder().datasource(PROMETHEUS).expr(expr).legendFormat(legendFormat).range().refId(refId);
+  return new DataqueryBuilder()
+    .datasource(PROMETHEUS)
+    .expr(expr)
+    .legendFormat(legendFormat)
+    .range()
+    .refId(refId);
 }
 
 /** An instant query returned as a table (one row per label set), for tables and stats. */

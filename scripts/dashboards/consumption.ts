@@ -35,7 +35,10 @@ const tableLegend = () =>
     .sortDesc(true);
 
 const listLegend = () =>
-  new VizLegendOptionsBuilder().showLegend(true).displayMode(LegendDisplayMode.List).placement(LegendPlacement.Bottom);
+  new VizLegendOptionsBuilder()
+    .showLegend(true)
+    .displayMode(LegendDisplayMode.List)
+    .placement(LegendPlacement.Bottom);
 
 function requestsPerMinute(): TimeseriesPanel {
   return new TimeseriesPanel()
@@ -48,7 +51,11 @@ function requestsPerMinute(): TimeseriesPanel {
     .datasource(PROMETHEUS)
     .withTarget(series(`genesys:client_requests_per_minute:sum{${ORG_CLIENT}}`, '{{client_name}}', 'A'))
     .withTarget(
-      series(`max by (org) (genesys:client_token_limit:requests_per_minute{${ORG}})`, 'per-token limit ({{org}})', 'B'),
+      series(
+        `max by (org) (genesys:client_token_limit:requests_per_minute{${ORG}})`,
+        'per-token limit ({{org}})',
+        'B',
+      ),
     )
     .overrideByRegexp('^per-token limit', [
       { id: 'color', value: { mode: 'fixed', fixedColor: 'red' } },
@@ -117,7 +124,11 @@ function quotaTable(): TablePanel {
     )
     .datasource(PROMETHEUS);
   for (const [refId, , expr] of QUOTA_COLUMNS) panel.withTarget(instant(expr, refId));
-  const renameByName: Record<string, string> = { org: 'Org', client_name: 'OAuth client', client_id: 'Client id' };
+  const renameByName: Record<string, string> = {
+    org: 'Org',
+    client_name: 'OAuth client',
+    client_id: 'Client id',
+  };
   const indexByName: Record<string, number> = { client_name: 0, org: 1, client_id: 2 };
   QUOTA_COLUMNS.forEach(([refId, title], i) => {
     renameByName[`Value #${refId}`] = title;
@@ -233,7 +244,9 @@ function operationalEvents(): TimeseriesPanel {
 function dailyRequests(): TimeseriesPanel {
   return new TimeseriesPanel()
     .title('Requests of the last day per OAuth client (Usage API)')
-    .description('Daily figures from the Usage API: complete for every client, but refreshed about once a day.')
+    .description(
+      'Daily figures from the Usage API: complete for every client, but refreshed about once a day.',
+    )
     .datasource(PROMETHEUS)
     .withTarget(
       series(`sum by (client_name) (genesys_usage_requests_last_day{${ORG_CLIENT}})`, '{{client_name}}'),
@@ -270,7 +283,9 @@ function monthToDate(): TimeseriesPanel {
 function usageDataAge(): StatPanel {
   return new StatPanel()
     .title('Usage data age')
-    .description('Age of the newest Usage API data per org. The Usage API refreshes about once a day; above 36 h it is stale.')
+    .description(
+      'Age of the newest Usage API data per org. The Usage API refreshes about once a day; above 36 h it is stale.',
+    )
     .datasource(PROMETHEUS)
     .withTarget(instant(`max by (org) (genesys_usage_data_age_seconds{${ORG}})`, 'A').legendFormat('{{org}}'))
     .unit('s')
@@ -290,7 +305,9 @@ function usageDataAge(): StatPanel {
 export function consumptionDashboard(): Dashboard {
   return new DashboardBuilder('Genesys API consumption')
     .uid('genesys-api-consumption')
-    .description('Platform API consumption of every OAuth client in the watched Genesys Cloud orgs (genesys-usage-agent).')
+    .description(
+      'Platform API consumption of every OAuth client in the watched Genesys Cloud orgs (genesys-usage-agent).',
+    )
     .tags(['genesys', 'rate-limits'])
     .editable()
     .tooltip(DashboardCursorSync.Crosshair)

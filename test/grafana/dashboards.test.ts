@@ -42,9 +42,7 @@ const dashboardSchema = z.looseObject({
         title: z.string().min(1),
         datasource,
         gridPos: z.object({ h: z.number(), w: z.number(), x: z.number(), y: z.number() }),
-        targets: z
-          .array(z.looseObject({ refId: z.string(), expr: z.string().min(1), datasource }))
-          .min(1),
+        targets: z.array(z.looseObject({ refId: z.string(), expr: z.string().min(1), datasource })).min(1),
       }),
     )
     .min(1),
@@ -53,7 +51,8 @@ type Dashboard = z.infer<typeof dashboardSchema>;
 
 async function committed(): Promise<Map<string, string>> {
   const files = new Map<string, string>();
-  for (const file of await readdir(DASHBOARD_DIR)) files.set(file, await readFile(join(DASHBOARD_DIR, file), 'utf8'));
+  for (const file of await readdir(DASHBOARD_DIR))
+    files.set(file, await readFile(join(DASHBOARD_DIR, file), 'utf8'));
   return files;
 }
 
@@ -99,15 +98,28 @@ describe('generated dashboards', () => {
       expect(byTitle.has(title), title).toBe(true);
     }
     // Client panels honour both variables.
-    for (const title of ['Requests/min per OAuth client', 'Who is burning the quota', 'Upstream 429s per OAuth client']) {
+    for (const title of [
+      'Requests/min per OAuth client',
+      'Who is burning the quota',
+      'Upstream 429s per OAuth client',
+    ]) {
       expect(byTitle.get(title)!.targets[0]!.expr).toContain('client_name=~"$client"');
     }
     // The limit is drawn as its own series (it varies per org) and the utilisation thresholds sit at 83 % and 100 %.
-    expect(byTitle.get('Requests/min per OAuth client')!.targets.map((t) => t.expr).join('\n')).toContain(
-      'genesys:client_token_limit:requests_per_minute',
-    );
+    expect(
+      byTitle
+        .get('Requests/min per OAuth client')!
+        .targets.map((t) => t.expr)
+        .join('\n'),
+    ).toContain('genesys:client_token_limit:requests_per_minute');
     const steps = z
-      .object({ fieldConfig: z.object({ defaults: z.object({ thresholds: z.object({ steps: z.array(z.object({ value: z.number().nullable() })) }) }) }) })
+      .object({
+        fieldConfig: z.object({
+          defaults: z.object({
+            thresholds: z.object({ steps: z.array(z.object({ value: z.number().nullable() })) }),
+          }),
+        }),
+      })
       .parse(byTitle.get('Busiest-token utilisation of the rate limit'))
       .fieldConfig.defaults.thresholds.steps.map((s) => s.value);
     expect(steps).toEqual([null, 250 / 300, 1]);
@@ -119,8 +131,17 @@ describe('generated dashboards', () => {
       .object({ transformations: z.array(z.object({ id: z.string(), options: z.looseObject({}) })) })
       .parse(dashboard.panels.find((p) => p.title === 'Who is burning the quota'));
     const organize = table.transformations.find((t) => t.id === 'organize');
-    const names = Object.values(z.object({ renameByName: z.record(z.string(), z.string()) }).parse(organize?.options).renameByName);
-    for (const column of ['OAuth client', 'Requests/min (now)', 'Utilisation (busiest token)', '429s (last day)', 'Requests (last day)', '429 share (last day)']) {
+    const names = Object.values(
+      z.object({ renameByName: z.record(z.string(), z.string()) }).parse(organize?.options).renameByName,
+    );
+    for (const column of [
+      'OAuth client',
+      'Requests/min (now)',
+      'Utilisation (busiest token)',
+      '429s (last day)',
+      'Requests (last day)',
+      '429 share (last day)',
+    ]) {
       expect(names, column).toContain(column);
     }
   });
@@ -155,7 +176,10 @@ describe('PromQL in dashboards and Grafana alert rules', () => {
       const result = await promtool(['check', 'rules', join(dir, 'exprs.yml')]);
       const failures = result.stdout + result.stderr;
       // Map promtool's "group ..., rule N" messages back to where the expression lives.
-      expect(result.code, failures.replace(/rule (\d+)/g, (m, n: string) => `${m} (${exprs[Number(n) - 1]?.where})`)).toBe(0);
+      expect(
+        result.code,
+        failures.replace(/rule (\d+)/g, (m, n: string) => `${m} (${exprs[Number(n) - 1]?.where})`),
+      ).toBe(0);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -165,7 +189,9 @@ describe('PromQL in dashboards and Grafana alert rules', () => {
     const recorded = new Set<string>();
     for (const file of await readdir(join(ROOT, 'prometheus/rules'))) {
       const doc = z
-        .object({ groups: z.array(z.object({ rules: z.array(z.looseObject({ record: z.string().optional() })) })) })
+        .object({
+          groups: z.array(z.object({ rules: z.array(z.looseObject({ record: z.string().optional() })) })),
+        })
         .parse(parse(await readFile(join(ROOT, 'prometheus/rules', file), 'utf8')));
       for (const rule of doc.groups.flatMap((g) => g.rules)) if (rule.record) recorded.add(rule.record);
     }

@@ -30,7 +30,9 @@ export interface LocatedExpr {
 
 const dashboardTargets = z.object({
   title: z.string(),
-  panels: z.array(z.object({ title: z.string(), targets: z.array(z.object({ refId: z.string(), expr: z.string() })) })),
+  panels: z.array(
+    z.object({ title: z.string(), targets: z.array(z.object({ refId: z.string(), expr: z.string() })) }),
+  ),
 });
 
 export async function dashboardExprs(): Promise<LocatedExpr[]> {
@@ -63,7 +65,9 @@ const alertRuleQueries = z.object({
 export async function alertRuleExprs(): Promise<LocatedExpr[]> {
   const out: LocatedExpr[] = [];
   for (const file of (await readdir(ALERTING_DIR)).filter((f) => f.endsWith('.yaml'))) {
-    const doc = z.looseObject({ groups: z.unknown().optional() }).parse(parse(await readFile(join(ALERTING_DIR, file), 'utf8')));
+    const doc = z
+      .looseObject({ groups: z.unknown().optional() })
+      .parse(parse(await readFile(join(ALERTING_DIR, file), 'utf8')));
     if (doc.groups === undefined) continue;
     for (const group of alertRuleQueries.parse(doc).groups) {
       for (const rule of group.rules) {

@@ -21,7 +21,12 @@ export interface ToolResult {
 }
 
 /** Runs promtool/amtool and friends; never throws on a non-zero exit (tests assert on `code`). */
-export function runTool(bin: string, debianPackage: string, args: string[], cwd?: string): Promise<ToolResult> {
+export function runTool(
+  bin: string,
+  debianPackage: string,
+  args: string[],
+  cwd?: string,
+): Promise<ToolResult> {
   const path = requireBinary(bin, debianPackage);
   return new Promise((resolve) => {
     execFile(path, args, { cwd, encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
@@ -32,7 +37,8 @@ export function runTool(bin: string, debianPackage: string, args: string[], cwd?
 }
 
 export const promtool = (args: string[], cwd?: string) => runTool('promtool', 'prometheus', args, cwd);
-export const amtool = (args: string[], cwd?: string) => runTool('amtool', 'prometheus-alertmanager', args, cwd);
+export const amtool = (args: string[], cwd?: string) =>
+  runTool('amtool', 'prometheus-alertmanager', args, cwd);
 
 /** Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs`. */
 export async function waitFor<T>(
@@ -51,7 +57,9 @@ export async function waitFor<T>(
       lastError = error;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`,
+      );
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }
@@ -91,7 +99,10 @@ async function startBinary(options: {
     await writeFile(join(dir, name), content);
   }
   const address = `127.0.0.1:${await freePort()}`;
-  const child: ChildProcess = spawn(path, options.args(dir, address), { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(path, options.args(dir, address), {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -110,13 +121,14 @@ async function startBinary(options: {
 
   try {
     await waitFor(`${options.bin} ready at ${url}`, async () => {
-      if (child.exitCode !== null) throw new Error(`${options.bin} exited with ${child.exitCode}:\n${output}`);
+      if (child.exitCode !== null)
+        throw new Error(`${options.bin} exited with ${child.exitCode}:\n${output}`);
       const response = await fetch(`${url}/-/ready`);
       return response.ok ? true : undefined;
     });
   } catch (error) {
     await stop();
-    throw new Error(`${String(error)}\n${output}`);
+    throw new Error(`${String(error)}\n${output}`, { cause: error });
   }
   return { url, address, dir, log: () => output, stop };
 }
@@ -191,7 +203,9 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver & { errors
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const parsed = alertmanagerPayloadSchema.safeParse(JSON.parse(Buffer.concat(chunks).toString() || 'null'));
+    const parsed = alertmanagerPayloadSchema.safeParse(
+      JSON.parse(Buffer.concat(chunks).toString() || 'null'),
+    );
     if (parsed.success) payloads.push(parsed.data);
     else errors.push(parsed.error.message);
     res.writeHead(200).end();

@@ -20,7 +20,9 @@ import {
 
 const PROM_DIR = join(import.meta.dirname, '../../prometheus');
 
-const exposition = (wfmRpm: number) => `# HELP genesys_gateway_token_peak_requests_per_minute Requests in the last 60 s of the busiest token.
+const exposition = (
+  wfmRpm: number,
+) => `# HELP genesys_gateway_token_peak_requests_per_minute Requests in the last 60 s of the busiest token.
 # TYPE genesys_gateway_token_peak_requests_per_minute gauge
 genesys_gateway_token_peak_requests_per_minute{org="Demo Org",client_id="6a1e",client_name="WFM_Sync_Script"} ${wfmRpm}
 genesys_gateway_token_peak_requests_per_minute{org="Demo Org",client_id="7b2f",client_name="Reporting"} 100
@@ -34,8 +36,15 @@ const rulesFileSchema = z.object({
 });
 const promConfigSchema = z.looseObject({
   global: z.looseObject({}),
-  alerting: z.object({ alertmanagers: z.array(z.object({ static_configs: z.array(z.object({ targets: z.array(z.string()) })) })) }),
-  scrape_configs: z.array(z.looseObject({ job_name: z.string(), static_configs: z.array(z.object({ targets: z.array(z.string()) })) })),
+  alerting: z.object({
+    alertmanagers: z.array(z.object({ static_configs: z.array(z.object({ targets: z.array(z.string()) })) })),
+  }),
+  scrape_configs: z.array(
+    z.looseObject({
+      job_name: z.string(),
+      static_configs: z.array(z.object({ targets: z.array(z.string()) })),
+    }),
+  ),
 });
 const amConfigSchema = z.looseObject({
   route: z.looseObject({}),
@@ -66,7 +75,10 @@ describe('shipped rules in a real Prometheus and Alertmanager', () => {
     // Shipped routing and grouping; every receiver delivers to the local webhook instead of Slack/Teams.
     const am = amConfigSchema.parse(parse(await readFile(join(PROM_DIR, 'alertmanager.yml'), 'utf8')));
     Object.assign(am.route, { group_wait: '1s', group_interval: '1s', repeat_interval: '1h' });
-    am.receivers = am.receivers.map(({ name }) => ({ name, webhook_configs: [{ url: receiver.url, send_resolved: true }] }));
+    am.receivers = am.receivers.map(({ name }) => ({
+      name,
+      webhook_configs: [{ url: receiver.url, send_resolved: true }],
+    }));
     alertmanager = await startAlertmanager(stringify(am));
 
     // Shipped prometheus.yml with loopback targets and 1 s intervals.
@@ -90,10 +102,15 @@ describe('shipped rules in a real Prometheus and Alertmanager', () => {
       () =>
         receiver.payloads
           .flatMap((p) => p.alerts.map((alert) => ({ payload: p, alert })))
-          .find(({ alert }) => alert.status === 'firing' && alert.labels.alertname === 'GenesysClientNearRateLimit'),
+          .find(
+            ({ alert }) =>
+              alert.status === 'firing' && alert.labels.alertname === 'GenesysClientNearRateLimit',
+          ),
       45_000,
     ).catch((error: unknown) => {
-      throw new Error(`${String(error)}\nprometheus log:\n${prometheus?.log()}\nalertmanager log:\n${alertmanager?.log()}`);
+      throw new Error(
+        `${String(error)}\nprometheus log:\n${prometheus?.log()}\nalertmanager log:\n${alertmanager?.log()}`,
+      );
     });
 
     expect(receiver.errors).toEqual([]);
@@ -103,7 +120,11 @@ describe('shipped rules in a real Prometheus and Alertmanager', () => {
       org: 'Demo Org',
       client_name: 'WFM_Sync_Script',
     });
-    expect(firing.alert.labels).toMatchObject({ client_name: 'WFM_Sync_Script', client_id: '6a1e', severity: 'warning' });
+    expect(firing.alert.labels).toMatchObject({
+      client_name: 'WFM_Sync_Script',
+      client_id: '6a1e',
+      severity: 'warning',
+    });
     expect(firing.alert.annotations.summary).toBe(
       'OAuth Client WFM_Sync_Script is consuming 280 requests/min and is nearing rate exhaustion.',
     );
@@ -113,7 +134,9 @@ describe('shipped rules in a real Prometheus and Alertmanager', () => {
     agent.set(exposition(120));
     await waitFor('the resolved notification', () =>
       receiver.payloads.find(
-        (p) => p.status === 'resolved' && p.alerts.some((a) => a.labels.alertname === 'GenesysClientNearRateLimit'),
+        (p) =>
+          p.status === 'resolved' &&
+          p.alerts.some((a) => a.labels.alertname === 'GenesysClientNearRateLimit'),
       ),
     );
   });

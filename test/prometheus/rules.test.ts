@@ -15,11 +15,14 @@ const ROOT = join(import.meta.dirname, '../..');
 const PROM_DIR = join(ROOT, 'prometheus');
 const RUNBOOK_BASE = 'https://github.com/genesys-usage-agent/genesys-usage-agent/blob/main/docs/runbooks.md#';
 
-
 const UNIT_TEST_FILES = readdirSync(join(PROM_DIR, 'tests')).filter((n) => n.endsWith('.test.yml'));
 
 const ruleSchema = z.union([
-  z.strictObject({ record: z.string(), expr: z.string(), labels: z.record(z.string(), z.string()).optional() }),
+  z.strictObject({
+    record: z.string(),
+    expr: z.string(),
+    labels: z.record(z.string(), z.string()).optional(),
+  }),
   z.strictObject({
     alert: z.string(),
     expr: z.string(),
@@ -28,13 +31,17 @@ const ruleSchema = z.union([
     annotations: z.strictObject({ summary: z.string(), description: z.string(), runbook_url: z.string() }),
   }),
 ]);
-const rulesFileSchema = z.object({ groups: z.array(z.object({ name: z.string(), rules: z.array(ruleSchema) })) });
+const rulesFileSchema = z.object({
+  groups: z.array(z.object({ name: z.string(), rules: z.array(ruleSchema) })),
+});
 
 const unitTestFileSchema = z.object({
   rule_files: z.array(z.string()),
   tests: z.array(
     z.object({
-      alert_rule_test: z.array(z.object({ alertname: z.string(), exp_alerts: z.array(z.unknown()) })).optional(),
+      alert_rule_test: z
+        .array(z.object({ alertname: z.string(), exp_alerts: z.array(z.unknown()) }))
+        .optional(),
       promql_expr_test: z.array(z.object({ expr: z.string() })).optional(),
     }),
   ),
@@ -56,7 +63,9 @@ async function rules() {
 
 async function unitTests() {
   return Promise.all(
-    UNIT_TEST_FILES.map(async (name) => unitTestFileSchema.parse(parse(await readFile(join(PROM_DIR, 'tests', name), 'utf8')))),
+    UNIT_TEST_FILES.map(async (name) =>
+      unitTestFileSchema.parse(parse(await readFile(join(PROM_DIR, 'tests', name), 'utf8'))),
+    ),
   );
 }
 
@@ -117,7 +126,10 @@ describe('alert contract (DESIGN §7b)', () => {
       if (!('alert' in rule)) continue;
       // Only 0 (no 429s, source/scrape down) may appear as a literal in an alert expression.
       const literals = rule.expr.match(/(?<![\w:.])\d+(\.\d+)?(?![\w:.])/g) ?? [];
-      expect(literals.filter((n) => n !== '0'), rule.alert).toEqual([]);
+      expect(
+        literals.filter((n) => n !== '0'),
+        rule.alert,
+      ).toEqual([]);
     }
   });
 });
@@ -128,7 +140,10 @@ describe('metric names', () => {
     const recorded = new Set(all.flatMap((r) => ('record' in r ? [r.record] : [])));
     for (const rule of all) {
       for (const name of rule.expr.match(/\bgenesys[_:][a-z0-9_:]*/g) ?? []) {
-        expect(QUERYABLE_SERIES.has(name) || recorded.has(name), `${name} in ${JSON.stringify(rule.expr)}`).toBe(true);
+        expect(
+          QUERYABLE_SERIES.has(name) || recorded.has(name),
+          `${name} in ${JSON.stringify(rule.expr)}`,
+        ).toBe(true);
       }
     }
   });
@@ -139,13 +154,21 @@ describe('unit-test coverage', () => {
     const cases = (await unitTests()).flatMap((f) => f.tests.flatMap((t) => t.alert_rule_test ?? []));
     for (const alert of DESIGN_ALERTS) {
       const own = cases.filter((c) => c.alertname === alert);
-      expect(own.some((c) => c.exp_alerts.length > 0), `${alert} firing case`).toBe(true);
-      expect(own.some((c) => c.exp_alerts.length === 0), `${alert} quiet case`).toBe(true);
+      expect(
+        own.some((c) => c.exp_alerts.length > 0),
+        `${alert} firing case`,
+      ).toBe(true);
+      expect(
+        own.some((c) => c.exp_alerts.length === 0),
+        `${alert} quiet case`,
+      ).toBe(true);
     }
   });
 
   it('tests every recording rule with a promql_expr_test', async () => {
-    const exprs = (await unitTests()).flatMap((f) => f.tests.flatMap((t) => t.promql_expr_test ?? [])).map((t) => t.expr);
+    const exprs = (await unitTests())
+      .flatMap((f) => f.tests.flatMap((t) => t.promql_expr_test ?? []))
+      .map((t) => t.expr);
     for (const rule of await rules()) {
       if (!('record' in rule)) continue;
       expect(
@@ -175,11 +198,16 @@ describe('prometheus.yml', () => {
     const config = z
       .looseObject({
         alerting: z.object({
-          alertmanagers: z.array(z.object({ static_configs: z.array(z.object({ targets: z.array(z.string()) })) })),
+          alertmanagers: z.array(
+            z.object({ static_configs: z.array(z.object({ targets: z.array(z.string()) })) }),
+          ),
         }),
         rule_files: z.array(z.string()),
         scrape_configs: z.array(
-          z.looseObject({ job_name: z.string(), static_configs: z.array(z.object({ targets: z.array(z.string()) })) }),
+          z.looseObject({
+            job_name: z.string(),
+            static_configs: z.array(z.object({ targets: z.array(z.string()) })),
+          }),
         ),
       })
       .parse(parse(text));
