@@ -1,0 +1,110 @@
+/**
+ * `npm run bench [-- --quick | --smoke] [--no-nginx] [--out FILE]`: runs every benchmark, prints
+ * the tables and writes the figures to bench/results/latest.json (DESIGN §7c).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { profileFor, type Mode } from './lib/profile.js';
+import { benchResultSchema, type BenchResult } from './lib/result.js';
+import { evaluateTargets, renderReport } from './lib/report.js';
+import { gatewaySuite } from './suites/gateway.js';
+import { memorySuite } from './suites/memory.js';
+import { metricsSuite } from './suites/metrics.js';
+import { startOwnCalls } from './suites/own-calls.js';
+
+const USAGE = 'usage: bench/run.js [--quick | --smoke] [--no-nginx] [--out FILE]';
+const DEFAULT_OUT = fileURLToPath(new URL('../../bench/results/latest.json', import.meta.url));
+
+export interface RunOptions {
+  mode: Mode;
+  nginx: boolean;
+  out: string;
+}
+
+export function parseArgs(argv: string[]): RunOptions {
+  const opts: RunOptions = { mode: 'full', nginx: true, out: DEFAULT_OUT };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--quick') opts.mode = 'quick';
+    else if (a === '--smoke') opts.mode = 'smoke';
+    else if (a === '--no-nginx') opts.nginx = false;
+    else if (a === '--out' && argv[i + 1]) opts.out = resolve(argv[++i]!);
+    else throw new UsageError(`unknown option "${a}"; ${USAGE}`);
+  }
+  return opts;
+}
+
+class UsageError extends Error {}
+
+const NOTES = [
+  'Simulator per-token limit raised to 100000000/min for the gateway and memory runs (the default 300/min would answer 429); the own-calls run keeps 300/min.',
+  'Processes: load generator, simulator, and the proxy under test (agent, or nginx with 1 worker) each in its own process on the same machine; CPU % is of one core.',
+  'Saturation: autocannon, closed loop. Fixed loads: open-loop pacer (requests sent on schedule, latency from send to end of body); autocannon rate caps send bursts.',
+  "Added p99: p99 through the proxy minus p99 direct at the same offered load, same run.",
+  '/metrics: the agent\'s Telemetry (families → OTel producer → Prometheus serializer) vs prom-client over the same synthetic series, each in its own process behind the same node:http listener; one warm-up scrape, then sequential scrapes.',
+];
+
+async function main(argv: string[]): Promise<number> {
+  let opts: RunOptions;
+  try {
+    opts = parseArgs(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`bench: ${err.message}\n`);
+    return 2;
+  }
+  const profile = profileFor(opts.mode, opts.nginx);
+  const startedAt = new Date();
+  const t0 = performance.now();
+  // The idle agent runs throughout, so its call window spans the whole benchmark.
+  const ownCalls = await startOwnCalls();
+  let gateway: BenchResult['gateway'];
+  let metrics: BenchResult['metrics'];
+  let memory: BenchResult['memory'];
+  try {
+    gateway = await gatewaySuite(profile);
+    metrics = await metricsSuite(profile);
+    memory = await memorySuite(profile);
+  } catch (err) {
+    await ownCalls.finish().catch(() => undefined);
+    throw err;
+  }
+  const measured = {
+    version: 1 as const,
+    mode: opts.mode,
+    startedAt: startedAt.toISOString(),
+    durationSeconds: 0,
+    machine: {
+      nproc: cpus().length,
+      cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+      totalMemoryBytes: totalmem(),
+    },
+    notes: NOTES,
+    gateway,
+    metrics,
+    ownCalls: await ownCalls.finish(),
+    memory,
+  };
+  measured.durationSeconds = Math.round((performance.now() - t0) / 100) / 10;
+  const result = benchResultSchema.parse({ ...measured, targets: evaluateTargets(measured) });
+  mkdirSync(dirname(opts.out), { recursive: true });
+  writeFileSync(opts.out, `${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(`${renderReport(result)}\n\nwritten: ${opts.out}\n`);
+  return 0;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

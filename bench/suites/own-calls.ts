@@ -1,0 +1,75 @@
+/**
+ * The agent's own Genesys API calls at default settings: an idle agent (no gateway, default
+ * cadences) against its own simulator for the whole benchmark run; the simulator counts every call.
+ */
+import { request } from 'undici';
+import { z } from 'zod';
+import { agentEnv, type AgentInfo } from '../lib/agent-env.js';
+import { waitReady } from '../lib/http.js';
+import { startChild } from '../lib/ipc.js';
+import { perHour, type RouteCount } from '../lib/own-calls.js';
+import type { BenchResult } from '../lib/result.js';
+import { BENCH_AGENT } from '../lib/scenario.js';
+
+/** Genesys' default client-credentials limit per token, per minute. */
+export const CLIENT_LIMIT_PER_MINUTE = 300;
+
+const callsSchema = z.object({
+  total: z.number(),
+  byRoute: z.array(z.object({ method: z.string(), route: z.string(), status: z.number(), count: z.number() })),
+  byCaller: z.array(z.object({ clientId: z.string(), count: z.number() })),
+});
+type Calls = z.infer<typeof callsSchema>;
+
+async function calls(simUrl: string): Promise<Calls> {
+  const res = await request(`${simUrl}/__sim/calls`);
+  return callsSchema.parse(await res.body.json());
+}
+
+function routes(c: Calls): RouteCount[] {
+  return c.byRoute.map((r) => ({ route: `${r.method} ${r.route}`, count: r.count }));
+}
+
+export interface OwnCallsRun {
+  finish(): Promise<BenchResult['ownCalls']>;
+}
+
+export async function startOwnCalls(): Promise<OwnCallsRun> {
+  const sim = await startChild<{ url: string }>('simulator', { limit: CLIENT_LIMIT_PER_MINUTE });
+  const started = performance.now();
+  const agent = await startChild<AgentInfo>('agent', {}, agentEnv(sim.info.url));
+  try {
+    await waitReady(agent.info.url);
+    // Ready = every source polled once; a moment more lets the first poll's trailing calls land.
+    await new Promise((r) => setTimeout(r, 1_000));
+  } catch (err) {
+    await Promise.all([agent.stop(), sim.stop()]);
+    throw err;
+  }
+  const first = await calls(sim.info.url);
+  return {
+    async finish() {
+      try {
+        const end = await calls(sim.info.url);
+        const windowSeconds = Math.round((performance.now() - started) / 100) / 10;
+        const byRoute = perHour(routes(first), routes(end));
+        const perHourEstimate = Math.round(byRoute.reduce((a, r) => a + r.perHour, 0) * 10) / 10;
+        const limitPerHour = CLIENT_LIMIT_PER_MINUTE * 60;
+        const agentCalls = end.byCaller.find((c) => c.clientId === BENCH_AGENT.clientId)?.count ?? 0;
+        return {
+          method:
+            'calls counted by the simulator (/__sim/calls) from an idle agent at default cadences; one poll of every source = calls until first ready; per hour = Σ per route (first-poll calls × 3600 / its source interval)',
+          windowSeconds,
+          observedTotal: agentCalls,
+          firstPollCalls: first.total,
+          byRoute,
+          perHourEstimate,
+          limitPerHour,
+          sharePercent: Math.round((perHourEstimate / limitPerHour) * 100_000) / 1000,
+        };
+      } finally {
+        await Promise.all([agent.stop(), sim.stop()]);
+      }
+    },
+  };
+}
