@@ -210,6 +210,9 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
       snapshot,
       readiness: () => readiness(runtimes),
       plugins,
+      auth: config.auth ?? null,
+      tls: config.tls ?? null,
+      ...(config.eventsRateLimitPerMinute ? { eventsRateLimitPerMinute: config.eventsRateLimitPerMinute } : {}),
     });
     cleanups.push(() => server.close());
     const address = await server.listen({ host: config.host, port: config.port });

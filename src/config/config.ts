@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { createSecureContext } from 'node:tls';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
@@ -29,6 +30,12 @@ export interface AgentConfig {
   ratelimitsIntervalMs: number;
   gateway: { port: number; host: string; shaping: 'off' | 'smooth' } | null;
   eventsToken: string | null;
+  /** Most POST /v1/events per minute per caller address (absent: 600). */
+  eventsRateLimitPerMinute?: number;
+  /** Credentials required on /metrics and /api/v1/* (absent or null: open). */
+  auth?: { bearerTokens: string[]; basicUsers: { user: string; password: string }[] } | null;
+  /** PEM certificate and key: the agent port speaks HTTPS (absent or null: plain HTTP). */
+  tls?: { cert: string; key: string } | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   otlp: { url: string; headers: Record<string, string>; intervalMs: number } | null;
   resource: { serviceName: string; attributes: Record<string, string> };
@@ -117,6 +124,9 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv): AgentConfig {
       secret(env.AGENT_EVENTS_TOKEN, env.AGENT_EVENTS_TOKEN_FILE, 'AGENT_EVENTS_TOKEN') ??
       secret(file.eventsToken, file.eventsTokenFile, `${fileLabel}: eventsToken`) ??
       null,
+    eventsRateLimitPerMinute: positiveInt(env.AGENT_EVENTS_RATE_LIMIT, 'AGENT_EVENTS_RATE_LIMIT', 1, 1_000_000) ?? 600,
+    auth: authFromEnv(env),
+    tls: tlsFromEnv(env),
     logLevel: oneOf(env.AGENT_LOG_LEVEL?.toLowerCase(), 'AGENT_LOG_LEVEL', LOG_LEVELS) ?? file.logLevel ?? 'info',
     otlp: otlpFromEnv(env),
     resource: {
@@ -305,6 +315,56 @@ function secret(value: string | undefined, file: string | undefined, name: strin
   if (value === undefined) return undefined;
   if (value.trim() === '') throw new ConfigError(`${name}: is set but empty; give it a value or unset it`);
   return value.trim();
+}
+
+function authFromEnv(env: z.infer<typeof EnvSchema>): AgentConfig['auth'] {
+  const token = secret(env.AGENT_AUTH_TOKEN, env.AGENT_AUTH_TOKEN_FILE, 'AGENT_AUTH_TOKEN');
+  const basicFile = nonEmpty(env.AGENT_AUTH_BASIC_FILE, 'AGENT_AUTH_BASIC_FILE');
+  const basicUsers = basicFile ? basicUsersFrom(basicFile) : [];
+  if (!token && basicUsers.length === 0) return null;
+  return { bearerTokens: token ? [token] : [], basicUsers };
+}
+
+/** `user:password` per line; blank lines and `#` comments ignored. Passwords are never echoed. */
+function basicUsersFrom(path: string): { user: string; password: string }[] {
+  const text = readFile(path, 'AGENT_AUTH_BASIC_FILE');
+  const users: { user: string; password: string }[] = [];
+  for (const [i, raw] of text.split(/\r?\n/).entries()) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const colon = line.indexOf(':');
+    if (colon <= 0 || colon === line.length - 1) {
+      throw new ConfigError(`AGENT_AUTH_BASIC_FILE: line ${i + 1} of ${path} is not user:password`);
+    }
+    users.push({ user: line.slice(0, colon), password: line.slice(colon + 1) });
+  }
+  if (users.length === 0) throw new ConfigError(`AGENT_AUTH_BASIC_FILE: ${path} has no user:password line`);
+  return users;
+}
+
+function tlsFromEnv(env: z.infer<typeof EnvSchema>): AgentConfig['tls'] {
+  const certFile = nonEmpty(env.AGENT_TLS_CERT_FILE, 'AGENT_TLS_CERT_FILE');
+  const keyFile = nonEmpty(env.AGENT_TLS_KEY_FILE, 'AGENT_TLS_KEY_FILE');
+  if (!certFile && !keyFile) return null;
+  if (!certFile) throw new ConfigError('AGENT_TLS_CERT_FILE: required when AGENT_TLS_KEY_FILE is set; set both for HTTPS');
+  if (!keyFile) throw new ConfigError('AGENT_TLS_KEY_FILE: required when AGENT_TLS_CERT_FILE is set; set both for HTTPS');
+  const tls = { cert: readFile(certFile, 'AGENT_TLS_CERT_FILE'), key: readFile(keyFile, 'AGENT_TLS_KEY_FILE') };
+  try {
+    // Fail at start-up, with the variable named, rather than on the first connection.
+    createSecureContext(tls);
+  } catch (err) {
+    const reason = (err as Error).message.split('\n')[0]!.slice(0, 120);
+    throw new ConfigError(`AGENT_TLS_CERT_FILE/AGENT_TLS_KEY_FILE: not a usable PEM certificate and matching key (${reason})`);
+  }
+  return tls;
+}
+
+function readFile(path: string, name: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`${name}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
 }
 
 function keyValues(text: string, name: string): Record<string, string> {

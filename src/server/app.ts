@@ -1,7 +1,10 @@
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import { PROMETHEUS_CONTENT_TYPE, type Telemetry } from '../telemetry/telemetry.js';
 import { describeError } from '../util/logger.js';
+import { registerAuth, type AuthConfig } from './auth.js';
 import type { ClientsSnapshot } from './snapshot.js';
 import { statusPageRoutes } from './status-page.js';
 
@@ -17,15 +20,54 @@ export interface ServerOptions {
   readiness: () => Readiness;
   /** Extra routes (e.g. `POST /v1/events`), registered in their own encapsulated context. */
   plugins?: FastifyPluginAsync[];
+  /** Credentials for /metrics and /api/v1/* (null or absent: open). */
+  auth?: AuthConfig | null;
+  /** Serve HTTPS with this PEM certificate and key. */
+  tls?: { cert: string; key: string } | null;
+  /** Most POST /v1/events per minute per caller address (default 600). */
+  eventsRateLimitPerMinute?: number;
 }
+
+/** The same policy as the status page's own: nothing but this origin's script, style and API. */
+const CSP_DIRECTIVES = {
+  defaultSrc: ["'none'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  connectSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  baseUri: ["'none'"],
+  formAction: ["'none'"],
+  frameAncestors: ["'none'"],
+};
 
 /** The agent's own HTTP surface (DESIGN §6). */
 export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
   // Per-request logs would drown the signal at a few scrapes a second; failures are logged by hand.
-  const common = { logController: new LogController({ disableRequestLogging: true }), bodyLimit: 1024 * 1024 };
+  const common = {
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 1024 * 1024,
+    // Bounded header size and slow-client timeouts: a few stuck sockets must not pin the agent.
+    maxParamLength: 200,
+    requestTimeout: 30_000,
+    ...(opts.tls ? { https: { cert: opts.tls.cert, key: opts.tls.key } } : {}),
+  };
   const app: FastifyInstance = opts.logger
     ? (Fastify({ ...common, loggerInstance: opts.logger }) as unknown as FastifyInstance)
-    : Fastify({ ...common, logger: false });
+    : (Fastify({ ...common, logger: false }) as unknown as FastifyInstance);
+
+  // Hooks first, so they cover every route below, including the plugins' ones.
+  if (opts.auth && (opts.auth.bearerTokens.length > 0 || opts.auth.basicUsers.length > 0)) registerAuth(app, opts.auth);
+  await app.register(helmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES },
+    // HSTS only means something over HTTPS.
+    strictTransportSecurity: opts.tls ? { maxAge: 15_552_000 } : false,
+  });
+  await app.register(rateLimit, {
+    max: opts.eventsRateLimitPerMinute ?? 600,
+    timeWindow: 60_000,
+    // Only the push endpoint: scrapes and the status page must never be throttled.
+    allowList: (req) => !(req.method === 'POST' && req.url.split('?', 1)[0] === '/v1/events'),
+  });
 
   app.get('/metrics', async (req, reply) => {
     try {
