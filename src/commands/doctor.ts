@@ -36,7 +36,9 @@ interface Check {
 export const MAX_CLOCK_SKEW_SECONDS = 30;
 const TIMEOUT_MS = 10_000;
 
-const errorBodySchema = z.object({ code: z.string().optional(), error: z.string().optional(), message: z.string().optional() }).loose();
+const errorBodySchema = z
+  .object({ code: z.string().optional(), error: z.string().optional(), message: z.string().optional() })
+  .loose();
 
 interface ProbeResponse {
   status: number;
@@ -58,7 +60,11 @@ export function clockSkewSeconds(dateHeader: string, sentMs: number, receivedMs:
 }
 
 class Prober {
-  private readonly dispatcher = new Agent({ connect: { timeout: 5_000 }, headersTimeout: TIMEOUT_MS, bodyTimeout: TIMEOUT_MS });
+  private readonly dispatcher = new Agent({
+    connect: { timeout: 5_000 },
+    headersTimeout: TIMEOUT_MS,
+    bodyTimeout: TIMEOUT_MS,
+  });
   token: string | null = null;
   lastDate: ProbeResponse | null = null;
 
@@ -79,17 +85,31 @@ class Prober {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = opts.form;
     }
-    if (opts.basic) headers.authorization = `Basic ${Buffer.from(`${this.org.clientId}:${this.org.clientSecret}`).toString('base64')}`;
+    if (opts.basic)
+      headers.authorization = `Basic ${Buffer.from(`${this.org.clientId}:${this.org.clientSecret}`).toString('base64')}`;
     else if (this.token) headers.authorization = `Bearer ${this.token}`;
     const url = new URL(path, base === 'api' ? this.org.apiBaseUrl : this.org.loginBaseUrl);
     const sentMs = Date.now();
-    const res = await request(url, { method, headers, body, dispatcher: this.dispatcher, signal: AbortSignal.timeout(TIMEOUT_MS) });
+    const res = await request(url, {
+      method,
+      headers,
+      body,
+      dispatcher: this.dispatcher,
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
     const text = await res.body.text();
     const receivedMs = Date.now();
     const parsed = parseJson(text);
     const err = errorBodySchema.safeParse(parsed);
     const date = typeof res.headers.date === 'string' ? res.headers.date : undefined;
-    const out: ProbeResponse = { status: res.statusCode, code: err.success ? (err.data.code ?? err.data.error) : undefined, body: parsed, date, sentMs, receivedMs };
+    const out: ProbeResponse = {
+      status: res.statusCode,
+      code: err.success ? (err.data.code ?? err.data.error) : undefined,
+      body: parsed,
+      date,
+      sentMs,
+      receivedMs,
+    };
     if (date) this.lastDate = out;
     return out;
   }
@@ -110,7 +130,12 @@ function parseJson(text: string): unknown {
 const described = (r: ProbeResponse) => `HTTP ${r.status}${r.code ? ` ${r.code}` : ''}`;
 
 /** A permission check: call the endpoint that needs it and read a 403 `missing.any.permissions`. */
-function permissionCheck(permission: string, purpose: string, call: () => Promise<ProbeResponse>, fallback?: () => Promise<ProbeResponse>): Check {
+function permissionCheck(
+  permission: string,
+  purpose: string,
+  call: () => Promise<ProbeResponse>,
+  fallback?: () => Promise<ProbeResponse>,
+): Check {
   return {
     title: `permission ${permission} (${purpose})`,
     needs: 'login works',
@@ -118,7 +143,8 @@ function permissionCheck(permission: string, purpose: string, call: () => Promis
       let r = await call();
       if (r.status === 403 && fallback) {
         const legacy = await fallback();
-        if (legacy.status < 300) return { ok: true, detail: 'only the legacy Usage API is allowed; the agent falls back to it' };
+        if (legacy.status < 300)
+          return { ok: true, detail: 'only the legacy Usage API is allowed; the agent falls back to it' };
         r = legacy;
       }
       if (r.status < 300) return { ok: true };
@@ -129,7 +155,11 @@ function permissionCheck(permission: string, purpose: string, call: () => Promis
           fix: `give the agent's OAuth client a role with ${permission} (Admin > Roles/Permissions, then the client's Roles tab); new roles apply to new tokens`,
         };
       }
-      return { ok: false, detail: `${described(r)} from the endpoint that needs ${permission}`, fix: 'run doctor again; if it persists, check status.mypurecloud.com and the agent log' };
+      return {
+        ok: false,
+        detail: `${described(r)} from the endpoint that needs ${permission}`,
+        fix: 'run doctor again; if it persists, check status.mypurecloud.com and the agent log',
+      };
     },
   };
 }
@@ -152,7 +182,11 @@ function orgChecks(org: OrgConfig, p: Prober): Check[] {
         const seen: string[] = [];
         for (const host of hosts) {
           try {
-            const r = await p.send(host === org.apiBaseUrl ? 'api' : 'login', 'GET', host === org.apiBaseUrl ? '/api/v2/tokens/me' : '/');
+            const r = await p.send(
+              host === org.apiBaseUrl ? 'api' : 'login',
+              'GET',
+              host === org.apiBaseUrl ? '/api/v2/tokens/me' : '/',
+            );
             seen.push(`${host} answered HTTP ${r.status}`);
           } catch (err) {
             return {
@@ -169,7 +203,10 @@ function orgChecks(org: OrgConfig, p: Prober): Check[] {
       title: 'login works',
       needs: 'region reachable',
       async run() {
-        const r = await p.send('login', 'POST', '/oauth/token', { form: 'grant_type=client_credentials', basic: true });
+        const r = await p.send('login', 'POST', '/oauth/token', {
+          form: 'grant_type=client_credentials',
+          basic: true,
+        });
         const token = tokenResponseSchema.safeParse(r.body);
         if (r.status === 200 && token.success) {
           p.token = token.data.access_token;
@@ -182,22 +219,38 @@ function orgChecks(org: OrgConfig, p: Prober): Check[] {
             fix: 'check GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET (or GENESYS_CLIENT_SECRET_FILE): a Client Credentials OAuth client of this org and region',
           };
         }
-        return { ok: false, detail: `${described(r)} from ${org.loginBaseUrl}/oauth/token`, fix: 'check GENESYS_LOGIN_BASE_URL/GENESYS_REGION points at the login host of your region' };
+        return {
+          ok: false,
+          detail: `${described(r)} from ${org.loginBaseUrl}/oauth/token`,
+          fix: 'check GENESYS_LOGIN_BASE_URL/GENESYS_REGION points at the login host of your region',
+        };
       },
     },
     permissionCheck(
       'usage:organization:view',
       'usage source',
-      () => p.send('api', 'POST', '/api/v2/usage/aggregates/query/jobs', { json: { interval: day(), granularity: 'Day', groupBy: ['OauthClientId'], metrics: ['Requests'] } }),
-      () => p.send('api', 'POST', '/api/v2/usage/query', { json: { interval: day(), granularity: 'Day', groupBy: ['OAuthClientId'], metrics: ['Requests'] } }),
+      () =>
+        p.send('api', 'POST', '/api/v2/usage/aggregates/query/jobs', {
+          json: { interval: day(), granularity: 'Day', groupBy: ['OauthClientId'], metrics: ['Requests'] },
+        }),
+      () =>
+        p.send('api', 'POST', '/api/v2/usage/query', {
+          json: { interval: day(), granularity: 'Day', groupBy: ['OAuthClientId'], metrics: ['Requests'] },
+        }),
     ),
     permissionCheck('oauth:client:view', 'client names', () => p.send('api', 'GET', '/api/v2/oauth/clients')),
     permissionCheck('analytics:rateLimitAggregate:view', 'ratelimits source', () =>
       p.send('api', 'POST', '/api/v2/analytics/ratelimits/aggregates/query', {
-        json: { interval: hour(), groupBy: ['namespace', 'limitName', 'entityId'], metrics: ['oRateLimitRecorded'] },
+        json: {
+          interval: hour(),
+          groupBy: ['namespace', 'limitName', 'entityId'],
+          metrics: ['oRateLimitRecorded'],
+        },
       }),
     ),
-    permissionCheck('usage:events:view', 'operational events', () => p.send('api', 'POST', '/api/v2/usage/events/query?pageSize=1', { json: { interval: hour() } })),
+    permissionCheck('usage:events:view', 'operational events', () =>
+      p.send('api', 'POST', '/api/v2/usage/events/query?pageSize=1', { json: { interval: hour() } }),
+    ),
     {
       title: 'limits readable',
       needs: 'login works',
@@ -205,10 +258,20 @@ function orgChecks(org: OrgConfig, p: Prober): Check[] {
         const r = await p.send('api', 'GET', '/api/v2/organizations/limits/namespaces/platform.api');
         const limits = limitsListSchema.safeParse(r.body);
         if (r.status !== 200 || !limits.success) {
-          return { ok: false, detail: `${described(r)} from GET /api/v2/organizations/limits/namespaces/platform.api`, fix: 'the agent then assumes 300 req/min per token; set per-client limits in AGENT_CONFIG_FILE (orgs[].limits.perClient) if yours differ' };
+          return {
+            ok: false,
+            detail: `${described(r)} from GET /api/v2/organizations/limits/namespaces/platform.api`,
+            fix: 'the agent then assumes 300 req/min per token; set per-client limits in AGENT_CONFIG_FILE (orgs[].limits.perClient) if yours differ',
+          };
         }
         const value = limits.data.entities.find((e) => e.key === CLIENT_TOKEN_LIMIT_KEY)?.value;
-        return { ok: true, detail: value === undefined ? `${CLIENT_TOKEN_LIMIT_KEY} not listed; the default 300 applies` : `${CLIENT_TOKEN_LIMIT_KEY} = ${value}` };
+        return {
+          ok: true,
+          detail:
+            value === undefined
+              ? `${CLIENT_TOKEN_LIMIT_KEY} not listed; the default 300 applies`
+              : `${CLIENT_TOKEN_LIMIT_KEY} = ${value}`,
+        };
       },
     },
     {
@@ -217,10 +280,19 @@ function orgChecks(org: OrgConfig, p: Prober): Check[] {
       async run() {
         const last = p.lastDate;
         const skew = last?.date ? clockSkewSeconds(last.date, last.sentMs, last.receivedMs) : null;
-        if (skew === null) return { ok: false, detail: 'no usable Date header in the API responses', fix: 'check that no proxy strips the Date header' };
+        if (skew === null)
+          return {
+            ok: false,
+            detail: 'no usable Date header in the API responses',
+            fix: 'check that no proxy strips the Date header',
+          };
         const text = `${skew >= 0 ? 'API ahead' : 'API behind'} by ${Math.abs(skew).toFixed(1)} s`;
         if (Math.abs(skew) <= MAX_CLOCK_SKEW_SECONDS) return { ok: true, detail: text };
-        return { ok: false, detail: `${text} (more than ${MAX_CLOCK_SKEW_SECONDS} s)`, fix: 'synchronise this host clock with NTP (chrony or systemd-timesyncd: timedatectl set-ntp true)' };
+        return {
+          ok: false,
+          detail: `${text} (more than ${MAX_CLOCK_SKEW_SECONDS} s)`,
+          fix: 'synchronise this host clock with NTP (chrony or systemd-timesyncd: timedatectl set-ntp true)',
+        };
       },
     },
   ];
@@ -235,7 +307,11 @@ class Checklist {
   private mark(kind: 'ok' | 'fail' | 'skip'): string {
     const text = kind === 'ok' ? '✓' : kind === 'fail' ? '✗' : '-';
     if (!this.out.isTTY) return text;
-    return kind === 'ok' ? `\u001b[32m${text}\u001b[0m` : kind === 'fail' ? `\u001b[31m${text}\u001b[0m` : text;
+    return kind === 'ok'
+      ? `\u001b[32m${text}\u001b[0m`
+      : kind === 'fail'
+        ? `\u001b[31m${text}\u001b[0m`
+        : text;
   }
 
   line(text: string): void {
@@ -266,7 +342,11 @@ class Checklist {
       try {
         r = await c.run();
       } catch (err) {
-        r = { ok: false, detail: describeError(err), fix: 'check the network path to the region (proxy, firewall) and run doctor again' };
+        r = {
+          ok: false,
+          detail: describeError(err),
+          fix: 'check the network path to the region (proxy, firewall) and run doctor again',
+        };
       }
       if (this.out.isTTY) this.out.write('\r\u001b[2K');
       this.report(c.title, r);
@@ -275,7 +355,11 @@ class Checklist {
 }
 
 /** `doctor`: exit 0 only if every check passes. */
-export async function runDoctorCommand(config: AgentConfig, args: string[], out: CommandOutput = process.stdout): Promise<number> {
+export async function runDoctorCommand(
+  config: AgentConfig,
+  args: string[],
+  out: CommandOutput = process.stdout,
+): Promise<number> {
   if (args.length > 0) {
     process.stderr.write(`genesys-usage-agent: doctor takes no arguments (got "${args[0]}")\n`);
     return 2;
@@ -286,7 +370,9 @@ export async function runDoctorCommand(config: AgentConfig, args: string[], out:
   let closeSimulator: (() => Promise<void>) | null = null;
   try {
     if (config.mode === 'demo') {
-      list.line('DEMO MODE: no GENESYS_CLIENT_ID/GENESYS_CLIENT_SECRET configured; checking the embedded simulator instead of a real org');
+      list.line(
+        'DEMO MODE: no GENESYS_CLIENT_ID/GENESYS_CLIENT_SECRET configured; checking the embedded simulator instead of a real org',
+      );
       const sim = await startSimulator({ scenario: config.demoScenario, host: '127.0.0.1', port: 0 });
       closeSimulator = () => sim.close();
       orgs = [demoOrg(sim)];
@@ -307,6 +393,10 @@ export async function runDoctorCommand(config: AgentConfig, args: string[], out:
   } finally {
     await closeSimulator?.();
   }
-  list.line(list.failed === 0 ? `all ${list.passed} checks passed` : `${list.failed} check${list.failed === 1 ? '' : 's'} failed, ${list.passed} passed`);
+  list.line(
+    list.failed === 0
+      ? `all ${list.passed} checks passed`
+      : `${list.failed} check${list.failed === 1 ? '' : 's'} failed, ${list.passed} passed`,
+  );
   return list.failed === 0 ? 0 : 1;
 }

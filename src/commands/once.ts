@@ -5,10 +5,15 @@ import { startSimulator } from '../simulator/index.js';
 import { systemClock } from '../util/clock.js';
 import { describeError } from '../util/logger.js';
 import { createLogger } from '../util/pino.js';
+import type { CommandOutput } from './doctor.js';
 import { renderTable } from './table.js';
 
 /** `once [--json]`: one collection of every enabled source, printed, then exit. */
-export async function runOnceCommand(config: AgentConfig, args: string[]): Promise<number> {
+export async function runOnceCommand(
+  config: AgentConfig,
+  args: string[],
+  out: CommandOutput = process.stdout,
+): Promise<number> {
   const unknown = args.find((a) => a !== '--json');
   if (unknown) {
     process.stderr.write(`genesys-usage-agent: once: unknown option "${unknown}"; use --json or nothing\n`);
@@ -23,9 +28,14 @@ export async function runOnceCommand(config: AgentConfig, args: string[]): Promi
       const sim = await startSimulator({ scenario: config.demoScenario, host: '127.0.0.1', port: 0 });
       cleanups.push(() => sim.close());
       orgs = [demoOrg(sim)];
-      if (!json) process.stderr.write('DEMO MODE: no Genesys credentials configured; collecting from the embedded simulator\n');
+      if (!json)
+        process.stderr.write(
+          'DEMO MODE: no Genesys credentials configured; collecting from the embedded simulator\n',
+        );
     }
-    const runtimes: OrgRuntime[] = orgs.map((org) => createOrgRuntime(org, { config, clock: systemClock, logger, gateway: null, cleanups }));
+    const runtimes: OrgRuntime[] = orgs.map((org) =>
+      createOrgRuntime(org, { config, clock: systemClock, logger, gateway: null, cleanups }),
+    );
     let failed = false;
     for (const r of runtimes) {
       await r.clients.refresh(true).catch(() => {});
@@ -33,13 +43,21 @@ export async function runOnceCommand(config: AgentConfig, args: string[]): Promi
       results.forEach((res, i) => {
         if (res.status === 'rejected') {
           failed = true;
-          process.stderr.write(`${r.config.name}: ${r.sources[i]!.name} failed: ${describeError(res.reason)}\n`);
+          process.stderr.write(
+            `${r.config.name}: ${r.sources[i]!.name} failed: ${describeError(res.reason)}\n`,
+          );
         }
       });
     }
     const now = systemClock.now();
-    const snapshot: ClientsSnapshot = buildSnapshot(runtimes.map((r) => orgView(r, now)), now, config.mode === 'demo');
-    process.stdout.write(json ? `${JSON.stringify(snapshot, null, 2)}\n` : renderTable(snapshot, { color: Boolean(process.stdout.isTTY) }));
+    const snapshot: ClientsSnapshot = buildSnapshot(
+      runtimes.map((r) => orgView(r, now)),
+      now,
+      config.mode === 'demo',
+    );
+    out.write(
+      json ? `${JSON.stringify(snapshot, null, 2)}\n` : renderTable(snapshot, { color: Boolean(out.isTTY) }),
+    );
     return failed ? 1 : 0;
   } finally {
     for (const fn of cleanups.reverse()) await fn().catch(() => {});

@@ -1,39 +1,101 @@
-import type { ClientsSnapshot } from '../server/snapshot.js';
+import type { ClientRow, ClientsSnapshot } from '../server/snapshot.js';
 
-const num = (n: number | null | undefined, digits = 0) => (n === null || n === undefined ? '–' : n.toFixed(digits));
-const pct = (n: number | null | undefined) => (n === null || n === undefined ? '–' : `${(n * 100).toFixed(1)}%`);
+/** Same thresholds as the status page and the alerts (GenesysClientNearRateLimit, GenesysClientHigh429Share). */
+const HOT_UTILIZATION = 0.83;
+const HIGH_429_SHARE = 0.01;
+
+const num = (n: number | null | undefined) =>
+  n === null || n === undefined ? '–' : Math.round(n).toLocaleString('en-US');
+const pct = (n: number | null | undefined, digits: number) =>
+  n === null || n === undefined ? '–' : `${(n * 100).toFixed(digits)}%`;
+
+function age(seconds: number | null): string {
+  if (seconds === null) return '–';
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 90) return `${s}s`;
+  if (s < 5400) return `${Math.round(s / 60)}m`;
+  if (s < 172_800) return `${Math.round(s / 3600)}h`;
+  return `${Math.round(s / 86_400)}d`;
+}
+
+/** `!` near the limit or rate limited now, `~` a high 429 share yesterday, blank otherwise. */
+function markOf(c: ClientRow): '!' | '~' | ' ' {
+  if ((c.utilization ?? 0) >= HOT_UTILIZATION || (c.live?.rateLimited5m ?? 0) > 0) return '!';
+  if ((c.usage?.share429 ?? 0) > HIGH_429_SHARE) return '~';
+  return ' ';
+}
+
+const HEADER = [
+  '',
+  'CLIENT',
+  'CLIENT ID',
+  'REQ/MIN',
+  'TOKEN PEAK',
+  'LIMIT',
+  'UTIL',
+  '429 5M',
+  'LAST DAY',
+  '429 SHARE',
+  'MONTH',
+  'LATEST WARNING',
+];
+/** Columns that hold text (left-aligned); the others are numbers (right-aligned). */
+const TEXT_COLUMNS = new Set([0, 1, 2, 11]);
 
 /** The per-client terminal table of `once`: aligned columns, worst first, colour only on a TTY. */
 export function renderTable(s: ClientsSnapshot, opts: { color: boolean }): string {
-  const red = (t: string) => (opts.color ? `\u001b[31m${t}\u001b[0m` : t);
+  const paint = (code: number) => (t: string) => (opts.color ? `\u001b[${code}m${t}\u001b[0m` : t);
+  const red = paint(31);
+  const yellow = paint(33);
+  const nowMs = Date.parse(s.generatedAt);
   const out: string[] = [];
+  if (s.demo) out.push('DEMO MODE: figures come from the embedded simulator, not a real org');
+  out.push(
+    `generated ${s.generatedAt} · REQ/MIN, TOKEN PEAK, UTIL, 429 5M: live (gateway) · LAST DAY, 429 SHARE, MONTH: daily (Usage API) · WARNING: near real time`,
+  );
+  out.push('');
   for (const org of s.orgs) {
-    const usage = org.usage ? `last complete day ${org.usage.lastCompleteDay ?? '–'}` : 'no usage data';
-    out.push(`org ${org.org}${s.demo ? ' (demo)' : ''}: ${usage}`);
-    const header = ['CLIENT', 'CLIENT ID', 'REQ/MIN', 'LIMIT', 'UTIL', '429 5M', 'LAST DAY', '429 SHARE', 'MONTH'];
+    out.push(
+      `org ${org.org}: ${org.usage ? `last complete day ${org.usage.lastCompleteDay ?? '–'}, usage data age ${age(org.usage.dataAgeSeconds)}` : 'no usage data yet'}`,
+    );
     const rows = org.clients.map((c) => [
+      markOf(c),
       c.clientName + (c.exists ? '' : ' (deleted)'),
       c.clientId,
+      num(c.live?.requestsPerMinute),
       num(c.live?.peakTokenRequestsPerMinute),
-      String(c.limit),
-      pct(c.utilization),
+      num(c.limit),
+      pct(c.utilization, 0),
       num(c.live?.rateLimited5m),
       num(c.usage?.lastDayRequests),
-      pct(c.usage?.share429),
+      pct(c.usage?.share429, 2),
       num(c.usage?.monthToDate),
+      c.latestWarning ? `${c.latestWarning.limitKey} ×${c.latestWarning.count}` : '–',
     ]);
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-    const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
-    out.push(line(header));
-    for (const [i, r] of rows.entries()) {
-      const c = org.clients[i]!;
-      const hot = (c.utilization ?? 0) >= 0.83 || (c.usage?.share429 ?? 0) > 0.01;
-      out.push(hot ? red(line(r)) : line(r));
+    const widths = HEADER.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+    const line = (cells: string[]) =>
+      cells
+        .map((c, i) => (TEXT_COLUMNS.has(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+        .join('  ')
+        .trimEnd();
+    out.push(line(HEADER));
+    for (const r of rows) {
+      const text = line(r);
+      out.push(r[0] === '!' ? red(text) : r[0] === '~' ? yellow(text) : text);
     }
+    if (rows.length === 0) out.push('  (no clients seen yet)');
     for (const src of org.sources) {
-      out.push(`  source ${src.source.padEnd(10)} ${src.up ? 'up  ' : 'DOWN'} (${src.freshness})${src.lastError ? ` — ${src.lastError}` : ''}`);
+      const state = src.up ? 'up  ' : 'DOWN';
+      const since = src.lastSuccess
+        ? `last success ${age((nowMs - Date.parse(src.lastSuccess)) / 1000)} ago`
+        : 'never succeeded';
+      const line = `  source ${src.source.padEnd(10)} ${state} ${src.freshness.padEnd(14)} ${since}${src.lastError ? ` — ${src.lastError}` : ''}`;
+      out.push(src.up ? line : red(line));
     }
     out.push('');
   }
-  return out.join('\n');
+  out.push(
+    '! near the per-token limit (≥ 83 %) or 429s in the last 5 min   ~ 429 share of the last day above 1 %',
+  );
+  return `${out.join('\n')}\n`;
 }

@@ -8,14 +8,16 @@ export const STATUS_PAGE_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 function send(reply: FastifyReply, type: string, body: string) {
-  return reply
-    .header('content-security-policy', STATUS_PAGE_CSP)
-    .header('x-content-type-options', 'nosniff')
-    .header('referrer-policy', 'no-referrer')
-    // The assets change only with the binary; the data comes from /api/v1/clients (no-store).
-    .header('cache-control', 'no-cache')
-    .type(type)
-    .send(body);
+  return (
+    reply
+      .header('content-security-policy', STATUS_PAGE_CSP)
+      .header('x-content-type-options', 'nosniff')
+      .header('referrer-policy', 'no-referrer')
+      // The assets change only with the binary; the data comes from /api/v1/clients (no-store).
+      .header('cache-control', 'no-cache')
+      .type(type)
+      .send(body)
+  );
 }
 
 /** `GET /` status page plus its script and stylesheet, all served from memory. */

@@ -5,14 +5,25 @@ import { demo } from '../../src/simulator/scenarios/demo.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { freePort } from '../helpers/spawn-agent.js';
 
-const ALL_PERMISSIONS = ['usage:organization:view', 'usage:client:view', 'oauth:client:view', 'analytics:rateLimitAggregate:view', 'usage:events:view'];
+const ALL_PERMISSIONS = [
+  'usage:organization:view',
+  'usage:client:view',
+  'oauth:client:view',
+  'analytics:rateLimitAggregate:view',
+  'usage:events:view',
+];
 
 let sim: RunningSimulator;
 let withoutRateLimits: RunningSimulator;
 
-async function doctor(env: Record<string, string>): Promise<{ code: number; text: string; failed: string[] }> {
+async function doctor(
+  env: Record<string, string>,
+): Promise<{ code: number; text: string; failed: string[] }> {
   let text = '';
-  const code = await runDoctorCommand(loadConfig(env), [], { write: (t: string) => (text += t), isTTY: false });
+  const code = await runDoctorCommand(loadConfig(env), [], {
+    write: (t: string) => (text += t),
+    isTTY: false,
+  });
   return { code, text, failed: text.split('\n').filter((l) => l.startsWith('✗')) };
 }
 
@@ -26,7 +37,13 @@ const envFor = (s: RunningSimulator, secret = 'simulator-secret') => ({
 beforeAll(async () => {
   sim = await startSimulator({ scenario: 'steady' });
   withoutRateLimits = await startSimulator({
-    scenario: { ...demo, agent: { ...demo.agent, permissions: ALL_PERMISSIONS.filter((p) => p !== 'analytics:rateLimitAggregate:view') } },
+    scenario: {
+      ...demo,
+      agent: {
+        ...demo.agent,
+        permissions: ALL_PERMISSIONS.filter((p) => p !== 'analytics:rateLimitAggregate:view'),
+      },
+    },
   });
 });
 
@@ -40,7 +57,17 @@ describe('doctor', () => {
     const r = await doctor(envFor(sim));
     expect(r.failed).toEqual([]);
     expect(r.code).toBe(0);
-    for (const title of ['configuration valid', 'region reachable', 'login works', 'permission usage:organization:view', 'permission oauth:client:view', 'permission analytics:rateLimitAggregate:view', 'permission usage:events:view', 'limits readable', 'clock in sync with the API']) {
+    for (const title of [
+      'configuration valid',
+      'region reachable',
+      'login works',
+      'permission usage:organization:view',
+      'permission oauth:client:view',
+      'permission analytics:rateLimitAggregate:view',
+      'permission usage:events:view',
+      'limits readable',
+      'clock in sync with the API',
+    ]) {
       expect(r.text).toMatch(new RegExp(`^✓ ${title}`, 'm'));
     }
     expect(r.text).toContain('client.credentials.token.rate.per.minute = 300');
@@ -61,14 +88,23 @@ describe('doctor', () => {
     const r = await doctor(envFor(withoutRateLimits));
     expect(r.code).toBe(1);
     expect(r.failed).toHaveLength(1);
-    expect(r.failed[0]).toMatch(/^✗ permission analytics:rateLimitAggregate:view .*HTTP 403 missing\.any\.permissions/);
-    expect(r.text).toMatch(/rateLimitAggregate:view.*\n {4}fix: give the agent's OAuth client a role with analytics:rateLimitAggregate:view/);
+    expect(r.failed[0]).toMatch(
+      /^✗ permission analytics:rateLimitAggregate:view .*HTTP 403 missing\.any\.permissions/,
+    );
+    expect(r.text).toMatch(
+      /rateLimitAggregate:view.*\n {4}fix: give the agent's OAuth client a role with analytics:rateLimitAggregate:view/,
+    );
     expect(r.text).toMatch(/^✓ permission usage:events:view/m);
   });
 
   it('fails on the reachability line when the region does not answer', async () => {
     const closed = `http://127.0.0.1:${await freePort()}`;
-    const r = await doctor({ GENESYS_API_BASE_URL: closed, GENESYS_LOGIN_BASE_URL: closed, GENESYS_CLIENT_ID: 'x', GENESYS_CLIENT_SECRET: 'y' });
+    const r = await doctor({
+      GENESYS_API_BASE_URL: closed,
+      GENESYS_LOGIN_BASE_URL: closed,
+      GENESYS_CLIENT_ID: 'x',
+      GENESYS_CLIENT_SECRET: 'y',
+    });
     expect(r.code).toBe(1);
     expect(r.failed).toHaveLength(1);
     expect(r.failed[0]).toMatch(/^✗ region reachable — http:\/\/127\.0\.0\.1:\d+: .*ECONNREFUSED/);

@@ -40,7 +40,9 @@ async function pushRunawayTraffic(requests: number): Promise<void> {
   const worker = async () => {
     while (next < requests) {
       next += 1;
-      const res = await fetch(`${agent.gatewayUrl}/api/v2/users?pageSize=1`, { headers: { authorization: `Bearer ${token}` } });
+      const res = await fetch(`${agent.gatewayUrl}/api/v2/users?pageSize=1`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       await res.arrayBuffer();
     }
   };
@@ -48,7 +50,10 @@ async function pushRunawayTraffic(requests: number): Promise<void> {
 }
 
 /** Opens the page, failing on any request that leaves the agent's origin or any console error. */
-async function openPage(width: number, height: number): Promise<{ page: Page; foreign: string[]; errors: string[]; csp: string | undefined }> {
+async function openPage(
+  width: number,
+  height: number,
+): Promise<{ page: Page; foreign: string[]; errors: string[]; csp: string | undefined }> {
   const context = await browser.newContext({ viewport: { width, height } });
   const page = await context.newPage();
   const origin = new URL(agent.url).origin;
@@ -69,18 +74,34 @@ async function openPage(width: number, height: number): Promise<{ page: Page; fo
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing; run: apt-get update && apt-get install -y chromium`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing; run: apt-get update && apt-get install -y chromium`);
   mkdirSync(ARTIFACTS, { recursive: true });
   const config = loadConfig({ AGENT_HOST: '127.0.0.1', AGENT_PORT: '0', AGENT_DEMO_SCENARIO: 'demo' });
   agent = await startAgent(config, { logger: pino({ level: 'silent' }) });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   // Every demo client has daily usage once the first Usage API poll is in.
-  await waitFor(async () => ((await snapshot()).orgs[0]?.usage ? true : undefined), 30_000, 'the first usage poll');
+  await waitFor(
+    async () => ((await snapshot()).orgs[0]?.usage ? true : undefined),
+    30_000,
+    'the first usage poll',
+  );
   await pushRunawayTraffic(280);
-  await waitFor(async () => ((await snapshot()).orgs[0]?.clients[0]?.clientName === RUNAWAY ? true : undefined), 30_000, `${RUNAWAY} to be the worst client`);
+  await waitFor(
+    async () => ((await snapshot()).orgs[0]?.clients[0]?.clientName === RUNAWAY ? true : undefined),
+    30_000,
+    `${RUNAWAY} to be the worst client`,
+  );
 });
 
 afterAll(async () => {
@@ -111,7 +132,9 @@ describe('status page (demo mode, headless Chromium)', () => {
     expect(await quiet.getAttribute('class')).toBeNull();
 
     await expect(page.locator('#demo').isVisible()).resolves.toBe(true);
-    expect(await page.locator('.sources li[data-source="usage"]').textContent()).toMatch(/daily.*up.*data age/);
+    expect(await page.locator('.sources li[data-source="usage"]').textContent()).toMatch(
+      /daily.*up.*data age/,
+    );
     expect(await page.locator('thead').textContent()).toMatch(/live.*daily.*near real time/);
 
     await page.screenshot({ path: `${ARTIFACTS}status-page.png`, fullPage: true });
@@ -127,7 +150,10 @@ describe('status page (demo mode, headless Chromium)', () => {
   it('fits a phone screen without horizontal scrolling', async () => {
     const { page, foreign, errors } = await openPage(390, 844);
     const fits = await page.evaluate(() => {
-      const d = (globalThis as unknown as { document: { documentElement: { scrollWidth: number } }; innerWidth: number });
+      const d = globalThis as unknown as {
+        document: { documentElement: { scrollWidth: number } };
+        innerWidth: number;
+      };
       return { scrollWidth: d.document.documentElement.scrollWidth, innerWidth: d.innerWidth };
     });
     expect(fits.scrollWidth).toBeLessThanOrEqual(fits.innerWidth);
