@@ -34,7 +34,7 @@ tr.hot td { background: var(--hot-bg); }
 tr.hot td:first-child { box-shadow: inset 4px 0 0 var(--hot); }
 .name { font-weight: 600; overflow-wrap: anywhere; }
 .id { display: block; color: var(--muted); font-size: .75rem; overflow-wrap: anywhere; }
-.v { min-width: 0; overflow-wrap: anywhere; }
+.v { min-width: 0; overflow-wrap: break-word; }
 .badge.warn { background: var(--warn); color: #1d2330; }
 .badge { display: inline-block; margin-left: .35rem; padding: 0 .35rem; border-radius: 4px; background: var(--hot); color: #fff; font-size: .72rem; font-weight: 700; white-space: nowrap; }
 .bar { position: relative; height: .55rem; min-width: 8rem; margin-top: .25rem; background: var(--line); border-radius: 3px; overflow: hidden; }
