@@ -301,6 +301,7 @@ function orgChecks(org: OrgConfig, p: Prober): Check[] {
 class Checklist {
   passed = 0;
   failed = 0;
+  skipped = 0;
   private readonly failedTitles = new Set<string>();
   constructor(private readonly out: CommandOutput) {}
 
@@ -333,6 +334,7 @@ class Checklist {
     for (const c of checks) {
       if (c.needs && this.failedTitles.has(c.needs)) {
         this.failedTitles.add(c.title);
+        this.skipped += 1;
         this.line(`${this.mark('skip')} ${c.title} (skipped: "${c.needs}" failed)`);
         continue;
       }
@@ -396,7 +398,7 @@ export async function runDoctorCommand(
   list.line(
     list.failed === 0
       ? `all ${list.passed} checks passed`
-      : `${list.failed} check${list.failed === 1 ? '' : 's'} failed, ${list.passed} passed`,
+      : `${list.failed} check${list.failed === 1 ? '' : 's'} failed, ${list.skipped} skipped, ${list.passed} passed`,
   );
   return list.failed === 0 ? 0 : 1;
 }

@@ -119,6 +119,16 @@ describe('doctor', () => {
     expect(r.code).toBe(0);
   });
 
+  it('on a TTY shows each step in progress, then overwrites it with a coloured result', async () => {
+    let text = '';
+    const code = await runDoctorCommand(loadConfig(envFor(sim)), [], {
+      write: (t: string) => (text += t),
+      isTTY: true,
+    });
+    expect(code).toBe(0);
+    expect(text).toContain('… login works\r\u001b[2K\u001b[32m✓\u001b[0m login works');
+  });
+
   it('computes clock skew from the Date header against the middle of the request', () => {
     const sent = Date.parse('2026-01-15T12:00:00.000Z');
     expect(clockSkewSeconds('Thu, 15 Jan 2026 12:00:45 GMT', sent, sent + 1000)).toBeCloseTo(45, 5);
