@@ -79,6 +79,25 @@ type FileConfig = z.infer<typeof FileSchema>;
 
 /** Builds the agent's configuration from the environment and the optional config file. Throws ConfigError. */
 export function loadConfig(rawEnv: NodeJS.ProcessEnv): AgentConfig {
+  try {
+    return buildConfig(rawEnv);
+  } catch (err) {
+    // Messages quote what the operator wrote; a newline or escape sequence in it must not break the one-line contract.
+    if (err instanceof ConfigError) throw new ConfigError(printable(err.message));
+    throw err;
+  }
+}
+
+/** A value quoted in an error, cut short so a pasted blob cannot drown the hint after it. */
+function shown(value: string): string {
+  return value.length > 40 ? `${value.slice(0, 40)}…` : value;
+}
+
+function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+function buildConfig(rawEnv: NodeJS.ProcessEnv): AgentConfig {
   const env = EnvSchema.parse(pickKnown(rawEnv));
   const file = env.AGENT_CONFIG_FILE ? readConfigFile(env.AGENT_CONFIG_FILE) : {};
   const fileLabel = env.AGENT_CONFIG_FILE ?? '';
@@ -260,7 +279,7 @@ function positiveInt(value: string | undefined, name: string, min: number, max: 
   const t = nonEmpty(value, name);
   if (t === undefined) return undefined;
   if (!/^\d+$/.test(t) || Number(t) < min || Number(t) > max) {
-    throw new ConfigError(`${name}: "${t}" is not a whole number between ${min} and ${max}`);
+    throw new ConfigError(`${name}: "${shown(t)}" is not a whole number between ${min} and ${max}`);
   }
   return Number(t);
 }
@@ -269,8 +288,8 @@ function interval(value: string | number | undefined, name: string, fallback: nu
   if (value === undefined) return fallback;
   const text = typeof value === 'number' ? String(value) : nonEmpty(value, name)!;
   const ms = parseDuration(text);
-  if (ms === undefined) throw new ConfigError(`${name}: "${text}" is not a duration; use seconds (900) or a unit (15m, 60s, 1h)`);
-  if (ms < 1000 || ms > 7 * 86_400_000) throw new ConfigError(`${name}: ${text} is out of range; use between 1s and 7d`);
+  if (ms === undefined) throw new ConfigError(`${name}: "${shown(text)}" is not a duration; use seconds (900) or a unit (15m, 60s, 1h)`);
+  if (ms < 1000 || ms > 7 * 86_400_000) throw new ConfigError(`${name}: ${shown(text)} is out of range; use between 1s and 7d`);
   return ms;
 }
 
@@ -278,7 +297,7 @@ function oneOf<T extends string>(value: string | undefined, name: string, allowe
   const t = nonEmpty(value, name);
   if (t === undefined) return undefined;
   if (!(allowed as readonly string[]).includes(t)) {
-    throw new ConfigError(`${name}: "${t}" is not one of ${allowed.join(', ')}`);
+    throw new ConfigError(`${name}: "${shown(t)}" is not one of ${allowed.join(', ')}`);
   }
   return t as T;
 }
@@ -290,7 +309,7 @@ function url(value: string | undefined, name: string): string | undefined {
   try {
     parsed = new URL(t);
   } catch {
-    throw new ConfigError(`${name}: "${t}" is not a URL; use e.g. https://api.mypurecloud.com`);
+    throw new ConfigError(`${name}: "${shown(t)}" is not a URL; use e.g. https://api.mypurecloud.com`);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     throw new ConfigError(`${name}: must be an http(s) URL`);
