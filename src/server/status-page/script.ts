@@ -134,6 +134,8 @@ export const STATUS_JS = `'use strict';
   async function refresh() {
     try {
       const res = await fetch('/api/v1/clients', { cache: 'no-store', headers: { accept: 'application/json' } });
+      // With API auth on, a browser has only basic credentials to offer; say so instead of a bare 401.
+      if (res.status === 401) throw new Error('HTTP 401: this agent protects /api/v1/*; open /api/v1/clients once to sign in with basic credentials');
       if (!res.ok) throw new Error('HTTP ' + res.status);
       render(await res.json());
     } catch (err) {
