@@ -94,7 +94,8 @@ function shown(value: string): string {
 }
 
 function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  // \p{Cc}: the C0 and C1 control characters (newline, escape, bell, …).
+  return text.replace(/\p{Cc}/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function buildConfig(rawEnv: NodeJS.ProcessEnv): AgentConfig {
