@@ -31,6 +31,8 @@ export interface PacedArgs {
   tokens: string[];
   rate: number;
   durationS: number;
+  /** Sent at the same rate first and not measured, so connections are open and code is warm. */
+  warmupS: number;
   connections: number;
 }
 export interface PacedResult {
@@ -64,12 +66,20 @@ async function saturate(a: SaturateArgs): Promise<SaturateResult> {
   };
 }
 
-/** Request i is due at start + i/rate; latency runs from the moment it is sent to the end of its body. */
 async function paced(a: PacedArgs): Promise<PacedResult> {
-  const origin = new URL(a.url).origin;
-  const pool = new Pool(origin, { connections: a.connections, pipelining: 1 });
+  const pool = new Pool(new URL(a.url).origin, { connections: a.connections, pipelining: 1 });
+  try {
+    if (a.warmupS > 0) await pacedRun(pool, a, a.warmupS);
+    return await pacedRun(pool, a, a.durationS);
+  } finally {
+    await pool.close();
+  }
+}
+
+/** Request i is due at start + i/rate; latency runs from the moment it is sent to the end of its body. */
+async function pacedRun(pool: Pool, a: PacedArgs, durationS: number): Promise<PacedResult> {
   const auth = rotating(a.tokens);
-  const total = Math.round(a.rate * a.durationS);
+  const total = Math.round(a.rate * durationS);
   const latencies: number[] = [];
   let non2xx = 0;
   let errors = 0;
@@ -100,7 +110,6 @@ async function paced(a: PacedArgs): Promise<PacedResult> {
   }
   await Promise.all(inflight);
   const elapsedS = (performance.now() - start) / 1000;
-  await pool.close();
   return {
     offeredPerSecond: a.rate,
     achievedPerSecond: Math.round(latencies.length / elapsedS),

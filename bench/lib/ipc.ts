@@ -11,6 +11,8 @@ export interface ProcessStats {
   rssBytes: number;
   heapUsedBytes: number;
   heapTotalBytes: number;
+  /** Memory of C++ objects bound to JS (buffers, sockets' native parts). */
+  externalBytes: number;
   /** Peak resident set size over the process lifetime. */
   maxRssBytes: number;
   /** user + system CPU time so far. */
@@ -40,6 +42,7 @@ export function ownStats(): ProcessStats {
     rssBytes: mem.rss,
     heapUsedBytes: mem.heapUsed,
     heapTotalBytes: mem.heapTotal,
+    externalBytes: mem.external,
     maxRssBytes: ru.maxRSS * 1024,
     cpuMicros: cpu.user + cpu.system,
   };

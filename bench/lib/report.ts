@@ -97,14 +97,23 @@ export function renderReport(r: BenchResult): string {
   out.push('', '### Agent memory (after a scrape and a full GC)');
   out.push(
     table(
-      ['state', 'clients', 'tokens', 'RSS MB', 'heap used MB', 'peak RSS MB'],
+      ['state', 'clients', 'tokens', 'RSS MB', 'heap used MB', 'heap total MB', 'external MB', 'peak RSS MB'],
       [
         ['idle', mem.idle],
         ['clients', mem.clients],
         ['tokens', mem.tokens],
       ].map(([name, p]) => {
         const q = p as BenchResult['memory']['idle'];
-        return [name as string, String(q.clients), String(q.tokens), mb(q.rssBytes), mb(q.heapUsedBytes), mb(q.maxRssBytes)];
+        return [
+          name as string,
+          String(q.clients),
+          String(q.tokens),
+          mb(q.rssBytes),
+          mb(q.heapUsedBytes),
+          mb(q.heapTotalBytes),
+          mb(q.externalBytes),
+          mb(q.maxRssBytes),
+        ];
       }),
     ),
   );

@@ -46,7 +46,15 @@ export const ownCallsSchema = z.object({
   sharePercent: num,
 });
 
-const memPointSchema = z.object({ rssBytes: num, heapUsedBytes: num, maxRssBytes: num, clients: num, tokens: num });
+const memPointSchema = z.object({
+  rssBytes: num,
+  heapUsedBytes: num,
+  heapTotalBytes: num,
+  externalBytes: num,
+  maxRssBytes: num,
+  clients: num,
+  tokens: num,
+});
 export const memorySchema = z.object({ idle: memPointSchema, clients: memPointSchema, tokens: memPointSchema });
 
 export const targetSchema = z.object({

@@ -88,7 +88,7 @@ async function runCase(
     const fixed = [];
     for (const rate of g.rates) {
       const p = await measured(proxy, sim, () =>
-        loadgen.call<PacedResult>('paced', { ...base, rate, durationS: g.fixedS, connections: 256 } satisfies PacedArgs),
+        loadgen.call<PacedResult>('paced', { ...base, rate, durationS: g.fixedS, warmupS: g.warmupS, connections: 64 } satisfies PacedArgs),
       );
       fixed.push({
         offeredPerSecond: p.result.offeredPerSecond,

@@ -17,7 +17,15 @@ async function point(agent: BenchChild<AgentInfo>, clients: number, tokens: numb
   const status = await getStatus(`${agent.info.url}/metrics`);
   if (status !== 200) throw new Error(`agent /metrics answered ${status}`);
   const s = await agent.settledStats();
-  return { rssBytes: s.rssBytes, heapUsedBytes: s.heapUsedBytes, maxRssBytes: s.maxRssBytes, clients, tokens };
+  return {
+    rssBytes: s.rssBytes,
+    heapUsedBytes: s.heapUsedBytes,
+    heapTotalBytes: s.heapTotalBytes,
+    externalBytes: s.externalBytes,
+    maxRssBytes: s.maxRssBytes,
+    clients,
+    tokens,
+  };
 }
 
 export async function memorySuite(profile: Profile): Promise<BenchResult['memory']> {
