@@ -46,8 +46,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const common = {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
-    // Bounded header size and slow-client timeouts: a few stuck sockets must not pin the agent.
-    maxParamLength: 200,
+    // A client that trickles its request must not hold a socket for ever.
     requestTimeout: 30_000,
     ...(opts.tls ? { https: { cert: opts.tls.cert, key: opts.tls.key } } : {}),
   };
