@@ -63,7 +63,7 @@ function demoTrafficClients(sim: RunningSimulator): { id: string; secret: string
 }
 
 export interface OrgRuntimeDeps {
-  config: Pick<AgentConfig, 'usageIntervalMs' | 'ratelimitsIntervalMs'>;
+  config: Pick<AgentConfig, 'usageIntervalMs' | 'ratelimitsIntervalMs' | 'tls'>;
   clock: Clock;
   logger: PinoLogger;
   gateway: AgentConfig['gateway'];
@@ -117,6 +117,8 @@ export function createOrgRuntime(org: OrgConfig, deps: OrgRuntimeDeps): OrgRunti
         directory: clients.directory,
         limitPerMinute: (clientId) => limits.limitFor(clientId),
         shaping: { mode: gw.shaping },
+        // Integrations send their client secrets and tokens through the gateway: same TLS as the agent port.
+        ...(config.tls ? { tls: { certFile: config.tls.certFile, keyFile: config.tls.keyFile } } : {}),
         clock,
         logger: log,
       })
@@ -154,8 +156,9 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
     let eventsToken = config.eventsToken;
     if (config.mode === 'demo') {
       eventsToken ??= randomBytes(24).toString('base64url');
-      // The simulator pushes EventBridge envelopes to the agent's own /v1/events, so the push path moves too.
-      const push = config.port !== 0 ? { url: `http://127.0.0.1:${config.port}/v1/events`, token: eventsToken } : undefined;
+      // The simulator pushes EventBridge envelopes to the agent's own /v1/events, so the push path moves too
+      // (not over HTTPS: the embedded simulator would not trust the operator's certificate).
+      const push = config.port !== 0 && !config.tls ? { url: `http://127.0.0.1:${config.port}/v1/events`, token: eventsToken } : undefined;
       simulator = await startSimulator({ scenario: config.demoScenario, host: '127.0.0.1', port: 0, clock, ...(push ? { push } : {}) });
       cleanups.push(() => simulator!.close());
       orgs = [demoOrg(simulator)];

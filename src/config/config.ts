@@ -34,8 +34,8 @@ export interface AgentConfig {
   eventsRateLimitPerMinute?: number;
   /** Credentials required on /metrics and /api/v1/* (absent or null: open). */
   auth?: { bearerTokens: string[]; basicUsers: { user: string; password: string }[] } | null;
-  /** PEM certificate and key: the agent port speaks HTTPS (absent or null: plain HTTP). */
-  tls?: { cert: string; key: string } | null;
+  /** PEM certificate and key (and their files, for the gateway): the agent and gateway ports speak HTTPS (absent or null: plain HTTP). */
+  tls?: { cert: string; key: string; certFile: string; keyFile: string } | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   otlp: { url: string; headers: Record<string, string>; intervalMs: number } | null;
   resource: { serviceName: string; attributes: Record<string, string> };
@@ -368,10 +368,10 @@ function tlsFromEnv(env: z.infer<typeof EnvSchema>): AgentConfig['tls'] {
   if (!certFile && !keyFile) return null;
   if (!certFile) throw new ConfigError('AGENT_TLS_CERT_FILE: required when AGENT_TLS_KEY_FILE is set; set both for HTTPS');
   if (!keyFile) throw new ConfigError('AGENT_TLS_KEY_FILE: required when AGENT_TLS_CERT_FILE is set; set both for HTTPS');
-  const tls = { cert: readFile(certFile, 'AGENT_TLS_CERT_FILE'), key: readFile(keyFile, 'AGENT_TLS_KEY_FILE') };
+  const tls = { cert: readFile(certFile, 'AGENT_TLS_CERT_FILE'), key: readFile(keyFile, 'AGENT_TLS_KEY_FILE'), certFile, keyFile };
   try {
     // Fail at start-up, with the variable named, rather than on the first connection.
-    createSecureContext(tls);
+    createSecureContext({ cert: tls.cert, key: tls.key });
   } catch (err) {
     const reason = (err as Error).message.split('\n')[0]!.slice(0, 120);
     throw new ConfigError(`AGENT_TLS_CERT_FILE/AGENT_TLS_KEY_FILE: not a usable PEM certificate and matching key (${reason})`);

@@ -30,7 +30,7 @@ export const EnvSchema = z.object({
   AGENT_AUTH_TOKEN: v('Bearer token required on `/metrics` and `/api/v1/*` (`/healthz`, `/readyz` stay open)', 'off'),
   AGENT_AUTH_TOKEN_FILE: v('File holding that token', '—'),
   AGENT_AUTH_BASIC_FILE: v('File of `user:password` lines accepted as basic auth on the same endpoints', 'off'),
-  AGENT_TLS_CERT_FILE: v('PEM certificate (chain): serve the agent port over HTTPS', 'plain HTTP'),
+  AGENT_TLS_CERT_FILE: v('PEM certificate (chain): serve the agent and gateway ports over HTTPS', 'plain HTTP'),
   AGENT_TLS_KEY_FILE: v('PEM private key of that certificate', '—'),
   AGENT_DEMO_SCENARIO: v('Simulator scenario used in demo mode', '`demo`'),
   AGENT_LOG_LEVEL: v('pino level (`fatal` … `trace`)', '`info`'),
