@@ -22,8 +22,8 @@ export interface DemoTrafficOptions {
   logger?: GatewayLogger;
 }
 
-/** Ramp profile: start at 120/min and add 40/min every 20 s up to 480/min (past a 300 limit in ~80 s). */
-export const RAMP = { startRpm: 120, stepRpm: 40, stepEveryMs: 20_000, maxRpm: 480 } as const;
+/** Ramp profile: start at 150/min and add 50/min every 10 s up to 450/min (past a 300 limit in ~30 s), so a demo moves within a minute. */
+export const RAMP = { startRpm: 150, stepRpm: 50, stepEveryMs: 10_000, maxRpm: 450 } as const;
 /** Concurrent requests per demo client: keeps the generator bounded when the upstream is slow. */
 const MAX_INFLIGHT = 4;
 /** Longest Retry-After the generator honours, so a demo never stalls for long. */
