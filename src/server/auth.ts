@@ -40,7 +40,8 @@ export function authorizer(cfg: AuthConfig): (header: string | undefined) => boo
     const scheme = header.slice(0, space).toLowerCase();
     const value = header.slice(space + 1).trim();
     if (scheme === 'bearer' && tokens.length > 0) return anyEqual(value, tokens);
-    if (scheme === 'basic' && basics.length > 0) return anyEqual(Buffer.from(value, 'base64').toString('utf8'), basics);
+    if (scheme === 'basic' && basics.length > 0)
+      return anyEqual(Buffer.from(value, 'base64').toString('utf8'), basics);
     return false;
   };
 }
@@ -58,6 +59,10 @@ export function registerAuth(app: FastifyInstance, cfg: AuthConfig): void {
       .code(401)
       .header('www-authenticate', challenge)
       .header('cache-control', 'no-store')
-      .send({ error: 'Unauthorized', message: 'this endpoint needs the credentials configured with AGENT_AUTH_TOKEN or AGENT_AUTH_BASIC_FILE' });
+      .send({
+        error: 'Unauthorized',
+        message:
+          'this endpoint needs the credentials configured with AGENT_AUTH_TOKEN or AGENT_AUTH_BASIC_FILE',
+      });
   });
 }

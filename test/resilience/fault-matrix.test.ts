@@ -114,7 +114,11 @@ const ROWS: Row[] = [
   {
     fault: 'schema change: requestCount renamed',
     behaviour: 'schema validation names the field; usage down, old figures kept',
-    inject: (h) => h.fault({ route: '/api/v2/usage/aggregates', renameField: { from: 'requestCount', to: 'requests_count' } }),
+    inject: (h) =>
+      h.fault({
+        route: '/api/v2/usage/aggregates',
+        renameField: { from: 'requestCount', to: 'requests_count' },
+      }),
     clear: clearFaults,
     down: ['usage'],
     error: /requestCount/,
@@ -154,11 +158,15 @@ const DATA_PREFIX: Record<PollingSource, string[]> = {
 function dataOf(families: MetricFamily[], source: PollingSource): string {
   const picked = families
     .filter((f) => DATA_PREFIX[source].some((p) => f.name.startsWith(p)))
-    .map((f) => ({ name: f.name, points: f.points.map((p) => [p.attributes, 'value' in p ? p.value : p.count]) }));
+    .map((f) => ({
+      name: f.name,
+      points: f.points.map((p) => [p.attributes, 'value' in p ? p.value : p.count]),
+    }));
   return JSON.stringify(picked);
 }
 
-const up = (h: Harness, source: PollingSource) => pointValue(h.families(), 'genesys_agent_source_up', { org: 'test', source });
+const up = (h: Harness, source: PollingSource) =>
+  pointValue(h.families(), 'genesys_agent_source_up', { org: 'test', source });
 const lastSuccess = (h: Harness, source: PollingSource) =>
   pointValue(h.families(), 'genesys_agent_source_last_success_timestamp_seconds', { org: 'test', source });
 const age = (h: Harness) => pointValue(h.families(), 'genesys_usage_data_age_seconds', { org: 'test' });
@@ -201,7 +209,8 @@ describe('fault matrix', () => {
     for (const s of ALL) {
       expect(up(h, s), `${s} up`).toBe(row.down.includes(s) ? 0 : 1);
       // Last good values stay exported while a source fails (and unaffected sources keep theirs too).
-      if (row.down.includes(s)) expect(dataOf(during, s), `${s} keeps its last values`).toBe(dataOf(before, s));
+      if (row.down.includes(s))
+        expect(dataOf(during, s), `${s} keeps its last values`).toBe(dataOf(before, s));
     }
     expect(dataOf(during, 'usage').length).toBeGreaterThan(10);
     if (row.error) expect(h.runtime[row.down[0]!].health().lastError).toMatch(row.error);
@@ -214,7 +223,10 @@ describe('fault matrix', () => {
     const keys = warns.map((w) => String(w.endpoint ?? w.msg));
     expect(keys.length, keys.join('\n')).toBe(new Set(keys).size);
     for (const s of row.down) {
-      expect(warns.filter((w) => w.msg.startsWith(`${s} source failing`)), `one warning for ${s}`).toHaveLength(1);
+      expect(
+        warns.filter((w) => w.msg.startsWith(`${s} source failing`)),
+        `one warning for ${s}`,
+      ).toHaveLength(1);
     }
     if (row.down.length === 0) expect(warns).toEqual([]);
     for (const w of warns) expect(JSON.stringify(w)).not.toContain('simulator-secret');
@@ -234,7 +246,10 @@ describe('fault matrix', () => {
     await h.pollAll();
     for (const s of ALL) expect(up(h, s), `${s} recovered`).toBe(1);
     for (const s of row.down) {
-      expect(h.logs.slice(recoverStart).filter((l) => l.msg === `${s} source recovered`), `${s} recovery logged`).toHaveLength(1);
+      expect(
+        h.logs.slice(recoverStart).filter((l) => l.msg === `${s} source recovered`),
+        `${s} recovery logged`,
+      ).toHaveLength(1);
     }
     for (const s of ALL) expect(lastSuccess(h, s)!).toBe(h.clock.now() / 1000);
   });

@@ -59,7 +59,8 @@ afterAll(async () => {
   await upstream?.close();
 });
 
-const seriesOf = (families: MetricFamily[], name: string) => families.find((f) => f.name === name)?.points ?? [];
+const seriesOf = (families: MetricFamily[], name: string) =>
+  families.find((f) => f.name === name)?.points ?? [];
 
 describe('gateway flood against a slow upstream', () => {
   it(`answers ${TOTAL} requests, ends with nothing in flight, and keeps heap and series bounded`, async () => {
@@ -72,7 +73,10 @@ describe('gateway flood against a slow upstream', () => {
         Array.from({ length: CONCURRENCY }, async () => {
           while (next < total) {
             const i = next++;
-            const res = await request(`${gw.url}/api/v2/users?page=${i}`, { dispatcher: client, headers: { authorization: `Bearer tok-${i % TOKENS}` } });
+            const res = await request(`${gw.url}/api/v2/users?page=${i}`, {
+              dispatcher: client,
+              headers: { authorization: `Bearer tok-${i % TOKENS}` },
+            });
             await res.body.dump();
             statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
           }
@@ -92,7 +96,10 @@ describe('gateway flood against a slow upstream', () => {
 
     expect(statuses.get(200)).toBe(TOTAL);
     const families = gw.collect(clock.now());
-    const inflight = seriesOf(families, 'genesys_gateway_inflight_requests').reduce((s, p) => s + ('value' in p ? p.value : 0), 0);
+    const inflight = seriesOf(families, 'genesys_gateway_inflight_requests').reduce(
+      (s, p) => s + ('value' in p ? p.value : 0),
+      0,
+    );
     expect(inflight).toBe(0);
     // Series follow clients (and method/status class), never requests or tokens.
     expect(seriesOf(families, 'genesys_gateway_requests').length).toBe(CLIENTS);

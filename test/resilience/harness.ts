@@ -35,13 +35,18 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(opts: { scenario?: string | ScenarioInput; budgetPerMinute?: number; requestTimeoutMs?: number } = {}): Promise<Harness> {
+export async function startHarness(
+  opts: { scenario?: string | ScenarioInput; budgetPerMinute?: number; requestTimeoutMs?: number } = {},
+): Promise<Harness> {
   const clock = new FakeClock(Date.UTC(2026, 0, 15, 12, 0, 0));
   const scenario = opts.scenario ?? 'steady';
   let sim = await startSimulator({ clock, scenario });
   const port = sim.port;
   const logs: LogLine[] = [];
-  const logger = pino({ level: 'trace' }, { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) });
+  const logger = pino(
+    { level: 'trace' },
+    { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) },
+  );
   const budgetPerMinute = opts.budgetPerMinute ?? 30;
   const org: OrgConfig = {
     name: 'test',
@@ -86,11 +91,17 @@ export async function startHarness(opts: { scenario?: string | ScenarioInput; bu
     },
     families: () => agentFamilies([runtime], clock.now()),
     async agentCalls() {
-      const report = (await (await fetch(`${sim.url}/__sim/calls`)).json()) as { byCaller: { clientId: string; count: number }[] };
+      const report = (await (await fetch(`${sim.url}/__sim/calls`)).json()) as {
+        byCaller: { clientId: string; count: number }[];
+      };
       return report.byCaller.find((c) => c.clientId === AGENT_ID)?.count ?? 0;
     },
     async fault(body) {
-      const res = await fetch(`${sim.url}/__sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(`${sim.url}/__sim/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       if (res.status !== 201) throw new Error(`fault rejected: ${await res.text()}`);
     },
     async clearFaults() {
@@ -113,7 +124,11 @@ export async function startHarness(opts: { scenario?: string | ScenarioInput; bu
 }
 
 /** The value of one point of a family, or undefined. */
-export function pointValue(families: MetricFamily[], name: string, attrs: Record<string, string>): number | undefined {
+export function pointValue(
+  families: MetricFamily[],
+  name: string,
+  attrs: Record<string, string>,
+): number | undefined {
   const f = families.find((x) => x.name === name);
   const p = (f?.points as { attributes: Record<string, string>; value: unknown }[] | undefined)?.find((pt) =>
     Object.entries(attrs).every(([k, v]) => pt.attributes[k] === v),

@@ -22,9 +22,15 @@ function file(name: string, text: string): string {
   return path;
 }
 
-function run(env: Record<string, string>, args: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  env: Record<string, string>,
+  args: string[] = [],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [requireBuiltCli(), ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [requireBuiltCli(), ...args], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -48,35 +54,121 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { name: 'unknown top-level key in the file', env: () => ({ AGENT_CONFIG_FILE: file('a.yaml', 'usageIntervall: 15m\n') }), says: /usageIntervall: unknown key; did you mean "usageInterval"\?/ },
+  {
+    name: 'unknown top-level key in the file',
+    env: () => ({ AGENT_CONFIG_FILE: file('a.yaml', 'usageIntervall: 15m\n') }),
+    says: /usageIntervall: unknown key; did you mean "usageInterval"\?/,
+  },
   {
     name: 'unknown key inside an org',
-    env: () => ({ AGENT_CONFIG_FILE: file('b.yaml', `orgs:\n  - name: a\n    region: mypurecloud.ie\n    clientId: x\n    clientSecert: ${SECRET}\n`) }),
+    env: () => ({
+      AGENT_CONFIG_FILE: file(
+        'b.yaml',
+        `orgs:\n  - name: a\n    region: mypurecloud.ie\n    clientId: x\n    clientSecert: ${SECRET}\n`,
+      ),
+    }),
     says: /orgs\[0\]\.clientSecert: unknown key; did you mean "clientSecret"\?/,
   },
-  { name: 'wrong type in the file', env: () => ({ AGENT_CONFIG_FILE: file('c.yaml', 'port: "nine"\n') }), says: /port: .*number/i },
-  { name: 'file that is not YAML', env: () => ({ AGENT_CONFIG_FILE: file('d.yaml', 'orgs: [\n  - : :\n{') }), says: /d\.yaml: not valid YAML\/JSON/ },
+  {
+    name: 'wrong type in the file',
+    env: () => ({ AGENT_CONFIG_FILE: file('c.yaml', 'port: "nine"\n') }),
+    says: /port: .*number/i,
+  },
+  {
+    name: 'file that is not YAML',
+    env: () => ({ AGENT_CONFIG_FILE: file('d.yaml', 'orgs: [\n  - : :\n{') }),
+    says: /d\.yaml: not valid YAML\/JSON/,
+  },
   {
     name: 'YAML alias bomb',
-    env: () => ({ AGENT_CONFIG_FILE: file('e.yaml', `a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n`) }),
+    env: () => ({
+      AGENT_CONFIG_FILE: file(
+        'e.yaml',
+        `a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n`,
+      ),
+    }),
     says: /e\.yaml: /,
   },
-  { name: 'missing config file', env: () => ({ AGENT_CONFIG_FILE: join(dir, 'nope.yaml') }), says: /AGENT_CONFIG_FILE: cannot read .*ENOENT/ },
-  { name: 'port not a number', env: () => ({ AGENT_PORT: 'eighty' }), says: /AGENT_PORT: "eighty" is not a whole number between 0 and 65535/ },
-  { name: 'huge port', env: () => ({ AGENT_PORT: '9'.repeat(400) }), says: /AGENT_PORT: .* is not a whole number/ },
-  { name: 'empty string', env: () => ({ AGENT_LOG_LEVEL: '' }), says: /AGENT_LOG_LEVEL: is set but empty; give it a value or unset it/ },
-  { name: 'unknown log level', env: () => ({ AGENT_LOG_LEVEL: 'loud' }), says: /AGENT_LOG_LEVEL: "loud" is not one of fatal, error/ },
-  { name: 'huge interval', env: () => ({ AGENT_USAGE_INTERVAL: '99999999d' }), says: /AGENT_USAGE_INTERVAL: 99999999d is out of range; use between 1s and 7d/ },
-  { name: 'huge string', env: () => ({ AGENT_DEMO_SCENARIO: 'x'.repeat(100_000) }), says: /AGENT_DEMO_SCENARIO: longer than 4096 characters/ },
-  { name: 'control characters in a value', env: () => ({ AGENT_PORT: '80\n\u001b[31mred\u0007' }), says: /AGENT_PORT: "80\\u000a\\u001b\[31mred\\u0007" is not a whole number/ },
-  { name: 'secret without its id', env: () => ({ GENESYS_CLIENT_SECRET: SECRET }), says: /GENESYS_CLIENT_ID: required when GENESYS_CLIENT_SECRET is set/ },
-  { name: 'unreadable secret file', env: () => ({ ...creds, GENESYS_CLIENT_SECRET_FILE: join(dir, 'missing-secret') }), says: /GENESYS_CLIENT_SECRET_FILE: cannot read/ },
-  { name: 'unknown region', env: () => ({ ...creds, GENESYS_REGION: 'mars_north_1' }), says: /GENESYS_REGION: unknown region "mars_north_1"/ },
-  { name: 'non-http API URL', env: () => ({ ...creds, GENESYS_API_BASE_URL: 'ftp://x', GENESYS_LOGIN_BASE_URL: 'https://login.x' }), says: /GENESYS_API_BASE_URL: must be an http\(s\) URL/ },
-  { name: 'half a TLS pair', env: () => ({ AGENT_TLS_KEY_FILE: file('k.pem', 'x') }), says: /AGENT_TLS_CERT_FILE: required when AGENT_TLS_KEY_FILE is set/ },
-  { name: 'TLS files that are not PEM', env: () => ({ AGENT_TLS_KEY_FILE: file('k2.pem', 'x'), AGENT_TLS_CERT_FILE: file('c2.pem', 'y') }), says: /AGENT_TLS_CERT_FILE\/AGENT_TLS_KEY_FILE: not a usable PEM/ },
-  { name: 'basic-auth file without a colon', env: () => ({ AGENT_AUTH_BASIC_FILE: file('users', `${SECRET}\n`) }), says: /AGENT_AUTH_BASIC_FILE: line 1 of .* is not user:password/ },
-  { name: 'events rate limit of zero', env: () => ({ AGENT_EVENTS_RATE_LIMIT: '0' }), says: /AGENT_EVENTS_RATE_LIMIT: "0" is not a whole number between 1 and 1000000/ },
+  {
+    name: 'missing config file',
+    env: () => ({ AGENT_CONFIG_FILE: join(dir, 'nope.yaml') }),
+    says: /AGENT_CONFIG_FILE: cannot read .*ENOENT/,
+  },
+  {
+    name: 'port not a number',
+    env: () => ({ AGENT_PORT: 'eighty' }),
+    says: /AGENT_PORT: "eighty" is not a whole number between 0 and 65535/,
+  },
+  {
+    name: 'huge port',
+    env: () => ({ AGENT_PORT: '9'.repeat(400) }),
+    says: /AGENT_PORT: .* is not a whole number/,
+  },
+  {
+    name: 'empty string',
+    env: () => ({ AGENT_LOG_LEVEL: '' }),
+    says: /AGENT_LOG_LEVEL: is set but empty; give it a value or unset it/,
+  },
+  {
+    name: 'unknown log level',
+    env: () => ({ AGENT_LOG_LEVEL: 'loud' }),
+    says: /AGENT_LOG_LEVEL: "loud" is not one of fatal, error/,
+  },
+  {
+    name: 'huge interval',
+    env: () => ({ AGENT_USAGE_INTERVAL: '99999999d' }),
+    says: /AGENT_USAGE_INTERVAL: 99999999d is out of range; use between 1s and 7d/,
+  },
+  {
+    name: 'huge string',
+    env: () => ({ AGENT_DEMO_SCENARIO: 'x'.repeat(100_000) }),
+    says: /AGENT_DEMO_SCENARIO: longer than 4096 characters/,
+  },
+  {
+    name: 'control characters in a value',
+    env: () => ({ AGENT_PORT: '80\n\u001b[31mred\u0007' }),
+    says: /AGENT_PORT: "80\\u000a\\u001b\[31mred\\u0007" is not a whole number/,
+  },
+  {
+    name: 'secret without its id',
+    env: () => ({ GENESYS_CLIENT_SECRET: SECRET }),
+    says: /GENESYS_CLIENT_ID: required when GENESYS_CLIENT_SECRET is set/,
+  },
+  {
+    name: 'unreadable secret file',
+    env: () => ({ ...creds, GENESYS_CLIENT_SECRET_FILE: join(dir, 'missing-secret') }),
+    says: /GENESYS_CLIENT_SECRET_FILE: cannot read/,
+  },
+  {
+    name: 'unknown region',
+    env: () => ({ ...creds, GENESYS_REGION: 'mars_north_1' }),
+    says: /GENESYS_REGION: unknown region "mars_north_1"/,
+  },
+  {
+    name: 'non-http API URL',
+    env: () => ({ ...creds, GENESYS_API_BASE_URL: 'ftp://x', GENESYS_LOGIN_BASE_URL: 'https://login.x' }),
+    says: /GENESYS_API_BASE_URL: must be an http\(s\) URL/,
+  },
+  {
+    name: 'half a TLS pair',
+    env: () => ({ AGENT_TLS_KEY_FILE: file('k.pem', 'x') }),
+    says: /AGENT_TLS_CERT_FILE: required when AGENT_TLS_KEY_FILE is set/,
+  },
+  {
+    name: 'TLS files that are not PEM',
+    env: () => ({ AGENT_TLS_KEY_FILE: file('k2.pem', 'x'), AGENT_TLS_CERT_FILE: file('c2.pem', 'y') }),
+    says: /AGENT_TLS_CERT_FILE\/AGENT_TLS_KEY_FILE: not a usable PEM/,
+  },
+  {
+    name: 'basic-auth file without a colon',
+    env: () => ({ AGENT_AUTH_BASIC_FILE: file('users', `${SECRET}\n`) }),
+    says: /AGENT_AUTH_BASIC_FILE: line 1 of .* is not user:password/,
+  },
+  {
+    name: 'events rate limit of zero',
+    env: () => ({ AGENT_EVENTS_RATE_LIMIT: '0' }),
+    says: /AGENT_EVENTS_RATE_LIMIT: "0" is not a whole number between 1 and 1000000/,
+  },
 ];
 
 describe('hostile configuration → exit 2, one line', () => {

@@ -28,7 +28,10 @@ beforeAll(async () => {
     AGENT_PORT: '0',
     AGENT_EVENTS_TOKEN: EVENTS_TOKEN,
   });
-  const logger = pino({ level: 'debug' }, { write: (l: string) => void logs.push(JSON.parse(l) as { level: number; msg: string }) });
+  const logger = pino(
+    { level: 'debug' },
+    { write: (l: string) => void logs.push(JSON.parse(l) as { level: number; msg: string }) },
+  );
   agent = await startAgent(config, { logger, schedule: false });
   port = Number(new URL(agent.url).port);
 });
@@ -57,26 +60,66 @@ const events = (payload: string | Buffer, headers: Record<string, string> = {}) 
     body: payload,
   }).then(async (r) => ({ status: r.statusCode, body: await r.body.text() }));
 
-const counted = async () => (await (await request(`${agent.url}/metrics`)).body.text()).split('\n').filter((l) => l.startsWith('genesys_operational_events_total'));
+const counted = async () =>
+  (await (await request(`${agent.url}/metrics`)).body.text())
+    .split('\n')
+    .filter((l) => l.startsWith('genesys_operational_events_total'));
 
 describe('hostile input to the agent listener', () => {
   it.each([
-    { name: 'header over 16 KiB', bytes: `GET /metrics HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, status: 431 },
-    { name: 'control character in a header value', bytes: 'GET /healthz HTTP/1.1\r\nHost: x\r\nX-Evil: a\u0001b\r\n\r\n', status: 400 },
-    { name: 'bare LF header injection', bytes: 'GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: 1\nX-B: 2\r\n\r\n', status: 400 },
+    {
+      name: 'header over 16 KiB',
+      bytes: `GET /metrics HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+      status: 431,
+    },
+    {
+      name: 'control character in a header value',
+      bytes: 'GET /healthz HTTP/1.1\r\nHost: x\r\nX-Evil: a\u0001b\r\n\r\n',
+      status: 400,
+    },
+    {
+      name: 'bare LF header injection',
+      bytes: 'GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: 1\nX-B: 2\r\n\r\n',
+      status: 400,
+    },
     { name: 'NUL in the request line', bytes: 'GET /he\u0000althz HTTP/1.1\r\nHost: x\r\n\r\n', status: 400 },
-    { name: 'garbage instead of HTTP', bytes: Buffer.from([0x16, 0x03, 0x01, 0x00, 0xff, 0x00, 0x00]), status: 400 },
-    { name: 'URL of 100 KB', bytes: `GET /api/v1/clients?x=${'a'.repeat(100_000)} HTTP/1.1\r\nHost: x\r\n\r\n`, status: 431 },
-    { name: 'Content-Length and Transfer-Encoding both (smuggling)', bytes: 'POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n', status: 400 },
+    {
+      name: 'garbage instead of HTTP',
+      bytes: Buffer.from([0x16, 0x03, 0x01, 0x00, 0xff, 0x00, 0x00]),
+      status: 400,
+    },
+    {
+      name: 'URL of 100 KB',
+      bytes: `GET /api/v1/clients?x=${'a'.repeat(100_000)} HTTP/1.1\r\nHost: x\r\n\r\n`,
+      status: 431,
+    },
+    {
+      name: 'Content-Length and Transfer-Encoding both (smuggling)',
+      bytes:
+        'POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
+      status: 400,
+    },
   ])('$name → $status', async ({ bytes, status }) => {
     expect(await raw(bytes)).toBe(status);
   });
 
   it.each([
     { name: 'body over 1 MiB', payload: () => `{"x":"${'a'.repeat(2 * 1024 * 1024)}"}`, status: 413 },
-    { name: 'JSON nested 100 000 deep', payload: () => '['.repeat(100_000) + ']'.repeat(100_000), status: 400 },
-    { name: 'prototype pollution', payload: () => '{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}', status: 400 },
-    { name: 'invalid UTF-8', payload: () => Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]), status: 400 },
+    {
+      name: 'JSON nested 100 000 deep',
+      payload: () => '['.repeat(100_000) + ']'.repeat(100_000),
+      status: 400,
+    },
+    {
+      name: 'prototype pollution',
+      payload: () => '{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}',
+      status: 400,
+    },
+    {
+      name: 'invalid UTF-8',
+      payload: () => Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]),
+      status: 400,
+    },
     { name: 'not JSON', payload: () => 'id=1&x=2', status: 400 },
   ])('POST /v1/events with $name → $status, nothing counted', async ({ payload, status }) => {
     const res = await events(payload());
@@ -90,7 +133,10 @@ describe('hostile input to the agent listener', () => {
     expect((await events('{}', { 'content-type': 'text/plain' })).status).toBe(415);
     expect((await events('{}', { authorization: 'Bearer nope' })).status).toBe(401);
     expect((await events('{}', { authorization: `Bearer ${'t'.repeat(8_000)}` })).status).toBe(401);
-    expect((await events('{}', { authorization: `Basic ${Buffer.from(`x:${EVENTS_TOKEN}`).toString('base64')}` })).status).toBe(401);
+    expect(
+      (await events('{}', { authorization: `Basic ${Buffer.from(`x:${EVENTS_TOKEN}`).toString('base64')}` }))
+        .status,
+    ).toBe(401);
     expect(await counted()).toEqual([]);
   });
 
@@ -99,7 +145,13 @@ describe('hostile input to the agent listener', () => {
     const long = await request(`${agent.url}/api/v1/events?org=${'o'.repeat(5_000)}`);
     expect(long.statusCode).toBeLessThan(500);
     expect(await long.body.text()).not.toContain('o'.repeat(100));
-    for (const [method, url] of [['DELETE', '/metrics'], ['PUT', '/api/v1/clients'], ['GET', '/v1/events'], ['GET', '/%'], ['GET', '/..%2f..%2fetc%2fpasswd']] as const) {
+    for (const [method, url] of [
+      ['DELETE', '/metrics'],
+      ['PUT', '/api/v1/clients'],
+      ['GET', '/v1/events'],
+      ['GET', '/%'],
+      ['GET', '/..%2f..%2fetc%2fpasswd'],
+    ] as const) {
       const r = await request(`${agent.url}${url}`, { method });
       expect(r.statusCode, `${method} ${url}`).toBeGreaterThanOrEqual(400);
       expect(r.statusCode, `${method} ${url}`).toBeLessThan(500);

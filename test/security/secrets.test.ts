@@ -32,13 +32,20 @@ const seen: string[] = [];
 /** Access tokens minted during the session: secrets too. */
 const tokens: string[] = [];
 
-async function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+async function get(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; text: string }> {
   const r = await request(url, { headers });
   const text = await r.body.text();
   seen.push(JSON.stringify(r.headers), text);
   return { status: r.statusCode, text };
 }
-async function post(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
+async function post(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; text: string }> {
   const r = await request(url, { method: 'POST', body, headers });
   const text = await r.body.text();
   seen.push(JSON.stringify(r.headers), text);
@@ -52,7 +59,14 @@ beforeAll(async () => {
       name: 'secrets',
       org: { id: '3f6c0d2e-1111-4222-8333-944455556666', name: 'Secret Org' },
       agent: { clientId: 'secret-agent', clientSecret: S.agentSecret },
-      clients: [{ id: CLIENT_ID, name: 'Secret_Client', secret: S.clientSecret, traffic: { profile: 'steady', rpm: 30 } }],
+      clients: [
+        {
+          id: CLIENT_ID,
+          name: 'Secret_Client',
+          secret: S.clientSecret,
+          traffic: { profile: 'steady', rpm: 30 },
+        },
+      ],
       usage: { publication: 'daily', historyDays: 5 },
       limits: { 'client.credentials.token.rate.per.minute': 300 },
       faults: [],
@@ -79,7 +93,14 @@ beforeAll(async () => {
     OTEL_EXPORTER_OTLP_HEADERS: `x-api-key=${S.otlpHeader}`,
     OTEL_METRIC_EXPORT_INTERVAL: '500',
   });
-  await waitFor(async () => ((await request(`${agentUrl}/readyz`).then((r) => r.body.dump().then(() => r.statusCode))) === 200 ? true : undefined), 20_000, 'agent ready');
+  await waitFor(
+    async () =>
+      (await request(`${agentUrl}/readyz`).then((r) => r.body.dump().then(() => r.statusCode))) === 200
+        ? true
+        : undefined,
+    20_000,
+    'agent ready',
+  );
 });
 
 afterAll(async () => {
@@ -93,32 +114,67 @@ describe('no secret leaves the agent', () => {
     // Gateway: a good login, API calls with its token, a login with a wrong secret, an unknown token.
     const basic = (secret: string) => `Basic ${Buffer.from(`${CLIENT_ID}:${secret}`).toString('base64')}`;
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
-    const login = await post(`${gatewayUrl}/oauth/token`, 'grant_type=client_credentials', { ...form, authorization: basic(S.clientSecret) });
+    const login = await post(`${gatewayUrl}/oauth/token`, 'grant_type=client_credentials', {
+      ...form,
+      authorization: basic(S.clientSecret),
+    });
     expect(login.status).toBe(200);
     const token = (JSON.parse(login.text) as { access_token: string }).access_token;
     tokens.push(token);
     seen.pop(); // the login answer itself rightly carries the token back to its client
-    for (let i = 0; i < 5; i++) expect((await get(`${gatewayUrl}/api/v2/users`, { authorization: `Bearer ${token}` })).status).toBe(200);
-    expect([400, 401]).toContain((await post(`${gatewayUrl}/oauth/token`, 'grant_type=client_credentials', { ...form, authorization: basic(S.wrongSecret) })).status);
-    expect((await get(`${gatewayUrl}/api/v2/users`, { authorization: `Bearer ${S.wrongSecret}` })).status).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect((await get(`${gatewayUrl}/api/v2/users`, { authorization: `Bearer ${token}` })).status).toBe(
+        200,
+      );
+    expect([400, 401]).toContain(
+      (
+        await post(`${gatewayUrl}/oauth/token`, 'grant_type=client_credentials', {
+          ...form,
+          authorization: basic(S.wrongSecret),
+        })
+      ).status,
+    );
+    expect(
+      (await get(`${gatewayUrl}/api/v2/users`, { authorization: `Bearer ${S.wrongSecret}` })).status,
+    ).toBe(401);
 
     // Events: one accepted, one with a wrong token.
     const json = { 'content-type': 'application/json' };
-    expect((await post(`${agentUrl}/v1/events`, JSON.stringify(envelope('secret-ev-1')), { ...json, authorization: `Bearer ${S.eventsToken}` })).status).toBe(200);
-    expect((await post(`${agentUrl}/v1/events`, '{}', { ...json, authorization: `Bearer ${S.wrongEventsToken}` })).status).toBe(401);
+    expect(
+      (
+        await post(`${agentUrl}/v1/events`, JSON.stringify(envelope('secret-ev-1')), {
+          ...json,
+          authorization: `Bearer ${S.eventsToken}`,
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await post(`${agentUrl}/v1/events`, '{}', { ...json, authorization: `Bearer ${S.wrongEventsToken}` }))
+        .status,
+    ).toBe(401);
 
     // The agent's own login is refused: revoke its token and make the token endpoint say 401.
-    await fetch(`${sim.url}/__sim/faults`, { method: 'POST', headers: json, body: JSON.stringify({ route: '/oauth/token', status: 401 }) });
+    await fetch(`${sim.url}/__sim/faults`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ route: '/oauth/token', status: 401 }),
+    });
     await fetch(`${sim.url}/__sim/tokens`, { method: 'DELETE' });
-    await waitFor(async () => (agent.stderr().includes('source failing') ? true : undefined), 15_000, 'a source to fail after the refused login');
+    await waitFor(
+      async () => (agent.stderr().includes('source failing') ? true : undefined),
+      15_000,
+      'a source to fail after the refused login',
+    );
 
     // Every surface, with and without credentials.
     const metrics = await get(`${agentUrl}/metrics`, auth);
     expect(metrics.status).toBe(200);
     expect(metrics.text).toContain('genesys_gateway_requests_total');
     expect(metrics.text).toMatch(/genesys_agent_source_up\{[^}]*\} 0/);
-    for (const path of ['/api/v1/clients', '/api/v1/events']) expect((await get(`${agentUrl}${path}`, auth)).status).toBe(200);
-    for (const path of ['/', '/status.js', '/status.css', '/readyz', '/healthz']) await get(`${agentUrl}${path}`);
+    for (const path of ['/api/v1/clients', '/api/v1/events'])
+      expect((await get(`${agentUrl}${path}`, auth)).status).toBe(200);
+    for (const path of ['/', '/status.js', '/status.css', '/readyz', '/healthz'])
+      await get(`${agentUrl}${path}`);
     expect((await get(`${agentUrl}/metrics`, { authorization: `Bearer ${S.wrongSecret}` })).status).toBe(401);
     await waitFor(async () => (receiver.requests.length > 0 ? true : undefined), 10_000, 'an OTLP export');
 
@@ -147,8 +203,14 @@ describe('no secret leaves the agent', () => {
     // Positive controls: trace logging really ran, and the search does find what is there (the client id).
     expect(agent.stderr().length).toBeGreaterThan(1_000);
     expect(outputs['HTTP answers']).toContain(CLIENT_ID);
-    const secrets = [...Object.values(S), ...tokens, Buffer.from(`${CLIENT_ID}:${S.clientSecret}`).toString('base64'), Buffer.from(`secret-agent:${S.agentSecret}`).toString('base64')];
+    const secrets = [
+      ...Object.values(S),
+      ...tokens,
+      Buffer.from(`${CLIENT_ID}:${S.clientSecret}`).toString('base64'),
+      Buffer.from(`secret-agent:${S.agentSecret}`).toString('base64'),
+    ];
     for (const [where, text] of Object.entries(outputs))
-      for (const secret of secrets) expect(text.includes(secret), `${where} contains ${secret.slice(0, 12)}…`).toBe(false);
+      for (const secret of secrets)
+        expect(text.includes(secret), `${where} contains ${secret.slice(0, 12)}…`).toBe(false);
   });
 });

@@ -19,7 +19,8 @@ import { startSimulator } from '../../src/simulator/index.js';
 import { requireBinary } from '../helpers/binaries.js';
 
 const TOKEN = 'metrics-token-Zq81';
-const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+const basic = (user: string, password: string) =>
+  `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
 function server(extra: Partial<ServerOptions> = {}): Promise<FastifyInstance> {
   return buildServer({
@@ -32,14 +33,28 @@ function server(extra: Partial<ServerOptions> = {}): Promise<FastifyInstance> {
 }
 
 describe('authorizer', () => {
-  const allowed = authorizer({ bearerTokens: [TOKEN], basicUsers: [{ user: 'prom', password: 'pw:with:colons' }] });
+  const allowed = authorizer({
+    bearerTokens: [TOKEN],
+    basicUsers: [{ user: 'prom', password: 'pw:with:colons' }],
+  });
   it('accepts exactly the configured credentials', () => {
     expect(allowed(`Bearer ${TOKEN}`)).toBe(true);
     expect(allowed(`bearer ${TOKEN}`)).toBe(true);
     expect(allowed(basic('prom', 'pw:with:colons'))).toBe(true);
   });
   it('rejects prefixes, extensions, other schemes and garbage without throwing (digests make lengths equal)', () => {
-    for (const h of [`Bearer ${TOKEN.slice(0, -1)}`, `Bearer ${TOKEN}x`, `Bearer `, TOKEN, `Token ${TOKEN}`, basic('prom', 'pw'), basic('other', 'pw:with:colons'), 'Basic %%%', undefined, ''])
+    for (const h of [
+      `Bearer ${TOKEN.slice(0, -1)}`,
+      `Bearer ${TOKEN}x`,
+      `Bearer `,
+      TOKEN,
+      `Token ${TOKEN}`,
+      basic('prom', 'pw'),
+      basic('other', 'pw:with:colons'),
+      'Basic %%%',
+      undefined,
+      '',
+    ])
       expect(allowed(h), String(h)).toBe(false);
   });
 });
@@ -47,7 +62,9 @@ describe('authorizer', () => {
 describe('auth on /metrics and /api/v1/*', () => {
   let app: FastifyInstance;
   beforeAll(async () => {
-    app = await server({ auth: { bearerTokens: [TOKEN], basicUsers: [{ user: 'prom', password: 'secret-pw' }] } });
+    app = await server({
+      auth: { bearerTokens: [TOKEN], basicUsers: [{ user: 'prom', password: 'secret-pw' }] },
+    });
   });
   afterAll(async () => app.close());
 
@@ -59,12 +76,17 @@ describe('auth on /metrics and /api/v1/*', () => {
     expect(none.body).not.toContain(TOKEN);
     expect((await app.inject({ url, headers: { authorization: 'Bearer wrong' } })).statusCode).toBe(401);
     expect((await app.inject({ url, headers: { authorization: `Bearer ${TOKEN}` } })).statusCode).toBe(200);
-    expect((await app.inject({ url, headers: { authorization: basic('prom', 'secret-pw') } })).statusCode).toBe(200);
-    expect((await app.inject({ url: `${url}?x=1`, headers: { authorization: basic('prom', 'nope') } })).statusCode).toBe(401);
+    expect(
+      (await app.inject({ url, headers: { authorization: basic('prom', 'secret-pw') } })).statusCode,
+    ).toBe(200);
+    expect(
+      (await app.inject({ url: `${url}?x=1`, headers: { authorization: basic('prom', 'nope') } })).statusCode,
+    ).toBe(401);
   });
 
   it('health probes and the page shell stay open', async () => {
-    for (const url of ['/healthz', '/readyz', '/', '/status.js', '/status.css']) expect((await app.inject({ url })).statusCode, url).toBe(200);
+    for (const url of ['/healthz', '/readyz', '/', '/status.js', '/status.css'])
+      expect((await app.inject({ url })).statusCode, url).toBe(200);
   });
 
   it('is off by default', async () => {
@@ -97,9 +119,17 @@ describe('security headers', () => {
 describe('POST /v1/events rate limit', () => {
   it('answers 429 past the limit per caller, without throttling scrapes or counting the refused events', async () => {
     const ledger = new EventLedger({ org: 'o' });
-    const app = await server({ eventsRateLimitPerMinute: 3, plugins: [eventsRoutes({ token: 'ev-token', ledgerFor: () => ledger })] });
+    const app = await server({
+      eventsRateLimitPerMinute: 3,
+      plugins: [eventsRoutes({ token: 'ev-token', ledgerFor: () => ledger })],
+    });
     const post = () =>
-      app.inject({ method: 'POST', url: '/v1/events', headers: { authorization: 'Bearer ev-token', 'content-type': 'application/json' }, payload: '{}' });
+      app.inject({
+        method: 'POST',
+        url: '/v1/events',
+        headers: { authorization: 'Bearer ev-token', 'content-type': 'application/json' },
+        payload: '{}',
+      });
     const codes = [];
     for (let i = 0; i < 5; i++) codes.push((await post()).statusCode);
     expect(codes.slice(0, 3).every((c) => c !== 429)).toBe(true);
@@ -110,12 +140,18 @@ describe('POST /v1/events rate limit', () => {
   });
 });
 
-function httpsGet(url: string, ca: string, method = 'GET'): Promise<{ status: number; hsts: unknown; body: string }> {
+function httpsGet(
+  url: string,
+  ca: string,
+  method = 'GET',
+): Promise<{ status: number; hsts: unknown; body: string }> {
   return new Promise((resolve, reject) => {
     const req = httpsRequest(url, { ca, method }, (r) => {
       let body = '';
       r.on('data', (d: Buffer) => (body += d.toString()));
-      r.on('end', () => resolve({ status: r.statusCode!, hsts: r.headers['strict-transport-security'], body }));
+      r.on('end', () =>
+        resolve({ status: r.statusCode!, hsts: r.headers['strict-transport-security'], body }),
+      );
     });
     req.on('error', reject);
     req.end();
@@ -127,13 +163,54 @@ describe('HTTPS listener', () => {
   beforeAll(() => {
     const openssl = requireBinary('openssl', 'openssl');
     dir = mkdtempSync(join(tmpdir(), 'agent-tls-'));
-    execFileSync(openssl, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
-    execFileSync(openssl, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=other', '-keyout', join(dir, 'other-key.pem'), '-out', join(dir, 'other-cert.pem')], { stdio: 'ignore' });
+    execFileSync(
+      openssl,
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    execFileSync(
+      openssl,
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=other',
+        '-keyout',
+        join(dir, 'other-key.pem'),
+        '-out',
+        join(dir, 'other-cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('serves /metrics over TLS with HSTS when AGENT_TLS_CERT_FILE and AGENT_TLS_KEY_FILE are set', async () => {
-    const config = loadConfig({ AGENT_TLS_CERT_FILE: join(dir, 'cert.pem'), AGENT_TLS_KEY_FILE: join(dir, 'key.pem') });
+    const config = loadConfig({
+      AGENT_TLS_CERT_FILE: join(dir, 'cert.pem'),
+      AGENT_TLS_KEY_FILE: join(dir, 'key.pem'),
+    });
     const app = await server({ tls: config.tls! });
     const address = await app.listen({ host: '127.0.0.1', port: 0 });
     expect(address.startsWith('https://')).toBe(true);
@@ -171,15 +248,30 @@ describe('HTTPS listener', () => {
   });
 
   it('a key that does not match the certificate, or only half of the pair, is a configuration error', () => {
-    expect(() => loadConfig({ AGENT_TLS_CERT_FILE: join(dir, 'cert.pem'), AGENT_TLS_KEY_FILE: join(dir, 'other-key.pem') })).toThrow(ConfigError);
-    expect(() => loadConfig({ AGENT_TLS_CERT_FILE: join(dir, 'cert.pem') })).toThrow(/AGENT_TLS_KEY_FILE: required/);
-    expect(() => loadConfig({ AGENT_TLS_CERT_FILE: join(dir, 'missing.pem'), AGENT_TLS_KEY_FILE: join(dir, 'key.pem') })).toThrow(/AGENT_TLS_CERT_FILE: cannot read/);
+    expect(() =>
+      loadConfig({
+        AGENT_TLS_CERT_FILE: join(dir, 'cert.pem'),
+        AGENT_TLS_KEY_FILE: join(dir, 'other-key.pem'),
+      }),
+    ).toThrow(ConfigError);
+    expect(() => loadConfig({ AGENT_TLS_CERT_FILE: join(dir, 'cert.pem') })).toThrow(
+      /AGENT_TLS_KEY_FILE: required/,
+    );
+    expect(() =>
+      loadConfig({ AGENT_TLS_CERT_FILE: join(dir, 'missing.pem'), AGENT_TLS_KEY_FILE: join(dir, 'key.pem') }),
+    ).toThrow(/AGENT_TLS_CERT_FILE: cannot read/);
   });
 
   it('AGENT_AUTH_BASIC_FILE lines are parsed; a bad line names the line, never the password', () => {
     const file = join(dir, 'users');
     writeFileSync(file, '# users\nprom:pa:ss\n\ngrafana:other\n');
-    expect(loadConfig({ AGENT_AUTH_BASIC_FILE: file }).auth).toEqual({ bearerTokens: [], basicUsers: [{ user: 'prom', password: 'pa:ss' }, { user: 'grafana', password: 'other' }] });
+    expect(loadConfig({ AGENT_AUTH_BASIC_FILE: file }).auth).toEqual({
+      bearerTokens: [],
+      basicUsers: [
+        { user: 'prom', password: 'pa:ss' },
+        { user: 'grafana', password: 'other' },
+      ],
+    });
     writeFileSync(file, 'prom:ok\nhunter2-no-colon\n');
     expect(() => loadConfig({ AGENT_AUTH_BASIC_FILE: file })).toThrow(/line 2 .* is not user:password$/);
     try {

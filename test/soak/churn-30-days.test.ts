@@ -31,7 +31,8 @@ async function simClients(method: 'POST' | 'DELETE', path: string, body?: object
     method,
     ...(body ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
   });
-  if (res.status >= 300) throw new Error(`${method} /__sim/clients${path}: ${res.status} ${await res.text()}`);
+  if (res.status >= 300)
+    throw new Error(`${method} /__sim/clients${path}: ${res.status} ${await res.text()}`);
 }
 
 /** Series per family name, and in total. */
@@ -53,7 +54,11 @@ describe('30 simulated days with daily client churn', () => {
     for (let day = 1; day <= DAYS; day++) {
       // New integrations appear every morning; those of two days ago are deleted.
       for (let i = 0; i < NEW_PER_DAY; i++) {
-        await simClients('POST', '', { id: `churn-${day}-${i}`, name: `Churn_${day}_${i}`, traffic: { profile: 'steady', rpm: 5 + i } });
+        await simClients('POST', '', {
+          id: `churn-${day}-${i}`,
+          name: `Churn_${day}_${i}`,
+          traffic: { profile: 'steady', rpm: 5 + i },
+        });
         everSeen += 1;
       }
       if (day > 2) for (let i = 0; i < NEW_PER_DAY; i++) await simClients('DELETE', `/churn-${day - 2}-${i}`);
@@ -64,7 +69,8 @@ describe('30 simulated days with daily client churn', () => {
         if (hour % 12 === 0) await h.runtime.usage.runOnce().catch(() => {});
       }
       await h.runtime.limits.runOnce().catch(() => {});
-      for (const s of ['usage', 'ratelimits', 'limits'] as const) expect(h.runtime[s].health().up, `day ${day}: ${s} up`).toBe(true);
+      for (const s of ['usage', 'ratelimits', 'limits'] as const)
+        expect(h.runtime[s].health().up, `day ${day}: ${s} up`).toBe(true);
       totals.push(seriesCount().total);
       if (day === 10) heapAtDay10 = heapMiB();
     }
