@@ -2,7 +2,7 @@
  * `npm run bench [-- --quick | --smoke] [--no-nginx] [--out FILE]`: runs every benchmark, prints
  * the tables and writes the figures to bench/results/latest.json (DESIGN §7c).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,23 +14,26 @@ import { memorySuite } from './suites/memory.js';
 import { metricsSuite } from './suites/metrics.js';
 import { startOwnCalls } from './suites/own-calls.js';
 
-const USAGE = 'usage: bench/run.js [--quick | --smoke] [--no-nginx] [--out FILE]';
+const USAGE = 'usage: bench/run.js [--quick | --smoke] [--no-nginx] [--out FILE] | --render FILE';
 const DEFAULT_OUT = fileURLToPath(new URL('../../bench/results/latest.json', import.meta.url));
 
 export interface RunOptions {
   mode: Mode;
   nginx: boolean;
   out: string;
+  /** Print the tables of an earlier result instead of running. */
+  render: string | null;
 }
 
 export function parseArgs(argv: string[]): RunOptions {
-  const opts: RunOptions = { mode: 'full', nginx: true, out: DEFAULT_OUT };
+  const opts: RunOptions = { mode: 'full', nginx: true, out: DEFAULT_OUT, render: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') opts.mode = 'quick';
     else if (a === '--smoke') opts.mode = 'smoke';
     else if (a === '--no-nginx') opts.nginx = false;
     else if (a === '--out' && argv[i + 1]) opts.out = resolve(argv[++i]!);
+    else if (a === '--render' && argv[i + 1]) opts.render = resolve(argv[++i]!);
     else throw new UsageError(`unknown option "${a}"; ${USAGE}`);
   }
   return opts;
@@ -42,8 +45,8 @@ const NOTES = [
   'Simulator per-token limit raised to 100000000/min for the gateway and memory runs (the default 300/min would answer 429); the own-calls run keeps 300/min.',
   'Processes: load generator, simulator, and the proxy under test (agent, or nginx with 1 worker) each in its own process on the same machine; CPU % is of one core.',
   'Saturation: autocannon, closed loop. Fixed loads: open-loop pacer (requests sent on schedule, latency from send to end of body); autocannon rate caps send bursts.',
-  "Added p99: p99 through the proxy minus p99 direct at the same offered load, same run.",
-  '/metrics: the agent\'s Telemetry (families → OTel producer → Prometheus serializer) vs prom-client over the same synthetic series, each in its own process behind the same node:http listener; one warm-up scrape, then sequential scrapes.',
+  'Added p99: p99 through the proxy minus p99 direct at the same offered load, same run.',
+  "/metrics: the agent's Telemetry (families → OTel producer → Prometheus serializer) vs prom-client over the same synthetic series, each in its own process behind the same node:http listener; one warm-up scrape, then sequential scrapes.",
 ];
 
 async function main(argv: string[]): Promise<number> {
@@ -54,6 +57,12 @@ async function main(argv: string[]): Promise<number> {
     if (!(err instanceof UsageError)) throw err;
     process.stderr.write(`bench: ${err.message}\n`);
     return 2;
+  }
+  if (opts.render) {
+    process.stdout.write(
+      `${renderReport(benchResultSchema.parse(JSON.parse(readFileSync(opts.render, 'utf8'))))}\n`,
+    );
+    return 0;
   }
   const profile = profileFor(opts.mode, opts.nginx);
   const startedAt = new Date();

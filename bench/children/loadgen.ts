@@ -54,7 +54,13 @@ async function saturate(a: SaturateArgs): Promise<SaturateResult> {
     url: a.url,
     connections: a.connections,
     duration: a.durationS,
-    requests: [{ method: 'GET', path: a.path, setupRequest: (req) => ({ ...req, headers: { ...req.headers, authorization: auth() } }) }],
+    requests: [
+      {
+        method: 'GET',
+        path: a.path,
+        setupRequest: (req) => ({ ...req, headers: { ...req.headers, authorization: auth() } }),
+      },
+    ],
   });
   return {
     requestsPerSecond: Math.round(r.requests.total / r.duration),
@@ -62,7 +68,13 @@ async function saturate(a: SaturateArgs): Promise<SaturateResult> {
     non2xx: r.non2xx,
     errors: r.errors + r.timeouts,
     // autocannon's histogram has 1 ms resolution; good enough at saturation.
-    latency: { samples: r.requests.total, p50Ms: r.latency.p50, p99Ms: r.latency.p99, p999Ms: r.latency.p99_9, maxMs: r.latency.max },
+    latency: {
+      samples: r.requests.total,
+      p50Ms: r.latency.p50,
+      p99Ms: r.latency.p99,
+      p999Ms: r.latency.p99_9,
+      maxMs: r.latency.max,
+    },
   };
 }
 

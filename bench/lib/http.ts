@@ -14,7 +14,8 @@ export async function login(baseUrl: string, clientId: string, secret: string): 
     body: 'grant_type=client_credentials',
   });
   const body = await res.body.json();
-  if (res.statusCode !== 200) throw new Error(`login of ${clientId} at ${baseUrl} answered ${res.statusCode}`);
+  if (res.statusCode !== 200)
+    throw new Error(`login of ${clientId} at ${baseUrl} answered ${res.statusCode}`);
   return tokenSchema.parse(body).access_token;
 }
 
@@ -25,7 +26,11 @@ export async function getStatus(url: string, token?: string): Promise<number> {
 }
 
 /** Runs `fn` over `items` with at most `concurrency` at a time. */
-export async function mapLimit<T, R>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {

@@ -121,7 +121,8 @@ export async function startChild<Info>(
     });
   });
   child.once('exit', (code) => {
-    for (const p of pending.values()) p.reject(new Error(`bench child ${name} exited (${code}): ${stderr.trim()}`));
+    for (const p of pending.values())
+      p.reject(new Error(`bench child ${name} exited (${code}): ${stderr.trim()}`));
     pending.clear();
   });
   const call = <T>(cmd: string, a?: unknown): Promise<T> =>

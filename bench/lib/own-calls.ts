@@ -14,6 +14,11 @@ export interface Cadence {
 
 /** Longest prefix first. Defaults: DESIGN §4 (usage 15 m, ratelimits 60 s); limits hourly; tokens last 24 h. */
 export const DEFAULT_CADENCES: readonly Cadence[] = [
+  {
+    prefix: '/api/v2/usage/events/definitions',
+    source: 'ratelimits (definitions, refreshed hourly)',
+    intervalSeconds: 3600,
+  },
   { prefix: '/api/v2/usage/events', source: 'ratelimits (operational events)', intervalSeconds: 60 },
   { prefix: '/api/v2/analytics/ratelimits', source: 'ratelimits', intervalSeconds: 60 },
   { prefix: '/api/v2/usage', source: 'usage', intervalSeconds: 900 },
@@ -39,7 +44,8 @@ export function perHour(
   cadences: readonly Cadence[] = DEFAULT_CADENCES,
 ): { route: string; firstPoll: number; window: number; intervalSeconds: number; perHour: number }[] {
   const byRoute = new Map<string, { firstPoll: number; window: number }>();
-  for (const r of firstPoll) byRoute.set(r.route, { firstPoll: (byRoute.get(r.route)?.firstPoll ?? 0) + r.count, window: 0 });
+  for (const r of firstPoll)
+    byRoute.set(r.route, { firstPoll: (byRoute.get(r.route)?.firstPoll ?? 0) + r.count, window: 0 });
   for (const r of window) {
     const row = byRoute.get(r.route) ?? { firstPoll: 0, window: 0 };
     row.window += r.count;
@@ -49,6 +55,12 @@ export function perHour(
     const intervalSeconds = intervalFor(route, cadences);
     // A route first seen after start-up (a retry, a late refresh): all its calls, once per its cadence.
     const perPoll = c.firstPoll > 0 ? c.firstPoll : c.window;
-    return { route, firstPoll: c.firstPoll, window: c.window, intervalSeconds, perHour: Math.round(((perPoll * 3600) / intervalSeconds) * 1000) / 1000 };
+    return {
+      route,
+      firstPoll: c.firstPoll,
+      window: c.window,
+      intervalSeconds,
+      perHour: Math.round(((perPoll * 3600) / intervalSeconds) * 1000) / 1000,
+    };
   });
 }

@@ -53,5 +53,10 @@ export function treeStats(rootPid: number): TreeStats {
     rssKb += statusKb(pid, 'VmRSS');
     hwmKb += statusKb(pid, 'VmHWM');
   }
-  return { pids, cpuMicros: (ticks * 1e6) / TICKS_PER_SECOND, rssBytes: rssKb * 1024, maxRssBytes: hwmKb * 1024 };
+  return {
+    pids,
+    cpuMicros: (ticks * 1e6) / TICKS_PER_SECOND,
+    rssBytes: rssKb * 1024,
+    maxRssBytes: hwmKb * 1024,
+  };
 }

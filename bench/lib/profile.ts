@@ -30,7 +30,14 @@ export function profileFor(mode: Mode, nginx: boolean): Profile {
       return {
         mode,
         nginx,
-        gateway: { tokens: 16, connections: 32, warmupS: 1, saturationS: 5, rates: [200, 1000, 3000], fixedS: 3 },
+        gateway: {
+          tokens: 16,
+          connections: 32,
+          warmupS: 1,
+          saturationS: 5,
+          rates: [200, 1000, 3000],
+          fixedS: 3,
+        },
         metrics: { sizes: [100, 1_000, 10_000], scrapes: 3 },
         memory: { clients: 1_000, tokensPerClient: 10 },
       };
@@ -38,7 +45,14 @@ export function profileFor(mode: Mode, nginx: boolean): Profile {
       return {
         mode,
         nginx,
-        gateway: { tokens: 16, connections: 32, warmupS: 3, saturationS: 15, rates: [200, 1000, 3000], fixedS: 10 },
+        gateway: {
+          tokens: 16,
+          connections: 32,
+          warmupS: 3,
+          saturationS: 15,
+          rates: [200, 1000, 3000],
+          fixedS: 10,
+        },
         metrics: { sizes: [100, 1_000, 10_000], scrapes: 10 },
         memory: { clients: 1_000, tokensPerClient: 10 },
       };

@@ -40,7 +40,9 @@ export const ownCallsSchema = z.object({
   windowSeconds: num,
   observedTotal: num,
   firstPollCalls: num,
-  byRoute: z.array(z.object({ route: z.string(), firstPoll: num, window: num, intervalSeconds: num, perHour: num })),
+  byRoute: z.array(
+    z.object({ route: z.string(), firstPoll: num, window: num, intervalSeconds: num, perHour: num }),
+  ),
   perHourEstimate: num,
   limitPerHour: num,
   sharePercent: num,
@@ -55,7 +57,11 @@ const memPointSchema = z.object({
   clients: num,
   tokens: num,
 });
-export const memorySchema = z.object({ idle: memPointSchema, clients: memPointSchema, tokens: memPointSchema });
+export const memorySchema = z.object({
+  idle: memPointSchema,
+  clients: memPointSchema,
+  tokens: memPointSchema,
+});
 
 export const targetSchema = z.object({
   name: z.string(),
@@ -66,12 +72,26 @@ export const targetSchema = z.object({
 });
 export type Target = z.infer<typeof targetSchema>;
 
+/** Percentile through the proxy minus the same percentile direct, at one offered load. */
+const addedSchema = z.object({
+  offeredPerSecond: num,
+  gateway: nullableNum,
+  gatewayShaping: nullableNum,
+  nginx: nullableNum,
+});
+
 export const benchResultSchema = z.object({
   version: z.literal(1),
   mode: z.enum(['smoke', 'quick', 'full']),
   startedAt: z.string(),
   durationSeconds: num,
-  machine: z.object({ nproc: num, cpuModel: z.string(), node: z.string(), platform: z.string(), totalMemoryBytes: num }),
+  machine: z.object({
+    nproc: num,
+    cpuModel: z.string(),
+    node: z.string(),
+    platform: z.string(),
+    totalMemoryBytes: num,
+  }),
   notes: z.array(z.string()),
   gateway: z.object({
     path: z.string(),
@@ -85,9 +105,8 @@ export const benchResultSchema = z.object({
       shapingToDirectThroughput: nullableNum,
       nginxToDirectThroughput: nullableNum,
     }),
-    addedP99Ms: z.array(
-      z.object({ offeredPerSecond: num, gateway: nullableNum, gatewayShaping: nullableNum, nginx: nullableNum }),
-    ),
+    addedP50Ms: z.array(addedSchema),
+    addedP99Ms: z.array(addedSchema),
   }),
   metrics: z.array(metricsSizeSchema),
   ownCalls: ownCallsSchema,

@@ -68,8 +68,20 @@ export function syntheticClients(n: number): SyntheticClient[] {
 
 const labelsOf = (c: SyntheticClient) => ({ org: ORG, client_id: c.id, client_name: c.name });
 
-function gauge(name: string, help: string, unit: string, clients: SyntheticClient[], value: (c: SyntheticClient) => number): MetricFamily {
-  return { name, help, unit, kind: 'gauge', points: clients.map((c) => ({ attributes: labelsOf(c), value: value(c) })) };
+function gauge(
+  name: string,
+  help: string,
+  unit: string,
+  clients: SyntheticClient[],
+  value: (c: SyntheticClient) => number,
+): MetricFamily {
+  return {
+    name,
+    help,
+    unit,
+    kind: 'gauge',
+    points: clients.map((c) => ({ attributes: labelsOf(c), value: value(c) })),
+  };
 }
 
 /** What the agent's sources hand to telemetry for this state (built anew at every collection, as the agent does). */
@@ -88,8 +100,20 @@ export function syntheticFamilies(clients: SyntheticClient[], startTimeMs: numbe
         })),
       ),
     },
-    gauge('genesys_gateway_requests_per_minute', 'Requests in the last 60 s', '{request}', clients, (c) => c.rpm),
-    gauge('genesys_gateway_token_peak_requests_per_minute', 'Busiest token, last 60 s', '{request}', clients, (c) => c.peakTokenRpm),
+    gauge(
+      'genesys_gateway_requests_per_minute',
+      'Requests in the last 60 s',
+      '{request}',
+      clients,
+      (c) => c.rpm,
+    ),
+    gauge(
+      'genesys_gateway_token_peak_requests_per_minute',
+      'Busiest token, last 60 s',
+      '{request}',
+      clients,
+      (c) => c.peakTokenRpm,
+    ),
     gauge('genesys_gateway_tokens_active', 'Active tokens', '{token}', clients, (c) => c.tokens),
     gauge('genesys_gateway_inflight_requests', 'In-flight requests', '{request}', clients, (c) => c.inflight),
     {
@@ -99,7 +123,13 @@ export function syntheticFamilies(clients: SyntheticClient[], startTimeMs: numbe
       kind: 'counter',
       points: clients.map((c) => ({ attributes: labelsOf(c), value: c.rateLimited, startTimeMs })),
     },
-    gauge('genesys_client_limit_utilization_ratio', 'Busiest token ÷ limit', '1', clients, (c) => c.utilization),
+    gauge(
+      'genesys_client_limit_utilization_ratio',
+      'Busiest token ÷ limit',
+      '1',
+      clients,
+      (c) => c.utilization,
+    ),
     {
       name: 'genesys_gateway_upstream_duration_seconds',
       help: 'Upstream latency',
@@ -114,17 +144,32 @@ export function syntheticFamilies(clients: SyntheticClient[], startTimeMs: numbe
         bucketCounts: [...c.latency.bucketCounts],
       })),
     },
-    gauge('genesys_usage_requests_last_day', 'Requests on the last complete day', '{request}', clients, (c) => c.lastDay),
+    gauge(
+      'genesys_usage_requests_last_day',
+      'Requests on the last complete day',
+      '{request}',
+      clients,
+      (c) => c.lastDay,
+    ),
     {
       name: 'genesys_usage_responses_last_day',
       help: 'Responses on the last complete day by status class',
       unit: '{response}',
       kind: 'gauge',
       points: clients.flatMap((c) =>
-        STATUS_CLASSES.map((statusClass, k) => ({ attributes: { ...labelsOf(c), status_class: statusClass }, value: c.responses[k]! })),
+        STATUS_CLASSES.map((statusClass, k) => ({
+          attributes: { ...labelsOf(c), status_class: statusClass },
+          value: c.responses[k]!,
+        })),
       ),
     },
-    gauge('genesys_usage_requests_month_to_date', 'Requests this month', '{request}', clients, (c) => c.monthToDate),
+    gauge(
+      'genesys_usage_requests_month_to_date',
+      'Requests this month',
+      '{request}',
+      clients,
+      (c) => c.monthToDate,
+    ),
   ];
 }
 
@@ -161,7 +206,11 @@ export function promClientRegistry(clients: SyntheticClient[]): Registry {
     },
   });
   gaugeOf('genesys_gateway_requests_per_minute', 'Requests in the last 60 s', (c) => c.rpm);
-  gaugeOf('genesys_gateway_token_peak_requests_per_minute', 'Busiest token, last 60 s', (c) => c.peakTokenRpm);
+  gaugeOf(
+    'genesys_gateway_token_peak_requests_per_minute',
+    'Busiest token, last 60 s',
+    (c) => c.peakTokenRpm,
+  );
   gaugeOf('genesys_gateway_tokens_active', 'Active tokens', (c) => c.tokens);
   gaugeOf('genesys_gateway_inflight_requests', 'In-flight requests', (c) => c.inflight);
   new Counter({
@@ -192,7 +241,9 @@ export function promClientRegistry(clients: SyntheticClient[]): Registry {
     collect() {
       this.reset();
       for (const c of clients)
-        STATUS_CLASSES.forEach((statusClass, k) => this.set({ ...labelsOf(c), status_class: statusClass }, c.responses[k]!));
+        STATUS_CLASSES.forEach((statusClass, k) =>
+          this.set({ ...labelsOf(c), status_class: statusClass }, c.responses[k]!),
+        );
     },
   });
   gaugeOf('genesys_usage_requests_month_to_date', 'Requests this month', (c) => c.monthToDate);

@@ -39,7 +39,10 @@ async function startProxy(name: CaseName, simUrl: string): Promise<Proxy> {
   const agent: BenchChild<AgentInfo> = await startChild(
     'agent',
     {},
-    agentEnv(simUrl, { AGENT_GATEWAY_PORT: '0', AGENT_GATEWAY_SHAPING: name === 'gateway-shaping' ? 'smooth' : 'off' }),
+    agentEnv(simUrl, {
+      AGENT_GATEWAY_PORT: '0',
+      AGENT_GATEWAY_SHAPING: name === 'gateway-shaping' ? 'smooth' : 'off',
+    }),
   );
   // Shaping reads the per-token limit from the limits source: wait until every source has polled once.
   await waitReady(agent.info.url);
@@ -79,16 +82,33 @@ async function runCase(
   const proxy = await startProxy(name, sim.info.url);
   try {
     // Tokens are minted through the endpoint under test, so the gateway learns them as it would in production.
-    const tokens = await mapLimit(Array.from({ length: g.tokens }), 4, () => login(proxy.url, LOAD_CLIENT.id, LOAD_CLIENT.secret));
+    const tokens = await mapLimit(Array.from({ length: g.tokens }), 4, () =>
+      login(proxy.url, LOAD_CLIENT.id, LOAD_CLIENT.secret),
+    );
     const base = { url: proxy.url, path: LOAD_PATH, tokens };
-    if (g.warmupS > 0) await loadgen.call<SaturateResult>('saturate', { ...base, connections: g.connections, durationS: g.warmupS } satisfies SaturateArgs);
+    if (g.warmupS > 0)
+      await loadgen.call<SaturateResult>('saturate', {
+        ...base,
+        connections: g.connections,
+        durationS: g.warmupS,
+      } satisfies SaturateArgs);
     const sat = await measured(proxy, sim, () =>
-      loadgen.call<SaturateResult>('saturate', { ...base, connections: g.connections, durationS: g.saturationS } satisfies SaturateArgs),
+      loadgen.call<SaturateResult>('saturate', {
+        ...base,
+        connections: g.connections,
+        durationS: g.saturationS,
+      } satisfies SaturateArgs),
     );
     const fixed = [];
     for (const rate of g.rates) {
       const p = await measured(proxy, sim, () =>
-        loadgen.call<PacedResult>('paced', { ...base, rate, durationS: g.fixedS, warmupS: g.warmupS, connections: 64 } satisfies PacedArgs),
+        loadgen.call<PacedResult>('paced', {
+          ...base,
+          rate,
+          durationS: g.fixedS,
+          warmupS: g.warmupS,
+          connections: 64,
+        } satisfies PacedArgs),
       );
       fixed.push({
         offeredPerSecond: p.result.offeredPerSecond,
@@ -127,7 +147,13 @@ export async function gatewaySuite(profile: Profile): Promise<BenchResult['gatew
   try {
     for (const name of ['direct', 'gateway', 'nginx', 'gateway-shaping'] as const) {
       if (name === 'nginx' && !profile.nginx) {
-        cases.push({ name, skipped: 'run without nginx (--no-nginx)', saturation: null, fixed: [], proxyPeakRssBytes: null });
+        cases.push({
+          name,
+          skipped: 'run without nginx (--no-nginx)',
+          saturation: null,
+          fixed: [],
+          proxyPeakRssBytes: null,
+        });
         continue;
       }
       process.stderr.write(`bench: gateway case ${name}\n`);
@@ -137,13 +163,20 @@ export async function gatewaySuite(profile: Profile): Promise<BenchResult['gatew
     await Promise.all([sim.stop(), loadgen.stop()]);
   }
   const sat = (n: CaseName) => cases.find((c) => c.name === n)?.saturation?.requestsPerSecond ?? null;
-  const p99 = (n: CaseName, rate: number) =>
-    cases.find((c) => c.name === n)?.fixed.find((f) => f.offeredPerSecond === rate)?.latency.p99Ms ?? null;
-  const added = (n: CaseName, rate: number) => {
-    const a = p99(n, rate);
-    const d = p99('direct', rate);
+  const pct = (n: CaseName, rate: number, key: 'p50Ms' | 'p99Ms') =>
+    cases.find((c) => c.name === n)?.fixed.find((f) => f.offeredPerSecond === rate)?.latency[key] ?? null;
+  const added = (n: CaseName, rate: number, key: 'p50Ms' | 'p99Ms') => {
+    const a = pct(n, rate, key);
+    const d = pct('direct', rate, key);
     return a === null || d === null ? null : round3(a - d);
   };
+  const addedRows = (key: 'p50Ms' | 'p99Ms') =>
+    profile.gateway.rates.map((rate) => ({
+      offeredPerSecond: rate,
+      gateway: added('gateway', rate, key),
+      gatewayShaping: added('gateway-shaping', rate, key),
+      nginx: added('nginx', rate, key),
+    }));
   return {
     path: LOAD_PATH,
     tokens: profile.gateway.tokens,
@@ -156,11 +189,7 @@ export async function gatewaySuite(profile: Profile): Promise<BenchResult['gatew
       shapingToDirectThroughput: ratio(sat('gateway-shaping'), sat('direct')),
       nginxToDirectThroughput: ratio(sat('nginx'), sat('direct')),
     },
-    addedP99Ms: profile.gateway.rates.map((rate) => ({
-      offeredPerSecond: rate,
-      gateway: added('gateway', rate),
-      gatewayShaping: added('gateway-shaping', rate),
-      nginx: added('nginx', rate),
-    })),
+    addedP50Ms: addedRows('p50Ms'),
+    addedP99Ms: addedRows('p99Ms'),
   };
 }

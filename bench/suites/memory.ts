@@ -41,7 +41,8 @@ export async function memorySuite(profile: Profile): Promise<BenchResult['memory
       mapLimit(ids, 32, async (id) => {
         const token = await login(gw, id, `${id}-secret`);
         const status = await getStatus(`${gw}${LOAD_PATH}`, token);
-        if (status !== 200) throw new Error(`request through the gateway for ${id} (round ${round}) answered ${status}`);
+        if (status !== 200)
+          throw new Error(`request through the gateway for ${id} (round ${round}) answered ${status}`);
       });
     process.stderr.write(`bench: memory with ${n} clients\n`);
     await useTokens(0);

@@ -9,7 +9,11 @@ import { sampleCount } from '../lib/synthetic.js';
 
 type Render = BenchResult['metrics'][number]['agent'];
 
-async function measureImpl(impl: MetricsChildArgs['impl'], clients: number, scrapes: number): Promise<Render> {
+async function measureImpl(
+  impl: MetricsChildArgs['impl'],
+  clients: number,
+  scrapes: number,
+): Promise<Render> {
   const child = await startChild<{ url: string }>('metrics', { impl, clients } satisfies MetricsChildArgs);
   try {
     const scrape = async () => {

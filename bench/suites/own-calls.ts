@@ -16,7 +16,9 @@ export const CLIENT_LIMIT_PER_MINUTE = 300;
 
 const callsSchema = z.object({
   total: z.number(),
-  byRoute: z.array(z.object({ method: z.string(), route: z.string(), status: z.number(), count: z.number() })),
+  byRoute: z.array(
+    z.object({ method: z.string(), route: z.string(), status: z.number(), count: z.number() }),
+  ),
   byCaller: z.array(z.object({ clientId: z.string(), count: z.number() })),
 });
 type Calls = z.infer<typeof callsSchema>;

@@ -12,7 +12,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { benchResultSchema } from '../../bench/lib/result.js';
 import { perHour } from '../../bench/lib/own-calls.js';
 import { percentile, summarize } from '../../bench/lib/stats.js';
-import { sampleCount, promClientRegistry, syntheticClients, syntheticFamilies } from '../../bench/lib/synthetic.js';
+import {
+  sampleCount,
+  promClientRegistry,
+  syntheticClients,
+  syntheticFamilies,
+} from '../../bench/lib/synthetic.js';
 
 const RUNNER = fileURLToPath(new URL('../../dist/bench/run.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
@@ -20,11 +25,16 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('bench harness', () => {
   it('runs a smoke benchmark and writes a well-formed result', async () => {
-    if (!existsSync(RUNNER)) throw new Error(`${RUNNER} is missing; run "npm run build" first (npm test does)`);
+    if (!existsSync(RUNNER))
+      throw new Error(`${RUNNER} is missing; run "npm run build" first (npm test does)`);
     const out = join(dir, 'latest.json');
-    const { stdout } = await promisify(execFile)(process.execPath, [RUNNER, '--smoke', '--no-nginx', '--out', out], {
-      timeout: 110_000,
-    });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [RUNNER, '--smoke', '--no-nginx', '--out', out],
+      {
+        timeout: 110_000,
+      },
+    );
     expect(stdout).toContain('### Targets');
     const result = benchResultSchema.parse(JSON.parse(readFileSync(out, 'utf8')));
     expect(result.mode).toBe('smoke');
@@ -71,6 +81,7 @@ describe('bench pure helpers', () => {
     const rows = perHour(
       [
         { route: 'POST /api/v2/usage/events/query', count: 1 },
+        { route: 'GET /api/v2/usage/events/definitions', count: 1 },
         { route: 'POST /api/v2/usage/aggregates/query/jobs', count: 1 },
         { route: 'GET /api/v2/organizations/limits/namespaces/:ns', count: 1 },
       ],
@@ -83,6 +94,7 @@ describe('bench pure helpers', () => {
     );
     const of = (r: string) => rows.find((x) => x.route === r)!.perHour;
     expect(of('POST /api/v2/usage/events/query')).toBe(60); // events before the usage prefix
+    expect(of('GET /api/v2/usage/events/definitions')).toBe(1); // cached for an hour by the source
     expect(of('POST /api/v2/usage/aggregates/query/jobs')).toBe(4);
     expect(of('GET /api/v2/organizations/limits/namespaces/:ns')).toBe(1);
     expect(of('GET /api/v2/something/new')).toBe(120); // unknown: fastest cadence, every call seen
