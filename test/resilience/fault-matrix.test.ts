@@ -91,15 +91,15 @@ const ROWS: Row[] = [
   {
     fault: 'usage API times out',
     behaviour: 'per-attempt timeout cuts the call; usage down, the other sources unaffected',
-    inject: (h) => h.fault({ route: '/api/v2/usage/aggregates', latencyMs: 1_000 }),
+    inject: (h) => h.fault({ route: '/api/v2/usage/aggregates', latencyMs: 1_500 }),
     clear: clearFaults,
     down: ['usage'],
-    error: /timeout/,
+    error: /timeout/i, // 'timeout after N ms' or undici's UND_ERR_HEADERS_TIMEOUT, whichever fires first
   },
   {
     fault: 'slow responses (under the timeout)',
     behaviour: 'nothing fails: slow is not broken',
-    inject: (h) => h.fault({ route: '/api/v2', latencyMs: 60 }),
+    inject: (h) => h.fault({ route: '/api/v2', latencyMs: 50 }),
     clear: clearFaults,
     down: [],
   },

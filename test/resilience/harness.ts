@@ -65,7 +65,7 @@ export async function startHarness(
     gateway: null,
     cleanups,
     client: {
-      requestTimeoutMs: opts.requestTimeoutMs ?? 300,
+      requestTimeoutMs: opts.requestTimeoutMs ?? 800,
       // Waiting is moving the shared fake clock: retries, Retry-After and budget waits cost no real time.
       sleep: async (ms, signal) => {
         signal?.throwIfAborted();
