@@ -170,6 +170,7 @@ export function renderReport(r: BenchResult): string {
     ),
   );
   out.push(
+    '',
     `Per hour ≈ ${f(o.perHourEstimate, 1)} of ${o.limitPerHour} (300/min × 60) = ${f(o.sharePercent, 3)} %`,
   );
   const mem = r.memory;
