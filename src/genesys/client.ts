@@ -56,6 +56,8 @@ export interface GenesysClientOptions {
   maxRetryAfterMs?: number;
   /** Default 120 000: how long one call may take including budget waits and retries. */
   callDeadlineMs?: number;
+  /** Default 64 MiB: no Genesys answer the agent reads comes near it; a larger one fails the attempt unbuffered. */
+  maxResponseBytes?: number;
   clock?: Clock;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
@@ -113,6 +115,7 @@ export class GenesysClient implements GenesysApi {
         retryMaxMs: opts.retryMaxMs ?? 30_000,
         maxRetryAfterMs: opts.maxRetryAfterMs ?? 120_000,
         callDeadlineMs: opts.callDeadlineMs ?? 120_000,
+        maxResponseBytes: opts.maxResponseBytes ?? 64 * 1024 * 1024,
         clock: this.clock,
         sleep,
         random: opts.random ?? Math.random,

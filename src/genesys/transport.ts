@@ -65,6 +65,8 @@ export interface TransportOptions {
   retryMaxMs: number;
   maxRetryAfterMs: number;
   callDeadlineMs: number;
+  /** A larger response is refused, not buffered. */
+  maxResponseBytes: number;
   clock: Clock;
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   random: () => number;
@@ -89,6 +91,24 @@ const NOT_SENT_CODES = new Set([
   'ENETUNREACH',
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
+
+/** The body as text, or null (and the stream destroyed) once it passes `max` bytes. */
+async function readCapped(
+  body: AsyncIterable<Buffer> & { destroy(): unknown },
+  max: number,
+): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > max) {
+      body.destroy();
+      return null;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 export const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   delay(ms, undefined, { signal });
@@ -246,13 +266,20 @@ export class Transport {
         body: body ?? null,
         signal,
       });
-      const text = await res.body.text();
+      const text = await readCapped(res.body, this.o.maxResponseBytes);
+      if (text === null)
+        return {
+          kind: 'network',
+          reason: `response larger than ${this.o.maxResponseBytes} bytes`,
+          beforeSend: false,
+        };
       return { kind: 'response', status: res.statusCode, headers: res.headers, text };
     } catch (err) {
       if (call.signal?.aborted) throw call.signal.reason ?? err;
-      if (timeout.aborted)
-        return { kind: 'network', reason: `timeout after ${this.o.requestTimeoutMs} ms`, beforeSend: false };
       const code = errorCode(err);
+      // undici's own header/body timers and our abort timer race at the same deadline: one wording.
+      if (timeout.aborted || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT')
+        return { kind: 'network', reason: `timeout after ${this.o.requestTimeoutMs} ms`, beforeSend: false };
       return {
         kind: 'network',
         reason: code ?? 'connection failed',

@@ -136,6 +136,17 @@ describe('GenesysClient retries', () => {
     expect(c.requestCount(CLIENTS, 'error')).toBe(2);
   });
 
+  it('refuses a response larger than maxResponseBytes instead of buffering it', async () => {
+    const big = JSON.stringify({ entities: [{ id: 'x'.repeat(200_000), name: 'n' }] });
+    fake = await startFake((app) =>
+      app.get('/api/v2/oauth/clients', async (_req, reply) => reply.type('application/json').send(big)),
+    );
+    const c = fake.client({ maxResponseBytes: 100_000, maxRetries: 0 });
+    await expect(c.listOAuthClients()).rejects.toThrow(/no response \(response larger than 100000 bytes\)/);
+    const ok = fake.client({ maxResponseBytes: 1_000_000, maxRetries: 0 });
+    await expect(ok.listOAuthClients()).resolves.toHaveLength(1);
+  });
+
   it('stops retrying when the caller aborts during a backoff wait', async () => {
     fake = await startFake((app) => app.get('/api/v2/oauth/clients', scripted(Array(10).fill(503))));
     const ac = new AbortController();
