@@ -144,7 +144,8 @@ export class GatewaySource implements Source {
       : createHttpServer(handler);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(this.opts.port, this.opts.host, () => {
+      // A deep accept backlog: integrations open many connections at once after a deploy or an outage.
+      server.listen({ port: this.opts.port, host: this.opts.host, backlog: 4096 }, () => {
         server.off('error', reject);
         resolve();
       });
