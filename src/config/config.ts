@@ -54,7 +54,9 @@ const FileOrg = z.strictObject({
   clientSecret: z.string().min(1).optional(),
   clientSecretFile: z.string().min(1).optional(),
   callBudgetPerMinute: z.number().int().min(1).max(10_000).optional(),
-  limits: z.strictObject({ perClient: z.record(z.string(), z.number().int().min(1).max(1_000_000)) }).optional(),
+  limits: z
+    .strictObject({ perClient: z.record(z.string(), z.number().int().min(1).max(1_000_000)) })
+    .optional(),
 });
 const FileSchema = z.strictObject({
   orgs: z.array(FileOrg).min(1).optional(),
@@ -117,14 +119,23 @@ function buildConfig(rawEnv: NodeJS.ProcessEnv): AgentConfig {
   const orgs = envOrg ? [envOrg] : (file.orgs ?? []).map((o, i) => orgFromFile(o, i, fileLabel, budget));
   const names = new Set<string>();
   for (const [i, o] of orgs.entries()) {
-    if (names.has(o.name)) throw new ConfigError(`${fileLabel}: orgs[${i}].name: "${o.name}" is used twice; org names must be unique`);
+    if (names.has(o.name))
+      throw new ConfigError(
+        `${fileLabel}: orgs[${i}].name: "${o.name}" is used twice; org names must be unique`,
+      );
     names.add(o.name);
   }
 
-  const gatewayPort = positiveInt(env.AGENT_GATEWAY_PORT, 'AGENT_GATEWAY_PORT', 0, 65535) ?? file.gateway?.port;
-  const shaping = oneOf(env.AGENT_GATEWAY_SHAPING, 'AGENT_GATEWAY_SHAPING', ['off', 'smooth'] as const) ?? file.gateway?.shaping ?? 'off';
+  const gatewayPort =
+    positiveInt(env.AGENT_GATEWAY_PORT, 'AGENT_GATEWAY_PORT', 0, 65535) ?? file.gateway?.port;
+  const shaping =
+    oneOf(env.AGENT_GATEWAY_SHAPING, 'AGENT_GATEWAY_SHAPING', ['off', 'smooth'] as const) ??
+    file.gateway?.shaping ??
+    'off';
   if (gatewayPort !== undefined && orgs.length > 1) {
-    throw new ConfigError('AGENT_GATEWAY_PORT: the gateway forwards to one org; with several orgs run one agent per org for the gateway');
+    throw new ConfigError(
+      'AGENT_GATEWAY_PORT: the gateway forwards to one org; with several orgs run one agent per org for the gateway',
+    );
   }
   if (env.AGENT_GATEWAY_SHAPING && gatewayPort === undefined) {
     throw new ConfigError('AGENT_GATEWAY_SHAPING: shaping needs the gateway; set AGENT_GATEWAY_PORT too');
@@ -136,22 +147,40 @@ function buildConfig(rawEnv: NodeJS.ProcessEnv): AgentConfig {
     demoScenario: nonEmpty(env.AGENT_DEMO_SCENARIO, 'AGENT_DEMO_SCENARIO') ?? file.demoScenario ?? 'demo',
     host: nonEmpty(env.AGENT_HOST, 'AGENT_HOST') ?? file.host ?? '0.0.0.0',
     port: positiveInt(env.AGENT_PORT, 'AGENT_PORT', 0, 65535) ?? file.port ?? 9464,
-    usageIntervalMs: interval(env.AGENT_USAGE_INTERVAL ?? file.usageInterval, 'AGENT_USAGE_INTERVAL', 15 * 60_000),
-    ratelimitsIntervalMs: interval(env.AGENT_RATELIMITS_INTERVAL ?? file.ratelimitsInterval, 'AGENT_RATELIMITS_INTERVAL', 60_000),
+    usageIntervalMs: interval(
+      env.AGENT_USAGE_INTERVAL ?? file.usageInterval,
+      'AGENT_USAGE_INTERVAL',
+      15 * 60_000,
+    ),
+    ratelimitsIntervalMs: interval(
+      env.AGENT_RATELIMITS_INTERVAL ?? file.ratelimitsInterval,
+      'AGENT_RATELIMITS_INTERVAL',
+      60_000,
+    ),
     gateway:
-      gatewayPort === undefined ? null : { port: gatewayPort, host: file.gateway?.host ?? nonEmpty(env.AGENT_HOST, 'AGENT_HOST') ?? file.host ?? '0.0.0.0', shaping },
+      gatewayPort === undefined
+        ? null
+        : {
+            port: gatewayPort,
+            host: file.gateway?.host ?? nonEmpty(env.AGENT_HOST, 'AGENT_HOST') ?? file.host ?? '0.0.0.0',
+            shaping,
+          },
     eventsToken:
       secret(env.AGENT_EVENTS_TOKEN, env.AGENT_EVENTS_TOKEN_FILE, 'AGENT_EVENTS_TOKEN') ??
       secret(file.eventsToken, file.eventsTokenFile, `${fileLabel}: eventsToken`) ??
       null,
-    eventsRateLimitPerMinute: positiveInt(env.AGENT_EVENTS_RATE_LIMIT, 'AGENT_EVENTS_RATE_LIMIT', 1, 1_000_000) ?? 600,
+    eventsRateLimitPerMinute:
+      positiveInt(env.AGENT_EVENTS_RATE_LIMIT, 'AGENT_EVENTS_RATE_LIMIT', 1, 1_000_000) ?? 600,
     auth: authFromEnv(env),
     tls: tlsFromEnv(env),
-    logLevel: oneOf(env.AGENT_LOG_LEVEL?.toLowerCase(), 'AGENT_LOG_LEVEL', LOG_LEVELS) ?? file.logLevel ?? 'info',
+    logLevel:
+      oneOf(env.AGENT_LOG_LEVEL?.toLowerCase(), 'AGENT_LOG_LEVEL', LOG_LEVELS) ?? file.logLevel ?? 'info',
     otlp: otlpFromEnv(env),
     resource: {
       serviceName: nonEmpty(env.OTEL_SERVICE_NAME, 'OTEL_SERVICE_NAME') ?? 'genesys-usage-agent',
-      attributes: env.OTEL_RESOURCE_ATTRIBUTES ? keyValues(env.OTEL_RESOURCE_ATTRIBUTES, 'OTEL_RESOURCE_ATTRIBUTES') : {},
+      attributes: env.OTEL_RESOURCE_ATTRIBUTES
+        ? keyValues(env.OTEL_RESOURCE_ATTRIBUTES, 'OTEL_RESOURCE_ATTRIBUTES')
+        : {},
     },
   };
 }
@@ -167,20 +196,28 @@ function pickKnown(rawEnv: NodeJS.ProcessEnv): Record<string, string> {
 
 function orgFromEnv(env: z.infer<typeof EnvSchema>, budget: number): OrgConfig | undefined {
   const clientId = nonEmpty(env.GENESYS_CLIENT_ID, 'GENESYS_CLIENT_ID');
-  const clientSecret = secret(env.GENESYS_CLIENT_SECRET, env.GENESYS_CLIENT_SECRET_FILE, 'GENESYS_CLIENT_SECRET');
+  const clientSecret = secret(
+    env.GENESYS_CLIENT_SECRET,
+    env.GENESYS_CLIENT_SECRET_FILE,
+    'GENESYS_CLIENT_SECRET',
+  );
   if (!clientId) {
-    if (clientSecret) throw new ConfigError('GENESYS_CLIENT_ID: required when GENESYS_CLIENT_SECRET is set; set both, or neither for demo mode');
+    if (clientSecret)
+      throw new ConfigError(
+        'GENESYS_CLIENT_ID: required when GENESYS_CLIENT_SECRET is set; set both, or neither for demo mode',
+      );
     return undefined;
   }
   if (!clientSecret) {
-    throw new ConfigError('GENESYS_CLIENT_SECRET: required when GENESYS_CLIENT_ID is set; set it or GENESYS_CLIENT_SECRET_FILE');
+    throw new ConfigError(
+      'GENESYS_CLIENT_SECRET: required when GENESYS_CLIENT_ID is set; set it or GENESYS_CLIENT_SECRET_FILE',
+    );
   }
-  const hosts = hostsFor(
-    env.GENESYS_REGION,
-    env.GENESYS_API_BASE_URL,
-    env.GENESYS_LOGIN_BASE_URL,
-    { region: 'GENESYS_REGION', api: 'GENESYS_API_BASE_URL', login: 'GENESYS_LOGIN_BASE_URL' },
-  );
+  const hosts = hostsFor(env.GENESYS_REGION, env.GENESYS_API_BASE_URL, env.GENESYS_LOGIN_BASE_URL, {
+    region: 'GENESYS_REGION',
+    api: 'GENESYS_API_BASE_URL',
+    login: 'GENESYS_LOGIN_BASE_URL',
+  });
   return {
     name: nonEmpty(env.GENESYS_ORG_NAME, 'GENESYS_ORG_NAME') ?? 'default',
     ...hosts,
@@ -194,10 +231,15 @@ function orgFromEnv(env: z.infer<typeof EnvSchema>, budget: number): OrgConfig |
 function orgFromFile(o: z.infer<typeof FileOrg>, i: number, file: string, budget: number): OrgConfig {
   const at = `${file}: orgs[${i}]`;
   const clientSecret = secret(o.clientSecret, o.clientSecretFile, `${at}.clientSecret`);
-  if (!clientSecret) throw new ConfigError(`${at}.clientSecret: required; set clientSecret or clientSecretFile`);
+  if (!clientSecret)
+    throw new ConfigError(`${at}.clientSecret: required; set clientSecret or clientSecretFile`);
   return {
     name: o.name,
-    ...hostsFor(o.region, o.apiBaseUrl, o.loginBaseUrl, { region: `${at}.region`, api: `${at}.apiBaseUrl`, login: `${at}.loginBaseUrl` }),
+    ...hostsFor(o.region, o.apiBaseUrl, o.loginBaseUrl, {
+      region: `${at}.region`,
+      api: `${at}.apiBaseUrl`,
+      login: `${at}.loginBaseUrl`,
+    }),
     clientId: o.clientId,
     clientSecret,
     callBudgetPerMinute: o.callBudgetPerMinute ?? budget,
@@ -215,11 +257,15 @@ function hostsFor(
   const loginUrl = url(login, names.login);
   if (apiUrl && loginUrl) return { apiBaseUrl: apiUrl, loginBaseUrl: loginUrl };
   if (!region) {
-    throw new ConfigError(`${names.region}: required (e.g. mypurecloud.com or us_east_1), or set both ${names.api} and ${names.login}`);
+    throw new ConfigError(
+      `${names.region}: required (e.g. mypurecloud.com or us_east_1), or set both ${names.api} and ${names.login}`,
+    );
   }
   const domain = resolveRegion(region);
   if (!domain) {
-    throw new ConfigError(`${names.region}: unknown region "${region}"; use a domain like mypurecloud.ie or an SDK key like eu_west_1`);
+    throw new ConfigError(
+      `${names.region}: unknown region "${region}"; use a domain like mypurecloud.ie or an SDK key like eu_west_1`,
+    );
   }
   const hosts = regionHosts(domain);
   return { apiBaseUrl: apiUrl ?? hosts.apiBaseUrl, loginBaseUrl: loginUrl ?? hosts.loginBaseUrl };
@@ -230,7 +276,9 @@ function readConfigFile(path: string): FileConfig {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new ConfigError(`AGENT_CONFIG_FILE: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new ConfigError(
+      `AGENT_CONFIG_FILE: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
   let data: unknown;
   try {
@@ -241,7 +289,9 @@ function readConfigFile(path: string): FileConfig {
   const result = FileSchema.safeParse(data ?? {});
   if (!result.success) {
     // A misspelt key also makes its real key "missing"; the misspelling is the useful message.
-    const issues = [...result.error.issues].sort((a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'));
+    const issues = [...result.error.issues].sort(
+      (a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'),
+    );
     throw new ConfigError(`${path}: ${describeIssue(issues[0]!)}`);
   }
   return result.data;
@@ -279,6 +329,11 @@ function nonEmpty(value: string | undefined, name: string): string | undefined {
 function positiveInt(value: string | undefined, name: string, min: number, max: number): number | undefined {
   const t = nonEmpty(value, name);
   if (t === undefined) return undefined;
+  if (/^tcp:\/\//.test(t)) {
+    throw new ConfigError(
+      `${name}: "${shown(t)}" is a Kubernetes service link, not a port; set ${name} explicitly or use enableServiceLinks: false`,
+    );
+  }
   if (!/^\d+$/.test(t) || Number(t) < min || Number(t) > max) {
     throw new ConfigError(`${name}: "${shown(t)}" is not a whole number between ${min} and ${max}`);
   }
@@ -289,12 +344,20 @@ function interval(value: string | number | undefined, name: string, fallback: nu
   if (value === undefined) return fallback;
   const text = typeof value === 'number' ? String(value) : nonEmpty(value, name)!;
   const ms = parseDuration(text);
-  if (ms === undefined) throw new ConfigError(`${name}: "${shown(text)}" is not a duration; use seconds (900) or a unit (15m, 60s, 1h)`);
-  if (ms < 1000 || ms > 7 * 86_400_000) throw new ConfigError(`${name}: ${shown(text)} is out of range; use between 1s and 7d`);
+  if (ms === undefined)
+    throw new ConfigError(
+      `${name}: "${shown(text)}" is not a duration; use seconds (900) or a unit (15m, 60s, 1h)`,
+    );
+  if (ms < 1000 || ms > 7 * 86_400_000)
+    throw new ConfigError(`${name}: ${shown(text)} is out of range; use between 1s and 7d`);
   return ms;
 }
 
-function oneOf<T extends string>(value: string | undefined, name: string, allowed: readonly T[]): T | undefined {
+function oneOf<T extends string>(
+  value: string | undefined,
+  name: string,
+  allowed: readonly T[],
+): T | undefined {
   const t = nonEmpty(value, name);
   if (t === undefined) return undefined;
   if (!(allowed as readonly string[]).includes(t)) {
@@ -326,7 +389,9 @@ function secret(value: string | undefined, file: string | undefined, name: strin
     try {
       text = readFileSync(path, 'utf8');
     } catch (err) {
-      throw new ConfigError(`${name}_FILE: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      throw new ConfigError(
+        `${name}_FILE: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
     }
     const s = text.trim();
     if (!s) throw new ConfigError(`${name}_FILE: ${path} is empty`);
@@ -366,15 +431,24 @@ function tlsFromEnv(env: z.infer<typeof EnvSchema>): AgentConfig['tls'] {
   const certFile = nonEmpty(env.AGENT_TLS_CERT_FILE, 'AGENT_TLS_CERT_FILE');
   const keyFile = nonEmpty(env.AGENT_TLS_KEY_FILE, 'AGENT_TLS_KEY_FILE');
   if (!certFile && !keyFile) return null;
-  if (!certFile) throw new ConfigError('AGENT_TLS_CERT_FILE: required when AGENT_TLS_KEY_FILE is set; set both for HTTPS');
-  if (!keyFile) throw new ConfigError('AGENT_TLS_KEY_FILE: required when AGENT_TLS_CERT_FILE is set; set both for HTTPS');
-  const tls = { cert: readFile(certFile, 'AGENT_TLS_CERT_FILE'), key: readFile(keyFile, 'AGENT_TLS_KEY_FILE'), certFile, keyFile };
+  if (!certFile)
+    throw new ConfigError('AGENT_TLS_CERT_FILE: required when AGENT_TLS_KEY_FILE is set; set both for HTTPS');
+  if (!keyFile)
+    throw new ConfigError('AGENT_TLS_KEY_FILE: required when AGENT_TLS_CERT_FILE is set; set both for HTTPS');
+  const tls = {
+    cert: readFile(certFile, 'AGENT_TLS_CERT_FILE'),
+    key: readFile(keyFile, 'AGENT_TLS_KEY_FILE'),
+    certFile,
+    keyFile,
+  };
   try {
     // Fail at start-up, with the variable named, rather than on the first connection.
     createSecureContext({ cert: tls.cert, key: tls.key });
   } catch (err) {
     const reason = (err as Error).message.split('\n')[0]!.slice(0, 120);
-    throw new ConfigError(`AGENT_TLS_CERT_FILE/AGENT_TLS_KEY_FILE: not a usable PEM certificate and matching key (${reason})`);
+    throw new ConfigError(
+      `AGENT_TLS_CERT_FILE/AGENT_TLS_KEY_FILE: not a usable PEM certificate and matching key (${reason})`,
+    );
   }
   return tls;
 }
@@ -392,7 +466,8 @@ function keyValues(text: string, name: string): Record<string, string> {
   for (const part of text.split(',')) {
     if (!part.trim()) continue;
     const eq = part.indexOf('=');
-    if (eq <= 0) throw new ConfigError(`${name}: "${part.trim().slice(0, 40)}" is not key=value; use k=v,k2=v2`);
+    if (eq <= 0)
+      throw new ConfigError(`${name}: "${part.trim().slice(0, 40)}" is not key=value; use k=v,k2=v2`);
     out[decodeURIComponent(part.slice(0, eq).trim())] = decodeURIComponent(part.slice(eq + 1).trim());
   }
   return out;
@@ -407,13 +482,17 @@ function otlpFromEnv(env: z.infer<typeof EnvSchema>): AgentConfig['otlp'] {
   let intervalMs = 60_000;
   if (intervalText !== undefined) {
     if (!/^\d+$/.test(intervalText) || Number(intervalText) < 100) {
-      throw new ConfigError(`OTEL_METRIC_EXPORT_INTERVAL: "${intervalText}" must be milliseconds, at least 100`);
+      throw new ConfigError(
+        `OTEL_METRIC_EXPORT_INTERVAL: "${intervalText}" must be milliseconds, at least 100`,
+      );
     }
     intervalMs = Number(intervalText);
   }
   return {
     url: target,
-    headers: env.OTEL_EXPORTER_OTLP_HEADERS ? keyValues(env.OTEL_EXPORTER_OTLP_HEADERS, 'OTEL_EXPORTER_OTLP_HEADERS') : {},
+    headers: env.OTEL_EXPORTER_OTLP_HEADERS
+      ? keyValues(env.OTEL_EXPORTER_OTLP_HEADERS, 'OTEL_EXPORTER_OTLP_HEADERS')
+      : {},
     intervalMs,
   };
 }

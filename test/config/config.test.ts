@@ -13,7 +13,11 @@ const file = (name: string, text: string) => {
   writeFileSync(p, text);
   return p;
 };
-const live = { GENESYS_REGION: 'eu_west_1', GENESYS_CLIENT_ID: 'id-1', GENESYS_CLIENT_SECRET: 's3cr3t-value' };
+const live = {
+  GENESYS_REGION: 'eu_west_1',
+  GENESYS_CLIENT_ID: 'id-1',
+  GENESYS_CLIENT_SECRET: 's3cr3t-value',
+};
 
 function configError(env: NodeJS.ProcessEnv): string {
   try {
@@ -56,23 +60,43 @@ describe('loadConfig', () => {
   });
 
   it('builds one live org from the environment, hosts from the region', () => {
-    const c = loadConfig({ ...live, AGENT_PORT: '9999', AGENT_USAGE_INTERVAL: '5m', GENESYS_ORG_NAME: 'prod' });
+    const c = loadConfig({
+      ...live,
+      AGENT_PORT: '9999',
+      AGENT_USAGE_INTERVAL: '5m',
+      GENESYS_ORG_NAME: 'prod',
+    });
     expect(c.mode).toBe('live');
     expect(c.port).toBe(9999);
     expect(c.usageIntervalMs).toBe(300_000);
     expect(c.orgs).toEqual([
-      expect.objectContaining({ name: 'prod', apiBaseUrl: 'https://api.mypurecloud.ie', loginBaseUrl: 'https://login.mypurecloud.ie', clientId: 'id-1' }),
+      expect.objectContaining({
+        name: 'prod',
+        apiBaseUrl: 'https://api.mypurecloud.ie',
+        loginBaseUrl: 'https://login.mypurecloud.ie',
+        clientId: 'id-1',
+      }),
     ]);
   });
 
   it('reads secrets from *_FILE', () => {
-    const c = loadConfig({ GENESYS_REGION: 'us_east_1', GENESYS_CLIENT_ID: 'x', GENESYS_CLIENT_SECRET_FILE: file('secret', 'from-file\n') });
+    const c = loadConfig({
+      GENESYS_REGION: 'us_east_1',
+      GENESYS_CLIENT_ID: 'x',
+      GENESYS_CLIENT_SECRET_FILE: file('secret', 'from-file\n'),
+    });
     expect(c.orgs[0]!.clientSecret).toBe('from-file');
   });
 
   it('OTLP: the generic endpoint gets /v1/metrics, the metrics endpoint is used as is, headers parsed', () => {
-    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).otlp?.url).toBe('http://collector:4318/v1/metrics');
-    const c = loadConfig({ OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: 'http://c:4318/custom', OTEL_EXPORTER_OTLP_HEADERS: 'a=1,b=x%3Dy', OTEL_METRIC_EXPORT_INTERVAL: '5000' });
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).otlp?.url).toBe(
+      'http://collector:4318/v1/metrics',
+    );
+    const c = loadConfig({
+      OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: 'http://c:4318/custom',
+      OTEL_EXPORTER_OTLP_HEADERS: 'a=1,b=x%3Dy',
+      OTEL_METRIC_EXPORT_INTERVAL: '5000',
+    });
     expect(c.otlp).toEqual({ url: 'http://c:4318/custom', headers: { a: '1', b: 'x=y' }, intervalMs: 5000 });
   });
 
@@ -85,12 +109,22 @@ describe('loadConfig', () => {
     [{ AGENT_RATELIMITS_INTERVAL: '0s' }, /^AGENT_RATELIMITS_INTERVAL: 0s is out of range/],
     [{ AGENT_PORT: '70000' }, /^AGENT_PORT: "70000" is not a whole number/],
     [{ AGENT_PORT: '' }, /^AGENT_PORT: is set but empty/],
-    [{ AGENT_GATEWAY_SHAPING: 'turbo', AGENT_GATEWAY_PORT: '8080' }, /^AGENT_GATEWAY_SHAPING: "turbo" is not one of off, smooth/],
+    [
+      { AGENT_PORT: 'tcp://10.0.0.7:9464' },
+      /^AGENT_PORT: "tcp:\/\/10\.0\.0\.7:9464" is a Kubernetes service link/,
+    ],
+    [
+      { AGENT_GATEWAY_SHAPING: 'turbo', AGENT_GATEWAY_PORT: '8080' },
+      /^AGENT_GATEWAY_SHAPING: "turbo" is not one of off, smooth/,
+    ],
     [{ AGENT_GATEWAY_SHAPING: 'smooth' }, /^AGENT_GATEWAY_SHAPING: shaping needs the gateway/],
     [{ AGENT_LOG_LEVEL: 'loud' }, /^AGENT_LOG_LEVEL: "loud" is not one of/],
     [{ GENESYS_CLIENT_SECRET_FILE: '/nonexistent/secret' }, /^GENESYS_CLIENT_SECRET_FILE: cannot read/],
     [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' }, /^OTEL_EXPORTER_OTLP_ENDPOINT: "not a url" is not a URL/],
-    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c', OTEL_EXPORTER_OTLP_HEADERS: 'novalue' }, /^OTEL_EXPORTER_OTLP_HEADERS: "novalue" is not key=value/],
+    [
+      { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c', OTEL_EXPORTER_OTLP_HEADERS: 'novalue' },
+      /^OTEL_EXPORTER_OTLP_HEADERS: "novalue" is not key=value/,
+    ],
     [{ AGENT_HOST: 'x'.repeat(5000) }, /^AGENT_HOST: longer than 4096/],
   ])('rejects %o with a message naming the variable', (env, message) => {
     const text = configError(env as NodeJS.ProcessEnv);
@@ -116,17 +150,30 @@ describe('loadConfig', () => {
 
   it.each([
     ['unknown.yaml', 'prot: 9000\n', /unknown\.yaml: prot: unknown key; did you mean "port"\?/],
-    ['nested.yaml', 'orgs:\n  - name: a\n    region: us_east_1\n    clientID: x\n    clientSecret: y\n', /orgs\[0\]\.clientID: unknown key; did you mean "clientId"\?/],
+    [
+      'nested.yaml',
+      'orgs:\n  - name: a\n    region: us_east_1\n    clientID: x\n    clientSecret: y\n',
+      /orgs\[0\]\.clientID: unknown key; did you mean "clientId"\?/,
+    ],
     ['type.yaml', 'port: "nine"\n', /type\.yaml: port: /],
     ['broken.yaml', 'port: [1,\n', /broken\.yaml: not valid YAML\/JSON/],
-    ['dup.yaml', 'orgs:\n  - {name: a, region: us_east_1, clientId: x, clientSecret: y}\n  - {name: a, region: us_east_1, clientId: z, clientSecret: y}\n', /orgs\[1\]\.name: "a" is used twice/],
+    [
+      'dup.yaml',
+      'orgs:\n  - {name: a, region: us_east_1, clientId: x, clientSecret: y}\n  - {name: a, region: us_east_1, clientId: z, clientSecret: y}\n',
+      /orgs\[1\]\.name: "a" is used twice/,
+    ],
   ])('config file %s: one-line error with the key path', (name, text, message) => {
     expect(configError({ AGENT_CONFIG_FILE: file(name, text) })).toMatch(message);
   });
 
   it('refuses GENESYS_* variables and file orgs together, and a gateway with several orgs', () => {
-    const path = file('one.yaml', 'orgs:\n  - {name: a, region: us_east_1, clientId: x, clientSecret: y}\n  - {name: b, region: us_east_1, clientId: z, clientSecret: y}\n');
+    const path = file(
+      'one.yaml',
+      'orgs:\n  - {name: a, region: us_east_1, clientId: x, clientSecret: y}\n  - {name: b, region: us_east_1, clientId: z, clientSecret: y}\n',
+    );
     expect(configError({ ...live, AGENT_CONFIG_FILE: path })).toMatch(/^GENESYS_CLIENT_ID: set either/);
-    expect(configError({ AGENT_CONFIG_FILE: path, AGENT_GATEWAY_PORT: '8080' })).toMatch(/^AGENT_GATEWAY_PORT: the gateway forwards to one org/);
+    expect(configError({ AGENT_CONFIG_FILE: path, AGENT_GATEWAY_PORT: '8080' })).toMatch(
+      /^AGENT_GATEWAY_PORT: the gateway forwards to one org/,
+    );
   });
 });
