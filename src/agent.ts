@@ -70,7 +70,17 @@ export interface OrgRuntimeDeps {
   /** Receives the close functions of what it creates. */
   cleanups: (() => Promise<unknown>)[];
   /** Timeouts, retry and sleep overrides for the Genesys client (fault tests on a fake clock). */
-  client?: Pick<GenesysClientOptions, 'requestTimeoutMs' | 'maxRetries' | 'retryBaseMs' | 'retryMaxMs' | 'maxRetryAfterMs' | 'callDeadlineMs' | 'sleep' | 'usageJobPoll'>;
+  client?: Pick<
+    GenesysClientOptions,
+    | 'requestTimeoutMs'
+    | 'maxRetries'
+    | 'retryBaseMs'
+    | 'retryMaxMs'
+    | 'maxRetryAfterMs'
+    | 'callDeadlineMs'
+    | 'sleep'
+    | 'usageJobPoll'
+  >;
 }
 
 /** Builds (but does not start) the client and sources of one org. */
@@ -91,7 +101,14 @@ export function createOrgRuntime(org: OrgConfig, deps: OrgRuntimeDeps): OrgRunti
   deps.cleanups.push(() => api.close());
   const clients = new ClientsRefresher(api, { org: org.name, clock, logger: log });
   const limits = new LimitsSource({ org: org.name, api, overrides: org.limitOverrides, clock, logger: log });
-  const usage = new UsageSource({ org: org.name, api, clients, intervalMs: config.usageIntervalMs, clock, logger: log });
+  const usage = new UsageSource({
+    org: org.name,
+    api,
+    clients,
+    intervalMs: config.usageIntervalMs,
+    clock,
+    logger: log,
+  });
   const ledger = new EventLedger({ org: org.name, clock });
   const ratelimits = new RateLimitsSource({
     org: org.name,
@@ -158,8 +175,17 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
       eventsToken ??= randomBytes(24).toString('base64url');
       // The simulator pushes EventBridge envelopes to the agent's own /v1/events, so the push path moves too
       // (not over HTTPS: the embedded simulator would not trust the operator's certificate).
-      const push = config.port !== 0 && !config.tls ? { url: `http://127.0.0.1:${config.port}/v1/events`, token: eventsToken } : undefined;
-      simulator = await startSimulator({ scenario: config.demoScenario, host: '127.0.0.1', port: 0, clock, ...(push ? { push } : {}) });
+      const push =
+        config.port !== 0 && !config.tls
+          ? { url: `http://127.0.0.1:${config.port}/v1/events`, token: eventsToken }
+          : undefined;
+      simulator = await startSimulator({
+        scenario: config.demoScenario,
+        host: '127.0.0.1',
+        port: 0,
+        clock,
+        ...(push ? { push } : {}),
+      });
       cleanups.push(() => simulator!.close());
       orgs = [demoOrg(simulator)];
       // The gateway is what makes the demo live; on a free loopback port unless configured.
@@ -194,7 +220,11 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
 
     const snapshot = () => {
       const now = clock.now();
-      return buildSnapshot(runtimes.map((r) => orgView(r, now)), now, config.mode === 'demo');
+      return buildSnapshot(
+        runtimes.map((r) => orgView(r, now)),
+        now,
+        config.mode === 'demo',
+      );
     };
     const plugins: FastifyPluginAsync[] = [];
     if (eventsToken) {
@@ -215,7 +245,9 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
       plugins,
       auth: config.auth ?? null,
       tls: config.tls ?? null,
-      ...(config.eventsRateLimitPerMinute ? { eventsRateLimitPerMinute: config.eventsRateLimitPerMinute } : {}),
+      ...(config.eventsRateLimitPerMinute
+        ? { eventsRateLimitPerMinute: config.eventsRateLimitPerMinute }
+        : {}),
     });
     cleanups.push(() => server.close());
     const address = await server.listen({ host: config.host, port: config.port });
@@ -234,12 +266,34 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
     const gateway = runtimes[0]?.gateway ?? null;
 
     if (simulator && gateway && schedule) {
-      const traffic = startDemoTraffic({ gatewayUrl: gateway.url, clients: demoTrafficClients(simulator), clock, logger });
+      const traffic = startDemoTraffic({
+        gatewayUrl: gateway.url,
+        clients: demoTrafficClients(simulator),
+        clock,
+        logger,
+      });
       cleanups.push(() => traffic.stop());
     }
 
-    logger.info({ url, gateway: gateway?.url ?? null, orgs: runtimes.map((r) => r.config.name), otlp: config.otlp ? 'on' : 'off' }, 'agent listening');
-    return { url, gatewayUrl: gateway?.url ?? null, simulator, orgs: runtimes, snapshot, telemetry, server, close: closeAll };
+    logger.info(
+      {
+        url,
+        gateway: gateway?.url ?? null,
+        orgs: runtimes.map((r) => r.config.name),
+        otlp: config.otlp ? 'on' : 'off',
+      },
+      'agent listening',
+    );
+    return {
+      url,
+      gatewayUrl: gateway?.url ?? null,
+      simulator,
+      orgs: runtimes,
+      snapshot,
+      telemetry,
+      server,
+      close: closeAll,
+    };
   } catch (err) {
     await closeAll();
     throw err;
@@ -261,7 +315,13 @@ function readiness(runtimes: OrgRuntime[]): Readiness {
   const sources = runtimes.flatMap((r) =>
     r.sources.map((s) => {
       const h = s.health();
-      return { org: r.config.name, source: s.name, succeeded: h.lastSuccessMs !== null, up: h.up, lastError: h.lastError };
+      return {
+        org: r.config.name,
+        source: s.name,
+        succeeded: h.lastSuccessMs !== null,
+        up: h.up,
+        lastError: h.lastError,
+      };
     }),
   );
   return { ready: sources.every((s) => s.succeeded), sources };
@@ -269,7 +329,13 @@ function readiness(runtimes: OrgRuntime[]): Readiness {
 
 /** Every family the agent exports: each source's data plus per-source health and build info. */
 export function agentFamilies(runtimes: OrgRuntime[], nowMs: number): MetricFamily[] {
-  const up: MetricFamily = { name: 'genesys_agent_source_up', help: '1 if the last poll of the source succeeded (listeners: serving), else 0', unit: '', kind: 'gauge', points: [] };
+  const up: MetricFamily = {
+    name: 'genesys_agent_source_up',
+    help: '1 if the last poll of the source succeeded (listeners: serving), else 0',
+    unit: '',
+    kind: 'gauge',
+    points: [],
+  };
   const last: MetricFamily = {
     name: 'genesys_agent_source_last_success_timestamp_seconds',
     help: 'Unix time of the last successful poll of the source',
@@ -277,7 +343,13 @@ export function agentFamilies(runtimes: OrgRuntime[], nowMs: number): MetricFami
     kind: 'gauge',
     points: [],
   };
-  const duration: MetricFamily = { name: 'genesys_agent_source_duration_seconds', help: 'Duration of the last poll of the source', unit: 's', kind: 'gauge', points: [] };
+  const duration: MetricFamily = {
+    name: 'genesys_agent_source_duration_seconds',
+    help: 'Duration of the last poll of the source',
+    unit: 's',
+    kind: 'gauge',
+    points: [],
+  };
   const out: MetricFamily[] = [];
   for (const r of runtimes) {
     // RateLimitsSource.collect() includes its event ledger.
@@ -288,11 +360,18 @@ export function agentFamilies(runtimes: OrgRuntime[], nowMs: number): MetricFami
       const attrs = { org: r.config.name, source: s.name };
       if (h.lastDurationMs !== null || h.up) up.points.push({ attributes: attrs, value: h.up ? 1 : 0 });
       if (h.lastSuccessMs !== null) last.points.push({ attributes: attrs, value: h.lastSuccessMs / 1000 });
-      if (h.lastDurationMs !== null) duration.points.push({ attributes: attrs, value: h.lastDurationMs / 1000 });
+      if (h.lastDurationMs !== null)
+        duration.points.push({ attributes: attrs, value: h.lastDurationMs / 1000 });
     }
   }
   out.push(...[up, last, duration].filter((f) => f.points.length > 0));
-  out.push({ name: 'genesys_agent_build_info', help: 'Build information; always 1', unit: '', kind: 'gauge', points: [{ attributes: { version: agentVersion() }, value: 1 }] });
+  out.push({
+    name: 'genesys_agent_build_info',
+    help: 'Build information; always 1',
+    unit: '',
+    kind: 'gauge',
+    points: [{ attributes: { version: agentVersion() }, value: 1 }],
+  });
   return mergeFamilies(out);
 }
 

@@ -79,7 +79,9 @@ function configFailure(err: unknown): number {
 
 async function runCommand(args: string[]): Promise<number> {
   if (args.length > 0) {
-    process.stderr.write(`genesys-usage-agent: run takes no arguments (got "${args[0]}"); configure it with environment variables\n`);
+    process.stderr.write(
+      `genesys-usage-agent: run takes no arguments (got "${args[0]}"); configure it with environment variables\n`,
+    );
     return 2;
   }
   let config: AgentConfig;
@@ -95,7 +97,9 @@ async function runCommand(args: string[]): Promise<number> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES') {
-      process.stderr.write(`genesys-usage-agent: configuration error: AGENT_PORT/AGENT_GATEWAY_PORT: ${describeError(err)}; choose a free port\n`);
+      process.stderr.write(
+        `genesys-usage-agent: configuration error: AGENT_PORT/AGENT_GATEWAY_PORT: ${describeError(err)}; choose a free port\n`,
+      );
       return 2;
     }
     logger.fatal({ err: describeError(err) }, 'agent failed to start');

@@ -100,7 +100,10 @@ export interface GenesysApi {
   /** `GET /api/v2/organizations/limits/namespaces/{ns}` effective values. */
   getLimits(namespace: string, signal?: AbortSignal): Promise<LimitValue[]>;
   /** `POST /api/v2/analytics/ratelimits/aggregates/query` grouped by namespace, limitName, entityId. */
-  queryRateLimitAggregates(q: RateLimitAggregateQuery, signal?: AbortSignal): Promise<RateLimitAggregateGroup[]>;
+  queryRateLimitAggregates(
+    q: RateLimitAggregateQuery,
+    signal?: AbortSignal,
+  ): Promise<RateLimitAggregateGroup[]>;
   /** `GET /api/v2/usage/events/definitions`. */
   listEventDefinitions(signal?: AbortSignal): Promise<EventDefinition[]>;
   /** `POST /api/v2/usage/events/query`, every page, ascending by time. */

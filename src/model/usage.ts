@@ -55,7 +55,9 @@ export function usageQueryInterval(nowMs: number): { start: string; end: string;
   return { start, end, interval: `${start}T00:00:00Z/${end}T00:00:00Z` };
 }
 
-export function classCounts(row: Pick<UsageRow, 'status200' | 'status300' | 'status400' | 'status429' | 'status500'>): ClassCounts {
+export function classCounts(
+  row: Pick<UsageRow, 'status200' | 'status300' | 'status400' | 'status429' | 'status500'>,
+): ClassCounts {
   // The Usage API counts 429s inside status400 as well; 4xx here excludes them so the classes add up.
   return {
     '2xx': row.status200,
@@ -90,7 +92,8 @@ export function summariseUsage(
   const today = utcDay(nowMs);
   const month = today.slice(0, 7);
   let lastCompleteDay: string | null = null;
-  for (const r of rows) if (r.date < today && (lastCompleteDay === null || r.date > lastCompleteDay)) lastCompleteDay = r.date;
+  for (const r of rows)
+    if (r.date < today && (lastCompleteDay === null || r.date > lastCompleteDay)) lastCompleteDay = r.date;
 
   const byClient = new Map<string, UsageClientFigures>();
   for (const r of rows) {

@@ -55,7 +55,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     : (Fastify({ ...common, logger: false }) as unknown as FastifyInstance);
 
   // Hooks first, so they cover every route below, including the plugins' ones.
-  if (opts.auth && (opts.auth.bearerTokens.length > 0 || opts.auth.basicUsers.length > 0)) registerAuth(app, opts.auth);
+  if (opts.auth && (opts.auth.bearerTokens.length > 0 || opts.auth.basicUsers.length > 0))
+    registerAuth(app, opts.auth);
   await app.register(helmet, {
     contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES },
     // HSTS only means something over HTTPS.
@@ -74,7 +75,10 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       return reply.type(PROMETHEUS_CONTENT_TYPE).send(text);
     } catch (err) {
       req.log.error({ err: describeError(err) }, 'metric collection failed');
-      return reply.code(500).type('text/plain; charset=utf-8').send(`# metric collection failed: ${describeError(err)}\n`);
+      return reply
+        .code(500)
+        .type('text/plain; charset=utf-8')
+        .send(`# metric collection failed: ${describeError(err)}\n`);
     }
   });
 
@@ -82,10 +86,14 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
 
   app.get('/readyz', async (_req, reply) => {
     const r = opts.readiness();
-    return reply.code(r.ready ? 200 : 503).send({ status: r.ready ? 'ready' : 'not ready', sources: r.sources });
+    return reply
+      .code(r.ready ? 200 : 503)
+      .send({ status: r.ready ? 'ready' : 'not ready', sources: r.sources });
   });
 
-  app.get('/api/v1/clients', async (_req, reply) => reply.header('cache-control', 'no-store').send(opts.snapshot()));
+  app.get('/api/v1/clients', async (_req, reply) =>
+    reply.header('cache-control', 'no-store').send(opts.snapshot()),
+  );
 
   await app.register(statusPageRoutes);
   for (const plugin of opts.plugins ?? []) await app.register(plugin);

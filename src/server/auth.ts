@@ -55,14 +55,10 @@ export function registerAuth(app: FastifyInstance, cfg: AuthConfig): void {
   ].join(', ');
   app.addHook('onRequest', async (req, reply) => {
     if (!isProtectedPath(req.url) || allowed(req.headers.authorization)) return;
-    return reply
-      .code(401)
-      .header('www-authenticate', challenge)
-      .header('cache-control', 'no-store')
-      .send({
-        error: 'Unauthorized',
-        message:
-          'this endpoint needs the credentials configured with AGENT_AUTH_TOKEN or AGENT_AUTH_BASIC_FILE',
-      });
+    return reply.code(401).header('www-authenticate', challenge).header('cache-control', 'no-store').send({
+      error: 'Unauthorized',
+      message:
+        'this endpoint needs the credentials configured with AGENT_AUTH_TOKEN or AGENT_AUTH_BASIC_FILE',
+    });
   });
 }

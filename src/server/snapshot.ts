@@ -33,7 +33,13 @@ export interface ClientRow {
   /** Busiest token's rate ÷ limit; null without gateway data. */
   utilization: number | null;
   live: Omit<LiveClientFigures, 'clientId' | 'clientName' | 'limit' | 'utilization'> | null;
-  usage: { lastDayRequests: number; lastDay429: number; share429: number | null; monthToDate: number; today: number | null } | null;
+  usage: {
+    lastDayRequests: number;
+    lastDay429: number;
+    share429: number | null;
+    monthToDate: number;
+    today: number | null;
+  } | null;
   latestWarning: { limitKey: string; count: number; max: number | null; lastSeen: string } | null;
 }
 
@@ -67,7 +73,16 @@ export function buildSnapshot(views: OrgView[], nowMs: number, demo: boolean): C
       const row = (clientId: string, clientName: string): ClientRow => {
         let r = rows.get(clientId);
         if (!r) {
-          r = { clientId, clientName, exists: true, limit: v.limitFor(clientId), utilization: null, live: null, usage: null, latestWarning: null };
+          r = {
+            clientId,
+            clientName,
+            exists: true,
+            limit: v.limitFor(clientId),
+            utilization: null,
+            live: null,
+            usage: null,
+            latestWarning: null,
+          };
           rows.set(clientId, r);
         }
         return r;
@@ -94,7 +109,12 @@ export function buildSnapshot(views: OrgView[], nowMs: number, demo: boolean): C
         const r = rows.get(w.entityId);
         if (!r) continue;
         if (!r.latestWarning || Date.parse(r.latestWarning.lastSeen) < w.lastSeenMs) {
-          r.latestWarning = { limitKey: w.limitKey, count: w.count, max: w.max, lastSeen: new Date(w.lastSeenMs).toISOString() };
+          r.latestWarning = {
+            limitKey: w.limitKey,
+            count: w.count,
+            max: w.max,
+            lastSeen: new Date(w.lastSeenMs).toISOString(),
+          };
         }
       }
       const clients = [...rows.values()].sort(
@@ -115,7 +135,11 @@ export function buildSnapshot(views: OrgView[], nowMs: number, demo: boolean): C
           lastError: s.health.lastError,
         })),
         usage: v.usage
-          ? { lastCompleteDay: v.usage.lastCompleteDay, dataAgeSeconds: dataAgeSeconds(v.usage, nowMs), fetchedAt: new Date(v.usage.fetchedAtMs).toISOString() }
+          ? {
+              lastCompleteDay: v.usage.lastCompleteDay,
+              dataAgeSeconds: dataAgeSeconds(v.usage, nowMs),
+              fetchedAt: new Date(v.usage.fetchedAtMs).toISOString(),
+            }
           : null,
         clients,
       };

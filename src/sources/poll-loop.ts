@@ -62,8 +62,17 @@ export class PollLoop {
       this.failing = false;
     } catch (err) {
       const message = describeError(err);
-      this.state = { ...this.state, up: false, lastDurationMs: this.clock.now() - started, lastError: message };
-      if (!this.failing && !this.stopped) this.logger.warn({ ...ctx, err: message }, `${this.opts.name} source failing; keeping the last good values`);
+      this.state = {
+        ...this.state,
+        up: false,
+        lastDurationMs: this.clock.now() - started,
+        lastError: message,
+      };
+      if (!this.failing && !this.stopped)
+        this.logger.warn(
+          { ...ctx, err: message },
+          `${this.opts.name} source failing; keeping the last good values`,
+        );
       else this.logger.debug({ ...ctx, err: message }, `${this.opts.name} poll failed again`);
       this.failing = true;
       throw err;

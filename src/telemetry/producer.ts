@@ -27,7 +27,10 @@ export class FamiliesProducer implements MetricProducer {
     const nowMs = this.now();
     const endTime = millisToHrTime(nowMs);
     const metrics = this.families(nowMs).map((f) => toMetricData(f, endTime));
-    return { resourceMetrics: { resource: emptyResource(), scopeMetrics: [{ scope: this.scope, metrics }] }, errors: [] };
+    return {
+      resourceMetrics: { resource: emptyResource(), scopeMetrics: [{ scope: this.scope, metrics }] },
+      errors: [],
+    };
   }
 }
 
@@ -39,7 +42,12 @@ function toMetricData(f: MetricFamily, endTime: [number, number]): MetricData {
         descriptor,
         aggregationTemporality: AggregationTemporality.CUMULATIVE,
         dataPointType: DataPointType.GAUGE,
-        dataPoints: f.points.map((p) => ({ startTime: endTime, endTime, attributes: p.attributes, value: p.value })),
+        dataPoints: f.points.map((p) => ({
+          startTime: endTime,
+          endTime,
+          attributes: p.attributes,
+          value: p.value,
+        })),
       };
     case 'counter':
       return {

@@ -42,7 +42,11 @@ export class Telemetry {
       opts.families,
       opts.now,
     );
-    this.prometheus = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true, metricProducers: [producer] });
+    this.prometheus = new PrometheusExporter({
+      preventServerStart: true,
+      withoutScopeInfo: true,
+      metricProducers: [producer],
+    });
     // (prefix, appendTimestamp, resourceConstantLabels, withoutTargetInfo, withoutScopeInfo)
     this.serializer = new PrometheusSerializer('', false, undefined, false, true);
     const readers: MetricReader[] = [this.prometheus];

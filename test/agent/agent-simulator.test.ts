@@ -42,9 +42,18 @@ function lastExport(): Map<string, Map<string, number>> {
       for (const m of sm.metrics) {
         const points = (m.gauge ?? m.sum)?.dataPoints ?? [];
         const byAttrs = new Map<string, number>();
-        for (const p of points as { attributes: { key: string; value: Record<string, unknown> }[]; asDouble?: number; asInt?: number | string }[]) {
-          const attrs = Object.fromEntries(p.attributes.map((a) => [a.key, String(Object.values(a.value)[0])]));
-          byAttrs.set(JSON.stringify(Object.fromEntries(Object.entries(attrs).sort())), Number(p.asDouble ?? p.asInt));
+        for (const p of points as {
+          attributes: { key: string; value: Record<string, unknown> }[];
+          asDouble?: number;
+          asInt?: number | string;
+        }[]) {
+          const attrs = Object.fromEntries(
+            p.attributes.map((a) => [a.key, String(Object.values(a.value)[0])]),
+          );
+          byAttrs.set(
+            JSON.stringify(Object.fromEntries(Object.entries(attrs).sort())),
+            Number(p.asDouble ?? p.asInt),
+          );
         }
         out.set(m.name, byAttrs);
       }
@@ -90,10 +99,18 @@ describe('agent against the simulator (demo scenario)', () => {
       const labels = { client_id: c.id, client_name: c.name };
       const y = c.days[yesterday]!;
       expect(valueOf(samples, 'genesys_usage_requests_last_day', labels)).toBe(y.requests);
-      expect(valueOf(samples, 'genesys_usage_responses_last_day', { ...labels, status_class: '429' })).toBe(y.status429);
-      expect(valueOf(samples, 'genesys_usage_responses_last_day', { ...labels, status_class: '4xx' })).toBe(y.status400 - y.status429);
-      expect(valueOf(samples, 'genesys_usage_responses_last_day', { ...labels, status_class: '2xx' })).toBe(y.status200);
-      expect(valueOf(samples, 'genesys_usage_responses_last_day', { ...labels, status_class: '5xx' })).toBe(y.status500);
+      expect(valueOf(samples, 'genesys_usage_responses_last_day', { ...labels, status_class: '429' })).toBe(
+        y.status429,
+      );
+      expect(valueOf(samples, 'genesys_usage_responses_last_day', { ...labels, status_class: '4xx' })).toBe(
+        y.status400 - y.status429,
+      );
+      expect(valueOf(samples, 'genesys_usage_responses_last_day', { ...labels, status_class: '2xx' })).toBe(
+        y.status200,
+      );
+      expect(valueOf(samples, 'genesys_usage_responses_last_day', { ...labels, status_class: '5xx' })).toBe(
+        y.status500,
+      );
       // daily publication: the month so far without today
       const mtd = Object.entries(c.days)
         .filter(([d]) => d.startsWith(month) && d < day(0))
@@ -115,12 +132,17 @@ describe('agent against the simulator (demo scenario)', () => {
     await agent.telemetry.flush();
     const otlp = lastExport();
     const samples = await scrape();
-    for (const name of ['genesys_usage_requests_last_day', 'genesys_usage_responses_last_day', 'genesys_usage_requests_month_to_date']) {
+    for (const name of [
+      'genesys_usage_requests_last_day',
+      'genesys_usage_responses_last_day',
+      'genesys_usage_requests_month_to_date',
+    ]) {
       const prom = samplesOf(samples, name);
       expect(prom.length).toBeGreaterThan(0);
       const points = otlp.get(name)!;
       expect(points.size).toBe(prom.length);
-      for (const s of prom) expect(points.get(JSON.stringify(Object.fromEntries(Object.entries(s.labels).sort())))).toBe(s.value);
+      for (const s of prom)
+        expect(points.get(JSON.stringify(Object.fromEntries(Object.entries(s.labels).sort())))).toBe(s.value);
     }
   });
 
@@ -133,7 +155,9 @@ describe('agent against the simulator (demo scenario)', () => {
 
   it('deleting a client removes its series from the next scrape and the next OTLP export', async () => {
     const victim = (await truth()).clients.find((c) => !c.deleted && c.days[day(-1)])!;
-    expect(samplesOf(await scrape(), 'genesys_usage_requests_last_day', { client_id: victim.id })).toHaveLength(1);
+    expect(
+      samplesOf(await scrape(), 'genesys_usage_requests_last_day', { client_id: victim.id }),
+    ).toHaveLength(1);
     expect((await fetch(`${sim.url}/__sim/clients/${victim.id}`, { method: 'DELETE' })).status).toBe(204);
     await agent.orgs[0]!.usage.runOnce();
     const after = await scrape();

@@ -5,7 +5,11 @@ import { freePort, requireBuiltCli, spawnCli, waitFor } from '../helpers/spawn-a
 import { loadScenario } from '../../src/simulator/index.js';
 
 function runCli(args: string[], env: Record<string, string>) {
-  return spawnSync(process.execPath, [requireBuiltCli(), ...args], { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', timeout: 20_000 });
+  return spawnSync(process.execPath, [requireBuiltCli(), ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
 }
 
 describe('CLI', () => {
@@ -21,7 +25,10 @@ describe('CLI', () => {
   it.each([
     [{ GENESYS_CLIENT_ID: 'abc', GENESYS_REGION: 'us_east_1' }, 'GENESYS_CLIENT_SECRET'],
     [{ AGENT_USAGE_INTERVAL: 'fortnightly' }, 'AGENT_USAGE_INTERVAL'],
-    [{ GENESYS_CLIENT_ID: 'abc', GENESYS_CLIENT_SECRET: 'xyz', GENESYS_REGION: 'atlantis' }, 'GENESYS_REGION'],
+    [
+      { GENESYS_CLIENT_ID: 'abc', GENESYS_CLIENT_SECRET: 'xyz', GENESYS_REGION: 'atlantis' },
+      'GENESYS_REGION',
+    ],
   ])('configuration error %o exits 2 with one line naming %s', (env, variable) => {
     const r = runCli(['run'], env);
     expect(r.status).toBe(2);
@@ -53,7 +60,10 @@ describe('CLI', () => {
         const labels = { client_id: c.id, client_name: c.name };
         expect(valueOf(samples, 'genesys_usage_requests_last_day', labels), c.name).toBeGreaterThan(0);
         expect(valueOf(samples, 'genesys_usage_requests_month_to_date', labels), c.name).toBeGreaterThan(0);
-        expect(valueOf(samples, 'genesys_usage_responses_last_day', { ...labels, status_class: '2xx' }), c.name).toBeGreaterThan(0);
+        expect(
+          valueOf(samples, 'genesys_usage_responses_last_day', { ...labels, status_class: '2xx' }),
+          c.name,
+        ).toBeGreaterThan(0);
       }
       expect(agent.stderr()).toContain('DEMO MODE');
     } finally {

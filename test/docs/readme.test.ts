@@ -6,7 +6,10 @@ const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
 
 describe('README', () => {
   it('shows the two set-up commands first', () => {
-    const firstBlock = readme.slice(readme.indexOf('```sh'), readme.indexOf('```', readme.indexOf('```sh') + 5));
+    const firstBlock = readme.slice(
+      readme.indexOf('```sh'),
+      readme.indexOf('```', readme.indexOf('```sh') + 5),
+    );
     expect(firstBlock).toContain('npm ci && npm start');
     expect(firstBlock).toContain('npm test');
   });

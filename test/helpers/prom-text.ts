@@ -15,7 +15,8 @@ export function parseProm(text: string): Sample[] {
     const m = LINE.exec(line);
     if (!m) throw new Error(`unparseable exposition line: ${line}`);
     const labels: Record<string, string> = {};
-    for (const l of (m[2] ?? '').matchAll(LABEL)) labels[l[1]!] = l[2]!.replace(/\\"/g, '"').replace(/\\n/g, '\n').replace(/\\\\/g, '\\');
+    for (const l of (m[2] ?? '').matchAll(LABEL))
+      labels[l[1]!] = l[2]!.replace(/\\"/g, '"').replace(/\\n/g, '\n').replace(/\\\\/g, '\\');
     out.push({ name: m[1]!, labels, value: Number(m[3]) });
   }
   return out;
@@ -26,7 +27,11 @@ export function samplesOf(samples: Sample[], name: string, match: Record<string,
 }
 
 /** The single value of a series, or undefined when absent. */
-export function valueOf(samples: Sample[], name: string, match: Record<string, string> = {}): number | undefined {
+export function valueOf(
+  samples: Sample[],
+  name: string,
+  match: Record<string, string> = {},
+): number | undefined {
   const found = samplesOf(samples, name, match);
   if (found.length > 1) throw new Error(`${name} ${JSON.stringify(match)} matches ${found.length} series`);
   return found[0]?.value;

@@ -20,8 +20,12 @@ const at = (iso: string) => Date.parse(iso);
 
 describe('usage model', () => {
   it('asks for the month plus a few days before it, so the 1st still finds the last complete day', () => {
-    expect(usageQueryInterval(at('2026-11-28T10:00:00Z')).interval).toBe('2026-11-01T00:00:00Z/2026-11-29T00:00:00Z');
-    expect(usageQueryInterval(at('2026-12-01T00:30:00Z')).interval).toBe('2026-11-28T00:00:00Z/2026-12-02T00:00:00Z');
+    expect(usageQueryInterval(at('2026-11-28T10:00:00Z')).interval).toBe(
+      '2026-11-01T00:00:00Z/2026-11-29T00:00:00Z',
+    );
+    expect(usageQueryInterval(at('2026-12-01T00:30:00Z')).interval).toBe(
+      '2026-11-28T00:00:00Z/2026-12-02T00:00:00Z',
+    );
   });
 
   it('takes the newest day before today as the last complete day, sums the month, keeps today apart', () => {
@@ -45,7 +49,11 @@ describe('usage model', () => {
   });
 
   it('a client without a row on the last complete day shows zero that day', () => {
-    const s = summariseUsage([row('2026-11-20', 'a', 9), row('2026-11-27', 'b', 1)], at('2026-11-28T01:00:00Z'), null);
+    const s = summariseUsage(
+      [row('2026-11-20', 'a', 9), row('2026-11-27', 'b', 1)],
+      at('2026-11-28T01:00:00Z'),
+      null,
+    );
     expect(s.clients.find((c) => c.clientId === 'a')!.lastDay.requests).toBe(0);
   });
 
@@ -72,7 +80,10 @@ describe('usage model', () => {
   it('deleted clients leave their own series but stay in the totals, named by the API', () => {
     const rows = [row('2026-11-27', 'a', 10), row('2026-11-27', 'gone', 30, { status400: 5, status429: 5 })];
     const s = summariseUsage(rows, at('2026-11-28T06:00:00Z'), new Set(['a']));
-    expect(s.clients.find((c) => c.clientId === 'gone')).toMatchObject({ exists: false, clientName: 'name-gone' });
+    expect(s.clients.find((c) => c.clientId === 'gone')).toMatchObject({
+      exists: false,
+      clientName: 'name-gone',
+    });
     const fams = usageFamilies('o', s, at('2026-11-28T06:00:00Z'));
     const lastDay = fams.find((f) => f.name === 'genesys_usage_requests_last_day') as GaugeFamily;
     expect(lastDay.points.map((p) => [p.attributes.client_id, p.value])).toEqual([

@@ -16,14 +16,21 @@ const families = (): MetricFamily[] => {
       help: 'requests',
       unit: '{request}',
       kind: 'gauge',
-      points: clients.map((c) => ({ attributes: { org: 'o', client_id: c, client_name: `n-${c}` }, value: 10 })),
+      points: clients.map((c) => ({
+        attributes: { org: 'o', client_id: c, client_name: `n-${c}` },
+        value: 10,
+      })),
     },
     {
       name: 'genesys_gateway_requests',
       help: 'requests through the gateway',
       unit: '{request}',
       kind: 'counter',
-      points: clients.map((c) => ({ attributes: { org: 'o', client_id: c }, value: 3, startTimeMs: 1_700_000_000_000 })),
+      points: clients.map((c) => ({
+        attributes: { org: 'o', client_id: c },
+        value: 3,
+        startTimeMs: 1_700_000_000_000,
+      })),
     },
     {
       name: 'genesys_gateway_upstream_duration_seconds',
@@ -31,7 +38,15 @@ const families = (): MetricFamily[] => {
       unit: 's',
       kind: 'histogram',
       boundaries: [0.1, 1],
-      points: [{ attributes: { org: 'o', client_id: 'a' }, startTimeMs: 1_700_000_000_000, count: 3, sum: 1.3, bucketCounts: [1, 1, 1] }],
+      points: [
+        {
+          attributes: { org: 'o', client_id: 'a' },
+          startTimeMs: 1_700_000_000_000,
+          count: 3,
+          sum: 1.3,
+          bucketCounts: [1, 1, 1],
+        },
+      ],
     },
   ];
 };
@@ -63,14 +78,19 @@ describe('telemetry', () => {
     const text = await telemetry.scrape();
     expect(text).toContain('genesys_usage_requests_last_day{org="o",client_id="a",client_name="n-a"} 10');
     expect(text).toContain('genesys_gateway_requests_total{org="o",client_id="b"} 3');
-    expect(text).toContain('genesys_gateway_upstream_duration_seconds_bucket{org="o",client_id="a",le="0.1"} 1');
+    expect(text).toContain(
+      'genesys_gateway_upstream_duration_seconds_bucket{org="o",client_id="a",le="0.1"} 1',
+    );
     expect(text).toContain('target_info{');
     expect(text).not.toContain('otel_scope_name');
   });
 
   it('passes promtool check metrics', async () => {
     const promtool = requireBinary('promtool', 'prometheus');
-    const r = spawnSync(promtool, ['check', 'metrics'], { input: await telemetry.scrape(), encoding: 'utf8' });
+    const r = spawnSync(promtool, ['check', 'metrics'], {
+      input: await telemetry.scrape(),
+      encoding: 'utf8',
+    });
     expect(r.stderr + r.stdout).toBe('');
     expect(r.status).toBe(0);
   });
@@ -81,7 +101,11 @@ describe('telemetry', () => {
     const before = receiver.requests.at(-1)!;
     expect(JSON.stringify(before)).toContain('"stringValue":"b"');
     expect(otlpSeries(before)).toEqual(
-      expect.arrayContaining(['genesys_usage_requests_last_day', 'genesys_gateway_requests', 'genesys_gateway_upstream_duration_seconds']),
+      expect.arrayContaining([
+        'genesys_usage_requests_last_day',
+        'genesys_gateway_requests',
+        'genesys_gateway_upstream_duration_seconds',
+      ]),
     );
 
     clients = ['a'];

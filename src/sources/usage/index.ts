@@ -48,7 +48,9 @@ export class UsageSource extends PolledSource {
     const listing = this.opts.clients.refresh(true).catch(() => {});
     const rows = await this.query(interval, signal);
     await listing;
-    for (const r of rows) if (r.clientName && !this.opts.clients.directory.nameOf(r.clientId)) this.opts.clients.directory.set(r.clientId, r.clientName);
+    for (const r of rows)
+      if (r.clientName && !this.opts.clients.directory.nameOf(r.clientId))
+        this.opts.clients.directory.set(r.clientId, r.clientName);
     this.summary = summariseUsage(rows, this.clock.now(), this.opts.clients.existingIds(), this.summary);
   }
 
@@ -59,7 +61,10 @@ export class UsageSource extends PolledSource {
       } catch (err) {
         if (!(err instanceof EndpointUnavailableError)) throw err;
         this.useLegacy = true;
-        this.logger.warn({ org: this.org, status: err.status }, 'usage jobs API unavailable; using the legacy usage query');
+        this.logger.warn(
+          { org: this.org, status: err.status },
+          'usage jobs API unavailable; using the legacy usage query',
+        );
       }
     }
     return this.opts.api.queryUsageLegacy({ interval }, signal);

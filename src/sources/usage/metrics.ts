@@ -42,7 +42,14 @@ export function usageFamilies(org: string, s: UsageSummary, nowMs: number): Metr
     points: [],
   };
 
-  const deleted = { lastDay: 0, byClass: Object.fromEntries(STATUS_CLASSES.map((c) => [c, 0])) as Record<string, number>, mtd: 0, today: 0, any: false, anyToday: false };
+  const deleted = {
+    lastDay: 0,
+    byClass: Object.fromEntries(STATUS_CLASSES.map((c) => [c, 0])) as Record<string, number>,
+    mtd: 0,
+    today: 0,
+    any: false,
+    anyToday: false,
+  };
   for (const c of s.clients) {
     if (!c.exists) {
       deleted.any = true;
@@ -58,23 +65,28 @@ export function usageFamilies(org: string, s: UsageSummary, nowMs: number): Metr
     const attrs = { org, client_id: c.clientId, client_name: c.clientName };
     if (s.lastCompleteDay !== null) {
       lastDay.points.push({ attributes: attrs, value: c.lastDay.requests });
-      for (const k of STATUS_CLASSES) responses.points.push({ attributes: { ...attrs, status_class: k }, value: c.lastDay.byClass[k] });
+      for (const k of STATUS_CLASSES)
+        responses.points.push({ attributes: { ...attrs, status_class: k }, value: c.lastDay.byClass[k] });
     }
     mtd.points.push({ attributes: attrs, value: c.monthToDate });
     if (c.today) today.points.push({ attributes: attrs, value: c.today.requests });
-    if (c.todayRequestsPerMinute !== null) velocity.points.push({ attributes: attrs, value: c.todayRequestsPerMinute });
+    if (c.todayRequestsPerMinute !== null)
+      velocity.points.push({ attributes: attrs, value: c.todayRequestsPerMinute });
   }
   if (deleted.any) {
     const attrs = { org, ...DELETED_CLIENT };
     if (s.lastCompleteDay !== null) {
       lastDay.points.push({ attributes: attrs, value: deleted.lastDay });
-      for (const k of STATUS_CLASSES) responses.points.push({ attributes: { ...attrs, status_class: k }, value: deleted.byClass[k]! });
+      for (const k of STATUS_CLASSES)
+        responses.points.push({ attributes: { ...attrs, status_class: k }, value: deleted.byClass[k]! });
     }
     mtd.points.push({ attributes: attrs, value: deleted.mtd });
     if (deleted.anyToday) today.points.push({ attributes: attrs, value: deleted.today });
   }
 
-  const families: MetricFamily[] = [lastDay, responses, mtd, today, velocity].filter((f) => f.points.length > 0);
+  const families: MetricFamily[] = [lastDay, responses, mtd, today, velocity].filter(
+    (f) => f.points.length > 0,
+  );
   const age = dataAgeSeconds(s, nowMs);
   if (age !== null) {
     families.push({
