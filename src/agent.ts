@@ -63,7 +63,8 @@ function demoTrafficClients(sim: RunningSimulator): { id: string; secret: string
 }
 
 export interface OrgRuntimeDeps {
-  config: Pick<AgentConfig, 'usageIntervalMs' | 'ratelimitsIntervalMs' | 'tls'>;
+  config: Pick<AgentConfig, 'usageIntervalMs' | 'ratelimitsIntervalMs' | 'tls'> &
+    Partial<Pick<AgentConfig, 'poll'>>;
   clock: Clock;
   logger: PinoLogger;
   gateway: AgentConfig['gateway'];
@@ -140,7 +141,14 @@ export function createOrgRuntime(org: OrgConfig, deps: OrgRuntimeDeps): OrgRunti
         logger: log,
       })
     : null;
-  const sources: Source[] = [usage, limits, ratelimits, ...(gateway ? [gateway] : [])];
+  // Disabled sources still exist (empty figures) but neither run nor count for readiness.
+  const poll = config.poll ?? { usage: true, ratelimits: true };
+  const sources: Source[] = [
+    ...(poll.usage ? [usage] : []),
+    limits,
+    ...(poll.ratelimits ? [ratelimits] : []),
+    ...(gateway ? [gateway] : []),
+  ];
   return { config: org, api, clients, limits, usage, ratelimits, ledger, gateway, sources };
 }
 
@@ -352,8 +360,9 @@ export function agentFamilies(runtimes: OrgRuntime[], nowMs: number): MetricFami
   };
   const out: MetricFamily[] = [];
   for (const r of runtimes) {
-    // RateLimitsSource.collect() includes its event ledger.
     out.push(...r.api.collect(nowMs));
+    // RateLimitsSource.collect() includes its event ledger; pushed events count without it too.
+    if (!r.sources.includes(r.ratelimits)) out.push(...r.ledger.collect(nowMs));
     for (const s of r.sources) {
       out.push(...s.collect(nowMs));
       const h = s.health();

@@ -28,6 +28,8 @@ export interface AgentConfig {
   port: number;
   usageIntervalMs: number;
   ratelimitsIntervalMs: number;
+  /** Which polled sources run (limits always runs: the gateway needs it). */
+  poll: { usage: boolean; ratelimits: boolean };
   gateway: { port: number; host: string; shaping: 'off' | 'smooth' } | null;
   eventsToken: string | null;
   /** Most POST /v1/events per minute per caller address (absent: 600). */
@@ -157,6 +159,7 @@ function buildConfig(rawEnv: NodeJS.ProcessEnv): AgentConfig {
       'AGENT_RATELIMITS_INTERVAL',
       60_000,
     ),
+    poll: pollFromEnv(env.AGENT_POLL),
     gateway:
       gatewayPort === undefined
         ? null
@@ -471,6 +474,21 @@ function keyValues(text: string, name: string): Record<string, string> {
     out[decodeURIComponent(part.slice(0, eq).trim())] = decodeURIComponent(part.slice(eq + 1).trim());
   }
   return out;
+}
+
+function pollFromEnv(value: string | undefined): AgentConfig['poll'] {
+  const t = nonEmpty(value, 'AGENT_POLL');
+  if (t === undefined) return { usage: true, ratelimits: true };
+  if (t.toLowerCase() === 'none') return { usage: false, ratelimits: false };
+  const names = t.split(',').map((n) => n.trim().toLowerCase());
+  for (const n of names) {
+    if (n !== 'usage' && n !== 'ratelimits') {
+      throw new ConfigError(
+        `AGENT_POLL: "${shown(n)}" is not a polled source; use usage, ratelimits, both (comma-separated) or none`,
+      );
+    }
+  }
+  return { usage: names.includes('usage'), ratelimits: names.includes('ratelimits') };
 }
 
 function otlpFromEnv(env: z.infer<typeof EnvSchema>): AgentConfig['otlp'] {

@@ -21,6 +21,10 @@ export const EnvSchema = z.object({
   AGENT_PORT: v('HTTP listener port (`/metrics`, status page, API)', '`9464`'),
   AGENT_USAGE_INTERVAL: v('Usage API poll cadence (seconds or `15m`)', '`15m`'),
   AGENT_RATELIMITS_INTERVAL: v('Rate-limit aggregates and operational events poll cadence', '`60s`'),
+  AGENT_POLL: v(
+    'Polled sources to run: `usage,ratelimits`, one of them, or `none` (gateway-only replicas, so their usage series are not duplicated)',
+    '`usage,ratelimits`',
+  ),
   AGENT_CALL_BUDGET: v('Most Genesys API calls the agent itself makes per minute per org', '`60`'),
   AGENT_GATEWAY_PORT: v('Enable the gateway listener on this port', 'off'),
   AGENT_GATEWAY_SHAPING: v('`off` \\| `smooth`', '`off`'),

@@ -168,3 +168,39 @@ describe('agent against the simulator (demo scenario)', () => {
     expect(JSON.stringify(receiver.requests.at(-1))).not.toContain(victim.id);
   });
 });
+
+describe('a gateway-only replica (AGENT_POLL=none)', () => {
+  it('runs only the limits source and the gateway, and exports no usage or platform series', async () => {
+    const sim2 = await startSimulator({ scenario: 'steady' });
+    const config = loadConfig({
+      GENESYS_API_BASE_URL: sim2.url,
+      GENESYS_LOGIN_BASE_URL: sim2.url,
+      GENESYS_CLIENT_ID: 'simulator-agent',
+      GENESYS_CLIENT_SECRET: 'simulator-secret',
+      AGENT_HOST: '127.0.0.1',
+      AGENT_PORT: '0',
+      AGENT_GATEWAY_PORT: '0',
+      AGENT_POLL: 'none',
+    });
+    const replica = await startAgent(config, { logger: pino({ level: 'silent' }) });
+    try {
+      expect(replica.orgs[0]!.sources.map((s) => s.name)).toEqual(['limits', 'gateway']);
+      await replica.orgs[0]!.limits.runOnce();
+      const ready = await fetch(`${replica.url}/readyz`);
+      expect(ready.status).toBe(200);
+      const text = await (await fetch(`${replica.url}/metrics`)).text();
+      expect(text).toContain('genesys_limit_requests_per_minute');
+      expect(text).not.toContain('genesys_usage_');
+      expect(text).not.toContain('source="usage"');
+      expect(text).not.toContain('source="ratelimits"');
+      // no usage or platform queries were sent
+      const calls = (await (await fetch(`${sim2.url}/__sim/calls`)).json()) as {
+        byRoute: { route: string }[];
+      };
+      expect(calls.byRoute.map((r) => r.route).filter((r) => /usage|ratelimits/.test(r))).toEqual([]);
+    } finally {
+      await replica.close();
+      await sim2.close();
+    }
+  });
+});

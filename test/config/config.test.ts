@@ -79,6 +79,14 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('AGENT_POLL chooses the polled sources (none: a gateway-only replica)', () => {
+    expect(loadConfig({}).poll).toEqual({ usage: true, ratelimits: true });
+    expect(loadConfig({ AGENT_POLL: 'none' }).poll).toEqual({ usage: false, ratelimits: false });
+    expect(loadConfig({ AGENT_POLL: 'usage' }).poll).toEqual({ usage: true, ratelimits: false });
+    expect(loadConfig({ AGENT_POLL: ' ratelimits , usage ' }).poll).toEqual({ usage: true, ratelimits: true });
+    expect(configError({ AGENT_POLL: 'usage,gateway' })).toMatch(/^AGENT_POLL: "gateway" is not a polled source/);
+  });
+
   it('reads secrets from *_FILE', () => {
     const c = loadConfig({
       GENESYS_REGION: 'us_east_1',
