@@ -83,8 +83,13 @@ describe('loadConfig', () => {
     expect(loadConfig({}).poll).toEqual({ usage: true, ratelimits: true });
     expect(loadConfig({ AGENT_POLL: 'none' }).poll).toEqual({ usage: false, ratelimits: false });
     expect(loadConfig({ AGENT_POLL: 'usage' }).poll).toEqual({ usage: true, ratelimits: false });
-    expect(loadConfig({ AGENT_POLL: ' ratelimits , usage ' }).poll).toEqual({ usage: true, ratelimits: true });
-    expect(configError({ AGENT_POLL: 'usage,gateway' })).toMatch(/^AGENT_POLL: "gateway" is not a polled source/);
+    expect(loadConfig({ AGENT_POLL: ' ratelimits , usage ' }).poll).toEqual({
+      usage: true,
+      ratelimits: true,
+    });
+    expect(configError({ AGENT_POLL: 'usage,gateway' })).toMatch(
+      /^AGENT_POLL: "gateway" is not a polled source/,
+    );
   });
 
   it('reads secrets from *_FILE', () => {
