@@ -1,43 +1,12 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Agent, request } from 'undici';
 import { MapClientDirectory } from '../../src/model/client-directory.js';
+import { selfSignedCert } from '../helpers/tls.js';
 import { GatewaySource } from '../../src/sources/gateway/index.js';
 import { startFakeUpstream } from './helpers.js';
-
-function selfSigned(dir: string): { certFile: string; keyFile: string } {
-  const certFile = join(dir, 'cert.pem');
-  const keyFile = join(dir, 'key.pem');
-  try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        keyFile,
-        '-out',
-        certFile,
-      ],
-      { stdio: 'ignore' },
-    );
-  } catch (err) {
-    throw new Error('openssl is needed for this test: apt-get install -y openssl', { cause: err });
-  }
-  return { certFile, keyFile };
-}
 
 describe('gateway TLS listener', () => {
   it('serves https with the configured certificate', async () => {
@@ -45,7 +14,7 @@ describe('gateway TLS listener', () => {
     const upstream = await startFakeUpstream((_req, res) => {
       res.end('{"ok":true}');
     });
-    const tls = selfSigned(dir);
+    const tls = selfSignedCert(dir);
     const gw = new GatewaySource({
       org: 'o',
       host: '127.0.0.1',

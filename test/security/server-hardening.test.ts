@@ -1,5 +1,4 @@
 /** Optional auth on the agent's data endpoints, security headers, /v1/events rate limit, HTTPS. */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -16,7 +15,7 @@ import { buildSnapshot } from '../../src/server/snapshot.js';
 import { EventLedger } from '../../src/sources/events/ledger.js';
 import { eventsRoutes } from '../../src/sources/events/routes.js';
 import { startSimulator } from '../../src/simulator/index.js';
-import { requireBinary } from '../helpers/binaries.js';
+import { selfSignedCert } from '../helpers/tls.js';
 
 const TOKEN = 'metrics-token-Zq81';
 const basic = (user: string, password: string) =>
@@ -161,55 +160,16 @@ function httpsGet(
 describe('HTTPS listener', () => {
   let dir: string;
   beforeAll(() => {
-    const openssl = requireBinary('openssl', 'openssl');
     dir = mkdtempSync(join(tmpdir(), 'agent-tls-'));
-    execFileSync(
-      openssl,
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
-    execFileSync(
-      openssl,
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=other',
-        '-keyout',
-        join(dir, 'other-key.pem'),
-        '-out',
-        join(dir, 'other-cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
+    selfSignedCert(dir, 'server');
+    selfSignedCert(dir, 'other', 'other');
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('serves /metrics over TLS with HSTS when AGENT_TLS_CERT_FILE and AGENT_TLS_KEY_FILE are set', async () => {
     const config = loadConfig({
-      AGENT_TLS_CERT_FILE: join(dir, 'cert.pem'),
-      AGENT_TLS_KEY_FILE: join(dir, 'key.pem'),
+      AGENT_TLS_CERT_FILE: join(dir, 'server-cert.pem'),
+      AGENT_TLS_KEY_FILE: join(dir, 'server-key.pem'),
     });
     const app = await server({ tls: config.tls! });
     const address = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -231,8 +191,8 @@ describe('HTTPS listener', () => {
       AGENT_HOST: '127.0.0.1',
       AGENT_PORT: '0',
       AGENT_GATEWAY_PORT: '0',
-      AGENT_TLS_CERT_FILE: join(dir, 'cert.pem'),
-      AGENT_TLS_KEY_FILE: join(dir, 'key.pem'),
+      AGENT_TLS_CERT_FILE: join(dir, 'server-cert.pem'),
+      AGENT_TLS_KEY_FILE: join(dir, 'server-key.pem'),
     });
     const agent = await startAgent(config, { logger: pino({ level: 'silent' }), schedule: false });
     try {
@@ -250,15 +210,18 @@ describe('HTTPS listener', () => {
   it('a key that does not match the certificate, or only half of the pair, is a configuration error', () => {
     expect(() =>
       loadConfig({
-        AGENT_TLS_CERT_FILE: join(dir, 'cert.pem'),
+        AGENT_TLS_CERT_FILE: join(dir, 'server-cert.pem'),
         AGENT_TLS_KEY_FILE: join(dir, 'other-key.pem'),
       }),
     ).toThrow(ConfigError);
-    expect(() => loadConfig({ AGENT_TLS_CERT_FILE: join(dir, 'cert.pem') })).toThrow(
+    expect(() => loadConfig({ AGENT_TLS_CERT_FILE: join(dir, 'server-cert.pem') })).toThrow(
       /AGENT_TLS_KEY_FILE: required/,
     );
     expect(() =>
-      loadConfig({ AGENT_TLS_CERT_FILE: join(dir, 'missing.pem'), AGENT_TLS_KEY_FILE: join(dir, 'key.pem') }),
+      loadConfig({
+        AGENT_TLS_CERT_FILE: join(dir, 'missing.pem'),
+        AGENT_TLS_KEY_FILE: join(dir, 'server-key.pem'),
+      }),
     ).toThrow(/AGENT_TLS_CERT_FILE: cannot read/);
   });
 
