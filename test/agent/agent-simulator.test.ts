@@ -3,6 +3,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgent, type RunningAgent } from '../../src/agent.js';
 import { loadConfig } from '../../src/config/config.js';
+import { simulatorEnv } from '../helpers/sim-env.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { requireBinary } from '../helpers/binaries.js';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.js';
@@ -65,16 +66,14 @@ const day = (offsetDays: number) => new Date(Date.now() + offsetDays * 86_400_00
 beforeAll(async () => {
   sim = await startSimulator({ scenario: 'demo' });
   receiver = await startOtlpReceiver();
-  const config = loadConfig({
-    GENESYS_API_BASE_URL: sim.url,
-    GENESYS_LOGIN_BASE_URL: sim.url,
-    GENESYS_CLIENT_ID: 'simulator-agent',
-    GENESYS_CLIENT_SECRET: 'simulator-secret',
-    AGENT_HOST: '127.0.0.1',
-    AGENT_PORT: '0',
-    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
-    OTEL_METRIC_EXPORT_INTERVAL: '600000',
-  });
+  const config = loadConfig(
+    simulatorEnv(sim, {
+      AGENT_HOST: '127.0.0.1',
+      AGENT_PORT: '0',
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+      OTEL_METRIC_EXPORT_INTERVAL: '600000',
+    }),
+  );
   agent = await startAgent(config, { logger: pino({ level: 'silent' }) });
   await agent.orgs[0]!.usage.runOnce();
 });
@@ -172,16 +171,14 @@ describe('agent against the simulator (demo scenario)', () => {
 describe('a gateway-only replica (AGENT_POLL=none)', () => {
   it('runs only the limits source and the gateway, and exports no usage or platform series', async () => {
     const sim2 = await startSimulator({ scenario: 'steady' });
-    const config = loadConfig({
-      GENESYS_API_BASE_URL: sim2.url,
-      GENESYS_LOGIN_BASE_URL: sim2.url,
-      GENESYS_CLIENT_ID: 'simulator-agent',
-      GENESYS_CLIENT_SECRET: 'simulator-secret',
-      AGENT_HOST: '127.0.0.1',
-      AGENT_PORT: '0',
-      AGENT_GATEWAY_PORT: '0',
-      AGENT_POLL: 'none',
-    });
+    const config = loadConfig(
+      simulatorEnv(sim2, {
+        AGENT_HOST: '127.0.0.1',
+        AGENT_PORT: '0',
+        AGENT_GATEWAY_PORT: '0',
+        AGENT_POLL: 'none',
+      }),
+    );
     const replica = await startAgent(config, { logger: pino({ level: 'silent' }) });
     try {
       expect(replica.orgs[0]!.sources.map((s) => s.name)).toEqual(['limits', 'gateway']);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOnceCommand } from '../../src/commands/once.js';
 import { loadConfig } from '../../src/config/config.js';
+import { simulatorEnv } from '../helpers/sim-env.js';
 import type { ClientsSnapshot } from '../../src/server/snapshot.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 
@@ -16,13 +17,11 @@ let sim: RunningSimulator;
 
 async function once(args: string[]): Promise<{ code: number; text: string }> {
   let text = '';
-  const config = loadConfig({
-    GENESYS_API_BASE_URL: sim.url,
-    GENESYS_LOGIN_BASE_URL: sim.url,
-    GENESYS_CLIENT_ID: 'simulator-agent',
-    GENESYS_CLIENT_SECRET: 'simulator-secret',
-    AGENT_LOG_LEVEL: 'silent',
-  });
+  const config = loadConfig(
+    simulatorEnv(sim, {
+      AGENT_LOG_LEVEL: 'silent',
+    }),
+  );
   const code = await runOnceCommand(config, args, { write: (t: string) => (text += t), isTTY: false });
   return { code, text };
 }

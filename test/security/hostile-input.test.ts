@@ -9,6 +9,7 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgent, type RunningAgent } from '../../src/agent.js';
 import { loadConfig } from '../../src/config/config.js';
+import { simulatorEnv } from '../helpers/sim-env.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 
 const EVENTS_TOKEN = 'hostile-events-token-P0';
@@ -19,15 +20,13 @@ let port: number;
 
 beforeAll(async () => {
   sim = await startSimulator({ scenario: 'steady' });
-  const config = loadConfig({
-    GENESYS_API_BASE_URL: sim.url,
-    GENESYS_LOGIN_BASE_URL: sim.url,
-    GENESYS_CLIENT_ID: 'simulator-agent',
-    GENESYS_CLIENT_SECRET: 'simulator-secret',
-    AGENT_HOST: '127.0.0.1',
-    AGENT_PORT: '0',
-    AGENT_EVENTS_TOKEN: EVENTS_TOKEN,
-  });
+  const config = loadConfig(
+    simulatorEnv(sim, {
+      AGENT_HOST: '127.0.0.1',
+      AGENT_PORT: '0',
+      AGENT_EVENTS_TOKEN: EVENTS_TOKEN,
+    }),
+  );
   const logger = pino(
     { level: 'debug' },
     { write: (l: string) => void logs.push(JSON.parse(l) as { level: number; msg: string }) },

@@ -8,6 +8,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgent } from '../../src/agent.js';
 import { loadConfig } from '../../src/config/config.js';
+import { simulatorEnv } from '../helpers/sim-env.js';
 import { ConfigError } from '../../src/config/errors.js';
 import { buildServer, type ServerOptions } from '../../src/server/app.js';
 import { authorizer } from '../../src/server/auth.js';
@@ -183,17 +184,15 @@ describe('HTTPS listener', () => {
 
   it('the gateway listener uses the same certificate: client secrets and tokens never cross the network in clear', async () => {
     const sim = await startSimulator({ scenario: 'steady' });
-    const config = loadConfig({
-      GENESYS_API_BASE_URL: sim.url,
-      GENESYS_LOGIN_BASE_URL: sim.url,
-      GENESYS_CLIENT_ID: 'simulator-agent',
-      GENESYS_CLIENT_SECRET: 'simulator-secret',
-      AGENT_HOST: '127.0.0.1',
-      AGENT_PORT: '0',
-      AGENT_GATEWAY_PORT: '0',
-      AGENT_TLS_CERT_FILE: join(dir, 'server-cert.pem'),
-      AGENT_TLS_KEY_FILE: join(dir, 'server-key.pem'),
-    });
+    const config = loadConfig(
+      simulatorEnv(sim, {
+        AGENT_HOST: '127.0.0.1',
+        AGENT_PORT: '0',
+        AGENT_GATEWAY_PORT: '0',
+        AGENT_TLS_CERT_FILE: join(dir, 'server-cert.pem'),
+        AGENT_TLS_KEY_FILE: join(dir, 'server-key.pem'),
+      }),
+    );
     const agent = await startAgent(config, { logger: pino({ level: 'silent' }), schedule: false });
     try {
       expect(agent.url.startsWith('https://')).toBe(true);
