@@ -234,17 +234,17 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
         config.mode === 'demo',
       );
     };
-    const plugins: FastifyPluginAsync[] = [];
-    if (eventsToken) {
-      const byOrg = new Map(runtimes.map((r) => [r.config.name, r]));
-      plugins.push(
-        eventsRoutes({
-          token: eventsToken,
-          // EventBridge names the Genesys org id, which the config does not know; one org takes them all.
-          ledgerFor: () => (byOrg.size === 1 ? runtimes[0]!.ledger : undefined),
-        }),
-      );
-    }
+    const byOrg = new Map(runtimes.map((r) => [r.config.name, r.ledger]));
+    // GET /api/v1/events always; POST /v1/events only with a token. Lookups by org label; pushed
+    // envelopes carry a Genesys org id the config does not know, so a single org takes them all.
+    const plugins: FastifyPluginAsync[] = [
+      eventsRoutes({
+        token: eventsToken ?? undefined,
+        ledgerFor: (key) =>
+          (key !== undefined ? byOrg.get(key) : undefined) ??
+          (byOrg.size === 1 ? runtimes[0]!.ledger : undefined),
+      }),
+    ];
     const server = await buildServer({
       logger: logger.child({ component: 'http' }),
       telemetry,

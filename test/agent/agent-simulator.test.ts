@@ -145,6 +145,17 @@ describe('agent against the simulator (demo scenario)', () => {
     }
   });
 
+  it('GET /api/v1/events lists the latest pulled events even with the push endpoint off', async () => {
+    await agent.orgs[0]!.ratelimits.runOnce();
+    const res = await fetch(`${agent.url}/api/v1/events`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { org: string; events: { source: string }[] };
+    expect(body.org).toBe('default');
+    expect(body.events.length).toBeGreaterThan(0);
+    expect(body.events.every((e) => e.source === 'pull')).toBe(true);
+    expect((await fetch(`${agent.url}/v1/events`, { method: 'POST', body: '{}' })).status).toBe(404);
+  });
+
   it('readyz is 200 once every source has succeeded', async () => {
     await Promise.all(agent.orgs[0]!.sources.map((s) => s.runOnce?.()));
     const res = await fetch(`${agent.url}/readyz`);
