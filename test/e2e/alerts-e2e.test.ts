@@ -159,39 +159,33 @@ describe('demo agent → Prometheus → Alertmanager', () => {
     },
   );
 
-  it(
-    'runs every dashboard query and each returns data (shaping aside: it is off)',
-    { timeout: 120_000 },
-    async () => {
-      // The agent's own 429s: throttle its operational-events pulls in the embedded simulator
-      // (the demo log names the simulator's URL).
-      const simUrl = /"simulator":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(agentLog)?.[1];
-      expect(simUrl, agentLog).toBeDefined();
-      const fault = await fetch(`${simUrl}/__sim/faults`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ route: '/api/v2/usage/events/query', status: 429, retryAfter: 1, rate: 0.5 }),
-      });
-      expect(fault.status).toBe(201);
+  it('runs every dashboard query and each returns data', { timeout: 120_000 }, async () => {
+    // The agent's own 429s: throttle its operational-events pulls in the embedded simulator
+    // (the demo log names the simulator's URL).
+    const simUrl = /"simulator":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(agentLog)?.[1];
+    expect(simUrl, agentLog).toBeDefined();
+    const fault = await fetch(`${simUrl}/__sim/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ route: '/api/v2/usage/events/query', status: 429, retryAfter: 1, rate: 0.5 }),
+    });
+    expect(fault.status).toBe(201);
 
-      // Shaping is off by default, so its series does not exist; the gateway tests cover it.
-      const allowedEmpty = /genesys_gateway_shaped_total/;
-      let empty: string[] = [];
-      await waitFor(
-        'every dashboard query to return data',
-        async () => {
-          empty = [];
-          for (const { where, expr } of await dashboardExprs()) {
-            const url = `${prometheus!.url}/api/v1/query?query=${encodeURIComponent(substituteVariables(expr))}`;
-            const body = queryResponse.parse(await (await fetch(url)).json());
-            if (body.data.result.length === 0 && !allowedEmpty.test(expr)) empty.push(where);
-          }
-          return empty.length === 0 ? true : undefined;
-        },
-        90_000,
-        2_000,
-      ).catch(() => undefined);
-      expect(empty, `queries that returned nothing:\n${empty.join('\n')}`).toEqual([]);
-    },
-  );
+    let empty: string[] = [];
+    await waitFor(
+      'every dashboard query to return data',
+      async () => {
+        empty = [];
+        for (const { where, expr } of await dashboardExprs()) {
+          const url = `${prometheus!.url}/api/v1/query?query=${encodeURIComponent(substituteVariables(expr))}`;
+          const body = queryResponse.parse(await (await fetch(url)).json());
+          if (body.data.result.length === 0) empty.push(where);
+        }
+        return empty.length === 0 ? true : undefined;
+      },
+      90_000,
+      2_000,
+    ).catch(() => undefined);
+    expect(empty, `queries that returned nothing:\n${empty.join('\n')}`).toEqual([]);
+  });
 });
