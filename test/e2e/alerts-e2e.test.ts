@@ -24,7 +24,7 @@ import {
   waitFor,
   type RunningServer,
 } from '../helpers/prom-servers.js';
-import { dashboardExprs, substituteVariables } from '../grafana/promql.js';
+import { alertRuleExprs, dashboardExprs, substituteVariables } from '../grafana/promql.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const PROM_DIR = join(ROOT, 'prometheus');
@@ -159,33 +159,37 @@ describe('demo agent → Prometheus → Alertmanager', () => {
     },
   );
 
-  it('runs every dashboard query and each returns data', { timeout: 120_000 }, async () => {
-    // The agent's own 429s: throttle its operational-events pulls in the embedded simulator
-    // (the demo log names the simulator's URL).
-    const simUrl = /"simulator":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(agentLog)?.[1];
-    expect(simUrl, agentLog).toBeDefined();
-    const fault = await fetch(`${simUrl}/__sim/faults`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ route: '/api/v2/usage/events/query', status: 429, retryAfter: 1, rate: 0.5 }),
-    });
-    expect(fault.status).toBe(201);
+  it(
+    'runs every dashboard and Grafana alert-rule query and each returns data',
+    { timeout: 120_000 },
+    async () => {
+      // The agent's own 429s: throttle its operational-events pulls in the embedded simulator
+      // (the demo log names the simulator's URL).
+      const simUrl = /"simulator":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(agentLog)?.[1];
+      expect(simUrl, agentLog).toBeDefined();
+      const fault = await fetch(`${simUrl}/__sim/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ route: '/api/v2/usage/events/query', status: 429, retryAfter: 1, rate: 0.5 }),
+      });
+      expect(fault.status).toBe(201);
 
-    let empty: string[] = [];
-    await waitFor(
-      'every dashboard query to return data',
-      async () => {
-        empty = [];
-        for (const { where, expr } of await dashboardExprs()) {
-          const url = `${prometheus!.url}/api/v1/query?query=${encodeURIComponent(substituteVariables(expr))}`;
-          const body = queryResponse.parse(await (await fetch(url)).json());
-          if (body.data.result.length === 0) empty.push(where);
-        }
-        return empty.length === 0 ? true : undefined;
-      },
-      90_000,
-      2_000,
-    ).catch(() => undefined);
-    expect(empty, `queries that returned nothing:\n${empty.join('\n')}`).toEqual([]);
-  });
+      let empty: string[] = [];
+      await waitFor(
+        'every dashboard query to return data',
+        async () => {
+          empty = [];
+          for (const { where, expr } of [...(await dashboardExprs()), ...(await alertRuleExprs())]) {
+            const url = `${prometheus!.url}/api/v1/query?query=${encodeURIComponent(substituteVariables(expr))}`;
+            const body = queryResponse.parse(await (await fetch(url)).json());
+            if (body.data.result.length === 0) empty.push(where);
+          }
+          return empty.length === 0 ? true : undefined;
+        },
+        90_000,
+        2_000,
+      ).catch(() => undefined);
+      expect(empty, `queries that returned nothing:\n${empty.join('\n')}`).toEqual([]);
+    },
+  );
 });
