@@ -5,7 +5,7 @@ import type { AgentConfig, OrgConfig } from './config/config.js';
 import { GenesysClient, type GenesysClientOptions } from './genesys/client.js';
 import { buildServer, type Readiness } from './server/app.js';
 import { buildSnapshot, type ClientsSnapshot, type OrgView } from './server/snapshot.js';
-import { startSimulator, type RunningSimulator } from './simulator/index.js';
+import type { RunningSimulator } from './simulator/index.js';
 import { ClientsRefresher } from './sources/clients/refresher.js';
 import { EventLedger } from './sources/events/ledger.js';
 import { eventsRoutes } from './sources/events/routes.js';
@@ -187,6 +187,8 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
         config.port !== 0 && !config.tls
           ? { url: `http://127.0.0.1:${config.port}/v1/events`, token: eventsToken }
           : undefined;
+      // Loaded only in demo mode: a production agent never carries the simulator.
+      const { startSimulator } = await import('./simulator/index.js');
       simulator = await startSimulator({
         scenario: config.demoScenario,
         host: '127.0.0.1',
