@@ -2,9 +2,8 @@
  * The forwarding path: one request in, one request to the login or API host out, bodies streamed
  * both ways (nothing buffered except small login bodies, copied on the side to learn identities).
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream/promises';
-import { pipeline as pipelineCb, type Readable } from 'node:stream';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline as pipelineCb, type Readable, type Writable } from 'node:stream';
 import type { Dispatcher, Pool } from 'undici';
 import type { GatewayMeasurements, RequestHandle } from '../../model/gateway/measurements.js';
 import type { Clock } from '../../util/clock.js';
@@ -73,25 +72,21 @@ async function forwardLogin(
 ): Promise<void> {
   const form = new CaptureStream(LOGIN_CAPTURE_BYTES);
   const body = hasBody(req) ? pipelineCb(req, form, () => undefined) : null;
-  let up: Dispatcher.ResponseData;
-  try {
-    up = await send(deps, route, req, body, signal);
-  } catch (err) {
-    fail(deps, route, res, signal, err);
-    return;
-  }
-  deps.onUpstream(null);
-  res.writeHead(up.statusCode, endToEnd(up.headers));
-  const learn = (captured: Buffer | null): void => {
-    if (up.statusCode !== 200 || !captured) return;
-    const text = decodeBody(captured, up.headers['content-encoding']);
-    const parsed = tokenResponseSchema.safeParse(safeJson(text));
-    const clientId = loginClientId(req.headers.authorization, form.captured()?.toString('utf8') ?? '');
-    if (!parsed.success || !clientId) return;
-    deps.identity.learn(tokenKey(parsed.data.access_token), clientId);
-    deps.noteClient(clientId);
-  };
-  await pipeline(up.body, new CaptureStream(LOGIN_CAPTURE_BYTES, learn), res).catch(() => undefined);
+  const outcome = await relay(deps, route, req, body, signal, res, (statusCode, headers) => {
+    // A tap in front of the response keeps a copy of the token answer to learn token -> client.
+    const tap = new CaptureStream(LOGIN_CAPTURE_BYTES, (captured) => {
+      if (statusCode !== 200 || !captured) return;
+      const text = decodeBody(captured, headers['content-encoding']);
+      const parsed = tokenResponseSchema.safeParse(safeJson(text));
+      const clientId = loginClientId(req.headers.authorization, form.captured()?.toString('utf8') ?? '');
+      if (!parsed.success || !clientId) return;
+      deps.identity.learn(tokenKey(parsed.data.access_token), clientId);
+      deps.noteClient(clientId);
+    });
+    tap.pipe(res);
+    return tap;
+  });
+  if (!outcome.ok) fail(deps, route, res, signal, outcome.error);
 }
 
 async function forwardApi(
@@ -121,19 +116,43 @@ async function forwardApi(
   }
   const handle = deps.measurements.start(who.key, who.clientId, deps.clock.now());
   const method = req.method ?? 'GET';
-  const t0 = performance.now();
-  const upstream = deps.upstreams[route.upstream];
-  let status = 0;
-  let upstreamSeconds: number | undefined;
   try {
-    // stream() writes the upstream body straight into the response: no per-request pipeline
-    // (which costs an AbortController and a DOMException each time) on the hot path.
+    const outcome = await relay(deps, route, req, hasBody(req) ? req : null, signal, res, () => res);
+    if (!outcome.ok) finish(deps, handle, method, fail(deps, route, res, signal, outcome.error));
+    else finish(deps, handle, method, outcome.status, outcome.upstreamSeconds);
+  } finally {
+    release();
+  }
+}
+
+type RelayOutcome = { ok: true; status: number; upstreamSeconds: number } | { ok: false; error: unknown };
+
+/**
+ * Sends the request upstream and streams the answer into the writable `sink` returns (the client
+ * response, or a tap in front of it). undici's stream() writes the body straight into it: no
+ * per-request promise pipeline (which costs an AbortController and a DOMException each time).
+ * Not ok means nothing came back; a body that breaks off after the headers destroys the response.
+ */
+async function relay(
+  deps: ProxyDeps,
+  route: Route,
+  req: IncomingMessage,
+  body: Readable | null,
+  signal: AbortSignal,
+  res: ServerResponse,
+  sink: (statusCode: number, headers: IncomingHttpHeaders) => Writable,
+): Promise<RelayOutcome> {
+  const upstream = deps.upstreams[route.upstream];
+  const t0 = performance.now();
+  let status = 0;
+  let upstreamSeconds = 0;
+  try {
     await upstream.pool.stream(
       {
         path: upstream.basePath + route.path,
-        method: method as Dispatcher.HttpMethod,
+        method: (req.method ?? 'GET') as Dispatcher.HttpMethod,
         headers: endToEnd(req.headers, ['host']),
-        body: hasBody(req) ? req : null,
+        body,
         signal,
         headersTimeout: deps.timeoutMs,
         bodyTimeout: deps.timeoutMs,
@@ -143,19 +162,14 @@ async function forwardApi(
         upstreamSeconds = (performance.now() - t0) / 1000;
         deps.onUpstream(null);
         res.writeHead(statusCode, endToEnd(headers));
-        return res;
+        return sink(statusCode, headers);
       },
     );
-  } catch (err) {
-    if (status === 0) {
-      finish(deps, handle, method, fail(deps, route, res, signal, err));
-      return;
-    }
-    res.destroy(); // the body broke off after the headers went out
-  } finally {
-    release();
+  } catch (error) {
+    if (status === 0) return { ok: false, error };
+    res.destroy();
   }
-  finish(deps, handle, method, status, upstreamSeconds);
+  return { ok: true, status, upstreamSeconds };
 }
 
 function finish(
@@ -170,25 +184,6 @@ function finish(
     { method, status, ...(upstreamSeconds === undefined ? {} : { upstreamSeconds }) },
     deps.clock.now(),
   );
-}
-
-function send(
-  deps: ProxyDeps,
-  route: Route,
-  req: IncomingMessage,
-  body: Readable | null,
-  signal: AbortSignal,
-): Promise<Dispatcher.ResponseData> {
-  const upstream = deps.upstreams[route.upstream];
-  return upstream.pool.request({
-    path: upstream.basePath + route.path,
-    method: (req.method ?? 'GET') as Dispatcher.HttpMethod,
-    headers: endToEnd(req.headers, ['host']),
-    body,
-    signal,
-    headersTimeout: deps.timeoutMs,
-    bodyTimeout: deps.timeoutMs,
-  });
 }
 
 /** Answers an upstream failure; returns the status it stands for in the measurements. */
