@@ -48,6 +48,8 @@ export interface RunningAgent {
 export interface AgentDeps {
   logger: PinoLogger;
   clock?: Clock;
+  /** Start the poll loops and listeners (false for `once`, which collects by hand). */
+  schedule?: boolean;
 }
 
 /** Demo clients whose real HTTP traffic goes through the gateway so the live panels move. */
@@ -166,6 +168,7 @@ export function demoOrg(sim: RunningSimulator): OrgConfig {
 export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<RunningAgent> {
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger;
+  const schedule = deps.schedule ?? true;
   const cleanups: (() => Promise<unknown>)[] = [];
   const closeAll = async () => {
     for (const fn of cleanups.reverse()) await fn().catch(() => {});
@@ -262,12 +265,17 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
 
     for (const r of runtimes) {
       if (r.gateway) await r.gateway.start();
-      for (const s of r.sources) if (s !== r.gateway) await s.start();
+      if (schedule) {
+        for (const s of r.sources) {
+          if (s === r.gateway) continue;
+          await s.start();
+        }
+      }
       cleanups.push(() => Promise.all(r.sources.map((s) => s.stop())));
     }
     const gateway = runtimes[0]?.gateway ?? null;
 
-    if (simulator && gateway) {
+    if (simulator && gateway && schedule) {
       const traffic = startDemoTraffic({
         gatewayUrl: gateway.url,
         clients: demoTrafficClients(simulator),
