@@ -48,7 +48,7 @@ export interface RunningAgent {
 export interface AgentDeps {
   logger: PinoLogger;
   clock?: Clock;
-  /** Start the poll loops and listeners (false for `once`, which collects by hand). */
+  /** Start the poll loops (false in tests that drive `runOnce()` by hand). Default true. */
   schedule?: boolean;
 }
 
