@@ -39,21 +39,15 @@ export async function queryUsageAggregates(
   q: UsageQuery,
   signal?: AbortSignal,
 ): Promise<UsageRow[]> {
-  const submitted = await d.transport.send({
-    base: 'api',
-    method: 'POST',
-    path: '/api/v2/usage/aggregates/query/jobs',
-    endpoint: JOBS_SUBMIT,
-    json: {
-      interval: q.interval,
-      granularity: 'Day',
-      groupBy: ['OauthClientId', 'OauthClientName'],
-      metrics: ['Requests', 'Status200', 'Status300', 'Status400', 'Status429', 'Status500'],
-    },
-    auth: { kind: 'agent' },
-    retry: 'submit',
+  // The 2025 jobs API spells it OauthClientId (the legacy API: OAuthClientId).
+  const submitted = await submitDailyByClient(
+    d,
+    '/api/v2/usage/aggregates/query/jobs',
+    JOBS_SUBMIT,
+    q,
+    ['OauthClientId', 'OauthClientName'],
     signal,
-  });
+  );
   const { id } = Transport.parse(usageJobSubmitSchema, submitted, JOBS_SUBMIT);
   const firstPath = `/api/v2/usage/aggregates/query/jobs/${encodeURIComponent(id)}?pageSize=${PAGE_SIZE}`;
 
@@ -126,21 +120,14 @@ export async function queryUsageLegacy(
   q: UsageQuery,
   signal?: AbortSignal,
 ): Promise<UsageRow[]> {
-  const submitted = await d.transport.send({
-    base: 'api',
-    method: 'POST',
-    path: '/api/v2/usage/query',
-    endpoint: LEGACY_SUBMIT,
-    json: {
-      interval: q.interval,
-      granularity: 'Day',
-      groupBy: ['OAuthClientId'],
-      metrics: ['Requests', 'Status200', 'Status300', 'Status400', 'Status429', 'Status500'],
-    },
-    auth: { kind: 'agent' },
-    retry: 'submit',
+  const submitted = await submitDailyByClient(
+    d,
+    '/api/v2/usage/query',
+    LEGACY_SUBMIT,
+    q,
+    ['OAuthClientId'],
     signal,
-  });
+  );
   const { executionId } = Transport.parse(legacyUsageSubmitSchema, submitted, LEGACY_SUBMIT);
   const path = `/api/v2/usage/query/${encodeURIComponent(executionId)}/results`;
 
@@ -170,6 +157,32 @@ export async function queryUsageLegacy(
     status429: r.status429,
     status500: r.status500,
   }));
+}
+
+/** Submits a Day-granularity query of every status metric, grouped by OAuth client. */
+function submitDailyByClient(
+  d: UsageDeps,
+  path: string,
+  endpoint: string,
+  q: UsageQuery,
+  groupBy: string[],
+  signal?: AbortSignal,
+) {
+  return d.transport.send({
+    base: 'api',
+    method: 'POST',
+    path,
+    endpoint,
+    json: {
+      interval: q.interval,
+      granularity: 'Day',
+      groupBy,
+      metrics: ['Requests', 'Status200', 'Status300', 'Status400', 'Status429', 'Status500'],
+    },
+    auth: { kind: 'agent' },
+    retry: 'submit',
+    signal,
+  });
 }
 
 /** Calls `check` until it yields a value, sleeping with doubling waits; fails after `timeoutMs`. */
