@@ -43,36 +43,46 @@ const upDownThresholds = () =>
     { value: 1, color: 'green' },
   ]);
 
-function scrape(): StatPanel {
+/** An up/down stat: green "up" on 1, red "down" on 0, one value per series. */
+function upDownStat(
+  title: string,
+  description: string,
+  expr: string,
+  legend: string,
+  span: number,
+): StatPanel {
   return new StatPanel()
-    .title('Agent scrape')
-    .description('Whether Prometheus can scrape the agent (job genesys-usage-agent).')
+    .title(title)
+    .description(description)
     .datasource(PROMETHEUS)
-    .withTarget(instant('up{job="genesys-usage-agent"}', 'A').legendFormat('{{instance}}'))
+    .withTarget(instant(expr, 'A').legendFormat(legend))
     .mappings(upDown)
     .thresholds(upDownThresholds())
     .colorMode(BigValueColorMode.Background)
     .textMode(BigValueTextMode.ValueAndName)
     .reduceOptions(new ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false))
     .height(6)
-    .span(8);
+    .span(span);
+}
+
+function scrape(): StatPanel {
+  return upDownStat(
+    'Agent scrape',
+    'Whether Prometheus can scrape the agent (job genesys-usage-agent).',
+    'up{job="genesys-usage-agent"}',
+    '{{instance}}',
+    8,
+  );
 }
 
 function sourcesUp(): StatPanel {
-  return new StatPanel()
-    .title('Sources up')
-    .description(
-      'Whether the last collection of each source succeeded (GenesysAgentSourceDown fires after 5 minutes down).',
-    )
-    .datasource(PROMETHEUS)
-    .withTarget(instant(`genesys_agent_source_up{${ORG}}`, 'A').legendFormat('{{org}} · {{source}}'))
-    .mappings(upDown)
-    .thresholds(upDownThresholds())
-    .colorMode(BigValueColorMode.Background)
-    .textMode(BigValueTextMode.ValueAndName)
-    .reduceOptions(new ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false))
-    .height(6)
-    .span(10);
+  return upDownStat(
+    'Sources up',
+    'Whether the last collection of each source succeeded (GenesysAgentSourceDown fires after 5 minutes down).',
+    `genesys_agent_source_up{${ORG}}`,
+    '{{org}} · {{source}}',
+    10,
+  );
 }
 
 function buildInfo(): TablePanel {
