@@ -111,6 +111,26 @@ export function operationalEvent(h: HotMinute): Record<string, unknown> {
   };
 }
 
+/** A query body checked against its schema and its ISO interval, or the message for a 400. */
+function parseQuery<T extends { interval: string }>(
+  schema: z.ZodType<T>,
+  body: unknown,
+): { success: true; data: T; iv: { start: number; end: number } } | { success: false; message: string } {
+  const q = schema.safeParse(body);
+  if (!q.success)
+    return {
+      success: false,
+      message: q.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
+    };
+  const iv = parseIsoInterval(q.data.interval);
+  if (!iv)
+    return {
+      success: false,
+      message: `interval "${q.data.interval}" must be <start>/<end> ISO-8601 date-times`,
+    };
+  return { success: true, data: q.data, iv };
+}
+
 function bad(req: FastifyRequest, reply: FastifyReply, message: string) {
   return sendError(req, reply, 400, { message });
 }
@@ -120,16 +140,9 @@ export function registerRateLimitRoutes(app: FastifyInstance, world: SimWorld): 
     '/api/v2/analytics/ratelimits/aggregates/query',
     { config: { permissions: ['analytics:rateLimitAggregate:view'] } },
     async (req, reply) => {
-      const q = rateLimitQuery.safeParse(req.body);
-      if (!q.success)
-        return bad(
-          req,
-          reply,
-          q.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
-        );
-      const iv = parseIsoInterval(q.data.interval);
-      if (!iv)
-        return bad(req, reply, `interval "${q.data.interval}" must be <start>/<end> ISO-8601 date-times`);
+      const q = parseQuery(rateLimitQuery, req.body);
+      if (!q.success) return bad(req, reply, q.message);
+      const { iv } = q;
       let step = iv.end - iv.start;
       if (q.data.granularity !== undefined) {
         const g = parseDuration(q.data.granularity);
@@ -201,16 +214,9 @@ export function registerRateLimitRoutes(app: FastifyInstance, world: SimWorld): 
     '/api/v2/usage/events/query',
     eventsPerm,
     async (req, reply) => {
-      const q = eventQuery.safeParse(req.body);
-      if (!q.success)
-        return bad(
-          req,
-          reply,
-          q.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
-        );
-      const iv = parseIsoInterval(q.data.interval);
-      if (!iv)
-        return bad(req, reply, `interval "${q.data.interval}" must be <start>/<end> ISO-8601 date-times`);
+      const q = parseQuery(eventQuery, req.body);
+      if (!q.success) return bad(req, reply, q.message);
+      const { iv } = q;
       const pageSize = Number(req.query.pageSize ?? '25');
       if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 200)
         return bad(req, reply, 'pageSize must be between 1 and 200');
