@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MapClientDirectory } from '../../src/model/client-directory.js';
-import { GatewaySource } from '../../src/sources/gateway/index.js';
+
 import { demoRate, RAMP, retryAfterMs, startDemoTraffic } from '../../src/sources/gateway/demo-traffic.js';
-import { startFakeUpstream } from './helpers.js';
+import { startFakeUpstream, gatewayFor } from './helpers.js';
 
 /** Calls already in flight when the 429 arrived (the generator allows a few concurrent). */
 const MAX_EXTRA = 4;
@@ -57,14 +57,8 @@ describe('demo traffic', () => {
       res.end('{}');
     });
     const directory = new MapClientDirectory();
-    const gw = new GatewaySource({
-      org: 'o',
-      host: '127.0.0.1',
-      port: 0,
-      apiBaseUrl: upstream.url,
-      loginBaseUrl: upstream.url,
+    const gw = gatewayFor(upstream.url, {
       directory,
-      limitPerMinute: () => 300,
     });
     await gw.start();
     const demo = startDemoTraffic({

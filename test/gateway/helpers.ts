@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
+import { MapClientDirectory } from '../../src/model/client-directory.js';
+import { GatewaySource, type GatewayOptions } from '../../src/sources/gateway/index.js';
 
 export interface FakeUpstream {
   url: string;
@@ -47,4 +49,18 @@ export function captureLogger(): { logger: pino.Logger; lines: string[] } {
     },
   });
   return { logger: pino({ level: 'debug' }, stream), lines };
+}
+
+/** A gateway on a free loopback port forwarding to `upstreamUrl` (login and API), 300/min, names unknown. */
+export function gatewayFor(upstreamUrl: string, overrides: Partial<GatewayOptions> = {}): GatewaySource {
+  return new GatewaySource({
+    org: 'o',
+    host: '127.0.0.1',
+    port: 0,
+    apiBaseUrl: upstreamUrl,
+    loginBaseUrl: upstreamUrl,
+    directory: new MapClientDirectory(),
+    limitPerMinute: () => 300,
+    ...overrides,
+  });
 }

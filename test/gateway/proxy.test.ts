@@ -3,7 +3,7 @@ import { request } from 'undici';
 import { MapClientDirectory } from '../../src/model/client-directory.js';
 import { GatewaySource } from '../../src/sources/gateway/index.js';
 import type { CounterFamily, GaugeFamily, MetricFamily } from '../../src/telemetry/families.js';
-import { captureLogger, startFakeUpstream, type FakeUpstream } from './helpers.js';
+import { captureLogger, startFakeUpstream, type FakeUpstream, gatewayFor } from './helpers.js';
 
 const SECRET = 'sup3r-s3cret-value';
 const TOKEN = 'tok-AAAAAAAAAAAAAAAAAAAAAAAA';
@@ -48,14 +48,9 @@ describe('gateway proxy against a fake upstream', () => {
     });
     const directory = new MapClientDirectory();
     directory.set('client-1', 'WFM_Sync');
-    gw = new GatewaySource({
+    gw = gatewayFor(upstream.url, {
       org: 'org-1',
-      host: '127.0.0.1',
-      port: 0,
-      apiBaseUrl: upstream.url,
-      loginBaseUrl: upstream.url,
       directory,
-      limitPerMinute: () => 300,
       logger: log.logger,
       resolveToken: async (bearer) => {
         resolved.push(bearer);
@@ -72,15 +67,7 @@ describe('gateway proxy against a fake upstream', () => {
   });
 
   it('exports nothing before start', () => {
-    const fresh = new GatewaySource({
-      org: 'o',
-      host: '127.0.0.1',
-      port: 0,
-      apiBaseUrl: 'http://127.0.0.1:1',
-      loginBaseUrl: 'http://127.0.0.1:1',
-      directory: new MapClientDirectory(),
-      limitPerMinute: () => 300,
-    });
+    const fresh = gatewayFor('http://127.0.0.1:1');
     expect(fresh.collect(Date.now())).toEqual([]);
     expect(fresh.health().up).toBe(false);
   });
@@ -179,14 +166,7 @@ describe('gateway upstream failures', () => {
   it('answers 502 when the upstream is down and 504 when it does not answer in time', async () => {
     const slow = await startFakeUpstream(() => undefined); // never answers
     const mk = (api: string) =>
-      new GatewaySource({
-        org: 'o',
-        host: '127.0.0.1',
-        port: 0,
-        apiBaseUrl: api,
-        loginBaseUrl: api,
-        directory: new MapClientDirectory(),
-        limitPerMinute: () => 300,
+      gatewayFor(api, {
         upstreamTimeoutMs: 200,
       });
     const down = mk('http://127.0.0.1:1');

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { MapClientDirectory } from '../../src/model/client-directory.js';
+
 import { GatewaySource, type ShapingOptions } from '../../src/sources/gateway/index.js';
 import type { CounterFamily } from '../../src/telemetry/families.js';
 import { FakeClock } from '../../src/util/clock.js';
-import { startFakeUpstream, type FakeUpstream } from './helpers.js';
+import { startFakeUpstream, type FakeUpstream, gatewayFor } from './helpers.js';
 
 const LIMIT = 300;
 
@@ -63,13 +63,7 @@ describe('gateway shaping', () => {
   async function setup(shaping: ShapingOptions) {
     const clock = new FakeClock();
     const upstream = await limitedUpstream(clock);
-    const gw = new GatewaySource({
-      org: 'o',
-      host: '127.0.0.1',
-      port: 0,
-      apiBaseUrl: upstream.url,
-      loginBaseUrl: upstream.url,
-      directory: new MapClientDirectory(),
+    const gw = gatewayFor(upstream.url, {
       limitPerMinute: () => LIMIT,
       shaping,
       clock,
@@ -155,13 +149,7 @@ describe('gateway shaping', () => {
       inflight -= 1;
       res.end('{}');
     });
-    const gw = new GatewaySource({
-      org: 'o',
-      host: '127.0.0.1',
-      port: 0,
-      apiBaseUrl: upstream.url,
-      loginBaseUrl: upstream.url,
-      directory: new MapClientDirectory(),
+    const gw = gatewayFor(upstream.url, {
       limitPerMinute: () => LIMIT,
       shaping: { mode: 'smooth', maxConcurrencyPerToken: 2, maxWaitMs: 5_000 },
       clock,

@@ -10,7 +10,7 @@ import { startSimulator, type RunningSimulator } from '../../src/simulator/index
 import { steady } from '../../src/simulator/scenarios/others.js';
 import type { CounterFamily, GaugeFamily, MetricFamily } from '../../src/telemetry/families.js';
 import { FakeClock } from '../../src/util/clock.js';
-import { captureLogger } from './helpers.js';
+import { captureLogger, gatewayFor } from './helpers.js';
 
 const CLIENTS = steady.clients ?? [];
 const WFM = CLIENTS[0]!; // WFM_Sync_Script
@@ -59,12 +59,8 @@ describe('gateway in front of the simulator (real clock)', () => {
   beforeAll(async () => {
     sim = await startSimulator({ scenario });
     const directory = new MapClientDirectory();
-    gw = new GatewaySource({
+    gw = gatewayFor(sim.url, {
       org: steady.org.id,
-      host: '127.0.0.1',
-      port: 0,
-      apiBaseUrl: sim.url,
-      loginBaseUrl: sim.url,
       directory,
       limitPerMinute: () => LIMIT,
       logger: log.logger,
@@ -213,13 +209,8 @@ describe('gateway shaping in front of the simulator (fake clock, limit 20/min)',
   async function run(mode: 'off' | 'smooth') {
     const clock = new FakeClock(Date.UTC(2026, 0, 15, 12, 0, 0));
     const sim = await startSimulator({ scenario, clock });
-    const gw = new GatewaySource({
+    const gw = gatewayFor(sim.url, {
       org: steady.org.id,
-      host: '127.0.0.1',
-      port: 0,
-      apiBaseUrl: sim.url,
-      loginBaseUrl: sim.url,
-      directory: new MapClientDirectory(),
       limitPerMinute: () => SMALL,
       shaping: { mode, share: 0.95, maxWaitMs: 10_000 },
       clock,

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
-import { MapClientDirectory } from '../../src/model/client-directory.js';
+
 import { GatewaySource } from '../../src/sources/gateway/index.js';
-import { startFakeUpstream, type FakeUpstream } from './helpers.js';
+import { startFakeUpstream, type FakeUpstream, gatewayFor } from './helpers.js';
 
 const MiB = 1024 * 1024;
 const CHUNK = 64 * 1024;
@@ -55,15 +55,7 @@ describe('gateway streaming and cancellation', () => {
       }
       res.end('{}');
     });
-    gw = new GatewaySource({
-      org: 'o',
-      host: '127.0.0.1',
-      port: 0,
-      apiBaseUrl: upstream.url,
-      loginBaseUrl: upstream.url,
-      directory: new MapClientDirectory(),
-      limitPerMinute: () => 300,
-    });
+    gw = gatewayFor(upstream.url);
     await gw.start();
   });
   afterAll(async () => {

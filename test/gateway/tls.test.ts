@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Agent, request } from 'undici';
-import { MapClientDirectory } from '../../src/model/client-directory.js';
+
 import { selfSignedCert } from '../helpers/tls.js';
-import { GatewaySource } from '../../src/sources/gateway/index.js';
-import { startFakeUpstream } from './helpers.js';
+
+import { startFakeUpstream, gatewayFor } from './helpers.js';
 
 describe('gateway TLS listener', () => {
   it('serves https with the configured certificate', async () => {
@@ -15,15 +15,8 @@ describe('gateway TLS listener', () => {
       res.end('{"ok":true}');
     });
     const tls = selfSignedCert(dir);
-    const gw = new GatewaySource({
-      org: 'o',
-      host: '127.0.0.1',
-      port: 0,
+    const gw = gatewayFor(upstream.url, {
       tls,
-      apiBaseUrl: upstream.url,
-      loginBaseUrl: upstream.url,
-      directory: new MapClientDirectory(),
-      limitPerMinute: () => 300,
     });
     await gw.start();
     const agent = new Agent({ connect: { ca: readFileSync(tls.certFile) } });

@@ -7,11 +7,11 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MapClientDirectory } from '../../src/model/client-directory.js';
+
 import { FakeClock } from '../../src/util/clock.js';
 import { GatewaySource } from '../../src/sources/gateway/index.js';
 import type { MetricFamily } from '../../src/telemetry/families.js';
-import { startFakeUpstream, type FakeUpstream } from '../gateway/helpers.js';
+import { startFakeUpstream, type FakeUpstream, gatewayFor } from '../gateway/helpers.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -38,18 +38,11 @@ beforeAll(async () => {
       res.end('{"entities":[]}');
     }, 25);
   });
-  gw = new GatewaySource({
-    org: 'o',
-    host: '127.0.0.1',
-    port: 0,
-    apiBaseUrl: upstream.url,
-    loginBaseUrl: upstream.url,
+  gw = gatewayFor(upstream.url, {
     resolveToken: async (bearer) => {
       const n = Number(bearer.split('-')[1]) % CLIENTS;
       return { clientId: `client-${n}`, clientName: `Client ${n}` };
     },
-    directory: new MapClientDirectory(),
-    limitPerMinute: () => 300,
     upstreamTimeoutMs: 5_000,
     clock,
   });
