@@ -157,11 +157,19 @@ describe('GenesysClient against the simulator', () => {
   it("turns the simulator's schema, paging and stuck-job faults into clear errors", async () => {
     const c = client({ usageJobPoll: { initialMs: 1000, maxMs: 2000, timeoutMs: 10_000 } });
     const interval = '2026-01-01/2026-01-14';
+    // A renamed client reference: every row is skipped and counted, the call itself succeeds.
     await control('POST', '/__sim/faults', {
       route: '/api/v2/usage/aggregates',
-      renameField: { from: 'requestCount', to: 'requests' },
+      renameField: { from: 'oauthClient', to: 'client' },
     });
-    await expect(c.queryUsageAggregates({ interval })).rejects.toThrow(/field `entities\[0\]\.requestCount`/);
+    await expect(c.queryUsageAggregates({ interval })).resolves.toEqual([]);
+    expect(c.skips.count('usage', 'missing_oauthClient')).toBeGreaterThan(0);
+    await control('DELETE', '/__sim/faults');
+    await control('POST', '/__sim/faults', {
+      route: '/api/v2/usage/aggregates',
+      renameField: { from: 'queryStatus', to: 'status' },
+    });
+    await expect(c.queryUsageAggregates({ interval })).rejects.toThrow(/field `queryStatus`/);
     await control('DELETE', '/__sim/faults');
     await control('POST', '/__sim/faults', { route: '/api/v2/usage/aggregates', pagingLoop: true });
     await expect(c.queryUsageAggregates({ interval })).rejects.toMatchObject({ code: 'paging_loop' });
