@@ -4,14 +4,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { simulatorEnv } from '../helpers/sim-env.js';
 import type { ClientsSnapshot } from '../../src/server/snapshot.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
-
-interface Counts {
-  requests: number;
-  status429: number;
-}
-interface Truth {
-  clients: { id: string; name: string; deleted: boolean; days: Record<string, Counts> }[];
-}
+import { fetchTruth } from '../helpers/sim-truth.js';
 
 let sim: RunningSimulator;
 
@@ -45,7 +38,7 @@ describe('once', () => {
     expect(snapshot.demo).toBe(false);
     const org = snapshot.orgs[0]!;
     expect(org.usage?.lastCompleteDay).toBe(day(-1));
-    const truth = (await (await fetch(`${sim.url}/__sim/truth`)).json()) as Truth;
+    const truth = await fetchTruth(sim.url);
     const expected = truth.clients.filter((c) => !c.deleted && c.days[day(-1)]);
     expect(expected.map((c) => c.name).sort()).toEqual(sim.scenario.clients.map((c) => c.name).sort());
     for (const c of expected) {

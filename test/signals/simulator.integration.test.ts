@@ -8,15 +8,10 @@ import { eventsRoutes } from '../../src/sources/events/routes.js';
 import { RateLimitsSource } from '../../src/sources/ratelimits/index.js';
 import { FakeClock } from '../../src/util/clock.js';
 import { counterPoints } from './fixtures.js';
+import { fetchTruth } from '../helpers/sim-truth.js';
 
 const MIN = 60_000;
 const TOKEN = 'integration-events-token';
-
-interface Truth {
-  org: { id: string };
-  clients: { id: string; name: string }[];
-  rateLimitRecords: { entityId: string; minute: string; count: number }[];
-}
 
 // One fake clock drives simulator and agent, so "a minute later" costs no real time. It starts on a
 // minute boundary: every simulated crossing of 90 % in the first minute happens after the start.
@@ -27,9 +22,7 @@ let ledger: EventLedger;
 let source: RateLimitsSource;
 const received: string[] = [];
 
-async function truth(): Promise<Truth> {
-  return (await (await fetch(`${sim.url}/__sim/truth`)).json()) as Truth;
-}
+const truth = () => fetchTruth(sim.url);
 
 beforeAll(async () => {
   ledger = new EventLedger({ org: 'sim', clock });

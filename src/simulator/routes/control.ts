@@ -4,7 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { faultSchema } from '../faults.js';
 import { trafficSchema } from '../scenario.js';
-import { ceilMinute, type SimWorld } from '../world.js';
+import { ceilMinute } from '../sim-time.js';
+import type { SimWorld } from '../world.js';
 import { MINUTE } from '../traffic.js';
 
 const newClientSchema = z.strictObject({

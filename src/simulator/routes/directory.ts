@@ -2,7 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import { sendError } from '../errors.js';
 import { DEFAULT_LIMITS, LIMIT_KEY } from '../scenario.js';
-import type { SimClient, SimWorld } from '../world.js';
+import type { SimClient } from '../sim-client.js';
+import type { SimWorld } from '../world.js';
 
 export const LIMITS_NAMESPACE = 'platform.api';
 

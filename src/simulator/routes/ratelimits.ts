@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { sendError } from '../errors.js';
 import { LIMIT_KEY } from '../scenario.js';
 import { decodeCursor, encodeCursor } from '../usage-query.js';
-import { RATE_LIMIT_EVENT_DEFINITION, type HotMinute, type SimWorld } from '../world.js';
+import { RATE_LIMIT_EVENT_DEFINITION, type HotMinute } from '../hot-minutes.js';
+import type { SimWorld } from '../world.js';
 import { LIMITS_NAMESPACE } from './directory.js';
 
 const DURATION = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;

@@ -16,7 +16,8 @@ import {
   type Granularity,
   type Interval,
 } from '../usage-query.js';
-import { isoDay, type SimWorld } from '../world.js';
+import { isoDay } from '../sim-time.js';
+import type { SimWorld } from '../world.js';
 
 const METRICS = ['Requests', 'Status200', 'Status300', 'Status400', 'Status429', 'Status500'] as const;
 type Metric = (typeof METRICS)[number];

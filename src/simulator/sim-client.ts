@@ -1,0 +1,18 @@
+/** One OAuth client of the simulated org, as the world keeps it. */
+import type { Traffic } from './scenario.js';
+import type { TrafficClient } from './traffic.js';
+
+export interface SimClient {
+  id: string;
+  name: string;
+  secret: string;
+  tokens: number;
+  tokenValiditySeconds: number;
+  permissions: string[] | undefined;
+  traffic: Traffic | undefined;
+  isAgent: boolean;
+  /** Epoch ms [existsFrom, existsUntil): listed, can log in. */
+  existsFrom: number;
+  existsUntil: number;
+  model: TrafficClient | undefined;
+}
