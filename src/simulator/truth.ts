@@ -10,6 +10,8 @@ export interface TruthClient {
   id: string;
   name: string;
   deleted: boolean;
+  /** One of Genesys' own clients: in the new Usage API only (never listed, hidden by the legacy API). */
+  builtin: boolean;
   /** Background tokens (`<clientId>.bg<n>`) and issued tokens that are live or were used in the last 60 s. */
   tokens: { id: string; lastMinute: TruthTraffic }[];
   /** The last complete minute of background traffic plus real requests of the last 60 s. */

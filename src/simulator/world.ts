@@ -6,13 +6,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../util/clock.js';
-import { CallLog, type CallsReport } from './call-log.js';
+import { CallLog, type CallsReport, type RecordedRequest } from './call-log.js';
 import type { Fault } from './faults.js';
 import { RATE_LIMIT_EVENT_DEFINITION, backgroundHotMinutes, type HotMinute } from './hot-minutes.js';
 import { RealTraffic } from './real-traffic.js';
 import { hashString, stableUuid } from './rng.js';
-import { LIMIT_KEY, type Scenario } from './scenario.js';
-import type { SimClient } from './sim-client.js';
+import { LIMIT_KEY, trafficSchema, type Scenario } from './scenario.js';
+import { BUILTIN_CLIENT_IDS, type SimClient } from './sim-client.js';
 import { ceilMinute, dayStart, floorMinute, isoDay } from './sim-time.js';
 import { TokenRegistry, type RealToken } from './tokens.js';
 import { DAY, MINUTE, addInto, emptyCounts, tokenMinuteCounts } from './traffic.js';
@@ -26,6 +26,8 @@ export class SimWorld {
   readonly limit: number;
   readonly clients = new Map<string, SimClient>();
   readonly faults: Fault[] = [];
+  /** Sparse answers (scenario `sparse`, `PUT /__sim/mode`): see src/simulator/sparse.ts. */
+  sparse: boolean;
   private readonly tokens: TokenRegistry;
   private readonly real: RealTraffic;
   private readonly usage: UsageFacts;
@@ -44,6 +46,7 @@ export class SimWorld {
     this.tokens = new TokenRegistry(clock);
     this.real = new RealTraffic(clock, this.limit, (id) => this.clients.get(id)?.name);
     this.usage = new UsageFacts(this.seed, this.limit, this.historyStartMs);
+    this.sparse = scenario.sparse;
     const base = ceilMinute(this.startMs) * MINUTE;
     this.addClient({
       id: scenario.agent.clientId,
@@ -63,6 +66,22 @@ export class SimWorld {
       let existsUntil = c.deletedDaysAgo !== undefined ? today - c.deletedDaysAgo * DAY : Infinity;
       if (c.deletedAfterMinutes !== undefined) existsUntil = base + c.deletedAfterMinutes * MINUTE;
       this.addClient({ ...c, isAgent: false, existsFrom, existsUntil });
+    }
+    if (scenario.usage.builtinClientsRpm > 0) {
+      for (const id of BUILTIN_CLIENT_IDS)
+        this.addClient({
+          id,
+          name: id,
+          secret: randomUUID(),
+          tokens: 1,
+          tokenValiditySeconds: 86_400,
+          permissions: [],
+          traffic: trafficSchema.parse({ rpm: scenario.usage.builtinClientsRpm }),
+          isAgent: false,
+          builtin: true,
+          existsFrom: this.historyStartMs,
+          existsUntil: Infinity,
+        });
     }
     this.faults.push(...scenario.faults.map((f) => ({ ...f, id: randomUUID() })));
   }
@@ -170,8 +189,18 @@ export class SimWorld {
     return stableUuid(this.seed, hashString(h.tokenId), h.minute);
   }
 
-  noteCall(method: string, route: string, status: number, callerClientId: string | undefined): void {
-    this.calls.note(method, route, status, callerClientId);
+  noteCall(
+    method: string,
+    route: string,
+    status: number,
+    callerClientId: string | undefined,
+    query: Readonly<Record<string, unknown>> = {},
+  ): void {
+    this.calls.note(method, route, status, callerClientId, query);
+  }
+
+  requestsReport(): RecordedRequest[] {
+    return this.calls.requests();
   }
 
   callsReport(): CallsReport {
@@ -204,6 +233,7 @@ export class SimWorld {
         id: c.id,
         name: c.name,
         deleted: now >= c.existsUntil,
+        builtin: c.builtin === true,
         tokens,
         lastMinute,
         days: {},
