@@ -4,11 +4,14 @@
  * The reason names the field (`missing_oauthClient.id`, `invalid_date`): bounded, because only the
  * fields a record schema declares can produce an issue. One warning per failure episode: the first
  * skip of a (source, reason) warns; a later response of the same endpoint without it ends the episode.
+ * A response whose every record is unusable is a schema change: the call fails (the source keeps its
+ * last good values).
  */
 import type { z } from 'zod';
 import type { CounterFamily } from '../telemetry/families.js';
 import type { SourceName } from '../sources/source.js';
 import type { Logger } from '../util/logger.js';
+import { GenesysApiError } from './errors.js';
 import { issuePath } from './schemas.js';
 
 export class RecordSkips {
@@ -55,6 +58,17 @@ export class RecordSkips {
       this.logger.warn(
         { org: this.org, source: where.source, endpoint: where.endpoint, reason, skipped: n },
         `${where.endpoint}: skipped ${n} record(s) without a usable \`${field}\`; the rest are used`,
+      );
+    }
+    if (items.length > 0 && kept.length === 0) {
+      // Not one usable record: a schema change, not an odd record. Fail the call so the source
+      // keeps its last good figures instead of exporting an empty org.
+      const [reason, { field }] = [...reasons][0]!;
+      throw new GenesysApiError(
+        `${where.endpoint} returned an unexpected body: no record has a usable \`${field}\` (${reason})`,
+        null,
+        where.endpoint,
+        'invalid_response',
       );
     }
     for (const episode of this.episodes) {

@@ -157,12 +157,12 @@ describe('GenesysClient against the simulator', () => {
   it("turns the simulator's schema, paging and stuck-job faults into clear errors", async () => {
     const c = client({ usageJobPoll: { initialMs: 1000, maxMs: 2000, timeoutMs: 10_000 } });
     const interval = '2026-01-01/2026-01-14';
-    // A renamed client reference: every row is skipped and counted, the call itself succeeds.
+    // A renamed client reference leaves no usable row: a schema change, named, counted.
     await control('POST', '/__sim/faults', {
       route: '/api/v2/usage/aggregates',
       renameField: { from: 'oauthClient', to: 'client' },
     });
-    await expect(c.queryUsageAggregates({ interval })).resolves.toEqual([]);
+    await expect(c.queryUsageAggregates({ interval })).rejects.toThrow(/no record has a usable `oauthClient`/);
     expect(c.skips.count('usage', 'missing_oauthClient')).toBeGreaterThan(0);
     await control('DELETE', '/__sim/faults');
     await control('POST', '/__sim/faults', {

@@ -35,12 +35,34 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** The simulator's two answer modes: everything, or only what the SDK's models require (sparse). */
+export const MODES = ['full', 'sparse'] as const;
+export type Mode = (typeof MODES)[number];
+
+/** Switches a running simulator's answer mode (`PUT /__sim/mode`). */
+export async function setMode(simUrl: string, mode: Mode): Promise<void> {
+  const res = await fetch(`${simUrl}/__sim/mode`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ sparse: mode === 'sparse' }),
+  });
+  if (res.status !== 200) throw new Error(`PUT /__sim/mode -> ${res.status}`);
+}
+
 export async function startHarness(
-  opts: { scenario?: string | ScenarioInput; budgetPerMinute?: number; requestTimeoutMs?: number } = {},
+  opts: {
+    scenario?: string | ScenarioInput;
+    budgetPerMinute?: number;
+    requestTimeoutMs?: number;
+    mode?: Mode;
+    startMs?: number;
+  } = {},
 ): Promise<Harness> {
-  const clock = new FakeClock(Date.UTC(2026, 0, 15, 12, 0, 0));
+  const clock = new FakeClock(opts.startMs ?? Date.UTC(2026, 0, 15, 12, 0, 0));
   const scenario = opts.scenario ?? 'steady';
+  const mode = opts.mode ?? 'full';
   let sim = await startSimulator({ clock, scenario });
+  await setMode(sim.url, mode);
   const port = sim.port;
   const logs: LogLine[] = [];
   const logger = pino(
@@ -113,6 +135,7 @@ export async function startHarness(
     },
     async restartSimulator() {
       sim = await startSimulator({ clock, scenario, port });
+      await setMode(sim.url, mode);
       stopped = false;
     },
     async close() {
