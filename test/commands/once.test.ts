@@ -6,6 +6,8 @@ import type { ClientsSnapshot } from '../../src/server/snapshot.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { fetchTruth } from '../helpers/sim-truth.js';
 
+import { MODES, setMode } from '../helpers/sim-mode.js';
+
 let sim: RunningSimulator;
 
 async function once(args: string[]): Promise<{ code: number; text: string }> {
@@ -29,7 +31,9 @@ afterAll(async () => {
   await sim?.close();
 });
 
-describe('once', () => {
+describe.each(MODES)('once (%s answers)', (mode) => {
+  beforeAll(() => setMode(sim.url, mode));
+
   it('--json returns every client with the daily and month-to-date numbers of the simulator truth', async () => {
     if (new Date().getUTCHours() === 0 && new Date().getUTCMinutes() < 2) return; // the day is turning over
     const { code, text } = await once(['--json']);

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BudgetExhaustedError, GenesysClient, type GenesysClientOptions } from '../../src/genesys/client.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { FakeClock } from '../../src/util/clock.js';
+import { MODES, setMode } from '../helpers/sim-mode.js';
 
 interface CallsReport {
   total: number;
@@ -72,7 +73,9 @@ beforeEach(async () => {
   await control('DELETE', '/__sim/faults');
 });
 
-describe('GenesysClient against the simulator', () => {
+describe.each(MODES)('GenesysClient against the simulator (%s answers)', (mode) => {
+  beforeAll(() => setMode(sim.url, mode));
+
   it('refreshes its token before expiry', async () => {
     const c = client();
     const before = await calls();
@@ -162,7 +165,9 @@ describe('GenesysClient against the simulator', () => {
       route: '/api/v2/usage/aggregates',
       renameField: { from: 'oauthClient', to: 'client' },
     });
-    await expect(c.queryUsageAggregates({ interval })).rejects.toThrow(/no record has a usable `oauthClient`/);
+    await expect(c.queryUsageAggregates({ interval })).rejects.toThrow(
+      /no record has a usable `oauthClient`/,
+    );
     expect(c.skips.count('usage', 'missing_oauthClient')).toBeGreaterThan(0);
     await control('DELETE', '/__sim/faults');
     await control('POST', '/__sim/faults', {

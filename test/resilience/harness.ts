@@ -5,6 +5,9 @@ import type { OrgConfig } from '../../src/config/config.js';
 import { startSimulator, type RunningSimulator, type ScenarioInput } from '../../src/simulator/index.js';
 import type { MetricFamily } from '../../src/telemetry/families.js';
 import { FakeClock } from '../../src/util/clock.js';
+import { setMode, type Mode } from '../helpers/sim-mode.js';
+
+export { MODES, type Mode } from '../helpers/sim-mode.js';
 
 export interface LogLine {
   level: number;
@@ -33,20 +36,6 @@ export interface Harness {
   stopSimulator(): Promise<void>;
   restartSimulator(): Promise<void>;
   close(): Promise<void>;
-}
-
-/** The simulator's two answer modes: everything, or only what the SDK's models require (sparse). */
-export const MODES = ['full', 'sparse'] as const;
-export type Mode = (typeof MODES)[number];
-
-/** Switches a running simulator's answer mode (`PUT /__sim/mode`). */
-export async function setMode(simUrl: string, mode: Mode): Promise<void> {
-  const res = await fetch(`${simUrl}/__sim/mode`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ sparse: mode === 'sparse' }),
-  });
-  if (res.status !== 200) throw new Error(`PUT /__sim/mode -> ${res.status}`);
 }
 
 export async function startHarness(
