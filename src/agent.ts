@@ -64,7 +64,7 @@ function demoTrafficClients(sim: RunningSimulator): { id: string; secret: string
 
 export interface OrgRuntimeDeps {
   config: Pick<AgentConfig, 'usageIntervalMs' | 'ratelimitsIntervalMs' | 'tls'> &
-    Partial<Pick<AgentConfig, 'poll'>>;
+    Partial<Pick<AgentConfig, 'poll' | 'tokenLookupsPerMinute' | 'maxClients'>>;
   clock: Clock;
   logger: PinoLogger;
   gateway: AgentConfig['gateway'];
@@ -132,6 +132,8 @@ export function createOrgRuntime(org: OrgConfig, deps: OrgRuntimeDeps): OrgRunti
           const info = await api.getTokenInfo(bearer, signal);
           return { clientId: info.clientId, clientName: info.clientName };
         },
+        ...(config.tokenLookupsPerMinute ? { tokenLookupsPerMinute: config.tokenLookupsPerMinute } : {}),
+        ...(config.maxClients ? { maxClients: config.maxClients } : {}),
         directory: clients.directory,
         limitPerMinute: (clientId) => limits.limitFor(clientId),
         shaping: { mode: gw.shaping },

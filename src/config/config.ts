@@ -31,6 +31,10 @@ export interface AgentConfig {
   /** Which polled sources run (limits always runs: the gateway needs it). */
   poll: { usage: boolean; ratelimits: boolean };
   gateway: { port: number; host: string; shaping: 'off' | 'smooth' } | null;
+  /** Most tokens/me look-ups per minute per org, outside the call budget (absent: 30). */
+  tokenLookupsPerMinute?: number;
+  /** Most distinct clients per org in the gateway's series (absent: 2000). */
+  maxClients?: number;
   eventsToken: string | null;
   /** Most POST /v1/events per minute per caller address (absent: 600). */
   eventsRateLimitPerMinute?: number;
@@ -168,6 +172,9 @@ function buildConfig(rawEnv: NodeJS.ProcessEnv): AgentConfig {
             host: file.gateway?.host ?? nonEmpty(env.AGENT_HOST, 'AGENT_HOST') ?? file.host ?? '0.0.0.0',
             shaping,
           },
+    tokenLookupsPerMinute:
+      positiveInt(env.AGENT_TOKEN_LOOKUPS_PER_MINUTE, 'AGENT_TOKEN_LOOKUPS_PER_MINUTE', 1, 10_000) ?? 30,
+    maxClients: positiveInt(env.AGENT_MAX_CLIENTS, 'AGENT_MAX_CLIENTS', 1, 1_000_000) ?? 2000,
     eventsToken:
       secret(env.AGENT_EVENTS_TOKEN, env.AGENT_EVENTS_TOKEN_FILE, 'AGENT_EVENTS_TOKEN') ??
       secret(file.eventsToken, file.eventsTokenFile, `${fileLabel}: eventsToken`) ??
