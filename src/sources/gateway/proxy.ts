@@ -74,7 +74,8 @@ async function handle(
   const rawUrl = req.url ?? '/';
   if (hostilePath(rawUrl)) {
     deps.onRefused('bad_path');
-    sendGenesysError(
+    refuse(
+      req,
       res,
       400,
       'bad.request',
@@ -97,7 +98,7 @@ async function handle(
   const address = req.socket.remoteAddress ?? 'unknown';
   if (!deps.perAddress.tryAcquire(address)) {
     deps.onRefused('address_concurrency');
-    sendTooMany(res, 'Too many requests in progress from this address through the gateway.');
+    sendTooMany(req, res, 'Too many requests in progress from this address through the gateway.');
     return;
   }
   res.once('close', () => deps.perAddress.release(address));
@@ -122,38 +123,62 @@ async function handle(
   else await forwardApi(deps, route, req, res, ac.signal);
 }
 
-function sendTooMany(res: ServerResponse, message: string): void {
-  sendGenesysError(res, 429, 'too.many.requests', message, { 'retry-after': '1' });
+function sendTooMany(req: IncomingMessage, res: ServerResponse, message: string): void {
+  refuse(req, res, 429, 'too.many.requests', message, { 'retry-after': '1' });
 }
 
 function refuseTooLarge(req: IncomingMessage, res: ServerResponse, limit: number): void {
-  const body = JSON.stringify({
-    message: `The request body is larger than ${limit} bytes.`,
-    code: 'request.entity.too.large',
-    status: 413,
-    details: [],
-    errors: [],
-  });
-  answerAndDiscard(req, res, 413, { 'content-type': 'application/json' }, body);
+  refuse(req, res, 413, 'request.entity.too.large', `The request body is larger than ${limit} bytes.`);
+}
+
+/**
+ * Answers a request the gateway will not forward. One with a body still coming is drained for a
+ * bounded time and then closed (util/oversize.ts): neither kept open for as long as its sender
+ * likes to trickle, nor reset before it can read the answer.
+ */
+function refuse(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
+  if (!hasBody(req) || req.complete) {
+    sendGenesysError(res, status, code, message, headers);
+    return;
+  }
+  const body = JSON.stringify({ message, code, status, details: [], errors: [] });
+  answerAndDiscard(req, res, status, { 'content-type': 'application/json', ...headers }, body);
 }
 
 /** The whole body, or null when it grew past `limit` (then answered 413) or broke off. */
-async function readBody(req: IncomingMessage, res: ServerResponse, limit: number): Promise<Buffer | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of req) {
-      size += (chunk as Buffer).length;
-      if (size > limit) {
-        refuseTooLarge(req, res, limit);
-        return null;
+function readBody(req: IncomingMessage, res: ServerResponse, limit: number): Promise<Buffer | null> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const settle = (value: Buffer | null): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('close', onClose);
+      resolve(value);
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
       }
-      chunks.push(chunk as Buffer);
-    }
-  } catch {
-    return null; // the client went away, or the watchdog cut it off
-  }
-  return Buffer.concat(chunks);
+      settle(null);
+      refuseTooLarge(req, res, limit); // keeps reading (and discarding) the rest
+    };
+    const onEnd = (): void => settle(Buffer.concat(chunks));
+    // The client went away, or the watchdog cut it off.
+    const onClose = (): void => settle(null);
+    req.on('data', onData);
+    req.once('end', onEnd);
+    req.once('close', onClose);
+  });
 }
 
 async function forwardLogin(
@@ -203,7 +228,7 @@ async function forwardApi(
   const who = await deps.identity.identify(bearerOf(req.headers.authorization));
   if (!deps.perToken.tryAcquire(who.key)) {
     deps.onRefused('token_concurrency');
-    sendTooMany(res, 'Too many requests in progress with this token through the gateway.');
+    sendTooMany(req, res, 'Too many requests in progress with this token through the gateway.');
     return;
   }
   res.once('close', () => deps.perToken.release(who.key));
