@@ -137,6 +137,9 @@ export function createOrgRuntime(org: OrgConfig, deps: OrgRuntimeDeps): OrgRunti
         directory: clients.directory,
         limitPerMinute: (clientId) => limits.limitFor(clientId),
         shaping: { mode: gw.shaping },
+        ...(gw.maxConcurrentPerAddress
+          ? { limits: { maxConcurrentPerAddress: gw.maxConcurrentPerAddress } }
+          : {}),
         // Integrations send their client secrets and tokens through the gateway: same TLS as the agent port.
         ...(config.tls ? { tls: { certFile: config.tls.certFile, keyFile: config.tls.keyFile } } : {}),
         clock,

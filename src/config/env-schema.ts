@@ -32,6 +32,10 @@ export const EnvSchema = z.object({
     "Most `GET /api/v2/tokens/me` look-ups per minute per org for gateway tokens minted elsewhere; a budget of their own, never the polls'",
     '`30`',
   ),
+  AGENT_GATEWAY_MAX_CONCURRENT_PER_ADDRESS: v(
+    'Most gateway requests one source address may have in progress (raise it when a proxy or NAT puts every integration behind one address)',
+    '`64`',
+  ),
   AGENT_MAX_CLIENTS: v(
     'Most distinct OAuth clients per org with gateway series of their own; the rest are counted as `client_id="other"`',
     '`2000`',
