@@ -31,6 +31,7 @@ export class EventLedger {
   private readonly startedAtMs: number;
   private readonly definitionNames = new Map<string, string>();
   private unknownListener: (definitionId: string) => void = () => undefined;
+  private readonly lastRecorded: Record<EventSource, number | null> = { pull: null, push: null };
 
   constructor(opts: {
     org: string;
@@ -57,6 +58,7 @@ export class EventLedger {
    */
   record(e: LedgerEvent, opts: { count?: boolean } = {}): boolean {
     if (!this.seen.add(`${e.source}\u0000${e.id}`, this.clock.now())) return false;
+    this.lastRecorded[e.source] = this.clock.now();
     if (opts.count ?? true) {
       const definition = this.labelOf(e.eventDefinitionId);
       const key = `${e.source}\u0000${definition}`;
@@ -91,6 +93,11 @@ export class EventLedger {
     if (name !== undefined) return name;
     this.unknownListener(definitionId);
     return OTHER_DEFINITION;
+  }
+
+  /** When an event from that path was last recorded (duplicates aside), or null. */
+  lastRecordedMs(source: EventSource): number | null {
+    return this.lastRecorded[source];
   }
 
   /** Newest first. */

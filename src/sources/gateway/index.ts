@@ -32,7 +32,6 @@ import { createProxyHandler, type RefusalReason, type Upstream } from './proxy.j
 import { realSleep, Shaper, type Sleep } from './shaper.js';
 
 export type { GatewayLogger } from './logger.js';
-export { startDemoTraffic } from './demo-traffic.js';
 
 export interface ShapingOptions {
   mode: 'off' | 'smooth';
