@@ -33,5 +33,5 @@ EXPOSE 9464 8080
 # slim has no curl: probe with Node's own fetch. AGENT_PORT follows the agent's listener setting.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.AGENT_PORT || '9464') + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-ENTRYPOINT ["node", "dist/src/cli.js"]
+ENTRYPOINT ["node", "dist/src/bin.js"]
 CMD ["run"]

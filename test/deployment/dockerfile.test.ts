@@ -81,7 +81,7 @@ describe('Dockerfile', () => {
     expect(health).toContain('/healthz');
     expect(health).not.toMatch(/curl|wget/);
     expect(ops(final, 'EXPOSE').join(' ').split(/\s+/).sort()).toEqual(['8080', '9464']);
-    expect(ops(final, 'ENTRYPOINT')).toEqual(['["node", "dist/src/cli.js"]']);
+    expect(ops(final, 'ENTRYPOINT')).toEqual(['["node", "dist/src/bin.js"]']);
     expect(ops(final, 'CMD')).toEqual(['["run"]']);
   });
 
