@@ -225,6 +225,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
       otlp: config.otlp,
       families,
       now: () => clock.now(),
+      logger: logger.child({ component: 'otlp' }),
     });
     cleanups.push(() => telemetry.shutdown());
 
@@ -251,7 +252,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
       logger: logger.child({ component: 'http' }),
       telemetry,
       snapshot,
-      readiness: () => readiness(runtimes),
+      readiness: () => ({ ...readiness(runtimes), otlp: telemetry.otlpStatus() }),
       plugins,
       auth: config.auth ?? null,
       tls: config.tls ?? null,

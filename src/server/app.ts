@@ -2,6 +2,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
+import type { OtlpExportStatus } from '../telemetry/otlp-export.js';
 import { PROMETHEUS_CONTENT_TYPE, type Telemetry } from '../telemetry/telemetry.js';
 import { describeError } from '../util/logger.js';
 import { registerAuth, type AuthConfig } from './auth.js';
@@ -11,6 +12,8 @@ import { statusPageRoutes } from './status-page.js';
 export interface Readiness {
   ready: boolean;
   sources: { org: string; source: string; succeeded: boolean; up: boolean; lastError: string | null }[];
+  /** The OTLP push's last outcome: detail only, never a reason to be unready (absent: OTLP off). */
+  otlp?: OtlpExportStatus | null;
 }
 
 export interface ServerOptions {
@@ -86,9 +89,11 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
 
   app.get('/readyz', async (_req, reply) => {
     const r = opts.readiness();
-    return reply
-      .code(r.ready ? 200 : 503)
-      .send({ status: r.ready ? 'ready' : 'not ready', sources: r.sources });
+    return reply.code(r.ready ? 200 : 503).send({
+      status: r.ready ? 'ready' : 'not ready',
+      sources: r.sources,
+      ...(r.otlp ? { otlp: otlpDetail(r.otlp) } : {}),
+    });
   });
 
   app.get('/api/v1/clients', async (_req, reply) =>
@@ -98,4 +103,16 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(statusPageRoutes);
   for (const plugin of opts.plugins ?? []) await app.register(plugin);
   return app;
+}
+
+/** Times as ISO strings, like the rest of the JSON the agent serves. */
+function otlpDetail(s: OtlpExportStatus) {
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  return {
+    endpoint: s.endpoint,
+    lastAttempt: iso(s.lastAttemptMs),
+    lastSuccess: iso(s.lastSuccessMs),
+    lastError: s.lastError,
+    consecutiveFailures: s.consecutiveFailures,
+  };
 }
