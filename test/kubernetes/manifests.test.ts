@@ -221,4 +221,18 @@ describe('deploy/kubernetes (generated)', () => {
     expect(env.get('AGENT_POLL')).toBe('none');
     expect(env.get('AGENT_GATEWAY_PORT')).toBe('8080');
   });
+
+  it('docs/deployment.md points at the generated files instead of embedding YAML, and cites the sizing', () => {
+    const doc = readRepoFile('docs/deployment.md');
+    const section = doc.slice(doc.indexOf('## 3. Kubernetes'), doc.indexOf('## 4.'));
+    expect(section).toContain('kubectl apply -k deploy/kubernetes');
+    expect(doc).not.toMatch(/```yaml[^`]*kind: (Deployment|Service|Secret)\b/);
+    const listed = [...section.matchAll(/^\| `([^`]+)`/gm)].map((m) => m[1]!);
+    expect(listed.length).toBeGreaterThanOrEqual(10);
+    for (const file of listed) expect(existsSync(join(DIR, file)), file).toBe(true);
+    const r = agentResources();
+    for (const figure of [r.requests.memory, r.limits.memory, r.requests.cpu])
+      expect(section).toContain(figure);
+    expect(section).toContain('scripts/kubernetes/sizing.ts');
+  });
 });
