@@ -22,6 +22,7 @@ export const DESIGN_METRICS = {
   genesys_agent_source_last_success_timestamp_seconds: 'gauge',
   genesys_agent_source_duration_seconds: 'gauge',
   genesys_agent_api_requests_total: 'counter',
+  genesys_agent_records_skipped_total: 'counter',
   genesys_agent_build_info: 'gauge',
 } as const;
 
