@@ -3,14 +3,25 @@
  * ENTRYPOINT carries the same flags, a test keeps them equal), the built CLI, configured through
  * the environment only. Benchmarks start it this way so the figures are those an operator gets.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MemoryCgroup } from './cgroup.js';
 import { getStatus } from './http.js';
 import { freePort, startMeasured, type MeasuredProcess } from './process.js';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-export const CLI = `${ROOT}dist/src/cli.js`;
+/** The checkout: the nearest folder above this module with a package.json (from bench/ or dist/bench/). */
+function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('bench: no package.json above bench/lib');
+    dir = up;
+  }
+  return dir;
+}
+const ROOT = repoRoot();
+export const CLI = join(ROOT, 'dist/src/cli.js');
 
 /** The flags between `node` and `dist/src/cli.js` in package.json's start script. */
 export function shippedNodeFlags(startScript: string): string[] {
@@ -20,7 +31,7 @@ export function shippedNodeFlags(startScript: string): string[] {
 }
 
 export function startScript(): string {
-  const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { scripts: { start: string } };
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
   return pkg.scripts.start;
 }
 

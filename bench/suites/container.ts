@@ -115,15 +115,21 @@ export async function containerSuite(profile: Profile): Promise<BenchResult['con
       r.failure = await phases(r, ids, profile);
     }
     const tokens = new Map<Running, string[]>();
-    for (const r of running.filter((x) => x.failure === null))
-      tokens.set(
-        r,
-        await mapLimit(Array.from({ length: profile.gateway.tokens }), 4, () =>
-          login(r.agent.gatewayUrl!, LOAD_CLIENT.id, LOAD_CLIENT.secret),
-        ),
-      );
+    for (const r of running.filter((x) => x.failure === null)) {
+      try {
+        tokens.set(
+          r,
+          await mapLimit(Array.from({ length: profile.gateway.tokens }), 4, () =>
+            login(r.agent.gatewayUrl!, LOAD_CLIENT.id, LOAD_CLIENT.secret),
+          ),
+        );
+      } catch (err) {
+        const end = r.agent.proc.ended();
+        r.failure = `load tokens: ${end ? `agent exited (${end.code ?? end.signal})` : String(err)}`;
+      }
+    }
     for (const { round, item } of alternating(
-      running.filter((x) => x.failure === null),
+      running.filter((x) => tokens.has(x)),
       profile.container.rounds,
     )) {
       process.stderr.write(`bench: container round ${round + 1}/${profile.container.rounds} ${item.label}\n`);

@@ -1,8 +1,9 @@
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
-import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader, type MetricReader } from '@opentelemetry/sdk-metrics';
 import type { MetricFamily } from './families.js';
+import { expositionChunks } from './exposition.js';
 import { FamiliesProducer } from './producer.js';
 
 export interface TelemetryOptions {
@@ -25,7 +26,6 @@ export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8
 export class Telemetry {
   private readonly provider: MeterProvider;
   private readonly prometheus: PrometheusExporter;
-  private readonly serializer: PrometheusSerializer;
   private readonly otlpReader: PeriodicExportingMetricReader | null;
 
   constructor(opts: TelemetryOptions) {
@@ -47,8 +47,6 @@ export class Telemetry {
       withoutScopeInfo: true,
       metricProducers: [producer],
     });
-    // (prefix, appendTimestamp, resourceConstantLabels, withoutTargetInfo, withoutScopeInfo)
-    this.serializer = new PrometheusSerializer('', false, undefined, false, true);
     const readers: MetricReader[] = [this.prometheus];
     this.otlpReader = opts.otlp
       ? new PeriodicExportingMetricReader({
@@ -62,11 +60,19 @@ export class Telemetry {
     this.provider = new MeterProvider({ resource, readers });
   }
 
-  /** Prometheus exposition text; rejects when any source's collection fails. */
-  async scrape(): Promise<string> {
+  /**
+   * Prometheus exposition, collected now and serialized a slice at a time as the reader drains
+   * it (a 10 000-client scrape is tens of MB); rejects when any source's collection fails.
+   */
+  async scrapeChunks(): Promise<Iterable<string>> {
     const { resourceMetrics, errors } = await this.prometheus.collect({ timeoutMillis: 5_000 });
     if (errors.length > 0) throw errors[0] instanceof Error ? errors[0] : new Error(String(errors[0]));
-    return this.serializer.serialize(resourceMetrics);
+    return expositionChunks(resourceMetrics, { withoutTargetInfo: false, withoutScopeInfo: true });
+  }
+
+  /** The same exposition as one string (tests, `once`). */
+  async scrape(): Promise<string> {
+    return [...(await this.scrapeChunks())].join('');
   }
 
   /** Pushes one OTLP export now (tests, shutdown). */
