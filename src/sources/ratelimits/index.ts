@@ -7,9 +7,12 @@ import type { CounterFamily, MetricFamily } from '../../telemetry/families.js';
 import { systemClock, type Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
 import type { EventLedger } from '../events/ledger.js';
-import { PolledSource } from '../polled-source.js';
+import { PolledSource, type PollSchedule } from '../polled-source.js';
 
 /** Finest first; the API's smallest accepted granularity is undocumented (reference §4). */
+/** An unknown definition id reloads the list at most this often (a pushed flood of made-up ids costs one call a minute). */
+const DEFINITIONS_MIN_GAP_MS = 60_000;
+
 export const GRANULARITIES = [
   { iso: 'PT1M', ms: 60_000 },
   { iso: 'PT5M', ms: 300_000 },
@@ -36,6 +39,7 @@ export interface RateLimitsSourceOptions {
   ledger: EventLedger;
   clock?: Clock;
   logger?: Logger;
+  scheduler?: PollSchedule['scheduler'];
   /** How far back each aggregates query reaches (and the first events query). Default 10 min. */
   lookbackMs?: number;
   /** How far each events query reaches behind the previous one, for late events. Default 5 min. */
@@ -47,8 +51,8 @@ export interface RateLimitsSourceOptions {
 /**
  * Polls the platform's own "limit reached 90 %" signals each cycle: rate-limit aggregates (counted
  * exactly once per record across overlapping windows) and operational events (into the org's
- * ledger with source `pull`). `collect` returns the warnings counter and the ledger's events
- * counter, so the agent must not collect the ledger separately.
+ * ledger with source `pull`). `collect` returns the warnings counter; the ledger's events counter
+ * belongs to the org's events source (src/sources/events/index.ts).
  */
 export class RateLimitsSource extends PolledSource {
   private readonly clock: Clock;
@@ -60,12 +64,17 @@ export class RateLimitsSource extends PolledSource {
   private granularity = 0;
   private aggregatesSucceeded = false;
   private definitionsAtMs: number | null = null;
+  /** An event named a definition the list does not know: reload it at the next poll. */
+  private definitionsWanted = false;
 
   constructor(private readonly opts: RateLimitsSourceOptions) {
     super('ratelimits', opts.org, opts);
     this.clock = opts.clock ?? systemClock;
     this.lookbackMs = opts.lookbackMs ?? 10 * 60_000;
     this.definitionsRefreshMs = opts.definitionsRefreshMs ?? 3_600_000;
+    opts.ledger.onUnknownDefinition(() => {
+      this.definitionsWanted = true;
+    });
     this.startedAtMs = this.clock.now();
     this.tracker = new RateLimitTracker(this.startedAtMs);
     this.pull = new EventPullWindow({
@@ -101,9 +110,8 @@ export class RateLimitsSource extends PolledSource {
       .sort((a, b) => b.lastSeenMs - a.lastSeenMs);
   }
 
-  collect(nowMs: number): MetricFamily[] {
-    const families = this.opts.ledger.collect(nowMs);
-    if (!this.aggregatesSucceeded) return families;
+  collect(_nowMs: number): MetricFamily[] {
+    if (!this.aggregatesSucceeded) return [];
     const warnings: CounterFamily = {
       name: 'genesys_rate_limit_warnings',
       help: 'Rate-limit records the platform made when a trackable limit reached 90 % (analytics rate-limit aggregates), counted since the agent started.',
@@ -121,7 +129,7 @@ export class RateLimitsSource extends PolledSource {
         startTimeMs: this.startedAtMs,
       })),
     };
-    return [warnings, ...families];
+    return [warnings];
   }
 
   /** Both halves run even when one fails, so a broken events API does not hide rate-limit records. */
@@ -161,7 +169,9 @@ export class RateLimitsSource extends PolledSource {
   private async pollEvents(signal: AbortSignal): Promise<void> {
     const nowMs = this.clock.now();
     const { ledger, api } = this.opts;
-    if (this.definitionsAtMs === null || nowMs - this.definitionsAtMs >= this.definitionsRefreshMs) {
+    const age = this.definitionsAtMs === null ? Number.POSITIVE_INFINITY : nowMs - this.definitionsAtMs;
+    if (age >= this.definitionsRefreshMs || (this.definitionsWanted && age >= DEFINITIONS_MIN_GAP_MS)) {
+      this.definitionsWanted = false;
       ledger.setDefinitions(await api.listEventDefinitions(signal));
       this.definitionsAtMs = nowMs;
     }
