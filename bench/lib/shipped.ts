@@ -21,12 +21,12 @@ function repoRoot(): string {
   return dir;
 }
 const ROOT = repoRoot();
-export const CLI = join(ROOT, 'dist/src/cli.js');
+export const CLI = join(ROOT, 'dist/src/bin.js');
 
-/** The flags between `node` and `dist/src/cli.js` in package.json's start script. */
+/** The flags between `node` and `dist/src/bin.js` in package.json's start script. */
 export function shippedNodeFlags(startScript: string): string[] {
-  const m = /\bnode((?:\s+--[\w-]+(?:=\S+)?)*)\s+dist\/src\/cli\.js\b/.exec(startScript);
-  if (!m) throw new Error(`package.json "start" does not run node … dist/src/cli.js: ${startScript}`);
+  const m = /\bnode((?:\s+--[\w-]+(?:=\S+)?)*)\s+dist\/src\/bin\.js\b/.exec(startScript);
+  if (!m) throw new Error(`package.json "start" does not run node … dist/src/bin.js: ${startScript}`);
   return m[1]!.trim().split(/\s+/).filter(Boolean);
 }
 

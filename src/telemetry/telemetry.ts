@@ -4,7 +4,14 @@ import { defaultResource, resourceFromAttributes } from '@opentelemetry/resource
 import { MeterProvider, PeriodicExportingMetricReader, type MetricReader } from '@opentelemetry/sdk-metrics';
 import type { MetricFamily } from './families.js';
 import { expositionChunks } from './exposition.js';
+import {
+  loggableEndpoint,
+  ObservedExporter,
+  OtlpExportLedger,
+  type OtlpExportStatus,
+} from './otlp-export.js';
 import { FamiliesProducer } from './producer.js';
+import { silentLogger, type Logger } from '../util/logger.js';
 
 export interface TelemetryOptions {
   serviceName: string;
@@ -14,6 +21,8 @@ export interface TelemetryOptions {
   otlp: { url: string; headers: Record<string, string>; intervalMs: number } | null;
   families: (nowMs: number) => MetricFamily[];
   now?: () => number;
+  /** Where OTLP export failures are reported (once per failure episode). */
+  logger?: Logger;
 }
 
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -27,8 +36,10 @@ export class Telemetry {
   private readonly provider: MeterProvider;
   private readonly prometheus: PrometheusExporter;
   private readonly otlpReader: PeriodicExportingMetricReader | null;
+  private readonly otlpLedger: OtlpExportLedger | null;
 
   constructor(opts: TelemetryOptions) {
+    const now = opts.now ?? Date.now;
     const resource = defaultResource().merge(
       resourceFromAttributes({
         ...opts.resourceAttributes,
@@ -37,10 +48,12 @@ export class Telemetry {
         'service.instance.id': opts.instanceId,
       }),
     );
+    this.otlpLedger = opts.otlp ? new OtlpExportLedger(loggableEndpoint(opts.otlp.url), now()) : null;
+    const ledger = this.otlpLedger;
     const producer = new FamiliesProducer(
       { name: 'genesys-usage-agent', version: opts.serviceVersion },
-      opts.families,
-      opts.now,
+      ledger ? (nowMs) => [...opts.families(nowMs), ...ledger.family()] : opts.families,
+      now,
     );
     this.prometheus = new PrometheusExporter({
       preventServerStart: true,
@@ -48,14 +61,26 @@ export class Telemetry {
       metricProducers: [producer],
     });
     const readers: MetricReader[] = [this.prometheus];
-    this.otlpReader = opts.otlp
-      ? new PeriodicExportingMetricReader({
-          exporter: new OTLPMetricExporter({ url: opts.otlp.url, headers: opts.otlp.headers }),
-          exportIntervalMillis: opts.otlp.intervalMs,
-          exportTimeoutMillis: Math.min(opts.otlp.intervalMs, 10_000),
-          metricProducers: [producer],
-        })
-      : null;
+    const exportTimeoutMs = Math.min(opts.otlp?.intervalMs ?? 10_000, 10_000);
+    this.otlpReader =
+      opts.otlp && ledger
+        ? new PeriodicExportingMetricReader({
+            exporter: new ObservedExporter(
+              new OTLPMetricExporter({
+                url: opts.otlp.url,
+                headers: opts.otlp.headers,
+                // Its retries end within the reader's export deadline, so each outcome is reported.
+                timeoutMillis: exportTimeoutMs,
+              }),
+              ledger,
+              opts.logger ?? silentLogger,
+              now,
+            ),
+            exportIntervalMillis: opts.otlp.intervalMs,
+            exportTimeoutMillis: exportTimeoutMs,
+            metricProducers: [producer],
+          })
+        : null;
     if (this.otlpReader) readers.push(this.otlpReader);
     this.provider = new MeterProvider({ resource, readers });
   }
@@ -73,6 +98,11 @@ export class Telemetry {
   /** The same exposition as one string (tests, `once`). */
   async scrape(): Promise<string> {
     return [...(await this.scrapeChunks())].join('');
+  }
+
+  /** The OTLP push's last outcome (null when OTLP is off), for /readyz. */
+  otlpStatus(): OtlpExportStatus | null {
+    return this.otlpLedger?.current() ?? null;
   }
 
   /** Pushes one OTLP export now (tests, shutdown). */

@@ -110,8 +110,8 @@ describe('bench pure helpers', () => {
   });
 
   it('reads the shipped Node flags from the start script', () => {
-    expect(shippedNodeFlags('npm run build && node --a=1 --b dist/src/cli.js run')).toEqual(['--a=1', '--b']);
-    expect(shippedNodeFlags('npm run build && node dist/src/cli.js run')).toEqual([]);
+    expect(shippedNodeFlags('npm run build && node --a=1 --b dist/src/bin.js run')).toEqual(['--a=1', '--b']);
+    expect(shippedNodeFlags('npm run build && node dist/src/bin.js run')).toEqual([]);
     expect(() => shippedNodeFlags('tsx src/cli.ts')).toThrow(/start/);
   });
 
