@@ -4,6 +4,7 @@
  */
 import type { MetricFamily } from '../telemetry/families.js';
 import { systemClock, type Clock } from '../util/clock.js';
+import { silentLogger, type Logger } from '../util/logger.js';
 import {
   EndpointUnavailableError,
   type EventDefinition,
@@ -29,7 +30,7 @@ import {
 } from './schemas.js';
 import type { RequestOutcome } from './request-stats.js';
 import { TokenCache, makeToken, type AccessToken } from './token-cache.js';
-import { Transport, defaultSleep, type Logger } from './transport.js';
+import { Transport, defaultSleep } from './transport.js';
 import { JOBS_SUBMIT, apiPath, queryUsageAggregates, queryUsageLegacy, type UsageDeps } from './usage.js';
 
 export { GenesysApiError, BudgetExhaustedError } from './errors.js';
@@ -79,8 +80,6 @@ const TOKENS_ME = 'GET /api/v2/tokens/me';
 const UNAVAILABLE_STATUSES = new Set([403, 404, 410, 501]);
 const EVENTS_PAGE_SIZE = 200;
 const MAX_EVENT_PAGES = 500;
-
-const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 export class GenesysClient implements GenesysApi {
   private readonly transport: Transport;

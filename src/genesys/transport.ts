@@ -7,18 +7,12 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Pool } from 'undici';
 import type { z } from 'zod';
 import type { Clock } from '../util/clock.js';
+import type { Logger } from '../util/logger.js';
 import { parseRetryAfterMs, fullJitterDelay } from './backoff.js';
 import { CallBudget } from './budget.js';
 import { BudgetExhaustedError, GenesysApiError, oneLine } from './errors.js';
 import { RequestStats, outcomeOf } from './request-stats.js';
 import { describeIssue, errorBodySchema, oauthErrorSchema } from './schemas.js';
-
-export interface Logger {
-  debug(o: object, msg?: string): void;
-  info(o: object, msg?: string): void;
-  warn(o: object, msg?: string): void;
-  error(o: object, msg?: string): void;
-}
 
 /**
  * Which failures a call may be retried on:

@@ -3,11 +3,10 @@
  * demo clients, so demo mode shows live per-token velocity. A `'ramp'` client climbs past the
  * per-token limit and meets real 429s, which it honours (Retry-After) like a well-behaved client.
  */
-import { pino } from 'pino';
 import { Agent, request } from 'undici';
 import { z } from 'zod';
 import { systemClock, type Clock } from '../../util/clock.js';
-import type { GatewayLogger } from './logger.js';
+import { silentLogger, type Logger } from '../../util/logger.js';
 
 export interface DemoClient {
   id: string;
@@ -19,7 +18,7 @@ export interface DemoTrafficOptions {
   gatewayUrl: string;
   clients: DemoClient[];
   clock?: Clock;
-  logger?: GatewayLogger;
+  logger?: Logger;
 }
 
 /** Ramp profile: start at 150/min and add 50/min every 10 s up to 450/min (past a 300 limit in ~30 s), so a demo moves within a minute. */
@@ -50,7 +49,7 @@ export function retryAfterMs(header: string | string[] | undefined): number {
 
 export function startDemoTraffic(opts: DemoTrafficOptions): { stop(): Promise<void> } {
   const clock = opts.clock ?? systemClock;
-  const logger = opts.logger ?? pino({ level: 'silent' });
+  const logger = opts.logger ?? silentLogger;
   const agent = new Agent({ connections: MAX_INFLIGHT * Math.max(1, opts.clients.length) });
   const ac = new AbortController();
   const runners = opts.clients.map(
@@ -86,7 +85,7 @@ class DemoRunner {
     private readonly agent: Agent,
     private readonly signal: AbortSignal,
     private readonly clock: Clock,
-    private readonly logger: GatewayLogger,
+    private readonly logger: Logger,
   ) {
     this.startedMs = clock.now();
   }

@@ -7,7 +7,6 @@ import { readFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { pino } from 'pino';
 import { Pool } from 'undici';
 import {
   GatewayMeasurements,
@@ -19,11 +18,10 @@ import type { MetricFamily } from '../../telemetry/families.js';
 import { systemClock, type Clock } from '../../util/clock.js';
 import type { Source, SourceHealth } from '../source.js';
 import { IdentityCache, type ResolveToken } from './identity.js';
-import type { GatewayLogger } from './logger.js';
+import { silentLogger, type Logger } from '../../util/logger.js';
 import { createProxyHandler, type Upstream } from './proxy.js';
 import { realSleep, Shaper, type Sleep } from './shaper.js';
 
-export type { GatewayLogger } from './logger.js';
 export { startDemoTraffic } from './demo-traffic.js';
 
 export interface ShapingOptions {
@@ -50,7 +48,7 @@ export interface GatewayOptions {
   shaping?: ShapingOptions;
   upstreamTimeoutMs?: number;
   clock?: Clock;
-  logger?: GatewayLogger;
+  logger?: Logger;
   /** How shaping waits (tests pass one that advances a FakeClock). */
   sleep?: Sleep;
   /** Jitter source for shaping, 0 ≤ x < 1. */
@@ -63,7 +61,7 @@ export class GatewaySource implements Source {
   readonly name = 'gateway' as const;
   readonly org: string;
   private readonly clock: Clock;
-  private readonly logger: GatewayLogger;
+  private readonly logger: Logger;
   private readonly measurements: GatewayMeasurements;
   private readonly identity: IdentityCache;
   private readonly shaper: Shaper | null;
@@ -77,7 +75,7 @@ export class GatewaySource implements Source {
   constructor(private readonly opts: GatewayOptions) {
     this.org = opts.org;
     this.clock = opts.clock ?? systemClock;
-    this.logger = opts.logger ?? pino({ level: 'silent' });
+    this.logger = opts.logger ?? silentLogger;
     const maxTokens = opts.maxTrackedTokens ?? 50_000;
     this.measurements = new GatewayMeasurements(maxTokens);
     this.identity = new IdentityCache({

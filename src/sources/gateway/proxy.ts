@@ -13,7 +13,7 @@ import { endToEnd } from './headers.js';
 import { bearerOf, loginClientId, tokenKey, tokenResponseSchema, type IdentityCache } from './identity.js';
 import { routeOf, type Route } from './routes.js';
 import type { Shaper } from './shaper.js';
-import type { GatewayLogger } from './logger.js';
+import type { Logger } from '../../util/logger.js';
 
 export interface Upstream {
   pool: Pool;
@@ -30,7 +30,7 @@ export interface ProxyDeps {
   noteClient: (clientId: string) => void;
   timeoutMs: number;
   clock: Clock;
-  logger: GatewayLogger;
+  logger: Logger;
   onUpstream: (error: string | null) => void;
 }
 
