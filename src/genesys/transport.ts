@@ -7,6 +7,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Pool } from 'undici';
 import type { z } from 'zod';
 import type { Clock } from '../util/clock.js';
+import { FailureEpisodes } from '../util/failure-episodes.js';
 import type { Logger } from '../util/logger.js';
 import { parseRetryAfterMs, fullJitterDelay } from './backoff.js';
 import { CallBudget } from './budget.js';
@@ -117,8 +118,8 @@ export class Transport {
   private readonly budget: CallBudget;
   private readonly api: Base;
   private readonly login: Base;
-  /** Endpoints inside a failure episode: the first failure warns, the rest are debug lines. */
-  private readonly failing = new Set<string>();
+  /** Per endpoint: the first failure of an episode warns, the rest are debug lines. */
+  private readonly episodes = new FailureEpisodes();
 
   constructor(
     private readonly o: TransportOptions,
@@ -283,18 +284,16 @@ export class Transport {
   }
 
   private failure(call: HttpCall, error: GenesysApiError, what: string, extra: object = {}): void {
-    const first = !this.failing.has(call.endpoint);
-    this.failing.add(call.endpoint);
     this.log(
       call,
-      first ? 'warn' : 'debug',
+      this.episodes.fail(call.endpoint),
       { status: error.status, code: error.code, ...extra },
       `${error.message}; ${what}`,
     );
   }
 
   private endEpisode(call: HttpCall): void {
-    if (this.failing.delete(call.endpoint)) this.log(call, 'info', {}, 'recovered');
+    if (this.episodes.succeed(call.endpoint)) this.log(call, 'info', {}, 'recovered');
   }
 
   private log(call: HttpCall, level: keyof Logger, fields: object, msg: string): void {
