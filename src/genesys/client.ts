@@ -31,7 +31,21 @@ import {
 import type { RequestOutcome } from './request-stats.js';
 import { TokenCache, makeToken, type AccessToken } from './token-cache.js';
 import { Transport, defaultSleep } from './transport.js';
-import { JOBS_SUBMIT, apiPath, queryUsageAggregates, queryUsageLegacy, type UsageDeps } from './usage.js';
+import {
+  EVENT_DEFINITIONS,
+  EVENTS_QUERY,
+  JOBS_SUBMIT,
+  LIMITS,
+  LOGIN,
+  LOGIN_FORM,
+  OAUTH_CLIENTS,
+  PATHS,
+  RATELIMIT_AGGREGATES,
+  TOKENS_ME,
+  eventsQueryBody,
+  rateLimitQueryBody,
+} from './requests.js';
+import { apiPath, queryUsageAggregates, queryUsageLegacy, type UsageDeps } from './usage.js';
 
 export { GenesysApiError, BudgetExhaustedError } from './errors.js';
 
@@ -67,14 +81,6 @@ export interface GenesysClientOptions {
   /** Default 1000 / 15 000 / 300 000 (Genesys asks not to poll aggressively). */
   usageJobPoll?: { initialMs?: number; maxMs?: number; timeoutMs?: number };
 }
-
-const LOGIN = 'POST /oauth/token';
-const OAUTH_CLIENTS = 'GET /api/v2/oauth/clients';
-const LIMITS = 'GET /api/v2/organizations/limits/namespaces/{namespaceName}';
-const RATELIMIT_AGGREGATES = 'POST /api/v2/analytics/ratelimits/aggregates/query';
-const EVENT_DEFINITIONS = 'GET /api/v2/usage/events/definitions';
-const EVENTS_QUERY = 'POST /api/v2/usage/events/query';
-const TOKENS_ME = 'GET /api/v2/tokens/me';
 
 /** Status codes meaning "this API is not offered here" rather than "this call went wrong". */
 const UNAVAILABLE_STATUSES = new Set([403, 404, 410, 501]);
@@ -168,16 +174,12 @@ export class GenesysClient implements GenesysApi {
   }
 
   async listOAuthClients(signal?: AbortSignal): Promise<OAuthClientInfo[]> {
-    const res = await this.get('/api/v2/oauth/clients', OAUTH_CLIENTS, signal);
+    const res = await this.get(PATHS.oauthClients, OAUTH_CLIENTS, signal);
     return Transport.parse(oauthClientListSchema, res, OAUTH_CLIENTS).entities;
   }
 
   async getLimits(namespace: string, signal?: AbortSignal): Promise<LimitValue[]> {
-    const res = await this.get(
-      `/api/v2/organizations/limits/namespaces/${encodeURIComponent(namespace)}`,
-      LIMITS,
-      signal,
-    );
+    const res = await this.get(PATHS.limits(namespace), LIMITS, signal);
     return Transport.parse(limitsListSchema, res, LIMITS).entities.map((e) => ({
       key: e.key,
       namespace: e.namespace ?? namespace,
@@ -192,14 +194,9 @@ export class GenesysClient implements GenesysApi {
     const res = await this.transport.send({
       base: 'api',
       method: 'POST',
-      path: '/api/v2/analytics/ratelimits/aggregates/query',
+      path: PATHS.rateLimitAggregates,
       endpoint: RATELIMIT_AGGREGATES,
-      json: {
-        interval: q.interval,
-        ...(q.granularity ? { granularity: q.granularity } : {}),
-        groupBy: ['namespace', 'limitName', 'entityId'],
-        metrics: ['oRateLimitRecorded'],
-      },
+      json: rateLimitQueryBody(q),
       auth: { kind: 'agent' },
       retry: 'query',
       signal,
@@ -217,21 +214,21 @@ export class GenesysClient implements GenesysApi {
   }
 
   async listEventDefinitions(signal?: AbortSignal): Promise<EventDefinition[]> {
-    const res = await this.get('/api/v2/usage/events/definitions', EVENT_DEFINITIONS, signal);
+    const res = await this.get(PATHS.eventDefinitions, EVENT_DEFINITIONS, signal);
     return Transport.parse(eventDefinitionListSchema, res, EVENT_DEFINITIONS).entities;
   }
 
   async queryOperationalEvents(q: { interval: string }, signal?: AbortSignal): Promise<OperationalEvent[]> {
     const events: OperationalEvent[] = [];
     const seen = new Set<string>();
-    let path = `/api/v2/usage/events/query?pageSize=${EVENTS_PAGE_SIZE}`;
+    let path = PATHS.eventsQuery(EVENTS_PAGE_SIZE);
     for (let pages = 1; ; pages += 1) {
       const res = await this.transport.send({
         base: 'api',
         method: 'POST',
         path,
         endpoint: EVENTS_QUERY,
-        json: { interval: q.interval },
+        json: eventsQueryBody(q),
         auth: { kind: 'agent' },
         retry: 'query',
         signal,
@@ -272,7 +269,7 @@ export class GenesysClient implements GenesysApi {
     const res = await this.transport.send({
       base: 'api',
       method: 'GET',
-      path: '/api/v2/tokens/me',
+      path: PATHS.tokensMe,
       endpoint: TOKENS_ME,
       auth: { kind: 'bearer', token: bearerToken },
       retry: 'none',
@@ -304,9 +301,9 @@ export class GenesysClient implements GenesysApi {
       const res = await this.transport.send({
         base: 'login',
         method: 'POST',
-        path: '/oauth/token',
+        path: PATHS.login,
         endpoint: LOGIN,
-        form: 'grant_type=client_credentials',
+        form: LOGIN_FORM,
         auth: { kind: 'basic', credentials: this.basicCredentials },
         retry: 'query',
       });
