@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --quick | --smoke] [--no-nginx] [--out FILE]`: runs every benchmark, prints
- * the tables and writes the figures to bench/results/latest.json (DESIGN §7c).
+ * the tables and writes the figures to bench/results/latest.json (method and targets: docs/performance.md).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';

@@ -1,5 +1,6 @@
 /**
- * zod schemas of the Genesys responses the client reads (reference/genesys-api.md §1–§8).
+ * zod schemas of the Genesys responses the client reads, after the official SDK's models
+ * (purecloud-platform-client-v2, a dev dependency: its index.d.ts).
  * Objects are not strict: Genesys adds fields over time, and extra fields are ignored.
  * Only the fields the agent uses are declared; a missing or renamed one fails validation.
  */

@@ -1,4 +1,4 @@
-/** Programmatic entry of the Genesys Cloud API simulator (DESIGN §7). */
+/** Programmatic entry of the Genesys Cloud API simulator (docs/simulator.md). */
 import type { Clock } from '../util/clock.js';
 import { systemClock } from '../util/clock.js';
 import { buildSimulatorApp } from './app.js';

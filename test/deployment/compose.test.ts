@@ -38,7 +38,7 @@ const resolvedSchema = z.object({
   secrets: z.record(z.string(), z.object({ file: z.string() })).default({}),
 });
 
-// DESIGN §8: each service's published port, host port = container port.
+// The ports of docs/deployment.md: each service's published port, host port = container port.
 const PORTS: Record<string, number[]> = {
   agent: [9464, 8080],
   simulator: [8089],
@@ -105,7 +105,7 @@ describe('docker-compose.yml', () => {
     expect(existsSync(repoPath('prometheus/rules'))).toBe(true);
   });
 
-  it('publishes the DESIGN §8 ports', () => {
+  it('publishes the documented ports (docs/deployment.md)', () => {
     const compose = loadCompose();
     expect(Object.keys(compose.services).sort()).toEqual(Object.keys(PORTS).sort());
     for (const [name, ports] of Object.entries(PORTS)) {

@@ -1,5 +1,5 @@
 /**
- * Source 4 (DESIGN §1): the agent as the SDKs' intermediate gateway. Integrations send
+ * Source 4 (docs/gateway.md): the agent as the SDKs' intermediate gateway. Integrations send
  * `/oauth/token` and `/api/v2/**` here; requests are forwarded to the real region (or the
  * simulator) and measured per token and per OAuth client in real time.
  */
