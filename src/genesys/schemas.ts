@@ -12,21 +12,21 @@ export const tokenResponseSchema = z.object({
   expires_in: z.number().positive(),
 });
 
-/** OAuth error body of the token endpoint (§1.2). */
+/** OAuth error body of the token endpoint. */
 export const oauthErrorSchema = z.object({
   error: z.string(),
   description: z.string().optional(),
   error_description: z.string().optional(),
 });
 
-/** Platform `ErrorBody` (§2); every field optional because error bodies vary. */
+/** Platform `ErrorBody`; every field optional because error bodies vary. */
 export const errorBodySchema = z.object({
   message: z.string().optional(),
   code: z.string().optional(),
   status: z.number().optional(),
 });
 
-// --- Usage API, new jobs (§3.4) ---
+// --- Usage API, new jobs ---
 export const usageJobSubmitSchema = z.object({
   id: z.string().min(1),
   resultsUri: z.string().optional(),
@@ -50,7 +50,7 @@ export const usageJobResultsSchema = z.object({
   errorBody: errorBodySchema.optional(),
 });
 
-// --- Usage API, legacy (§3.2) ---
+// --- Usage API, legacy ---
 export const legacyUsageSubmitSchema = z.object({
   executionId: z.string().min(1),
   resultsUri: z.string().optional(),
@@ -73,7 +73,7 @@ export const legacyUsageResultsSchema = z.object({
   results: z.array(legacyUsageRowSchema).optional(),
 });
 
-// --- OAuth clients (§5) ---
+// --- OAuth clients ---
 export const oauthClientListSchema = z.object({
   entities: z.array(
     z.object({
@@ -86,12 +86,12 @@ export const oauthClientListSchema = z.object({
   ),
 });
 
-// --- Organization limits (§6) ---
+// --- Organization limits ---
 export const limitsListSchema = z.object({
   entities: z.array(z.object({ key: z.string(), namespace: z.string().optional(), value: z.number() })),
 });
 
-// --- Analytics rate-limit aggregates (§4) ---
+// --- Analytics rate-limit aggregates ---
 export const rateLimitAggregatesSchema = z.object({
   results: z
     .array(
@@ -117,7 +117,7 @@ export const rateLimitAggregatesSchema = z.object({
     .optional(),
 });
 
-// --- Operational events (§8.1) ---
+// --- Operational events ---
 export const eventDefinitionListSchema = z.object({
   entities: z.array(z.object({ id: z.string(), name: z.string(), description: z.string().optional() })),
 });

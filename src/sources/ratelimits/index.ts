@@ -9,7 +9,7 @@ import type { Logger } from '../../util/logger.js';
 import type { EventLedger } from '../events/ledger.js';
 import { PolledSource } from '../polled-source.js';
 
-/** Finest first; the API's smallest accepted granularity is undocumented (reference §4). */
+/** Finest first; the API's smallest accepted granularity is undocumented (docs/simulator.md assumes PT1M). */
 export const GRANULARITIES = [
   { iso: 'PT1M', ms: 60_000 },
   { iso: 'PT5M', ms: 300_000 },
