@@ -3,7 +3,7 @@
  * files the project was started from live outside it, so a pointer to them is a dead link for
  * every reader of the repository; the facts they carried are in docs/.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -47,6 +47,12 @@ export function outsidePointers(file: string, text: string): string[] {
     );
 }
 
+/** Repository paths named in prose and comments; `.js` specifiers are imports, checked by tsc. */
+const REPO_PATH =
+  /\b(?:src|test|docs|bench|scripts|prometheus|grafana|deploy)\/[\w./-]+\.(?:ts|md|ya?ml|json)\b/g;
+/** Written by runs, not shipped. */
+const GENERATED = /^bench\/results\//;
+
 describe('references stay inside the repository', () => {
   it('no comment, doc or config points at the design notes or reference files outside it', () => {
     const found: string[] = [];
@@ -59,6 +65,18 @@ describe('references stay inside the repository', () => {
     }
     expect(scanned).toBeGreaterThan(150); // src/, test/, bench/, scripts/, docs/ … were walked
     expect(found, 'point at docs/ (or the README) instead').toEqual([]);
+  });
+
+  it('every repository path named in docs, comments and configs exists', () => {
+    const missing: string[] = [];
+    for (const file of textFiles(ROOT)) {
+      const rel = relative(ROOT, file);
+      if (rel === SELF) continue;
+      for (const path of readFileSync(file, 'utf8').match(REPO_PATH) ?? []) {
+        if (!GENERATED.test(path) && !existsSync(join(ROOT, path))) missing.push(`${rel}: ${path}`);
+      }
+    }
+    expect(missing, 'a moved or renamed file: update the reference').toEqual([]);
   });
 
   it('recognises each kind of outside pointer', () => {
