@@ -4,9 +4,8 @@
  * The prober, the checks and the checklist printer live in doctor/; this file picks the orgs to
  * check (the embedded simulator in demo mode) and runs them.
  */
-import { demoOrg } from '../agent.js';
 import type { AgentConfig } from '../config/config.js';
-import { startSimulator } from '../simulator/index.js';
+import { resolveOrgs } from '../demo/index.js';
 import { Checklist } from './doctor/checklist.js';
 import { orgChecks } from './doctor/checks.js';
 import { Prober } from './doctor/probe.js';
@@ -33,9 +32,9 @@ export async function runDoctorCommand(
       list.line(
         'DEMO MODE: no GENESYS_CLIENT_ID/GENESYS_CLIENT_SECRET configured; checking the embedded simulator instead of a real org',
       );
-      const sim = await startSimulator({ scenario: config.demoScenario, host: '127.0.0.1', port: 0 });
-      closeSimulator = () => sim.close();
-      orgs = [demoOrg(sim)];
+      const demo = await resolveOrgs(config);
+      closeSimulator = () => demo.close();
+      orgs = demo.orgs;
     }
     list.report('configuration valid', {
       ok: true,

@@ -22,8 +22,6 @@ import { silentLogger, type Logger } from '../../util/logger.js';
 import { createProxyHandler, type Upstream } from './proxy.js';
 import { realSleep, Shaper, type Sleep } from './shaper.js';
 
-export { startDemoTraffic } from './demo-traffic.js';
-
 export interface ShapingOptions {
   mode: 'off' | 'smooth';
   /** Fraction of the per-token limit to stay under (default 0.95). */
