@@ -4,12 +4,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import platformClient from 'purecloud-platform-client-v2';
-import { MapClientDirectory } from '../../src/model/client-directory.js';
-import { GatewaySource } from '../../src/sources/gateway/index.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
-import { steady } from '../../src/simulator/scenarios/others.js';
-import type { CounterFamily, GaugeFamily, MetricFamily } from '../../src/telemetry/families.js';
-import { FakeClock } from '../../src/util/clock.js';
+import { MapClientDirectory } from '../../../src/model/client-directory.js';
+import { GatewaySource } from '../../../src/sources/gateway/index.js';
+import { startSimulator, type RunningSimulator } from '../../../src/simulator/index.js';
+import { steady } from '../../../src/simulator/scenarios/others.js';
+import type { CounterFamily, GaugeFamily, MetricFamily } from '../../../src/telemetry/families.js';
+import { FakeClock } from '../../../src/util/clock.js';
 import { captureLogger, gatewayFor } from './helpers.js';
 
 const CLIENTS = steady.clients ?? [];
