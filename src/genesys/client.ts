@@ -5,6 +5,7 @@
 import type { Models } from 'purecloud-platform-client-v2';
 import type { MetricFamily } from '../telemetry/families.js';
 import { systemClock, type Clock } from '../util/clock.js';
+import { silentLogger, type Logger } from '../util/logger.js';
 import {
   EndpointUnavailableError,
   type EventDefinition,
@@ -36,8 +37,22 @@ import {
 } from './schemas.js';
 import type { RequestOutcome } from './request-stats.js';
 import { TokenCache, makeToken, type AccessToken } from './token-cache.js';
-import { Transport, defaultSleep, type Logger } from './transport.js';
-import { JOBS_SUBMIT, apiPath, queryUsageAggregates, queryUsageLegacy, type UsageDeps } from './usage.js';
+import { Transport, defaultSleep } from './transport.js';
+import {
+  EVENT_DEFINITIONS,
+  EVENTS_QUERY,
+  JOBS_SUBMIT,
+  LIMITS,
+  LOGIN,
+  LOGIN_FORM,
+  OAUTH_CLIENTS,
+  PATHS,
+  RATELIMIT_AGGREGATES,
+  TOKENS_ME,
+  eventsQueryBody,
+  rateLimitQueryBody,
+} from './requests.js';
+import { apiPath, queryUsageAggregates, queryUsageLegacy, type UsageDeps } from './usage.js';
 
 export { GenesysApiError, BudgetExhaustedError } from './errors.js';
 
@@ -74,22 +89,12 @@ export interface GenesysClientOptions {
   usageJobPoll?: { initialMs?: number; maxMs?: number; timeoutMs?: number };
 }
 
-const LOGIN = 'POST /oauth/token';
-const OAUTH_CLIENTS = 'GET /api/v2/oauth/clients';
-const LIMITS = 'GET /api/v2/organizations/limits/namespaces/{namespaceName}';
-const RATELIMIT_AGGREGATES = 'POST /api/v2/analytics/ratelimits/aggregates/query';
-const EVENT_DEFINITIONS = 'GET /api/v2/usage/events/definitions';
-const EVENTS_QUERY = 'POST /api/v2/usage/events/query';
-const TOKENS_ME = 'GET /api/v2/tokens/me';
-
 /** Status codes meaning "this API is not offered here" rather than "this call went wrong". */
 const UNAVAILABLE_STATUSES = new Set([403, 404, 410, 501]);
 const EVENTS_PAGE_SIZE = 200;
 const MAX_EVENT_PAGES = 500;
 /** Far above any org's OAuth client count at Genesys' page size; stops a listing that never ends. */
 const MAX_CLIENT_PAGES = 100;
-
-const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 export class GenesysClient implements GenesysApi {
   private readonly transport: Transport;
@@ -185,7 +190,7 @@ export class GenesysClient implements GenesysApi {
   async listOAuthClients(signal?: AbortSignal): Promise<OAuthClientInfo[]> {
     const out: OAuthClientInfo[] = [];
     const seen = new Set<string>();
-    let path = '/api/v2/oauth/clients';
+    let path: string = PATHS.oauthClients;
     for (let pages = 1; ; pages += 1) {
       const res = await this.get(path, OAUTH_CLIENTS, signal);
       const page = Transport.parse(oauthClientListSchema, res, OAUTH_CLIENTS);
@@ -219,11 +224,7 @@ export class GenesysClient implements GenesysApi {
   }
 
   async getLimits(namespace: string, signal?: AbortSignal): Promise<LimitValue[]> {
-    const res = await this.get(
-      `/api/v2/organizations/limits/namespaces/${encodeURIComponent(namespace)}`,
-      LIMITS,
-      signal,
-    );
+    const res = await this.get(PATHS.limits(namespace), LIMITS, signal);
     const body = Transport.parse(limitsListSchema, res, LIMITS);
     return this.skips
       .keep(body.entities, limitRecordSchema, { source: 'limits', endpoint: LIMITS })
@@ -237,14 +238,9 @@ export class GenesysClient implements GenesysApi {
     const res = await this.transport.send({
       base: 'api',
       method: 'POST',
-      path: '/api/v2/analytics/ratelimits/aggregates/query',
+      path: PATHS.rateLimitAggregates,
       endpoint: RATELIMIT_AGGREGATES,
-      json: {
-        interval: q.interval,
-        ...(q.granularity ? { granularity: q.granularity } : {}),
-        groupBy: ['namespace', 'limitName', 'entityId'],
-        metrics: ['oRateLimitRecorded'],
-      } satisfies Models.RateLimitAggregationQuery,
+      json: rateLimitQueryBody(q),
       auth: { kind: 'agent' },
       retry: 'query',
       signal,
@@ -266,7 +262,7 @@ export class GenesysClient implements GenesysApi {
   }
 
   async listEventDefinitions(signal?: AbortSignal): Promise<EventDefinition[]> {
-    const res = await this.get('/api/v2/usage/events/definitions', EVENT_DEFINITIONS, signal);
+    const res = await this.get(PATHS.eventDefinitions, EVENT_DEFINITIONS, signal);
     const body = Transport.parse(eventDefinitionListSchema, res, EVENT_DEFINITIONS);
     return this.skips
       .keep(body.entities, eventDefinitionRecordSchema, { source: 'events', endpoint: EVENT_DEFINITIONS })
@@ -280,14 +276,14 @@ export class GenesysClient implements GenesysApi {
   async queryOperationalEvents(q: { interval: string }, signal?: AbortSignal): Promise<OperationalEvent[]> {
     const events: OperationalEvent[] = [];
     const seen = new Set<string>();
-    let path = `/api/v2/usage/events/query?pageSize=${EVENTS_PAGE_SIZE}`;
+    let path = PATHS.eventsQuery(EVENTS_PAGE_SIZE);
     for (let pages = 1; ; pages += 1) {
       const res = await this.transport.send({
         base: 'api',
         method: 'POST',
         path,
         endpoint: EVENTS_QUERY,
-        json: { interval: q.interval } satisfies Models.EventQueryRequest,
+        json: eventsQueryBody(q),
         auth: { kind: 'agent' },
         retry: 'query',
         signal,
@@ -331,8 +327,7 @@ export class GenesysClient implements GenesysApi {
     const res = await this.transport.send({
       base: 'api',
       method: 'GET',
-      // Without preserveIdleTTL the look-up would reset the idle timeout of a token that is not ours.
-      path: '/api/v2/tokens/me?preserveIdleTTL=true',
+      path: PATHS.tokensMe,
       endpoint: TOKENS_ME,
       auth: { kind: 'bearer', token: bearerToken },
       retry: 'none',
@@ -366,9 +361,9 @@ export class GenesysClient implements GenesysApi {
       const res = await this.transport.send({
         base: 'login',
         method: 'POST',
-        path: '/oauth/token',
+        path: PATHS.login,
         endpoint: LOGIN,
-        form: 'grant_type=client_credentials',
+        form: LOGIN_FORM,
         auth: { kind: 'basic', credentials: this.basicCredentials },
         retry: 'query',
       });

@@ -8,6 +8,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Pool } from 'undici';
 import type { z } from 'zod';
 import type { Clock } from '../util/clock.js';
+import { FailureEpisodes } from '../util/failure-episodes.js';
+import type { Logger } from '../util/logger.js';
 import { CallBudget } from './budget.js';
 import { BudgetExhaustedError, GenesysApiError } from './errors.js';
 import { errorCode, errorFromResponse, networkError, parseJson } from './http-errors.js';
@@ -22,13 +24,6 @@ import {
 import { describeIssue } from './schemas.js';
 
 export type { RetryMode } from './retry-policy.js';
-
-export interface Logger {
-  debug(o: object, msg?: string): void;
-  info(o: object, msg?: string): void;
-  warn(o: object, msg?: string): void;
-  error(o: object, msg?: string): void;
-}
 
 export type Auth =
   { kind: 'agent' } | { kind: 'bearer'; token: string } | { kind: 'basic'; credentials: string };
@@ -116,8 +111,8 @@ export class Transport {
   private readonly budget: CallBudget;
   private readonly api: Base;
   private readonly login: Base;
-  /** Endpoints inside a failure episode: the first failure warns, the rest are debug lines. */
-  private readonly failing = new Set<string>();
+  /** Per endpoint: the first failure of an episode warns, the rest are debug lines. */
+  private readonly episodes = new FailureEpisodes();
 
   constructor(
     private readonly o: TransportOptions,
@@ -275,18 +270,16 @@ export class Transport {
   }
 
   private failure(call: HttpCall, error: GenesysApiError, what: string, extra: object = {}): void {
-    const first = !this.failing.has(call.endpoint);
-    this.failing.add(call.endpoint);
     this.log(
       call,
-      first ? 'warn' : 'debug',
+      this.episodes.fail(call.endpoint),
       { status: error.status, code: error.code, ...extra },
       `${error.message}; ${what}`,
     );
   }
 
   private endEpisode(call: HttpCall): void {
-    if (this.failing.delete(call.endpoint)) this.log(call, 'info', {}, 'recovered');
+    if (this.episodes.succeed(call.endpoint)) this.log(call, 'info', {}, 'recovered');
   }
 
   private log(call: HttpCall, level: keyof Logger, fields: object, msg: string): void {

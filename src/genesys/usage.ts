@@ -13,6 +13,14 @@ import {
   usageJobResultsSchema,
   usageJobSubmitSchema,
 } from './schemas.js';
+import {
+  JOBS_RESULTS,
+  JOBS_SUBMIT,
+  LEGACY_RESULTS,
+  LEGACY_SUBMIT,
+  PATHS,
+  usageQueryBody,
+} from './requests.js';
 import { Transport } from './transport.js';
 
 export interface PollOptions {
@@ -29,11 +37,6 @@ export interface UsageDeps {
   skips: RecordSkips;
 }
 
-export const JOBS_SUBMIT = 'POST /api/v2/usage/aggregates/query/jobs';
-export const JOBS_RESULTS = 'GET /api/v2/usage/aggregates/query/jobs/{jobId}';
-export const LEGACY_SUBMIT = 'POST /api/v2/usage/query';
-export const LEGACY_RESULTS = 'GET /api/v2/usage/query/{executionId}/results';
-
 const PAGE_SIZE = 1000;
 /** Far above any real org (≤ 90 days × clients / 1000 per page); stops a server that never ends. */
 const MAX_PAGES = 500;
@@ -43,21 +46,9 @@ export async function queryUsageAggregates(
   q: UsageQuery,
   signal?: AbortSignal,
 ): Promise<UsageRow[]> {
-  // The 2025 jobs API spells it OauthClientId (the legacy API: OAuthClientId).
-  const submitted = await submitDailyByClient(
-    d,
-    '/api/v2/usage/aggregates/query/jobs',
-    JOBS_SUBMIT,
-    {
-      interval: q.interval,
-      granularity: 'Day',
-      groupBy: ['OauthClientId', 'OauthClientName'],
-      metrics: DAILY_METRICS,
-    } satisfies Models.OrganizationPublicApiUsageQueryRequest,
-    signal,
-  );
+  const submitted = await submit(d, PATHS.usageJobs, JOBS_SUBMIT, usageQueryBody(q, 'jobs'), signal);
   const { id } = Transport.parse(usageJobSubmitSchema, submitted, JOBS_SUBMIT);
-  const firstPath = `/api/v2/usage/aggregates/query/jobs/${encodeURIComponent(id)}?pageSize=${PAGE_SIZE}`;
+  const firstPath = PATHS.usageJobResults(id, PAGE_SIZE);
 
   let page = await pollUntil(d, signal, JOBS_RESULTS, async () => {
     const res = await getJobPage(d, firstPath, signal);
@@ -132,20 +123,9 @@ export async function queryUsageLegacy(
   q: UsageQuery,
   signal?: AbortSignal,
 ): Promise<UsageRow[]> {
-  const submitted = await submitDailyByClient(
-    d,
-    '/api/v2/usage/query',
-    LEGACY_SUBMIT,
-    {
-      interval: q.interval,
-      granularity: 'Day',
-      groupBy: ['OAuthClientId'],
-      metrics: DAILY_METRICS,
-    } satisfies Models.ApiUsageOrganizationQuery,
-    signal,
-  );
+  const submitted = await submit(d, PATHS.usageLegacy, LEGACY_SUBMIT, usageQueryBody(q, 'legacy'), signal);
   const { executionId } = Transport.parse(legacyUsageSubmitSchema, submitted, LEGACY_SUBMIT);
-  const path = `/api/v2/usage/query/${encodeURIComponent(executionId)}/results`;
+  const path = PATHS.usageLegacyResults(executionId);
 
   const done = await pollUntil(d, signal, LEGACY_RESULTS, async () => {
     const res = await d.transport.send({
@@ -179,22 +159,14 @@ export async function queryUsageLegacy(
   }));
 }
 
-const DAILY_METRICS = ['Requests', 'Status200', 'Status300', 'Status400', 'Status429', 'Status500'];
-
-/** Submits a Day-granularity query of every status metric, grouped by OAuth client. */
-function submitDailyByClient(
-  d: UsageDeps,
-  path: string,
-  endpoint: string,
-  body: Models.OrganizationPublicApiUsageQueryRequest | Models.ApiUsageOrganizationQuery,
-  signal?: AbortSignal,
-) {
+/** Submits a usage query (a job or a legacy execution); only retried where nothing was started. */
+function submit(d: UsageDeps, path: string, endpoint: string, json: unknown, signal?: AbortSignal) {
   return d.transport.send({
     base: 'api',
     method: 'POST',
     path,
     endpoint,
-    json: body,
+    json,
     auth: { kind: 'agent' },
     retry: 'submit',
     signal,

@@ -100,7 +100,7 @@ const CSP_DIRECTIVES = {
   frameAncestors: ["'none'"],
 };
 
-/** The agent's own HTTP surface (DESIGN §6). */
+/** The agent's own HTTP surface (routes and their protection: docs/security.md, network exposure). */
 export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
   // Per-request logs would drown the signal at a few scrapes a second; failures are logged by hand.
   const common = {

@@ -1,4 +1,4 @@
-/** Pushes new operational events as EventBridge envelopes (reference §8.2) to an HTTP endpoint. */
+/** Pushes new operational events as EventBridge envelopes (docs/events.md §4) to an HTTP endpoint. */
 import { request } from 'undici';
 import type { FastifyBaseLogger } from 'fastify';
 import { operationalEvent } from './routes/ratelimits.js';

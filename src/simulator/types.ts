@@ -13,7 +13,7 @@ declare module 'fastify' {
     callRoute: string | undefined;
   }
   interface FastifyContextConfig {
-    /** ANY of these permissions is required (reference §3.1, §4, §5, §8). */
+    /** ANY of these permissions is required (per endpoint in docs/simulator.md). */
     permissions?: readonly string[];
   }
 }

@@ -2,9 +2,9 @@
  * What a source hands to telemetry at each collection: complete, current metric families built from
  * in-memory state. Telemetry turns them into OTel data points through a MetricProducer, so a series
  * that is not in the latest families is gone from the next scrape and the next OTLP export (no
- * cumulative memo, no stale series; see ../shared/reference/otel-notes.md §2).
+ * cumulative memo, no stale series; why: docs/metrics.md).
  *
- * Names are the Prometheus-side names of DESIGN §5 without the `_total` suffix of counters (both the
+ * Names are the Prometheus-side names of docs/metrics.md without the `_total` suffix of counters (both the
  * JS Prometheus serializer and the Collector add it). Units are `{...}` annotations, `s`, `1` or
  * empty, chosen so the Collector's unit suffixing yields the same names as /metrics.
  */

@@ -1,6 +1,6 @@
-/** Contract names from DESIGN §5 and §7b, shared by the Prometheus, Grafana and docs tests. */
+/** Contract names (metrics: docs/metrics.md; alerts: docs/runbooks.md), shared by the Prometheus, Grafana and docs tests. */
 
-/** DESIGN §5 metric names as Prometheus sees them, with their type. */
+/** Contract metric names as Prometheus sees them, with their type. */
 export const DESIGN_METRICS = {
   genesys_usage_requests_last_day: 'gauge',
   genesys_usage_responses_last_day: 'gauge',
@@ -32,7 +32,7 @@ export const QUERYABLE_SERIES = new Set<string>([
   ...['_bucket', '_sum', '_count'].map((s) => `genesys_gateway_upstream_duration_seconds${s}`),
 ]);
 
-/** DESIGN §7b, exact names. */
+/** Contract alert names, exact (one docs/runbooks.md section each). */
 export const DESIGN_ALERTS = [
   'GenesysClientNearRateLimit',
   'GenesysClientRateLimited',

@@ -1,4 +1,4 @@
-/** docs/metrics.md documents every DESIGN §5 metric with the fields operators need. */
+/** docs/metrics.md documents every contract metric with the fields operators need. */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/util/clock.js';
 import { GatewaySource } from '../../src/sources/gateway/index.js';
 import type { MetricFamily } from '../../src/telemetry/families.js';
-import { startFakeUpstream, type FakeUpstream, gatewayFor } from '../gateway/helpers.js';
+import { startFakeUpstream, type FakeUpstream, gatewayFor } from '../sources/gateway/helpers.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;

@@ -1,4 +1,4 @@
-/** Analytics rate-limit aggregates and operational events (reference §4, §8.1). */
+/** Analytics rate-limit aggregates and operational events (assumed shapes: docs/simulator.md). */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Models } from 'purecloud-platform-client-v2';
 import { z } from 'zod';

@@ -1,5 +1,5 @@
 /**
- * Source 4 (DESIGN §1): the agent as the SDKs' intermediate gateway. Integrations send
+ * Source 4 (docs/gateway.md): the agent as the SDKs' intermediate gateway. Integrations send
  * `/oauth/token` and `/api/v2/**` here; requests are forwarded to the real region (or the
  * simulator) and measured per token and per OAuth client in real time.
  */
@@ -12,7 +12,6 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { pino } from 'pino';
 import { Pool } from 'undici';
 import {
   DEFAULT_MAX_CLIENTS,
@@ -27,11 +26,9 @@ import { systemClock, type Clock } from '../../util/clock.js';
 import type { Source, SourceHealth } from '../source.js';
 import { IdentityCache, type LookupFailure, type ResolveToken } from './identity.js';
 import { BodyWatchdog, ConcurrencyLimiter, DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from './limits.js';
-import type { GatewayLogger } from './logger.js';
+import { silentLogger, type Logger } from '../../util/logger.js';
 import { createProxyHandler, type RefusalReason, type Upstream } from './proxy.js';
 import { realSleep, Shaper, type Sleep } from './shaper.js';
-
-export type { GatewayLogger } from './logger.js';
 
 export interface ShapingOptions {
   mode: 'off' | 'smooth';
@@ -63,7 +60,7 @@ export interface GatewayOptions {
   shaping?: ShapingOptions;
   upstreamTimeoutMs?: number;
   clock?: Clock;
-  logger?: GatewayLogger;
+  logger?: Logger;
   /** How shaping waits (tests pass one that advances a FakeClock). */
   sleep?: Sleep;
   /** Jitter source for shaping, 0 ≤ x < 1. */
@@ -76,7 +73,7 @@ export class GatewaySource implements Source {
   readonly name = 'gateway' as const;
   readonly org: string;
   private readonly clock: Clock;
-  private readonly logger: GatewayLogger;
+  private readonly logger: Logger;
   private readonly measurements: GatewayMeasurements;
   private readonly identity: IdentityCache;
   private readonly shaper: Shaper | null;
@@ -96,7 +93,7 @@ export class GatewaySource implements Source {
   constructor(private readonly opts: GatewayOptions) {
     this.org = opts.org;
     this.clock = opts.clock ?? systemClock;
-    this.logger = opts.logger ?? pino({ level: 'silent' });
+    this.logger = opts.logger ?? silentLogger;
     this.limits = { ...DEFAULT_GATEWAY_LIMITS, ...opts.limits };
     const maxTokens = opts.maxTrackedTokens ?? 50_000;
     this.measurements = new GatewayMeasurements(maxTokens, opts.maxClients ?? DEFAULT_MAX_CLIENTS);

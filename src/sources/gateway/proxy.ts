@@ -17,7 +17,7 @@ import type { BodyWatchdog, ConcurrencyLimiter, GatewayLimits } from './limits.j
 import { hostilePath } from './path-guard.js';
 import { routeOf, type Route } from './routes.js';
 import type { Shaper } from './shaper.js';
-import type { GatewayLogger } from './logger.js';
+import type { Logger } from '../../util/logger.js';
 
 /** Why the gateway answered a request itself instead of forwarding it. */
 export type RefusalReason =
@@ -38,7 +38,7 @@ export interface ProxyDeps {
   noteClient: (clientId: string) => void;
   timeoutMs: number;
   clock: Clock;
-  logger: GatewayLogger;
+  logger: Logger;
   /** An upstream answered (null) or could not be reached (its error code). Local failures never come here. */
   onUpstream: (error: string | null) => void;
   limits: Pick<GatewayLimits, 'loginBodyBytes' | 'bufferedBodyBytes'>;

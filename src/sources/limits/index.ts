@@ -6,6 +6,8 @@ import { PolledSource, type PollSchedule } from '../polled-source.js';
 
 export const CLIENT_TOKEN_LIMIT_KEY = 'client.credentials.token.rate.per.minute';
 export const DEFAULT_TOKEN_LIMIT = 300;
+/** The Limits API namespace of the Platform API's per-minute limits. */
+export const LIMITS_NAMESPACE = 'platform.api';
 
 /** Reads the org's effective `platform.api` limits (static values; refreshed hourly). */
 export class LimitsSource extends PolledSource {
@@ -26,7 +28,7 @@ export class LimitsSource extends PolledSource {
   }
 
   protected async poll(signal: AbortSignal): Promise<void> {
-    this.limits = await this.opts.api.getLimits('platform.api', signal);
+    this.limits = await this.opts.api.getLimits(LIMITS_NAMESPACE, signal);
   }
 
   /** The per-token limit for a client: config override, else the org's value, else Genesys' default. */

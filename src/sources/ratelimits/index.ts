@@ -9,10 +9,10 @@ import type { Logger } from '../../util/logger.js';
 import type { EventLedger } from '../events/ledger.js';
 import { PolledSource, type PollSchedule } from '../polled-source.js';
 
-/** Finest first; the API's smallest accepted granularity is undocumented (reference §4). */
 /** An unknown definition id reloads the list at most this often (a pushed flood of made-up ids costs one call a minute). */
 const DEFINITIONS_MIN_GAP_MS = 60_000;
 
+/** Finest first; the API's smallest accepted granularity is undocumented (docs/simulator.md assumes PT1M). */
 export const GRANULARITIES = [
   { iso: 'PT1M', ms: 60_000 },
   { iso: 'PT5M', ms: 300_000 },

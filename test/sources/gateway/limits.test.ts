@@ -1,11 +1,11 @@
 /** The gateway's pure guards: path refusal, login identity, per-caller caps, look-up budget, clients cap. */
 import { describe, expect, it } from 'vitest';
-import { GatewayMeasurements, OTHER_CLIENT } from '../../src/model/gateway/measurements.js';
-import { IdentityCache, type LookupFailure } from '../../src/sources/gateway/identity.js';
-import { loginClientId } from '../../src/sources/gateway/identity.js';
-import { ConcurrencyLimiter } from '../../src/sources/gateway/limits.js';
-import { hostilePath } from '../../src/sources/gateway/path-guard.js';
-import { FakeClock } from '../../src/util/clock.js';
+import { GatewayMeasurements, OTHER_CLIENT } from '../../../src/model/gateway/measurements.js';
+import { IdentityCache, type LookupFailure } from '../../../src/sources/gateway/identity.js';
+import { loginClientId } from '../../../src/sources/gateway/identity.js';
+import { ConcurrencyLimiter } from '../../../src/sources/gateway/limits.js';
+import { hostilePath } from '../../../src/sources/gateway/path-guard.js';
+import { FakeClock } from '../../../src/util/clock.js';
 
 describe('hostilePath', () => {
   it.each([

@@ -4,13 +4,13 @@ import type {
   OperationalEvent,
   RateLimitAggregateGroup,
   RateLimitAggregateQuery,
-} from '../../src/genesys/api.js';
-import { GenesysApiError } from '../../src/genesys/errors.js';
-import { MapClientDirectory } from '../../src/model/client-directory.js';
-import { EventLedger } from '../../src/sources/events/ledger.js';
-import { RateLimitsSource } from '../../src/sources/ratelimits/index.js';
-import { FakeClock } from '../../src/util/clock.js';
-import { counterPoints } from './fixtures.js';
+} from '../../../src/genesys/api.js';
+import { GenesysApiError } from '../../../src/genesys/errors.js';
+import { MapClientDirectory } from '../../../src/model/client-directory.js';
+import { EventLedger } from '../../../src/sources/events/ledger.js';
+import { RateLimitsSource } from '../../../src/sources/ratelimits/index.js';
+import { FakeClock } from '../../../src/util/clock.js';
+import { counterPoints } from '../../helpers/signal-fixtures.js';
 
 const MIN = 60_000;
 type FakeApi = Pick<

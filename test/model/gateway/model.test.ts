@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../src/util/clock.js';
-import { SecondsWindow } from '../../src/model/gateway/window.js';
-import { TokenPacer, PACER_WINDOW_MS } from '../../src/model/gateway/pacer.js';
-import { GatewayMeasurements, UNKNOWN_CLIENT } from '../../src/model/gateway/measurements.js';
+import { FakeClock } from '../../../src/util/clock.js';
+import { SecondsWindow } from '../../../src/model/gateway/window.js';
+import { TokenPacer, PACER_WINDOW_MS } from '../../../src/model/gateway/pacer.js';
+import { GatewayMeasurements, UNKNOWN_CLIENT } from '../../../src/model/gateway/measurements.js';
 import type {
   CounterFamily,
   GaugeFamily,
   HistogramFamily,
   MetricFamily,
-} from '../../src/telemetry/families.js';
+} from '../../../src/telemetry/families.js';
 
 const family = <T extends MetricFamily>(fams: MetricFamily[], name: string): T => {
   const f = fams.find((x) => x.name === name);

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 
-import { GatewaySource, type ShapingOptions } from '../../src/sources/gateway/index.js';
-import type { CounterFamily } from '../../src/telemetry/families.js';
-import { FakeClock } from '../../src/util/clock.js';
+import { GatewaySource, type ShapingOptions } from '../../../src/sources/gateway/index.js';
+import type { CounterFamily } from '../../../src/telemetry/families.js';
+import { FakeClock } from '../../../src/util/clock.js';
 import { startFakeUpstream, type FakeUpstream, gatewayFor } from './helpers.js';
 
 const LIMIT = 300;

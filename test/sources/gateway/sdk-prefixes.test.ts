@@ -5,10 +5,10 @@
  */
 import platformClient from 'purecloud-platform-client-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MapClientDirectory } from '../../src/model/client-directory.js';
-import { GatewaySource } from '../../src/sources/gateway/index.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
-import { steady } from '../../src/simulator/scenarios/others.js';
+import { MapClientDirectory } from '../../../src/model/client-directory.js';
+import { GatewaySource } from '../../../src/sources/gateway/index.js';
+import { startSimulator, type RunningSimulator } from '../../../src/simulator/index.js';
+import { steady } from '../../../src/simulator/scenarios/others.js';
 import { captureLogger, gatewayFor } from './helpers.js';
 
 const WFM = steady.clients![0]!;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
 
-import { GatewaySource } from '../../src/sources/gateway/index.js';
+import { GatewaySource } from '../../../src/sources/gateway/index.js';
 import { startFakeUpstream, type FakeUpstream, gatewayFor } from './helpers.js';
 
 const MiB = 1024 * 1024;

@@ -2,8 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { MapClientDirectory } from '../../src/model/client-directory.js';
-import { GatewaySource, type GatewayOptions } from '../../src/sources/gateway/index.js';
+import { MapClientDirectory } from '../../../src/model/client-directory.js';
+import { GatewaySource, type GatewayOptions } from '../../../src/sources/gateway/index.js';
 
 export interface FakeUpstream {
   url: string;

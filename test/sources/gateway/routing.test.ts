@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { routeOf } from '../../src/sources/gateway/routes.js';
-import { endToEnd } from '../../src/sources/gateway/headers.js';
-import { loginClientId, bearerOf } from '../../src/sources/gateway/identity.js';
+import { routeOf } from '../../../src/sources/gateway/routes.js';
+import { endToEnd } from '../../../src/sources/gateway/headers.js';
+import { loginClientId, bearerOf } from '../../../src/sources/gateway/identity.js';
 
 describe('routeOf', () => {
   it('accepts plain and setGateway-prefixed paths, keeping the query', () => {

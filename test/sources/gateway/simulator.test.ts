@@ -4,14 +4,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import platformClient from 'purecloud-platform-client-v2';
-import { MapClientDirectory } from '../../src/model/client-directory.js';
-import { GatewaySource } from '../../src/sources/gateway/index.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
-import { steady } from '../../src/simulator/scenarios/others.js';
-import type { CounterFamily, GaugeFamily, MetricFamily } from '../../src/telemetry/families.js';
-import { FakeClock } from '../../src/util/clock.js';
+import { MapClientDirectory } from '../../../src/model/client-directory.js';
+import { GatewaySource } from '../../../src/sources/gateway/index.js';
+import { startSimulator, type RunningSimulator } from '../../../src/simulator/index.js';
+import { steady } from '../../../src/simulator/scenarios/others.js';
+import type { CounterFamily, GaugeFamily, MetricFamily } from '../../../src/telemetry/families.js';
+import { FakeClock } from '../../../src/util/clock.js';
 import { captureLogger, gatewayFor } from './helpers.js';
-import { fetchTruth } from '../helpers/sim-truth.js';
+import { fetchTruth } from '../../helpers/sim-truth.js';
 
 const CLIENTS = steady.clients ?? [];
 const WFM = CLIENTS[0]!; // WFM_Sync_Script

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EventPullWindow } from '../../src/model/signals/event-pull-window.js';
+import { EventPullWindow } from '../../../src/model/signals/event-pull-window.js';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);

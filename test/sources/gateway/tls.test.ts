@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Agent, request } from 'undici';
 
-import { selfSignedCert } from '../helpers/tls.js';
+import { selfSignedCert } from '../../helpers/tls.js';
 
 import { startFakeUpstream, gatewayFor } from './helpers.js';
 

@@ -1,15 +1,15 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GenesysClient } from '../../src/genesys/client.js';
-import { MapClientDirectory } from '../../src/model/client-directory.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
-import { EventLedger } from '../../src/sources/events/ledger.js';
-import { eventsRoutes } from '../../src/sources/events/routes.js';
-import { RateLimitsSource } from '../../src/sources/ratelimits/index.js';
-import { FakeClock } from '../../src/util/clock.js';
-import { counterPoints } from './fixtures.js';
-import { fetchTruth } from '../helpers/sim-truth.js';
-import { MODES, setMode } from '../helpers/sim-mode.js';
+import { GenesysClient } from '../../../src/genesys/client.js';
+import { MapClientDirectory } from '../../../src/model/client-directory.js';
+import { startSimulator, type RunningSimulator } from '../../../src/simulator/index.js';
+import { EventLedger } from '../../../src/sources/events/ledger.js';
+import { eventsRoutes } from '../../../src/sources/events/routes.js';
+import { RateLimitsSource } from '../../../src/sources/ratelimits/index.js';
+import { FakeClock } from '../../../src/util/clock.js';
+import { counterPoints } from '../../helpers/signal-fixtures.js';
+import { fetchTruth } from '../../helpers/sim-truth.js';
+import { MODES, setMode } from '../../helpers/sim-mode.js';
 
 const MIN = 60_000;
 const TOKEN = 'integration-events-token';

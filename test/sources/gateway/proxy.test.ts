@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { MapClientDirectory } from '../../src/model/client-directory.js';
-import { GatewaySource } from '../../src/sources/gateway/index.js';
-import type { CounterFamily, GaugeFamily, MetricFamily } from '../../src/telemetry/families.js';
+import { MapClientDirectory } from '../../../src/model/client-directory.js';
+import { GatewaySource } from '../../../src/sources/gateway/index.js';
+import type { CounterFamily, GaugeFamily, MetricFamily } from '../../../src/telemetry/families.js';
 import { captureLogger, startFakeUpstream, type FakeUpstream, gatewayFor } from './helpers.js';
 
 const SECRET = 'sup3r-s3cret-value';

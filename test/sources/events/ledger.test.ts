@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { EventLedger, type LedgerEvent } from '../../src/sources/events/ledger.js';
-import { FakeClock } from '../../src/util/clock.js';
-import { counterPoints } from './fixtures.js';
+import { EventLedger, type LedgerEvent } from '../../../src/sources/events/ledger.js';
+import { FakeClock } from '../../../src/util/clock.js';
+import { counterPoints } from '../../helpers/signal-fixtures.js';
 
 function ev(id: string, over: Partial<LedgerEvent> = {}): LedgerEvent {
   return {

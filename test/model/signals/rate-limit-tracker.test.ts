@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { RateLimitAggregateGroup } from '../../src/genesys/api.js';
-import { RateLimitTracker } from '../../src/model/signals/rate-limit-tracker.js';
+import type { RateLimitAggregateGroup } from '../../../src/genesys/api.js';
+import { RateLimitTracker } from '../../../src/model/signals/rate-limit-tracker.js';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);
