@@ -2,7 +2,6 @@
  * `GenesysClient`: the typed Genesys endpoints the sources use, over one Transport per org
  * (undici pools, call budget, token cache, retries, request counts).
  */
-import type { Models } from 'purecloud-platform-client-v2';
 import type { MetricFamily } from '../telemetry/families.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { silentLogger, type Logger } from '../util/logger.js';

@@ -1,6 +1,5 @@
 /** The two Usage API flows (submit a job, poll it, page through it) normalised to UsageRow. */
 import type { z } from 'zod';
-import type { Models } from 'purecloud-platform-client-v2';
 import type { Clock } from '../util/clock.js';
 import type { UsageQuery, UsageRow } from './api.js';
 import { GenesysApiError } from './errors.js';

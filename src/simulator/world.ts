@@ -26,7 +26,7 @@ export class SimWorld {
   readonly limit: number;
   readonly clients = new Map<string, SimClient>();
   readonly faults: Fault[] = [];
-  /** Sparse answers (scenario `sparse`, `PUT /__sim/mode`): see src/simulator/sparse.ts. */
+  /** Sparse answers (scenario `sparse`, `PUT /__sim/mode`): docs/simulator.md (sparse mode). */
   sparse: boolean;
   private readonly tokens: TokenRegistry;
   private readonly real: RealTraffic;
