@@ -15,6 +15,7 @@ import { LimitsSource } from './sources/limits/index.js';
 import { RateLimitsSource } from './sources/ratelimits/index.js';
 import type { Source } from './sources/source.js';
 import { UsageSource } from './sources/usage/index.js';
+import { catalogue } from './telemetry/catalogue.js';
 import type { MetricFamily } from './telemetry/families.js';
 import { Telemetry } from './telemetry/telemetry.js';
 import { systemClock, type Clock } from './util/clock.js';
@@ -339,27 +340,9 @@ function readiness(runtimes: OrgRuntime[]): Readiness {
 
 /** Every family the agent exports: each source's data plus per-source health and build info. */
 export function agentFamilies(runtimes: OrgRuntime[], nowMs: number): MetricFamily[] {
-  const up: MetricFamily = {
-    name: 'genesys_agent_source_up',
-    help: '1 if the last poll of the source succeeded (listeners: serving), else 0',
-    unit: '',
-    kind: 'gauge',
-    points: [],
-  };
-  const last: MetricFamily = {
-    name: 'genesys_agent_source_last_success_timestamp_seconds',
-    help: 'Unix time of the last successful poll of the source',
-    unit: 's',
-    kind: 'gauge',
-    points: [],
-  };
-  const duration: MetricFamily = {
-    name: 'genesys_agent_source_duration_seconds',
-    help: 'Duration of the last poll of the source',
-    unit: 's',
-    kind: 'gauge',
-    points: [],
-  };
+  const up = catalogue.agentSourceUp.family();
+  const last = catalogue.agentSourceLastSuccess.family();
+  const duration = catalogue.agentSourceDuration.family();
   const out: MetricFamily[] = [];
   for (const r of runtimes) {
     out.push(...r.api.collect(nowMs));
@@ -376,13 +359,7 @@ export function agentFamilies(runtimes: OrgRuntime[], nowMs: number): MetricFami
     }
   }
   out.push(...[up, last, duration].filter((f) => f.points.length > 0));
-  out.push({
-    name: 'genesys_agent_build_info',
-    help: 'Build information; always 1',
-    unit: '',
-    kind: 'gauge',
-    points: [{ attributes: { version: agentVersion() }, value: 1 }],
-  });
+  out.push(catalogue.agentBuildInfo.family([{ attributes: { version: agentVersion() }, value: 1 }]));
   return mergeFamilies(out);
 }
 

@@ -1,5 +1,3 @@
-import type { MetricFamily } from '../../src/telemetry/families.js';
-
 /** Builders for pushed payloads shaped like reference §8.2 (constructed, not captured). */
 export const ORG_ID = '3f6c0d2e-1111-4222-8333-944455556666';
 export const DEF_ID = 'a1b2c3d4-0000-4000-8000-000000000001';
@@ -35,13 +33,4 @@ export function envelope(id: string, overrides: Record<string, unknown> = {}): R
     detail: { ...notification(), timestamp: '2026-01-15T12:00:05.123Z' },
     ...overrides,
   };
-}
-
-/** The points of a counter family by name (empty when absent). */
-export function counterPoints(
-  families: readonly MetricFamily[],
-  name: string,
-): { attributes: Readonly<Record<string, string>>; value: number }[] {
-  const f = families.find((x) => x.name === name);
-  return f?.kind === 'counter' ? f.points : [];
 }

@@ -10,7 +10,7 @@ import { MapClientDirectory } from '../../src/model/client-directory.js';
 import { EventLedger } from '../../src/sources/events/ledger.js';
 import { RateLimitsSource } from '../../src/sources/ratelimits/index.js';
 import { FakeClock } from '../../src/util/clock.js';
-import { counterPoints } from './fixtures.js';
+import { pointsOf } from '../helpers/families.js';
 
 const MIN = 60_000;
 type FakeApi = Pick<
@@ -76,7 +76,7 @@ describe('RateLimitsSource', () => {
     await source.runOnce();
     expect(started % MIN).toBe(0); // window aligned to the bucket size
     expect(source.collect(clock.now())[0]?.name).toBe('genesys_rate_limit_warnings');
-    const warnings = counterPoints(source.collect(clock.now()), 'genesys_rate_limit_warnings');
+    const warnings = pointsOf(source.collect(clock.now()), 'genesys_rate_limit_warnings');
     expect(warnings.map((p) => [p.attributes.entity_id, p.attributes.entity_name, p.value])).toEqual([
       ['client-1', 'WFM_Sync_Script', 2],
       ['ghost', 'ghost', 1],
@@ -132,7 +132,7 @@ describe('RateLimitsSource', () => {
     events.push({ ...base, id: 'e2', timestamp: clock.now() - 1000 });
     await source.runOnce();
 
-    const points = source.collect(clock.now()).find((f) => f.name === 'genesys_operational_events')?.points;
+    const points = pointsOf(source.collect(clock.now()), 'genesys_operational_events');
     expect(points).toEqual([
       expect.objectContaining({
         value: 2,
@@ -161,6 +161,6 @@ describe('RateLimitsSource', () => {
       },
     });
     await expect(source.runOnce()).rejects.toThrow('events down');
-    expect(counterPoints(source.collect(clock.now()), 'genesys_rate_limit_warnings')[0]?.value).toBe(1);
+    expect(pointsOf(source.collect(clock.now()), 'genesys_rate_limit_warnings')[0]?.value).toBe(1);
   });
 });

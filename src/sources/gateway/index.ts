@@ -18,6 +18,7 @@ import type { ClientDirectory } from '../../model/client-directory.js';
 import type { MetricFamily } from '../../telemetry/families.js';
 import { systemClock, type Clock } from '../../util/clock.js';
 import type { Source, SourceHealth } from '../source.js';
+import { gatewayFamilies } from './families.js';
 import { IdentityCache, type ResolveToken } from './identity.js';
 import type { GatewayLogger } from './logger.js';
 import { createProxyHandler, type Upstream } from './proxy.js';
@@ -59,6 +60,9 @@ export interface GatewayOptions {
 
 export type GatewayClientSnapshot = ClientMeasurement;
 
+/** How often idle state is freed (memory only: reads already leave it out). */
+const PRUNE_EVERY_MS = 60_000;
+
 export class GatewaySource implements Source {
   readonly name = 'gateway' as const;
   readonly org: string;
@@ -68,6 +72,7 @@ export class GatewaySource implements Source {
   private readonly identity: IdentityCache;
   private readonly shaper: Shaper | null;
   private server: Server | null = null;
+  private pruneTimer: NodeJS.Timeout | null = null;
   private upstreams: Record<'login' | 'api', Upstream> | null = null;
   private address = '';
   private startedMs: number | null = null;
@@ -151,6 +156,7 @@ export class GatewaySource implements Source {
       });
     });
     this.server = server;
+    this.pruneTimer = setInterval(() => this.prune(this.clock.now()), PRUNE_EVERY_MS).unref();
     const addr = server.address() as AddressInfo;
     const host =
       addr.family === 'IPv6'
@@ -164,6 +170,8 @@ export class GatewaySource implements Source {
   }
 
   async stop(): Promise<void> {
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
+    this.pruneTimer = null;
     const server = this.server;
     this.server = null;
     if (server) {
@@ -178,12 +186,17 @@ export class GatewaySource implements Source {
 
   collect(nowMs: number): MetricFamily[] {
     if (this.startedMs === null) return [];
-    this.shaper?.prune(nowMs);
-    return this.measurements.families(nowMs, {
+    return gatewayFamilies(this.measurements, nowMs, {
       org: this.org,
       nameOf: this.nameOf,
       limitOf: this.opts.limitPerMinute,
     });
+  }
+
+  /** Frees idle tokens, clients and pacers; reads leave them out already, so this only bounds memory. */
+  prune(nowMs: number): void {
+    this.measurements.prune(nowMs);
+    this.shaper?.prune(nowMs);
   }
 
   snapshot(nowMs: number): GatewayClientSnapshot[] {

@@ -3,7 +3,8 @@ import type { GenesysApi } from '../../genesys/api.js';
 import type { ClientDirectory } from '../../model/client-directory.js';
 import { EventPullWindow } from '../../model/signals/event-pull-window.js';
 import { RateLimitTracker } from '../../model/signals/rate-limit-tracker.js';
-import type { CounterFamily, MetricFamily } from '../../telemetry/families.js';
+import { catalogue } from '../../telemetry/catalogue.js';
+import type { MetricFamily } from '../../telemetry/families.js';
 import { systemClock, type Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
 import type { EventLedger } from '../events/ledger.js';
@@ -104,12 +105,8 @@ export class RateLimitsSource extends PolledSource {
   collect(nowMs: number): MetricFamily[] {
     const families = this.opts.ledger.collect(nowMs);
     if (!this.aggregatesSucceeded) return families;
-    const warnings: CounterFamily = {
-      name: 'genesys_rate_limit_warnings',
-      help: 'Rate-limit records the platform made when a trackable limit reached 90 % (analytics rate-limit aggregates), counted since the agent started.',
-      unit: '{warning}',
-      kind: 'counter',
-      points: this.tracker.snapshot().map((g) => ({
+    const warnings = catalogue.rateLimitWarnings.family(
+      this.tracker.snapshot().map((g) => ({
         attributes: {
           org: this.org,
           namespace: g.namespace,
@@ -120,7 +117,7 @@ export class RateLimitsSource extends PolledSource {
         value: g.total,
         startTimeMs: this.startedAtMs,
       })),
-    };
+    );
     return [warnings, ...families];
   }
 
