@@ -220,7 +220,7 @@ export const catalogue = {
     sources: ['ratelimits'],
     section: 'signals',
     unitText: 'warnings',
-    freshness: 'ratelimits (rate-limit aggregates API), polled every 60 s, best effort.',
+    freshness: 'rate-limit aggregates API, polled every 60 s, best effort.',
     meaning: 'rate-limit records Genesys made because a trackable limit reached 90 % for an entity.',
     example: {
       caption: 'warnings in the last 15 minutes',
@@ -236,7 +236,7 @@ export const catalogue = {
     sources: ['ratelimits', 'events'],
     section: 'signals',
     unitText: 'events',
-    freshness: 'ratelimits (`pull`, every 60 s) and events (`push` via EventBridge, seconds).',
+    freshness: '`pull` (events API) every 60 s, `push` (EventBridge) within seconds.',
     meaning: 'Genesys operational events received, per event definition.',
     example: {
       caption: 'events per hour',
@@ -392,7 +392,7 @@ export const catalogue = {
     section: 'limits',
     unitText: 'ratio (0–1+)',
     freshness:
-      'gateway + limits; real time. The recording rule `genesys:client_limit_utilization:ratio` computes the same with the default limit as fallback.',
+      'real time. The recording rule `genesys:client_limit_utilization:ratio` computes the same with the default limit as fallback.',
     meaning: "busiest token's requests/min ÷ the per-token limit (1 = at the limit).",
     example: {
       caption: `clients above ${HOT_PERCENT} %`,
@@ -469,7 +469,7 @@ export const catalogue = {
     meaning:
       'records inside an otherwise good Genesys response (a usage row, a client, a rate-limit group, an event) that failed validation and were skipped; the rest of the response is used.',
     notes:
-      'A rising count means Genesys sends something the agent does not understand: the figures of the affected source may be incomplete. The log says which field (never the raw record).',
+      'A rising count means Genesys sends something the agent does not understand: the figures of the affected source may be incomplete.',
     example: {
       caption: 'skipped records in the last hour',
       promql: 'sum by (org, source, reason) (increase(genesys_agent_records_skipped_total[1h]))',
@@ -484,9 +484,9 @@ export const catalogue = {
     sources: ['agent'],
     section: 'agent',
     unitText: 'exports',
-    freshness: 'one increment per export interval (`OTEL_METRIC_EXPORT_INTERVAL`); absent while OTLP is off.',
+    freshness: 'one export per `OTEL_METRIC_EXPORT_INTERVAL`; exported only when OTLP is configured.',
     meaning:
-      'OTLP/HTTP pushes of the metrics, counted by outcome (`failure`: no or an error response from the endpoint).',
+      'OTLP/HTTP pushes of the metrics by outcome (`failure`: the endpoint did not accept the export — no answer, an error status or a timeout).',
     example: {
       caption: 'failed pushes in the last 15 minutes',
       promql: 'increase(genesys_agent_otlp_exports_total{outcome="failure"}[15m])',
