@@ -16,9 +16,6 @@ export const HOT_UTILIZATION = NEAR_LIMIT_REQUESTS_PER_MINUTE / DEFAULT_TOKEN_LI
 /** Share of a client's last-day requests answered 429 above which it is flagged (GenesysClientHigh429Share). */
 export const HIGH_429_SHARE = 0.01;
 
-/** The exhaustion forecast speaks only for tokens at this share of their limit or more. */
-export const FORECAST_MIN_UTILIZATION = 0.5;
-
 /** Usage data older than this is stale (GenesysUsageDataStale): one missed daily refresh plus slack. */
 export const USAGE_DATA_STALE_SECONDS = 36 * 3600;
 

@@ -1,3 +1,5 @@
+import { HOT_UTILIZATION, percent } from '../../model/thresholds.js';
+
 /** The status page shell; `/status.js` fills `#orgs` from `/api/v1/clients`. */
 export const STATUS_HTML = `<!doctype html>
 <html lang="en">
@@ -21,7 +23,7 @@ export const STATUS_HTML = `<!doctype html>
   <p><span class="tag live">live</span> measured by the agent's gateway, sliding 60 s ·
   <span class="tag nrt">near real time</span> platform rate-limit records (≥ 90 % of a limit), polled every minute ·
   <span class="tag daily">daily</span> Usage API, complete days only.</p>
-  <p>Marked rows: busiest token at ≥ 83 % of its per-token limit, or upstream 429s in the last 5 minutes.</p>
+  <p>Marked rows: busiest token at ≥ ${percent(HOT_UTILIZATION)} % of its per-token limit, or upstream 429s in the last 5 minutes.</p>
 </footer>
 </body>
 </html>
