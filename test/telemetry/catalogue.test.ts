@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { METRICS } from '../../src/telemetry/catalogue.js';
+import { catalogue, METRICS, type CounterPoint, type Labels } from '../../src/telemetry/catalogue.js';
 import { promtool } from '../helpers/prom-servers.js';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -69,6 +69,23 @@ describe('metric catalogue', () => {
       kind: f.kind,
       points: [],
     });
+  });
+
+  it('rejects misspelt and missing label keys at compile time (npm run lint runs tsc on this file)', () => {
+    const ok: Labels<'org' | 'limit_key'> = { org: 'o', limit_key: 'k' };
+    // @ts-expect-error a misspelt label key
+    const misspelt: Labels<'org' | 'limit_key'> = { org: 'o', limit_kee: 'k' };
+    // @ts-expect-error a missing label key
+    const missing: Labels<'org' | 'endpoint' | 'status_class'> = { org: 'o', endpoint: 'e' };
+    // @ts-expect-error a counter point needs its start time
+    const noStart: CounterPoint<'org'> = { attributes: { org: 'o' }, value: 1 };
+    const typeChecks = () => [
+      catalogue.limitRequestsPerMinute.family([{ attributes: ok, value: 1 }]),
+      // @ts-expect-error the entry's label keys are checked where the point is built
+      catalogue.limitRequestsPerMinute.family([{ attributes: { org: 'o', limit_kee: 'k' }, value: 1 }]),
+      [misspelt, missing, noStart],
+    ];
+    expect(typeChecks).toBeTypeOf('function');
   });
 
   it('has examples that promtool accepts', async () => {
