@@ -17,6 +17,7 @@ import {
   USAGE_DATA_STALE_SECONDS,
   percent,
 } from '../model/thresholds.js';
+import { SOURCE_NAMES } from '../sources/source.js';
 import type { CounterFamily, GaugeFamily, HistogramFamily } from './families.js';
 
 export type MetricKind = 'gauge' | 'counter' | 'histogram';
@@ -374,7 +375,8 @@ export const catalogue = {
     section: 'limits',
     unitText: 'requests per minute',
     freshness:
-      'limits API, read every hour; static values. Absent until read: the recording rules then assume the default.',
+      'limits API, read every hour; static values. Absent until read: the recording rules then assume ' +
+      `${DEFAULT_TOKEN_LIMIT}.`,
     meaning:
       "the org's effective value of a per-minute limit, e.g. `client.credentials.token.rate.per.minute` (default " +
       `${DEFAULT_TOKEN_LIMIT}).`,
@@ -406,7 +408,7 @@ export const catalogue = {
     help: '1 if the last poll of the source succeeded (listeners: serving), else 0',
     unit: '',
     labels: ['org', 'source'],
-    labelValues: { source: ['usage', 'ratelimits', 'events', 'gateway', 'limits'] },
+    labelValues: { source: SOURCE_NAMES },
     sources: ['agent'],
     section: 'agent',
     freshness: 'on every scrape.',
