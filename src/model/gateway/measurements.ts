@@ -1,8 +1,9 @@
 /**
  * Real-time measurement of the traffic the gateway forwards (pure: observations in, plain figures
- * out, time passed in; src/sources/gateway/families.ts turns them into metric families). Requests are counted per token (identified by a hash, never the
- * token) and per OAuth client; a client's velocity is its sliding-60 s request count, and its
- * utilisation is its busiest token against the per-token limit, because Genesys limits tokens.
+ * out, time passed in; src/sources/gateway/families.ts turns them into metric families). Requests
+ * are counted per token (identified by a hash, never the token) and per OAuth client; a client's
+ * velocity is its sliding-60 s request count, and its utilisation is its busiest token against the
+ * per-token limit, because Genesys limits tokens.
  */
 import { statusClassOf } from '../../util/status-class.js';
 import { Histogram } from './histogram.js';
@@ -57,7 +58,7 @@ export interface ClientCounters {
   rateLimited: number;
   shaped: Record<ShapedOutcome, number>;
   /** Upstream latency; null before the first answer. */
-  latency: Pick<Histogram, 'bucketCounts' | 'count' | 'sum' | 'min' | 'max'> | null;
+  latency: { count: number; sum: number; bucketCounts: number[]; min: number; max: number } | null;
 }
 
 interface TokenState {
@@ -203,7 +204,16 @@ export class GatewayMeasurements {
         requests: [...c.requests.values()].map((r) => ({ ...r })),
         rateLimited: c.rateLimited,
         shaped: { ...c.shaped },
-        latency: c.latency.count > 0 ? c.latency : null,
+        latency:
+          c.latency.count > 0
+            ? {
+                count: c.latency.count,
+                sum: c.latency.sum,
+                bucketCounts: [...c.latency.bucketCounts],
+                min: c.latency.min,
+                max: c.latency.max,
+              }
+            : null,
       });
     }
     return out;

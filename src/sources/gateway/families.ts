@@ -62,11 +62,7 @@ export function gatewayFamilies(m: GatewayMeasurements, nowMs: number, ctx: Fami
               {
                 attributes: base(c.clientId),
                 startTimeMs: c.startTimeMs,
-                count: c.latency.count,
-                sum: c.latency.sum,
-                bucketCounts: [...c.latency.bucketCounts],
-                min: c.latency.min,
-                max: c.latency.max,
+                ...c.latency,
               },
             ]
           : [],
