@@ -9,6 +9,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { catalogue, METRICS, type CounterPoint, type Labels } from '../../src/telemetry/catalogue.js';
+import { prometheusFamilyName, prometheusSeriesNames } from '../helpers/otlp-naming.js';
 import { promtool } from '../helpers/prom-servers.js';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -56,6 +57,17 @@ describe('metric catalogue', () => {
       expect(new Set(m.spec.labels).size).toBe(m.spec.labels.length);
       for (const l of Object.keys(m.spec.labelValues ?? {})) expect(m.spec.labels).toContain(l);
       expect(m.spec.example.promql).toContain(m.seriesNames.length > 1 ? m.name : m.prometheusName);
+    }
+  });
+
+  it('gives every metric the same name through the Collector as on /metrics', () => {
+    const type = { gauge: 'gauge', counter: 'monotonic-sum', histogram: 'histogram' } as const;
+    for (const m of METRICS) {
+      const identity = { name: m.name, unit: m.spec.unit, type: type[m.kind] };
+      expect(prometheusFamilyName(identity), m.name).toBe(m.prometheusName);
+      expect(prometheusSeriesNames(identity).sort(), m.name).toEqual(
+        (m.kind === 'histogram' ? m.seriesNames.slice(1) : m.seriesNames).sort(),
+      );
     }
   });
 
