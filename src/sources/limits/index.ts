@@ -4,7 +4,7 @@ import { catalogue } from '../../telemetry/catalogue.js';
 import type { MetricFamily } from '../../telemetry/families.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
-import { PolledSource } from '../polled-source.js';
+import { PolledSource, type PollSchedule } from '../polled-source.js';
 
 export const CLIENT_TOKEN_LIMIT_KEY = 'client.credentials.token.rate.per.minute';
 export { DEFAULT_TOKEN_LIMIT };
@@ -21,6 +21,7 @@ export class LimitsSource extends PolledSource {
       overrides?: Record<string, number>;
       clock?: Clock;
       logger?: Logger;
+      scheduler?: PollSchedule['scheduler'];
     },
   ) {
     super('limits', opts.org, { ...opts, intervalMs: opts.intervalMs ?? 3_600_000 });
