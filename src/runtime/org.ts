@@ -104,8 +104,7 @@ export function createOrgRuntime(org: OrgConfig, deps: OrgRuntimeDeps): OrgRunti
         shaping: { mode: gw.shaping },
         // Integrations send their client secrets and tokens through the gateway: same TLS as the agent port.
         ...(config.tls ? { tls: { certFile: config.tls.certFile, keyFile: config.tls.keyFile } } : {}),
-        clock,
-        logger: log,
+        ...timing,
       })
     : null;
   // Disabled sources still exist (empty figures) but neither run nor count for readiness.

@@ -16,6 +16,7 @@ import {
 } from '../../model/gateway/measurements.js';
 import type { ClientDirectory } from '../../model/client-directory.js';
 import type { MetricFamily } from '../../telemetry/families.js';
+import { realScheduler, type Scheduler } from '../../lifecycle/scheduler.js';
 import { systemClock, type Clock } from '../../util/clock.js';
 import type { Source, SourceHealth } from '../source.js';
 import { gatewayFamilies } from './families.js';
@@ -55,6 +56,8 @@ export interface GatewayOptions {
   sleep?: Sleep;
   /** Jitter source for shaping, 0 ≤ x < 1. */
   random?: () => number;
+  /** Runs the pruning tick (tests pass a ManualScheduler). */
+  scheduler?: Scheduler;
 }
 
 export type GatewayClientSnapshot = ClientMeasurement;
@@ -71,7 +74,7 @@ export class GatewaySource implements Source {
   private readonly identity: IdentityCache;
   private readonly shaper: Shaper | null;
   private server: Server | null = null;
-  private pruneTimer: NodeJS.Timeout | null = null;
+  private cancelPrune: (() => void) | null = null;
   private upstreams: Record<'login' | 'api', Upstream> | null = null;
   private address = '';
   private startedMs: number | null = null;
@@ -155,7 +158,12 @@ export class GatewaySource implements Source {
       });
     });
     this.server = server;
-    this.pruneTimer = setInterval(() => this.prune(this.clock.now()), PRUNE_EVERY_MS).unref();
+    const scheduler = this.opts.scheduler ?? realScheduler;
+    const tick = () => {
+      this.prune(this.clock.now());
+      this.cancelPrune = scheduler.after(PRUNE_EVERY_MS, tick);
+    };
+    this.cancelPrune = scheduler.after(PRUNE_EVERY_MS, tick);
     const addr = server.address() as AddressInfo;
     const host =
       addr.family === 'IPv6'
@@ -169,8 +177,8 @@ export class GatewaySource implements Source {
   }
 
   async stop(): Promise<void> {
-    if (this.pruneTimer) clearInterval(this.pruneTimer);
-    this.pruneTimer = null;
+    this.cancelPrune?.();
+    this.cancelPrune = null;
     const server = this.server;
     this.server = null;
     if (server) {
