@@ -239,6 +239,8 @@ export const catalogue = {
     unitText: 'events',
     freshness: '`pull` (events API) every 60 s, `push` (EventBridge) within seconds.',
     meaning: 'Genesys operational events received, per event definition.',
+    notes:
+      "`event_definition` is the name the org's definitions list (`GET /api/v2/usage/events/definitions`) gives the event's definition id; an id the list does not know is counted as `other` (and makes the ratelimits source reload the list, at most once a minute), so a pushed body cannot mint labels.",
     example: {
       caption: 'events per hour',
       promql: 'sum by (event_definition) (increase(genesys_operational_events_total[1h]))',
@@ -257,6 +259,8 @@ export const catalogue = {
     unitText: 'requests',
     freshness: 'real time.',
     meaning: 'requests forwarded to Genesys per client, method and response status class.',
+    notes:
+      'Bounded: at most `AGENT_MAX_CLIENTS` (default 2 000) distinct clients per org have series of their own in every gateway family; requests of further clients are counted under `client_id="other"` (see `genesys_gateway_clients_overflow_total`).',
     example: {
       caption: 'requests/min per client',
       promql: 'sum by (client_name) (rate(genesys_gateway_requests_total[5m])) * 60',
@@ -362,6 +366,44 @@ export const catalogue = {
       caption: 'p95 per client',
       promql:
         'histogram_quantile(0.95, sum by (le, client_name) (rate(genesys_gateway_upstream_duration_seconds_bucket[5m])))',
+    },
+  }),
+
+  gatewayClientsOverflow: counter({
+    name: 'genesys_gateway_clients_overflow',
+    help: 'Requests counted under client_id="other" because the org already had the most distinct clients allowed (AGENT_MAX_CLIENTS).',
+    unit: '{request}',
+    labels: ['org'],
+    sources: ['gateway'],
+    section: 'gateway',
+    unitText: 'requests',
+    freshness: 'real time; present (at 0) while the gateway runs.',
+    meaning:
+      'requests counted under `client_id="other"` because the org already had `AGENT_MAX_CLIENTS` distinct clients in the gateway\'s series.',
+    example: {
+      caption: 'is the cap hiding clients?',
+      promql: 'increase(genesys_gateway_clients_overflow_total[1h]) > 0',
+    },
+  }),
+  gatewayRefused: counter({
+    name: 'genesys_gateway_refused',
+    help: 'Requests the gateway answered itself instead of forwarding: bad path, body too large or too slow, too many in progress per address or token.',
+    unit: '{request}',
+    labels: ['org', 'reason'],
+    labelValues: {
+      reason: ['bad_path', 'body_too_large', 'body_too_slow', 'address_concurrency', 'token_concurrency'],
+    },
+    sources: ['gateway'],
+    section: 'gateway',
+    unitText: 'requests',
+    freshness: 'real time; present (at 0) while the gateway runs.',
+    meaning:
+      'requests the gateway answered itself instead of forwarding (docs/security.md lists the limits).',
+    notes:
+      'The answers: `bad_path` 400, `body_too_large` 413, `body_too_slow` 408, `address_concurrency` 429, `token_concurrency` 429.',
+    example: {
+      caption: 'refusals per minute',
+      promql: 'sum by (reason) (rate(genesys_gateway_refused_total[5m])) * 60',
     },
   }),
 

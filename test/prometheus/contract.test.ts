@@ -23,7 +23,7 @@ interface Family {
   help?: string;
   unit?: string;
   /** Label keys of each sample, by series name. */
-  samples: { series: string; keys: string[] }[];
+  samples: { series: string; keys: string[]; labels: Record<string, string> }[];
 }
 
 function parseExposition(text: string): Map<string, Family> {
@@ -44,8 +44,9 @@ function parseExposition(text: string): Map<string, Family> {
     if (!sample) continue;
     const series = sample[1]!;
     const family = families.has(series) ? series : series.replace(/_(bucket|sum|count)$/, '');
-    const keys = [...(sample[2] ?? '').matchAll(/(?:^|,)([a-zA-Z_]+)="/g)].map((m) => m[1]!);
-    fam(family).samples.push({ series, keys });
+    const pairs = [...(sample[2] ?? '').matchAll(/(?:^|,)([a-zA-Z_]+)="((?:[^"\\]|\\.)*)"/g)];
+    const keys = pairs.map((m) => m[1]!);
+    fam(family).samples.push({ series, keys, labels: Object.fromEntries(pairs.map((m) => [m[1]!, m[2]!])) });
   }
   return families;
 }
@@ -93,12 +94,14 @@ describe('live /metrics against the catalogue', () => {
     }
   });
 
-  it('labels every sample with exactly the declared keys, in order', () => {
+  it('labels every sample with exactly the declared keys, in order, and only declared values', () => {
     for (const [name, f] of served) {
       const m = metricNamed(name)!;
       for (const s of f.samples) {
         const declared = s.series.endsWith('_bucket') ? [...m.spec.labels, 'le'] : [...m.spec.labels];
         expect(s.keys, s.series).toEqual(declared);
+        for (const [key, values] of Object.entries(m.spec.labelValues ?? {}))
+          expect(values, `${s.series}{${key}}`).toContain(s.labels[key]);
       }
     }
   });
