@@ -521,14 +521,15 @@ export const catalogue = {
   }),
   agentOtlpExports: counter({
     name: 'genesys_agent_otlp_exports',
-    help: 'OTLP metric exports the agent attempted, by outcome.',
+    help: 'OTLP metric exports the agent attempted, by outcome (success, failure)',
     unit: '{export}',
     labels: ['outcome'],
     labelValues: { outcome: ['success', 'failure'] },
     sources: ['agent'],
     section: 'agent',
     unitText: 'exports',
-    freshness: 'one export per `OTEL_METRIC_EXPORT_INTERVAL`; exported only when OTLP is configured.',
+    freshness:
+      'one export per `OTEL_METRIC_EXPORT_INTERVAL`; absent until the first export (and while OTLP is off).',
     meaning:
       'OTLP/HTTP pushes of the metrics by outcome (`failure`: the endpoint did not accept the export — no answer, an error status or a timeout).',
     example: {
