@@ -8,7 +8,7 @@
 import { Agent, request } from 'undici';
 import { z } from 'zod';
 import type { AgentConfig, OrgConfig } from '../config/config.js';
-import { limitsListSchema, tokenResponseSchema } from '../genesys/schemas.js';
+import { limitRecordSchema, limitsListSchema, tokenResponseSchema } from '../genesys/schemas.js';
 import { resolveOrgs } from '../demo/index.js';
 import { CLIENT_TOKEN_LIMIT_KEY } from '../sources/limits/index.js';
 import { describeError } from '../util/logger.js';
@@ -263,7 +263,9 @@ function orgChecks(org: OrgConfig, p: Prober): Check[] {
             fix: 'the agent then assumes 300 req/min per token; set per-client limits in AGENT_CONFIG_FILE (orgs[].limits.perClient) if yours differ',
           };
         }
-        const value = limits.data.entities.find((e) => e.key === CLIENT_TOKEN_LIMIT_KEY)?.value;
+        const value = limits.data.entities
+          .map((e) => limitRecordSchema.safeParse(e).data)
+          .find((e) => e?.key === CLIENT_TOKEN_LIMIT_KEY)?.value;
         return {
           ok: true,
           detail:

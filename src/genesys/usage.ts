@@ -1,12 +1,15 @@
 /** The two Usage API flows (submit a job, poll it, page through it) normalised to UsageRow. */
 import type { z } from 'zod';
+import type { Models } from 'purecloud-platform-client-v2';
 import type { Clock } from '../util/clock.js';
 import type { UsageQuery, UsageRow } from './api.js';
 import { GenesysApiError } from './errors.js';
+import type { RecordSkips } from './records.js';
 import {
+  legacyUsageRecordSchema,
   legacyUsageResultsSchema,
   legacyUsageSubmitSchema,
-  usageJobEntitySchema,
+  usageJobRecordSchema,
   usageJobResultsSchema,
   usageJobSubmitSchema,
 } from './schemas.js';
@@ -23,6 +26,7 @@ export interface UsageDeps {
   clock: Clock;
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   poll: PollOptions;
+  skips: RecordSkips;
 }
 
 export const JOBS_SUBMIT = 'POST /api/v2/usage/aggregates/query/jobs';
@@ -44,8 +48,12 @@ export async function queryUsageAggregates(
     d,
     '/api/v2/usage/aggregates/query/jobs',
     JOBS_SUBMIT,
-    q,
-    ['OauthClientId', 'OauthClientName'],
+    {
+      interval: q.interval,
+      granularity: 'Day',
+      groupBy: ['OauthClientId', 'OauthClientName'],
+      metrics: DAILY_METRICS,
+    } satisfies Models.OrganizationPublicApiUsageQueryRequest,
     signal,
   );
   const { id } = Transport.parse(usageJobSubmitSchema, submitted, JOBS_SUBMIT);
@@ -68,7 +76,11 @@ export async function queryUsageAggregates(
   const rows: UsageRow[] = [];
   const seen = new Set<string>();
   for (let pages = 1; ; pages += 1) {
-    for (const e of page.entities ?? []) rows.push(fromJobEntity(e));
+    for (const e of d.skips.keep(page.entities, usageJobRecordSchema, {
+      source: 'usage',
+      endpoint: JOBS_RESULTS,
+    }))
+      rows.push(fromJobEntity(e));
     if (!page.nextUri) return rows;
     const next = apiPath(page.nextUri, JOBS_RESULTS);
     if (seen.has(next) || pages >= MAX_PAGES) {
@@ -101,9 +113,9 @@ async function getJobPage(
   return Transport.parse(usageJobResultsSchema, res, JOBS_RESULTS);
 }
 
-function fromJobEntity(e: z.output<typeof usageJobEntitySchema>): UsageRow {
+function fromJobEntity(e: z.output<typeof usageJobRecordSchema>): UsageRow {
   return {
-    date: utcDay(e.date, JOBS_RESULTS),
+    date: utcDay(e.date),
     clientId: e.oauthClient.id,
     clientName: e.oauthClient.name ?? '',
     requests: e.requestCount,
@@ -124,8 +136,12 @@ export async function queryUsageLegacy(
     d,
     '/api/v2/usage/query',
     LEGACY_SUBMIT,
-    q,
-    ['OAuthClientId'],
+    {
+      interval: q.interval,
+      granularity: 'Day',
+      groupBy: ['OAuthClientId'],
+      metrics: DAILY_METRICS,
+    } satisfies Models.ApiUsageOrganizationQuery,
     signal,
   );
   const { executionId } = Transport.parse(legacyUsageSubmitSchema, submitted, LEGACY_SUBMIT);
@@ -146,8 +162,12 @@ export async function queryUsageLegacy(
       throw new GenesysApiError('legacy usage query failed', res.status, LEGACY_RESULTS, 'job_failed');
     return body.queryStatus === 'Complete' ? body : null;
   });
-  return (done.results ?? []).map((r) => ({
-    date: utcDay(r.date, LEGACY_RESULTS),
+  const rows = d.skips.keep(done.results, legacyUsageRecordSchema, {
+    source: 'usage',
+    endpoint: LEGACY_RESULTS,
+  });
+  return rows.map((r) => ({
+    date: utcDay(r.date),
     clientId: r.clientId,
     clientName: r.clientName ?? '',
     requests: r.requests,
@@ -159,13 +179,14 @@ export async function queryUsageLegacy(
   }));
 }
 
+const DAILY_METRICS = ['Requests', 'Status200', 'Status300', 'Status400', 'Status429', 'Status500'];
+
 /** Submits a Day-granularity query of every status metric, grouped by OAuth client. */
 function submitDailyByClient(
   d: UsageDeps,
   path: string,
   endpoint: string,
-  q: UsageQuery,
-  groupBy: string[],
+  body: Models.OrganizationPublicApiUsageQueryRequest | Models.ApiUsageOrganizationQuery,
   signal?: AbortSignal,
 ) {
   return d.transport.send({
@@ -173,12 +194,7 @@ function submitDailyByClient(
     method: 'POST',
     path,
     endpoint,
-    json: {
-      interval: q.interval,
-      granularity: 'Day',
-      groupBy,
-      metrics: ['Requests', 'Status200', 'Status300', 'Status400', 'Status429', 'Status500'],
-    },
+    json: body,
     auth: { kind: 'agent' },
     retry: 'submit',
     signal,
@@ -210,18 +226,10 @@ async function pollUntil<T>(
   }
 }
 
-/** `yyyy-MM-dd` stays; a timestamp (`2020-02-02T00:00:00Z`) becomes its UTC day. */
-export function utcDay(value: string, endpoint: string): string {
+/** `yyyy-MM-dd` stays; a timestamp (`2020-02-02T00:00:00Z`) becomes its UTC day. The schema checked it parses. */
+export function utcDay(value: string): string {
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms))
-    throw new GenesysApiError(
-      `${endpoint} returned an unexpected body: field \`date\`: not a date (${value.slice(0, 40)})`,
-      null,
-      endpoint,
-      'invalid_response',
-    );
-  return new Date(ms).toISOString().slice(0, 10);
+  return new Date(Date.parse(value)).toISOString().slice(0, 10);
 }
 
 /**

@@ -13,6 +13,7 @@ export {
   type Scenario,
   type ScenarioInput,
 } from './scenario.js';
+export type { Truth, TruthClient, TruthRateLimitRecord } from './truth.js';
 
 export interface SimulatorOptions {
   /** Built-in name ('demo' default), a YAML/JSON file path, or an already-parsed object. */

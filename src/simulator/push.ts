@@ -2,7 +2,8 @@
 import { request } from 'undici';
 import type { FastifyBaseLogger } from 'fastify';
 import { operationalEvent } from './routes/ratelimits.js';
-import { RATE_LIMIT_EVENT_DEFINITION, type HotMinute, type SimWorld } from './world.js';
+import { RATE_LIMIT_EVENT_DEFINITION, type HotMinute } from './hot-minutes.js';
+import type { SimWorld } from './world.js';
 
 export function eventBridgeEnvelope(world: SimWorld, h: HotMinute): Record<string, unknown> {
   const id = world.hotMinuteId(h);

@@ -83,6 +83,8 @@ export const scenarioSchema = z.strictObject({
       historyDays: z.number().int().min(0).max(400).default(45),
       /** Polls a usage job answers Queued/Running before it completes. */
       jobPolls: z.number().int().min(0).max(100).default(2),
+      /** Requests/min of each of Genesys' built-in clients (`purecloud`, `purecloud-builtin`); 0 = none. */
+      builtinClientsRpm: z.number().nonnegative().default(0),
     })
     .prefault({}),
   limits: z.record(z.string(), z.number().nonnegative()).default({}),
@@ -93,6 +95,11 @@ export const scenarioSchema = z.strictObject({
     })
     .prefault({}),
   faults: z.array(faultSchema).default([]),
+  /**
+   * Answer like the SDK's models allow at their sparsest: every optional field left out wherever the
+   * data survives (docs/simulator.md). Switchable at run time with `PUT /__sim/mode`.
+   */
+  sparse: z.boolean().default(false),
 });
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 

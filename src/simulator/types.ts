@@ -1,6 +1,6 @@
 /** Request decorations and route config shared by the simulator's hooks and routes. */
 import type { Fault } from './faults.js';
-import type { RealToken } from './world.js';
+import type { RealToken } from './tokens.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -205,7 +205,8 @@ export const catalogue = {
     freshness: 'recomputed on every scrape; normally between 0 and about 30 h.',
     meaning: 'age of the usage data: seconds since the end of the last complete UTC day it holds.',
     notes:
-      'Clients deleted from the org (no longer in `GET /api/v2/oauth/clients`) lose their own series at the next poll; their usage still counts, summed into one series `client_id="deleted"`, `client_name="(deleted clients)"`, so org totals and the monthly forecast stay right. The status page and `/api/v1/clients` keep each deleted client\'s figures under the name the Usage API returned.',
+      'Clients deleted from the org (no longer in `GET /api/v2/oauth/clients`) lose their own series at the next poll; their usage still counts, summed into one series `client_id="deleted"`, `client_name="(deleted clients)"`, so org totals and the monthly forecast stay right. The status page and `/api/v1/clients` keep each deleted client\'s figures under the name the Usage API returned.\n\n' +
+      'Genesys\' own clients `purecloud` and `purecloud-builtin` appear in the **new** Usage API (the aggregates jobs) but are never listed by `GET /api/v2/oauth/clients`; they are exported under their ids with `client_name="Genesys Cloud (built-in)"`, never as deleted. The **legacy** Usage API (`POST /api/v2/usage/query`, used only when the jobs API answers 403/404/410/501) leaves them out: after such a fallback org totals drop by their share, and the agent says so in its log once.',
     example: {
       caption: 'stale data (alert GenesysUsageDataStale)',
       promql: `genesys_usage_data_age_seconds > ${USAGE_DATA_STALE_SECONDS / 3600} * 3600`,
@@ -503,17 +504,17 @@ export const catalogue = {
   }),
   agentRecordsSkipped: counter({
     name: 'genesys_agent_records_skipped',
-    help: 'Records a Genesys response carried that the agent could not use and skipped, by source and reason.',
+    help: 'Records a Genesys response carried that the agent could not use (a required field missing or invalid), by source and reason.',
     unit: '{record}',
     labels: ['org', 'source', 'reason'],
     sources: ['agent'],
     section: 'agent',
     unitText: 'records',
     freshness: 'real time; absent until a record was skipped.',
+    labelValues: { source: ['usage', 'limits', 'ratelimits', 'events'] },
     meaning:
-      'records inside an otherwise good Genesys response (a usage row, a client, a rate-limit group, an event) that failed validation and were skipped; the rest of the response is used.',
-    notes:
-      'A rising count means Genesys sends something the agent does not understand: the figures of the affected source may be incomplete.',
+      'records a Genesys response carried that the agent could not use — a field it needs was missing or invalid (a usage row without a client reference or day, an event without a definition id, an OAuth client without an id …). The rest of the response is used; a response with no usable record at all fails the source instead (a schema change). One warning per episode names the field.',
+    notes: '`reason` is `missing_<field>` or `invalid_<field>`, e.g. `missing_oauthClient.id`.',
     example: {
       caption: 'skipped records in the last hour',
       promql: 'sum by (org, source, reason) (increase(genesys_agent_records_skipped_total[1h]))',

@@ -7,6 +7,17 @@ import { gatewayFamilies } from '../../src/sources/gateway/families.js';
 import { counter, gauge, histogram } from '../helpers/families.js';
 
 describe('SecondsWindow', () => {
+  it('counts correctly when it is read long before its first event (its ring is allocated then)', () => {
+    const w = new SecondsWindow(300);
+    expect(w.total(1_000_000)).toBe(0);
+    w.add(1_000_000 + 7_200_000, 2);
+    w.add(1_000_000 + 7_201_000);
+    expect(w.total(1_000_000 + 7_201_500)).toBe(3);
+    expect(w.total(1_000_000 + 7_200_000 + 299_000)).toBe(3);
+    expect(w.total(1_000_000 + 7_200_000 + 300_000)).toBe(1);
+    expect(w.total(1_000_000 + 7_200_000 + 301_000)).toBe(0);
+  });
+
   it('counts the last 60 whole seconds and forgets older events', () => {
     const clock = new FakeClock(Date.UTC(2026, 0, 1));
     const w = new SecondsWindow(60);

@@ -14,6 +14,15 @@ describe('routeOf', () => {
     expect(routeOf('/api/api/v2/users/me')).toEqual({ upstream: 'api', path: '/api/v2/users/me' });
     expect(routeOf('/gw/genesys/api/v2/x')).toEqual({ upstream: 'api', path: '/api/v2/x' });
   });
+  it('takes a prefix ending in api/v2 as a prefix (setGateway path_params_api: "api/v2")', () => {
+    expect(routeOf('/api/v2/api/v2/users?pageSize=1')).toEqual({
+      upstream: 'api',
+      path: '/api/v2/users?pageSize=1',
+    });
+    expect(routeOf('/gw/api/v2/api/v2')).toEqual({ upstream: 'api', path: '/api/v2' });
+    expect(routeOf('/api/v2/oauth/token')).toEqual({ upstream: 'login', path: '/oauth/token' });
+    expect(routeOf('/api/v2/api/v2x')).toEqual({ upstream: 'api', path: '/api/v2/api/v2x' });
+  });
   it('refuses other paths and dot segments', () => {
     expect(routeOf('/')).toBeNull();
     expect(routeOf('/metrics')).toBeNull();

@@ -11,6 +11,7 @@ import { steady } from '../../src/simulator/scenarios/others.js';
 import { FakeClock } from '../../src/util/clock.js';
 import { pointsOf } from '../helpers/families.js';
 import { captureLogger, gatewayFor } from './helpers.js';
+import { fetchTruth } from '../helpers/sim-truth.js';
 
 const CLIENTS = steady.clients ?? [];
 const WFM = CLIENTS[0]!; // WFM_Sync_Script
@@ -19,14 +20,6 @@ const CRM = CLIENTS[2]!;
 /** Only real traffic: background traffic would make the truth depend on the minute. */
 const QUIET = CLIENTS.map(({ traffic: _t, ...c }) => c);
 const LIMIT = 300;
-
-interface Truth {
-  clients: {
-    id: string;
-    tokens: { id: string; lastMinute: { requests: number; status429: number } }[];
-    lastMinute: { requests: number; status429: number };
-  }[];
-}
 
 async function login(base: string, id: string, secret: string): Promise<string> {
   const r = await request(`${base}/oauth/token`, {
@@ -137,7 +130,7 @@ describe('gateway in front of the simulator (real clock)', () => {
       (p) => p.attributes.client_id === ETL.id,
     );
     expect(limited!.value).toBeGreaterThanOrEqual(1);
-    const truth = (await (await request(`${sim.url}/__sim/truth`)).body.json()) as Truth;
+    const truth = await fetchTruth(sim.url);
     const etl = truth.clients.find((c) => c.id === ETL.id)!;
     expect(limited!.value).toBe(etl.lastMinute.status429);
   });
@@ -150,7 +143,7 @@ describe('gateway in front of the simulator (real clock)', () => {
     for (let i = 0; i < 45; i++) await get(gw.url, '/api/v2/users', a);
     for (let i = 0; i < 15; i++) await get(gw.url, '/api/v2/groups', b);
     const now = Date.now();
-    const truth = (await (await request(`${sim.url}/__sim/truth`)).body.json()) as Truth;
+    const truth = await fetchTruth(sim.url);
     const t = truth.clients.find((c) => c.id === crm.id)!;
     const snap = gw.snapshot(now).find((c) => c.clientId === crm.id)!;
     const reqs = pointsOf(gw.collect(now), 'genesys_gateway_requests').filter(
@@ -229,7 +222,7 @@ describe('gateway shaping in front of the simulator (fake clock, limit 20/min)',
         );
       }
       const fams = gw.collect(clock.now());
-      const truth = (await (await request(`${sim.url}/__sim/truth`)).body.json()) as Truth;
+      const truth = await fetchTruth(sim.url);
       return {
         upstream429: truth.clients
           .find((c) => c.id === WFM.id)!

@@ -8,7 +8,7 @@
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
-import { RATE_LIMIT_EVENT_DEFINITION } from '../../src/simulator/world.js';
+import { RATE_LIMIT_EVENT_DEFINITION } from '../../src/simulator/hot-minutes.js';
 import { openSocket, parseResponses, rawRequest, type RawResponse } from '../helpers/raw-http.js';
 import { simulatorEnv } from '../helpers/sim-env.js';
 import { freePort, spawnCli, waitFor, type SpawnedAgent } from '../helpers/spawn-agent.js';

@@ -108,13 +108,13 @@ describe('RateLimitsSource', () => {
     expect(source.latestWarnings()[0]?.count).toBe(counter?.value);
   });
 
-  it('falls back to a coarser granularity on 400 and remembers it', async () => {
+  it('falls back to a coarser granularity on a 400 naming the granularity and remembers it', async () => {
     const asked: (string | undefined)[] = [];
     const { source } = setup({
       queryRateLimitAggregates: async (q) => {
         asked.push(q.granularity);
         if (q.granularity === 'PT1M' || q.granularity === 'PT5M')
-          throw new GenesysApiError('bad granularity', 400, 'x');
+          throw new GenesysApiError('x failed: HTTP 400', 400, 'x', 'bad.request', 'granularity is too fine');
         return [];
       },
     });
@@ -122,6 +122,19 @@ describe('RateLimitsSource', () => {
     await source.runOnce();
     expect(asked).toEqual(['PT1M', 'PT5M', 'PT15M', 'PT15M']);
     expect(source.granularityInUse()).toBe('PT15M');
+  });
+
+  it('keeps PT1M on a 400 about anything else (the source fails instead)', async () => {
+    const asked: (string | undefined)[] = [];
+    const { source } = setup({
+      queryRateLimitAggregates: async (q) => {
+        asked.push(q.granularity);
+        throw new GenesysApiError('x failed: HTTP 400', 400, 'x', 'bad.request', 'interval is invalid');
+      },
+    });
+    await expect(source.runOnce()).rejects.toThrow(/HTTP 400/);
+    expect(asked).toEqual(['PT1M']);
+    expect(source.granularityInUse()).toBe('PT1M');
   });
 
   it('pulls operational events into the ledger once each, naming them from the cached definitions', async () => {

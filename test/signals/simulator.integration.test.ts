@@ -8,76 +8,71 @@ import { eventsRoutes } from '../../src/sources/events/routes.js';
 import { RateLimitsSource } from '../../src/sources/ratelimits/index.js';
 import { FakeClock } from '../../src/util/clock.js';
 import { pointsOf } from '../helpers/families.js';
+import { fetchTruth } from '../helpers/sim-truth.js';
+import { MODES, setMode } from '../helpers/sim-mode.js';
 
 const MIN = 60_000;
 const TOKEN = 'integration-events-token';
 
-interface Truth {
-  org: { id: string };
-  clients: { id: string; name: string }[];
-  rateLimitRecords: { entityId: string; minute: string; count: number }[];
-}
+describe.each(MODES)('against the simulator (runaway scenario, %s answers)', (mode) => {
+  // One fake clock drives simulator and agent, so "a minute later" costs no real time. It starts on a
+  // minute boundary: every simulated crossing of 90 % in the first minute happens after the start.
+  const clock = new FakeClock(Date.UTC(2026, 0, 15, 12, 0, 0));
+  let sim: RunningSimulator;
+  let agent: FastifyInstance;
+  let ledger: EventLedger;
+  let source: RateLimitsSource;
+  const received: string[] = [];
 
-// One fake clock drives simulator and agent, so "a minute later" costs no real time. It starts on a
-// minute boundary: every simulated crossing of 90 % in the first minute happens after the start.
-const clock = new FakeClock(Date.UTC(2026, 0, 15, 12, 0, 0));
-let sim: RunningSimulator;
-let agent: FastifyInstance;
-let ledger: EventLedger;
-let source: RateLimitsSource;
-const received: string[] = [];
+  const truth = () => fetchTruth(sim.url);
 
-async function truth(): Promise<Truth> {
-  return (await (await fetch(`${sim.url}/__sim/truth`)).json()) as Truth;
-}
-
-beforeAll(async () => {
-  ledger = new EventLedger({ org: 'sim', clock });
-  agent = Fastify();
-  // Keep every pushed body, to redeliver one as EventBridge may.
-  agent.addHook('preHandler', async (req) => {
-    if (req.url === '/v1/events') received.push(JSON.stringify(req.body));
-  });
-  await agent.register(
-    eventsRoutes({
-      token: TOKEN,
+  beforeAll(async () => {
+    ledger = new EventLedger({ org: 'sim', clock });
+    agent = Fastify();
+    // Keep every pushed body, to redeliver one as EventBridge may.
+    agent.addHook('preHandler', async (req) => {
+      if (req.url === '/v1/events') received.push(JSON.stringify(req.body));
+    });
+    await agent.register(
+      eventsRoutes({
+        token: TOKEN,
+        clock,
+        ledgerFor: (id) => (id === sim.scenario.org.id ? ledger : undefined),
+      }),
+    );
+    await agent.listen({ host: '127.0.0.1', port: 0 });
+    const address = agent.server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    sim = await startSimulator({
+      scenario: 'runaway',
       clock,
-      ledgerFor: (id) => (id === sim.scenario.org.id ? ledger : undefined),
-    }),
-  );
-  await agent.listen({ host: '127.0.0.1', port: 0 });
-  const address = agent.server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  sim = await startSimulator({
-    scenario: 'runaway',
-    clock,
-    push: { url: `http://127.0.0.1:${port}/v1/events`, token: TOKEN },
+      push: { url: `http://127.0.0.1:${port}/v1/events`, token: TOKEN },
+    });
+    await setMode(sim.url, mode);
+
+    const api = new GenesysClient({
+      org: 'sim',
+      apiBaseUrl: sim.url,
+      loginBaseUrl: sim.url,
+      clientId: 'simulator-agent',
+      clientSecret: 'simulator-secret',
+      clock,
+    });
+    const directory = new MapClientDirectory();
+    directory.replace(await api.listOAuthClients());
+    source = new RateLimitsSource({ org: 'sim', api, intervalMs: MIN, directory, ledger, clock });
   });
 
-  const api = new GenesysClient({
-    org: 'sim',
-    apiBaseUrl: sim.url,
-    loginBaseUrl: sim.url,
-    clientId: 'simulator-agent',
-    clientSecret: 'simulator-secret',
-    clock,
+  afterAll(async () => {
+    await source?.stop();
+    await sim?.close();
+    await agent?.close();
   });
-  const directory = new MapClientDirectory();
-  directory.replace(await api.listOAuthClients());
-  source = new RateLimitsSource({ org: 'sim', api, intervalMs: MIN, directory, ledger, clock });
-});
 
-afterAll(async () => {
-  await source?.stop();
-  await sim?.close();
-  await agent?.close();
-});
+  async function until(check: () => boolean): Promise<void> {
+    for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 25));
+  }
 
-async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 25));
-}
-
-describe('against the simulator (runaway scenario)', () => {
   it('counts the runaway client warnings by name within two polls, each record once, pull and push alike', async () => {
     const startMs = clock.now();
     clock.advance(30_000);

@@ -155,7 +155,9 @@ export class RateLimitsSource extends PolledSource {
         this.noteUnknownEntities(groups.map((x) => x.entityId));
         return;
       } catch (err) {
-        const rejected = err instanceof GenesysApiError && err.status === 400;
+        // Only a 400 about the granularity means "too fine"; any other 400 is a real failure.
+        const rejected =
+          err instanceof GenesysApiError && err.status === 400 && /granularity/i.test(err.detail ?? '');
         if (!rejected || this.granularity === GRANULARITIES.length - 1) throw err;
         this.granularity++;
         this.opts.logger?.info(
