@@ -35,7 +35,7 @@ describe('bench harness', () => {
       process.execPath,
       [RUNNER, '--smoke', '--no-nginx', '--out', out],
       {
-        timeout: 110_000,
+        timeout: 240_000,
       },
     );
     expect(stdout).toContain('### Targets');
@@ -88,7 +88,7 @@ describe('bench harness', () => {
     // Targets that need the full sizes are reported as not measured rather than guessed.
     const scrape10k = result.targets.find((t) => t.name.startsWith('/metrics at 10 000'))!;
     expect(scrape10k.met).toBeNull();
-  }, 120_000);
+  }, 250_000);
 });
 
 describe('bench pure helpers', () => {
