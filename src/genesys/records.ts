@@ -1,6 +1,6 @@
 /**
  * Record-by-record parsing of Genesys lists: a record that lacks what the agent needs is skipped
- * and counted in `genesys_agent_records_skipped_total{org,source,reason}`, never the whole response.
+ * and counted in the skipped-records counter (src/telemetry/catalogue.ts), never the whole response.
  * The reason names the field (`missing_oauthClient.id`, `invalid_date`): bounded, because only the
  * fields a record schema declares can produce an issue. One warning per failure episode: the first
  * skip of a (source, reason) warns; a later response of the same endpoint without it ends the episode.
@@ -8,6 +8,7 @@
  * last good values).
  */
 import type { z } from 'zod';
+import { catalogue } from '../telemetry/catalogue.js';
 import type { CounterFamily } from '../telemetry/families.js';
 import type { SourceName } from '../sources/source.js';
 import type { Logger } from '../util/logger.js';
@@ -86,17 +87,13 @@ export class RecordSkips {
   collect(): CounterFamily[] {
     if (this.counts.size === 0) return [];
     return [
-      {
-        kind: 'counter',
-        name: 'genesys_agent_records_skipped',
-        help: 'Records a Genesys response carried that the agent could not use (a required field missing or invalid), by source and reason.',
-        unit: '{record}',
-        points: [...this.counts.values()].map((c) => ({
+      catalogue.agentRecordsSkipped.family(
+        [...this.counts.values()].map((c) => ({
           attributes: { org: this.org, source: c.source, reason: c.reason },
           value: c.value,
           startTimeMs: this.startTimeMs,
         })),
-      },
+      ),
     ];
   }
 }

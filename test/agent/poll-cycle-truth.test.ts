@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScenarioInput } from '../../src/simulator/index.js';
 import type { MetricFamily } from '../../src/telemetry/families.js';
 import { fetchTruth, type Truth } from '../helpers/sim-truth.js';
-import { MODES, pointValue, startHarness, type Harness } from '../resilience/harness.js';
+import { pointValue } from '../helpers/families.js';
+import { MODES, startHarness, type Harness } from '../resilience/harness.js';
 
 const START = Date.UTC(2026, 0, 15, 12, 0, 0); // a minute boundary: records and events count alike from here
 const LIMIT_KEY = 'client.credentials.token.rate.per.minute';

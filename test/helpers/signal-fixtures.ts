@@ -36,12 +36,3 @@ export function envelope(id: string, overrides: Record<string, unknown> = {}): R
     ...overrides,
   };
 }
-
-/** The points of a counter family by name (empty when absent). */
-export function counterPoints(
-  families: readonly MetricFamily[],
-  name: string,
-): { attributes: Readonly<Record<string, string>>; value: number }[] {
-  const f = families.find((x) => x.name === name);
-  return f?.kind === 'counter' ? f.points : [];
-}

@@ -8,7 +8,7 @@ import {
   utcDay,
 } from '../../src/model/usage.js';
 import { usageFamilies } from '../../src/sources/usage/metrics.js';
-import type { GaugeFamily } from '../../src/telemetry/families.js';
+import { gauge } from '../helpers/families.js';
 
 const row = (date: string, clientId: string, requests: number, extra: Partial<UsageRow> = {}): UsageRow => ({
   date,
@@ -105,7 +105,7 @@ describe('usage model', () => {
       clientName: 'name-gone',
     });
     const fams = usageFamilies('o', s, at('2026-11-28T06:00:00Z'));
-    const lastDay = fams.find((f) => f.name === 'genesys_usage_requests_last_day') as GaugeFamily;
+    const lastDay = gauge(fams, 'genesys_usage_requests_last_day');
     expect(lastDay.points.map((p) => [p.attributes.client_id, p.value])).toEqual([
       ['a', 10],
       ['deleted', 30],

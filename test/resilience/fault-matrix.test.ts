@@ -7,7 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { MetricFamily } from '../../src/telemetry/families.js';
-import { MODES, pointValue, startHarness, WARN, type Harness } from './harness.js';
+import { pointValue } from '../helpers/families.js';
+import { MODES, startHarness, WARN, type Harness } from './harness.js';
 
 type PollingSource = 'usage' | 'limits' | 'ratelimits';
 const ALL: PollingSource[] = ['usage', 'limits', 'ratelimits'];

@@ -136,16 +136,3 @@ export async function startHarness(
     },
   };
 }
-
-/** The value of one point of a family, or undefined. */
-export function pointValue(
-  families: MetricFamily[],
-  name: string,
-  attrs: Record<string, string>,
-): number | undefined {
-  const f = families.find((x) => x.name === name);
-  const p = (f?.points as { attributes: Record<string, string>; value: unknown }[] | undefined)?.find((pt) =>
-    Object.entries(attrs).every(([k, v]) => pt.attributes[k] === v),
-  );
-  return p === undefined ? undefined : (p.value as number);
-}

@@ -3,18 +3,8 @@ import { FakeClock } from '../../../src/util/clock.js';
 import { SecondsWindow } from '../../../src/model/gateway/window.js';
 import { TokenPacer, PACER_WINDOW_MS } from '../../../src/model/gateway/pacer.js';
 import { GatewayMeasurements, UNKNOWN_CLIENT } from '../../../src/model/gateway/measurements.js';
-import type {
-  CounterFamily,
-  GaugeFamily,
-  HistogramFamily,
-  MetricFamily,
-} from '../../../src/telemetry/families.js';
-
-const family = <T extends MetricFamily>(fams: MetricFamily[], name: string): T => {
-  const f = fams.find((x) => x.name === name);
-  if (!f) throw new Error(`missing ${name}`);
-  return f as T;
-};
+import { gatewayFamilies } from '../../../src/sources/gateway/families.js';
+import { counter, gauge, histogram } from '../../helpers/families.js';
 
 describe('SecondsWindow', () => {
   it('counts correctly when it is read long before its first event (its ring is allocated then)', () => {
@@ -114,22 +104,20 @@ describe('GatewayMeasurements', () => {
       requestsTotal: 90,
     });
     expect(snap!.utilization).toBeCloseTo(0.2);
-    const fams = m.families(clock.now(), ctx);
-    const reqs = family<CounterFamily>(fams, 'genesys_gateway_requests');
+    const fams = gatewayFamilies(m, clock.now(), ctx);
+    const reqs = counter(fams, 'genesys_gateway_requests');
     expect(reqs.unit).toBe('{request}');
     expect(reqs.points.map((p) => [p.attributes.method, p.attributes.status_class, p.value]).sort()).toEqual([
       ['GET', '2xx', 89],
       ['GET', '429', 1],
     ]);
     expect(reqs.points[0]!.attributes).toMatchObject({ org: 'o1', client_id: 'c1', client_name: 'WFM Sync' });
-    expect(family<CounterFamily>(fams, 'genesys_gateway_rate_limited').points[0]!.value).toBe(1);
-    const hist = family<HistogramFamily>(fams, 'genesys_gateway_upstream_duration_seconds');
+    expect(counter(fams, 'genesys_gateway_rate_limited').points[0]!.value).toBe(1);
+    const hist = histogram(fams, 'genesys_gateway_upstream_duration_seconds');
     expect(hist.unit).toBe('s');
     expect(hist.points[0]!.count).toBe(90);
     expect(hist.points[0]!.bucketCounts[hist.boundaries.indexOf(0.05)]).toBe(90);
-    expect(family<GaugeFamily>(fams, 'genesys_client_limit_utilization_ratio').points[0]!.value).toBeCloseTo(
-      0.2,
-    );
+    expect(gauge(fams, 'genesys_client_limit_utilization_ratio').points[0]!.value).toBeCloseTo(0.2);
   });
 
   it('tracks in-flight requests and shaped outcomes', () => {
@@ -141,9 +129,9 @@ describe('GatewayMeasurements', () => {
     m.shaped('c1', 'rejected', clock.now());
     m.shaped('c1', 'rejected', clock.now());
     m.finish(h1, { method: 'POST', status: 200 }, clock.now());
-    const fams = m.families(clock.now(), ctx);
-    expect(family<GaugeFamily>(fams, 'genesys_gateway_inflight_requests').points[0]!.value).toBe(1);
-    const shaped = family<CounterFamily>(fams, 'genesys_gateway_shaped').points;
+    const fams = gatewayFamilies(m, clock.now(), ctx);
+    expect(gauge(fams, 'genesys_gateway_inflight_requests').points[0]!.value).toBe(1);
+    const shaped = counter(fams, 'genesys_gateway_shaped').points;
     expect(Object.fromEntries(shaped.map((p) => [p.attributes.outcome, p.value]))).toEqual({
       delayed: 1,
       rejected: 2,
@@ -155,16 +143,32 @@ describe('GatewayMeasurements', () => {
     const m = new GatewayMeasurements();
     m.finish(m.start('t', 'c1', clock.now()), { method: 'GET', status: 200 }, clock.now());
     clock.advance(6 * 60_000);
-    let fams = m.families(clock.now(), ctx);
-    expect(family<GaugeFamily>(fams, 'genesys_gateway_tokens_active').points[0]!.value).toBe(0);
-    expect(family<GaugeFamily>(fams, 'genesys_gateway_requests_per_minute').points).toHaveLength(1);
+    let fams = gatewayFamilies(m, clock.now(), ctx);
+    expect(gauge(fams, 'genesys_gateway_tokens_active').points[0]!.value).toBe(0);
+    expect(gauge(fams, 'genesys_gateway_requests_per_minute').points).toHaveLength(1);
     clock.advance(5 * 60_000);
-    fams = m.families(clock.now(), ctx);
-    expect(family<GaugeFamily>(fams, 'genesys_gateway_requests_per_minute').points).toHaveLength(0);
-    expect(family<CounterFamily>(fams, 'genesys_gateway_requests').points).toHaveLength(1);
+    fams = gatewayFamilies(m, clock.now(), ctx);
+    expect(gauge(fams, 'genesys_gateway_requests_per_minute').points).toHaveLength(0);
+    expect(counter(fams, 'genesys_gateway_requests').points).toHaveLength(1);
     clock.advance(60 * 60_000);
-    fams = m.families(clock.now(), ctx);
-    expect(family<CounterFamily>(fams, 'genesys_gateway_requests').points).toHaveLength(0);
+    fams = gatewayFamilies(m, clock.now(), ctx);
+    expect(counter(fams, 'genesys_gateway_requests').points).toHaveLength(0);
+  });
+
+  it('reads change nothing: snapshot and families free no state, prune() does', () => {
+    const clock = new FakeClock();
+    const m = new GatewayMeasurements();
+    m.finish(m.start('t', 'c1', clock.now()), { method: 'GET', status: 200 }, clock.now());
+    clock.advance(2 * 60 * 60_000);
+    expect(m.snapshot(clock.now(), ctx.nameOf, ctx.limitOf)).toEqual([]);
+    expect(counter(gatewayFamilies(m, clock.now(), ctx), 'genesys_gateway_requests').points).toEqual([]);
+    expect(m.trackedTokens()).toBe(1);
+    expect(m.counters(clock.now())).toEqual([]);
+    m.prune(clock.now());
+    expect(m.trackedTokens()).toBe(0);
+    // A returning client starts counting afresh, as after a forget.
+    m.finish(m.start('t', 'c1', clock.now()), { method: 'GET', status: 200 }, clock.now());
+    expect(m.counters(clock.now())).toMatchObject([{ clientId: 'c1', startTimeMs: clock.now() }]);
   });
 
   it('bounds tracked tokens, evicting the least recently seen idle ones', () => {
@@ -181,7 +185,7 @@ describe('GatewayMeasurements', () => {
     const clock = new FakeClock();
     const m = new GatewayMeasurements();
     m.finish(m.start('t', 'c1', clock.now()), { method: 'BREW', status: 200 }, clock.now());
-    const reqs = family<CounterFamily>(m.families(clock.now(), ctx), 'genesys_gateway_requests');
+    const reqs = counter(gatewayFamilies(m, clock.now(), ctx), 'genesys_gateway_requests');
     expect(reqs.points[0]!.attributes.method).toBe('OTHER');
   });
 });

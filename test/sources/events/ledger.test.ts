@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EventLedger, type LedgerEvent } from '../../../src/sources/events/ledger.js';
 import { FakeClock } from '../../../src/util/clock.js';
-import { counterPoints } from '../../helpers/signal-fixtures.js';
+import { pointsOf } from '../../helpers/families.js';
 
 function ev(id: string, over: Partial<LedgerEvent> = {}): LedgerEvent {
   return {
@@ -33,7 +33,7 @@ function ledger(opts: Omit<ConstructorParameters<typeof EventLedger>[0], 'org'> 
 }
 
 const points = (l: EventLedger, clock: FakeClock) =>
-  counterPoints(l.collect(clock.now()), 'genesys_operational_events').map((p) => ({
+  pointsOf(l.collect(clock.now()), 'genesys_operational_events').map((p) => ({
     ...p.attributes,
     value: p.value,
   }));

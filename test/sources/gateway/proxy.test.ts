@@ -2,15 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { MapClientDirectory } from '../../../src/model/client-directory.js';
 import { GatewaySource } from '../../../src/sources/gateway/index.js';
-import type { CounterFamily, GaugeFamily, MetricFamily } from '../../../src/telemetry/families.js';
+import { pointsOf } from '../../helpers/families.js';
 import { captureLogger, startFakeUpstream, type FakeUpstream, gatewayFor } from './helpers.js';
 
 const SECRET = 'sup3r-s3cret-value';
 const TOKEN = 'tok-AAAAAAAAAAAAAAAAAAAAAAAA';
 const OTHER_TOKEN = 'tok-BBBBBBBBBBBBBBBBBBBBBBBB';
-
-const points = (fams: MetricFamily[], name: string) =>
-  (fams.find((f) => f.name === name) as GaugeFamily | CounterFamily).points;
 
 describe('gateway proxy against a fake upstream', () => {
   let upstream: FakeUpstream;
@@ -117,7 +114,7 @@ describe('gateway proxy against a fake upstream', () => {
     expect(r.headers['x-hop']).toBeUndefined();
     expect(await r.body.text()).toContain('too.many.requests.retry.after');
     const fams = gw.collect(Date.now());
-    const limited = points(fams, 'genesys_gateway_rate_limited').find(
+    const limited = pointsOf(fams, 'genesys_gateway_rate_limited').find(
       (p) => p.attributes.client_id === 'client-1',
     );
     expect(limited!.value).toBe(1);
@@ -139,7 +136,7 @@ describe('gateway proxy against a fake upstream', () => {
   it('counts tokens it cannot resolve as unknown', async () => {
     const r = await request(`${gw.url}/api/v2/x`, { headers: { authorization: 'Bearer not-a-real-token' } });
     await r.body.dump();
-    const reqs = points(gw.collect(Date.now()), 'genesys_gateway_requests');
+    const reqs = pointsOf(gw.collect(Date.now()), 'genesys_gateway_requests');
     expect(
       reqs.some((p) => p.attributes.client_id === 'unknown' && p.attributes.client_name === 'unknown'),
     ).toBe(true);
@@ -182,7 +179,7 @@ describe('gateway upstream failures', () => {
       const b = await request(`${stuck.url}/api/v2/users`);
       expect(b.statusCode).toBe(504);
       expect(await b.body.json()).toMatchObject({ status: 504 });
-      const reqs = points(stuck.collect(Date.now()), 'genesys_gateway_requests');
+      const reqs = pointsOf(stuck.collect(Date.now()), 'genesys_gateway_requests');
       expect(reqs[0]!.attributes.status_class).toBe('5xx');
     } finally {
       await down.stop();

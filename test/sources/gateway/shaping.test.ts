@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 
 import { GatewaySource, type ShapingOptions } from '../../../src/sources/gateway/index.js';
-import type { CounterFamily } from '../../../src/telemetry/families.js';
 import { FakeClock } from '../../../src/util/clock.js';
+import { counter } from '../../helpers/families.js';
 import { startFakeUpstream, type FakeUpstream, gatewayFor } from './helpers.js';
 
 const LIMIT = 300;
@@ -81,9 +81,10 @@ describe('gateway shaping', () => {
 
   const shaped = (gw: GatewaySource, clock: FakeClock) =>
     Object.fromEntries(
-      (gw.collect(clock.now()).find((f) => f.name === 'genesys_gateway_shaped') as CounterFamily).points.map(
-        (p) => [p.attributes.outcome, p.value],
-      ),
+      counter(gw.collect(clock.now()), 'genesys_gateway_shaped').points.map((p) => [
+        p.attributes.outcome,
+        p.value,
+      ]),
     );
 
   it('smooth: 400 req/min offered → no upstream 429s, upstream rate within share of the limit', async () => {
@@ -119,9 +120,7 @@ describe('gateway shaping', () => {
     });
     expect(shaped(gw, clock).rejected).toBeGreaterThan(0);
     // Local rejections never reached Genesys, so they are not upstream 429s.
-    const limited = gw
-      .collect(clock.now())
-      .find((f) => f.name === 'genesys_gateway_rate_limited') as CounterFamily;
+    const limited = counter(gw.collect(clock.now()), 'genesys_gateway_rate_limited');
     expect(limited.points[0]!.value).toBe(0);
   });
 
@@ -130,9 +129,7 @@ describe('gateway shaping', () => {
     const statuses = await offer(gw, clock, 2);
     expect(upstream.rejected()).toBeGreaterThan(0);
     expect(statuses.get(429)).toBe(upstream.rejected());
-    const limited = gw
-      .collect(clock.now())
-      .find((f) => f.name === 'genesys_gateway_rate_limited') as CounterFamily;
+    const limited = counter(gw.collect(clock.now()), 'genesys_gateway_rate_limited');
     expect(limited.points[0]!.value).toBe(upstream.rejected());
     expect(shaped(gw, clock)).toEqual({ delayed: 0, rejected: 0 });
   });

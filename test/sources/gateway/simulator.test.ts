@@ -8,8 +8,8 @@ import { MapClientDirectory } from '../../../src/model/client-directory.js';
 import { GatewaySource } from '../../../src/sources/gateway/index.js';
 import { startSimulator, type RunningSimulator } from '../../../src/simulator/index.js';
 import { steady } from '../../../src/simulator/scenarios/others.js';
-import type { CounterFamily, GaugeFamily, MetricFamily } from '../../../src/telemetry/families.js';
 import { FakeClock } from '../../../src/util/clock.js';
+import { pointsOf } from '../../helpers/families.js';
 import { captureLogger, gatewayFor } from './helpers.js';
 import { fetchTruth } from '../../helpers/sim-truth.js';
 
@@ -20,9 +20,6 @@ const CRM = CLIENTS[2]!;
 /** Only real traffic: background traffic would make the truth depend on the minute. */
 const QUIET = CLIENTS.map(({ traffic: _t, ...c }) => c);
 const LIMIT = 300;
-
-const points = (fams: MetricFamily[], name: string) =>
-  (fams.find((f) => f.name === name) as GaugeFamily | CounterFamily).points;
 
 async function login(base: string, id: string, secret: string): Promise<string> {
   const r = await request(`${base}/oauth/token`, {
@@ -129,7 +126,7 @@ describe('gateway in front of the simulator (real clock)', () => {
     expect(last.headers['content-type']).toMatch(/application\/json/);
     expect(last.headers['inin-correlation-id']).toMatch(/\S+/);
     expect(JSON.parse(last.text)).toMatchObject({ status: 429, code: 'too.many.requests.retry.after' });
-    const limited = points(gw.collect(Date.now()), 'genesys_gateway_rate_limited').find(
+    const limited = pointsOf(gw.collect(Date.now()), 'genesys_gateway_rate_limited').find(
       (p) => p.attributes.client_id === ETL.id,
     );
     expect(limited!.value).toBeGreaterThanOrEqual(1);
@@ -149,7 +146,7 @@ describe('gateway in front of the simulator (real clock)', () => {
     const truth = await fetchTruth(sim.url);
     const t = truth.clients.find((c) => c.id === crm.id)!;
     const snap = gw.snapshot(now).find((c) => c.clientId === crm.id)!;
-    const reqs = points(gw.collect(now), 'genesys_gateway_requests').filter(
+    const reqs = pointsOf(gw.collect(now), 'genesys_gateway_requests').filter(
       (p) => p.attributes.client_id === crm.id,
     );
     expect(reqs.reduce((s, p) => s + p.value, 0)).toBe(60);
@@ -161,12 +158,12 @@ describe('gateway in front of the simulator (real clock)', () => {
     expect(snap.activeTokens).toBe(2);
     expect(snap.utilization).toBeCloseTo(45 / LIMIT);
     const fams = gw.collect(now);
-    const util = points(fams, 'genesys_client_limit_utilization_ratio').find(
+    const util = pointsOf(fams, 'genesys_client_limit_utilization_ratio').find(
       (p) => p.attributes.client_id === crm.id,
     );
     expect(util!.value).toBeCloseTo(45 / LIMIT);
     expect(
-      points(fams, 'genesys_gateway_tokens_active').find((p) => p.attributes.client_id === crm.id)!.value,
+      pointsOf(fams, 'genesys_gateway_tokens_active').find((p) => p.attributes.client_id === crm.id)!.value,
     ).toBe(2);
   });
 
@@ -230,9 +227,9 @@ describe('gateway shaping in front of the simulator (fake clock, limit 20/min)',
         upstream429: truth.clients
           .find((c) => c.id === WFM.id)!
           .tokens.reduce((s, t) => s + t.lastMinute.status429, 0),
-        rateLimited: points(fams, 'genesys_gateway_rate_limited')[0]!.value,
+        rateLimited: pointsOf(fams, 'genesys_gateway_rate_limited')[0]!.value,
         shaped: Object.fromEntries(
-          points(fams, 'genesys_gateway_shaped').map((p) => [p.attributes.outcome, p.value]),
+          pointsOf(fams, 'genesys_gateway_shaped').map((p) => [p.attributes.outcome, p.value]),
         ),
         upstreamRateMax,
         seen429,

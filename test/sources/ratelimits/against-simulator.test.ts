@@ -7,7 +7,7 @@ import { EventLedger } from '../../../src/sources/events/ledger.js';
 import { eventsRoutes } from '../../../src/sources/events/routes.js';
 import { RateLimitsSource } from '../../../src/sources/ratelimits/index.js';
 import { FakeClock } from '../../../src/util/clock.js';
-import { counterPoints } from '../../helpers/signal-fixtures.js';
+import { pointsOf } from '../../helpers/families.js';
 import { fetchTruth } from '../../helpers/sim-truth.js';
 import { MODES, setMode } from '../../helpers/sim-mode.js';
 
@@ -80,7 +80,7 @@ describe.each(MODES)('against the simulator (runaway scenario, %s answers)', (mo
     clock.advance(MIN);
     await source.runOnce();
     const runaway = sim.scenario.clients.find((c) => c.traffic?.profile === 'runaway');
-    const afterTwo = counterPoints(source.collect(clock.now()), 'genesys_rate_limit_warnings');
+    const afterTwo = pointsOf(source.collect(clock.now()), 'genesys_rate_limit_warnings');
     expect(afterTwo.find((p) => p.attributes.entity_name === runaway?.name)?.value).toBeGreaterThan(0);
     // More overlapping polls: every query re-reads the same 10 minutes.
     for (let i = 0; i < 4; i++) {
@@ -95,7 +95,7 @@ describe.each(MODES)('against the simulator (runaway scenario, %s answers)', (mo
       expected.set(r.entityId, (expected.get(r.entityId) ?? 0) + r.count);
     }
     const families = source.collect(clock.now());
-    const warnings = counterPoints(families, 'genesys_rate_limit_warnings');
+    const warnings = pointsOf(families, 'genesys_rate_limit_warnings');
     expect(expected.size).toBeGreaterThan(0);
     expect(new Map(warnings.map((p) => [p.attributes.entity_id!, p.value]))).toEqual(expected);
     const names = new Map(t.clients.map((c) => [c.id, c.name]));
@@ -103,16 +103,16 @@ describe.each(MODES)('against the simulator (runaway scenario, %s answers)', (mo
 
     // Pulled events: one per record; pushed envelopes: the same number, under the same definition.
     const total = [...expected.values()].reduce((a, b) => a + b, 0);
-    const pulled = counterPoints(ledger.collect(clock.now()), 'genesys_operational_events').filter(
+    const pulled = pointsOf(ledger.collect(clock.now()), 'genesys_operational_events').filter(
       (p) => p.attributes.source === 'pull',
     );
     expect(pulled.map((p) => p.value)).toEqual([total]);
     await until(() =>
-      counterPoints(ledger.collect(clock.now()), 'genesys_operational_events').some(
+      pointsOf(ledger.collect(clock.now()), 'genesys_operational_events').some(
         (p) => p.attributes.source === 'push' && p.value >= total,
       ),
     );
-    const pushed = counterPoints(ledger.collect(clock.now()), 'genesys_operational_events').filter(
+    const pushed = pointsOf(ledger.collect(clock.now()), 'genesys_operational_events').filter(
       (p) => p.attributes.source === 'push',
     );
     expect(pushed).toEqual([
@@ -128,7 +128,7 @@ describe.each(MODES)('against the simulator (runaway scenario, %s answers)', (mo
     });
     expect(res.json()).toEqual({ accepted: 0, duplicates: 1 });
     expect(
-      counterPoints(ledger.collect(clock.now()), 'genesys_operational_events').find(
+      pointsOf(ledger.collect(clock.now()), 'genesys_operational_events').find(
         (p) => p.attributes.source === 'push',
       )?.value,
     ).toBe(total);

@@ -10,7 +10,7 @@ import { MapClientDirectory } from '../../../src/model/client-directory.js';
 import { EventLedger } from '../../../src/sources/events/ledger.js';
 import { RateLimitsSource } from '../../../src/sources/ratelimits/index.js';
 import { FakeClock } from '../../../src/util/clock.js';
-import { counterPoints } from '../../helpers/signal-fixtures.js';
+import { pointsOf } from '../../helpers/families.js';
 
 const MIN = 60_000;
 type FakeApi = Pick<
@@ -76,7 +76,7 @@ describe('RateLimitsSource', () => {
     await source.runOnce();
     expect(started % MIN).toBe(0); // window aligned to the bucket size
     expect(source.collect(clock.now())[0]?.name).toBe('genesys_rate_limit_warnings');
-    const warnings = counterPoints(source.collect(clock.now()), 'genesys_rate_limit_warnings');
+    const warnings = pointsOf(source.collect(clock.now()), 'genesys_rate_limit_warnings');
     expect(warnings.map((p) => [p.attributes.entity_id, p.attributes.entity_name, p.value])).toEqual([
       ['client-1', 'WFM_Sync_Script', 2],
       ['ghost', 'ghost', 1],
@@ -103,7 +103,7 @@ describe('RateLimitsSource', () => {
     startMs = Math.floor(clock.now() / MIN) * MIN;
     clock.advance(3 * MIN);
     await source.runOnce();
-    const [counter] = counterPoints(source.collect(clock.now()), 'genesys_rate_limit_warnings');
+    const [counter] = pointsOf(source.collect(clock.now()), 'genesys_rate_limit_warnings');
     expect(counter?.value).toBe(11);
     expect(source.latestWarnings()[0]?.count).toBe(counter?.value);
   });
@@ -168,7 +168,7 @@ describe('RateLimitsSource', () => {
     await source.runOnce();
 
     // The events counter is the ledger's (the org's events source exports it, not this one).
-    const points = ledger.collect(clock.now()).find((f) => f.name === 'genesys_operational_events')?.points;
+    const points = pointsOf(ledger.collect(clock.now()), 'genesys_operational_events');
     expect(points).toEqual([
       expect.objectContaining({
         value: 2,
@@ -197,6 +197,6 @@ describe('RateLimitsSource', () => {
       },
     });
     await expect(source.runOnce()).rejects.toThrow('events down');
-    expect(counterPoints(source.collect(clock.now()), 'genesys_rate_limit_warnings')[0]?.value).toBe(1);
+    expect(pointsOf(source.collect(clock.now()), 'genesys_rate_limit_warnings')[0]?.value).toBe(1);
   });
 });
