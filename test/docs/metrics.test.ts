@@ -19,7 +19,7 @@ describe('docs/metrics.md', () => {
     expect(text).toContain('`AGENT_GATEWAY_SHAPING=off`');
     expect(text).toMatch(/still has both series, at 0/);
     expect(text).not.toMatch(/absent/);
-    // What the code does is tested in test/gateway/shaping.test.ts ('off: ... { delayed: 0, rejected: 0 }').
+    // What the code does is tested in test/sources/gateway/shaping.test.ts ('off: ... { delayed: 0, rejected: 0 }').
   });
 
   describe('limits refresh', () => {

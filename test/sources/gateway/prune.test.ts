@@ -1,5 +1,5 @@
 /**
- * Reads never free state (test/gateway/model.test.ts); the gateway frees idle tokens and clients on
+ * Reads never free state (test/model/gateway/model.test.ts); the gateway frees idle tokens and clients on
  * its own tick, scheduled while it listens and cancelled when it stops.
  */
 import { request } from 'undici';
