@@ -28,6 +28,9 @@ export const DESIGN_METRICS = {
 /** Every series name a query may use: the metrics plus the histogram's series. */
 export const QUERYABLE_SERIES = new Set<string>([
   ...Object.keys(DESIGN_METRICS),
+  // Exported only where the Usage API publishes intraday data (docs/metrics.md); the month
+  // forecast leaves it out of the complete days.
+  'genesys_usage_requests_today',
   ...['_bucket', '_sum', '_count'].map((s) => `genesys_gateway_upstream_duration_seconds${s}`),
 ]);
 
