@@ -2,7 +2,7 @@ import type { AgentConfig } from '../config/config.js';
 import { createOrgRuntime, demoOrg, orgView, type OrgRuntime } from '../agent.js';
 import { buildSnapshot, type ClientsSnapshot } from '../server/snapshot.js';
 import { startSimulator } from '../simulator/index.js';
-import { systemClock } from '../util/clock.js';
+import { systemClock, type Clock } from '../util/clock.js';
 import { describeError } from '../util/logger.js';
 import { createLogger } from '../util/pino.js';
 import type { CommandOutput } from './doctor.js';
@@ -13,6 +13,7 @@ export async function runOnceCommand(
   config: AgentConfig,
   args: string[],
   out: CommandOutput = process.stdout,
+  clock: Clock = systemClock,
 ): Promise<number> {
   const unknown = args.find((a) => a !== '--json');
   if (unknown) {
@@ -25,7 +26,7 @@ export async function runOnceCommand(
   try {
     let orgs = config.orgs;
     if (config.mode === 'demo') {
-      const sim = await startSimulator({ scenario: config.demoScenario, host: '127.0.0.1', port: 0 });
+      const sim = await startSimulator({ scenario: config.demoScenario, host: '127.0.0.1', port: 0, clock });
       cleanups.push(() => sim.close());
       orgs = [demoOrg(sim)];
       if (!json)
@@ -34,7 +35,7 @@ export async function runOnceCommand(
         );
     }
     const runtimes: OrgRuntime[] = orgs.map((org) =>
-      createOrgRuntime(org, { config, clock: systemClock, logger, gateway: null, cleanups }),
+      createOrgRuntime(org, { config, clock, logger, gateway: null, cleanups }),
     );
     let failed = false;
     for (const r of runtimes) {
@@ -49,7 +50,7 @@ export async function runOnceCommand(
         }
       });
     }
-    const now = systemClock.now();
+    const now = clock.now();
     const snapshot: ClientsSnapshot = buildSnapshot(
       runtimes.map((r) => orgView(r, now)),
       now,

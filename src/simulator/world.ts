@@ -109,6 +109,8 @@ export class SimWorld {
   private readonly realHot: HotMinute[] = [];
   private readonly dayCache = new Map<string, Counts>();
   private readonly calls = new Map<string, CallRow>();
+  /** The latest usage query: when it was answered and up to when data was published then (truth). */
+  lastUsageQuery: { at: number; publishedUntil: number } | null = null;
   private readonly callers = new Map<string, number>();
   private callTotal = 0;
 
@@ -472,6 +474,10 @@ export class SimWorld {
       limit: this.limit,
       clients,
       rateLimitRecords: [...records.values()],
+      lastUsageQuery: this.lastUsageQuery && {
+        at: new Date(this.lastUsageQuery.at).toISOString(),
+        publishedUntil: new Date(this.lastUsageQuery.publishedUntil).toISOString(),
+      },
       operationalEvents: {
         count: hot.length,
         byDefinition: hot.length > 0 ? { [RATE_LIMIT_EVENT_DEFINITION.id]: hot.length } : {},
