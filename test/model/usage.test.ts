@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { UsageRow } from '../../src/genesys/api.js';
-import { classCounts, dataAgeSeconds, summariseUsage, usageQueryInterval } from '../../src/model/usage.js';
+import {
+  classCounts,
+  dataAgeSeconds,
+  hasCompleteDayThisMonth,
+  previousMonthComplete,
+  summariseUsage,
+  usageQueryInterval,
+} from '../../src/model/usage.js';
 import { usageFamilies } from '../../src/sources/usage/metrics.js';
 import type { GaugeFamily } from '../../src/telemetry/families.js';
 
@@ -16,16 +23,72 @@ const row = (date: string, clientId: string, requests: number, extra: Partial<Us
   status500: 0,
   ...extra,
 });
-const at = (iso: string) => Date.parse(iso);
+import { BOUNDARIES, DAY_MS, at, utcDayOf, type BoundaryName } from '../helpers/clock.js';
 
 describe('usage model', () => {
-  it('asks for the month plus a few days before it, so the 1st still finds the last complete day', () => {
-    expect(usageQueryInterval(at('2026-11-28T10:00:00Z')).interval).toBe(
-      '2026-11-01T00:00:00Z/2026-11-29T00:00:00Z',
-    );
-    expect(usageQueryInterval(at('2026-12-01T00:30:00Z')).interval).toBe(
-      '2026-11-28T00:00:00Z/2026-12-02T00:00:00Z',
-    );
+  it.each([
+    ['firstMinuteOfMonth', '2026-11-01T00:00:00Z/2026-12-02T00:00:00Z'],
+    ['lastMinuteOfMonth', '2026-10-01T00:00:00Z/2026-12-01T00:00:00Z'],
+    ['leapDay', '2028-01-01T00:00:00Z/2028-03-01T00:00:00Z'],
+    ['leapDayLastMinute', '2028-01-01T00:00:00Z/2028-03-01T00:00:00Z'],
+    ['yearEnd', '2026-11-01T00:00:00Z/2027-01-01T00:00:00Z'],
+    ['newYear', '2026-12-01T00:00:00Z/2027-01-02T00:00:00Z'],
+    ['beforeMidnight', '2026-10-01T00:00:00Z/2026-11-18T00:00:00Z'],
+  ] as [BoundaryName, string][])(
+    'at %s asks for the previous and the current month through today (%s), within the 90 days the API allows',
+    (name, interval) => {
+      const q = usageQueryInterval(BOUNDARIES[name]);
+      expect(q.interval).toBe(interval);
+      expect(
+        (Date.parse(`${q.end}T00:00:00Z`) - Date.parse(`${q.start}T00:00:00Z`)) / DAY_MS,
+      ).toBeLessThanOrEqual(63);
+    },
+  );
+
+  // One row of 1 request per client and published day, so month-to-date counts the complete days.
+  it.each([
+    // name, last complete day, month, month-to-date, previous month, its total, has a complete day
+    ['firstMinuteOfMonth', '2026-11-30', '2026-12', 0, '2026-11', 30, false],
+    ['lastMinuteOfMonth', '2026-11-29', '2026-11', 29, '2026-10', 31, true],
+    ['leapDay', '2028-02-28', '2028-02', 28, '2028-01', 31, true],
+    ['leapDayLastMinute', '2028-02-28', '2028-02', 28, '2028-01', 31, true],
+    ['yearEnd', '2026-12-30', '2026-12', 30, '2026-11', 30, true],
+    ['newYear', '2026-12-31', '2027-01', 0, '2026-12', 31, false],
+    ['beforeMidnight', '2026-11-16', '2026-11', 16, '2026-10', 31, true],
+  ] as [BoundaryName, string, string, number, string, number, boolean][])(
+    'at %s: last complete day %s, month %s to date %d, previous month %s total %d',
+    (name, lastDay, month, mtd, previousMonth, previousTotal, complete) => {
+      const now = BOUNDARIES[name];
+      const q = usageQueryInterval(now);
+      const rows: UsageRow[] = [];
+      for (let d = Date.parse(`${q.start}T00:00:00Z`); utcDayOf(d) < utcDayOf(now); d += DAY_MS)
+        rows.push(row(utcDayOf(d), 'a', 1));
+      const s = summariseUsage(rows, now, null);
+      expect(s).toMatchObject({ lastCompleteDay: lastDay, month, previousMonth });
+      expect(s.clients[0]).toMatchObject({ monthToDate: mtd, previousMonthTotal: previousTotal });
+      expect(hasCompleteDayThisMonth(s)).toBe(complete);
+      expect(previousMonthComplete(s)).toBe(true);
+      // the gauge still exports the honest 0 on the 1st (docs/metrics.md)
+      const fams = usageFamilies('o', s, now);
+      const m = fams.find((f) => f.name === 'genesys_usage_requests_month_to_date') as GaugeFamily;
+      expect(m.points.map((p) => p.value)).toEqual([mtd]);
+    },
+  );
+
+  it('on the 1st before yesterday is published, the previous month total is marked incomplete', () => {
+    const rows = [row('2026-11-29', 'a', 7), row('2026-11-02', 'a', 3), row('2026-10-31', 'a', 100)];
+    const s = summariseUsage(rows, BOUNDARIES.firstMinuteOfMonth, null);
+    expect(s.lastCompleteDay).toBe('2026-11-29');
+    expect(s.clients[0]).toMatchObject({ monthToDate: 0, previousMonthTotal: 10 });
+    expect(hasCompleteDayThisMonth(s)).toBe(false);
+    expect(previousMonthComplete(s)).toBe(false);
+  });
+
+  it('with intraday data on the 1st, month-to-date is only today and still no complete day exists', () => {
+    const rows = [row('2026-11-30', 'a', 50), row('2026-12-01', 'a', 4)];
+    const s = summariseUsage(rows, BOUNDARIES.firstMinuteOfMonth, null);
+    expect(s.clients[0]).toMatchObject({ monthToDate: 4, previousMonthTotal: 50, today: { requests: 4 } });
+    expect(hasCompleteDayThisMonth(s)).toBe(false);
   });
 
   it('takes the newest day before today as the last complete day, sums the month, keeps today apart', () => {
