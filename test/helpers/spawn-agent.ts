@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { deadline } from './clock.js';
 
 export const CLI = fileURLToPath(new URL('../../dist/src/cli.js', import.meta.url));
 
@@ -59,9 +60,9 @@ export async function waitFor<T>(
   timeoutMs: number,
   what: string,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+  const until = deadline(timeoutMs);
   let last: unknown;
-  while (Date.now() < deadline) {
+  while (!until.expired()) {
     try {
       const v = await probe();
       if (v !== undefined) return v;
