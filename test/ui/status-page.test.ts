@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/config/config.js';
 import type { ClientsSnapshot } from '../../src/server/snapshot.js';
 import { waitFor } from '../helpers/spawn-agent.js';
 import { BOUNDARIES, fakeClockAt } from '../helpers/clock.js';
+import { ManualScheduler } from '../../src/lifecycle/scheduler.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
@@ -189,7 +190,7 @@ describe('status page month-to-date at the turn of the month (fake clock)', () =
     const dated = await startAgent(config, {
       logger: pino({ level: 'silent' }),
       clock: fakeClockAt(instant),
-      schedule: false,
+      scheduler: new ManualScheduler(),
     });
     try {
       await dated.orgs[0]!.clients.refresh(true);
