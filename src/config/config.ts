@@ -30,7 +30,17 @@ export interface AgentConfig {
   ratelimitsIntervalMs: number;
   /** Which polled sources run (limits always runs: the gateway needs it). */
   poll: { usage: boolean; ratelimits: boolean };
-  gateway: { port: number; host: string; shaping: 'off' | 'smooth' } | null;
+  gateway: {
+    port: number;
+    host: string;
+    shaping: 'off' | 'smooth';
+    /** Most requests in progress per source address (absent: 64). */
+    maxConcurrentPerAddress?: number;
+  } | null;
+  /** Most tokens/me look-ups per minute per org, outside the call budget (absent: 30). */
+  tokenLookupsPerMinute?: number;
+  /** Most distinct clients per org in the gateway's series (absent: 2000). */
+  maxClients?: number;
   eventsToken: string | null;
   /** Most POST /v1/events per minute per caller address (absent: 600). */
   eventsRateLimitPerMinute?: number;
@@ -139,6 +149,11 @@ function buildConfig(rawEnv: NodeJS.ProcessEnv): AgentConfig {
       'AGENT_GATEWAY_PORT: the gateway forwards to one org; with several orgs run one agent per org for the gateway',
     );
   }
+  if (env.AGENT_GATEWAY_MAX_CONCURRENT_PER_ADDRESS && gatewayPort === undefined) {
+    throw new ConfigError(
+      'AGENT_GATEWAY_MAX_CONCURRENT_PER_ADDRESS: a gateway setting; set AGENT_GATEWAY_PORT too',
+    );
+  }
   if (env.AGENT_GATEWAY_SHAPING && gatewayPort === undefined) {
     throw new ConfigError('AGENT_GATEWAY_SHAPING: shaping needs the gateway; set AGENT_GATEWAY_PORT too');
   }
@@ -167,7 +182,17 @@ function buildConfig(rawEnv: NodeJS.ProcessEnv): AgentConfig {
             port: gatewayPort,
             host: file.gateway?.host ?? nonEmpty(env.AGENT_HOST, 'AGENT_HOST') ?? file.host ?? '0.0.0.0',
             shaping,
+            maxConcurrentPerAddress:
+              positiveInt(
+                env.AGENT_GATEWAY_MAX_CONCURRENT_PER_ADDRESS,
+                'AGENT_GATEWAY_MAX_CONCURRENT_PER_ADDRESS',
+                1,
+                100_000,
+              ) ?? 64,
           },
+    tokenLookupsPerMinute:
+      positiveInt(env.AGENT_TOKEN_LOOKUPS_PER_MINUTE, 'AGENT_TOKEN_LOOKUPS_PER_MINUTE', 1, 10_000) ?? 30,
+    maxClients: positiveInt(env.AGENT_MAX_CLIENTS, 'AGENT_MAX_CLIENTS', 1, 1_000_000) ?? 2000,
     eventsToken:
       secret(env.AGENT_EVENTS_TOKEN, env.AGENT_EVENTS_TOKEN_FILE, 'AGENT_EVENTS_TOKEN') ??
       secret(file.eventsToken, file.eventsTokenFile, `${fileLabel}: eventsToken`) ??

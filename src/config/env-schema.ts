@@ -28,6 +28,18 @@ export const EnvSchema = z.object({
   AGENT_CALL_BUDGET: v('Most Genesys API calls the agent itself makes per minute per org', '`60`'),
   AGENT_GATEWAY_PORT: v('Enable the gateway listener on this port', 'off'),
   AGENT_GATEWAY_SHAPING: v('`off` \\| `smooth`', '`off`'),
+  AGENT_TOKEN_LOOKUPS_PER_MINUTE: v(
+    "Most `GET /api/v2/tokens/me` look-ups per minute per org for gateway tokens minted elsewhere; a budget of their own, never the polls'",
+    '`30`',
+  ),
+  AGENT_GATEWAY_MAX_CONCURRENT_PER_ADDRESS: v(
+    'Most gateway requests one source address may have in progress (raise it when a proxy or NAT puts every integration behind one address)',
+    '`64`',
+  ),
+  AGENT_MAX_CLIENTS: v(
+    'Most distinct OAuth clients per org with gateway series of their own; the rest are counted as `client_id="other"`',
+    '`2000`',
+  ),
   AGENT_EVENTS_TOKEN: v('Bearer token required on `POST /v1/events`', 'events endpoint off'),
   AGENT_EVENTS_TOKEN_FILE: v('File holding that token', '—'),
   AGENT_EVENTS_RATE_LIMIT: v(

@@ -31,7 +31,7 @@ export interface OrgRuntime {
 
 export interface OrgRuntimeDeps {
   config: Pick<AgentConfig, 'usageIntervalMs' | 'ratelimitsIntervalMs' | 'tls'> &
-    Partial<Pick<AgentConfig, 'poll'>>;
+    Partial<Pick<AgentConfig, 'poll' | 'tokenLookupsPerMinute' | 'maxClients'>>;
   clock: Clock;
   logger: PinoLogger;
   gateway: AgentConfig['gateway'];
@@ -56,7 +56,9 @@ export interface OrgRuntimeDeps {
 /** Builds (but does not start) the client and sources of one org. */
 export function createOrgRuntime(org: OrgConfig, deps: OrgRuntimeDeps): OrgRuntime {
   const { clock, config } = deps;
-  const log = deps.logger.child({ org: org.name });
+  // The client and the pollers put `org` in their own log fields; binding it here as well printed it
+  // twice in every JSON line. Only the gateway logs without naming the org, so only it gets the binding.
+  const log = deps.logger;
   const timing = { clock, logger: log, ...(deps.scheduler ? { scheduler: deps.scheduler } : {}) };
   const api = new GenesysClient({
     org: org.name,
@@ -99,13 +101,18 @@ export function createOrgRuntime(org: OrgConfig, deps: OrgRuntimeDeps): OrgRunti
           const info = await api.getTokenInfo(bearer, signal);
           return { clientId: info.clientId, clientName: info.clientName };
         },
+        ...(config.tokenLookupsPerMinute ? { tokenLookupsPerMinute: config.tokenLookupsPerMinute } : {}),
+        ...(config.maxClients ? { maxClients: config.maxClients } : {}),
         directory: clients.directory,
         limitPerMinute: (clientId) => limits.limitFor(clientId),
         shaping: { mode: gw.shaping },
+        ...(gw.maxConcurrentPerAddress
+          ? { limits: { maxConcurrentPerAddress: gw.maxConcurrentPerAddress } }
+          : {}),
         // Integrations send their client secrets and tokens through the gateway: same TLS as the agent port.
         ...(config.tls ? { tls: { certFile: config.tls.certFile, keyFile: config.tls.keyFile } } : {}),
         clock,
-        logger: log,
+        logger: deps.logger.child({ org: org.name }),
       })
     : null;
   // Disabled sources still exist (empty figures) but neither run nor count for readiness.

@@ -10,6 +10,9 @@ import type { EventLedger } from '../events/ledger.js';
 import { PolledSource, type PollSchedule } from '../polled-source.js';
 
 /** Finest first; the API's smallest accepted granularity is undocumented (reference §4). */
+/** An unknown definition id reloads the list at most this often (a pushed flood of made-up ids costs one call a minute). */
+const DEFINITIONS_MIN_GAP_MS = 60_000;
+
 export const GRANULARITIES = [
   { iso: 'PT1M', ms: 60_000 },
   { iso: 'PT5M', ms: 300_000 },
@@ -22,7 +25,10 @@ export interface RateLimitWarning {
   limitKey: string;
   entityId: string;
   entityName: string;
-  /** Records in the lookback window. */
+  /**
+   * Records counted since the agent started: the value of this series of
+   * genesys_rate_limit_warnings_total, so the status page and the metric never disagree.
+   */
   count: number;
   max: number | null;
   lastSeenMs: number;
@@ -61,12 +67,17 @@ export class RateLimitsSource extends PolledSource {
   private granularity = 0;
   private aggregatesSucceeded = false;
   private definitionsAtMs: number | null = null;
+  /** An event named a definition the list does not know: reload it at the next poll. */
+  private definitionsWanted = false;
 
   constructor(private readonly opts: RateLimitsSourceOptions) {
     super('ratelimits', opts.org, opts);
     this.clock = opts.clock ?? systemClock;
     this.lookbackMs = opts.lookbackMs ?? 10 * 60_000;
     this.definitionsRefreshMs = opts.definitionsRefreshMs ?? 3_600_000;
+    opts.ledger.onUnknownDefinition(() => {
+      this.definitionsWanted = true;
+    });
     this.startedAtMs = this.clock.now();
     this.tracker = new RateLimitTracker(this.startedAtMs);
     this.pull = new EventPullWindow({
@@ -80,7 +91,7 @@ export class RateLimitsSource extends PolledSource {
     return GRANULARITIES[this.granularity]!.iso;
   }
 
-  /** Groups with records in the lookback window, newest first, for the status page. */
+  /** Groups with records in the lookback window, newest first, with their totals, for the status page. */
   latestWarnings(): RateLimitWarning[] {
     return this.tracker
       .snapshot()
@@ -93,7 +104,7 @@ export class RateLimitsSource extends PolledSource {
                 limitKey: g.limitName,
                 entityId: g.entityId,
                 entityName: this.entityName(g.entityId),
-                count: g.recentCount,
+                count: g.total,
                 max: g.recentMax,
                 lastSeenMs: g.lastSeenMs,
               },
@@ -161,7 +172,9 @@ export class RateLimitsSource extends PolledSource {
   private async pollEvents(signal: AbortSignal): Promise<void> {
     const nowMs = this.clock.now();
     const { ledger, api } = this.opts;
-    if (this.definitionsAtMs === null || nowMs - this.definitionsAtMs >= this.definitionsRefreshMs) {
+    const age = this.definitionsAtMs === null ? Number.POSITIVE_INFINITY : nowMs - this.definitionsAtMs;
+    if (age >= this.definitionsRefreshMs || (this.definitionsWanted && age >= DEFINITIONS_MIN_GAP_MS)) {
+      this.definitionsWanted = false;
       ledger.setDefinitions(await api.listEventDefinitions(signal));
       this.definitionsAtMs = nowMs;
     }
