@@ -274,7 +274,9 @@ function monthToDate(): TimeseriesPanel {
     .title('Requests this month: to date, forecast and allotment')
     .description(
       'Month-to-date requests of the org (Usage API), their linear forecast to the end of the month, and the ' +
-        'allotment configured in the Prometheus recording rule genesys:monthly_allotment:requests.',
+        'allotment configured in the Prometheus recording rule genesys:monthly_allotment:requests. The forecast ' +
+        'extrapolates the complete days of the month, so it starts once the 1st is complete: on the 1st the month ' +
+        'has no complete day yet and the forecast line has a gap, not a false spike.',
     )
     .datasource(PROMETHEUS)
     .withTarget(series(`genesys:org_requests_month_to_date:sum{${ORG}}`, '{{org}} month to date', 'A'))

@@ -3,7 +3,7 @@ import { resolveOrgs } from '../demo/index.js';
 import { StopStack } from '../lifecycle/stop-stack.js';
 import { createOrgRuntime, orgView, type OrgRuntime } from '../runtime/org.js';
 import { buildSnapshot, type ClientsSnapshot } from '../server/snapshot.js';
-import { systemClock } from '../util/clock.js';
+import { systemClock, type Clock } from '../util/clock.js';
 import { describeError } from '../util/logger.js';
 import { createLogger } from '../util/pino.js';
 import type { CommandOutput } from './output.js';
@@ -14,6 +14,7 @@ export async function runOnceCommand(
   config: AgentConfig,
   args: string[],
   out: CommandOutput = process.stdout,
+  clock: Clock = systemClock,
 ): Promise<number> {
   const unknown = args.find((a) => a !== '--json');
   if (unknown) {
@@ -24,14 +25,14 @@ export async function runOnceCommand(
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   const stack = new StopStack(logger);
   try {
-    const resolved = await resolveOrgs(config);
+    const resolved = await resolveOrgs(config, { clock });
     stack.push('demo simulator', () => resolved.close());
     if (resolved.simulator && !json)
       process.stderr.write(
         'DEMO MODE: no Genesys credentials configured; collecting from the embedded simulator\n',
       );
     const runtimes: OrgRuntime[] = resolved.orgs.map((org) => {
-      const r = createOrgRuntime(org, { config, clock: systemClock, logger, gateway: null });
+      const r = createOrgRuntime(org, { config, clock, logger, gateway: null });
       stack.push(`genesys client ${org.name}`, () => r.api.close());
       return r;
     });
@@ -48,7 +49,7 @@ export async function runOnceCommand(
         }
       });
     }
-    const now = systemClock.now();
+    const now = clock.now();
     const snapshot: ClientsSnapshot = buildSnapshot(
       runtimes.map((r) => orgView(r, now)),
       now,

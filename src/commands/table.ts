@@ -15,6 +15,16 @@ function age(seconds: number | null): string {
   return `${Math.round(s / 86_400)}d`;
 }
 
+type OrgUsage = NonNullable<ClientsSnapshot['orgs'][number]['usage']>;
+
+/** On the 1st no complete day of the month exists: say so, with the previous month's total, not a bare 0. */
+function monthCell(c: ClientRow, usage: OrgUsage | null): string {
+  if (!c.usage) return '–';
+  if (!usage || usage.monthHasCompleteDay) return num(c.usage.monthToDate);
+  const prev = `${usage.previousMonth}${usage.previousMonthComplete ? '' : ' so far'}`;
+  return `no complete day yet · ${prev}: ${num(c.usage.previousMonthTotal)}`;
+}
+
 /** `!` near the limit or rate limited now, `~` a high 429 share yesterday, blank otherwise. */
 function markOf(c: ClientRow): '!' | '~' | ' ' {
   if ((c.utilization ?? 0) >= HOT_UTILIZATION || (c.live?.rateLimited5m ?? 0) > 0) return '!';
@@ -53,7 +63,7 @@ export function renderTable(s: ClientsSnapshot, opts: { color: boolean }): strin
   out.push('');
   for (const org of s.orgs) {
     out.push(
-      `org ${org.org}: ${org.usage ? `last complete day ${org.usage.lastCompleteDay ?? '–'}, usage data age ${age(org.usage.dataAgeSeconds)}` : 'no usage data yet'}`,
+      `org ${org.org}: ${org.usage ? `last complete day ${org.usage.lastCompleteDay ?? '–'}, usage data age ${age(org.usage.dataAgeSeconds)}${org.usage.monthHasCompleteDay ? '' : `, MONTH: no complete day yet this month (${org.usage.month}), the previous month's total beside it`}` : 'no usage data yet'}`,
     );
     const rows = org.clients.map((c) => [
       markOf(c),
@@ -66,7 +76,7 @@ export function renderTable(s: ClientsSnapshot, opts: { color: boolean }): strin
       num(c.live?.rateLimited5m),
       num(c.usage?.lastDayRequests),
       pct(c.usage?.share429, 2),
-      num(c.usage?.monthToDate),
+      monthCell(c, org.usage),
       c.latestWarning ? `${c.latestWarning.limitKey} ×${c.latestWarning.count}` : '–',
     ]);
     const widths = HEADER.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

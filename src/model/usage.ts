@@ -23,6 +23,8 @@ export interface UsageClientFigures {
   lastDay: UsageDayFigures;
   /** Requests this UTC month as published (complete days, plus today when the API returns it). */
   monthToDate: number;
+  /** Requests in the previous UTC month as published (complete through `lastCompleteDay`). */
+  previousMonthTotal: number;
   /** Today's partial counts, only when the API publishes intraday data. */
   today: UsageDayFigures | null;
   /** Requests/min derived from successive intraday snapshots; null until two snapshots exist. */
@@ -31,6 +33,9 @@ export interface UsageClientFigures {
 
 export interface UsageSummary {
   fetchedAtMs: number;
+  /** `YYYY-MM` of the UTC month at `fetchedAtMs`, and of the month before it. */
+  month: string;
+  previousMonth: string;
   /** `YYYY-MM-DD` of the newest complete day in the data, or null when there is none. */
   lastCompleteDay: string | null;
   clients: UsageClientFigures[];
@@ -50,20 +55,41 @@ export function utcDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
+/** `YYYY-MM` of the UTC month before the one of `month` (`YYYY-MM`). */
+export function monthBefore(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return utcDay(Date.UTC(y, m - 2, 1)).slice(0, 7);
+}
+
+/** The last day (`YYYY-MM-DD`) of a UTC month (`YYYY-MM`). */
+export function lastDayOfMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return utcDay(Date.UTC(y, m, 1) - DAY_MS);
+}
+
 /**
- * The interval to ask for: the current month plus enough days before it to find the last
- * complete day even on the 1st, shortly after midnight, before yesterday is published.
+ * The interval to ask for: the previous and the current month, so the month before stands next to
+ * a month with no complete day yet, and the last complete day is found even on the 1st shortly
+ * after midnight, before yesterday is published. At most 63 days (the API allows 90).
  * It ends at the last millisecond of today: the new Usage API documents the end as inclusive, the
  * legacy one does not say, and under either reading this selects the same days (a midnight end
  * would add tomorrow's bucket under the inclusive one).
  */
 export function usageQueryInterval(nowMs: number): { start: string; end: string; interval: string } {
   const now = new Date(nowMs);
-  const monthStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
-  const todayStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  const start = utcDay(Math.min(monthStart, todayStart - 3 * DAY_MS));
-  const end = utcDay(todayStart);
+  const start = utcDay(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+  const end = utcDay(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
   return { start, end, interval: `${start}T00:00:00Z/${end}T23:59:59.999Z` };
+}
+
+/** True when the summary's month has a complete day; false on the 1st (month-to-date is then no figure yet). */
+export function hasCompleteDayThisMonth(summary: UsageSummary): boolean {
+  return summary.lastCompleteDay !== null && summary.lastCompleteDay.startsWith(summary.month);
+}
+
+/** True when the previous month's total covers all its days (false on the 1st before its last day is published). */
+export function previousMonthComplete(summary: UsageSummary): boolean {
+  return summary.lastCompleteDay !== null && summary.lastCompleteDay >= lastDayOfMonth(summary.previousMonth);
 }
 
 export function classCounts(
@@ -102,6 +128,7 @@ export function summariseUsage(
 ): UsageSummary {
   const today = utcDay(nowMs);
   const month = today.slice(0, 7);
+  const previousMonth = monthBefore(month);
   let lastCompleteDay: string | null = null;
   for (const r of rows)
     if (r.date < today && (lastCompleteDay === null || r.date > lastCompleteDay)) lastCompleteDay = r.date;
@@ -118,6 +145,7 @@ export function summariseUsage(
         exists: builtin || existingClientIds === null || existingClientIds.has(r.clientId),
         lastDay: emptyDay(),
         monthToDate: 0,
+        previousMonthTotal: 0,
         today: null,
         todayRequestsPerMinute: null,
       };
@@ -126,6 +154,7 @@ export function summariseUsage(
     if (r.clientName && !BUILTIN_CLIENT_IDS.has(r.clientId)) c.clientName = r.clientName;
     if (r.date === lastCompleteDay) addRow(c.lastDay, r);
     if (r.date.startsWith(month)) c.monthToDate += r.requests;
+    else if (r.date.startsWith(previousMonth)) c.previousMonthTotal += r.requests;
     if (r.date === today) addRow((c.today ??= emptyDay()), r);
   }
 
@@ -139,7 +168,7 @@ export function summariseUsage(
   }
 
   const clients = [...byClient.values()].sort((a, b) => a.clientId.localeCompare(b.clientId));
-  return { fetchedAtMs: nowMs, lastCompleteDay, clients };
+  return { fetchedAtMs: nowMs, month, previousMonth, lastCompleteDay, clients };
 }
 
 /** Seconds between the end of the last complete day and now: how stale the daily figures are. Grows while polls fail. */

@@ -2,7 +2,7 @@ import type { GatewayClientSnapshot } from '../sources/gateway/index.js';
 import type { RateLimitWarning } from '../sources/ratelimits/index.js';
 import type { SourceHealth, SourceName } from '../sources/source.js';
 import type { UsageSummary } from '../model/usage.js';
-import { dataAgeSeconds } from '../model/usage.js';
+import { dataAgeSeconds, hasCompleteDayThisMonth, previousMonthComplete } from '../model/usage.js';
 
 /** How fresh each source's figures are, stated next to them on the status page. */
 export const FRESHNESS: Record<SourceName, string> = {
@@ -37,7 +37,9 @@ export interface ClientRow {
     lastDayRequests: number;
     lastDay429: number;
     share429: number | null;
+    /** 0 on the 1st: then `monthHasCompleteDay` is false and `previousMonthTotal` says more. */
     monthToDate: number;
+    previousMonthTotal: number;
     today: number | null;
   } | null;
   latestWarning: { limitKey: string; count: number; max: number | null; lastSeen: string } | null;
@@ -56,7 +58,18 @@ export interface ClientsSnapshot {
       lastDurationMs: number | null;
       lastError: string | null;
     }[];
-    usage: { lastCompleteDay: string | null; dataAgeSeconds: number | null; fetchedAt: string } | null;
+    usage: {
+      lastCompleteDay: string | null;
+      dataAgeSeconds: number | null;
+      fetchedAt: string;
+      /** `YYYY-MM` the month-to-date figures are of, and the month before it. */
+      month: string;
+      previousMonth: string;
+      /** False on the 1st of a month: no complete day of `month` exists yet. */
+      monthHasCompleteDay: boolean;
+      /** False while the previous month's last day is not yet published. */
+      previousMonthComplete: boolean;
+    } | null;
     clients: ClientRow[];
   }[];
 }
@@ -95,6 +108,7 @@ export function buildSnapshot(views: OrgView[], nowMs: number, demo: boolean): C
           lastDay429: c.lastDay.byClass['429'],
           share429: c.lastDay.requests > 0 ? c.lastDay.byClass['429'] / c.lastDay.requests : null,
           monthToDate: c.monthToDate,
+          previousMonthTotal: c.previousMonthTotal,
           today: c.today?.requests ?? null,
         };
       }
@@ -139,6 +153,10 @@ export function buildSnapshot(views: OrgView[], nowMs: number, demo: boolean): C
               lastCompleteDay: v.usage.lastCompleteDay,
               dataAgeSeconds: dataAgeSeconds(v.usage, nowMs),
               fetchedAt: new Date(v.usage.fetchedAtMs).toISOString(),
+              month: v.usage.month,
+              previousMonth: v.usage.previousMonth,
+              monthHasCompleteDay: hasCompleteDayThisMonth(v.usage),
+              previousMonthComplete: previousMonthComplete(v.usage),
             }
           : null,
         clients,

@@ -36,5 +36,7 @@ export interface Truth {
   limit: number;
   clients: TruthClient[];
   rateLimitRecords: TruthRateLimitRecord[];
+  /** The latest usage query: when it was answered and up to when data was published then. */
+  lastUsageQuery: { at: string; publishedUntil: string } | null;
   operationalEvents: { count: number; byDefinition: Record<string, number> };
 }

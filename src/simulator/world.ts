@@ -32,6 +32,8 @@ export class SimWorld {
   private readonly real: RealTraffic;
   private readonly usage: UsageFacts;
   private readonly calls = new CallLog();
+  /** The latest usage query: when it was answered and up to when data was published then (truth). */
+  lastUsageQuery: { at: number; publishedUntil: number } | null = null;
 
   constructor(
     readonly scenario: Scenario,
@@ -270,6 +272,10 @@ export class SimWorld {
       limit: this.limit,
       clients,
       rateLimitRecords: [...records.values()],
+      lastUsageQuery: this.lastUsageQuery && {
+        at: new Date(this.lastUsageQuery.at).toISOString(),
+        publishedUntil: new Date(this.lastUsageQuery.publishedUntil).toISOString(),
+      },
       operationalEvents: {
         count: hot.length,
         byDefinition: hot.length > 0 ? { [RATE_LIMIT_EVENT_DEFINITION.id]: hot.length } : {},

@@ -163,7 +163,8 @@ export const catalogue = {
     sources: ['usage'],
     section: 'usage',
     unitText: 'requests',
-    freshness: 'daily (today is usually not included yet).',
+    freshness:
+      'daily (today is usually not included yet). On the 1st no complete day of the month exists, so it is 0: the status page and `once` then say "no complete day yet this month" with the previous month\'s total, and `genesys:org_requests_month:forecast` has no series until the 1st is complete.',
     meaning: 'requests of the client since the first day of the current UTC month.',
     example: { caption: 'org total', promql: 'sum by (org) (genesys_usage_requests_month_to_date)' },
   }),

@@ -8,7 +8,13 @@ import { startSimulator, type RunningSimulator } from '../../src/simulator/index
 import { requireBinary } from '../helpers/binaries.js';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.js';
 import { parseProm, samplesOf, valueOf, type Sample } from '../helpers/prom-text.js';
-import { fetchTruth } from '../helpers/sim-truth.js';
+import { BOUNDARIES, fakeClockAt, utcDayOf } from '../helpers/clock.js';
+import { expectedUsage, fetchTruth } from '../helpers/sim-truth.js';
+import type { ClientsSnapshot } from '../../src/server/snapshot.js';
+
+// One fake clock for the simulator and the agent, at the 1st of a month: the day month-to-date is
+// 0 and the previous month's total matters (test/agent/usage-boundaries.test.ts covers the others).
+const clock = fakeClockAt(BOUNDARIES.firstMinuteOfMonth);
 
 let sim: RunningSimulator;
 let agent: RunningAgent;
@@ -48,10 +54,8 @@ function lastExport(): Map<string, Map<string, number>> {
   return out;
 }
 
-const day = (offsetDays: number) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
-
 beforeAll(async () => {
-  sim = await startSimulator({ scenario: 'demo' });
+  sim = await startSimulator({ scenario: 'demo', clock });
   receiver = await startOtlpReceiver();
   const config = loadConfig(
     simulatorEnv(sim, {
@@ -61,7 +65,7 @@ beforeAll(async () => {
       OTEL_METRIC_EXPORT_INTERVAL: '600000',
     }),
   );
-  agent = await startAgent(config, { logger: pino({ level: 'silent' }) });
+  agent = await startAgent(config, { logger: pino({ level: 'silent' }), clock });
   await agent.orgs[0]!.usage.runOnce();
 });
 
@@ -73,17 +77,20 @@ afterAll(async () => {
 
 describe('agent against the simulator (demo scenario)', () => {
   it('exports daily and month-to-date figures equal to the simulator truth', async () => {
-    if (new Date().getUTCHours() === 0 && new Date().getUTCMinutes() < 2) return; // the day is turning over
     const samples = await scrape();
     const t = await truth();
-    const yesterday = day(-1);
-    const month = day(0).slice(0, 7);
+    const usage = (await (await fetch(`${agent.url}/api/v1/clients`)).json()) as ClientsSnapshot;
+    const want = expectedUsage(t, usage.orgs[0]!.usage!.fetchedAt);
+    // the 1st: yesterday is the last complete day, and it is in the previous month
+    expect(want.lastCompleteDay).toBe(utcDayOf(BOUNDARIES.firstMinuteOfMonth, -1));
+    expect(want.monthHasCompleteDay).toBe(false);
     // clients with traffic (the agent's own client makes no catch-all calls, so has no usage)
-    const live = t.clients.filter((c) => !c.deleted && c.days[yesterday]);
+    const live = t.clients.filter((c) => !c.deleted && c.days[want.lastCompleteDay!]);
     expect(live.length).toBeGreaterThanOrEqual(6);
     for (const c of live) {
       const labels = { client_id: c.id, client_name: c.name };
-      const y = c.days[yesterday]!;
+      const w = want.clients.get(c.id)!;
+      const y = w.lastDay!;
       expect(valueOf(samples, 'genesys_usage_requests_last_day', labels)).toBe(y.requests);
       expect(valueOf(samples, 'genesys_usage_responses_last_day', { ...labels, status_class: '429' })).toBe(
         y.status429,
@@ -97,11 +104,10 @@ describe('agent against the simulator (demo scenario)', () => {
       expect(valueOf(samples, 'genesys_usage_responses_last_day', { ...labels, status_class: '5xx' })).toBe(
         y.status500,
       );
-      // daily publication: the month so far without today
-      const mtd = Object.entries(c.days)
-        .filter(([d]) => d.startsWith(month) && d < day(0))
-        .reduce((sum, [, v]) => sum + v.requests, 0);
-      expect(valueOf(samples, 'genesys_usage_requests_month_to_date', labels)).toBe(mtd);
+      expect(valueOf(samples, 'genesys_usage_requests_month_to_date', labels)).toBe(w.monthToDate);
+      expect(w.monthToDate).toBe(0);
+      const row = usage.orgs[0]!.clients.find((r) => r.clientId === c.id)!;
+      expect(row.usage!.previousMonthTotal).toBe(w.previousMonthTotal);
     }
     expect(valueOf(samples, 'genesys_agent_source_up', { source: 'usage' })).toBe(1);
   });
@@ -151,7 +157,9 @@ describe('agent against the simulator (demo scenario)', () => {
   });
 
   it('deleting a client removes its series from the next scrape and the next OTLP export', async () => {
-    const victim = (await truth()).clients.find((c) => !c.deleted && c.days[day(-1)])!;
+    const victim = (await truth()).clients.find(
+      (c) => !c.deleted && c.days[utcDayOf(BOUNDARIES.firstMinuteOfMonth, -1)],
+    )!;
     expect(
       samplesOf(await scrape(), 'genesys_usage_requests_last_day', { client_id: victim.id }),
     ).toHaveLength(1);

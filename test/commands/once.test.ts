@@ -1,77 +1,103 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { runOnceCommand } from '../../src/commands/once.js';
 import { loadConfig } from '../../src/config/config.js';
 import { simulatorEnv } from '../helpers/sim-env.js';
 import type { ClientsSnapshot } from '../../src/server/snapshot.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
-import { fetchTruth } from '../helpers/sim-truth.js';
-
+import type { FakeClock } from '../../src/util/clock.js';
+import { BOUNDARIES, fakeClockAt, utcDayOf, type BoundaryName } from '../helpers/clock.js';
+import { expectedUsage, fetchTruth } from '../helpers/sim-truth.js';
 import { MODES, setMode } from '../helpers/sim-mode.js';
 
-let sim: RunningSimulator;
+let sim: RunningSimulator | undefined;
+let clock: FakeClock;
+
+/** A simulator and `once` sharing one fake clock at `instant`. */
+async function startAt(instant: number): Promise<RunningSimulator> {
+  clock = fakeClockAt(instant);
+  sim = await startSimulator({ scenario: 'demo', clock });
+  return sim;
+}
 
 async function once(args: string[]): Promise<{ code: number; text: string }> {
   let text = '';
-  const config = loadConfig(
-    simulatorEnv(sim, {
-      AGENT_LOG_LEVEL: 'silent',
-    }),
-  );
-  const code = await runOnceCommand(config, args, { write: (t: string) => (text += t), isTTY: false });
+  const config = loadConfig(simulatorEnv(sim!, { AGENT_LOG_LEVEL: 'silent' }));
+  const code = await runOnceCommand(config, args, { write: (t: string) => (text += t), isTTY: false }, clock);
   return { code, text };
 }
 
-const day = (offsetDays: number) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
-
-beforeAll(async () => {
-  sim = await startSimulator({ scenario: 'demo' });
-});
-
-afterAll(async () => {
+afterEach(async () => {
   await sim?.close();
+  sim = undefined;
 });
 
 describe.each(MODES)('once (%s answers)', (mode) => {
-  beforeAll(() => setMode(sim.url, mode));
+  it.each(['firstMinuteOfMonth', 'newYear', 'leapDayLastMinute', 'beforeMidnight'] as BoundaryName[])(
+    '--json at %s returns every client with the daily, month-to-date and previous-month numbers of the simulator truth',
+    async (name) => {
+      const s = await startAt(BOUNDARIES[name]);
+      await setMode(s.url, mode);
+      const { code, text } = await once(['--json']);
+      expect(code).toBe(0);
+      const snapshot = JSON.parse(text) as ClientsSnapshot;
+      expect(snapshot.demo).toBe(false);
+      const org = snapshot.orgs[0]!;
+      const want = expectedUsage(await fetchTruth(s.url), org.usage!.fetchedAt);
+      expect(org.usage?.lastCompleteDay).toBe(utcDayOf(BOUNDARIES[name], -1));
+      expect(org.usage).toMatchObject({
+        lastCompleteDay: want.lastCompleteDay,
+        month: want.month,
+        previousMonth: want.previousMonth,
+        monthHasCompleteDay: want.monthHasCompleteDay,
+        previousMonthComplete: true,
+      });
+      const truth = await fetchTruth(s.url);
+      const expected = truth.clients.filter((c) => !c.deleted && c.days[want.lastCompleteDay!]);
+      expect(expected.map((c) => c.name).sort()).toEqual(s.scenario.clients.map((c) => c.name).sort());
+      for (const c of expected) {
+        const row = org.clients.find((r) => r.clientId === c.id);
+        expect(row, c.name).toBeDefined();
+        expect(row!.clientName).toBe(c.name);
+        const w = want.clients.get(c.id)!;
+        expect(row!.usage?.lastDayRequests).toBe(w.lastDay!.requests);
+        expect(row!.usage?.lastDay429).toBe(w.lastDay!.status429);
+        expect(row!.usage?.monthToDate).toBe(w.monthToDate);
+        expect(row!.usage?.previousMonthTotal).toBe(w.previousMonthTotal);
+      }
+      expect(org.sources.filter((x) => !x.up)).toEqual([]);
+    },
+  );
 
-  it('--json returns every client with the daily and month-to-date numbers of the simulator truth', async () => {
-    if (new Date().getUTCHours() === 0 && new Date().getUTCMinutes() < 2) return; // the day is turning over
-    const { code, text } = await once(['--json']);
+  it('on the 1st shows "no complete day yet" with the previous month total instead of a bare 0', async () => {
+    const s = await startAt(BOUNDARIES.firstMinuteOfMonth);
+    await setMode(s.url, mode);
+    const { code, text } = await once([]);
     expect(code).toBe(0);
-    const snapshot = JSON.parse(text) as ClientsSnapshot;
-    expect(snapshot.demo).toBe(false);
-    const org = snapshot.orgs[0]!;
-    expect(org.usage?.lastCompleteDay).toBe(day(-1));
-    const truth = await fetchTruth(sim.url);
-    const expected = truth.clients.filter((c) => !c.deleted && c.days[day(-1)]);
-    expect(expected.map((c) => c.name).sort()).toEqual(sim.scenario.clients.map((c) => c.name).sort());
-    for (const c of expected) {
-      const row = org.clients.find((r) => r.clientId === c.id);
-      expect(row, c.name).toBeDefined();
-      expect(row!.clientName).toBe(c.name);
-      const y = c.days[day(-1)]!;
-      expect(row!.usage?.lastDayRequests).toBe(y.requests);
-      expect(row!.usage?.lastDay429).toBe(y.status429);
-      const mtd = Object.entries(c.days)
-        .filter(([d]) => d.startsWith(day(0).slice(0, 7)) && d < day(0))
-        .reduce((sum, [, v]) => sum + v.requests, 0);
-      expect(row!.usage?.monthToDate).toBe(mtd);
+    const want = expectedUsage(await fetchTruth(s.url), utcDayOf(BOUNDARIES.firstMinuteOfMonth));
+    expect(text).toContain('MONTH: no complete day yet this month (2026-12)');
+    for (const c of s.scenario.clients) {
+      const line = text.split('\n').find((l) => l.includes(` ${c.id} `) || l.includes(c.name))!;
+      const prev = want.clients.get(c.id)!.previousMonthTotal.toLocaleString('en-US');
+      expect(line, c.name).toContain(`no complete day yet · 2026-11: ${prev}`);
     }
-    expect(org.sources.filter((s) => !s.up)).toEqual([]);
   });
 
   it('prints the table worst first without colour when stdout is not a TTY', async () => {
+    const s = await startAt(BOUNDARIES.lastMinuteOfMonth);
+    await setMode(s.url, mode);
     const { code, text } = await once([]);
     expect(code).toBe(0);
     expect(text).not.toContain('\u001b[');
+    expect(text).not.toContain('no complete day yet');
     const lines = text.split('\n');
     const header = lines.findIndex((l) => l.includes('CLIENT ID'));
     // The demo's burst client has the highest 429 share of the last day and no live data: it leads.
     expect(lines[header + 1]).toMatch(/^~\s+Legacy_Batch_Job/);
-    for (const c of sim.scenario.clients) expect(text).toContain(c.name);
+    for (const c of s.scenario.clients) expect(text).toContain(c.name);
   });
 
   it('rejects an unknown option as a usage error', async () => {
+    await startAt(BOUNDARIES.beforeMidnight);
     expect((await once(['--yaml'])).code).toBe(2);
   });
 });

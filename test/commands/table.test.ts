@@ -35,7 +35,15 @@ const FIXTURE: ClientsSnapshot = {
           lastError: 'HTTP 403 missing.any.permissions',
         },
       ],
-      usage: { lastCompleteDay: '2026-01-14', dataAgeSeconds: 43_200, fetchedAt: '2026-01-15T11:58:00.000Z' },
+      usage: {
+        lastCompleteDay: '2026-01-14',
+        dataAgeSeconds: 43_200,
+        fetchedAt: '2026-01-15T11:58:00.000Z',
+        month: '2026-01',
+        previousMonth: '2025-12',
+        monthHasCompleteDay: true,
+        previousMonthComplete: true,
+      },
       clients: [
         {
           clientId: 'c-runaway',
@@ -49,6 +57,7 @@ const FIXTURE: ClientsSnapshot = {
             lastDay429: 0,
             share429: 0,
             monthToDate: 3_500_061,
+            previousMonthTotal: 7_010_220,
             today: null,
           },
           latestWarning: {
@@ -70,6 +79,7 @@ const FIXTURE: ClientsSnapshot = {
             lastDay429: 0,
             share429: 0,
             monthToDate: 4_665_669,
+            previousMonthTotal: 9_331_002,
             today: null,
           },
           latestWarning: null,
@@ -86,6 +96,7 @@ const FIXTURE: ClientsSnapshot = {
             lastDay429: 6_480,
             share429: 0.2665,
             monthToDate: 656_562,
+            previousMonthTotal: 1_313_001,
             today: null,
           },
           latestWarning: null,
@@ -129,4 +140,34 @@ describe('once table', () => {
     expect(lines.find((l) => l.includes('WFM_Sync_Script'))).not.toContain('\u001b[');
     expect(lines.find((l) => l.includes('source ratelimits'))?.startsWith(RED)).toBe(true);
   });
+
+  it.each([
+    ['the 1st, yesterday published', true, '2025-12: 9,331,002'],
+    ['the 1st, before yesterday is published', false, '2025-12 so far: 9,331,002'],
+  ])(
+    'on %s MONTH says "no complete day yet" with the previous month total, not a bare 0',
+    (_when, previousMonthComplete, previous) => {
+      const first: ClientsSnapshot = {
+        ...FIXTURE,
+        generatedAt: '2026-01-01T00:10:00.000Z',
+        orgs: FIXTURE.orgs.map((o) => ({
+          ...o,
+          usage: {
+            lastCompleteDay: previousMonthComplete ? '2025-12-31' : '2025-12-30',
+            dataAgeSeconds: 600,
+            fetchedAt: '2026-01-01T00:05:00.000Z',
+            month: '2026-01',
+            previousMonth: '2025-12',
+            monthHasCompleteDay: false,
+            previousMonthComplete,
+          },
+          clients: o.clients.map((c) => ({ ...c, usage: c.usage && { ...c.usage, monthToDate: 0 } })),
+        })),
+      };
+      const text = renderTable(first, { color: false });
+      expect(text).toContain('MONTH: no complete day yet this month (2026-01)');
+      const wfm = text.split('\n').find((l) => l.includes('WFM_Sync_Script'))!;
+      expect(wfm).toContain(`no complete day yet · ${previous}`);
+    },
+  );
 });

@@ -3,14 +3,15 @@ import { MapClientDirectory } from '../../src/model/client-directory.js';
 
 import { demoRate, RAMP, retryAfterMs, startDemoTraffic } from '../../src/demo/traffic.js';
 import { startFakeUpstream, gatewayFor } from '../sources/gateway/helpers.js';
+import { deadline, wallClock } from '../helpers/clock.js';
 
 /** Calls already in flight when the 429 arrived (the generator allows a few concurrent). */
 const MAX_EXTRA = 4;
 
 const until = async (cond: () => boolean, what: string): Promise<void> => {
-  const end = Date.now() + 10_000;
+  const end = deadline(10_000);
   while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    if (end.expired()) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
 };
@@ -48,8 +49,8 @@ describe('demo traffic', () => {
       }
       apiCalls += 1;
       expect(req.headers.authorization).toBe('Bearer token-for-demo-1');
-      if (apiCalls === 5) limitedUntil = Date.now() + 1_000;
-      if (Date.now() < limitedUntil) {
+      if (apiCalls === 5) limitedUntil = wallClock.now() + 1_000;
+      if (wallClock.now() < limitedUntil) {
         res.writeHead(429, { 'retry-after': '1', 'content-type': 'application/json' });
         res.end('{"status":429}');
         return;
@@ -72,7 +73,7 @@ describe('demo traffic', () => {
       await new Promise((r) => setTimeout(r, 600));
       expect(apiCalls - atLimit).toBeLessThanOrEqual(MAX_EXTRA);
       await until(() => apiCalls >= atLimit + 3, 'calls after the pause');
-      const snap = gw.snapshot(Date.now()).find((c) => c.clientId === 'demo-1');
+      const snap = gw.snapshot(wallClock.now()).find((c) => c.clientId === 'demo-1');
       expect(snap?.rateLimited5m).toBeGreaterThanOrEqual(1);
     } finally {
       await demo.stop();

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { requireBinary } from './binaries.js';
+import { deadline } from './clock.js';
 
 export interface ToolResult {
   code: number;
@@ -47,7 +48,7 @@ export async function waitFor<T>(
   timeoutMs = 30_000,
   intervalMs = 200,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+  const until = deadline(timeoutMs);
   let lastError: unknown;
   for (;;) {
     try {
@@ -56,7 +57,7 @@ export async function waitFor<T>(
     } catch (error) {
       lastError = error;
     }
-    if (Date.now() > deadline) {
+    if (until.expired()) {
       throw new Error(
         `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`,
       );

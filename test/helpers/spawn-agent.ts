@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { deadline } from './clock.js';
 
 export const CLI = fileURLToPath(new URL('../../dist/src/bin.js', import.meta.url));
 
@@ -27,14 +28,27 @@ export interface SpawnedAgent {
   stop(): Promise<number | null>;
 }
 
-/** Runs the built CLI with exactly the given environment (plus PATH), capturing its output. */
+/**
+ * libfaketime's variables, when the suite runs under `faketime`: the agent must see
+ * the same machine clock as the test and its simulator, as it would on a real machine.
+ */
+function machineClockEnv(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      (e): e is [string, string] =>
+        (e[0] === 'LD_PRELOAD' || e[0].startsWith('FAKETIME')) && e[1] !== undefined,
+    ),
+  );
+}
+
+/** Runs the built CLI with exactly the given environment (plus PATH and faketime's), capturing its output. */
 export function spawnCli(
   args: string[],
   env: Record<string, string>,
   opts: { nodeArgs?: string[] } = {},
 ): SpawnedAgent {
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), requireBuiltCli(), ...args], {
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env: { PATH: process.env.PATH ?? '', ...machineClockEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -63,9 +77,9 @@ export async function waitFor<T>(
   timeoutMs: number,
   what: string,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+  const until = deadline(timeoutMs);
   let last: unknown;
-  while (Date.now() < deadline) {
+  while (!until.expired()) {
     try {
       const v = await probe();
       if (v !== undefined) return v;

@@ -3,6 +3,8 @@ import type { UsageRow } from '../../src/genesys/api.js';
 import {
   classCounts,
   dataAgeSeconds,
+  hasCompleteDayThisMonth,
+  previousMonthComplete,
   summariseUsage,
   usageQueryInterval,
   utcDay,
@@ -22,16 +24,72 @@ const row = (date: string, clientId: string, requests: number, extra: Partial<Us
   status500: 0,
   ...extra,
 });
-const at = (iso: string) => Date.parse(iso);
+import { BOUNDARIES, DAY_MS, at, utcDayOf, type BoundaryName } from '../helpers/clock.js';
 
 describe('usage model', () => {
-  it('asks for the month plus a few days before it, so the 1st still finds the last complete day', () => {
-    expect(usageQueryInterval(at('2026-11-28T10:00:00Z')).interval).toBe(
-      '2026-11-01T00:00:00Z/2026-11-28T23:59:59.999Z',
-    );
-    expect(usageQueryInterval(at('2026-12-01T00:30:00Z')).interval).toBe(
-      '2026-11-28T00:00:00Z/2026-12-01T23:59:59.999Z',
-    );
+  it.each([
+    ['firstMinuteOfMonth', '2026-11-01T00:00:00Z/2026-12-01T23:59:59.999Z'],
+    ['lastMinuteOfMonth', '2026-10-01T00:00:00Z/2026-11-30T23:59:59.999Z'],
+    ['leapDay', '2028-01-01T00:00:00Z/2028-02-29T23:59:59.999Z'],
+    ['leapDayLastMinute', '2028-01-01T00:00:00Z/2028-02-29T23:59:59.999Z'],
+    ['yearEnd', '2026-11-01T00:00:00Z/2026-12-31T23:59:59.999Z'],
+    ['newYear', '2026-12-01T00:00:00Z/2027-01-01T23:59:59.999Z'],
+    ['beforeMidnight', '2026-10-01T00:00:00Z/2026-11-17T23:59:59.999Z'],
+  ] as [BoundaryName, string][])(
+    'at %s asks for the previous and the current month through today (%s), within the 90 days the API allows',
+    (name, interval) => {
+      const q = usageQueryInterval(BOUNDARIES[name]);
+      expect(q.interval).toBe(interval);
+      expect(
+        (Date.parse(`${q.end}T00:00:00Z`) - Date.parse(`${q.start}T00:00:00Z`)) / DAY_MS,
+      ).toBeLessThanOrEqual(63);
+    },
+  );
+
+  // One row of 1 request per client and published day, so month-to-date counts the complete days.
+  it.each([
+    // name, last complete day, month, month-to-date, previous month, its total, has a complete day
+    ['firstMinuteOfMonth', '2026-11-30', '2026-12', 0, '2026-11', 30, false],
+    ['lastMinuteOfMonth', '2026-11-29', '2026-11', 29, '2026-10', 31, true],
+    ['leapDay', '2028-02-28', '2028-02', 28, '2028-01', 31, true],
+    ['leapDayLastMinute', '2028-02-28', '2028-02', 28, '2028-01', 31, true],
+    ['yearEnd', '2026-12-30', '2026-12', 30, '2026-11', 30, true],
+    ['newYear', '2026-12-31', '2027-01', 0, '2026-12', 31, false],
+    ['beforeMidnight', '2026-11-16', '2026-11', 16, '2026-10', 31, true],
+  ] as [BoundaryName, string, string, number, string, number, boolean][])(
+    'at %s: last complete day %s, month %s to date %d, previous month %s total %d',
+    (name, lastDay, month, mtd, previousMonth, previousTotal, complete) => {
+      const now = BOUNDARIES[name];
+      const q = usageQueryInterval(now);
+      const rows: UsageRow[] = [];
+      for (let d = Date.parse(`${q.start}T00:00:00Z`); utcDayOf(d) < utcDayOf(now); d += DAY_MS)
+        rows.push(row(utcDayOf(d), 'a', 1));
+      const s = summariseUsage(rows, now, null);
+      expect(s).toMatchObject({ lastCompleteDay: lastDay, month, previousMonth });
+      expect(s.clients[0]).toMatchObject({ monthToDate: mtd, previousMonthTotal: previousTotal });
+      expect(hasCompleteDayThisMonth(s)).toBe(complete);
+      expect(previousMonthComplete(s)).toBe(true);
+      // the gauge still exports the honest 0 on the 1st (docs/metrics.md)
+      const fams = usageFamilies('o', s, now);
+      const m = gauge(fams, 'genesys_usage_requests_month_to_date');
+      expect(m.points.map((p) => p.value)).toEqual([mtd]);
+    },
+  );
+
+  it('on the 1st before yesterday is published, the previous month total is marked incomplete', () => {
+    const rows = [row('2026-11-29', 'a', 7), row('2026-11-02', 'a', 3), row('2026-10-31', 'a', 100)];
+    const s = summariseUsage(rows, BOUNDARIES.firstMinuteOfMonth, null);
+    expect(s.lastCompleteDay).toBe('2026-11-29');
+    expect(s.clients[0]).toMatchObject({ monthToDate: 0, previousMonthTotal: 10 });
+    expect(hasCompleteDayThisMonth(s)).toBe(false);
+    expect(previousMonthComplete(s)).toBe(false);
+  });
+
+  it('with intraday data on the 1st, month-to-date is only today and still no complete day exists', () => {
+    const rows = [row('2026-11-30', 'a', 50), row('2026-12-01', 'a', 4)];
+    const s = summariseUsage(rows, BOUNDARIES.firstMinuteOfMonth, null);
+    expect(s.clients[0]).toMatchObject({ monthToDate: 4, previousMonthTotal: 50, today: { requests: 4 } });
+    expect(hasCompleteDayThisMonth(s)).toBe(false);
   });
 
   it('ends the interval so the same days are selected whether the end is read inclusively or not', () => {

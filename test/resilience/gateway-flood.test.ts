@@ -8,10 +8,10 @@ import { runInNewContext } from 'node:vm';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { FakeClock } from '../../src/util/clock.js';
 import { GatewaySource } from '../../src/sources/gateway/index.js';
 import { startFakeUpstream, type FakeUpstream, gatewayFor } from '../sources/gateway/helpers.js';
 import { pointsOf } from '../helpers/families.js';
+import { BOUNDARIES, fakeClockAt } from '../helpers/clock.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -26,8 +26,9 @@ const CONCURRENCY = 400;
 const TOKENS = 200;
 const CLIENTS = 10;
 
-// Real-time traffic, but the gateway's windows read this clock, so the test can let a minute pass.
-const clock = new FakeClock(Date.now());
+// Real-time traffic, but the gateway's windows read this clock, so the test can let a minute pass
+// (and midnight with it).
+const clock = fakeClockAt(BOUNDARIES.beforeMidnight);
 let upstream: FakeUpstream;
 let gw: GatewaySource;
 beforeAll(async () => {

@@ -18,6 +18,7 @@ import { EventLedger } from '../../src/sources/events/ledger.js';
 import { eventsRoutes } from '../../src/sources/events/routes.js';
 import { startSimulator } from '../../src/simulator/index.js';
 import { selfSignedCert } from '../helpers/tls.js';
+import { BOUNDARIES } from '../helpers/clock.js';
 
 const TOKEN = 'metrics-token-Zq81';
 const basic = (user: string, password: string) =>
@@ -27,7 +28,7 @@ function server(extra: Partial<ServerOptions> = {}): Promise<FastifyInstance> {
   return buildServer({
     logger: false,
     telemetry: { scrapeChunks: async () => ['# HELP x y\n# TYPE x gauge\n', 'x 1\n'] },
-    snapshot: () => buildSnapshot([], Date.now(), false),
+    snapshot: () => buildSnapshot([], BOUNDARIES.firstMinuteOfMonth, false),
     readiness: () => ({ ready: true, sources: [] }),
     ...extra,
   });

@@ -7,6 +7,8 @@ import { startAgent, type RunningAgent } from '../../src/agent.js';
 import { loadConfig } from '../../src/config/config.js';
 import type { ClientsSnapshot } from '../../src/server/snapshot.js';
 import { waitFor } from '../helpers/spawn-agent.js';
+import { BOUNDARIES, fakeClockAt } from '../helpers/clock.js';
+import { ManualScheduler } from '../../src/lifecycle/scheduler.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
@@ -55,10 +57,11 @@ async function pushRunawayTraffic(requests: number): Promise<void> {
 async function openPage(
   width: number,
   height: number,
+  url = agent.url,
 ): Promise<{ page: Page; foreign: string[]; errors: string[]; csp: string | undefined }> {
   const context = await browser.newContext({ viewport: { width, height } });
   const page = await context.newPage();
-  const origin = new URL(agent.url).origin;
+  const origin = new URL(url).origin;
   const foreign: string[] = [];
   const errors: string[] = [];
   page.on('request', (r) => {
@@ -69,7 +72,7 @@ async function openPage(
     if (m.type() === 'error') errors.push(m.text());
   });
   page.on('pageerror', (e) => errors.push(e.message));
-  const res = await page.goto(`${agent.url}/`);
+  const res = await page.goto(`${url}/`);
   expect(res?.status()).toBe(200);
   await page.waitForSelector('body[data-loaded="true"] tbody tr');
   return { page, foreign, errors, csp: res?.headers()['content-security-policy'] };
@@ -174,5 +177,48 @@ describe('status page (demo mode, headless Chromium)', () => {
     expect(foreign).toEqual([]);
     expect(errors).toEqual([]);
     await page.context().close();
+  });
+});
+
+describe('status page month-to-date at the turn of the month (fake clock)', () => {
+  it.each([
+    ['the 1st', BOUNDARIES.firstMinuteOfMonth, false],
+    ['the last minute of a month', BOUNDARIES.lastMinuteOfMonth, true],
+    ['1 January', BOUNDARIES.newYear, false],
+  ] as const)('on %s', async (_when, instant, hasCompleteDay) => {
+    const config = loadConfig({ AGENT_HOST: '127.0.0.1', AGENT_PORT: '0', AGENT_DEMO_SCENARIO: 'demo' });
+    const dated = await startAgent(config, {
+      logger: pino({ level: 'silent' }),
+      clock: fakeClockAt(instant),
+      scheduler: new ManualScheduler(),
+    });
+    try {
+      await dated.orgs[0]!.clients.refresh(true);
+      await dated.orgs[0]!.usage.runOnce();
+      const snap = (await (await fetch(`${dated.url}/api/v1/clients`)).json()) as ClientsSnapshot;
+      const org = snap.orgs[0]!;
+      expect(org.usage!.monthHasCompleteDay).toBe(hasCompleteDay);
+      const { page, errors } = await openPage(1440, 900, dated.url);
+      for (const c of org.clients) {
+        const cell = page.locator(`tr[data-client-id="${c.clientId}"] .mtd`);
+        const text = await cell.textContent();
+        if (hasCompleteDay) {
+          expect(text).toBe(`month to date ${c.usage!.monthToDate.toLocaleString('en-US')}`);
+          expect(c.usage!.monthToDate).toBeGreaterThan(c.usage!.lastDayRequests);
+        } else {
+          // not a bare 0 under a six-figure daily count
+          expect(c.usage!.monthToDate).toBe(0);
+          expect(text).toBe(
+            `no complete day yet this month · ${org.usage!.previousMonth}: ${c.usage!.previousMonthTotal.toLocaleString('en-US')}`,
+          );
+          expect(c.usage!.previousMonthTotal).toBeGreaterThan(c.usage!.lastDayRequests);
+        }
+      }
+      if (!hasCompleteDay) await page.screenshot({ path: `${ARTIFACTS}status-page-first-of-month.png` });
+      expect(errors).toEqual([]);
+      await page.context().close();
+    } finally {
+      await dated.close();
+    }
   });
 });

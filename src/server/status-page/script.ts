@@ -69,7 +69,14 @@ export const STATUS_JS = `'use strict';
     return bar;
   }
 
-  function clientRow(c, nowMs) {
+  // On the 1st no complete day of the month exists: say so, with the previous month's total, not a bare 0.
+  function monthToDate(c, usage) {
+    if (!usage || usage.monthHasCompleteDay) return el('span', { class: 'id mtd', text: 'month to date ' + int.format(c.usage.monthToDate) });
+    const previous = usage.previousMonth + (usage.previousMonthComplete ? '' : ' so far');
+    return el('span', { class: 'id mtd', 'data-no-complete-day': 'true', text: 'no complete day yet this month · ' + previous + ': ' + int.format(c.usage.previousMonthTotal) });
+  }
+
+  function clientRow(c, nowMs, usage) {
     const live = c.live;
     const near = c.utilization !== null && c.utilization >= HOT_UTILIZATION;
     const limited = !!live && live.rateLimited5m > 0;
@@ -87,7 +94,7 @@ export const STATUS_JS = `'use strict';
         ? [el('span', { text: int.format(live.peakTokenRequestsPerMinute) + ' / ' + int.format(c.limit) + ' · ' + (c.utilization * 100).toFixed(0) + ' %' }), utilizationBar(c)]
         : [none('limit ' + int.format(c.limit) + '/min per token')]),
       cell(3, live ? num(live.rateLimited5m) : none('–'), 'num'),
-      cell(4, c.usage ? [num(c.usage.lastDayRequests), el('span', { class: 'id', text: 'month to date ' + int.format(c.usage.monthToDate) })] : none('no usage data'), 'num'),
+      cell(4, c.usage ? [num(c.usage.lastDayRequests), monthToDate(c, usage)] : none('no usage data'), 'num'),
       cell(5, c.usage ? pct(c.usage.share429, 2) : none('–'), 'num'),
       cell(6, c.latestWarning
         ? [el('span', { text: c.latestWarning.limitKey }), el('span', { class: 'id', text: c.latestWarning.count + '× since start · max ' + (c.latestWarning.max ?? '–') + ' · ' + ago(c.latestWarning.lastSeen, nowMs) })]
@@ -118,7 +125,7 @@ export const STATUS_JS = `'use strict';
     const head = el('tr');
     for (const [label, freshness] of COLUMNS) head.append(el('th', { scope: 'col' }, label + ' ', freshness ? tag(freshness) : null));
     const body = el('tbody');
-    for (const c of org.clients) body.append(clientRow(c, nowMs));
+    for (const c of org.clients) body.append(clientRow(c, nowMs, org.usage));
     if (org.clients.length === 0) body.append(el('tr', {}, el('td', { colspan: String(COLUMNS.length), class: 'none', text: 'No clients seen yet.' })));
     section.append(el('table', {}, el('thead', {}, head), body));
     return section;

@@ -120,6 +120,7 @@ interface UsageCtx {
 
 function facts(ctx: UsageCtx, interval: Interval, filter: FactFilter) {
   const until = ctx.world.publishedUntil();
+  ctx.world.lastUsageQuery = { at: ctx.world.clock.now(), publishedUntil: until };
   return filterFacts(ctx.world.usageFacts(interval.start, interval.end, until), filter);
 }
 
@@ -430,6 +431,7 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: UsageCtx): void {
       if (!Number.isInteger(days) || days < 1 || days > 365)
         return badRequest(req, reply, 'days must be a whole number from 1 to 365');
       const end = world.publishedUntil();
+      world.lastUsageQuery = { at: world.clock.now(), publishedUntil: end };
       const interval = `${new Date(end - days * DAY).toISOString()}/${new Date(end).toISOString()}`;
       const rows = legacyRows({ interval, granularity: 'Day' }, c.id);
       if (!Array.isArray(rows)) return badRequest(req, reply, rows);

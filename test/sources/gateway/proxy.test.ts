@@ -4,6 +4,7 @@ import { MapClientDirectory } from '../../../src/model/client-directory.js';
 import { GatewaySource } from '../../../src/sources/gateway/index.js';
 import { pointsOf } from '../../helpers/families.js';
 import { captureLogger, startFakeUpstream, type FakeUpstream, gatewayFor } from './helpers.js';
+import { wallClock } from '../../helpers/clock.js';
 
 const SECRET = 'sup3r-s3cret-value';
 const TOKEN = 'tok-AAAAAAAAAAAAAAAAAAAAAAAA';
@@ -65,7 +66,7 @@ describe('gateway proxy against a fake upstream', () => {
 
   it('exports nothing before start', () => {
     const fresh = gatewayFor('http://127.0.0.1:1');
-    expect(fresh.collect(Date.now())).toEqual([]);
+    expect(fresh.collect(wallClock.now())).toEqual([]);
     expect(fresh.health().up).toBe(false);
   });
 
@@ -96,7 +97,7 @@ describe('gateway proxy against a fake upstream', () => {
     }
     expect(upstream.requests.at(-1)!.headers.authorization).toBe(`Bearer ${TOKEN}`);
     expect(resolved).not.toContain(TOKEN);
-    const snap = gw.snapshot(Date.now()).find((c) => c.clientId === 'client-1');
+    const snap = gw.snapshot(wallClock.now()).find((c) => c.clientId === 'client-1');
     expect(snap).toMatchObject({
       clientName: 'WFM_Sync',
       requestsPerMinute: 5,
@@ -113,12 +114,12 @@ describe('gateway proxy against a fake upstream', () => {
     expect(r.headers['inin-correlation-id']).toBe('corr-429');
     expect(r.headers['x-hop']).toBeUndefined();
     expect(await r.body.text()).toContain('too.many.requests.retry.after');
-    const fams = gw.collect(Date.now());
+    const fams = gw.collect(wallClock.now());
     const limited = pointsOf(fams, 'genesys_gateway_rate_limited').find(
       (p) => p.attributes.client_id === 'client-1',
     );
     expect(limited!.value).toBe(1);
-    expect(gw.snapshot(Date.now()).find((c) => c.clientId === 'client-1')!.rateLimited5m).toBe(1);
+    expect(gw.snapshot(wallClock.now()).find((c) => c.clientId === 'client-1')!.rateLimited5m).toBe(1);
   });
 
   it('resolves an unseen token once even under concurrent first calls', async () => {
@@ -129,14 +130,14 @@ describe('gateway proxy against a fake upstream', () => {
     );
     for (const r of results) await r.body.dump();
     expect(resolved.filter((t) => t === OTHER_TOKEN)).toHaveLength(1);
-    const snap = gw.snapshot(Date.now()).find((c) => c.clientId === 'client-2');
+    const snap = gw.snapshot(wallClock.now()).find((c) => c.clientId === 'client-2');
     expect(snap).toMatchObject({ clientName: 'Reporting', requestsTotal: 8 });
   });
 
   it('counts tokens it cannot resolve as unknown', async () => {
     const r = await request(`${gw.url}/api/v2/x`, { headers: { authorization: 'Bearer not-a-real-token' } });
     await r.body.dump();
-    const reqs = pointsOf(gw.collect(Date.now()), 'genesys_gateway_requests');
+    const reqs = pointsOf(gw.collect(wallClock.now()), 'genesys_gateway_requests');
     expect(
       reqs.some((p) => p.attributes.client_id === 'unknown' && p.attributes.client_name === 'unknown'),
     ).toBe(true);
@@ -151,8 +152,8 @@ describe('gateway proxy against a fake upstream', () => {
   it('never logs, exports or snapshots secrets or tokens', () => {
     const everything = JSON.stringify([
       log.lines,
-      gw.collect(Date.now()),
-      gw.snapshot(Date.now()),
+      gw.collect(wallClock.now()),
+      gw.snapshot(wallClock.now()),
       gw.health(),
     ]);
     for (const s of [SECRET, TOKEN, OTHER_TOKEN, 'not-a-real-token']) expect(everything).not.toContain(s);
@@ -179,7 +180,7 @@ describe('gateway upstream failures', () => {
       const b = await request(`${stuck.url}/api/v2/users`);
       expect(b.statusCode).toBe(504);
       expect(await b.body.json()).toMatchObject({ status: 504 });
-      const reqs = pointsOf(stuck.collect(Date.now()), 'genesys_gateway_requests');
+      const reqs = pointsOf(stuck.collect(wallClock.now()), 'genesys_gateway_requests');
       expect(reqs[0]!.attributes.status_class).toBe('5xx');
     } finally {
       await down.stop();

@@ -12,6 +12,7 @@ import { FakeClock } from '../../../src/util/clock.js';
 import { pointsOf } from '../../helpers/families.js';
 import { captureLogger, gatewayFor } from './helpers.js';
 import { fetchTruth } from '../../helpers/sim-truth.js';
+import { wallClock } from '../../helpers/clock.js';
 
 const CLIENTS = steady.clients ?? [];
 const WFM = CLIENTS[0]!; // WFM_Sync_Script
@@ -96,7 +97,7 @@ describe('gateway in front of the simulator (real clock)', () => {
     expect(viaGateway.body).toEqual(JSON.parse(direct.text));
     expect(viaGateway.headers['content-type']).toBe(direct.headers['content-type']);
     expect(viaGateway.headers['inin-correlation-id']).toMatch(/\S+/);
-    const snap = gw.snapshot(Date.now()).find((c) => c.clientId === WFM.id);
+    const snap = gw.snapshot(wallClock.now()).find((c) => c.clientId === WFM.id);
     expect(snap).toMatchObject({ clientName: WFM.id, requestsTotal: 1 });
 
     // Exhaust the token's minute, then the SDK sees the simulator's 429 exactly as sent.
@@ -126,7 +127,7 @@ describe('gateway in front of the simulator (real clock)', () => {
     expect(last.headers['content-type']).toMatch(/application\/json/);
     expect(last.headers['inin-correlation-id']).toMatch(/\S+/);
     expect(JSON.parse(last.text)).toMatchObject({ status: 429, code: 'too.many.requests.retry.after' });
-    const limited = pointsOf(gw.collect(Date.now()), 'genesys_gateway_rate_limited').find(
+    const limited = pointsOf(gw.collect(wallClock.now()), 'genesys_gateway_rate_limited').find(
       (p) => p.attributes.client_id === ETL.id,
     );
     expect(limited!.value).toBeGreaterThanOrEqual(1);
@@ -142,7 +143,7 @@ describe('gateway in front of the simulator (real clock)', () => {
     tokens.push(a, b);
     for (let i = 0; i < 45; i++) await get(gw.url, '/api/v2/users', a);
     for (let i = 0; i < 15; i++) await get(gw.url, '/api/v2/groups', b);
-    const now = Date.now();
+    const now = wallClock.now();
     const truth = await fetchTruth(sim.url);
     const t = truth.clients.find((c) => c.id === crm.id)!;
     const snap = gw.snapshot(now).find((c) => c.clientId === crm.id)!;
@@ -171,7 +172,7 @@ describe('gateway in front of the simulator (real clock)', () => {
     const direct = await login(sim.url, WFM.id!, WFM.secret!);
     tokens.push(direct);
     await get(gw.url, '/api/v2/users', direct);
-    const snap = gw.snapshot(Date.now()).find((c) => c.clientId === WFM.id)!;
+    const snap = gw.snapshot(wallClock.now()).find((c) => c.clientId === WFM.id)!;
     expect(snap.clientName).toBe(WFM.name);
     expect(snap.activeTokens).toBe(2);
   });
@@ -180,8 +181,8 @@ describe('gateway in front of the simulator (real clock)', () => {
     expect(tokens.length).toBeGreaterThan(3);
     const everything = JSON.stringify([
       log.lines,
-      gw.collect(Date.now()),
-      gw.snapshot(Date.now()),
+      gw.collect(wallClock.now()),
+      gw.snapshot(wallClock.now()),
       gw.health(),
     ]);
     for (const s of [...tokens, ...CLIENTS.map((c) => c.secret!)]) expect(everything).not.toContain(s);

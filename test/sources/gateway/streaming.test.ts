@@ -4,6 +4,7 @@ import { request } from 'undici';
 
 import { GatewaySource } from '../../../src/sources/gateway/index.js';
 import { startFakeUpstream, type FakeUpstream, gatewayFor } from './helpers.js';
+import { wallClock } from '../../helpers/clock.js';
 
 const MiB = 1024 * 1024;
 const CHUNK = 64 * 1024;
@@ -95,7 +96,7 @@ describe('gateway streaming and cancellation', () => {
     const pending = request(`${gw.url}/api/v2/hang`, { signal: ac.signal }).catch((e: unknown) => e);
     await within(
       (async () => {
-        while (gw.snapshot(Date.now()).every((c) => c.inflight === 0))
+        while (gw.snapshot(wallClock.now()).every((c) => c.inflight === 0))
           await new Promise((r) => setTimeout(r, 5));
       })(),
       5_000,
@@ -106,7 +107,7 @@ describe('gateway streaming and cancellation', () => {
     expect(await within(upstreamCancelled.promise, 5_000, 'upstream cancel')).toBe(true);
     await within(
       (async () => {
-        while (gw.snapshot(Date.now()).some((c) => c.inflight > 0))
+        while (gw.snapshot(wallClock.now()).some((c) => c.inflight > 0))
           await new Promise((r) => setTimeout(r, 5));
       })(),
       5_000,

@@ -1,0 +1,59 @@
+/**
+ * The one place tests read time. Date-sensitive behaviour runs on a FakeClock at the calendar's
+ * edges (BOUNDARIES); the wall clock is only for deadlines and for components that time real
+ * sockets, never for a date. test/meta/wall-clock.test.ts enforces it.
+ */
+import { FakeClock, systemClock, type Clock } from '../../src/util/clock.js';
+
+export const MINUTE_MS = 60_000;
+export const DAY_MS = 86_400_000;
+
+/** Epoch ms of an ISO instant; throws on a typo instead of yielding NaN. */
+export function at(iso: string): number {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) throw new Error(`not an ISO instant: ${iso}`);
+  return ms;
+}
+
+/** The instants where calendar code breaks (issue 13): each test of dates runs at all of them. */
+export const BOUNDARIES = {
+  /** The 1st, 30 s after midnight: no complete day of the month exists yet. */
+  firstMinuteOfMonth: at('2026-12-01T00:00:30Z'),
+  /** The last minute of a 30-day month. */
+  lastMinuteOfMonth: at('2026-11-30T23:59:30Z'),
+  /** Leap day, and its last minute. */
+  leapDay: at('2028-02-29T12:00:00Z'),
+  leapDayLastMinute: at('2028-02-29T23:59:30Z'),
+  /** 31 December → 1 January. */
+  yearEnd: at('2026-12-31T23:59:30Z'),
+  newYear: at('2027-01-01T00:00:30Z'),
+  /** Just before an ordinary UTC midnight mid-month. */
+  beforeMidnight: at('2026-11-17T23:59:50Z'),
+} as const;
+
+export type BoundaryName = keyof typeof BOUNDARIES;
+
+/** `[name, epoch ms]` pairs for `it.each`. */
+export const BOUNDARY_CASES = Object.entries(BOUNDARIES) as [BoundaryName, number][];
+
+/** A fake clock at a fixed instant (epoch ms or ISO). */
+export function fakeClockAt(instant: number | string): FakeClock {
+  return new FakeClock(typeof instant === 'string' ? at(instant) : instant);
+}
+
+/** `YYYY-MM-DD` of the UTC day `offsetDays` after the one of `ms`. */
+export function utcDayOf(ms: number, offsetDays = 0): string {
+  return new Date(ms + offsetDays * DAY_MS).toISOString().slice(0, 10);
+}
+
+/**
+ * The real clock, for deadlines and for components that measure real elapsed time (gateway
+ * windows over real sockets). Never derive a date from it or put it in an expectation.
+ */
+export const wallClock: Clock = systemClock;
+
+/** Milliseconds of real time left until `ms` from now; for polling loops with a deadline. */
+export function deadline(ms: number): { expired(): boolean; remainingMs(): number } {
+  const end = wallClock.now() + ms;
+  return { expired: () => wallClock.now() > end, remainingMs: () => Math.max(0, end - wallClock.now()) };
+}
