@@ -13,7 +13,7 @@ import { expectedUsage, fetchTruth } from '../helpers/sim-truth.js';
 import type { ClientsSnapshot } from '../../src/server/snapshot.js';
 
 // One fake clock for the simulator and the agent, at the 1st of a month: the day month-to-date is
-// 0 and the previous month's total matters (test/agent/usage-boundaries.test.ts covers the others).
+// 0 and the previous month's total matters (test/sources/usage-midnight.test.ts and test/commands/once.test.ts cover the others).
 const clock = fakeClockAt(BOUNDARIES.firstMinuteOfMonth);
 
 let sim: RunningSimulator;

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgent, type RunningAgent } from '../../src/agent.js';
 import { loadConfig } from '../../src/config/config.js';
 import { catalogue, METRICS, metricNamed, type AnyMetricDef } from '../../src/telemetry/catalogue.js';
+import { deadline } from '../helpers/clock.js';
 
 /** Families the demo does not produce, and why. */
 const NOT_IN_DEMO = new Map<AnyMetricDef, string>([
@@ -63,11 +64,11 @@ beforeAll(async () => {
   });
   agent = await startAgent(config, { logger: pino({ level: 'silent' }) });
   const expected = METRICS.filter((m) => !NOT_IN_DEMO.has(m)).map((m) => m.prometheusName);
-  const deadline = Date.now() + 60_000;
+  const until = deadline(60_000);
   for (;;) {
     for (const s of agent.orgs[0]!.sources) await s.runOnce?.().catch(() => {});
     served = parseExposition(await (await fetch(`${agent.url}/metrics`)).text());
-    if (expected.every((n) => served.get(n)?.samples.length) || Date.now() > deadline) break;
+    if (expected.every((n) => served.get(n)?.samples.length) || until.expired()) break;
     await new Promise((r) => setTimeout(r, 500));
   }
 }, 90_000);
