@@ -63,8 +63,8 @@ function demoTrafficClients(sim: RunningSimulator): { id: string; secret: string
 }
 
 export interface OrgRuntimeDeps {
-  config: Pick<AgentConfig, 'usageIntervalMs' | 'ratelimitsIntervalMs' | 'tls'> &
-    Partial<Pick<AgentConfig, 'poll'>>;
+  config: Pick<AgentConfig, 'usageIntervalMs' | 'ratelimitsIntervalMs'> &
+    Partial<Pick<AgentConfig, 'poll' | 'tls'>>;
   clock: Clock;
   logger: PinoLogger;
   gateway: AgentConfig['gateway'];

@@ -133,10 +133,11 @@ describe('loadConfig', () => {
     [{ AGENT_GATEWAY_SHAPING: 'smooth' }, /^AGENT_GATEWAY_SHAPING: shaping needs the gateway/],
     [{ AGENT_LOG_LEVEL: 'loud' }, /^AGENT_LOG_LEVEL: "loud" is not one of/],
     [{ GENESYS_CLIENT_SECRET_FILE: '/nonexistent/secret' }, /^GENESYS_CLIENT_SECRET_FILE: cannot read/],
-    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' }, /^OTEL_EXPORTER_OTLP_ENDPOINT: "not a url" is not a URL/],
+    // Secret-bearing settings (a URL may carry user:pass@, headers carry tokens): named, never shown.
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' }, /^OTEL_EXPORTER_OTLP_ENDPOINT: the value is not a URL/],
     [
       { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c', OTEL_EXPORTER_OTLP_HEADERS: 'novalue' },
-      /^OTEL_EXPORTER_OTLP_HEADERS: "novalue" is not key=value/,
+      /^OTEL_EXPORTER_OTLP_HEADERS: an entry is not key=value; use k=v,k2=v2$/,
     ],
     [{ AGENT_HOST: 'x'.repeat(5000) }, /^AGENT_HOST: longer than 4096/],
   ])('rejects %o with a message naming the variable', (env, message) => {
