@@ -8,7 +8,7 @@ import { ConfigError, printable } from './errors.js';
 import { ORG_IDS, resolveOrgs } from './orgs.js';
 import { resolve, type Resolved } from './resolve.js';
 import { SETTING_IDS, spec, type AgentSettingId } from './settings.js';
-import { readConfigFile, readEnv, type FileLayers, type Layer } from './sources.js';
+import { readConfigFile, readEnv, type FileLayers } from './sources.js';
 
 export type { OrgConfig } from './orgs.js';
 
@@ -26,19 +26,26 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv): AgentConfig {
 }
 
 function buildConfig(rawEnv: NodeJS.ProcessEnv) {
+  const { settings, envOrg, fileOrgs, file } = readSettings(rawEnv);
+  return assemble(settings, resolveOrgs(envOrg, fileOrgs, file ?? '', settings.values.callBudget));
+}
+
+/** Every setting from its sources by the precedence rule, before the cross-field checks. */
+export function readSettings(rawEnv: NodeJS.ProcessEnv) {
   const env = readEnv(rawEnv);
-  const path = env.values.configFile as string | undefined;
-  const file: FileLayers = path
-    ? readConfigFile(path)
+  const file = env.values.configFile as string | undefined;
+  const layers: FileLayers = file
+    ? readConfigFile(file)
     : { agent: { values: {}, names: {} }, orgs: undefined };
-  const settings = resolve(AGENT_IDS, [env, file.agent]);
-  const fileOrgs = file.orgs?.map((layer: Layer, i) =>
-    resolve(ORG_IDS, [layer], (id) => `${path}: orgs[${i}].${spec(id).file!.slice('orgs[].'.length)}`),
-  );
-  return assemble(
-    settings,
-    resolveOrgs(resolve(ORG_IDS, [env]), fileOrgs, path ?? '', settings.values.callBudget),
-  );
+  return {
+    settings: resolve(AGENT_IDS, [env, layers.agent]),
+    // Org settings come from one place: the GENESYS_* variables or the file's orgs (orgs.ts refuses both).
+    envOrg: resolve(ORG_IDS, [env]),
+    fileOrgs: layers.orgs?.map((layer, i) =>
+      resolve(ORG_IDS, [layer], (id) => `${file}: orgs[${i}].${spec(id).file!.slice('orgs[].'.length)}`),
+    ),
+    file,
+  };
 }
 
 function assemble(s: Resolved<AgentSettingId>, orgs: ReturnType<typeof resolveOrgs>) {

@@ -50,11 +50,16 @@ export const text = () => kind(textOf);
 export const secret = (token = false) =>
   kind((raw, ctx) => {
     const t = textOf(raw, ctx);
-    if (/\p{Cc}/u.test(t)) return refuse(ctx, 'contains a control character; remove it (a stray newline?)');
+    // The value goes with the issue like any other; errors.ts shows a noun instead for secret settings.
+    if (/\p{Cc}/u.test(t))
+      return refuse(ctx, 'contains a control character; remove it (a stray newline?)', { value: t });
     if (token && !/^[\x21-\x7e]+$/.test(t))
       return refuse(
         ctx,
         'must be one word of visible ASCII characters (e.g. the output of openssl rand -hex 32)',
+        {
+          value: t,
+        },
       );
     return t;
   });
