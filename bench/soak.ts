@@ -17,7 +17,7 @@ import pino from 'pino';
 import { startAgent } from '../src/agent.js';
 import { loadConfig } from '../src/config/config.js';
 import { loadScenario } from '../src/simulator/index.js';
-import { startDemoTraffic } from '../src/sources/gateway/demo-traffic.js';
+import { startDemoTraffic } from '../src/demo/traffic.js';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);

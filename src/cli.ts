@@ -3,7 +3,6 @@ import { startAgent } from './agent.js';
 import { loadConfig, type AgentConfig } from './config/config.js';
 import { ConfigError, printable } from './config/errors.js';
 import { runOnceCommand } from './commands/once.js';
-import { runSimulateCommand } from './simulator/cli.js';
 import { describeError } from './util/logger.js';
 import { createLogger } from './util/pino.js';
 import { agentVersion } from './util/version.js';
@@ -45,8 +44,11 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'run':
       return runCommand(args);
-    case 'simulate':
+    case 'simulate': {
+      // Loaded only for this command: `run` against a real org never carries the simulator.
+      const { runSimulateCommand } = await import('./simulator/cli.js');
       return runSimulateCommand(args);
+    }
     case 'once':
       return withConfig((config) => runOnceCommand(config, args));
     case 'doctor': {

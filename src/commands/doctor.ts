@@ -7,10 +7,9 @@
  */
 import { Agent, request } from 'undici';
 import { z } from 'zod';
-import { demoOrg } from '../agent.js';
 import type { AgentConfig, OrgConfig } from '../config/config.js';
 import { limitsListSchema, tokenResponseSchema } from '../genesys/schemas.js';
-import { startSimulator } from '../simulator/index.js';
+import { resolveOrgs } from '../demo/index.js';
 import { CLIENT_TOKEN_LIMIT_KEY } from '../sources/limits/index.js';
 import { describeError } from '../util/logger.js';
 
@@ -375,9 +374,9 @@ export async function runDoctorCommand(
       list.line(
         'DEMO MODE: no GENESYS_CLIENT_ID/GENESYS_CLIENT_SECRET configured; checking the embedded simulator instead of a real org',
       );
-      const sim = await startSimulator({ scenario: config.demoScenario, host: '127.0.0.1', port: 0 });
-      closeSimulator = () => sim.close();
-      orgs = [demoOrg(sim)];
+      const demo = await resolveOrgs(config);
+      closeSimulator = () => demo.close();
+      orgs = demo.orgs;
     }
     list.report('configuration valid', {
       ok: true,

@@ -1,7 +1,8 @@
 import type { AgentConfig } from '../config/config.js';
-import { createOrgRuntime, demoOrg, orgView, type OrgRuntime } from '../agent.js';
+import { resolveOrgs } from '../demo/index.js';
+import { StopStack } from '../lifecycle/stop-stack.js';
+import { createOrgRuntime, orgView, type OrgRuntime } from '../runtime/org.js';
 import { buildSnapshot, type ClientsSnapshot } from '../server/snapshot.js';
-import { startSimulator } from '../simulator/index.js';
 import { systemClock } from '../util/clock.js';
 import { describeError } from '../util/logger.js';
 import { createLogger } from '../util/pino.js';
@@ -21,21 +22,19 @@ export async function runOnceCommand(
   }
   const json = args.includes('--json');
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  const cleanups: (() => Promise<unknown>)[] = [];
+  const stack = new StopStack(logger);
   try {
-    let orgs = config.orgs;
-    if (config.mode === 'demo') {
-      const sim = await startSimulator({ scenario: config.demoScenario, host: '127.0.0.1', port: 0 });
-      cleanups.push(() => sim.close());
-      orgs = [demoOrg(sim)];
-      if (!json)
-        process.stderr.write(
-          'DEMO MODE: no Genesys credentials configured; collecting from the embedded simulator\n',
-        );
-    }
-    const runtimes: OrgRuntime[] = orgs.map((org) =>
-      createOrgRuntime(org, { config, clock: systemClock, logger, gateway: null, cleanups }),
-    );
+    const resolved = await resolveOrgs(config);
+    stack.push('demo simulator', () => resolved.close());
+    if (resolved.simulator && !json)
+      process.stderr.write(
+        'DEMO MODE: no Genesys credentials configured; collecting from the embedded simulator\n',
+      );
+    const runtimes: OrgRuntime[] = resolved.orgs.map((org) => {
+      const r = createOrgRuntime(org, { config, clock: systemClock, logger, gateway: null });
+      stack.push(`genesys client ${org.name}`, () => r.api.close());
+      return r;
+    });
     let failed = false;
     for (const r of runtimes) {
       await r.clients.refresh(true).catch(() => {});
@@ -60,6 +59,6 @@ export async function runOnceCommand(
     );
     return failed ? 1 : 0;
   } finally {
-    for (const fn of cleanups.reverse()) await fn().catch(() => {});
+    await stack.close();
   }
 }

@@ -1,3 +1,4 @@
+import { realScheduler, type Scheduler } from '../lifecycle/scheduler.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { describeError, silentLogger, type Logger } from '../util/logger.js';
 import type { SourceHealth } from './source.js';
@@ -10,6 +11,8 @@ export interface PollLoopOptions {
   run: (signal: AbortSignal) => Promise<void>;
   clock?: Clock;
   logger?: Logger;
+  /** When the next poll runs (tests pass a ManualScheduler). */
+  scheduler?: Scheduler;
 }
 
 /**
@@ -17,7 +20,7 @@ export interface PollLoopOptions {
  * warning per failure episode (and one info when it recovers) instead of one per failed poll.
  */
 export class PollLoop {
-  private timer: NodeJS.Timeout | null = null;
+  private cancel: (() => void) | null = null;
   private running: Promise<void> | null = null;
   private readonly abort = new AbortController();
   private stopped = false;
@@ -25,22 +28,25 @@ export class PollLoop {
   private state: SourceHealth = { up: false, lastSuccessMs: null, lastDurationMs: null, lastError: null };
   private readonly clock: Clock;
   private readonly logger: Logger;
+  private readonly scheduler: Scheduler;
 
   constructor(private readonly opts: PollLoopOptions) {
     this.clock = opts.clock ?? systemClock;
     this.logger = opts.logger ?? silentLogger;
+    this.scheduler = opts.scheduler ?? realScheduler;
   }
 
   start(): void {
-    if (this.timer || this.stopped) return;
+    if (this.cancel || this.stopped) return;
     const tick = () => {
+      // A failed poll is already in health and the log; the loop just carries on.
       void this.runOnce()
         .catch(() => {})
         .finally(() => {
-          if (!this.stopped) this.timer = setTimeout(tick, this.opts.intervalMs);
+          if (!this.stopped) this.cancel = this.scheduler.after(this.opts.intervalMs, tick);
         });
     };
-    this.timer = setTimeout(tick, 0);
+    this.cancel = this.scheduler.after(0, tick);
   }
 
   /** Runs one poll (or joins the one in progress). */
@@ -85,8 +91,8 @@ export class PollLoop {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.cancel?.();
+    this.cancel = null;
     this.abort.abort();
     await this.running?.catch(() => {});
   }

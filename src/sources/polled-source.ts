@@ -1,8 +1,17 @@
+import type { Scheduler } from '../lifecycle/scheduler.js';
 import type { MetricFamily } from '../telemetry/families.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { PollLoop } from './poll-loop.js';
 import type { Source, SourceHealth, SourceName } from './source.js';
+
+/** How a polled source is timed; every polled source's options extend it. */
+export interface PollSchedule {
+  intervalMs: number;
+  clock?: Clock | undefined;
+  logger?: Logger | undefined;
+  scheduler?: Scheduler | undefined;
+}
 
 /** A source that polls Genesys on a cadence: the schedule and health come from one PollLoop. */
 export abstract class PolledSource implements Source {
@@ -11,7 +20,7 @@ export abstract class PolledSource implements Source {
   constructor(
     readonly name: SourceName,
     readonly org: string,
-    schedule: { intervalMs: number; clock?: Clock | undefined; logger?: Logger | undefined },
+    schedule: PollSchedule,
   ) {
     this.loop = new PollLoop({
       name,
@@ -19,6 +28,7 @@ export abstract class PolledSource implements Source {
       intervalMs: schedule.intervalMs,
       ...(schedule.clock ? { clock: schedule.clock } : {}),
       ...(schedule.logger ? { logger: schedule.logger } : {}),
+      ...(schedule.scheduler ? { scheduler: schedule.scheduler } : {}),
       run: (signal) => this.poll(signal),
     });
   }

@@ -1,3 +1,4 @@
+import type { Service } from '../lifecycle/service.js';
 import type { MetricFamily } from '../telemetry/families.js';
 
 export const SOURCE_NAMES = ['usage', 'ratelimits', 'events', 'gateway', 'limits'] as const;
@@ -19,7 +20,7 @@ export interface SourceHealth {
  * metric families from memory and must be cheap (it runs on every scrape and every OTLP export).
  * A source that has never succeeded returns no families rather than zeros.
  */
-export interface Source {
+export interface Source extends Service {
   readonly name: SourceName;
   readonly org: string;
   /** Start schedules or listeners. Resolves once started, not once the first poll succeeded. */

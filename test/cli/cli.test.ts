@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseProm, valueOf } from '../helpers/prom-text.js';
 import { freePort, requireBuiltCli, spawnCli, waitFor } from '../helpers/spawn-agent.js';
 import { loadScenario } from '../../src/simulator/index.js';
+import type { ClientsSnapshot } from '../../src/server/snapshot.js';
 
 function runCli(args: string[], env: Record<string, string>) {
   return spawnSync(process.execPath, [requireBuiltCli(), ...args], {
@@ -56,14 +57,29 @@ describe('CLI', () => {
         20_000,
         'usage source up on /metrics',
       );
+      // Compare with the embedded simulator's truth for the day the agent polled, never with "> 0":
+      // on the 1st no complete day of the month exists and month-to-date is rightly 0.
+      const sim = /"simulator":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(agent.stderr())?.[1];
+      expect(sim, 'simulator URL in the DEMO MODE log line').toBeDefined();
+      const snap = (await (await fetch(`http://127.0.0.1:${port}/api/v1/clients`)).json()) as ClientsSnapshot;
+      const usage = snap.orgs[0]!.usage!;
+      const truth = (await (await fetch(`${sim}/__sim/truth`)).json()) as {
+        clients: { id: string; days: Record<string, { requests: number; status200: number }> }[];
+      };
+      const polledDay = usage.fetchedAt.slice(0, 10);
       for (const c of clients) {
         const labels = { client_id: c.id, client_name: c.name };
-        expect(valueOf(samples, 'genesys_usage_requests_last_day', labels), c.name).toBeGreaterThan(0);
-        expect(valueOf(samples, 'genesys_usage_requests_month_to_date', labels), c.name).toBeGreaterThan(0);
+        const days = truth.clients.find((t) => t.id === c.id)!.days;
+        const last = days[usage.lastCompleteDay!]!;
+        const mtd = Object.entries(days)
+          .filter(([d]) => d.startsWith(polledDay.slice(0, 7)) && d < polledDay)
+          .reduce((sum, [, v]) => sum + v.requests, 0);
+        expect(valueOf(samples, 'genesys_usage_requests_last_day', labels), c.name).toBe(last.requests);
+        expect(valueOf(samples, 'genesys_usage_requests_month_to_date', labels), c.name).toBe(mtd);
         expect(
           valueOf(samples, 'genesys_usage_responses_last_day', { ...labels, status_class: '2xx' }),
           c.name,
-        ).toBeGreaterThan(0);
+        ).toBe(last.status200);
       }
       expect(agent.stderr()).toContain('DEMO MODE');
     } finally {

@@ -28,8 +28,12 @@ export interface SpawnedAgent {
 }
 
 /** Runs the built CLI with exactly the given environment (plus PATH), capturing its output. */
-export function spawnCli(args: string[], env: Record<string, string>): SpawnedAgent {
-  const child = spawn(process.execPath, [requireBuiltCli(), ...args], {
+export function spawnCli(
+  args: string[],
+  env: Record<string, string>,
+  opts: { nodeArgs?: string[] } = {},
+): SpawnedAgent {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), requireBuiltCli(), ...args], {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,6 +1,8 @@
 /** An org runtime (usage, limits, ratelimits) against the simulator, both on one FakeClock, polled by hand. */
 import pino from 'pino';
-import { agentFamilies, createOrgRuntime, type OrgRuntime } from '../../src/agent.js';
+import { StopStack } from '../../src/lifecycle/stop-stack.js';
+import { agentFamilies } from '../../src/runtime/telemetry.js';
+import { createOrgRuntime, type OrgRuntime } from '../../src/runtime/org.js';
 import type { OrgConfig } from '../../src/config/config.js';
 import { startSimulator, type RunningSimulator, type ScenarioInput } from '../../src/simulator/index.js';
 import type { MetricFamily } from '../../src/telemetry/families.js';
@@ -57,13 +59,12 @@ export async function startHarness(
     callBudgetPerMinute: budgetPerMinute,
     limitOverrides: {},
   };
-  const cleanups: (() => Promise<unknown>)[] = [];
+  const stack = new StopStack(logger);
   const runtime = createOrgRuntime(org, {
     config: { usageIntervalMs: 15 * 60_000, ratelimitsIntervalMs: 60_000 },
     clock,
     logger,
     gateway: null,
-    cleanups,
     client: {
       requestTimeoutMs: opts.requestTimeoutMs ?? 800,
       // Waiting is moving the shared fake clock: retries, Retry-After and budget waits cost no real time.
@@ -76,6 +77,7 @@ export async function startHarness(
       usageJobPoll: { initialMs: 1_000, maxMs: 5_000, timeoutMs: 30_000 },
     },
   });
+  stack.push('genesys client', () => runtime.api.close());
   const polling = [runtime.usage, runtime.limits, runtime.ratelimits];
   let stopped = false;
   return {
@@ -117,7 +119,7 @@ export async function startHarness(
     },
     async close() {
       for (const s of polling) await s.stop();
-      for (const fn of cleanups.reverse()) await fn().catch(() => {});
+      await stack.close();
       if (!stopped) await sim.close();
     },
   };

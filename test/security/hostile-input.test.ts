@@ -8,6 +8,7 @@ import pino from 'pino';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgent, type RunningAgent } from '../../src/agent.js';
+import { ManualScheduler } from '../../src/lifecycle/scheduler.js';
 import { loadConfig } from '../../src/config/config.js';
 import { simulatorEnv } from '../helpers/sim-env.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
@@ -31,7 +32,8 @@ beforeAll(async () => {
     { level: 'debug' },
     { write: (l: string) => void logs.push(JSON.parse(l) as { level: number; msg: string }) },
   );
-  agent = await startAgent(config, { logger, schedule: false });
+  // Nothing polls unless the test moves the scheduler: only what the requests below do is counted.
+  agent = await startAgent(config, { logger, scheduler: new ManualScheduler() });
   port = Number(new URL(agent.url).port);
 });
 afterAll(async () => {

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgent } from '../../src/agent.js';
+import { ManualScheduler } from '../../src/lifecycle/scheduler.js';
 import { loadConfig } from '../../src/config/config.js';
 import { simulatorEnv } from '../helpers/sim-env.js';
 import { ConfigError } from '../../src/config/errors.js';
@@ -193,7 +194,10 @@ describe('HTTPS listener', () => {
         AGENT_TLS_KEY_FILE: join(dir, 'server-key.pem'),
       }),
     );
-    const agent = await startAgent(config, { logger: pino({ level: 'silent' }), schedule: false });
+    const agent = await startAgent(config, {
+      logger: pino({ level: 'silent' }),
+      scheduler: new ManualScheduler(),
+    });
     try {
       expect(agent.url.startsWith('https://')).toBe(true);
       expect(agent.gatewayUrl!.startsWith('https://')).toBe(true);

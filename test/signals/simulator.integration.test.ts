@@ -108,7 +108,7 @@ describe('against the simulator (runaway scenario)', () => {
 
     // Pulled events: one per record; pushed envelopes: the same number, under the same definition.
     const total = [...expected.values()].reduce((a, b) => a + b, 0);
-    const pulled = counterPoints(families, 'genesys_operational_events').filter(
+    const pulled = counterPoints(ledger.collect(clock.now()), 'genesys_operational_events').filter(
       (p) => p.attributes.source === 'pull',
     );
     expect(pulled.map((p) => p.value)).toEqual([total]);

@@ -24,6 +24,7 @@ export class EventLedger {
   private readonly recent: LatestEvent[] = [];
   private readonly startedAtMs: number;
   private readonly definitionNames = new Map<string, string>();
+  private readonly lastRecorded: Record<EventSource, number | null> = { pull: null, push: null };
 
   constructor(opts: { org: string; clock?: Clock; dedupeMs?: number; keepLatest?: number }) {
     const dedupeMs = opts.dedupeMs ?? 30 * 60_000;
@@ -44,6 +45,7 @@ export class EventLedger {
    */
   record(e: LedgerEvent, opts: { count?: boolean } = {}): boolean {
     if (!this.seen.add(`${e.source}\u0000${e.id}`, this.clock.now())) return false;
+    this.lastRecorded[e.source] = this.clock.now();
     if (opts.count ?? true) {
       const key = `${e.source}\u0000${e.eventDefinitionName}`;
       const c = this.counts.get(key) ?? { definition: e.eventDefinitionName, source: e.source, value: 0 };
@@ -64,6 +66,11 @@ export class EventLedger {
 
   definitionName(id: string): string | undefined {
     return this.definitionNames.get(id);
+  }
+
+  /** When an event from that path was last recorded (duplicates aside), or null. */
+  lastRecordedMs(source: EventSource): number | null {
+    return this.lastRecorded[source];
   }
 
   /** Newest first. */

@@ -24,7 +24,6 @@ import { createProxyHandler, type Upstream } from './proxy.js';
 import { realSleep, Shaper, type Sleep } from './shaper.js';
 
 export type { GatewayLogger } from './logger.js';
-export { startDemoTraffic } from './demo-traffic.js';
 
 export interface ShapingOptions {
   mode: 'off' | 'smooth';

@@ -2,7 +2,7 @@ import type { GenesysApi, LimitValue } from '../../genesys/api.js';
 import type { MetricFamily } from '../../telemetry/families.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
-import { PolledSource } from '../polled-source.js';
+import { PolledSource, type PollSchedule } from '../polled-source.js';
 
 export const CLIENT_TOKEN_LIMIT_KEY = 'client.credentials.token.rate.per.minute';
 export const DEFAULT_TOKEN_LIMIT = 300;
@@ -19,6 +19,7 @@ export class LimitsSource extends PolledSource {
       overrides?: Record<string, number>;
       clock?: Clock;
       logger?: Logger;
+      scheduler?: PollSchedule['scheduler'];
     },
   ) {
     super('limits', opts.org, { ...opts, intervalMs: opts.intervalMs ?? 3_600_000 });

@@ -7,7 +7,7 @@ import type { CounterFamily, MetricFamily } from '../../telemetry/families.js';
 import { systemClock, type Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
 import type { EventLedger } from '../events/ledger.js';
-import { PolledSource } from '../polled-source.js';
+import { PolledSource, type PollSchedule } from '../polled-source.js';
 
 /** Finest first; the API's smallest accepted granularity is undocumented (reference §4). */
 export const GRANULARITIES = [
@@ -36,6 +36,7 @@ export interface RateLimitsSourceOptions {
   ledger: EventLedger;
   clock?: Clock;
   logger?: Logger;
+  scheduler?: PollSchedule['scheduler'];
   /** How far back each aggregates query reaches (and the first events query). Default 10 min. */
   lookbackMs?: number;
   /** How far each events query reaches behind the previous one, for late events. Default 5 min. */
@@ -47,8 +48,8 @@ export interface RateLimitsSourceOptions {
 /**
  * Polls the platform's own "limit reached 90 %" signals each cycle: rate-limit aggregates (counted
  * exactly once per record across overlapping windows) and operational events (into the org's
- * ledger with source `pull`). `collect` returns the warnings counter and the ledger's events
- * counter, so the agent must not collect the ledger separately.
+ * ledger with source `pull`). `collect` returns the warnings counter; the ledger's events counter
+ * belongs to the org's events source (src/sources/events/index.ts).
  */
 export class RateLimitsSource extends PolledSource {
   private readonly clock: Clock;
@@ -101,9 +102,8 @@ export class RateLimitsSource extends PolledSource {
       .sort((a, b) => b.lastSeenMs - a.lastSeenMs);
   }
 
-  collect(nowMs: number): MetricFamily[] {
-    const families = this.opts.ledger.collect(nowMs);
-    if (!this.aggregatesSucceeded) return families;
+  collect(_nowMs: number): MetricFamily[] {
+    if (!this.aggregatesSucceeded) return [];
     const warnings: CounterFamily = {
       name: 'genesys_rate_limit_warnings',
       help: 'Rate-limit records the platform made when a trackable limit reached 90 % (analytics rate-limit aggregates), counted since the agent started.',
@@ -121,7 +121,7 @@ export class RateLimitsSource extends PolledSource {
         startTimeMs: this.startedAtMs,
       })),
     };
-    return [warnings, ...families];
+    return [warnings];
   }
 
   /** Both halves run even when one fails, so a broken events API does not hide rate-limit records. */

@@ -3,7 +3,7 @@ import { summariseUsage, usageQueryInterval, type UsageSummary } from '../../mod
 import type { MetricFamily } from '../../telemetry/families.js';
 import { systemClock, type Clock } from '../../util/clock.js';
 import { silentLogger, type Logger } from '../../util/logger.js';
-import { PolledSource } from '../polled-source.js';
+import { PolledSource, type PollSchedule } from '../polled-source.js';
 import type { ClientsRefresher } from '../clients/refresher.js';
 import { usageFamilies } from './metrics.js';
 
@@ -14,6 +14,7 @@ export interface UsageSourceOptions {
   intervalMs: number;
   clock?: Clock;
   logger?: Logger;
+  scheduler?: PollSchedule['scheduler'];
 }
 
 /**

@@ -6,8 +6,11 @@
 import { pino } from 'pino';
 import { Agent, request } from 'undici';
 import { z } from 'zod';
-import { systemClock, type Clock } from '../../util/clock.js';
-import type { GatewayLogger } from './logger.js';
+import { realScheduler, type Scheduler } from '../lifecycle/scheduler.js';
+import type { Service } from '../lifecycle/service.js';
+import type { RunningSimulator } from '../simulator/index.js';
+import type { GatewayLogger } from '../sources/gateway/logger.js';
+import { systemClock, type Clock } from '../util/clock.js';
 
 export interface DemoClient {
   id: string;
@@ -20,6 +23,7 @@ export interface DemoTrafficOptions {
   clients: DemoClient[];
   clock?: Clock;
   logger?: GatewayLogger;
+  scheduler?: Scheduler;
 }
 
 /** Ramp profile: start at 150/min and add 50/min every 10 s up to 450/min (past a 300 limit in ~30 s), so a demo moves within a minute. */
@@ -48,13 +52,38 @@ export function retryAfterMs(header: string | string[] | undefined): number {
   return Number.isFinite(n) && n > 0 ? Math.min(n * 1000, MAX_PAUSE_MS) : 1_000;
 }
 
+/** Demo clients whose real HTTP traffic goes through the gateway so the live panels move. */
+export function demoTrafficClients(scenario: Pick<RunningSimulator['scenario'], 'clients'>): DemoClient[] {
+  const runaway = scenario.clients.find((c) => c.traffic?.profile === 'runaway');
+  const steady = scenario.clients.filter((c) => c !== runaway).slice(0, 2);
+  return [
+    ...steady.map((c, i) => ({ id: c.id, secret: c.secret, rpm: i === 0 ? 120 : 40 })),
+    ...(runaway ? [{ id: runaway.id, secret: runaway.secret, rpm: 'ramp' as const }] : []),
+  ];
+}
+
+/** The generator as a service: it starts calling when started, once the gateway listens. */
+export function demoTrafficService(opts: DemoTrafficOptions): Service {
+  let traffic: { stop(): Promise<void> } | null = null;
+  return {
+    name: 'demo traffic',
+    async start() {
+      traffic ??= startDemoTraffic(opts);
+    },
+    async stop() {
+      await traffic?.stop();
+    },
+  };
+}
+
 export function startDemoTraffic(opts: DemoTrafficOptions): { stop(): Promise<void> } {
   const clock = opts.clock ?? systemClock;
+  const scheduler = opts.scheduler ?? realScheduler;
   const logger = opts.logger ?? pino({ level: 'silent' });
   const agent = new Agent({ connections: MAX_INFLIGHT * Math.max(1, opts.clients.length) });
   const ac = new AbortController();
   const runners = opts.clients.map(
-    (c) => new DemoRunner(c, opts.gatewayUrl, agent, ac.signal, clock, logger),
+    (c) => new DemoRunner(c, opts.gatewayUrl, agent, ac.signal, clock, scheduler, logger),
   );
   for (const r of runners) r.schedule();
   logger.info({ clients: opts.clients.map((c) => ({ id: c.id, rpm: c.rpm })) }, 'demo traffic started');
@@ -74,7 +103,7 @@ export function startDemoTraffic(opts: DemoTrafficOptions): { stop(): Promise<vo
 
 class DemoRunner {
   private token: Promise<string> | null = null;
-  private timer: NodeJS.Timeout | null = null;
+  private cancelTimer: (() => void) | null = null;
   private inflight = new Set<Promise<void>>();
   private pausedUntil = 0;
   private next = 0;
@@ -86,6 +115,7 @@ class DemoRunner {
     private readonly agent: Agent,
     private readonly signal: AbortSignal,
     private readonly clock: Clock,
+    private readonly scheduler: Scheduler,
     private readonly logger: GatewayLogger,
   ) {
     this.startedMs = clock.now();
@@ -94,12 +124,11 @@ class DemoRunner {
   schedule(): void {
     if (this.signal.aborted) return;
     const rpm = demoRate(this.client.rpm, this.clock.now() - this.startedMs);
-    this.timer = setTimeout(() => this.tick(), Math.max(1, 60_000 / Math.max(rpm, 1)));
-    this.timer.unref();
+    this.cancelTimer = this.scheduler.after(Math.max(1, 60_000 / Math.max(rpm, 1)), () => this.tick());
   }
 
   cancel(): void {
-    if (this.timer) clearTimeout(this.timer);
+    this.cancelTimer?.();
   }
 
   async idle(): Promise<void> {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MapClientDirectory } from '../../src/model/client-directory.js';
 
-import { demoRate, RAMP, retryAfterMs, startDemoTraffic } from '../../src/sources/gateway/demo-traffic.js';
-import { startFakeUpstream, gatewayFor } from './helpers.js';
+import { demoRate, RAMP, retryAfterMs, startDemoTraffic } from '../../src/demo/traffic.js';
+import { startFakeUpstream, gatewayFor } from '../gateway/helpers.js';
 
 /** Calls already in flight when the 429 arrived (the generator allows a few concurrent). */
 const MAX_EXTRA = 4;

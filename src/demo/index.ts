@@ -1,0 +1,86 @@
+/**
+ * Demo mode's one entry: with no credentials configured, the orgs are the embedded simulator's
+ * demo org. The simulator is imported here dynamically and only in demo mode, so `run`, `once` and
+ * `doctor` against a real org never load src/simulator/ (test/demo/no-simulator.test.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import type { AgentConfig, OrgConfig } from '../config/config.js';
+import type { Scheduler } from '../lifecycle/scheduler.js';
+import type { Service } from '../lifecycle/service.js';
+import type { RunningSimulator } from '../simulator/index.js';
+import type { GatewayLogger } from '../sources/gateway/logger.js';
+import type { Clock } from '../util/clock.js';
+import { demoOrg } from './org.js';
+import { demoTrafficClients, demoTrafficService } from './traffic.js';
+
+export interface ResolvedOrgs {
+  orgs: OrgConfig[];
+  /** The configured gateway; in demo mode a loopback one when none is configured. */
+  gateway: AgentConfig['gateway'];
+  /** The configured events token; in demo mode a generated one when none is configured. */
+  eventsToken: string | null;
+  simulator: RunningSimulator | null;
+  /** Demo mode: real HTTP traffic through the started gateway, so the live panels move. */
+  traffic(gatewayUrl: string | null, deps: { logger?: GatewayLogger; scheduler?: Scheduler }): Service | null;
+  /** Stops the simulator, if any; idempotent. */
+  close(): Promise<void>;
+}
+
+export interface ResolveDeps {
+  clock?: Clock;
+  /** Where `run` announces demo mode (`once` and `doctor` print their own line). */
+  logger?: GatewayLogger;
+  /** The simulator pushes EventBridge envelopes to this agent's own /v1/events (the `run` command). */
+  pushToAgent?: boolean;
+}
+
+export async function resolveOrgs(
+  config: Pick<AgentConfig, 'mode' | 'orgs' | 'gateway' | 'eventsToken' | 'demoScenario' | 'port' | 'tls'>,
+  deps: ResolveDeps = {},
+): Promise<ResolvedOrgs> {
+  if (config.mode !== 'demo')
+    return {
+      orgs: config.orgs,
+      gateway: config.gateway,
+      eventsToken: config.eventsToken,
+      simulator: null,
+      traffic: () => null,
+      close: async () => {},
+    };
+  const eventsToken = config.eventsToken ?? randomBytes(24).toString('base64url');
+  // Pushed over plain HTTP only: the embedded simulator would not trust the operator's certificate.
+  const push =
+    deps.pushToAgent && config.port !== 0 && !config.tls
+      ? { url: `http://127.0.0.1:${config.port}/v1/events`, token: eventsToken }
+      : undefined;
+  const { startSimulator } = await import('../simulator/index.js');
+  const simulator = await startSimulator({
+    scenario: config.demoScenario,
+    host: '127.0.0.1',
+    port: 0,
+    ...(deps.clock ? { clock: deps.clock } : {}),
+    ...(push ? { push } : {}),
+  });
+  deps.logger?.warn(
+    { scenario: config.demoScenario, simulator: simulator.url },
+    'DEMO MODE: no Genesys credentials configured (GENESYS_CLIENT_ID/GENESYS_CLIENT_SECRET); running against the embedded simulator with generated traffic',
+  );
+  let closed: Promise<void> | null = null;
+  return {
+    orgs: [demoOrg(simulator)],
+    // The gateway is what makes the demo live; on a free loopback port unless configured.
+    gateway: config.gateway ?? { port: 0, host: '127.0.0.1', shaping: 'off' },
+    eventsToken,
+    simulator,
+    traffic: (gatewayUrl, opts) =>
+      gatewayUrl === null
+        ? null
+        : demoTrafficService({
+            gatewayUrl,
+            clients: demoTrafficClients(simulator.scenario),
+            ...(deps.clock ? { clock: deps.clock } : {}),
+            ...opts,
+          }),
+    close: () => (closed ??= simulator.close()),
+  };
+}

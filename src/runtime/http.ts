@@ -1,0 +1,57 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger as PinoLogger } from 'pino';
+import type { AgentConfig } from '../config/config.js';
+import type { StopStack } from '../lifecycle/stop-stack.js';
+import { buildServer } from '../server/app.js';
+import { buildSnapshot, type ClientsSnapshot } from '../server/snapshot.js';
+import { eventsEndpoint } from '../sources/events/index.js';
+import type { Telemetry } from '../telemetry/telemetry.js';
+import type { Clock } from '../util/clock.js';
+import { orgView, readiness, type OrgRuntime } from './org.js';
+
+export interface RunningHttp {
+  server: FastifyInstance;
+  /** Base URL, with a wildcard listen address shown as loopback. */
+  url: string;
+  snapshot(): ClientsSnapshot;
+}
+
+/** The agent's own HTTP server (metrics, status page, readiness, events), listening and on the stop stack. */
+export async function startHttp(opts: {
+  config: Pick<AgentConfig, 'host' | 'port' | 'mode' | 'auth' | 'tls' | 'eventsRateLimitPerMinute'>;
+  runtimes: OrgRuntime[];
+  telemetry: Telemetry;
+  eventsToken: string | null;
+  clock: Clock;
+  logger: PinoLogger;
+  stack: StopStack;
+}): Promise<RunningHttp> {
+  const { config, runtimes, clock } = opts;
+  const snapshot = () => {
+    const now = clock.now();
+    return buildSnapshot(
+      runtimes.map((r) => orgView(r, now)),
+      now,
+      config.mode === 'demo',
+    );
+  };
+  const server = await buildServer({
+    logger: opts.logger.child({ component: 'http' }),
+    telemetry: opts.telemetry,
+    snapshot,
+    readiness: () => readiness(runtimes),
+    plugins: [
+      eventsEndpoint(
+        runtimes.map((r) => r.events),
+        opts.eventsToken,
+      ),
+    ],
+    auth: config.auth ?? null,
+    tls: config.tls ?? null,
+    ...(config.eventsRateLimitPerMinute ? { eventsRateLimitPerMinute: config.eventsRateLimitPerMinute } : {}),
+  });
+  opts.stack.push('http server', () => server.close());
+  const address = await server.listen({ host: config.host, port: config.port });
+  const url = address.replace('[::]', '127.0.0.1').replace('0.0.0.0', '127.0.0.1');
+  return { server, url, snapshot };
+}

@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import type { AgentConfig } from '../config/config.js';
+import { sourceFamilies } from '../sources/registry.js';
+import type { MetricFamily } from '../telemetry/families.js';
+import { Telemetry } from '../telemetry/telemetry.js';
+import type { Clock } from '../util/clock.js';
+import { agentVersion } from '../util/version.js';
+import type { OrgRuntime } from './org.js';
+
+/** The agent's telemetry pipeline (Prometheus reader, OTLP when configured) over every org's families. */
+export function agentTelemetry(
+  config: Pick<AgentConfig, 'resource' | 'otlp'>,
+  runtimes: OrgRuntime[],
+  clock: Clock,
+): Telemetry {
+  return new Telemetry({
+    serviceName: config.resource.serviceName,
+    serviceVersion: agentVersion(),
+    instanceId: randomUUID(),
+    resourceAttributes: config.resource.attributes,
+    otlp: config.otlp,
+    families: (nowMs) => agentFamilies(runtimes, nowMs),
+    now: () => clock.now(),
+  });
+}
+
+/** Every family the agent exports: the Genesys clients' own calls, every source (with its health), build info. */
+export function agentFamilies(runtimes: OrgRuntime[], nowMs: number): MetricFamily[] {
+  return mergeFamilies([
+    ...runtimes.flatMap((r) => r.api.collect(nowMs)),
+    ...sourceFamilies(
+      runtimes.flatMap((r) => r.all),
+      nowMs,
+    ),
+    {
+      name: 'genesys_agent_build_info',
+      help: 'Build information; always 1',
+      unit: '',
+      kind: 'gauge',
+      points: [{ attributes: { version: agentVersion() }, value: 1 }],
+    },
+  ]);
+}
+
+/** Families with the same name from several orgs become one family. */
+function mergeFamilies(families: MetricFamily[]): MetricFamily[] {
+  const byName = new Map<string, MetricFamily>();
+  for (const f of families) {
+    const seen = byName.get(f.name);
+    if (!seen) byName.set(f.name, { ...f, points: [...f.points] } as MetricFamily);
+    else (seen.points as unknown[]).push(...f.points);
+  }
+  return [...byName.values()];
+}
