@@ -10,10 +10,15 @@ type Settings = Resolved<AgentSettingId>;
 export function gatewayFrom(s: Settings, orgCount: number) {
   const v = s.values;
   if (v.gatewayPort === undefined) {
-    for (const id of ['gatewayShaping', 'gatewayHost'] as const) {
+    const what = {
+      gatewayShaping: 'shaping',
+      gatewayHost: 'the address',
+      gatewayMaxConcurrentPerAddress: 'a gateway limit',
+    };
+    for (const id of Object.keys(what) as (keyof typeof what)[]) {
       if (s.isSet(id))
         throw new ConfigError(
-          `${s.name(id)}: ${id === 'gatewayShaping' ? 'shaping' : 'the address'} needs the gateway; set ${s.name('gatewayPort')} too`,
+          `${s.name(id)}: ${what[id]} needs the gateway; set ${s.name('gatewayPort')} too`,
         );
     }
     return null;
@@ -33,7 +38,13 @@ export function gatewayFrom(s: Settings, orgCount: number) {
     throw new ConfigError(
       `${s.name('gatewayPort')}: ${v.gatewayPort} is also the agent's port (${s.name('port')}); give the gateway another port`,
     );
-  return { port: v.gatewayPort, host, shaping: v.gatewayShaping };
+  return {
+    port: v.gatewayPort,
+    host,
+    shaping: v.gatewayShaping,
+    /** Most requests in progress per source address. */
+    maxConcurrentPerAddress: v.gatewayMaxConcurrentPerAddress,
+  };
 }
 
 /** PEM certificate and key (and their files, for the gateway); null: plain HTTP. */

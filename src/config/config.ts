@@ -63,6 +63,10 @@ function assemble(s: Resolved<AgentSettingId>, orgs: ReturnType<typeof resolveOr
     /** Which polled sources run (limits always runs: the gateway needs it). */
     poll: v.poll,
     gateway: gatewayFrom(s, orgs.length),
+    /** Most tokens/me look-ups per minute per org, outside the call budget. */
+    tokenLookupsPerMinute: v.tokenLookupsPerMinute,
+    /** Most distinct clients per org in the gateway's series (the rest: client_id="other"). */
+    maxClients: v.maxClients,
     /** Bearer token required on POST /v1/events; null: the endpoint is off (demo mode makes one). */
     eventsToken: v.eventsToken ?? null,
     eventsRateLimitPerMinute: v.eventsRateLimit,

@@ -30,8 +30,8 @@ export interface OrgRuntime {
 }
 
 export interface OrgRuntimeDeps {
-  config: Pick<AgentConfig, 'usageIntervalMs' | 'ratelimitsIntervalMs' | 'tls'> &
-    Partial<Pick<AgentConfig, 'poll'>>;
+  config: Pick<AgentConfig, 'usageIntervalMs' | 'ratelimitsIntervalMs'> &
+    Partial<Pick<AgentConfig, 'poll' | 'tls'>>;
   clock: Clock;
   logger: PinoLogger;
   gateway: AgentConfig['gateway'];

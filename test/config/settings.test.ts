@@ -55,6 +55,9 @@ const SAMPLES: Record<Exclude<AgentSettingId, 'configFile'>, Sample> = {
   gatewayHost: same('127.0.0.1', '::1'),
   // The default is off: the file sets the other value so file and default differ.
   gatewayShaping: same('off', 'smooth'),
+  gatewayMaxConcurrentPerAddress: { env: '10', envValue: 10, file: 20, fileValue: 20 },
+  tokenLookupsPerMinute: { env: '5', envValue: 5, file: 6, fileValue: 6 },
+  maxClients: { env: '100', envValue: 100, file: 200, fileValue: 200 },
   eventsToken: same('events-env', 'events-file'),
   eventsRateLimit: { env: '100', envValue: 100, file: 200, fileValue: 200 },
   authToken: same('auth-env', 'auth-file'),

@@ -42,7 +42,12 @@ describe('documented config files', () => {
     const c = load(block!);
     expect(c.mode).toBe('live');
     expect(c.orgs.map((o) => [o.name, o.clientSecret])).toEqual([['acme-prod', 'acme-prod-value']]);
-    expect(c.gateway).toEqual({ port: 8080, host: '0.0.0.0', shaping: 'smooth' });
+    expect(c.gateway).toEqual({
+      port: 8080,
+      host: '0.0.0.0',
+      shaping: 'smooth',
+      maxConcurrentPerAddress: 64,
+    });
     expect(c.eventsToken).toBe('events-token-value');
     expect(c.auth?.bearerTokens).toEqual(['metrics-token-value']);
     expect(c.tls?.cert).toContain('BEGIN CERTIFICATE');
