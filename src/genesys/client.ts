@@ -278,6 +278,8 @@ export class GenesysClient implements GenesysApi {
       auth: { kind: 'bearer', token: bearerToken },
       retry: 'none',
       quiet: true,
+      // The gateway gives these look-ups a budget of their own (src/sources/gateway/identity.ts).
+      unbudgeted: true,
       signal,
     });
     const body = Transport.parse(tokenInfoSchema, res, TOKENS_ME);

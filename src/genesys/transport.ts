@@ -46,6 +46,8 @@ export interface HttpCall {
   signal?: AbortSignal | undefined;
   /** No log lines at all (calls made with someone else's token). */
   quiet?: boolean;
+  /** Not charged to the call budget: the caller bounds these calls itself (the gateway's token look-ups). */
+  unbudgeted?: boolean;
 }
 
 export interface HttpResponse {
@@ -147,7 +149,7 @@ export class Transport {
     let reloggedIn = false;
     for (;;) {
       const token = call.auth.kind === 'agent' ? await this.tokens.get() : undefined;
-      await this.acquireSlot(call, deadline);
+      if (!call.unbudgeted) await this.acquireSlot(call, deadline);
       const attempt = await this.sendOnce(call, token);
       this.stats.record(
         call.endpoint,

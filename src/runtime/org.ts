@@ -31,7 +31,7 @@ export interface OrgRuntime {
 
 export interface OrgRuntimeDeps {
   config: Pick<AgentConfig, 'usageIntervalMs' | 'ratelimitsIntervalMs'> &
-    Partial<Pick<AgentConfig, 'poll' | 'tls'>>;
+    Partial<Pick<AgentConfig, 'poll' | 'tls' | 'tokenLookupsPerMinute' | 'maxClients'>>;
   clock: Clock;
   logger: PinoLogger;
   gateway: AgentConfig['gateway'];
@@ -99,9 +99,14 @@ export function createOrgRuntime(org: OrgConfig, deps: OrgRuntimeDeps): OrgRunti
           const info = await api.getTokenInfo(bearer, signal);
           return { clientId: info.clientId, clientName: info.clientName };
         },
+        ...(config.tokenLookupsPerMinute ? { tokenLookupsPerMinute: config.tokenLookupsPerMinute } : {}),
+        ...(config.maxClients ? { maxClients: config.maxClients } : {}),
         directory: clients.directory,
         limitPerMinute: (clientId) => limits.limitFor(clientId),
         shaping: { mode: gw.shaping },
+        ...(gw.maxConcurrentPerAddress
+          ? { limits: { maxConcurrentPerAddress: gw.maxConcurrentPerAddress } }
+          : {}),
         // Integrations send their client secrets and tokens through the gateway: same TLS as the agent port.
         ...(config.tls ? { tls: { certFile: config.tls.certFile, keyFile: config.tls.keyFile } } : {}),
         clock,

@@ -4,7 +4,7 @@
  * configured credential is checked, so the answer time does not depend on how much of a guess matched.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify';
 
 export interface AuthConfig {
   /** Accepted `Authorization: Bearer …` tokens. */
@@ -13,10 +13,19 @@ export interface AuthConfig {
   basicUsers: { user: string; password: string }[];
 }
 
-/** Paths that need credentials when auth is on; health probes and the (data-free) page shell stay open. */
-export function isProtectedPath(url: string): boolean {
-  const path = url.split('?', 1)[0]!;
-  return path === '/metrics' || path.startsWith('/api/v1/');
+/**
+ * Routes that stay open when auth is on: health probes, the (data-free) page shell, and the push
+ * endpoint, which has its own token. Every other route needs credentials, so a new route is
+ * protected unless it is listed here.
+ */
+const OPEN_ROUTES = new Set(['/healthz', '/readyz', '/', '/status.js', '/status.css', '/v1/events']);
+
+/**
+ * Whether a route, named by its registered URL pattern (never the raw request URL: `%6detrics`,
+ * `/metrics#x` or an absolute-form target reach the same route under other spellings), needs credentials.
+ */
+export function isProtectedRoute(routeUrl: string): boolean {
+  return !OPEN_ROUTES.has(routeUrl);
 }
 
 const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
@@ -46,19 +55,29 @@ export function authorizer(cfg: AuthConfig): (header: string | undefined) => boo
   };
 }
 
-/** Adds the check to every protected route of `app` (call before routes are registered). */
+/**
+ * Adds the check to every protected route of `app`, as a hook of the route itself: protection is
+ * decided by the route the router matched, whatever spelling of the path reached it. Call before
+ * routes are registered (plugins' routes included).
+ */
 export function registerAuth(app: FastifyInstance, cfg: AuthConfig): void {
   const allowed = authorizer(cfg);
   const challenge = [
     ...(cfg.bearerTokens.length > 0 ? ['Bearer realm="genesys-usage-agent"'] : []),
     ...(cfg.basicUsers.length > 0 ? ['Basic realm="genesys-usage-agent", charset="UTF-8"'] : []),
   ].join(', ');
-  app.addHook('onRequest', async (req, reply) => {
-    if (!isProtectedPath(req.url) || allowed(req.headers.authorization)) return;
+  const check: onRequestAsyncHookHandler = async (req, reply) => {
+    if (allowed(req.headers.authorization)) return;
     return reply.code(401).header('www-authenticate', challenge).header('cache-control', 'no-store').send({
       error: 'Unauthorized',
       message:
         'this endpoint needs the credentials configured with AGENT_AUTH_TOKEN or AGENT_AUTH_BASIC_FILE',
     });
+  };
+  app.addHook('onRoute', (route) => {
+    if (!isProtectedRoute(route.url)) return;
+    const own = route.onRequest === undefined ? [] : [route.onRequest].flat();
+    // First, so no other route hook (rate limit, parsers) runs for a caller without credentials.
+    route.onRequest = [check, ...own];
   });
 }

@@ -9,6 +9,9 @@ export function createLogger(level: string, destination: NodeJS.WritableStream =
     {
       level,
       base: { service: 'genesys-usage-agent' },
+      // Errors are logged by type, code and message only: some carry the raw request (Node's parser
+      // errors' `rawPacket`, undici's request options), which must never reach a log line.
+      serializers: { err: safeError },
       redact: {
         paths: [
           'clientSecret',
@@ -29,4 +32,15 @@ export function createLogger(level: string, destination: NodeJS.WritableStream =
     },
     destination as pino.DestinationStream,
   );
+}
+
+function safeError(err: unknown): unknown {
+  if (!(err instanceof Error)) return err;
+  const e = err as Error & { code?: unknown; statusCode?: unknown };
+  return {
+    type: e.name,
+    message: e.message.split('\n')[0],
+    ...(typeof e.code === 'string' ? { code: e.code } : {}),
+    ...(typeof e.statusCode === 'number' ? { statusCode: e.statusCode } : {}),
+  };
 }

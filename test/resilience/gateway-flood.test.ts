@@ -44,6 +44,9 @@ beforeAll(async () => {
       return { clientId: `client-${n}`, clientName: `Client ${n}` };
     },
     upstreamTimeoutMs: 5_000,
+    // One test client is every caller here: lift the per-caller caps to the flood's concurrency.
+    limits: { maxConcurrentPerAddress: CONCURRENCY, maxConcurrentPerToken: CONCURRENCY },
+    tokenLookupsPerMinute: 10_000,
     clock,
   });
   await gw.start();

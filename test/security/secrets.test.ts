@@ -1,13 +1,16 @@
 /**
  * A full session of the built agent against the simulator with distinctive secrets everywhere (agent
  * client secret, gateway clients' secrets and tokens, events token, auth token, OTLP header), trace
- * logging, gateway traffic, pushed events, a refused login and a failed start. None of the secrets
- * may appear in any log line, metric, OTLP export, page, API answer, error or crash output.
+ * logging, gateway traffic, pushed events, a refused login, requests the HTTP parser refuses (431,
+ * a control character, CL+TE) and a failed start. None of the secrets may appear in any log line,
+ * metric, OTLP export, page, API answer, error or crash output — in any encoding: byte arrays,
+ * base64 and hex are decoded before the search.
  */
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { rawRequest } from '../helpers/raw-http.js';
 import { freePort, spawnCli, waitFor, type SpawnedAgent } from '../helpers/spawn-agent.js';
 import { envelope } from '../signals/fixtures.js';
 
@@ -21,6 +24,28 @@ const S = {
   otlpHeader: 'OtlpApiKey-Ws40Gf',
 };
 const CLIENT_ID = 'b5d3e0a1-0000-4000-8000-00000000c0de';
+
+/**
+ * The text plus every decoding of what could be bytes in it: JSON arrays of byte values (how a
+ * logged Buffer or `rawPacket` looks), base64 / base64url runs, and hex runs.
+ */
+function searchable(text: string): string {
+  const decoded: string[] = [text];
+  for (const m of text.matchAll(/\[\s*(\d{1,3}(?:\s*,\s*\d{1,3}){7,})\s*\]/g))
+    decoded.push(Buffer.from(m[1]!.split(',').map((n) => Number(n) & 0xff)).toString('latin1'));
+  for (const m of text.matchAll(/[A-Za-z0-9+/_-]{12,}={0,2}/g)) {
+    // Every alignment: a secret may start mid-run.
+    for (let shift = 0; shift < 4; shift++) {
+      const run = m[0].slice(shift).replace(/-/g, '+').replace(/_/g, '/');
+      decoded.push(Buffer.from(run, 'base64').toString('latin1'));
+    }
+  }
+  for (const m of text.matchAll(/(?:[0-9a-fA-F]{2}){6,}/g)) {
+    decoded.push(Buffer.from(m[0], 'hex').toString('latin1'));
+    decoded.push(Buffer.from(m[0].slice(1), 'hex').toString('latin1'));
+  }
+  return decoded.join('\n');
+}
 
 let sim: RunningSimulator;
 let receiver: OtlpReceiver;
@@ -166,6 +191,33 @@ describe('no secret leaves the agent', () => {
       'a source to fail after the refused login',
     );
 
+    // Requests the HTTP parsers refuse, carrying secrets: Fastify's default logs their raw bytes.
+    const agentPort = Number(new URL(agentUrl).port);
+    const gwPort = Number(new URL(gatewayUrl).port);
+    const refused = [
+      // 431: a 20 kB cookie next to the auth token
+      await rawRequest(
+        agentPort,
+        `GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${S.authToken}\r\nCookie: c=${'x'.repeat(20_000)}\r\n\r\n`,
+      ),
+      // a control character in a header next to the events token
+      await rawRequest(
+        agentPort,
+        `POST /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${S.eventsToken}\r\nX-Bad: a\u0001b\r\nContent-Length: 2\r\n\r\n{}`,
+      ),
+      // CL+TE (smuggling shape) with the auth token, and at the gateway with an access token
+      await rawRequest(
+        agentPort,
+        `POST /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${S.authToken}\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`,
+      ),
+      await rawRequest(
+        gwPort,
+        `POST /api/v2/users HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`,
+      ),
+    ];
+    expect(refused.map((r) => r.status)).toEqual([431, 400, 400, 400]);
+    for (const r of refused) seen.push(JSON.stringify(r));
+
     // Every surface, with and without credentials.
     const metrics = await get(`${agentUrl}/metrics`, auth);
     expect(metrics.status).toBe(200);
@@ -200,17 +252,29 @@ describe('no secret leaves the agent', () => {
       'HTTP answers': seen.join('\n'),
       'OTLP exports': JSON.stringify(receiver.requests),
     };
-    // Positive controls: trace logging really ran, and the search does find what is there (the client id).
+    // Positive controls: trace logging really ran, the search does find what is there (the client
+    // id), and it finds it in each encoding too.
     expect(agent.stderr().length).toBeGreaterThan(1_000);
     expect(outputs['HTTP answers']).toContain(CLIENT_ID);
+    const probe = Buffer.from(`x-${CLIENT_ID}-y`);
+    for (const encoded of [
+      JSON.stringify({ rawPacket: { type: 'Buffer', data: [...probe] } }),
+      JSON.stringify({ bytes: [...probe] }),
+      `"${probe.toString('base64')}"`,
+      `"${probe.subarray(1).toString('base64url')}"`,
+      probe.toString('hex'),
+    ])
+      expect(searchable(encoded), encoded).toContain(CLIENT_ID);
     const secrets = [
       ...Object.values(S),
       ...tokens,
       Buffer.from(`${CLIENT_ID}:${S.clientSecret}`).toString('base64'),
       Buffer.from(`secret-agent:${S.agentSecret}`).toString('base64'),
     ];
-    for (const [where, text] of Object.entries(outputs))
+    for (const [where, text] of Object.entries(outputs)) {
+      const all = searchable(text);
       for (const secret of secrets)
-        expect(text.includes(secret), `${where} contains ${secret.slice(0, 12)}…`).toBe(false);
+        expect(all.includes(secret), `${where} contains ${secret.slice(0, 12)}… (maybe encoded)`).toBe(false);
+    }
   });
 });

@@ -8,6 +8,8 @@ import { DEF_ID, envelope, notification, ORG_ID } from './fixtures.js';
 const TOKEN = 'test-events-token-0123456789';
 const clock = new FakeClock();
 const ledger = new EventLedger({ org: 'demo', clock });
+// Counted under the definitions list's name for the id, never the name a pushed body carries.
+ledger.setDefinitions([{ id: DEF_ID, name: 'Rate limit threshold reached' }]);
 let app: FastifyInstance;
 
 beforeAll(async () => {

@@ -10,6 +10,9 @@ import { Histogram, LATENCY_BOUNDARIES_S } from './histogram.js';
 import { SecondsWindow } from './window.js';
 
 export const UNKNOWN_CLIENT = 'unknown';
+/** Where requests of clients beyond the per-org cap are counted. */
+export const OTHER_CLIENT = 'other';
+export const DEFAULT_MAX_CLIENTS = 2_000;
 /** A token is active while it sent a request within this long (tokens live for hours; 5 min spans bursty jobs). */
 export const ACTIVE_TOKEN_MS = 5 * 60_000;
 /** A client idle this long drops out of the gauges (and the snapshot). */
@@ -81,11 +84,19 @@ export class GatewayMeasurements {
   /** Insertion order = least recently seen first (re-inserted on every request). */
   private readonly tokens = new Map<string, TokenState>();
   private readonly clientStates = new Map<string, ClientState>();
+  /** Requests counted under `other` because the org already had `maxClients` distinct clients. */
+  private overflowed = 0;
 
-  constructor(private readonly maxTrackedTokens = 50_000) {}
+  constructor(
+    private readonly maxTrackedTokens = 50_000,
+    /** Distinct clients with series of their own; the rest are aggregated as `other`. */
+    private readonly maxClients = DEFAULT_MAX_CLIENTS,
+  ) {}
 
   /** A request is being sent upstream now: it counts towards the windows from this moment. */
-  start(tokenKey: string, clientId: string, nowMs: number): RequestHandle {
+  start(tokenKey: string, requestedClientId: string, nowMs: number): RequestHandle {
+    const clientId = this.admitted(requestedClientId);
+    if (clientId !== requestedClientId) this.overflowed += 1;
     const client = this.client(clientId, nowMs);
     let token = this.tokens.get(tokenKey);
     if (token && token.clientId !== clientId) {
@@ -127,7 +138,7 @@ export class GatewayMeasurements {
   }
 
   shaped(clientId: string, outcome: ShapedOutcome, nowMs: number): void {
-    const client = this.client(clientId, nowMs);
+    const client = this.client(this.admitted(clientId), nowMs);
     client.shaped[outcome] += 1;
     client.lastSeenMs = nowMs;
   }
@@ -151,6 +162,11 @@ export class GatewayMeasurements {
         this.clientStates.delete(id);
       }
     }
+  }
+
+  /** Requests counted under `other` so far. */
+  overflowCount(): number {
+    return this.overflowed;
   }
 
   trackedTokens(): number {
@@ -299,6 +315,13 @@ export class GatewayMeasurements {
         (m) => m.utilization,
       ),
     ];
+  }
+
+  /** The id a client's requests are counted under: its own while the cap allows, else `other`. */
+  private admitted(clientId: string): string {
+    if (this.clientStates.has(clientId)) return clientId;
+    const own = this.clientStates.size - (this.clientStates.has(OTHER_CLIENT) ? 1 : 0);
+    return own < this.maxClients ? clientId : OTHER_CLIENT;
   }
 
   private client(clientId: string, nowMs: number): ClientState {

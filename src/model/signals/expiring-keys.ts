@@ -6,14 +6,26 @@
 export class ExpiringKeys {
   private readonly expiry = new Map<string, number>();
 
-  constructor(private readonly ttlMs: number) {}
+  constructor(
+    private readonly ttlMs: number,
+    /** Most keys remembered: beyond, the oldest is forgotten early (memory stays bounded under a flood). */
+    private readonly maxKeys = Number.POSITIVE_INFINITY,
+  ) {}
 
   /** True when `key` was not remembered (and remembers it now); false for a duplicate. */
   add(key: string, nowMs: number): boolean {
     this.prune(nowMs);
     if (this.expiry.has(key)) return false;
     this.expiry.set(key, nowMs + this.ttlMs);
+    if (this.expiry.size > this.maxKeys) {
+      const oldest = this.expiry.keys().next();
+      if (!oldest.done) this.expiry.delete(oldest.value);
+    }
     return true;
+  }
+
+  get size(): number {
+    return this.expiry.size;
   }
 
   private prune(nowMs: number): void {

@@ -9,11 +9,17 @@ export type LedgerEvent = OperationalEvent & { source: EventSource };
 export type LatestEvent = LedgerEvent & { rateLimit: boolean };
 
 const MIN_DEDUPE_MS = 10 * 60_000;
+/** The label of events whose definition the definitions list does not know. */
+export const OTHER_DEFINITION = 'other';
+/** Bounds of the ledger's maps: definitions kept from the list, event ids remembered for dedupe. */
+const MAX_DEFINITIONS = 1_000;
+const MAX_REMEMBERED_IDS = 100_000;
 
 /**
  * Operational events of one org, from the pull (ratelimits source) and push (/v1/events) paths:
  * counts per definition and source, drops redeliveries, keeps the latest few for the API and the
- * status page. Pure apart from the injected clock.
+ * status page. Counted under the name the definitions list gives their definition id, or `other`:
+ * a pushed body cannot mint labels. Every map is bounded. Pure apart from the injected clock.
  */
 export class EventLedger {
   readonly org: string;
@@ -24,9 +30,16 @@ export class EventLedger {
   private readonly recent: LatestEvent[] = [];
   private readonly startedAtMs: number;
   private readonly definitionNames = new Map<string, string>();
+  private unknownListener: (definitionId: string) => void = () => undefined;
   private readonly lastRecorded: Record<EventSource, number | null> = { pull: null, push: null };
 
-  constructor(opts: { org: string; clock?: Clock; dedupeMs?: number; keepLatest?: number }) {
+  constructor(opts: {
+    org: string;
+    clock?: Clock;
+    dedupeMs?: number;
+    keepLatest?: number;
+    maxRememberedIds?: number;
+  }) {
     const dedupeMs = opts.dedupeMs ?? 30 * 60_000;
     // EventBridge retries for up to 24 h, but redeliveries cluster in the first minutes; below 10 min
     // a slow retry would be counted twice.
@@ -34,7 +47,7 @@ export class EventLedger {
     this.org = opts.org;
     this.clock = opts.clock ?? systemClock;
     this.keepLatest = opts.keepLatest ?? 50;
-    this.seen = new ExpiringKeys(dedupeMs);
+    this.seen = new ExpiringKeys(dedupeMs, opts.maxRememberedIds ?? MAX_REMEMBERED_IDS);
     this.startedAtMs = this.clock.now();
   }
 
@@ -47,8 +60,9 @@ export class EventLedger {
     if (!this.seen.add(`${e.source}\u0000${e.id}`, this.clock.now())) return false;
     this.lastRecorded[e.source] = this.clock.now();
     if (opts.count ?? true) {
-      const key = `${e.source}\u0000${e.eventDefinitionName}`;
-      const c = this.counts.get(key) ?? { definition: e.eventDefinitionName, source: e.source, value: 0 };
+      const definition = this.labelOf(e.eventDefinitionId);
+      const key = `${e.source}\u0000${definition}`;
+      const c = this.counts.get(key) ?? { definition, source: e.source, value: 0 };
       c.value += 1;
       this.counts.set(key, c);
     }
@@ -61,11 +75,24 @@ export class EventLedger {
   /** Event definitions as last listed by the API, to name pushed events that carry only an id. */
   setDefinitions(defs: readonly EventDefinition[]): void {
     this.definitionNames.clear();
-    for (const d of defs) this.definitionNames.set(d.id, d.name);
+    for (const d of defs.slice(0, MAX_DEFINITIONS)) this.definitionNames.set(d.id, d.name);
   }
 
   definitionName(id: string): string | undefined {
     return this.definitionNames.get(id);
+  }
+
+  /** Called with each definition id the list does not know (its owner refreshes the list, rate-limited). */
+  onUnknownDefinition(listener: (definitionId: string) => void): void {
+    this.unknownListener = listener;
+  }
+
+  /** The `event_definition` label of a definition id: its listed name, else `other`. */
+  labelOf(definitionId: string): string {
+    const name = this.definitionNames.get(definitionId);
+    if (name !== undefined) return name;
+    this.unknownListener(definitionId);
+    return OTHER_DEFINITION;
   }
 
   /** When an event from that path was last recorded (duplicates aside), or null. */

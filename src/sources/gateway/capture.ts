@@ -1,6 +1,15 @@
 /** A pass-through stream that keeps a copy of the first bytes (for small login bodies only). */
 import { Transform, type TransformCallback } from 'node:stream';
-import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { brotliDecompress, gunzip, inflate, type ZlibOptions } from 'node:zlib';
+
+// The callback forms run on libuv's thread pool, never on the event loop.
+const decoders = new Map<string, (buf: Buffer, o: ZlibOptions) => Promise<Buffer>>([
+  ['gzip', promisify(gunzip)],
+  ['x-gzip', promisify(gunzip)],
+  ['deflate', promisify(inflate)],
+  ['br', promisify(brotliDecompress)],
+]);
 
 export class CaptureStream extends Transform {
   private chunks: Buffer[] = [];
@@ -9,7 +18,7 @@ export class CaptureStream extends Transform {
 
   constructor(
     private readonly limit: number,
-    private readonly onEnd?: (captured: Buffer | null) => void,
+    private readonly onEnd?: (captured: Buffer | null) => void | Promise<void>,
   ) {
     super();
   }
@@ -27,11 +36,10 @@ export class CaptureStream extends Transform {
 
   // Runs before the last bytes reach the client, so what is learnt is in place for its next call.
   override _flush(cb: TransformCallback): void {
-    try {
-      this.onEnd?.(this.captured());
-    } finally {
-      cb();
-    }
+    Promise.resolve()
+      .then(() => this.onEnd?.(this.captured()))
+      .catch(() => undefined)
+      .finally(() => cb());
   }
 
   /** The bytes seen so far, or null when more than `limit` passed. */
@@ -40,18 +48,24 @@ export class CaptureStream extends Transform {
   }
 }
 
-/** Decodes a captured body per its Content-Encoding; null when it cannot. */
-export function decodeBody(body: Buffer, contentEncoding: string | string[] | undefined): string | null {
+/**
+ * Decodes a captured body per its Content-Encoding into at most `maxBytes` (a compressed answer
+ * can expand a thousandfold: a decompression bomb stops at the limit); null when it cannot.
+ */
+export async function decodeBody(
+  body: Buffer,
+  contentEncoding: string | string[] | undefined,
+  maxBytes: number,
+): Promise<string | null> {
   const enc = (Array.isArray(contentEncoding) ? contentEncoding.join(',') : (contentEncoding ?? ''))
     .trim()
     .toLowerCase();
+  if (enc === '' || enc === 'identity') return body.length > maxBytes ? null : body.toString('utf8');
+  const decode = decoders.get(enc);
+  if (!decode) return null;
   try {
-    if (enc === '' || enc === 'identity') return body.toString('utf8');
-    if (enc === 'gzip' || enc === 'x-gzip') return gunzipSync(body).toString('utf8');
-    if (enc === 'deflate') return inflateSync(body).toString('utf8');
-    if (enc === 'br') return brotliDecompressSync(body).toString('utf8');
+    return (await decode(body, { maxOutputLength: maxBytes })).toString('utf8');
   } catch {
-    return null;
+    return null; // corrupt, or larger than maxBytes
   }
-  return null;
 }

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { CallBudget } from '../../genesys/budget.js';
 import type { Clock } from '../../util/clock.js';
 import { UNKNOWN_CLIENT } from '../../model/gateway/measurements.js';
 
@@ -31,19 +32,37 @@ export function bearerOf(authorization: string | undefined): string | null {
   return m?.[1] ?? null;
 }
 
-/** Client id of a client-credentials login: Basic auth user, else the form's `client_id`. */
+/**
+ * Client id of a client-credentials login, from the credential the login host checks: the Basic
+ * user when an Authorization header is sent (never the form then: the form's `client_id` is not
+ * what the host authenticates), else the form's single `client_id` (client_secret_post).
+ * The Basic value is decoded as the login host decodes it: whitespace inside is ignored. A value
+ * that is not plain base64 is not guessed at: null, and the token's client is asked from
+ * `tokens/me` when it is used.
+ */
 export function loginClientId(authorization: string | undefined, formBody: string): string | null {
-  const basic = /^Basic\s+(\S+)\s*$/i.exec(authorization ?? '');
-  if (basic?.[1]) {
-    const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    const user = colon < 0 ? decoded : decoded.slice(0, colon);
+  if (authorization !== undefined) {
+    const basic = /^\s*Basic\s+([\s\S]*)$/i.exec(authorization);
+    const b64 = basic?.[1]?.replace(/\s+/g, '') ?? '';
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64) || b64.length % 4 === 1) return null;
+    const bytes = Buffer.from(b64, 'base64');
+    // Only a canonical encoding: one that decoders cannot read differently.
+    if (bytes.toString('base64').replace(/=+$/, '') !== b64.replace(/=+$/, '')) return null;
+    const decoded = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+    let text: string;
+    try {
+      text = decoded.decode(bytes);
+    } catch {
+      return null;
+    }
+    const colon = text.indexOf(':');
+    if (colon <= 0) return null;
     // RFC 6749 §2.3.1: the id is form-encoded before it goes into Basic auth.
-    const id = safeDecode(user);
-    if (id) return id;
+    return safeDecode(text.slice(0, colon)) || null;
   }
-  const fromForm = new URLSearchParams(formBody).get('client_id');
-  return fromForm || null;
+  // Two client_id fields: which one the login host takes is its business, not a guess of ours.
+  const ids = new URLSearchParams(formBody).getAll('client_id');
+  return ids.length === 1 && ids[0] ? ids[0] : null;
 }
 
 function safeDecode(s: string): string {
@@ -95,17 +114,29 @@ export interface IdentityCacheOptions {
   clock: Clock;
   resolveTimeoutMs?: number;
   negativeTtlMs?: number;
-  onResolveError?: (err: unknown) => void;
+  /** Most `resolveToken` calls per minute (default 30); beyond, tokens count as unknown until a slot frees. */
+  lookupsPerMinute?: number;
+  /** Longest a request waits for its token's look-up before it is forwarded as unknown (default 250 ms). */
+  lookupWaitMs?: number;
+  /** A look-up failed (`budget`: none was made, the budget is used up). */
+  onResolveError?: (reason: LookupFailure) => void;
 }
+
+export type LookupFailure = 'budget' | 'timeout' | 'rejected' | 'error';
+
+export const DEFAULT_TOKEN_LOOKUPS_PER_MINUTE = 30;
+const DEFAULT_LOOKUP_WAIT_MS = 250;
 
 export class IdentityCache {
   private readonly byToken: Lru<string, CacheEntry>;
   private readonly names: Lru<string, string>;
   private readonly pending = new Map<string, Promise<Identity>>();
+  private readonly lookups: CallBudget;
 
   constructor(private readonly opts: IdentityCacheOptions) {
     this.byToken = new Lru(opts.maxEntries);
     this.names = new Lru(opts.maxEntries);
+    this.lookups = new CallBudget(opts.lookupsPerMinute ?? DEFAULT_TOKEN_LOOKUPS_PER_MINUTE);
   }
 
   learn(key: string, clientId: string): void {
@@ -121,7 +152,12 @@ export class IdentityCache {
     return this.byToken.size;
   }
 
-  /** Client of a token; concurrent first look-ups of one token share a single `resolveToken` call. */
+  /**
+   * Client of a token; concurrent first look-ups of one token share a single `resolveToken` call.
+   * Look-ups have their own budget (a flood of made-up tokens cannot spend the polls' calls), and a
+   * request waits for one only briefly: past that it is forwarded as unknown while the answer is
+   * still learnt for the token's next requests.
+   */
   async identify(bearer: string | null): Promise<Identity & { key: string }> {
     if (bearer === null) return { key: 'no-token', clientId: UNKNOWN_CLIENT };
     const key = tokenKey(bearer);
@@ -131,10 +167,20 @@ export class IdentityCache {
     if (!this.opts.resolveToken) return { key, clientId: UNKNOWN_CLIENT };
     let p = this.pending.get(key);
     if (!p) {
+      if (!this.lookups.tryAcquire(this.opts.clock.now()).ok) {
+        this.opts.onResolveError?.('budget');
+        return { key, clientId: UNKNOWN_CLIENT };
+      }
       p = this.resolve(key, bearer, this.opts.resolveToken).finally(() => this.pending.delete(key));
       this.pending.set(key, p);
     }
-    return { key, ...(await p) };
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<null>((resolve) => {
+      timer = setTimeout(resolve, this.opts.lookupWaitMs ?? DEFAULT_LOOKUP_WAIT_MS, null);
+    });
+    const got = await Promise.race([p, late]);
+    clearTimeout(timer);
+    return { key, ...(got ?? { clientId: UNKNOWN_CLIENT }) };
   }
 
   private async resolve(key: string, bearer: string, resolveToken: ResolveToken): Promise<Identity> {
@@ -147,7 +193,7 @@ export class IdentityCache {
       this.byToken.set(key, { identity, expiresMs: null });
       return identity;
     } catch (err) {
-      this.opts.onResolveError?.(err);
+      this.opts.onResolveError?.(failureOf(err));
       const identity = { clientId: UNKNOWN_CLIENT };
       this.byToken.set(key, {
         identity,
@@ -156,4 +202,11 @@ export class IdentityCache {
       return identity;
     }
   }
+}
+
+function failureOf(err: unknown): LookupFailure {
+  const e = err as { name?: unknown; status?: unknown; code?: unknown };
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return 'timeout';
+  if (e?.status === 401 || e?.status === 403 || e?.status === 400) return 'rejected';
+  return 'error';
 }

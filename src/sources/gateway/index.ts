@@ -4,13 +4,20 @@
  * simulator) and measured per token and per OAuth client in real time.
  */
 import { readFile } from 'node:fs/promises';
-import { createServer as createHttpServer, type Server } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { Pool } from 'undici';
 import {
+  DEFAULT_MAX_CLIENTS,
   GatewayMeasurements,
+  OTHER_CLIENT,
   UNKNOWN_CLIENT,
   type ClientMeasurement,
 } from '../../model/gateway/measurements.js';
@@ -18,9 +25,10 @@ import type { ClientDirectory } from '../../model/client-directory.js';
 import type { MetricFamily } from '../../telemetry/families.js';
 import { systemClock, type Clock } from '../../util/clock.js';
 import type { Source, SourceHealth } from '../source.js';
-import { IdentityCache, type ResolveToken } from './identity.js';
+import { IdentityCache, type LookupFailure, type ResolveToken } from './identity.js';
+import { BodyWatchdog, ConcurrencyLimiter, DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from './limits.js';
 import type { GatewayLogger } from './logger.js';
-import { createProxyHandler, type Upstream } from './proxy.js';
+import { createProxyHandler, type RefusalReason, type Upstream } from './proxy.js';
 import { realSleep, Shaper, type Sleep } from './shaper.js';
 
 export type { GatewayLogger } from './logger.js';
@@ -43,7 +51,13 @@ export interface GatewayOptions {
   loginBaseUrl: string;
   /** GET /api/v2/tokens/me with that token; undefined = tokens minted elsewhere count as `unknown`. */
   resolveToken?: ResolveToken;
+  /** Most `tokens/me` look-ups per minute, outside the org's call budget (default 30). */
+  tokenLookupsPerMinute?: number;
   maxTrackedTokens?: number;
+  /** Most distinct clients in the exported series (default 2 000); the rest count as `other`. */
+  maxClients?: number;
+  /** Deadlines and per-caller caps (defaults: DEFAULT_GATEWAY_LIMITS). */
+  limits?: Partial<GatewayLimits>;
   directory: ClientDirectory;
   limitPerMinute: (clientId: string) => number;
   shaping?: ShapingOptions;
@@ -72,22 +86,27 @@ export class GatewaySource implements Source {
   private startedMs: number | null = null;
   private lastUpstreamOkMs: number | null = null;
   private lastError: string | null = null;
+  private readonly limits: GatewayLimits;
+  private watchdog: BodyWatchdog | null = null;
+  private readonly refused = new Map<RefusalReason, number>();
+  /** Failed token look-ups since the last summary line, by reason. */
+  private readonly lookupFailures = new Map<LookupFailure, number>();
+  private summaryTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: GatewayOptions) {
     this.org = opts.org;
     this.clock = opts.clock ?? systemClock;
     this.logger = opts.logger ?? pino({ level: 'silent' });
+    this.limits = { ...DEFAULT_GATEWAY_LIMITS, ...opts.limits };
     const maxTokens = opts.maxTrackedTokens ?? 50_000;
-    this.measurements = new GatewayMeasurements(maxTokens);
+    this.measurements = new GatewayMeasurements(maxTokens, opts.maxClients ?? DEFAULT_MAX_CLIENTS);
     this.identity = new IdentityCache({
       maxEntries: maxTokens,
       clock: this.clock,
       ...(opts.resolveToken ? { resolveToken: opts.resolveToken } : {}),
-      onResolveError: (err) =>
-        this.logger.warn(
-          { err: (err as { name?: string }).name ?? 'error' },
-          'token look-up failed; counting as unknown',
-        ),
+      ...(opts.tokenLookupsPerMinute === undefined ? {} : { lookupsPerMinute: opts.tokenLookupsPerMinute }),
+      // Counted, and logged as one summary a minute: a flood of made-up tokens is one line, not one per token.
+      onResolveError: (reason) => this.lookupFailures.set(reason, (this.lookupFailures.get(reason) ?? 0) + 1),
     });
     const shaping = opts.shaping ?? { mode: 'off' };
     this.shaper =
@@ -114,10 +133,13 @@ export class GatewaySource implements Source {
   async start(): Promise<void> {
     if (this.server) return;
     const timeoutMs = this.opts.upstreamTimeoutMs ?? 60_000;
+    const limits = this.limits;
     this.upstreams = {
-      login: upstreamFor(this.opts.loginBaseUrl, timeoutMs),
-      api: upstreamFor(this.opts.apiBaseUrl, timeoutMs),
+      login: upstreamFor(this.opts.loginBaseUrl, timeoutMs, limits.upstreamConnections),
+      api: upstreamFor(this.opts.apiBaseUrl, timeoutMs, limits.upstreamConnections),
     };
+    const watchdog = new BodyWatchdog(limits);
+    this.watchdog = watchdog;
     const handler = createProxyHandler({
       upstreams: this.upstreams,
       identity: this.identity,
@@ -134,13 +156,28 @@ export class GatewaySource implements Source {
         if (error === null) this.lastUpstreamOkMs = this.clock.now();
         this.lastError = error;
       },
+      limits,
+      perAddress: new ConcurrencyLimiter(limits.maxConcurrentPerAddress),
+      perToken: new ConcurrencyLimiter(limits.maxConcurrentPerToken),
+      watchdog,
+      onRefused: (reason) => this.refused.set(reason, (this.refused.get(reason) ?? 0) + 1),
     });
+    const onRequest = (req: IncomingMessage, res: ServerResponse) => handler(req, res);
     const server = this.opts.tls
       ? createHttpsServer(
           { cert: await readFile(this.opts.tls.certFile), key: await readFile(this.opts.tls.keyFile) },
-          handler,
+          onRequest,
         )
-      : createHttpServer(handler);
+      : createHttpServer(onRequest);
+    // The 100 goes out only once the request is admitted (path, size, caps): a refused client never sends its body.
+    server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => handler(req, res, true));
+    // Deadlines (Node's defaults let a trickling client hold a socket for 5 minutes).
+    server.headersTimeout = limits.headersTimeoutMs;
+    server.requestTimeout = limits.requestTimeoutMs;
+    server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+    // No socket sits idle longer than the longest wait for the upstream.
+    server.setTimeout(timeoutMs + limits.keepAliveTimeoutMs);
+    this.summaryTimer = setInterval(() => this.logLookupFailures(), 60_000).unref();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       // A deep accept backlog: integrations open many connections at once after a deploy or an outage.
@@ -163,6 +200,10 @@ export class GatewaySource implements Source {
   }
 
   async stop(): Promise<void> {
+    if (this.summaryTimer) clearInterval(this.summaryTimer);
+    this.summaryTimer = null;
+    this.logLookupFailures();
+    this.watchdog?.stop();
     const server = this.server;
     this.server = null;
     if (server) {
@@ -178,11 +219,43 @@ export class GatewaySource implements Source {
   collect(nowMs: number): MetricFamily[] {
     if (this.startedMs === null) return [];
     this.shaper?.prune(nowMs);
-    return this.measurements.families(nowMs, {
-      org: this.org,
-      nameOf: this.nameOf,
-      limitOf: this.opts.limitPerMinute,
-    });
+    const startTimeMs = this.startedMs;
+    return [
+      ...this.measurements.families(nowMs, {
+        org: this.org,
+        nameOf: this.nameOf,
+        limitOf: this.opts.limitPerMinute,
+      }),
+      {
+        kind: 'counter',
+        name: 'genesys_gateway_clients_overflow',
+        help: 'Requests counted under client_id="other" because the org already had the most distinct clients allowed (AGENT_MAX_CLIENTS).',
+        unit: '{request}',
+        points: [{ attributes: { org: this.org }, value: this.measurements.overflowCount(), startTimeMs }],
+      },
+      {
+        kind: 'counter',
+        name: 'genesys_gateway_refused',
+        help: 'Requests the gateway answered itself instead of forwarding: bad path, body too large or too slow, too many in progress per address or token.',
+        unit: '{request}',
+        points: REFUSAL_REASONS.map((reason) => ({
+          attributes: { org: this.org, reason },
+          value: this.refused.get(reason) ?? 0,
+          startTimeMs,
+        })),
+      },
+    ];
+  }
+
+  private logLookupFailures(): void {
+    if (this.lookupFailures.size === 0) return;
+    const reasons = Object.fromEntries(this.lookupFailures);
+    const failed = [...this.lookupFailures.values()].reduce((a, b) => a + b, 0);
+    this.lookupFailures.clear();
+    this.logger.warn(
+      { failed, reasons },
+      'token look-ups failed since the last summary; those requests count as unknown',
+    );
   }
 
   snapshot(nowMs: number): GatewayClientSnapshot[] {
@@ -200,17 +273,25 @@ export class GatewaySource implements Source {
   }
 
   private readonly nameOf = (clientId: string): string => {
-    if (clientId === UNKNOWN_CLIENT) return UNKNOWN_CLIENT;
+    if (clientId === UNKNOWN_CLIENT || clientId === OTHER_CLIENT) return clientId;
     return this.opts.directory.nameOf(clientId) ?? this.identity.nameOf(clientId) ?? clientId;
   };
 }
 
-function upstreamFor(baseUrl: string, timeoutMs: number): Upstream {
+const REFUSAL_REASONS: readonly RefusalReason[] = [
+  'bad_path',
+  'body_too_large',
+  'body_too_slow',
+  'address_concurrency',
+  'token_concurrency',
+];
+
+function upstreamFor(baseUrl: string, timeoutMs: number, connections: number): Upstream {
   const url = new URL(baseUrl);
   return {
     // TLS is verified by undici's defaults; bounded connections keep a flood from exhausting sockets.
     pool: new Pool(url.origin, {
-      connections: 256,
+      connections,
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
       connectTimeout: Math.min(timeoutMs, 10_000),

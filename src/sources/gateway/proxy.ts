@@ -3,17 +3,24 @@
  * both ways (nothing buffered except small login bodies, copied on the side to learn identities).
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline as pipelineCb, type Readable, type Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import type { Dispatcher, Pool } from 'undici';
 import type { GatewayMeasurements, RequestHandle } from '../../model/gateway/measurements.js';
 import type { Clock } from '../../util/clock.js';
+import { answerAndDiscard, declaredLength } from '../../util/oversize.js';
 import { CaptureStream, decodeBody } from './capture.js';
 import { sendGenesysError, sendRateLimited } from './errors.js';
 import { endToEnd } from './headers.js';
 import { bearerOf, loginClientId, tokenKey, tokenResponseSchema, type IdentityCache } from './identity.js';
+import type { BodyWatchdog, ConcurrencyLimiter, GatewayLimits } from './limits.js';
+import { hostilePath } from './path-guard.js';
 import { routeOf, type Route } from './routes.js';
 import type { Shaper } from './shaper.js';
 import type { GatewayLogger } from './logger.js';
+
+/** Why the gateway answered a request itself instead of forwarding it. */
+export type RefusalReason =
+  'bad_path' | 'body_too_large' | 'body_too_slow' | 'address_concurrency' | 'token_concurrency';
 
 export interface Upstream {
   pool: Pool;
@@ -31,16 +38,25 @@ export interface ProxyDeps {
   timeoutMs: number;
   clock: Clock;
   logger: GatewayLogger;
+  /** An upstream answered (null) or could not be reached (its error code). Local failures never come here. */
   onUpstream: (error: string | null) => void;
+  limits: Pick<GatewayLimits, 'loginBodyBytes' | 'bufferedBodyBytes'>;
+  perAddress: ConcurrencyLimiter;
+  perToken: ConcurrencyLimiter;
+  watchdog: BodyWatchdog;
+  onRefused: (reason: RefusalReason) => void;
 }
 
 const LOGIN_CAPTURE_BYTES = 64 * 1024;
 /** nginx's "client closed request": counted so in-flight drops, never sent to anyone. */
 const CLIENT_CLOSED = 499;
 
-export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res: ServerResponse) => void {
-  return (req, res) => {
-    handle(deps, req, res).catch((err: unknown) => {
+/** `expectsContinue`: the request asked for `100 Continue`, sent only once it is admitted. */
+export type ProxyHandler = (req: IncomingMessage, res: ServerResponse, expectsContinue?: boolean) => void;
+
+export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
+  return (req, res, expectsContinue = false) => {
+    handle(deps, req, res, expectsContinue).catch((err: unknown) => {
       deps.logger.error({ err: errorCode(err) }, 'gateway request failed');
       if (!res.headersSent)
         sendGenesysError(res, 500, 'internal.server.error', 'The gateway failed to handle the request.');
@@ -49,18 +65,120 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
   };
 }
 
-async function handle(deps: ProxyDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const route = routeOf(req.url ?? '/');
+async function handle(
+  deps: ProxyDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  expectsContinue: boolean,
+): Promise<void> {
+  const rawUrl = req.url ?? '/';
+  if (hostilePath(rawUrl)) {
+    deps.onRefused('bad_path');
+    refuse(
+      req,
+      res,
+      400,
+      'bad.request',
+      'The request path is not allowed: encoded slashes or backslashes, dot segments and ";" are refused.',
+    );
+    return;
+  }
+  const route = routeOf(rawUrl);
   if (!route) {
     sendGenesysError(res, 404, 'not.found', 'The requested resource was not found.');
     return;
   }
+  const maxBody = route.upstream === 'login' ? deps.limits.loginBodyBytes : Number.POSITIVE_INFINITY;
+  if (declaredLength(req) > maxBody) {
+    deps.onRefused('body_too_large');
+    refuseTooLarge(req, res, maxBody);
+    return;
+  }
+  // One caller (address) cannot hold more than its share of the upstream connections.
+  const address = req.socket.remoteAddress ?? 'unknown';
+  if (!deps.perAddress.tryAcquire(address)) {
+    deps.onRefused('address_concurrency');
+    sendTooMany(req, res, 'Too many requests in progress from this address through the gateway.');
+    return;
+  }
+  res.once('close', () => deps.perAddress.release(address));
+  if (expectsContinue) res.writeContinue();
   const ac = new AbortController();
   res.on('close', () => {
     if (!res.writableFinished) ac.abort();
   });
+  if (hasBody(req)) {
+    const unwatch = deps.watchdog.watch(req, () => {
+      deps.onRefused('body_too_slow');
+      if (res.headersSent) res.destroy();
+      else
+        sendGenesysError(res, 408, 'request.timeout', 'The request body arrived too slowly.', {
+          connection: 'close',
+        });
+      ac.abort();
+    });
+    res.once('close', unwatch);
+  }
   if (route.upstream === 'login') await forwardLogin(deps, route, req, res, ac.signal);
   else await forwardApi(deps, route, req, res, ac.signal);
+}
+
+function sendTooMany(req: IncomingMessage, res: ServerResponse, message: string): void {
+  refuse(req, res, 429, 'too.many.requests', message, { 'retry-after': '1' });
+}
+
+function refuseTooLarge(req: IncomingMessage, res: ServerResponse, limit: number): void {
+  refuse(req, res, 413, 'request.entity.too.large', `The request body is larger than ${limit} bytes.`);
+}
+
+/**
+ * Answers a request the gateway will not forward. One with a body still coming is drained for a
+ * bounded time and then closed (util/oversize.ts): neither kept open for as long as its sender
+ * likes to trickle, nor reset before it can read the answer.
+ */
+function refuse(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
+  if (!hasBody(req) || req.complete) {
+    sendGenesysError(res, status, code, message, headers);
+    return;
+  }
+  const body = JSON.stringify({ message, code, status, details: [], errors: [] });
+  answerAndDiscard(req, res, status, { 'content-type': 'application/json', ...headers }, body);
+}
+
+/** The whole body, or null when it grew past `limit` (then answered 413) or broke off. */
+function readBody(req: IncomingMessage, res: ServerResponse, limit: number): Promise<Buffer | null> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const settle = (value: Buffer | null): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('close', onClose);
+      resolve(value);
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      settle(null);
+      refuseTooLarge(req, res, limit); // keeps reading (and discarding) the rest
+    };
+    const onEnd = (): void => settle(Buffer.concat(chunks));
+    // The client went away, or the watchdog cut it off.
+    const onClose = (): void => settle(null);
+    req.on('data', onData);
+    req.once('end', onEnd);
+    req.once('close', onClose);
+  });
 }
 
 async function forwardLogin(
@@ -70,15 +188,18 @@ async function forwardLogin(
   res: ServerResponse,
   signal: AbortSignal,
 ): Promise<void> {
-  const form = new CaptureStream(LOGIN_CAPTURE_BYTES);
-  const body = hasBody(req) ? pipelineCb(req, form, () => undefined) : null;
+  // Read whole before the login host is contacted: a slow sender holds no upstream connection.
+  const body = hasBody(req) ? await readBody(req, res, deps.limits.loginBodyBytes) : null;
+  if (hasBody(req) && body === null) return;
+  const formText = body?.toString('utf8') ?? '';
   const outcome = await relay(deps, route, req, body, signal, res, (statusCode, headers) => {
-    // A tap in front of the response keeps a copy of the token answer to learn token -> client.
-    const tap = new CaptureStream(LOGIN_CAPTURE_BYTES, (captured) => {
+    // A tap in front of the response keeps a copy of the token answer to learn token -> client;
+    // the client's answer passes through it untouched whatever the copy turns out to be.
+    const tap = new CaptureStream(LOGIN_CAPTURE_BYTES, async (captured) => {
       if (statusCode !== 200 || !captured) return;
-      const text = decodeBody(captured, headers['content-encoding']);
+      const text = await decodeBody(captured, headers['content-encoding'], LOGIN_CAPTURE_BYTES);
       const parsed = tokenResponseSchema.safeParse(safeJson(text));
-      const clientId = loginClientId(req.headers.authorization, form.captured()?.toString('utf8') ?? '');
+      const clientId = loginClientId(req.headers.authorization, formText);
       if (!parsed.success || !clientId) return;
       deps.identity.learn(tokenKey(parsed.data.access_token), clientId);
       deps.noteClient(clientId);
@@ -96,7 +217,21 @@ async function forwardApi(
   res: ServerResponse,
   signal: AbortSignal,
 ): Promise<void> {
+  let body: Readable | Buffer | null = null;
+  if (hasBody(req)) {
+    const declared = declaredLength(req);
+    if (declared <= deps.limits.bufferedBodyBytes) {
+      body = await readBody(req, res, deps.limits.bufferedBodyBytes);
+      if (body === null) return;
+    } else body = req;
+  }
   const who = await deps.identity.identify(bearerOf(req.headers.authorization));
+  if (!deps.perToken.tryAcquire(who.key)) {
+    deps.onRefused('token_concurrency');
+    sendTooMany(req, res, 'Too many requests in progress with this token through the gateway.');
+    return;
+  }
+  res.once('close', () => deps.perToken.release(who.key));
   deps.noteClient(who.clientId);
   let release = (): void => undefined;
   if (deps.shaper) {
@@ -117,7 +252,7 @@ async function forwardApi(
   const handle = deps.measurements.start(who.key, who.clientId, deps.clock.now());
   const method = req.method ?? 'GET';
   try {
-    const outcome = await relay(deps, route, req, hasBody(req) ? req : null, signal, res, () => res);
+    const outcome = await relay(deps, route, req, body, signal, res, () => res);
     if (!outcome.ok) finish(deps, handle, method, fail(deps, route, res, signal, outcome.error));
     else finish(deps, handle, method, outcome.status, outcome.upstreamSeconds);
   } finally {
@@ -137,7 +272,7 @@ async function relay(
   deps: ProxyDeps,
   route: Route,
   req: IncomingMessage,
-  body: Readable | null,
+  body: Readable | Buffer | null,
   signal: AbortSignal,
   res: ServerResponse,
   sink: (statusCode: number, headers: IncomingHttpHeaders) => Writable,
@@ -151,7 +286,8 @@ async function relay(
       {
         path: upstream.basePath + route.path,
         method: (req.method ?? 'GET') as Dispatcher.HttpMethod,
-        headers: endToEnd(req.headers, ['host']),
+        // Expect is answered here (Node sends the 100 once the request is admitted); undici refuses it.
+        headers: endToEnd(req.headers, ['host', 'expect']),
         body,
         signal,
         headersTimeout: deps.timeoutMs,
@@ -193,6 +329,12 @@ function fail(deps: ProxyDeps, route: Route, res: ServerResponse, signal: AbortS
     return CLIENT_CLOSED;
   }
   const code = errorCode(err);
+  if (!isUpstreamError(code)) {
+    // Ours, not the upstream's: never reported as the upstream's health.
+    deps.logger.warn({ upstream: route.upstream, err: code }, 'gateway could not forward the request');
+    sendGenesysError(res, 500, 'internal.server.error', 'The gateway failed to forward the request.');
+    return 500;
+  }
   const timedOut = code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT';
   const status = timedOut ? 504 : 502;
   deps.onUpstream(`${route.upstream} upstream: ${code}`);
@@ -202,6 +344,27 @@ function fail(deps: ProxyDeps, route: Route, res: ServerResponse, signal: AbortS
   else
     sendGenesysError(res, 502, 'bad.gateway', 'The gateway could not reach the upstream Genesys Cloud API.');
   return status;
+}
+
+/** Failures of the connection to the upstream or of its answer; anything else is the gateway's own. */
+const UPSTREAM_CODES = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+  'UND_ERR_RES_EXCEEDED_MAX_SIZE',
+  'UND_ERR_INFO',
+]);
+
+function isUpstreamError(code: string): boolean {
+  return (
+    UPSTREAM_CODES.has(code) ||
+    /^E[A-Z]+$/.test(code) || // system errors: ECONNREFUSED, ECONNRESET, ENOTFOUND, ETIMEDOUT, …
+    code.startsWith('HPE_') || // the upstream's answer did not parse
+    /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_/.test(code)
+  );
 }
 
 function hasBody(req: IncomingMessage): boolean {

@@ -10,6 +10,9 @@ import type { EventLedger } from '../events/ledger.js';
 import { PolledSource, type PollSchedule } from '../polled-source.js';
 
 /** Finest first; the API's smallest accepted granularity is undocumented (reference §4). */
+/** An unknown definition id reloads the list at most this often (a pushed flood of made-up ids costs one call a minute). */
+const DEFINITIONS_MIN_GAP_MS = 60_000;
+
 export const GRANULARITIES = [
   { iso: 'PT1M', ms: 60_000 },
   { iso: 'PT5M', ms: 300_000 },
@@ -61,12 +64,17 @@ export class RateLimitsSource extends PolledSource {
   private granularity = 0;
   private aggregatesSucceeded = false;
   private definitionsAtMs: number | null = null;
+  /** An event named a definition the list does not know: reload it at the next poll. */
+  private definitionsWanted = false;
 
   constructor(private readonly opts: RateLimitsSourceOptions) {
     super('ratelimits', opts.org, opts);
     this.clock = opts.clock ?? systemClock;
     this.lookbackMs = opts.lookbackMs ?? 10 * 60_000;
     this.definitionsRefreshMs = opts.definitionsRefreshMs ?? 3_600_000;
+    opts.ledger.onUnknownDefinition(() => {
+      this.definitionsWanted = true;
+    });
     this.startedAtMs = this.clock.now();
     this.tracker = new RateLimitTracker(this.startedAtMs);
     this.pull = new EventPullWindow({
@@ -161,7 +169,9 @@ export class RateLimitsSource extends PolledSource {
   private async pollEvents(signal: AbortSignal): Promise<void> {
     const nowMs = this.clock.now();
     const { ledger, api } = this.opts;
-    if (this.definitionsAtMs === null || nowMs - this.definitionsAtMs >= this.definitionsRefreshMs) {
+    const age = this.definitionsAtMs === null ? Number.POSITIVE_INFINITY : nowMs - this.definitionsAtMs;
+    if (age >= this.definitionsRefreshMs || (this.definitionsWanted && age >= DEFINITIONS_MIN_GAP_MS)) {
+      this.definitionsWanted = false;
       ledger.setDefinitions(await api.listEventDefinitions(signal));
       this.definitionsAtMs = nowMs;
     }
