@@ -26,11 +26,12 @@ COPY package.json package-lock.json ./
 # scripts, so none run.
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
-# The image's unprivileged `node` user (uid 1000): the agent needs no root and writes no files.
-USER node
+# The image's unprivileged `node` user, by number: Kubernetes can verify `runAsNonRoot` only for a
+# numeric USER (deploy/kubernetes runs as the same uid:gid, scripts/kubernetes/sizing.ts).
+USER 1000:1000
 EXPOSE 9464 8080
 # slim has no curl: probe with Node's own fetch. AGENT_PORT follows the agent's listener setting.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.AGENT_PORT || '9464') + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-ENTRYPOINT ["node", "dist/src/cli.js"]
+ENTRYPOINT ["node", "dist/src/bin.js"]
 CMD ["run"]

@@ -61,7 +61,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
       return r;
     });
 
-    const telemetry = agentTelemetry(config, runtimes, clock);
+    const telemetry = agentTelemetry(config, runtimes, clock, logger.child({ component: 'otlp' }));
     stack.push('telemetry', () => telemetry.shutdown());
     const http = await startHttp({ config, runtimes, telemetry, eventsToken, clock, logger, stack });
 

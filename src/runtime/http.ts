@@ -39,7 +39,7 @@ export async function startHttp(opts: {
     logger: opts.logger.child({ component: 'http' }),
     telemetry: opts.telemetry,
     snapshot,
-    readiness: () => readiness(runtimes),
+    readiness: () => ({ ...readiness(runtimes), otlp: opts.telemetry.otlpStatus() }),
     plugins: [
       eventsEndpoint(
         runtimes.map((r) => r.events),

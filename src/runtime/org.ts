@@ -56,7 +56,9 @@ export interface OrgRuntimeDeps {
 /** Builds (but does not start) the client and sources of one org. */
 export function createOrgRuntime(org: OrgConfig, deps: OrgRuntimeDeps): OrgRuntime {
   const { clock, config } = deps;
-  const log = deps.logger.child({ org: org.name });
+  // The client and the pollers put `org` in their own log fields; binding it here as well printed it
+  // twice in every JSON line. Only the gateway logs without naming the org, so only it gets the binding.
+  const log = deps.logger;
   const timing = { clock, logger: log, ...(deps.scheduler ? { scheduler: deps.scheduler } : {}) };
   const api = new GenesysClient({
     org: org.name,
@@ -110,7 +112,7 @@ export function createOrgRuntime(org: OrgConfig, deps: OrgRuntimeDeps): OrgRunti
         // Integrations send their client secrets and tokens through the gateway: same TLS as the agent port.
         ...(config.tls ? { tls: { certFile: config.tls.certFile, keyFile: config.tls.keyFile } } : {}),
         clock,
-        logger: log,
+        logger: deps.logger.child({ org: org.name }),
       })
     : null;
   // Disabled sources still exist (empty figures) but neither run nor count for readiness.

@@ -4,6 +4,7 @@ import { sourceFamilies } from '../sources/registry.js';
 import type { MetricFamily } from '../telemetry/families.js';
 import { Telemetry } from '../telemetry/telemetry.js';
 import type { Clock } from '../util/clock.js';
+import type { Logger } from '../util/logger.js';
 import { agentVersion } from '../util/version.js';
 import type { OrgRuntime } from './org.js';
 
@@ -12,6 +13,8 @@ export function agentTelemetry(
   config: Pick<AgentConfig, 'resource' | 'otlp'>,
   runtimes: OrgRuntime[],
   clock: Clock,
+  /** Where OTLP export failures are reported, once per episode. */
+  logger?: Logger,
 ): Telemetry {
   return new Telemetry({
     serviceName: config.resource.serviceName,
@@ -21,6 +24,7 @@ export function agentTelemetry(
     otlp: config.otlp,
     families: (nowMs) => agentFamilies(runtimes, nowMs),
     now: () => clock.now(),
+    ...(logger ? { logger } : {}),
   });
 }
 

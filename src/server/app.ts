@@ -14,6 +14,7 @@ import Fastify, {
   type FastifyServerFactoryHandler,
 } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
+import type { OtlpExportStatus } from '../telemetry/otlp-export.js';
 import { PROMETHEUS_CONTENT_TYPE, type Telemetry } from '../telemetry/telemetry.js';
 import { describeError } from '../util/logger.js';
 import { answerAndDiscard, declaredLength } from '../util/oversize.js';
@@ -25,6 +26,8 @@ import { statusPageRoutes } from './status-page.js';
 export interface Readiness {
   ready: boolean;
   sources: { org: string; source: string; succeeded: boolean; up: boolean; lastError: string | null }[];
+  /** The OTLP push's last outcome: detail only, never a reason to be unready (absent: OTLP off). */
+  otlp?: OtlpExportStatus | null;
 }
 
 export interface ServerOptions {
@@ -144,9 +147,11 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
 
   app.get('/readyz', async (_req, reply) => {
     const r = opts.readiness();
-    return reply
-      .code(r.ready ? 200 : 503)
-      .send({ status: r.ready ? 'ready' : 'not ready', sources: r.sources });
+    return reply.code(r.ready ? 200 : 503).send({
+      status: r.ready ? 'ready' : 'not ready',
+      sources: r.sources,
+      ...(r.otlp ? { otlp: otlpDetail(r.otlp) } : {}),
+    });
   });
 
   app.get('/api/v1/clients', async (_req, reply) =>
@@ -156,4 +161,16 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(statusPageRoutes);
   for (const plugin of opts.plugins ?? []) await app.register(plugin);
   return app;
+}
+
+/** Times as ISO strings, like the rest of the JSON the agent serves. */
+function otlpDetail(s: OtlpExportStatus) {
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  return {
+    endpoint: s.endpoint,
+    lastAttempt: iso(s.lastAttemptMs),
+    lastSuccess: iso(s.lastSuccessMs),
+    lastError: s.lastError,
+    consecutiveFailures: s.consecutiveFailures,
+  };
 }

@@ -137,18 +137,43 @@ function describe(value: unknown): string {
   return JSON.stringify(value) ?? String(value);
 }
 
-function issueText(issue: z.core.$ZodIssue): { path: readonly PropertyKey[]; text: string } {
+/**
+ * An unknown key first: a misspelt key also shows up as the real key "missing", and the message
+ * must name the key the author actually wrote.
+ */
+function firstIssue(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue | undefined {
+  return issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0];
+}
+
+/** Keys that are required next to `path` and absent: what a misspelt key was probably meant to be. */
+function missingSiblings(path: readonly PropertyKey[], issues: readonly z.core.$ZodIssue[]): string[] {
+  const parent = JSON.stringify(path);
+  return issues
+    .filter((i) => i.code === 'invalid_type' && i.input === undefined && i.path.length === path.length + 1)
+    .filter((i) => JSON.stringify(i.path.slice(0, -1)) === parent)
+    .map((i) => String(i.path.at(-1)));
+}
+
+function issueText(
+  issue: z.core.$ZodIssue,
+  issues: readonly z.core.$ZodIssue[] = [],
+): { path: readonly PropertyKey[]; text: string } {
   switch (issue.code) {
     case 'invalid_value':
       return {
         path: issue.path,
         text: `expected one of ${issue.values.map(String).join('|')}, got ${describe(issue.input)}`,
       };
-    case 'unrecognized_keys':
+    case 'unrecognized_keys': {
+      const missing = missingSiblings(issue.path, issues);
       return {
         path: [...issue.path, issue.keys[0] ?? ''],
-        text: `unknown key; remove it or check its spelling`,
+        text:
+          missing.length > 0
+            ? `unknown key; did you mean ${missing.map((k) => `"${k}"`).join(' or ')}?`
+            : 'unknown key; remove it or check its spelling',
       };
+    }
     case 'invalid_type':
       return { path: issue.path, text: `expected ${issue.expected}, got ${describe(issue.input)}` };
     default:
@@ -160,9 +185,9 @@ function issueText(issue: z.core.$ZodIssue): { path: readonly PropertyKey[]; tex
 export function parseScenario(input: unknown, source: string): Scenario {
   const result = scenarioSchema.safeParse(input, { reportInput: true });
   if (!result.success) {
-    const first = result.error.issues[0];
+    const first = firstIssue(result.error.issues);
     if (!first) throw new ScenarioError(`${source}: invalid scenario`);
-    const { path, text } = issueText(first);
+    const { path, text } = issueText(first, result.error.issues);
     throw new ScenarioError(`${source}: ${formatPath(path)}: ${text}`);
   }
   const s = result.data;

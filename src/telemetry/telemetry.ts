@@ -3,7 +3,14 @@ import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporte
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader, type MetricReader } from '@opentelemetry/sdk-metrics';
 import type { MetricFamily } from './families.js';
+import {
+  loggableEndpoint,
+  ObservedExporter,
+  OtlpExportLedger,
+  type OtlpExportStatus,
+} from './otlp-export.js';
 import { FamiliesProducer } from './producer.js';
+import { silentLogger, type Logger } from '../util/logger.js';
 
 export interface TelemetryOptions {
   serviceName: string;
@@ -13,6 +20,8 @@ export interface TelemetryOptions {
   otlp: { url: string; headers: Record<string, string>; intervalMs: number } | null;
   families: (nowMs: number) => MetricFamily[];
   now?: () => number;
+  /** Where OTLP export failures are reported (once per failure episode). */
+  logger?: Logger;
 }
 
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -27,8 +36,10 @@ export class Telemetry {
   private readonly prometheus: PrometheusExporter;
   private readonly serializer: PrometheusSerializer;
   private readonly otlpReader: PeriodicExportingMetricReader | null;
+  private readonly otlpLedger: OtlpExportLedger | null;
 
   constructor(opts: TelemetryOptions) {
+    const now = opts.now ?? Date.now;
     const resource = defaultResource().merge(
       resourceFromAttributes({
         ...opts.resourceAttributes,
@@ -37,10 +48,12 @@ export class Telemetry {
         'service.instance.id': opts.instanceId,
       }),
     );
+    this.otlpLedger = opts.otlp ? new OtlpExportLedger(loggableEndpoint(opts.otlp.url), now()) : null;
+    const ledger = this.otlpLedger;
     const producer = new FamiliesProducer(
       { name: 'genesys-usage-agent', version: opts.serviceVersion },
-      opts.families,
-      opts.now,
+      ledger ? (nowMs) => [...opts.families(nowMs), ...ledger.family()] : opts.families,
+      now,
     );
     this.prometheus = new PrometheusExporter({
       preventServerStart: true,
@@ -50,14 +63,26 @@ export class Telemetry {
     // (prefix, appendTimestamp, resourceConstantLabels, withoutTargetInfo, withoutScopeInfo)
     this.serializer = new PrometheusSerializer('', false, undefined, false, true);
     const readers: MetricReader[] = [this.prometheus];
-    this.otlpReader = opts.otlp
-      ? new PeriodicExportingMetricReader({
-          exporter: new OTLPMetricExporter({ url: opts.otlp.url, headers: opts.otlp.headers }),
-          exportIntervalMillis: opts.otlp.intervalMs,
-          exportTimeoutMillis: Math.min(opts.otlp.intervalMs, 10_000),
-          metricProducers: [producer],
-        })
-      : null;
+    const exportTimeoutMs = Math.min(opts.otlp?.intervalMs ?? 10_000, 10_000);
+    this.otlpReader =
+      opts.otlp && ledger
+        ? new PeriodicExportingMetricReader({
+            exporter: new ObservedExporter(
+              new OTLPMetricExporter({
+                url: opts.otlp.url,
+                headers: opts.otlp.headers,
+                // Its retries end within the reader's export deadline, so each outcome is reported.
+                timeoutMillis: exportTimeoutMs,
+              }),
+              ledger,
+              opts.logger ?? silentLogger,
+              now,
+            ),
+            exportIntervalMillis: opts.otlp.intervalMs,
+            exportTimeoutMillis: exportTimeoutMs,
+            metricProducers: [producer],
+          })
+        : null;
     if (this.otlpReader) readers.push(this.otlpReader);
     this.provider = new MeterProvider({ resource, readers });
   }
@@ -67,6 +92,11 @@ export class Telemetry {
     const { resourceMetrics, errors } = await this.prometheus.collect({ timeoutMillis: 5_000 });
     if (errors.length > 0) throw errors[0] instanceof Error ? errors[0] : new Error(String(errors[0]));
     return this.serializer.serialize(resourceMetrics);
+  }
+
+  /** The OTLP push's last outcome (null when OTLP is off), for /readyz. */
+  otlpStatus(): OtlpExportStatus | null {
+    return this.otlpLedger?.current() ?? null;
   }
 
   /** Pushes one OTLP export now (tests, shutdown). */

@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { loadConfig } from '../../src/config/config.js';
+import { ConfigError } from '../../src/config/errors.js';
 import {
   composeService,
   loadCompose,
@@ -14,16 +16,49 @@ import {
 
 const INSTALL = 'apt-get update && apt-get install -y docker-compose';
 
-function dockerCompose(args: string[]): { status: number; stdout: string; stderr: string } {
+const FILES = {
+  real: ['-f', 'docker-compose.yml'],
+  demo: ['-f', 'docker-compose.yml', '-f', 'docker-compose.demo.yml'],
+} as const;
+type Mode = keyof typeof FILES;
+
+function dockerCompose(
+  mode: Mode,
+  args: string[],
+  env: Record<string, string> = {},
+): { status: number; stdout: string; stderr: string } {
   const which = spawnSync('sh', ['-c', 'command -v docker-compose'], { encoding: 'utf8' });
   if (which.status !== 0) throw new Error(`docker-compose (v1.29, Debian package) is missing: ${INSTALL}`);
   // A clean environment: the file's own defaults apply, not whatever the developer exported.
-  const result = spawnSync('docker-compose', ['-f', 'docker-compose.yml', ...args], {
+  const result = spawnSync('docker-compose', [...FILES[mode], ...args], {
     cwd: repoRoot,
     encoding: 'utf8',
-    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? '/tmp' },
+    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? '/tmp', ...env },
   });
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+const resolvedAgent = z.object({
+  services: z.object({
+    agent: z.object({ environment: z.record(z.string(), z.string()) }),
+  }),
+  secrets: z.object({ genesys_client_secret: z.object({ file: z.string() }) }),
+});
+
+/** What the agent container would receive, as `docker-compose config` resolves it. */
+function agentEnvironment(mode: Mode, env: Record<string, string> = {}) {
+  const r = dockerCompose(mode, ['config'], env);
+  if (r.status !== 0) throw new Error(`docker-compose config (${mode}) failed: ${r.stderr}`);
+  const resolved = resolvedAgent.parse(parse(r.stdout));
+  return {
+    env: resolved.services.agent.environment,
+    secretFile: resolved.secrets.genesys_client_secret.file,
+  };
+}
+
+/** The configuration the agent would load from that environment (its secret file as mounted). */
+function agentConfigFrom(env: Record<string, string>, secretFile: string) {
+  return loadConfig({ ...env, GENESYS_CLIENT_SECRET_FILE: secretFile });
 }
 
 // The shape `docker-compose config` prints after resolving variables and relative paths.
@@ -49,19 +84,16 @@ const PORTS: Record<string, number[]> = {
 };
 
 describe('docker-compose.yml', () => {
-  it('passes `docker-compose config -q`, with and without the demo profile', () => {
-    for (const args of [
-      ['config', '-q'],
-      ['--profile', 'demo', 'config', '-q'],
-    ]) {
-      const r = dockerCompose(args);
-      expect(r.stderr, `docker-compose ${args.join(' ')}`).toBe('');
+  it('passes `docker-compose config -q` for a real org and for the demo', () => {
+    for (const mode of ['real', 'demo'] as const) {
+      const r = dockerCompose(mode, ['config', '-q']);
+      expect(r.stderr, `docker-compose config (${mode})`).toBe('');
       expect(r.status).toBe(0);
     }
   });
 
   it('mounts only files and directories that exist (bind mounts, secrets, build context)', () => {
-    const r = dockerCompose(['--profile', 'demo', 'config']);
+    const r = dockerCompose('demo', ['config']);
     expect(r.status, r.stderr).toBe(0);
     const resolved = resolvedSchema.parse(parse(r.stdout));
     const missing: string[] = [];
@@ -105,33 +137,36 @@ describe('docker-compose.yml', () => {
     expect(existsSync(repoPath('prometheus/rules'))).toBe(true);
   });
 
-  it('publishes the DESIGN §8 ports', () => {
-    const compose = loadCompose();
-    expect(Object.keys(compose.services).sort()).toEqual(Object.keys(PORTS).sort());
+  it('publishes the DESIGN §8 ports (the simulator only from the demo file)', () => {
+    const real = loadCompose();
+    const demo = loadCompose('docker-compose.demo.yml');
+    expect([...Object.keys(real.services), 'simulator'].sort()).toEqual(Object.keys(PORTS).sort());
     for (const [name, ports] of Object.entries(PORTS)) {
-      const svc = composeService(compose, name);
+      const svc = composeService(name === 'simulator' ? demo : real, name);
       for (const port of ports) expect(publishesSamePort(svc, port), `${name} ${port}`).toBe(true);
     }
   });
 
   it('pins every image tag and builds the agent and simulator from the repo Dockerfile', () => {
-    const compose = loadCompose();
-    for (const [name, svc] of Object.entries(compose.services)) {
-      if (svc.build !== undefined) {
-        expect(svc.build, name).toEqual({ context: '.', dockerfile: 'Dockerfile' });
-        continue;
+    for (const compose of [loadCompose(), loadCompose('docker-compose.demo.yml')]) {
+      for (const [name, svc] of Object.entries(compose.services)) {
+        if (svc.build !== undefined) {
+          expect(svc.build, name).toEqual({ context: '.', dockerfile: 'Dockerfile' });
+          continue;
+        }
+        if (svc.image !== undefined) expect(svc.image, name).toMatch(/:v?\d+\.\d+\.\d+$/);
       }
-      expect(svc.image, name).toMatch(/:v?\d+\.\d+\.\d+$/);
     }
-    expect(composeService(compose, 'agent').build).toBeDefined();
-    expect(composeService(compose, 'simulator').build).toBeDefined();
+    expect(composeService(loadCompose(), 'agent').build).toBeDefined();
+    expect(composeService(loadCompose('docker-compose.demo.yml'), 'simulator').build).toBeDefined();
   });
 
-  it('runs the simulator only under the demo profile, from the agent image', () => {
-    const compose = loadCompose();
-    const simulator = composeService(compose, 'simulator');
-    expect(simulator.profiles).toEqual(['demo']);
-    expect(simulator.image).toBe(composeService(compose, 'agent').image);
+  it('keeps the simulator out of the real-org file: it exists only in docker-compose.demo.yml', () => {
+    const real = loadCompose();
+    expect(real.services).not.toHaveProperty('simulator');
+    expect(readRepoFile('docker-compose.yml')).not.toMatch(/simulator:8089|simulator-agent/);
+    const simulator = composeService(loadCompose('docker-compose.demo.yml'), 'simulator');
+    expect(simulator.image).toBe(composeService(real, 'agent').image);
     expect(simulator.command).toEqual([
       'simulate',
       '--host',
@@ -141,30 +176,56 @@ describe('docker-compose.yml', () => {
       '--scenario',
       'demo',
     ]);
-    // Nothing outside the profile may depend on it, or a plain `up` would fail.
-    for (const [name, svc] of Object.entries(compose.services)) {
-      if (name !== 'simulator') expect(JSON.stringify(svc.depends_on ?? []), name).not.toContain('simulator');
-    }
   });
 
-  it('points the agent at the simulator by default, with its secret from a file', () => {
-    const agent = composeService(loadCompose(), 'agent');
-    const r = dockerCompose(['config']);
-    const env = z
-      .object({ services: z.object({ agent: z.object({ environment: z.record(z.string(), z.string()) }) }) })
-      .parse(parse(r.stdout)).services.agent.environment;
+  it('real org: the agent receives exactly its settings, no simulator and no plain-HTTP URL', () => {
+    const { env, secretFile } = agentEnvironment('real', {
+      GENESYS_REGION: 'mypurecloud.ie',
+      GENESYS_CLIENT_ID: 'c0ffee',
+    });
+    expect(env).toEqual({
+      AGENT_HOST: '0.0.0.0',
+      AGENT_PORT: '9464',
+      AGENT_GATEWAY_PORT: '8080',
+      AGENT_LOG_LEVEL: 'info',
+      GENESYS_REGION: 'mypurecloud.ie',
+      GENESYS_CLIENT_ID: 'c0ffee',
+      GENESYS_CLIENT_SECRET_FILE: '/run/secrets/genesys_client_secret',
+      OTEL_SERVICE_NAME: 'genesys-usage-agent',
+    });
+    for (const [key, value] of Object.entries(env)) expect(value, key).not.toMatch(/simulator|http:\/\//);
+    // Scrape path by default: OTLP push stays off until the documented switch.
+    expect(env).not.toHaveProperty('OTEL_EXPORTER_OTLP_ENDPOINT');
+    expect(composeService(loadCompose(), 'agent').secrets).toContain('genesys_client_secret');
+    // What the agent makes of it: the region's HTTPS hosts.
+    const [org] = agentConfigFrom(env, secretFile).orgs;
+    expect(org).toMatchObject({
+      clientId: 'c0ffee',
+      apiBaseUrl: 'https://api.mypurecloud.ie',
+      loginBaseUrl: 'https://login.mypurecloud.ie',
+    });
+  });
+
+  it('real org without .env: the agent refuses to start and names the setting (never the simulator)', () => {
+    const { env, secretFile } = agentEnvironment('real');
+    expect(env['GENESYS_CLIENT_ID']).toBe('');
+    expect(env).not.toHaveProperty('GENESYS_API_BASE_URL');
+    expect(env).not.toHaveProperty('GENESYS_LOGIN_BASE_URL');
+    expect(() => agentConfigFrom(env, secretFile)).toThrow(ConfigError);
+    expect(() => agentConfigFrom(env, secretFile)).toThrow(/GENESYS_(REGION|CLIENT_ID)/);
+  });
+
+  it('demo: the agent logs in to the simulator with its public demo credentials', () => {
+    const { env, secretFile } = agentEnvironment('demo');
     expect(env).toMatchObject({
       GENESYS_API_BASE_URL: 'http://simulator:8089',
       GENESYS_LOGIN_BASE_URL: 'http://simulator:8089',
       GENESYS_CLIENT_ID: 'simulator-agent',
       GENESYS_CLIENT_SECRET_FILE: '/run/secrets/genesys_client_secret',
-      AGENT_PORT: '9464',
-      AGENT_GATEWAY_PORT: '8080',
     });
     expect(env).not.toHaveProperty('GENESYS_CLIENT_SECRET');
-    expect(agent.secrets).toContain('genesys_client_secret');
-    // Scrape path by default: OTLP push stays off until the documented switch.
-    expect(env).not.toHaveProperty('OTEL_EXPORTER_OTLP_ENDPOINT');
+    const [org] = agentConfigFrom(env, secretFile).orgs;
+    expect(org).toMatchObject({ apiBaseUrl: 'http://simulator:8089', clientSecret: 'simulator-secret' });
   });
 
   it('keeps Prometheus defaults it overrides: config file and storage path', () => {
@@ -186,7 +247,7 @@ describe('docker-compose.yml', () => {
       for (const v of named) expect(compose.volumes, v).toHaveProperty([v.split(':')[0] ?? '']);
       expect(svc.healthcheck, name).toBeDefined();
     }
-    expect(composeService(compose, 'simulator').healthcheck).toBeDefined();
+    expect(composeService(loadCompose('docker-compose.demo.yml'), 'simulator').healthcheck).toBeDefined();
     // FROM scratch: a compose healthcheck there could never run.
     expect(composeService(compose, 'otel-collector').healthcheck).toBeUndefined();
   });

@@ -141,8 +141,11 @@ export const composeSchema = z.object({
 });
 export type ComposeFile = z.infer<typeof composeSchema>;
 
-export function loadCompose(): ComposeFile {
-  return composeSchema.parse(parse(readRepoFile('docker-compose.yml')));
+/** The real-org file; `docker-compose.demo.yml` adds the simulator on top of it. */
+export function loadCompose(
+  file: 'docker-compose.yml' | 'docker-compose.demo.yml' = 'docker-compose.yml',
+): ComposeFile {
+  return composeSchema.parse(parse(readRepoFile(file)));
 }
 
 export function composeService(compose: ComposeFile, name: string): z.infer<typeof service> {

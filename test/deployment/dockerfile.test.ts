@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { IMAGE_USER } from '../../scripts/kubernetes/sizing.js';
 import { readRepoFile } from './deployment-files.js';
 
 interface Stage {
@@ -70,6 +71,8 @@ describe('Dockerfile', () => {
     const users = ops(final, 'USER');
     expect(users.length).toBeGreaterThan(0);
     expect(users.at(-1)).not.toMatch(/^(root|0)(:|$)/);
+    // Numeric uid:gid: the kubelet refuses runAsNonRoot for a named user it cannot resolve.
+    expect(users.at(-1)).toBe(`${IMAGE_USER.uid}:${IMAGE_USER.gid}`);
   });
 
   it('health-checks /healthz with node (slim has no curl), exposes the agent ports, and runs the CLI', () => {
@@ -78,7 +81,7 @@ describe('Dockerfile', () => {
     expect(health).toContain('/healthz');
     expect(health).not.toMatch(/curl|wget/);
     expect(ops(final, 'EXPOSE').join(' ').split(/\s+/).sort()).toEqual(['8080', '9464']);
-    expect(ops(final, 'ENTRYPOINT')).toEqual(['["node", "dist/src/cli.js"]']);
+    expect(ops(final, 'ENTRYPOINT')).toEqual(['["node", "dist/src/bin.js"]']);
     expect(ops(final, 'CMD')).toEqual(['["run"]']);
   });
 

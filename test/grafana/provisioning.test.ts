@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { z } from 'zod';
+import { runbookUrl } from '../../scripts/runbooks.js';
 import { promtool } from '../helpers/prom-servers.js';
 import { ALERTING_DIR, ROOT } from './promql.js';
 
@@ -231,7 +232,7 @@ describe('the Grafana headline rule', () => {
     expect(rule.annotations.summary).toBe(
       'OAuth Client {{ $labels.client_name }} is consuming {{ printf "%.0f" $values.B.Value }} requests/min and is nearing rate exhaustion.',
     );
-    expect(rule.annotations.runbook_url).toMatch(/runbooks\.md#genesysclientnearratelimit$/);
+    expect(rule.annotations.runbook_url).toBe(runbookUrl('GenesysClientNearRateLimit'));
     const byRef = new Map(rule.data.map((q) => [q.refId, q.model]));
     expect(byRef.get(rule.condition)).toMatchObject({ type: 'math', expression: '$B > $U' });
     expect(byRef.get('B')).toMatchObject({ type: 'reduce', expression: 'A' });

@@ -95,6 +95,8 @@ export interface OtlpReceiver {
   requests: ExportMetricsRequest[];
   /** Bodies that were not valid OTLP JSON (answered 400), with the reason. */
   rejected: string[];
+  /** Answer every export with this HTTP status instead of accepting it (null: accept). */
+  failWith(status: number | null): void;
   /** Resolves with the first request (already received or future) that satisfies the predicate. */
   waitFor(
     predicate: (req: ExportMetricsRequest) => boolean,
@@ -107,10 +109,18 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const requests: ExportMetricsRequest[] = [];
   const rejected: string[] = [];
   const waiters = new Set<() => void>();
+  let failStatus: number | null = null;
 
   const server = createServer((req, res) => {
     if (req.method !== 'POST' || req.url !== '/v1/metrics') {
       res.writeHead(404).end();
+      return;
+    }
+    if (failStatus !== null) {
+      req.resume();
+      res
+        .writeHead(failStatus, { 'content-type': 'application/json' })
+        .end('{"message":"receiver told to fail"}');
       return;
     }
     readBody(req)
@@ -136,6 +146,9 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     metricsUrl: `${endpoint}/v1/metrics`,
     requests,
     rejected,
+    failWith(status) {
+      failStatus = status;
+    },
     waitFor(predicate, timeoutMs) {
       return new Promise((resolve, reject) => {
         const check = (): boolean => {

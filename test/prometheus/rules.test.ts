@@ -8,12 +8,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { runbookUrl } from '../../scripts/runbooks.js';
 import { amtool, promtool } from '../helpers/prom-servers.js';
 import { DESIGN_ALERTS, QUERYABLE_SERIES } from './contract.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const PROM_DIR = join(ROOT, 'prometheus');
-const RUNBOOK_BASE = 'https://github.com/genesys-usage-agent/genesys-usage-agent/blob/main/docs/runbooks.md#';
 
 const UNIT_TEST_FILES = readdirSync(join(PROM_DIR, 'tests')).filter((n) => n.endsWith('.test.yml'));
 
@@ -105,7 +105,7 @@ describe('alert contract (DESIGN §7b)', () => {
     const headings = new Set([...runbooks.matchAll(/^## (\S+)\s*$/gm)].map((m) => m[1]!.toLowerCase()));
     for (const rule of await rules()) {
       if (!('alert' in rule)) continue;
-      expect(rule.annotations.runbook_url).toBe(RUNBOOK_BASE + rule.alert.toLowerCase());
+      expect(rule.annotations.runbook_url).toBe(runbookUrl(rule.alert));
       expect(headings, `docs/runbooks.md has no "## ${rule.alert}"`).toContain(rule.alert.toLowerCase());
     }
   });

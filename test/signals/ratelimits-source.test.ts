@@ -86,6 +86,28 @@ describe('RateLimitsSource', () => {
     expect(source.health().up).toBe(true);
   });
 
+  it('the status page count is the counter value, not the records still in the lookback window', async () => {
+    let startMs = 0;
+    const { source, clock } = setup({
+      queryRateLimitAggregates: async () => [
+        {
+          namespace: 'platform.api',
+          limitName: 'client.credentials.token.rate.per.minute',
+          entityId: 'client-1',
+          // 4 records in a bucket that ended before the agent started (still in the lookback
+          // window, never counted) and 11 after it.
+          data: [bucket(startMs - 5 * MIN, 4), bucket(startMs + MIN, 11)],
+        },
+      ],
+    });
+    startMs = Math.floor(clock.now() / MIN) * MIN;
+    clock.advance(3 * MIN);
+    await source.runOnce();
+    const [counter] = counterPoints(source.collect(clock.now()), 'genesys_rate_limit_warnings');
+    expect(counter?.value).toBe(11);
+    expect(source.latestWarnings()[0]?.count).toBe(counter?.value);
+  });
+
   it('falls back to a coarser granularity on 400 and remembers it', async () => {
     const asked: (string | undefined)[] = [];
     const { source } = setup({

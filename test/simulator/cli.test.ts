@@ -68,4 +68,18 @@ describe('loadScenario', () => {
     );
     expect(() => loadScenario(join(dir, 'missing.yaml'))).toThrow(ScenarioError);
   });
+
+  it('names a misspelt top-level key instead of reporting the key it was meant to be as missing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sim-'));
+    const file = join(dir, 'typo.yaml');
+    writeFileSync(file, 'orgg: { id: o, name: O }\nagent: { clientId: a, clientSecret: s }\n');
+    expect(() => loadScenario(file)).toThrow(
+      new ScenarioError(`${file}: orgg: unknown key; did you mean "org"?`),
+    );
+    // An unknown key with nothing missing keeps the plain advice.
+    writeFileSync(file, 'org: { id: o, name: O }\nagent: { clientId: a, clientSecret: s }\nfautls: []\n');
+    expect(() => loadScenario(file)).toThrow(
+      new ScenarioError(`${file}: fautls: unknown key; remove it or check its spelling`),
+    );
+  });
 });

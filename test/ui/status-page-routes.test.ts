@@ -35,4 +35,19 @@ describe('status page routes', () => {
       /^default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:/,
     );
   });
+
+  it('the legend explains every badge the rows can carry, and what the warning count counts', async () => {
+    const html = (await app.inject({ url: '/' })).body;
+    const script = (await app.inject({ url: '/status.js' })).body;
+    const legend = html.slice(html.indexOf('<footer class="legend">'), html.indexOf('</footer>'));
+    const badges = [...script.matchAll(/class: 'badge[^']*', text: '([^']+)'/g)].map((m) => m[1]!);
+    expect(badges).toEqual(['near limit', '429s', '429 share']);
+    for (const badge of badges) {
+      expect(legend, badge).toContain(`>${badge}</span>`);
+    }
+    expect(legend).toMatch(
+      /429 share<\/span> more than 1 % of the client's requests on the last complete day/,
+    );
+    expect(legend).toContain('genesys_rate_limit_warnings_total');
+  });
 });

@@ -88,7 +88,7 @@ export const STATUS_JS = `'use strict';
       cell(4, c.usage ? [num(c.usage.lastDayRequests), el('span', { class: 'id', text: 'month to date ' + int.format(c.usage.monthToDate) })] : none('no usage data'), 'num'),
       cell(5, c.usage ? pct(c.usage.share429, 2) : none('–'), 'num'),
       cell(6, c.latestWarning
-        ? [el('span', { text: c.latestWarning.limitKey }), el('span', { class: 'id', text: c.latestWarning.count + '× · max ' + (c.latestWarning.max ?? '–') + ' · ' + ago(c.latestWarning.lastSeen, nowMs) })]
+        ? [el('span', { text: c.latestWarning.limitKey }), el('span', { class: 'id', text: c.latestWarning.count + '× since start · max ' + (c.latestWarning.max ?? '–') + ' · ' + ago(c.latestWarning.lastSeen, nowMs) })]
         : none('none')),
     );
     return tr;

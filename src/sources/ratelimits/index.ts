@@ -25,7 +25,10 @@ export interface RateLimitWarning {
   limitKey: string;
   entityId: string;
   entityName: string;
-  /** Records in the lookback window. */
+  /**
+   * Records counted since the agent started: the value of this series of
+   * genesys_rate_limit_warnings_total, so the status page and the metric never disagree.
+   */
   count: number;
   max: number | null;
   lastSeenMs: number;
@@ -88,7 +91,7 @@ export class RateLimitsSource extends PolledSource {
     return GRANULARITIES[this.granularity]!.iso;
   }
 
-  /** Groups with records in the lookback window, newest first, for the status page. */
+  /** Groups with records in the lookback window, newest first, with their totals, for the status page. */
   latestWarnings(): RateLimitWarning[] {
     return this.tracker
       .snapshot()
@@ -101,7 +104,7 @@ export class RateLimitsSource extends PolledSource {
                 limitKey: g.limitName,
                 entityId: g.entityId,
                 entityName: this.entityName(g.entityId),
-                count: g.recentCount,
+                count: g.total,
                 max: g.recentMax,
                 lastSeenMs: g.lastSeenMs,
               },

@@ -1,0 +1,132 @@
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import type { CounterFamily } from './families.js';
+import { describeError, type Logger } from '../util/logger.js';
+
+/** What /readyz shows about the OTLP push (null fields: not happened yet). */
+export interface OtlpExportStatus {
+  endpoint: string;
+  lastAttemptMs: number | null;
+  lastSuccessMs: number | null;
+  lastError: string | null;
+  consecutiveFailures: number;
+}
+
+/**
+ * Outcome bookkeeping of the OTLP push, without I/O: counts every export by outcome and says when
+ * a failure episode starts or ends, so the log gets one line per episode (not one per interval).
+ */
+export class OtlpExportLedger {
+  private readonly counts = { success: 0, failure: 0 };
+  private status: OtlpExportStatus;
+
+  constructor(
+    endpoint: string,
+    private readonly startMs: number,
+  ) {
+    this.status = {
+      endpoint,
+      lastAttemptMs: null,
+      lastSuccessMs: null,
+      lastError: null,
+      consecutiveFailures: 0,
+    };
+  }
+
+  /** Records one export; returns the episode edge it crossed, if any. */
+  record(nowMs: number, error: string | null): 'failing' | 'recovered' | null {
+    const before = this.status.consecutiveFailures;
+    this.status = { ...this.status, lastAttemptMs: nowMs };
+    if (error === null) {
+      this.counts.success++;
+      this.status = { ...this.status, lastSuccessMs: nowMs, lastError: null, consecutiveFailures: 0 };
+      return before > 0 ? 'recovered' : null;
+    }
+    this.counts.failure++;
+    this.status = { ...this.status, lastError: error, consecutiveFailures: before + 1 };
+    return before === 0 ? 'failing' : null;
+  }
+
+  current(): OtlpExportStatus {
+    return { ...this.status };
+  }
+
+  /** `genesys_agent_otlp_exports_total{outcome}`; nothing before the first export. */
+  family(): CounterFamily[] {
+    if (this.status.lastAttemptMs === null) return [];
+    return [
+      {
+        name: 'genesys_agent_otlp_exports',
+        help: 'OTLP metric exports the agent attempted, by outcome (success, failure)',
+        unit: '{export}',
+        kind: 'counter',
+        points: (['success', 'failure'] as const).map((outcome) => ({
+          attributes: { outcome },
+          value: this.counts[outcome],
+          startTimeMs: this.startMs,
+        })),
+      },
+    ];
+  }
+}
+
+/** The endpoint as it may be logged: no credentials, query or fragment. */
+export function loggableEndpoint(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return '(unparsable URL)';
+  }
+}
+
+/**
+ * Why an export failed, one line: the collector's HTTP status (OTLPExporterError.code), or the
+ * socket error the exporter wraps as `cause`. The response body is never included.
+ */
+function exportError(result: ExportResult): string {
+  const err = result.error;
+  if (!err) return 'export failed';
+  const own = describeError(err);
+  const status = (err as { code?: unknown }).code;
+  if (typeof status === 'number') return `HTTP ${status} ${own}`;
+  const cause = (err as { cause?: unknown }).cause;
+  return cause !== undefined && !own.includes(describeError(cause)) ? `${own}: ${describeError(cause)}` : own;
+}
+
+/** Wraps the OTLP exporter so every export's outcome reaches the ledger and the log. */
+export class ObservedExporter implements PushMetricExporter {
+  constructor(
+    private readonly inner: PushMetricExporter,
+    private readonly ledger: OtlpExportLedger,
+    private readonly logger: Logger,
+    private readonly now: () => number,
+  ) {
+    if (inner.selectAggregationTemporality)
+      this.selectAggregationTemporality = inner.selectAggregationTemporality.bind(inner);
+    if (inner.selectAggregation) this.selectAggregation = inner.selectAggregation.bind(inner);
+  }
+
+  selectAggregationTemporality?: PushMetricExporter['selectAggregationTemporality'];
+  selectAggregation?: PushMetricExporter['selectAggregation'];
+
+  export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
+    this.inner.export(metrics, (result) => {
+      const error = result.code === ExportResultCode.SUCCESS ? null : exportError(result);
+      const edge = this.ledger.record(this.now(), error);
+      const { endpoint } = this.ledger.current();
+      if (edge === 'failing')
+        this.logger.warn({ endpoint, cause: error }, 'OTLP export failing; retrying every interval');
+      if (edge === 'recovered') this.logger.info({ endpoint }, 'OTLP export recovered');
+      resultCallback(result);
+    });
+  }
+
+  forceFlush(): Promise<void> {
+    return this.inner.forceFlush();
+  }
+
+  shutdown(): Promise<void> {
+    return this.inner.shutdown();
+  }
+}
