@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --quick | --smoke] [--no-nginx] [--out FILE]`: runs every benchmark, prints
- * the tables and writes the figures to bench/results/latest.json (DESIGN §7c).
+ * the tables and writes the figures to bench/results/latest.json (docs/performance.md).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -8,9 +8,11 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { profileFor, type Mode } from './lib/profile.js';
 import { benchResultSchema, type BenchResult } from './lib/result.js';
+import { shippedNodeFlags, startScript } from './lib/shipped.js';
 import { evaluateTargets, renderReport } from './lib/report.js';
+import { containerSuite } from './suites/container.js';
 import { gatewaySuite } from './suites/gateway.js';
-import { memorySuite } from './suites/memory.js';
+import { idleSuite } from './suites/idle.js';
 import { metricsSuite } from './suites/metrics.js';
 import { startOwnCalls } from './suites/own-calls.js';
 
@@ -42,10 +44,12 @@ export function parseArgs(argv: string[]): RunOptions {
 class UsageError extends Error {}
 
 const NOTES = [
-  'Simulator per-token limit raised to 100000000/min for the gateway and memory runs (the default 300/min would answer 429); the own-calls run keeps 300/min.',
-  'Processes: load generator, simulator, and the proxy under test (agent, or nginx with 1 worker) each in its own process on the same machine; CPU % is of one core.',
-  'Saturation: autocannon, closed loop. Fixed loads: open-loop pacer (requests sent on schedule, latency from send to end of body); autocannon rate caps send bursts.',
-  'Added p99: p99 through the proxy minus p99 direct at the same offered load, same run.',
+  'The agent runs as shipped: the built CLI (`run`) with the Node flags of `npm start`, configured only by environment variables; the floor processes get the same flags.',
+  'Simulator per-token limit raised to 100000000/min for the gateway and container runs (the default 300/min would answer 429); the own-calls run keeps 300/min.',
+  'Processes: load generator, simulator, and each proxy (floor, agent, nginx with 1 worker) in its own process on the same machine; CPU and memory from /proc; CPU % is of one core.',
+  'Alternating rounds: every case once per round, in the same order; ratios are taken within a round and reported as the median (min–max) over rounds.',
+  'Saturation: autocannon, closed loop. Paced load: open-loop pacer (requests sent on schedule, latency from send to end of body).',
+  'Container: cgroup v1 memory limit (memory.limit_in_bytes, and memsw where accounted); the agent is placed in the group before Node starts, so V8 sizes its heap from the limit.',
   "/metrics: the agent's Telemetry (families → OTel producer → Prometheus serializer) vs prom-client over the same synthetic series, each in its own process behind the same node:http listener; one warm-up scrape, then sequential scrapes.",
 ];
 
@@ -71,17 +75,19 @@ async function main(argv: string[]): Promise<number> {
   const ownCalls = await startOwnCalls();
   let gateway: BenchResult['gateway'];
   let metrics: BenchResult['metrics'];
-  let memory: BenchResult['memory'];
+  let idle: BenchResult['idle'];
+  let container: BenchResult['container'];
   try {
     gateway = await gatewaySuite(profile);
+    idle = await idleSuite(profile);
+    container = await containerSuite(profile);
     metrics = await metricsSuite(profile);
-    memory = await memorySuite(profile);
   } catch (err) {
     await ownCalls.finish().catch(() => undefined);
     throw err;
   }
   const measured = {
-    version: 1 as const,
+    version: 2 as const,
     mode: opts.mode,
     startedAt: startedAt.toISOString(),
     durationSeconds: 0,
@@ -94,9 +100,11 @@ async function main(argv: string[]): Promise<number> {
     },
     notes: NOTES,
     gateway,
+    idle,
+    container,
+    shippedNodeFlags: shippedNodeFlags(startScript()),
     metrics,
     ownCalls: await ownCalls.finish(),
-    memory,
   };
   measured.durationSeconds = Math.round((performance.now() - t0) / 100) / 10;
   const result = benchResultSchema.parse({ ...measured, targets: evaluateTargets(measured) });

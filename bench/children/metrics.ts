@@ -4,6 +4,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable, pipeline } from 'node:stream';
 import { PROMETHEUS_CONTENT_TYPE, Telemetry } from '../../src/telemetry/telemetry.js';
 import { childArgs, serveParent } from '../lib/ipc.js';
 import { promClientRegistry, syntheticClients, syntheticFamilies } from '../lib/synthetic.js';
@@ -17,7 +18,7 @@ const args = childArgs<MetricsChildArgs>();
 const clients = syntheticClients(args.clients);
 const startTimeMs = Date.now();
 
-let render: () => Promise<{ text: string; contentType: string }>;
+let render: () => Promise<{ body: Iterable<string>; contentType: string }>;
 if (args.impl === 'agent') {
   const telemetry = new Telemetry({
     serviceName: 'genesys-usage-agent',
@@ -27,10 +28,11 @@ if (args.impl === 'agent') {
     otlp: null,
     families: () => syntheticFamilies(clients, startTimeMs),
   });
-  render = async () => ({ text: await telemetry.scrape(), contentType: PROMETHEUS_CONTENT_TYPE });
+  // As the agent's /metrics serves it: chunks written as they are serialized.
+  render = async () => ({ body: await telemetry.scrapeChunks(), contentType: PROMETHEUS_CONTENT_TYPE });
 } else {
   const registry = promClientRegistry(clients);
-  render = async () => ({ text: await registry.metrics(), contentType: registry.contentType });
+  render = async () => ({ body: [await registry.metrics()], contentType: registry.contentType });
 }
 
 const server = createServer((req, res) => {
@@ -39,7 +41,10 @@ const server = createServer((req, res) => {
     return;
   }
   render().then(
-    ({ text, contentType }) => res.writeHead(200, { 'content-type': contentType }).end(text),
+    ({ body, contentType }) => {
+      res.writeHead(200, { 'content-type': contentType });
+      pipeline(Readable.from(body, { objectMode: false }), res, () => undefined);
+    },
     () => res.writeHead(500).end(),
   );
 });

@@ -8,14 +8,7 @@ export function agentEnv(simUrl: string, extra: Record<string, string> = {}): Re
     GENESYS_API_BASE_URL: simUrl,
     GENESYS_LOGIN_BASE_URL: simUrl,
     GENESYS_ORG_NAME: 'bench',
-    AGENT_HOST: '127.0.0.1',
-    AGENT_PORT: '0',
     AGENT_LOG_LEVEL: 'warn',
     ...extra,
   };
-}
-
-export interface AgentInfo {
-  url: string;
-  gatewayUrl: string | null;
 }

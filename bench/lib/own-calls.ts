@@ -12,7 +12,7 @@ export interface Cadence {
   intervalSeconds: number;
 }
 
-/** Longest prefix first. Defaults: DESIGN §4 (usage 15 m, ratelimits 60 s); limits hourly; tokens last 24 h. */
+/** Longest prefix first. Defaults: the README's configuration table (usage 15 m, ratelimits 60 s); limits hourly; tokens last 24 h. */
 export const DEFAULT_CADENCES: readonly Cadence[] = [
   {
     prefix: '/api/v2/usage/events/definitions',

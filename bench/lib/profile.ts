@@ -7,13 +7,23 @@ export interface Profile {
   gateway: {
     tokens: number;
     connections: number;
+    /** Alternating rounds over every case (ratios are medians of per-round ratios). */
+    rounds: number;
     warmupS: number;
     saturationS: number;
-    rates: number[];
-    fixedS: number;
+    /** One open-loop offered load per round, for latency percentiles. */
+    pacedRate: number;
+    pacedS: number;
+  };
+  idle: { rounds: number; settleMs: number };
+  container: {
+    clients: number;
+    limitsMiB: number[];
+    scrapes: number;
+    rounds: number;
+    saturationS: number;
   };
   metrics: { sizes: number[]; scrapes: number };
-  memory: { clients: number; tokensPerClient: number };
 }
 
 export function profileFor(mode: Mode, nginx: boolean): Profile {
@@ -22,9 +32,18 @@ export function profileFor(mode: Mode, nginx: boolean): Profile {
       return {
         mode,
         nginx,
-        gateway: { tokens: 2, connections: 4, warmupS: 0, saturationS: 1, rates: [50], fixedS: 1 },
+        gateway: {
+          tokens: 2,
+          connections: 4,
+          rounds: 2,
+          warmupS: 0,
+          saturationS: 1,
+          pacedRate: 50,
+          pacedS: 1,
+        },
+        idle: { rounds: 1, settleMs: 200 },
+        container: { clients: 20, limitsMiB: [256], scrapes: 1, rounds: 1, saturationS: 1 },
         metrics: { sizes: [50], scrapes: 2 },
-        memory: { clients: 10, tokensPerClient: 2 },
       };
     case 'quick':
       return {
@@ -33,13 +52,16 @@ export function profileFor(mode: Mode, nginx: boolean): Profile {
         gateway: {
           tokens: 16,
           connections: 32,
-          warmupS: 1,
-          saturationS: 5,
-          rates: [200, 1000, 3000],
-          fixedS: 3,
+          rounds: 5,
+          warmupS: 0.5,
+          saturationS: 1.5,
+          pacedRate: 1000,
+          pacedS: 1,
         },
-        metrics: { sizes: [100, 1_000, 10_000], scrapes: 3 },
-        memory: { clients: 1_000, tokensPerClient: 10 },
+        idle: { rounds: 3, settleMs: 1_000 },
+        // Fewer clients than the full run: the quick mode has to finish in under 3 minutes.
+        container: { clients: 2_000, limitsMiB: [128], scrapes: 1, rounds: 3, saturationS: 1.5 },
+        metrics: { sizes: [1_000, 10_000], scrapes: 3 },
       };
     case 'full':
       return {
@@ -48,13 +70,15 @@ export function profileFor(mode: Mode, nginx: boolean): Profile {
         gateway: {
           tokens: 16,
           connections: 32,
-          warmupS: 3,
-          saturationS: 15,
-          rates: [200, 1000, 3000],
-          fixedS: 10,
+          rounds: 7,
+          warmupS: 1,
+          saturationS: 6,
+          pacedRate: 1000,
+          pacedS: 4,
         },
+        idle: { rounds: 5, settleMs: 3_000 },
+        container: { clients: 10_000, limitsMiB: [128, 256], scrapes: 3, rounds: 5, saturationS: 6 },
         metrics: { sizes: [100, 1_000, 10_000], scrapes: 10 },
-        memory: { clients: 1_000, tokensPerClient: 10 },
       };
   }
 }

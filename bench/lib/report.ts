@@ -1,4 +1,5 @@
-/** Targets of issue 10 and the printed table (pure: result in, text out). */
+/** Targets of issue 18 (and those of issue 10 still in force) and the printed tables (pure). */
+import type { Spread } from './rounds.js';
 import type { BenchResult, Target } from './result.js';
 
 const MB = 1024 * 1024;
@@ -15,42 +16,97 @@ function target(
   return { name, target: targetText, measured, unit, met: measured === null ? null : ok(measured) };
 }
 
+/** Idle RSS may sit this far above the libraries' own floor. */
+export const IDLE_ABOVE_FLOOR_MB = 8;
+
 export function evaluateTargets(r: Measured): Target[] {
-  const added1000 = r.gateway.addedP99Ms.find((a) => a.offeredPerSecond === 1000)?.gateway ?? null;
   const metrics10k = r.metrics.find((m) => m.clients === 10_000)?.latencyRatio ?? null;
-  const tokens = r.memory.tokens.tokens >= 10_000 ? r.memory.tokens.rssBytes / MB : null;
-  return [
-    target('gateway added p99 at 1000 req/s', '≤ 2 ms', added1000, 'ms', (m) => m <= 2),
+  const idleMb = r.idle.agentRssBytes ? r.idle.agentRssBytes.median / MB : null;
+  const aboveMb = r.idle.agentAboveFloorBytes ? r.idle.agentAboveFloorBytes.median / MB : null;
+  const out = [
+    target('idle RSS, no demo (median)', '≤ 95 MB', round1(idleMb), 'MB', (m) => m <= 95),
     target(
-      'gateway saturation vs nginx (measurement on)',
-      '≥ 0.5',
-      r.gateway.ratios.gatewayToNginxThroughput,
-      '×',
-      (m) => m >= 0.5,
-    ),
-    target('/metrics at 10 000 clients vs prom-client', '≤ 1.5×', metrics10k, '×', (m) => m <= 1.5),
-    target(
-      'RSS with 10 000 tokens',
-      '≤ 150 MB',
-      tokens === null ? null : Math.round(tokens * 10) / 10,
+      'idle RSS above the libraries’ floor (median)',
+      `≤ ${IDLE_ABOVE_FLOOR_MB} MB`,
+      round1(aboveMb),
       'MB',
-      (m) => m <= 150,
+      (m) => m <= IDLE_ABOVE_FLOOR_MB,
     ),
-    target("agent's own calls, share of its limit", '≤ 1 %', r.ownCalls.sharePercent, '%', (m) => m <= 1),
+    target(
+      'gateway CPU per request vs the bare Node proxy',
+      '≤ 1.15×',
+      r.gateway.ratios.gatewayCpuToFloor?.median ?? null,
+      '×',
+      (m) => m <= 1.15,
+    ),
+    target(
+      'shaping gateway CPU per request vs the bare Node proxy',
+      '≤ 1.4×',
+      r.gateway.ratios.shapingCpuToFloor?.median ?? null,
+      '×',
+      (m) => m <= 1.4,
+    ),
   ];
+  for (const c of r.container.cases.filter((x) => x.limitBytes !== null)) {
+    const fits =
+      c.alive && !c.failure && c.oomKills === 0 && !c.underOom && c.scrapesAnswered === c.scrapes ? 1 : 0;
+    out.push(
+      target(
+        `fits ${c.label}: alive, no OOM kill, every scrape answered (${r.container.clients} clients and tokens)`,
+        'yes',
+        fits,
+        '(1 = yes)',
+        (m) => m === 1,
+      ),
+      target(
+        `gateway throughput in ${c.label} vs no limit`,
+        '≥ 0.9×',
+        c.throughputToUnlimited?.median ?? null,
+        '×',
+        (m) => m >= 0.9,
+      ),
+    );
+  }
+  out.push(
+    target('/metrics at 10 000 clients vs prom-client', '≤ 1.5×', metrics10k, '×', (m) => m <= 1.5),
+    target("agent's own calls, share of its limit", '≤ 1 %', r.ownCalls.sharePercent, '%', (m) => m <= 1),
+  );
+  return out;
 }
 
-/** CPU the proxy spent per request at saturation: comparable even when the cores are shared. */
-function cpuPerRequest(
-  p: { proxyCpuPercent: number | null; requestsPerSecond: number } | null | undefined,
-): number | null {
-  if (!p || p.proxyCpuPercent === null || p.requestsPerSecond === 0) return null;
-  return ((p.proxyCpuPercent / 100) * 1e6) / p.requestsPerSecond;
+function round1(x: number | null): number | null {
+  return x === null ? null : Math.round(x * 10) / 10;
+}
+
+/** Memory and CPU per unit of load, from the figures of one run (docs/performance.md's sizing table). */
+export interface Sizing {
+  idleMb: number | null;
+  perThousandClientsMb: number | null;
+  perThousandTokensMb: number | null;
+  coresPerThousandRps: number | null;
+}
+
+export function sizing(r: Measured): Sizing {
+  const free = r.container.cases.find((c) => c.limitBytes === null);
+  const k = r.container.clients / 1000;
+  const idle = r.idle.agentRssBytes?.median ?? null;
+  const cpu = r.gateway.cases.find((c) => c.name === 'gateway')?.proxyCpuMicrosPerRequest?.median ?? null;
+  return {
+    idleMb: round1(idle === null ? null : idle / MB),
+    perThousandClientsMb: free && idle !== null && k > 0 ? round1((free.rssIdleBytes - idle) / MB / k) : null,
+    perThousandTokensMb: free && k > 0 ? round1((free.rssTokensBytes - free.rssIdleBytes) / MB / k) : null,
+    coresPerThousandRps: cpu === null ? null : Math.round((cpu * 1000) / 1e4) / 100,
+  };
 }
 
 const f = (x: number | null | undefined, digits = 1) =>
   x === null || x === undefined ? '–' : x.toFixed(digits);
 const mb = (x: number | null | undefined) => (x === null || x === undefined ? '–' : (x / MB).toFixed(1));
+/** "median (min–max)" of a spread. */
+const s = (x: Spread | null | undefined, digits = 2, scale = 1) =>
+  x
+    ? `${(x.median / scale).toFixed(digits)} (${(x.min / scale).toFixed(digits)}–${(x.max / scale).toFixed(digits)})`
+    : '–';
 
 function table(head: string[], rows: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -63,66 +119,97 @@ export function renderReport(r: BenchResult): string {
   const out: string[] = [];
   const m = r.machine;
   out.push(
-    `Mode ${r.mode}; ${m.nproc} × ${m.cpuModel}; Node ${m.node}; ${r.startedAt}; ${r.durationSeconds.toFixed(0)} s`,
+    `Mode ${r.mode}; ${m.nproc} × ${m.cpuModel}; Node ${m.node}; shipped flags: ${r.shippedNodeFlags.join(' ') || '(none)'}; ${r.startedAt}; ${r.durationSeconds.toFixed(0)} s`,
   );
-  const rates = r.gateway.addedP99Ms.map((a) => a.offeredPerSecond);
+  const g = r.gateway;
   out.push(
     '',
-    `### Gateway (${r.gateway.path}, ${r.gateway.tokens} tokens; saturation: ${r.gateway.connections} connections)`,
+    `### Gateway (${g.path}, ${g.tokens} tokens, ${g.connections} connections; ${g.roundsPlanned} alternating rounds; median (min–max) over rounds)`,
   );
   out.push(
     table(
-      [
-        'case',
-        'saturation req/s',
-        'proxy CPU %',
-        'proxy CPU µs/req',
-        'sim CPU %',
-        ...rates.map((x) => `${x}/s p50 / p99 / p99.9 ms`),
-        ...rates.map((x) => `${x}/s proxy CPU %`),
-        'proxy peak RSS MB',
-      ],
-      r.gateway.cases.map((c) => {
-        if (c.skipped) return [c.name, `skipped: ${c.skipped}`];
-        const at = (x: number) => c.fixed.find((p) => p.offeredPerSecond === x);
-        return [
-          c.name,
-          f(c.saturation?.requestsPerSecond, 0),
-          f(c.saturation?.proxyCpuPercent, 0),
-          f(cpuPerRequest(c.saturation), 0),
-          f(c.saturation?.upstreamCpuPercent, 0),
-          ...rates.map((x) => {
-            const p = at(x);
-            return p
-              ? `${f(p.latency.p50Ms, 2)} / ${f(p.latency.p99Ms, 2)} / ${f(p.latency.p999Ms, 2)}`
-              : '–';
-          }),
-          ...rates.map((x) => f(at(x)?.proxyCpuPercent, 0)),
-          mb(c.proxyPeakRssBytes),
-        ];
-      }),
+      ['case', 'saturation req/s', 'proxy CPU µs/req', `p99 at ${g.pacedRate}/s ms`, 'peak RSS MB'],
+      g.cases.map((c) =>
+        c.skipped
+          ? [c.name, `skipped: ${c.skipped}`, '', '', '']
+          : [
+              c.name,
+              s(c.requestsPerSecond, 0),
+              s(c.proxyCpuMicrosPerRequest, 1),
+              s(c.pacedP99Ms, 2),
+              mb(c.proxyPeakRssBytes),
+            ],
+      ),
     ),
   );
-  const ra = r.gateway.ratios;
+  const ra = g.ratios;
   out.push(
     '',
-    `Throughput ratios: gateway/nginx ${f(ra.gatewayToNginxThroughput, 2)}, gateway/direct ${f(ra.gatewayToDirectThroughput, 2)}, ` +
-      `shaping/nginx ${f(ra.shapingToNginxThroughput, 2)}, shaping/direct ${f(ra.shapingToDirectThroughput, 2)}, nginx/direct ${f(ra.nginxToDirectThroughput, 2)}`,
+    `CPU per request (per-round ratios, median (min–max)): gateway/floor ${s(ra.gatewayCpuToFloor)}, shaping/floor ${s(ra.shapingCpuToFloor)}, ` +
+      `floor/nginx ${s(ra.floorCpuToNginx)}, gateway/nginx ${s(ra.gatewayCpuToNginx)}`,
+    `Throughput: gateway/floor ${s(ra.gatewayToFloorThroughput)}, shaping/floor ${s(ra.shapingToFloorThroughput)}, ` +
+      `gateway/nginx ${s(ra.gatewayToNginxThroughput)}, floor/nginx ${s(ra.floorToNginxThroughput)}`,
+    `Added p99 vs direct at ${g.pacedRate}/s (ms; shown only where every round agrees on the sign): ` +
+      (['floor', 'gateway', 'gatewayShaping', 'nginx'] as const)
+        .map((k) => {
+          const a = g.addedP99Ms[k];
+          return `${k} ${a && a.rounds >= 3 && (a.min > 0 || a.max < 0) ? s(a) : 'within noise'}`;
+        })
+        .join(', '),
   );
-  for (const [label, rows] of [
-    ['p50', r.gateway.addedP50Ms],
-    ['p99', r.gateway.addedP99Ms],
-  ] as const) {
+  const i = r.idle;
+  out.push(
+    '',
+    `### Idle RSS (shipped flags, ${i.rounds} alternating rounds; MB, median (min–max))`,
+    table(
+      ['process', 'RSS MB'],
+      [
+        ['agent (no demo, default sources)', s(i.agentRssBytes, 1, MB)],
+        ['floor: fastify + undici + pino + zod + OTel SDK, one listener', s(i.floorRssBytes, 1, MB)],
+        ['bare node:http', s(i.bareRssBytes, 1, MB)],
+        ['agent − floor', s(i.agentAboveFloorBytes, 1, MB)],
+      ],
+    ),
+  );
+  const c = r.container;
+  out.push('', `### In a memory cgroup (${c.clients} clients, each logging in once through the gateway)`);
+  if (c.skipped) out.push(`skipped: ${c.skipped}`);
+  else
     out.push(
-      `Added ${label} vs direct (ms): ` +
-        rows
-          .map(
-            (a) =>
-              `${a.offeredPerSecond}/s gateway ${f(a.gateway, 2)}, shaping ${f(a.gatewayShaping, 2)}, nginx ${f(a.nginx, 2)}`,
-          )
-          .join('; '),
+      table(
+        [
+          'limit',
+          'alive',
+          'OOM kills',
+          'failcnt',
+          'cgroup max MB',
+          'RSS idle / tokens / after scrape MB',
+          'scrapes answered',
+          'scrape MB',
+          'scrape ms',
+          'gateway req/s',
+          'vs no limit',
+        ],
+        c.cases.map((x) => [
+          x.label,
+          x.alive && !x.failure ? 'yes' : `no: ${x.failure ?? x.exit}`,
+          f(x.oomKills, 0),
+          f(x.failcnt, 0),
+          mb(x.maxUsageBytes),
+          `${mb(x.rssIdleBytes)} / ${mb(x.rssTokensBytes)} / ${mb(x.rssScrapeBytes)}`,
+          `${x.scrapesAnswered}/${x.scrapes}`,
+          mb(x.scrapeBytes),
+          s(x.scrapeMs, 0),
+          s(x.requestsPerSecond, 0),
+          s(x.throughputToUnlimited),
+        ]),
+      ),
     );
-  }
+  const z = sizing(r);
+  out.push(
+    '',
+    `Sizing from this run: idle ${f(z.idleMb)} MB; + ${f(z.perThousandClientsMb)} MB per 1 000 clients; + ${f(z.perThousandTokensMb)} MB per 1 000 tokens; ${f(z.coresPerThousandRps, 2)} cores per 1 000 req/s through the gateway`,
+  );
   out.push('', '### /metrics (median of sequential scrapes; CPU of the serving process per scrape)');
   out.push(
     table(
@@ -172,30 +259,6 @@ export function renderReport(r: BenchResult): string {
   out.push(
     '',
     `Per hour ≈ ${f(o.perHourEstimate, 1)} of ${o.limitPerHour} (300/min × 60) = ${f(o.sharePercent, 3)} %`,
-  );
-  const mem = r.memory;
-  out.push('', '### Agent memory (after a scrape and a full GC)');
-  out.push(
-    table(
-      ['state', 'clients', 'tokens', 'RSS MB', 'heap used MB', 'heap total MB', 'external MB', 'peak RSS MB'],
-      [
-        ['idle', mem.idle],
-        ['clients', mem.clients],
-        ['tokens', mem.tokens],
-      ].map(([name, p]) => {
-        const q = p as BenchResult['memory']['idle'];
-        return [
-          name as string,
-          String(q.clients),
-          String(q.tokens),
-          mb(q.rssBytes),
-          mb(q.heapUsedBytes),
-          mb(q.heapTotalBytes),
-          mb(q.externalBytes),
-          mb(q.maxRssBytes),
-        ];
-      }),
-    ),
   );
   out.push('', '### Targets');
   out.push(

@@ -6,24 +6,60 @@ const nullableNum = num.nullable();
 
 export const latencySchema = z.object({ samples: num, p50Ms: num, p99Ms: num, p999Ms: num, maxMs: num });
 
-const phaseSchema = z.object({
+/** Median and range of per-round values (bench/lib/rounds.ts). */
+export const spreadSchema = z.object({ median: num, min: num, max: num, rounds: num }).nullable();
+
+export const gatewayCaseNames = ['direct', 'floor', 'gateway', 'gateway-shaping', 'nginx'] as const;
+export type GatewayCaseName = (typeof gatewayCaseNames)[number];
+
+export const gatewayRoundSchema = z.object({
+  round: num,
+  case: z.enum(gatewayCaseNames),
   requestsPerSecond: num,
+  requests: num,
   non2xx: num,
   errors: num,
-  latency: latencySchema,
-  /** Proxy process CPU over the phase, % of one core (null for the direct case: no proxy). */
+  /** Proxy process CPU over the saturation phase, % of one core (null for direct: no proxy). */
   proxyCpuPercent: nullableNum,
+  proxyCpuMicrosPerRequest: nullableNum,
   upstreamCpuPercent: num,
+  paced: z.object({ offeredPerSecond: num, latency: latencySchema }),
 });
+export type GatewayRound = z.infer<typeof gatewayRoundSchema>;
 
 export const gatewayCaseSchema = z.object({
-  name: z.enum(['direct', 'gateway', 'nginx', 'gateway-shaping']),
+  name: z.enum(gatewayCaseNames),
   skipped: z.string().nullable(),
-  saturation: phaseSchema.nullable(),
-  fixed: z.array(phaseSchema.extend({ offeredPerSecond: num })),
+  requestsPerSecond: spreadSchema,
+  proxyCpuMicrosPerRequest: spreadSchema,
+  pacedP99Ms: spreadSchema,
   proxyPeakRssBytes: nullableNum,
 });
 export type GatewayCase = z.infer<typeof gatewayCaseSchema>;
+
+export const containerCaseSchema = z.object({
+  label: z.string(),
+  limitBytes: nullableNum,
+  alive: z.boolean(),
+  exit: z.string().nullable(),
+  failure: z.string().nullable(),
+  lastLogLine: z.string().nullable(),
+  failcnt: nullableNum,
+  oomKills: nullableNum,
+  underOom: z.boolean().nullable(),
+  maxUsageBytes: nullableNum,
+  peakRssBytes: nullableNum,
+  rssIdleBytes: num,
+  rssTokensBytes: num,
+  rssScrapeBytes: num,
+  scrapes: num,
+  scrapesAnswered: num,
+  scrapeBytes: num,
+  scrapeMs: spreadSchema,
+  requestsPerSecond: spreadSchema,
+  throughputToUnlimited: spreadSchema,
+});
+export type ContainerCase = z.infer<typeof containerCaseSchema>;
 
 const renderSchema = z.object({ medianMs: num, p90Ms: num, cpuMsPerScrape: num, bytes: num, samples: num });
 export const metricsSizeSchema = z.object({
@@ -48,21 +84,6 @@ export const ownCallsSchema = z.object({
   sharePercent: num,
 });
 
-const memPointSchema = z.object({
-  rssBytes: num,
-  heapUsedBytes: num,
-  heapTotalBytes: num,
-  externalBytes: num,
-  maxRssBytes: num,
-  clients: num,
-  tokens: num,
-});
-export const memorySchema = z.object({
-  idle: memPointSchema,
-  clients: memPointSchema,
-  tokens: memPointSchema,
-});
-
 export const targetSchema = z.object({
   name: z.string(),
   target: z.string(),
@@ -72,16 +93,8 @@ export const targetSchema = z.object({
 });
 export type Target = z.infer<typeof targetSchema>;
 
-/** Percentile through the proxy minus the same percentile direct, at one offered load. */
-const addedSchema = z.object({
-  offeredPerSecond: num,
-  gateway: nullableNum,
-  gatewayShaping: nullableNum,
-  nginx: nullableNum,
-});
-
 export const benchResultSchema = z.object({
-  version: z.literal(1),
+  version: z.literal(2),
   mode: z.enum(['smoke', 'quick', 'full']),
   startedAt: z.string(),
   durationSeconds: num,
@@ -97,20 +110,45 @@ export const benchResultSchema = z.object({
     path: z.string(),
     tokens: num,
     connections: num,
+    pacedRate: num,
+    roundsPlanned: num,
     cases: z.array(gatewayCaseSchema),
+    rounds: z.array(gatewayRoundSchema),
     ratios: z.object({
-      gatewayToNginxThroughput: nullableNum,
-      gatewayToDirectThroughput: nullableNum,
-      shapingToNginxThroughput: nullableNum,
-      shapingToDirectThroughput: nullableNum,
-      nginxToDirectThroughput: nullableNum,
+      gatewayCpuToFloor: spreadSchema,
+      shapingCpuToFloor: spreadSchema,
+      floorCpuToNginx: spreadSchema,
+      gatewayCpuToNginx: spreadSchema,
+      gatewayToFloorThroughput: spreadSchema,
+      gatewayToNginxThroughput: spreadSchema,
+      floorToNginxThroughput: spreadSchema,
+      shapingToFloorThroughput: spreadSchema,
     }),
-    addedP50Ms: z.array(addedSchema),
-    addedP99Ms: z.array(addedSchema),
+    /** p99 at the paced load through the proxy minus direct, per round. */
+    addedP99Ms: z.object({
+      floor: spreadSchema,
+      gateway: spreadSchema,
+      gatewayShaping: spreadSchema,
+      nginx: spreadSchema,
+    }),
   }),
+  idle: z.object({
+    rounds: num,
+    agentRssBytes: spreadSchema,
+    floorRssBytes: spreadSchema,
+    bareRssBytes: spreadSchema,
+    agentToFloor: spreadSchema,
+    agentAboveFloorBytes: spreadSchema,
+  }),
+  container: z.object({
+    skipped: z.string().nullable(),
+    clients: num,
+    rounds: num,
+    cases: z.array(containerCaseSchema),
+  }),
+  shippedNodeFlags: z.array(z.string()),
   metrics: z.array(metricsSizeSchema),
   ownCalls: ownCallsSchema,
-  memory: memorySchema,
   targets: z.array(targetSchema),
 });
 export type BenchResult = z.infer<typeof benchResultSchema>;

@@ -4,9 +4,10 @@
  */
 import { request } from 'undici';
 import { z } from 'zod';
-import { agentEnv, type AgentInfo } from '../lib/agent-env.js';
+import { agentEnv } from '../lib/agent-env.js';
 import { waitReady } from '../lib/http.js';
 import { startChild } from '../lib/ipc.js';
+import { startShippedAgent } from '../lib/shipped.js';
 import { perHour, type RouteCount } from '../lib/own-calls.js';
 import type { BenchResult } from '../lib/result.js';
 import { BENCH_AGENT } from '../lib/scenario.js';
@@ -39,9 +40,15 @@ export interface OwnCallsRun {
 export async function startOwnCalls(): Promise<OwnCallsRun> {
   const sim = await startChild<{ url: string }>('simulator', { limit: CLIENT_LIMIT_PER_MINUTE });
   const started = performance.now();
-  const agent = await startChild<AgentInfo>('agent', {}, agentEnv(sim.info.url));
+  const shipped = await startShippedAgent(agentEnv(sim.info.url), { gateway: false }).catch(
+    async (err: unknown) => {
+      await sim.stop();
+      throw err;
+    },
+  );
+  const agent = shipped.proc;
   try {
-    await waitReady(agent.info.url);
+    await waitReady(shipped.url);
     // Ready = every source polled once; a moment more lets the first poll's trailing calls land.
     await new Promise((r) => setTimeout(r, 1_000));
   } catch (err) {

@@ -22,7 +22,7 @@ import {
 import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
 import { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
-import { ORG, PROMETHEUS, instant, orgVariable, series } from './common.js';
+import { ORG, PROMETHEUS, instant, metric, orgVariable, series } from './common.js';
 
 const legend = () =>
   new VizLegendOptionsBuilder()
@@ -79,7 +79,7 @@ function sourcesUp(): StatPanel {
   return upDownStat(
     'Sources up',
     'Whether the last collection of each source succeeded (GenesysAgentSourceDown fires after 5 minutes down).',
-    `genesys_agent_source_up{${ORG}}`,
+    `${metric.agentSourceUp}{${ORG}}`,
     '{{org}} · {{source}}',
     10,
   );
@@ -89,7 +89,7 @@ function buildInfo(): TablePanel {
   return new TablePanel()
     .title('Agent version')
     .datasource(PROMETHEUS)
-    .withTarget(instant('genesys_agent_build_info', 'A'))
+    .withTarget(instant(metric.agentBuildInfo, 'A'))
     .withTransformation({
       id: 'organize',
       options: {
@@ -105,9 +105,7 @@ function sinceLastSuccess(): TimeseriesPanel {
   return new TimeseriesPanel()
     .title('Time since last successful collection')
     .datasource(PROMETHEUS)
-    .withTarget(
-      series(`time() - genesys_agent_source_last_success_timestamp_seconds{${ORG}}`, '{{org}} · {{source}}'),
-    )
+    .withTarget(series(`time() - ${metric.agentSourceLastSuccess}{${ORG}}`, '{{org}} · {{source}}'))
     .unit('s')
     .min(0)
     .legend(legend())
@@ -120,7 +118,7 @@ function durations(): TimeseriesPanel {
     .title('Collection duration')
     .description('How long the last collection of each source took (including Usage API job polling).')
     .datasource(PROMETHEUS)
-    .withTarget(series(`genesys_agent_source_duration_seconds{${ORG}}`, '{{org}} · {{source}}'))
+    .withTarget(series(`${metric.agentSourceDuration}{${ORG}}`, '{{org}} · {{source}}'))
     .unit('s')
     .min(0)
     .legend(legend())
@@ -137,7 +135,7 @@ function ownCalls(): TimeseriesPanel {
     .datasource(PROMETHEUS)
     .withTarget(
       series(
-        `sum by (status_class) (rate(genesys_agent_api_requests_total{${ORG}}[$__rate_interval])) * 60`,
+        `sum by (status_class) (rate(${metric.agentApiRequests}{${ORG}}[$__rate_interval])) * 60`,
         '{{status_class}}',
       ),
     )
@@ -155,7 +153,7 @@ function own429s(): TimeseriesPanel {
     .datasource(PROMETHEUS)
     .withTarget(
       series(
-        `sum by (endpoint) (increase(genesys_agent_api_requests_total{status_class="429", ${ORG}}[$__rate_interval]))`,
+        `sum by (endpoint) (increase(${metric.agentApiRequests}{status_class="429", ${ORG}}[$__rate_interval]))`,
         '{{endpoint}}',
       ),
     )
@@ -175,7 +173,7 @@ function gatewayLatency(): TimeseriesPanel {
     .datasource(PROMETHEUS)
     .withTarget(
       series(
-        `histogram_quantile(0.95, sum by (le, client_name) (rate(genesys_gateway_upstream_duration_seconds_bucket{${ORG}}[$__rate_interval])))`,
+        `histogram_quantile(0.95, sum by (le, client_name) (rate(${metric.gatewayUpstreamDuration}_bucket{${ORG}}[$__rate_interval])))`,
         '{{client_name}}',
       ),
     )
@@ -192,21 +190,21 @@ function gatewayLoad(): TimeseriesPanel {
     .datasource(PROMETHEUS)
     .withTarget(
       series(
-        `sum by (client_name) (genesys_gateway_inflight_requests{${ORG}})`,
+        `sum by (client_name) (${metric.gatewayInflightRequests}{${ORG}})`,
         '{{client_name}} in flight',
         'A',
       ),
     )
     .withTarget(
       series(
-        `sum by (client_name) (genesys_gateway_tokens_active{${ORG}})`,
+        `sum by (client_name) (${metric.gatewayTokensActive}{${ORG}})`,
         '{{client_name}} active tokens',
         'B',
       ),
     )
     .withTarget(
       series(
-        `sum by (client_name, outcome) (rate(genesys_gateway_shaped_total{${ORG}}[$__rate_interval])) * 60`,
+        `sum by (client_name, outcome) (rate(${metric.gatewayShaped}{${ORG}}[$__rate_interval])) * 60`,
         '{{client_name}} shaped {{outcome}}/min',
         'C',
       ),

@@ -9,6 +9,7 @@ import {
   VariableSort,
 } from '@grafana/grafana-foundation-sdk/dashboard';
 import { DataqueryBuilder, PromQueryFormat } from '@grafana/grafana-foundation-sdk/prometheus';
+import { catalogue } from '../../src/telemetry/catalogue.js';
 
 /** Matches grafana/provisioning/datasources/prometheus.yaml (uid pinned so references never break). */
 export const PROMETHEUS = { type: 'prometheus', uid: 'prometheus' };
@@ -53,7 +54,7 @@ function labelVariable(name: string, label: string, query: string): QueryVariabl
 
 /** Orgs the agent watches (every enabled source exports genesys_agent_source_up per org). */
 export function orgVariable(): QueryVariableBuilder {
-  return labelVariable('org', 'Org', 'label_values(genesys_agent_source_up, org)');
+  return labelVariable('org', 'Org', `label_values(${metric.agentSourceUp}, org)`);
 }
 
 /** OAuth clients seen by the usage source (every client) or the gateway (clients routed through it). */
@@ -61,6 +62,11 @@ export function clientVariable(): QueryVariableBuilder {
   return labelVariable(
     'client',
     'OAuth client',
-    'label_values({__name__=~"genesys_usage_requests_last_day|genesys_gateway_requests_per_minute", org=~"$org"}, client_name)',
+    `label_values({__name__=~"${metric.usageRequestsLastDay}|${metric.gatewayRequestsPerMinute}", org=~"$org"}, client_name)`,
   );
 }
+
+/** Metric names as Prometheus sees them, from the catalogue (`metric.gatewayShaped` → `genesys_gateway_shaped_total`). */
+export const metric = Object.fromEntries(
+  Object.entries(catalogue).map(([key, def]) => [key, def.prometheusName]),
+) as { readonly [K in keyof typeof catalogue]: string };

@@ -23,7 +23,17 @@ import {
 import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
 import { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
-import { ORG, ORG_CLIENT, PROMETHEUS, clientVariable, instant, orgVariable, series } from './common.js';
+import { DEFAULT_TOKEN_LIMIT, HIGH_429_SHARE, HOT_UTILIZATION, percent } from '../../src/model/thresholds.js';
+import {
+  ORG,
+  ORG_CLIENT,
+  PROMETHEUS,
+  clientVariable,
+  instant,
+  metric,
+  orgVariable,
+  series,
+} from './common.js';
 
 const tableLegend = () =>
   new VizLegendOptionsBuilder()
@@ -45,7 +55,7 @@ function requestsPerMinute(): TimeseriesPanel {
     .title('Requests/min per OAuth client')
     .description(
       'All tokens of each client (agent gateway, sliding 60 s). The red dashed line is the per-token limit of the org ' +
-        '(reported by Genesys, 300 when unknown): a client with several tokens may legitimately exceed it; ' +
+        `(reported by Genesys, ${DEFAULT_TOKEN_LIMIT} when unknown): a client with several tokens may legitimately exceed it; ` +
         'the utilisation panel compares the busiest token with it.',
     )
     .datasource(PROMETHEUS)
@@ -73,7 +83,8 @@ function utilisation(): TimeseriesPanel {
   return new TimeseriesPanel()
     .title('Busiest-token utilisation of the rate limit')
     .description(
-      "Each client's busiest token ÷ the per-token limit. Dashed lines: 83 % (GenesysClientNearRateLimit fires " +
+      "Each client's busiest token ÷ the per-token limit. Dashed lines: " +
+        `${percent(HOT_UTILIZATION)} % (GenesysClientNearRateLimit fires ` +
         'after 2 minutes above it) and 100 % (Genesys answers 429).',
     )
     .datasource(PROMETHEUS)
@@ -83,7 +94,7 @@ function utilisation(): TimeseriesPanel {
     .thresholds(
       new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps([
         { value: null, color: 'green' },
-        { value: 250 / 300, color: 'orange' },
+        { value: HOT_UTILIZATION, color: 'orange' },
         { value: 1, color: 'red' },
       ]),
     )
@@ -100,17 +111,17 @@ const QUOTA_COLUMNS = [
   [
     'C',
     'Upstream 429s (time range)',
-    `sum by (org, client_id, client_name) (increase(genesys_gateway_rate_limited_total{${ORG_CLIENT}}[$__range]))`,
+    `sum by (org, client_id, client_name) (increase(${metric.gatewayRateLimited}{${ORG_CLIENT}}[$__range]))`,
   ],
   [
     'D',
     'Requests (last day)',
-    `sum by (org, client_id, client_name) (genesys_usage_requests_last_day{${ORG_CLIENT}})`,
+    `sum by (org, client_id, client_name) (${metric.usageRequestsLastDay}{${ORG_CLIENT}})`,
   ],
   [
     'E',
     '429s (last day)',
-    `sum by (org, client_id, client_name) (genesys_usage_responses_last_day{status_class="429", ${ORG_CLIENT}})`,
+    `sum by (org, client_id, client_name) (${metric.usageResponsesLastDay}{status_class="429", ${ORG_CLIENT}})`,
   ],
   ['F', '429 share (last day)', `genesys:client_429_share:ratio_last_day{${ORG_CLIENT}}`],
 ] as const;
@@ -152,7 +163,7 @@ function quotaTable(): TablePanel {
           mode: 'absolute',
           steps: [
             { value: null, color: 'green' },
-            { value: 250 / 300, color: 'orange' },
+            { value: HOT_UTILIZATION, color: 'orange' },
             { value: 1, color: 'red' },
           ],
         },
@@ -167,7 +178,7 @@ function quotaTable(): TablePanel {
           mode: 'absolute',
           steps: [
             { value: null, color: 'green' },
-            { value: 0.01, color: 'red' },
+            { value: HIGH_429_SHARE, color: 'red' },
           ],
         },
       },
@@ -185,7 +196,7 @@ function upstream429s(): TimeseriesPanel {
     .datasource(PROMETHEUS)
     .withTarget(
       series(
-        `sum by (org, client_name) (rate(genesys_gateway_rate_limited_total{${ORG_CLIENT}}[$__rate_interval])) * 60`,
+        `sum by (org, client_name) (rate(${metric.gatewayRateLimited}{${ORG_CLIENT}}[$__rate_interval])) * 60`,
         '{{client_name}}',
       ),
     )
@@ -208,7 +219,7 @@ function rateLimitWarnings(): TimeseriesPanel {
     .datasource(PROMETHEUS)
     .withTarget(
       series(
-        `sum by (limit_key, entity_name) (increase(genesys_rate_limit_warnings_total{${ORG}}[$__rate_interval]))`,
+        `sum by (limit_key, entity_name) (increase(${metric.rateLimitWarnings}{${ORG}}[$__rate_interval]))`,
         '{{limit_key}} · {{entity_name}}',
       ),
     )
@@ -228,7 +239,7 @@ function operationalEvents(): TimeseriesPanel {
     .datasource(PROMETHEUS)
     .withTarget(
       series(
-        `sum by (event_definition, source) (increase(genesys_operational_events_total{${ORG}}[$__rate_interval]))`,
+        `sum by (event_definition, source) (increase(${metric.operationalEvents}{${ORG}}[$__rate_interval]))`,
         '{{event_definition}} ({{source}})',
       ),
     )
@@ -249,7 +260,7 @@ function dailyRequests(): TimeseriesPanel {
     )
     .datasource(PROMETHEUS)
     .withTarget(
-      series(`sum by (client_name) (genesys_usage_requests_last_day{${ORG_CLIENT}})`, '{{client_name}}'),
+      series(`sum by (client_name) (${metric.usageRequestsLastDay}{${ORG_CLIENT}})`, '{{client_name}}'),
     )
     .unit('short')
     .min(0)
@@ -287,7 +298,7 @@ function usageDataAge(): StatPanel {
       'Age of the newest Usage API data per org. The Usage API refreshes about once a day; above 36 h it is stale.',
     )
     .datasource(PROMETHEUS)
-    .withTarget(instant(`max by (org) (genesys_usage_data_age_seconds{${ORG}})`, 'A').legendFormat('{{org}}'))
+    .withTarget(instant(`max by (org) (${metric.usageDataAge}{${ORG}})`, 'A').legendFormat('{{org}}'))
     .unit('s')
     .thresholds(
       new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps([

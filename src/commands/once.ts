@@ -6,7 +6,7 @@ import { buildSnapshot, type ClientsSnapshot } from '../server/snapshot.js';
 import { systemClock } from '../util/clock.js';
 import { describeError } from '../util/logger.js';
 import { createLogger } from '../util/pino.js';
-import type { CommandOutput } from './doctor.js';
+import type { CommandOutput } from './output.js';
 import { renderTable } from './table.js';
 
 /** `once [--json]`: one collection of every enabled source, printed, then exit. */

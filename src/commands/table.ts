@@ -1,8 +1,5 @@
+import { HIGH_429_SHARE, HOT_UTILIZATION, percent } from '../model/thresholds.js';
 import type { ClientRow, ClientsSnapshot } from '../server/snapshot.js';
-
-/** Same thresholds as the status page and the alerts (GenesysClientNearRateLimit, GenesysClientHigh429Share). */
-const HOT_UTILIZATION = 0.83;
-const HIGH_429_SHARE = 0.01;
 
 const num = (n: number | null | undefined) =>
   n === null || n === undefined ? '–' : Math.round(n).toLocaleString('en-US');
@@ -95,7 +92,8 @@ export function renderTable(s: ClientsSnapshot, opts: { color: boolean }): strin
     out.push('');
   }
   out.push(
-    '! near the per-token limit (≥ 83 %) or 429s in the last 5 min   ~ 429 share of the last day above 1 %',
+    `! near the per-token limit (≥ ${percent(HOT_UTILIZATION)} %) or 429s in the last 5 min   ` +
+      `~ 429 share of the last day above ${percent(HIGH_429_SHARE)} %`,
   );
   return `${out.join('\n')}\n`;
 }

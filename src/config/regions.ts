@@ -1,4 +1,4 @@
-/** Genesys Cloud regions: SDK key -> domain (reference §1.1). */
+/** Genesys Cloud regions: SDK key -> domain (as the official SDK's PureCloudRegionHosts lists them). */
 export const REGIONS: Readonly<Record<string, string>> = {
   us_east_1: 'mypurecloud.com',
   eu_west_1: 'mypurecloud.ie',

@@ -9,7 +9,7 @@ import { SETTINGS } from '../config/settings.js';
 import type { Scheduler } from '../lifecycle/scheduler.js';
 import type { Service } from '../lifecycle/service.js';
 import type { RunningSimulator } from '../simulator/index.js';
-import type { GatewayLogger } from '../sources/gateway/logger.js';
+import type { Logger } from '../util/logger.js';
 import type { Clock } from '../util/clock.js';
 import { demoOrg } from './org.js';
 import { demoTrafficClients, demoTrafficService } from './traffic.js';
@@ -22,7 +22,7 @@ export interface ResolvedOrgs {
   eventsToken: string | null;
   simulator: RunningSimulator | null;
   /** Demo mode: real HTTP traffic through the started gateway, so the live panels move. */
-  traffic(gatewayUrl: string | null, deps: { logger?: GatewayLogger; scheduler?: Scheduler }): Service | null;
+  traffic(gatewayUrl: string | null, deps: { logger?: Logger; scheduler?: Scheduler }): Service | null;
   /** Stops the simulator, if any; idempotent. */
   close(): Promise<void>;
 }
@@ -30,7 +30,7 @@ export interface ResolvedOrgs {
 export interface ResolveDeps {
   clock?: Clock;
   /** Where `run` announces demo mode (`once` and `doctor` print their own line). */
-  logger?: GatewayLogger;
+  logger?: Logger;
   /** The simulator pushes EventBridge envelopes to this agent's own /v1/events (the `run` command). */
   pushToAgent?: boolean;
 }

@@ -3,14 +3,13 @@
  * demo clients, so demo mode shows live per-token velocity. A `'ramp'` client climbs past the
  * per-token limit and meets real 429s, which it honours (Retry-After) like a well-behaved client.
  */
-import { pino } from 'pino';
 import { Agent, request } from 'undici';
 import { z } from 'zod';
 import { realScheduler, type Scheduler } from '../lifecycle/scheduler.js';
 import type { Service } from '../lifecycle/service.js';
 import type { RunningSimulator } from '../simulator/index.js';
-import type { GatewayLogger } from '../sources/gateway/logger.js';
 import { systemClock, type Clock } from '../util/clock.js';
+import { silentLogger, type Logger } from '../util/logger.js';
 
 export interface DemoClient {
   id: string;
@@ -22,7 +21,7 @@ export interface DemoTrafficOptions {
   gatewayUrl: string;
   clients: DemoClient[];
   clock?: Clock;
-  logger?: GatewayLogger;
+  logger?: Logger;
   scheduler?: Scheduler;
 }
 
@@ -79,7 +78,7 @@ export function demoTrafficService(opts: DemoTrafficOptions): Service {
 export function startDemoTraffic(opts: DemoTrafficOptions): { stop(): Promise<void> } {
   const clock = opts.clock ?? systemClock;
   const scheduler = opts.scheduler ?? realScheduler;
-  const logger = opts.logger ?? pino({ level: 'silent' });
+  const logger = opts.logger ?? silentLogger;
   const agent = new Agent({ connections: MAX_INFLIGHT * Math.max(1, opts.clients.length) });
   const ac = new AbortController();
   const runners = opts.clients.map(
@@ -116,7 +115,7 @@ class DemoRunner {
     private readonly signal: AbortSignal,
     private readonly clock: Clock,
     private readonly scheduler: Scheduler,
-    private readonly logger: GatewayLogger,
+    private readonly logger: Logger,
   ) {
     this.startedMs = clock.now();
   }

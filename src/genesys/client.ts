@@ -4,6 +4,7 @@
  */
 import type { MetricFamily } from '../telemetry/families.js';
 import { systemClock, type Clock } from '../util/clock.js';
+import { silentLogger, type Logger } from '../util/logger.js';
 import {
   EndpointUnavailableError,
   type EventDefinition,
@@ -18,19 +19,39 @@ import {
   type UsageRow,
 } from './api.js';
 import { GenesysApiError } from './errors.js';
+import { RecordSkips } from './records.js';
 import {
   eventDefinitionListSchema,
+  eventDefinitionRecordSchema,
+  limitRecordSchema,
   limitsListSchema,
   oauthClientListSchema,
+  oauthClientRecordSchema,
   operationalEventPageSchema,
+  operationalEventRecordSchema,
   rateLimitAggregatesSchema,
+  rateLimitRecordSchema,
   tokenInfoSchema,
   tokenResponseSchema,
 } from './schemas.js';
 import type { RequestOutcome } from './request-stats.js';
 import { TokenCache, makeToken, type AccessToken } from './token-cache.js';
-import { Transport, defaultSleep, type Logger } from './transport.js';
-import { JOBS_SUBMIT, apiPath, queryUsageAggregates, queryUsageLegacy, type UsageDeps } from './usage.js';
+import { Transport, defaultSleep } from './transport.js';
+import {
+  EVENT_DEFINITIONS,
+  EVENTS_QUERY,
+  JOBS_SUBMIT,
+  LIMITS,
+  LOGIN,
+  LOGIN_FORM,
+  OAUTH_CLIENTS,
+  PATHS,
+  RATELIMIT_AGGREGATES,
+  TOKENS_ME,
+  eventsQueryBody,
+  rateLimitQueryBody,
+} from './requests.js';
+import { apiPath, queryUsageAggregates, queryUsageLegacy, type UsageDeps } from './usage.js';
 
 export { GenesysApiError, BudgetExhaustedError } from './errors.js';
 
@@ -67,20 +88,12 @@ export interface GenesysClientOptions {
   usageJobPoll?: { initialMs?: number; maxMs?: number; timeoutMs?: number };
 }
 
-const LOGIN = 'POST /oauth/token';
-const OAUTH_CLIENTS = 'GET /api/v2/oauth/clients';
-const LIMITS = 'GET /api/v2/organizations/limits/namespaces/{namespaceName}';
-const RATELIMIT_AGGREGATES = 'POST /api/v2/analytics/ratelimits/aggregates/query';
-const EVENT_DEFINITIONS = 'GET /api/v2/usage/events/definitions';
-const EVENTS_QUERY = 'POST /api/v2/usage/events/query';
-const TOKENS_ME = 'GET /api/v2/tokens/me';
-
 /** Status codes meaning "this API is not offered here" rather than "this call went wrong". */
 const UNAVAILABLE_STATUSES = new Set([403, 404, 410, 501]);
 const EVENTS_PAGE_SIZE = 200;
 const MAX_EVENT_PAGES = 500;
-
-const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+/** Far above any org's OAuth client count at Genesys' page size; stops a listing that never ends. */
+const MAX_CLIENT_PAGES = 100;
 
 export class GenesysClient implements GenesysApi {
   private readonly transport: Transport;
@@ -88,11 +101,14 @@ export class GenesysClient implements GenesysApi {
   private readonly usage: UsageDeps;
   private readonly basicCredentials: string;
   private readonly clock: Clock;
+  /** Records of list responses the agent could not use, counted and skipped. */
+  readonly skips: RecordSkips;
 
   constructor(opts: GenesysClientOptions) {
     this.clock = opts.clock ?? systemClock;
     const sleep = opts.sleep ?? defaultSleep;
     const logger = opts.logger ?? silentLogger;
+    this.skips = new RecordSkips(opts.org, logger, this.clock.now());
     this.basicCredentials = Buffer.from(`${opts.clientId}:${opts.clientSecret}`).toString('base64');
     this.tokens = new TokenCache(
       () => this.login(),
@@ -132,11 +148,12 @@ export class GenesysClient implements GenesysApi {
         maxMs: opts.usageJobPoll?.maxMs ?? 15_000,
         timeoutMs: opts.usageJobPoll?.timeoutMs ?? 300_000,
       },
+      skips: this.skips,
     };
   }
 
   collect(_nowMs: number): MetricFamily[] {
-    return this.transport.stats.collect();
+    return [...this.transport.stats.collect(), ...this.skips.collect()];
   }
 
   /** Requests sent so far for one endpoint template and status class. */
@@ -168,22 +185,49 @@ export class GenesysClient implements GenesysApi {
     return queryUsageLegacy(this.usage, q, signal);
   }
 
+  /** Every page: the listing follows `nextUri` (bounded, and a repeated page ends it with an error). */
   async listOAuthClients(signal?: AbortSignal): Promise<OAuthClientInfo[]> {
-    const res = await this.get('/api/v2/oauth/clients', OAUTH_CLIENTS, signal);
-    return Transport.parse(oauthClientListSchema, res, OAUTH_CLIENTS).entities;
+    const out: OAuthClientInfo[] = [];
+    const seen = new Set<string>();
+    let path: string = PATHS.oauthClients;
+    for (let pages = 1; ; pages += 1) {
+      const res = await this.get(path, OAUTH_CLIENTS, signal);
+      const page = Transport.parse(oauthClientListSchema, res, OAUTH_CLIENTS);
+      for (const c of this.skips.keep(page.entities, oauthClientRecordSchema, {
+        source: 'usage',
+        endpoint: OAUTH_CLIENTS,
+      })) {
+        out.push({
+          id: c.id,
+          name: c.name || c.id,
+          ...(c.authorizedGrantType ? { authorizedGrantType: c.authorizedGrantType } : {}),
+          ...(c.state ? { state: c.state } : {}),
+          ...(typeof c.accessTokenValiditySeconds === 'number'
+            ? { accessTokenValiditySeconds: c.accessTokenValiditySeconds }
+            : {}),
+        });
+      }
+      if (!page.nextUri) return out;
+      const next = apiPath(page.nextUri, OAUTH_CLIENTS);
+      if (seen.has(next) || pages >= MAX_CLIENT_PAGES) {
+        throw new GenesysApiError(
+          `OAuth client paging does not end: nextUri repeats after ${pages} pages`,
+          null,
+          OAUTH_CLIENTS,
+          'paging_loop',
+        );
+      }
+      seen.add(next);
+      path = next;
+    }
   }
 
   async getLimits(namespace: string, signal?: AbortSignal): Promise<LimitValue[]> {
-    const res = await this.get(
-      `/api/v2/organizations/limits/namespaces/${encodeURIComponent(namespace)}`,
-      LIMITS,
-      signal,
-    );
-    return Transport.parse(limitsListSchema, res, LIMITS).entities.map((e) => ({
-      key: e.key,
-      namespace: e.namespace ?? namespace,
-      value: e.value,
-    }));
+    const res = await this.get(PATHS.limits(namespace), LIMITS, signal);
+    const body = Transport.parse(limitsListSchema, res, LIMITS);
+    return this.skips
+      .keep(body.entities, limitRecordSchema, { source: 'limits', endpoint: LIMITS })
+      .map((e) => ({ key: e.key, namespace: e.namespace ?? namespace, value: e.value }));
   }
 
   async queryRateLimitAggregates(
@@ -193,20 +237,19 @@ export class GenesysClient implements GenesysApi {
     const res = await this.transport.send({
       base: 'api',
       method: 'POST',
-      path: '/api/v2/analytics/ratelimits/aggregates/query',
+      path: PATHS.rateLimitAggregates,
       endpoint: RATELIMIT_AGGREGATES,
-      json: {
-        interval: q.interval,
-        ...(q.granularity ? { granularity: q.granularity } : {}),
-        groupBy: ['namespace', 'limitName', 'entityId'],
-        metrics: ['oRateLimitRecorded'],
-      },
+      json: rateLimitQueryBody(q),
       auth: { kind: 'agent' },
       retry: 'query',
       signal,
     });
     const body = Transport.parse(rateLimitAggregatesSchema, res, RATELIMIT_AGGREGATES);
-    return (body.results ?? []).map((r) => ({
+    const records = this.skips.keep(body.results, rateLimitRecordSchema, {
+      source: 'ratelimits',
+      endpoint: RATELIMIT_AGGREGATES,
+    });
+    return records.map((r) => ({
       namespace: r.group.namespace,
       limitName: r.group.limitName,
       entityId: r.group.entityId ?? '',
@@ -218,33 +261,43 @@ export class GenesysClient implements GenesysApi {
   }
 
   async listEventDefinitions(signal?: AbortSignal): Promise<EventDefinition[]> {
-    const res = await this.get('/api/v2/usage/events/definitions', EVENT_DEFINITIONS, signal);
-    return Transport.parse(eventDefinitionListSchema, res, EVENT_DEFINITIONS).entities;
+    const res = await this.get(PATHS.eventDefinitions, EVENT_DEFINITIONS, signal);
+    const body = Transport.parse(eventDefinitionListSchema, res, EVENT_DEFINITIONS);
+    return this.skips
+      .keep(body.entities, eventDefinitionRecordSchema, { source: 'events', endpoint: EVENT_DEFINITIONS })
+      .map((d) => ({
+        id: d.id,
+        name: d.name || d.id,
+        ...(d.description ? { description: d.description } : {}),
+      }));
   }
 
   async queryOperationalEvents(q: { interval: string }, signal?: AbortSignal): Promise<OperationalEvent[]> {
     const events: OperationalEvent[] = [];
     const seen = new Set<string>();
-    let path = `/api/v2/usage/events/query?pageSize=${EVENTS_PAGE_SIZE}`;
+    let path = PATHS.eventsQuery(EVENTS_PAGE_SIZE);
     for (let pages = 1; ; pages += 1) {
       const res = await this.transport.send({
         base: 'api',
         method: 'POST',
         path,
         endpoint: EVENTS_QUERY,
-        json: { interval: q.interval },
+        json: eventsQueryBody(q),
         auth: { kind: 'agent' },
         retry: 'query',
         signal,
       });
       const page = Transport.parse(operationalEventPageSchema, res, EVENTS_QUERY);
-      for (const e of page.entities ?? []) {
+      for (const e of this.skips.keep(page.entities, operationalEventRecordSchema, {
+        source: 'events',
+        endpoint: EVENTS_QUERY,
+      })) {
         const timestamp = Date.parse(e.dateCreated);
         events.push({
           // The REST model has no id; this key is stable across polls of the same event.
           id: e.id ?? [e.eventDefinition.id, e.entityId ?? '', e.dateCreated, e.currentValue ?? ''].join('|'),
           eventDefinitionId: e.eventDefinition.id,
-          eventDefinitionName: e.eventDefinition.name ?? e.eventDefinition.id,
+          eventDefinitionName: e.eventDefinition.name || e.eventDefinition.id,
           entityId: e.entityId ?? null,
           entityName: e.entityName ?? null,
           previousValue: e.previousValue ?? null,
@@ -273,7 +326,7 @@ export class GenesysClient implements GenesysApi {
     const res = await this.transport.send({
       base: 'api',
       method: 'GET',
-      path: '/api/v2/tokens/me',
+      path: PATHS.tokensMe,
       endpoint: TOKENS_ME,
       auth: { kind: 'bearer', token: bearerToken },
       retry: 'none',
@@ -285,7 +338,7 @@ export class GenesysClient implements GenesysApi {
     const body = Transport.parse(tokenInfoSchema, res, TOKENS_ME);
     return {
       clientId: body.OAuthClient.id,
-      clientName: body.OAuthClient.name,
+      clientName: body.OAuthClient.name || body.OAuthClient.id,
       ...(body.organization?.id ? { organizationId: body.organization.id } : {}),
     };
   }
@@ -307,9 +360,9 @@ export class GenesysClient implements GenesysApi {
       const res = await this.transport.send({
         base: 'login',
         method: 'POST',
-        path: '/oauth/token',
+        path: PATHS.login,
         endpoint: LOGIN,
-        form: 'grant_type=client_credentials',
+        form: LOGIN_FORM,
         auth: { kind: 'basic', credentials: this.basicCredentials },
         retry: 'query',
       });

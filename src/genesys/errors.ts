@@ -9,6 +9,8 @@ export class GenesysApiError extends Error {
     readonly endpoint: string,
     /** Genesys error `code` (or OAuth `error`), or a client-side code such as `invalid_response`. */
     readonly code?: string,
+    /** Genesys' own one-line message from the error body, when it sent one. */
+    readonly detail?: string,
   ) {
     super(oneLine(message));
     this.name = 'GenesysApiError';

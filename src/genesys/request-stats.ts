@@ -1,4 +1,5 @@
-import type { CounterFamily, MetricFamily } from '../telemetry/families.js';
+import { catalogue } from '../telemetry/catalogue.js';
+import type { MetricFamily } from '../telemetry/families.js';
 import { statusClassOf } from '../util/status-class.js';
 
 /** Status class label of one request: the HTTP class, or `error` when no response arrived. */
@@ -31,17 +32,13 @@ export class RequestStats {
 
   collect(): MetricFamily[] {
     if (this.counts.size === 0) return [];
-    const family: CounterFamily = {
-      kind: 'counter',
-      name: 'genesys_agent_api_requests',
-      help: 'Requests the agent itself sent to Genesys Cloud, by endpoint template and status class (error = no response).',
-      unit: '{request}',
-      points: [...this.counts.values()].map((e) => ({
+    const family = catalogue.agentApiRequests.family(
+      [...this.counts.values()].map((e) => ({
         attributes: { org: this.org, endpoint: e.endpoint, status_class: e.statusClass },
         value: e.value,
         startTimeMs: e.startTimeMs,
       })),
-    };
+    );
     return [family];
   }
 }

@@ -1,9 +1,25 @@
 /**
- * zod schemas of the Genesys responses the client reads (reference/genesys-api.md §1–§8).
- * Objects are not strict: Genesys adds fields over time, and extra fields are ignored.
- * Only the fields the agent uses are declared; a missing or renamed one fails validation.
+ * zod schemas of the Genesys responses the client reads. Optionality follows the official SDK's
+ * models field by field (purecloud-platform-client-v2 `index.d.ts`, generated from Genesys' own
+ * OpenAPI spec): what the SDK marks optional may be absent in production. Absent counters read as 0
+ * and absent names fall back to ids. Lists are parsed record by record (src/genesys/records.ts):
+ * a record lacking what the agent truly needs (the `*RecordSchema`s' required fields) is skipped
+ * and counted, never the whole response. Objects are not strict: extra fields are ignored.
  */
 import { z } from 'zod';
+
+/** A counter the SDK marks optional: absent (or null) means none. */
+const count = z
+  .number()
+  .nullish()
+  .transform((v) => v ?? 0);
+/** A list the SDK marks optional: absent (or null) means empty; records are checked one by one. */
+const records = z
+  .array(z.unknown())
+  .nullish()
+  .transform((v) => v ?? []);
+/** A date the agent buckets by: `yyyy-MM-dd` or a timestamp. */
+const dateString = z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'not a date');
 
 export const tokenResponseSchema = z.object({
   access_token: z.string().min(1),
@@ -11,145 +27,165 @@ export const tokenResponseSchema = z.object({
   expires_in: z.number().positive(),
 });
 
-/** OAuth error body of the token endpoint (§1.2). */
+/** OAuth error body of the token endpoint. */
 export const oauthErrorSchema = z.object({
   error: z.string(),
   description: z.string().optional(),
   error_description: z.string().optional(),
 });
 
-/** Platform `ErrorBody` (§2); every field optional because error bodies vary. */
+/** Platform `ErrorBody`; every field optional because error bodies vary. */
 export const errorBodySchema = z.object({
   message: z.string().optional(),
   code: z.string().optional(),
   status: z.number().optional(),
 });
 
-// --- Usage API, new jobs (§3.4) ---
+// --- Usage API, new jobs (SDK OrganizationUsageQueryResponse, OrganizationPublicApiUsageResultsResponse) ---
 export const usageJobSubmitSchema = z.object({
   id: z.string().min(1),
   resultsUri: z.string().optional(),
 });
 
-export const usageJobEntitySchema = z.object({
-  date: z.string(),
-  oauthClient: z.object({ id: z.string(), name: z.string().optional() }),
-  requestCount: z.number(),
-  status200: z.number(),
-  status300: z.number(),
-  status400: z.number(),
-  status429: z.number(),
-  status500: z.number(),
+/** `OrganizationPublicApiUsage`: every field optional in the SDK; the agent needs the day and the client id. */
+export const usageJobRecordSchema = z.object({
+  date: dateString,
+  oauthClient: z.object({ id: z.string().min(1), name: z.string().nullish() }),
+  requestCount: count,
+  status200: count,
+  status300: count,
+  status400: count,
+  status429: count,
+  status500: count,
 });
 
 export const usageJobResultsSchema = z.object({
   queryStatus: z.enum(['Queued', 'Running', 'Succeeded', 'Failed', 'Cancelled']),
-  entities: z.array(usageJobEntitySchema).optional(),
-  nextUri: z.string().optional(),
-  errorBody: errorBodySchema.optional(),
+  entities: records,
+  nextUri: z.string().nullish(),
+  errorBody: errorBodySchema.nullish(),
 });
 
-// --- Usage API, legacy (§3.2) ---
+// --- Usage API, legacy (SDK UsageExecutionResult, ApiUsageQueryResult) ---
 export const legacyUsageSubmitSchema = z.object({
   executionId: z.string().min(1),
   resultsUri: z.string().optional(),
 });
 
-export const legacyUsageRowSchema = z.object({
-  date: z.string(),
-  clientId: z.string(),
-  clientName: z.string().optional(),
-  requests: z.number(),
-  status200: z.number(),
-  status300: z.number(),
-  status400: z.number(),
-  status429: z.number(),
-  status500: z.number(),
+/** `ApiUsageRow`: every field optional in the SDK; the agent needs the day and the client id. */
+export const legacyUsageRecordSchema = z.object({
+  date: dateString,
+  clientId: z.string().min(1),
+  clientName: z.string().nullish(),
+  requests: count,
+  status200: count,
+  status300: count,
+  status400: count,
+  status429: count,
+  status500: count,
 });
 
 export const legacyUsageResultsSchema = z.object({
+  // Optional in the SDK, but without it a result cannot be told from a running query.
   queryStatus: z.enum(['Running', 'Complete', 'Failed']),
-  results: z.array(legacyUsageRowSchema).optional(),
+  results: records,
 });
 
-// --- OAuth clients (§5) ---
+// --- OAuth clients (SDK OAuthClientEntityListing) ---
+/** `OAuthClient`: the SDK requires `name`; the agent needs only `id` (the name falls back to it). */
+export const oauthClientRecordSchema = z.object({
+  id: z.string().min(1),
+  name: z.string().nullish(),
+  authorizedGrantType: z.string().nullish(),
+  state: z.string().nullish(),
+  accessTokenValiditySeconds: z.number().nullish(),
+});
+
 export const oauthClientListSchema = z.object({
-  entities: z.array(
-    z.object({
-      id: z.string(),
-      name: z.string(),
-      authorizedGrantType: z.string().optional(),
-      state: z.string().optional(),
-      accessTokenValiditySeconds: z.number().optional(),
-    }),
-  ),
+  entities: records,
+  nextUri: z.string().nullish(),
+  pageCount: z.number().nullish(),
 });
 
-// --- Organization limits (§6) ---
-export const limitsListSchema = z.object({
-  entities: z.array(z.object({ key: z.string(), namespace: z.string().optional(), value: z.number() })),
+// --- Organization limits (SDK LimitsEntityListing, Limit: all optional) ---
+export const limitRecordSchema = z.object({
+  key: z.string().min(1),
+  namespace: z.string().nullish(),
+  value: z.number(),
 });
+export const limitsListSchema = z.object({ entities: records });
 
-// --- Analytics rate-limit aggregates (§4) ---
-export const rateLimitAggregatesSchema = z.object({
-  results: z
+// --- Analytics rate-limit aggregates (SDK RateLimitAggregateQueryResponse) ---
+/** `RateLimitAggregateDataContainer`: `group` is a free string map; namespace and limit name are needed. */
+export const rateLimitRecordSchema = z.object({
+  group: z.looseObject({
+    namespace: z.string().min(1),
+    limitName: z.string().min(1),
+    entityId: z.string().nullish(),
+  }),
+  data: z
     .array(
       z.object({
-        group: z.object({ namespace: z.string(), limitName: z.string(), entityId: z.string().optional() }),
-        data: z
+        interval: z.string().min(1),
+        metrics: z
           .array(
             z.object({
-              interval: z.string(),
-              metrics: z
-                .array(
-                  z.object({
-                    metric: z.string(),
-                    stats: z.object({ count: z.number().optional(), max: z.number().optional() }),
-                  }),
-                )
-                .optional(),
+              metric: z.string().nullish(),
+              stats: z.object({ count: z.number().nullish(), max: z.number().nullish() }).nullish(),
             }),
           )
-          .optional(),
+          .nullish(),
       }),
     )
-    .optional(),
+    .nullish(),
 });
+export const rateLimitAggregatesSchema = z.object({ results: records });
 
-// --- Operational events (§8.1) ---
-export const eventDefinitionListSchema = z.object({
-  entities: z.array(z.object({ id: z.string(), name: z.string(), description: z.string().optional() })),
+// --- Operational events (SDK EventDefinitionListing, OperationalEventResponse) ---
+/** `EventDefinition`: all optional; the agent needs the id (the name falls back to it). */
+export const eventDefinitionRecordSchema = z.object({
+  id: z.string().min(1),
+  name: z.string().nullish(),
+  description: z.string().nullish(),
 });
+export const eventDefinitionListSchema = z.object({ entities: records });
 
-export const operationalEventSchema = z.object({
-  id: z.string().optional(),
-  eventDefinition: z.object({ id: z.string(), name: z.string().optional() }),
-  entityId: z.string().optional(),
-  entityName: z.string().optional(),
-  previousValue: z.string().optional(),
-  currentValue: z.string().optional(),
-  errorCode: z.string().optional(),
+/** `OperationalEvent`: all optional; the agent needs the definition id and when it happened. */
+export const operationalEventRecordSchema = z.object({
+  // Not in the REST model; kept should a future version add one.
+  id: z.string().nullish(),
+  eventDefinition: z.object({ id: z.string().min(1), name: z.string().nullish() }),
+  entityId: z.string().nullish(),
+  entityName: z.string().nullish(),
+  previousValue: z.string().nullish(),
+  currentValue: z.string().nullish(),
+  errorCode: z.string().nullish(),
   dateCreated: z.iso.datetime({ offset: true }),
 });
 
 export const operationalEventPageSchema = z.object({
-  entities: z.array(operationalEventSchema).optional(),
-  nextUri: z.string().optional(),
+  entities: records,
+  nextUri: z.string().nullish(),
 });
 
-// --- Token introspection (`GET /api/v2/tokens/me`, SDK model TokenInfo) ---
+// --- Token introspection (`GET /api/v2/tokens/me`, SDK TokenInfo) ---
+/** One record, not a list: without the client id the token cannot be attributed, so the call fails. */
 export const tokenInfoSchema = z.object({
-  organization: z.object({ id: z.string().optional(), name: z.string().optional() }).optional(),
-  OAuthClient: z.object({ id: z.string(), name: z.string() }),
+  organization: z.object({ id: z.string().nullish(), name: z.string().nullish() }).nullish(),
+  OAuthClient: z.object({ id: z.string().min(1), name: z.string().nullish() }),
 });
+
+/** Dotted path of a zod issue, `a.b[0].c`. */
+export function issuePath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : acc ? `${acc}.${String(seg)}` : String(seg)),
+    '',
+  );
+}
 
 /** Turns the first zod issue into "field `a.b[0].c`: <what is wrong>" for one-line errors. */
 export function describeIssue(error: z.ZodError): string {
   const issue = error.issues[0];
   if (!issue) return 'unexpected body';
-  const path = issue.path.reduce<string>(
-    (acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : acc ? `${acc}.${String(seg)}` : String(seg)),
-    '',
-  );
-  return `field \`${path || '(root)'}\`: ${issue.message}`;
+  return `field \`${issuePath(issue.path) || '(root)'}\`: ${issue.message}`;
 }

@@ -1,33 +1,29 @@
 /**
  * The one HTTP path to Genesys: undici pools with timeouts, the call budget, the agent's bearer
- * token (re-login once after a 401), full-jitter retries honouring `Retry-After`, and a count of
- * every request sent. Endpoint knowledge lives in client.ts; this file knows only HTTP.
+ * token (re-login once after a 401), retries (policy in retry-policy.ts, error mapping in
+ * http-errors.ts) and a count of every request sent. Endpoint knowledge lives in client.ts; this
+ * file knows only HTTP.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { Pool } from 'undici';
 import type { z } from 'zod';
 import type { Clock } from '../util/clock.js';
-import { parseRetryAfterMs, fullJitterDelay } from './backoff.js';
+import { FailureEpisodes } from '../util/failure-episodes.js';
+import type { Logger } from '../util/logger.js';
 import { CallBudget } from './budget.js';
-import { BudgetExhaustedError, GenesysApiError, oneLine } from './errors.js';
+import { BudgetExhaustedError, GenesysApiError } from './errors.js';
+import { errorCode, errorFromResponse, networkError, parseJson } from './http-errors.js';
 import { RequestStats, outcomeOf } from './request-stats.js';
-import { describeIssue, errorBodySchema, oauthErrorSchema } from './schemas.js';
+import {
+  NOT_SENT_CODES,
+  isRetryable,
+  retryWait,
+  type AttemptOutcome,
+  type RetryMode,
+} from './retry-policy.js';
+import { describeIssue } from './schemas.js';
 
-export interface Logger {
-  debug(o: object, msg?: string): void;
-  info(o: object, msg?: string): void;
-  warn(o: object, msg?: string): void;
-  error(o: object, msg?: string): void;
-}
-
-/**
- * Which failures a call may be retried on:
- * - `read`: idempotent GETs — network errors, timeouts, 429, 500, 502, 503, 504;
- * - `query`: POSTs that only read (analytics, events, login) — as `read` but not 500;
- * - `submit`: POSTs that start a job — only 429, 503 and network errors before the request left;
- * - `none`: a single attempt.
- */
-export type RetryMode = 'read' | 'query' | 'submit' | 'none';
+export type { RetryMode } from './retry-policy.js';
 
 export type Auth =
   { kind: 'agent' } | { kind: 'bearer'; token: string } | { kind: 'basic'; credentials: string };
@@ -84,16 +80,6 @@ type Attempt =
   | { kind: 'response'; status: number; headers: Record<string, string | string[] | undefined>; text: string }
   | { kind: 'network'; reason: string; beforeSend: boolean };
 
-/** Error codes meaning the request never reached the server, so even a job submit may be resent. */
-const NOT_SENT_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
-
 /** The body as text, or null (and the stream destroyed) once it passes `max` bytes. */
 async function readCapped(
   body: AsyncIterable<Buffer> & { destroy(): unknown },
@@ -125,8 +111,8 @@ export class Transport {
   private readonly budget: CallBudget;
   private readonly api: Base;
   private readonly login: Base;
-  /** Endpoints inside a failure episode: the first failure warns, the rest are debug lines. */
-  private readonly failing = new Set<string>();
+  /** Per endpoint: the first failure of an episode warns, the rest are debug lines. */
+  private readonly episodes = new FailureEpisodes();
 
   constructor(
     private readonly o: TransportOptions,
@@ -173,7 +159,7 @@ export class Transport {
         attempt.kind === 'response'
           ? errorFromResponse(call.endpoint, attempt.status, attempt.text)
           : networkError(call.endpoint, attempt.reason);
-      if (!isRetryable(attempt, call.retry) || retries >= this.o.maxRetries) {
+      if (!isRetryable(outcome(attempt), call.retry) || retries >= this.o.maxRetries) {
         this.failure(call, error, retries > 0 ? `giving up after ${retries + 1} attempts` : 'request failed');
         throw error;
       }
@@ -203,28 +189,21 @@ export class Transport {
     deadline: number,
     error: GenesysApiError,
   ): number {
-    let waitMs = fullJitterDelay(retries, this.o.retryBaseMs, this.o.retryMaxMs, this.o.random);
-    if (attempt.kind === 'response' && (attempt.status === 429 || attempt.status === 503)) {
-      const retryAfter = parseRetryAfterMs(attempt.headers['retry-after'], this.o.clock.now());
-      if (retryAfter !== null) {
-        if (retryAfter > this.o.maxRetryAfterMs || this.o.clock.now() + retryAfter > deadline) {
-          const e = new GenesysApiError(
-            `${error.message} (Retry-After ${Math.ceil(retryAfter / 1000)} s is too long to wait)`,
-            error.status,
-            call.endpoint,
-            error.code,
-          );
-          this.failure(call, e, 'not waiting');
-          throw e;
-        }
-        waitMs = Math.max(waitMs, retryAfter);
-      }
-    }
-    if (this.o.clock.now() + waitMs > deadline) {
+    const decision = retryWait(outcome(attempt), retries, this.o.clock.now(), deadline, this.o);
+    if (decision.kind === 'wait') return decision.ms;
+    if (decision.kind === 'deadline') {
       this.failure(call, error, 'deadline reached');
       throw error;
     }
-    return waitMs;
+    const e = new GenesysApiError(
+      `${error.message} (Retry-After ${Math.ceil(decision.retryAfterMs / 1000)} s is too long to wait)`,
+      error.status,
+      call.endpoint,
+      error.code,
+      error.detail,
+    );
+    this.failure(call, e, 'not waiting');
+    throw e;
   }
 
   private async acquireSlot(call: HttpCall, deadline: number): Promise<void> {
@@ -291,18 +270,16 @@ export class Transport {
   }
 
   private failure(call: HttpCall, error: GenesysApiError, what: string, extra: object = {}): void {
-    const first = !this.failing.has(call.endpoint);
-    this.failing.add(call.endpoint);
     this.log(
       call,
-      first ? 'warn' : 'debug',
+      this.episodes.fail(call.endpoint),
       { status: error.status, code: error.code, ...extra },
       `${error.message}; ${what}`,
     );
   }
 
   private endEpisode(call: HttpCall): void {
-    if (this.failing.delete(call.endpoint)) this.log(call, 'info', {}, 'recovered');
+    if (this.episodes.succeed(call.endpoint)) this.log(call, 'info', {}, 'recovered');
   }
 
   private log(call: HttpCall, level: keyof Logger, fields: object, msg: string): void {
@@ -325,65 +302,8 @@ export class Transport {
   }
 }
 
-function isRetryable(attempt: Attempt, mode: RetryMode): boolean {
-  if (mode === 'none') return false;
-  if (attempt.kind === 'network') return mode !== 'submit' || attempt.beforeSend;
-  const s = attempt.status;
-  if (s === 429 || s === 503) return true;
-  if (mode === 'submit') return false;
-  if (s === 502 || s === 504) return true;
-  return s === 500 && mode === 'read';
-}
-
-function parseJson(text: string, status: number, endpoint: string): unknown {
-  if (text.trim() === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new GenesysApiError(
-      `${endpoint} returned malformed JSON (HTTP ${status})`,
-      status,
-      endpoint,
-      'invalid_response',
-    );
-  }
-}
-
-/** Error from a non-2xx answer: endpoint, status and Genesys' own code/message only. */
-function errorFromResponse(endpoint: string, status: number, text: string): GenesysApiError {
-  let code: string | undefined;
-  let detail: string | undefined;
-  try {
-    const body = JSON.parse(text) as unknown;
-    const platform = errorBodySchema.safeParse(body);
-    const oauth = oauthErrorSchema.safeParse(body);
-    if (oauth.success) {
-      code = oauth.data.error;
-      detail = oauth.data.error_description ?? oauth.data.description;
-    } else if (platform.success) {
-      code = platform.data.code;
-      detail = platform.data.message;
-    }
-  } catch {
-    // Not JSON (a proxy's HTML page, say): the status alone describes it.
-  }
-  const suffix = [code, detail].filter(Boolean).join(': ');
-  return new GenesysApiError(
-    `${endpoint} failed: HTTP ${status}${suffix ? ` ${oneLine(suffix, 200)}` : ''}`,
-    status,
-    endpoint,
-    code,
-  );
-}
-
-function networkError(endpoint: string, reason: string): GenesysApiError {
-  return new GenesysApiError(`${endpoint} failed: no response (${reason})`, null, endpoint);
-}
-
-function errorCode(err: unknown): string | undefined {
-  if (typeof err !== 'object' || err === null) return undefined;
-  const e = err as { code?: unknown; cause?: { code?: unknown } };
-  if (typeof e.code === 'string' && e.code !== 'UND_ERR_SOCKET') return e.code;
-  if (typeof e.cause?.code === 'string') return e.cause.code;
-  return typeof e.code === 'string' ? e.code : undefined;
+function outcome(attempt: Attempt): AttemptOutcome {
+  return attempt.kind === 'response'
+    ? { kind: 'response', status: attempt.status, retryAfter: attempt.headers['retry-after'] }
+    : { kind: 'network', beforeSend: attempt.beforeSend };
 }

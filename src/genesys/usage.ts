@@ -3,13 +3,23 @@ import type { z } from 'zod';
 import type { Clock } from '../util/clock.js';
 import type { UsageQuery, UsageRow } from './api.js';
 import { GenesysApiError } from './errors.js';
+import type { RecordSkips } from './records.js';
 import {
+  legacyUsageRecordSchema,
   legacyUsageResultsSchema,
   legacyUsageSubmitSchema,
-  usageJobEntitySchema,
+  usageJobRecordSchema,
   usageJobResultsSchema,
   usageJobSubmitSchema,
 } from './schemas.js';
+import {
+  JOBS_RESULTS,
+  JOBS_SUBMIT,
+  LEGACY_RESULTS,
+  LEGACY_SUBMIT,
+  PATHS,
+  usageQueryBody,
+} from './requests.js';
 import { Transport } from './transport.js';
 
 export interface PollOptions {
@@ -23,12 +33,8 @@ export interface UsageDeps {
   clock: Clock;
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   poll: PollOptions;
+  skips: RecordSkips;
 }
-
-export const JOBS_SUBMIT = 'POST /api/v2/usage/aggregates/query/jobs';
-export const JOBS_RESULTS = 'GET /api/v2/usage/aggregates/query/jobs/{jobId}';
-export const LEGACY_SUBMIT = 'POST /api/v2/usage/query';
-export const LEGACY_RESULTS = 'GET /api/v2/usage/query/{executionId}/results';
 
 const PAGE_SIZE = 1000;
 /** Far above any real org (≤ 90 days × clients / 1000 per page); stops a server that never ends. */
@@ -39,17 +45,9 @@ export async function queryUsageAggregates(
   q: UsageQuery,
   signal?: AbortSignal,
 ): Promise<UsageRow[]> {
-  // The 2025 jobs API spells it OauthClientId (the legacy API: OAuthClientId).
-  const submitted = await submitDailyByClient(
-    d,
-    '/api/v2/usage/aggregates/query/jobs',
-    JOBS_SUBMIT,
-    q,
-    ['OauthClientId', 'OauthClientName'],
-    signal,
-  );
+  const submitted = await submit(d, PATHS.usageJobs, JOBS_SUBMIT, usageQueryBody(q, 'jobs'), signal);
   const { id } = Transport.parse(usageJobSubmitSchema, submitted, JOBS_SUBMIT);
-  const firstPath = `/api/v2/usage/aggregates/query/jobs/${encodeURIComponent(id)}?pageSize=${PAGE_SIZE}`;
+  const firstPath = PATHS.usageJobResults(id, PAGE_SIZE);
 
   let page = await pollUntil(d, signal, JOBS_RESULTS, async () => {
     const res = await getJobPage(d, firstPath, signal);
@@ -68,7 +66,11 @@ export async function queryUsageAggregates(
   const rows: UsageRow[] = [];
   const seen = new Set<string>();
   for (let pages = 1; ; pages += 1) {
-    for (const e of page.entities ?? []) rows.push(fromJobEntity(e));
+    for (const e of d.skips.keep(page.entities, usageJobRecordSchema, {
+      source: 'usage',
+      endpoint: JOBS_RESULTS,
+    }))
+      rows.push(fromJobEntity(e));
     if (!page.nextUri) return rows;
     const next = apiPath(page.nextUri, JOBS_RESULTS);
     if (seen.has(next) || pages >= MAX_PAGES) {
@@ -101,9 +103,9 @@ async function getJobPage(
   return Transport.parse(usageJobResultsSchema, res, JOBS_RESULTS);
 }
 
-function fromJobEntity(e: z.output<typeof usageJobEntitySchema>): UsageRow {
+function fromJobEntity(e: z.output<typeof usageJobRecordSchema>): UsageRow {
   return {
-    date: utcDay(e.date, JOBS_RESULTS),
+    date: utcDay(e.date),
     clientId: e.oauthClient.id,
     clientName: e.oauthClient.name ?? '',
     requests: e.requestCount,
@@ -120,16 +122,9 @@ export async function queryUsageLegacy(
   q: UsageQuery,
   signal?: AbortSignal,
 ): Promise<UsageRow[]> {
-  const submitted = await submitDailyByClient(
-    d,
-    '/api/v2/usage/query',
-    LEGACY_SUBMIT,
-    q,
-    ['OAuthClientId'],
-    signal,
-  );
+  const submitted = await submit(d, PATHS.usageLegacy, LEGACY_SUBMIT, usageQueryBody(q, 'legacy'), signal);
   const { executionId } = Transport.parse(legacyUsageSubmitSchema, submitted, LEGACY_SUBMIT);
-  const path = `/api/v2/usage/query/${encodeURIComponent(executionId)}/results`;
+  const path = PATHS.usageLegacyResults(executionId);
 
   const done = await pollUntil(d, signal, LEGACY_RESULTS, async () => {
     const res = await d.transport.send({
@@ -146,8 +141,12 @@ export async function queryUsageLegacy(
       throw new GenesysApiError('legacy usage query failed', res.status, LEGACY_RESULTS, 'job_failed');
     return body.queryStatus === 'Complete' ? body : null;
   });
-  return (done.results ?? []).map((r) => ({
-    date: utcDay(r.date, LEGACY_RESULTS),
+  const rows = d.skips.keep(done.results, legacyUsageRecordSchema, {
+    source: 'usage',
+    endpoint: LEGACY_RESULTS,
+  });
+  return rows.map((r) => ({
+    date: utcDay(r.date),
     clientId: r.clientId,
     clientName: r.clientName ?? '',
     requests: r.requests,
@@ -159,26 +158,14 @@ export async function queryUsageLegacy(
   }));
 }
 
-/** Submits a Day-granularity query of every status metric, grouped by OAuth client. */
-function submitDailyByClient(
-  d: UsageDeps,
-  path: string,
-  endpoint: string,
-  q: UsageQuery,
-  groupBy: string[],
-  signal?: AbortSignal,
-) {
+/** Submits a usage query (a job or a legacy execution); only retried where nothing was started. */
+function submit(d: UsageDeps, path: string, endpoint: string, json: unknown, signal?: AbortSignal) {
   return d.transport.send({
     base: 'api',
     method: 'POST',
     path,
     endpoint,
-    json: {
-      interval: q.interval,
-      granularity: 'Day',
-      groupBy,
-      metrics: ['Requests', 'Status200', 'Status300', 'Status400', 'Status429', 'Status500'],
-    },
+    json,
     auth: { kind: 'agent' },
     retry: 'submit',
     signal,
@@ -210,18 +197,10 @@ async function pollUntil<T>(
   }
 }
 
-/** `yyyy-MM-dd` stays; a timestamp (`2020-02-02T00:00:00Z`) becomes its UTC day. */
-export function utcDay(value: string, endpoint: string): string {
+/** `yyyy-MM-dd` stays; a timestamp (`2020-02-02T00:00:00Z`) becomes its UTC day. The schema checked it parses. */
+export function utcDay(value: string): string {
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms))
-    throw new GenesysApiError(
-      `${endpoint} returned an unexpected body: field \`date\`: not a date (${value.slice(0, 40)})`,
-      null,
-      endpoint,
-      'invalid_response',
-    );
-  return new Date(ms).toISOString().slice(0, 10);
+  return new Date(Date.parse(value)).toISOString().slice(0, 10);
 }
 
 /**

@@ -38,6 +38,14 @@ export interface UsageSummary {
 
 const DAY_MS = 86_400_000;
 
+/**
+ * Genesys' own clients: the new Usage API reports their traffic, `GET /api/v2/oauth/clients` never
+ * lists them and the legacy Usage API hides them (docs/metrics.md). Exported under one stable name,
+ * never as deleted.
+ */
+export const BUILTIN_CLIENT_IDS: ReadonlySet<string> = new Set(['purecloud', 'purecloud-builtin']);
+export const BUILTIN_CLIENT_NAME = 'Genesys Cloud (built-in)';
+
 export function utcDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
@@ -45,14 +53,17 @@ export function utcDay(ms: number): string {
 /**
  * The interval to ask for: the current month plus enough days before it to find the last
  * complete day even on the 1st, shortly after midnight, before yesterday is published.
+ * It ends at the last millisecond of today: the new Usage API documents the end as inclusive, the
+ * legacy one does not say, and under either reading this selects the same days (a midnight end
+ * would add tomorrow's bucket under the inclusive one).
  */
 export function usageQueryInterval(nowMs: number): { start: string; end: string; interval: string } {
   const now = new Date(nowMs);
   const monthStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
   const todayStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   const start = utcDay(Math.min(monthStart, todayStart - 3 * DAY_MS));
-  const end = utcDay(todayStart + DAY_MS);
-  return { start, end, interval: `${start}T00:00:00Z/${end}T00:00:00Z` };
+  const end = utcDay(todayStart);
+  return { start, end, interval: `${start}T00:00:00Z/${end}T23:59:59.999Z` };
 }
 
 export function classCounts(
@@ -100,10 +111,11 @@ export function summariseUsage(
     if (r.date > today) continue;
     let c = byClient.get(r.clientId);
     if (!c) {
+      const builtin = BUILTIN_CLIENT_IDS.has(r.clientId);
       c = {
         clientId: r.clientId,
-        clientName: r.clientName || r.clientId,
-        exists: existingClientIds === null || existingClientIds.has(r.clientId),
+        clientName: builtin ? BUILTIN_CLIENT_NAME : r.clientName || r.clientId,
+        exists: builtin || existingClientIds === null || existingClientIds.has(r.clientId),
         lastDay: emptyDay(),
         monthToDate: 0,
         today: null,
@@ -111,7 +123,7 @@ export function summariseUsage(
       };
       byClient.set(r.clientId, c);
     }
-    if (r.clientName) c.clientName = r.clientName;
+    if (r.clientName && !BUILTIN_CLIENT_IDS.has(r.clientId)) c.clientName = r.clientName;
     if (r.date === lastCompleteDay) addRow(c.lastDay, r);
     if (r.date.startsWith(month)) c.monthToDate += r.requests;
     if (r.date === today) addRow((c.today ??= emptyDay()), r);

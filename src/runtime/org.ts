@@ -111,7 +111,8 @@ export function createOrgRuntime(org: OrgConfig, deps: OrgRuntimeDeps): OrgRunti
           : {}),
         // Integrations send their client secrets and tokens through the gateway: same TLS as the agent port.
         ...(config.tls ? { tls: { certFile: config.tls.certFile, keyFile: config.tls.keyFile } } : {}),
-        clock,
+        ...timing,
+        // The gateway's own lines carry the org once (its logger is not the one the org binding wraps).
         logger: deps.logger.child({ org: org.name }),
       })
     : null;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AgentConfig } from '../config/config.js';
 import { sourceFamilies } from '../sources/registry.js';
+import { catalogue } from '../telemetry/catalogue.js';
 import type { MetricFamily } from '../telemetry/families.js';
 import { Telemetry } from '../telemetry/telemetry.js';
 import type { Clock } from '../util/clock.js';
@@ -36,13 +37,7 @@ export function agentFamilies(runtimes: OrgRuntime[], nowMs: number): MetricFami
       runtimes.flatMap((r) => r.all),
       nowMs,
     ),
-    {
-      name: 'genesys_agent_build_info',
-      help: 'Build information; always 1',
-      unit: '',
-      kind: 'gauge',
-      points: [{ attributes: { version: agentVersion() }, value: 1 }],
-    },
+    catalogue.agentBuildInfo.family([{ attributes: { version: agentVersion() }, value: 1 }]),
   ]);
 }
 

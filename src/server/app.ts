@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import {
@@ -32,7 +33,7 @@ export interface Readiness {
 
 export interface ServerOptions {
   logger: PinoLogger | false;
-  telemetry: Pick<Telemetry, 'scrape'>;
+  telemetry: Pick<Telemetry, 'scrapeChunks'>;
   snapshot: () => ClientsSnapshot;
   readiness: () => Readiness;
   /** Extra routes (e.g. `POST /v1/events`), registered in their own encapsulated context. */
@@ -99,7 +100,7 @@ const CSP_DIRECTIVES = {
   frameAncestors: ["'none'"],
 };
 
-/** The agent's own HTTP surface (DESIGN §6). */
+/** The agent's own HTTP surface (routes and their protection: docs/security.md, network exposure). */
 export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
   // Per-request logs would drown the signal at a few scrapes a second; failures are logged by hand.
   const common = {
@@ -132,8 +133,9 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
 
   app.get('/metrics', async (req, reply) => {
     try {
-      const text = await opts.telemetry.scrape();
-      return reply.type(PROMETHEUS_CONTENT_TYPE).send(text);
+      const chunks = await opts.telemetry.scrapeChunks();
+      // Streamed: the text is serialized as the socket drains, never held whole.
+      return reply.type(PROMETHEUS_CONTENT_TYPE).send(Readable.from(chunks, { objectMode: false }));
     } catch (err) {
       req.log.error({ err: describeError(err) }, 'metric collection failed');
       return reply

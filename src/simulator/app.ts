@@ -105,6 +105,7 @@ export function buildSimulatorApp(world: SimWorld, opts: AppOptions): FastifyIns
       req.callRoute ?? req.routeOptions.url ?? (req.url.split('?')[0] as string),
       reply.statusCode,
       req.callerClientId,
+      (req.query ?? {}) as Record<string, unknown>,
     );
   });
 

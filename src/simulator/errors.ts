@@ -1,4 +1,4 @@
-/** Genesys `ErrorBody` responses (reference §2). */
+/** Genesys `ErrorBody` responses (the SDK's `ErrorBody` model). */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 const MESSAGES: Record<number, string> = {
@@ -60,7 +60,7 @@ export function errorBody(
   return body;
 }
 
-/** The normalized 429 (reference §7). */
+/** The normalized 429 (docs/simulator.md, endpoints served). */
 export function tooManyRequests(contextId: string, retryAfter: number): ErrorBody {
   return errorBody(429, contextId, {
     message: `Rate limit exceeded the maximum. Retry the request in [${retryAfter}] seconds`,

@@ -1,18 +1,15 @@
-/** Programmatic entry of the Genesys Cloud API simulator (DESIGN §7). */
+/** Programmatic entry of the Genesys Cloud API simulator (docs/simulator.md). */
 import type { Clock } from '../util/clock.js';
 import { systemClock } from '../util/clock.js';
 import { buildSimulatorApp } from './app.js';
 import { EventPusher } from './push.js';
-import { resolveScenario, type Scenario, type ScenarioInput } from './scenario.js';
+import type { Scenario, ScenarioInput } from './scenario.js';
+import { resolveScenario } from './scenarios/index.js';
 import { SimWorld } from './world.js';
 
-export {
-  BUILTIN_SCENARIOS,
-  ScenarioError,
-  loadScenario,
-  type Scenario,
-  type ScenarioInput,
-} from './scenario.js';
+export { ScenarioError, type Scenario, type ScenarioInput } from './scenario.js';
+export { BUILTIN_SCENARIOS, loadScenario } from './scenarios/index.js';
+export type { Truth, TruthClient, TruthRateLimitRecord } from './truth.js';
 
 export interface SimulatorOptions {
   /** Built-in name ('demo' default), a YAML/JSON file path, or an already-parsed object. */

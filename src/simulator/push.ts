@@ -1,8 +1,9 @@
-/** Pushes new operational events as EventBridge envelopes (reference §8.2) to an HTTP endpoint. */
+/** Pushes new operational events as EventBridge envelopes (docs/events.md §4) to an HTTP endpoint. */
 import { request } from 'undici';
 import type { FastifyBaseLogger } from 'fastify';
 import { operationalEvent } from './routes/ratelimits.js';
-import { RATE_LIMIT_EVENT_DEFINITION, type HotMinute, type SimWorld } from './world.js';
+import { RATE_LIMIT_EVENT_DEFINITION, type HotMinute } from './hot-minutes.js';
+import type { SimWorld } from './world.js';
 
 export function eventBridgeEnvelope(world: SimWorld, h: HotMinute): Record<string, unknown> {
   const id = world.hotMinuteId(h);

@@ -1,8 +1,5 @@
-/** Scenario files: the zod schema, loading (built-in name, YAML/JSON file, or object) and one-line errors. */
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+/** The scenario schema, its validation and one-line errors; loading by name or file is in scenarios/index.ts. */
 import { z } from 'zod';
-import { BUILTIN_SCENARIO_INPUTS } from './scenarios/index.js';
 import { faultSchema } from './faults.js';
 import { hashString, stableUuid } from './rng.js';
 
@@ -83,6 +80,8 @@ export const scenarioSchema = z.strictObject({
       historyDays: z.number().int().min(0).max(400).default(45),
       /** Polls a usage job answers Queued/Running before it completes. */
       jobPolls: z.number().int().min(0).max(100).default(2),
+      /** Requests/min of each of Genesys' built-in clients (`purecloud`, `purecloud-builtin`); 0 = none. */
+      builtinClientsRpm: z.number().nonnegative().default(0),
     })
     .prefault({}),
   limits: z.record(z.string(), z.number().nonnegative()).default({}),
@@ -93,6 +92,11 @@ export const scenarioSchema = z.strictObject({
     })
     .prefault({}),
   faults: z.array(faultSchema).default([]),
+  /**
+   * Answer like the SDK's models allow at their sparsest: every optional field left out wherever the
+   * data survives (docs/simulator.md). Switchable at run time with `PUT /__sim/mode`.
+   */
+  sparse: z.boolean().default(false),
 });
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 
@@ -123,8 +127,6 @@ export type Scenario = Omit<z.output<typeof scenarioSchema>, 'clients' | 'seed'>
   seed: number;
   clients: ScenarioClient[];
 };
-
-export const BUILTIN_SCENARIOS: readonly string[] = Object.keys(BUILTIN_SCENARIO_INPUTS);
 
 function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
@@ -221,33 +223,4 @@ export function parseScenario(input: unknown, source: string): Scenario {
     };
   });
   return { ...s, seed, clients, limits: { ...DEFAULT_LIMITS, ...s.limits } };
-}
-
-/** A built-in name, or a path to a YAML/JSON file. Throws ScenarioError. */
-export function loadScenario(nameOrPath: string): Scenario {
-  const builtin = BUILTIN_SCENARIO_INPUTS[nameOrPath];
-  if (builtin) return parseScenario(builtin, nameOrPath);
-  let text: string;
-  try {
-    text = readFileSync(nameOrPath, 'utf8');
-  } catch {
-    throw new ScenarioError(
-      `${nameOrPath}: no such scenario file or built-in; use one of ${BUILTIN_SCENARIOS.join('|')} or a YAML/JSON file path`,
-    );
-  }
-  let data: unknown;
-  try {
-    data = parseYaml(text); // YAML is a superset of JSON
-  } catch (err) {
-    const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    throw new ScenarioError(`${nameOrPath}: not valid YAML/JSON: ${msg}`);
-  }
-  return parseScenario(data, nameOrPath);
-}
-
-/** Resolves the `scenario` option of startSimulator. */
-export function resolveScenario(input: string | ScenarioInput | undefined): Scenario {
-  if (input === undefined) return loadScenario('demo');
-  if (typeof input === 'string') return loadScenario(input);
-  return parseScenario(input, 'scenario');
 }

@@ -1,6 +1,6 @@
 /** Request decorations and route config shared by the simulator's hooks and routes. */
 import type { Fault } from './faults.js';
-import type { RealToken } from './world.js';
+import type { RealToken } from './tokens.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -13,7 +13,7 @@ declare module 'fastify' {
     callRoute: string | undefined;
   }
   interface FastifyContextConfig {
-    /** ANY of these permissions is required (reference §3.1, §4, §5, §8). */
+    /** ANY of these permissions is required (per endpoint in docs/simulator.md). */
     permissions?: readonly string[];
   }
 }

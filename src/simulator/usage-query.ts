@@ -1,6 +1,6 @@
 /** Pure aggregation of usage facts into the rows of both Usage APIs: intervals, buckets, grouping. */
 import { DAY, addInto, emptyCounts, type Counts } from './traffic.js';
-import type { UsageFact } from './world.js';
+import type { UsageFact } from './usage-facts.js';
 
 export interface Interval {
   start: number;

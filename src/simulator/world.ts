@@ -1,92 +1,23 @@
 /**
- * The simulated org's state: clients, issued tokens, real traffic, faults and call counts, plus the
- * queries every route needs (usage facts, rate-limit records, truth). All time comes from the clock.
+ * The simulated org's state: clients, faults and the clock, composed of issued tokens (tokens.ts),
+ * real traffic (real-traffic.ts), usage facts (usage-facts.ts), hot minutes (hot-minutes.ts) and
+ * the call log (call-log.ts), plus the ground truth every test compares with. All time comes from
+ * the clock.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Clock } from '../util/clock.js';
+import { CallLog, type CallsReport, type RecordedRequest } from './call-log.js';
 import type { Fault } from './faults.js';
+import { RATE_LIMIT_EVENT_DEFINITION, backgroundHotMinutes, type HotMinute } from './hot-minutes.js';
+import { RealTraffic } from './real-traffic.js';
 import { hashString, stableUuid } from './rng.js';
-import { LIMIT_KEY, type Scenario, type Traffic } from './scenario.js';
-import {
-  DAY,
-  MINUTE,
-  addInto,
-  countsOfStatus,
-  crossingOffsetMs,
-  emptyCounts,
-  splitCounts,
-  sumMinutes,
-  tokenMinuteCounts,
-  tokenRequests,
-  warningThreshold,
-  type Counts,
-  type TrafficClient,
-} from './traffic.js';
-
-export interface SimClient {
-  id: string;
-  name: string;
-  secret: string;
-  tokens: number;
-  tokenValiditySeconds: number;
-  permissions: string[] | undefined;
-  traffic: Traffic | undefined;
-  isAgent: boolean;
-  /** Epoch ms [existsFrom, existsUntil): listed, can log in. */
-  existsFrom: number;
-  existsUntil: number;
-  model: TrafficClient | undefined;
-}
-
-export interface RealToken {
-  /** Public id (never the access token itself). */
-  id: string;
-  clientId: string;
-  issuedAt: number;
-  expiresAt: number;
-}
-
-/** A token passed 90 % of its per-minute limit in one minute. */
-export interface HotMinute {
-  clientId: string;
-  clientName: string;
-  tokenId: string;
-  /** Epoch minute. */
-  minute: number;
-  /** When the threshold was passed (epoch ms). */
-  at: number;
-  /** Requests of the token in that minute (background) or when it passed the threshold (real). */
-  requests: number;
-  limit: number;
-}
-
-/** One day of one client on one endpoint: the unit every usage response is aggregated from. */
-export interface UsageFact {
-  day: number;
-  clientId: string;
-  clientName: string;
-  templateUri: string;
-  method: string;
-  counts: Counts;
-}
-
-interface RecentSecond {
-  second: number;
-  requests: number;
-  status429: number;
-}
-
-export const floorMinute = (ms: number): number => Math.floor(ms / MINUTE);
-export const ceilMinute = (ms: number): number => Math.ceil(ms / MINUTE);
-export const dayStart = (ms: number): number => Math.floor(ms / DAY) * DAY;
-export const isoDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
-
-export interface CallRow {
-  method: string;
-  route: string;
-  status: number;
-  count: number;
-}
+import { LIMIT_KEY, trafficSchema, type Scenario } from './scenario.js';
+import { BUILTIN_CLIENT_IDS, type SimClient } from './sim-client.js';
+import { ceilMinute, dayStart, floorMinute, isoDay } from './sim-time.js';
+import { TokenRegistry, type RealToken } from './tokens.js';
+import { DAY, MINUTE, addInto, emptyCounts, tokenMinuteCounts } from './traffic.js';
+import type { Truth, TruthClient, TruthRateLimitRecord } from './truth.js';
+import { UsageFacts, type UsageFact } from './usage-facts.js';
 
 export class SimWorld {
   readonly seed: number;
@@ -95,22 +26,12 @@ export class SimWorld {
   readonly limit: number;
   readonly clients = new Map<string, SimClient>();
   readonly faults: Fault[] = [];
-  /** Live tokens by access-token value. */
-  private readonly tokens = new Map<string, RealToken>();
-  /** Every token ever issued by public id (kept after revocation so recent traffic stays attributed). */
-  private readonly realTokens = new Map<string, RealToken>();
-  /** key `${minute}|${clientId}|${templateUri}|${method}` → counters of real requests. */
-  private readonly realMinutes = new Map<
-    string,
-    { minute: number; clientId: string; templateUri: string; method: string; counts: Counts }
-  >();
-  private readonly windows = new Map<string, { minute: number; requests: number }>();
-  private readonly recent = new Map<string, RecentSecond[]>();
-  private readonly realHot: HotMinute[] = [];
-  private readonly dayCache = new Map<string, Counts>();
-  private readonly calls = new Map<string, CallRow>();
-  private readonly callers = new Map<string, number>();
-  private callTotal = 0;
+  /** Sparse answers (scenario `sparse`, `PUT /__sim/mode`): docs/simulator.md (sparse mode). */
+  sparse: boolean;
+  private readonly tokens: TokenRegistry;
+  private readonly real: RealTraffic;
+  private readonly usage: UsageFacts;
+  private readonly calls = new CallLog();
 
   constructor(
     readonly scenario: Scenario,
@@ -122,6 +43,10 @@ export class SimWorld {
     const today = dayStart(this.startMs);
     this.historyStartMs = today - scenario.usage.historyDays * DAY;
     this.limit = scenario.limits[LIMIT_KEY] ?? 300;
+    this.tokens = new TokenRegistry(clock);
+    this.real = new RealTraffic(clock, this.limit, (id) => this.clients.get(id)?.name);
+    this.usage = new UsageFacts(this.seed, this.limit, this.historyStartMs);
+    this.sparse = scenario.sparse;
     const base = ceilMinute(this.startMs) * MINUTE;
     this.addClient({
       id: scenario.agent.clientId,
@@ -141,6 +66,22 @@ export class SimWorld {
       let existsUntil = c.deletedDaysAgo !== undefined ? today - c.deletedDaysAgo * DAY : Infinity;
       if (c.deletedAfterMinutes !== undefined) existsUntil = base + c.deletedAfterMinutes * MINUTE;
       this.addClient({ ...c, isAgent: false, existsFrom, existsUntil });
+    }
+    if (scenario.usage.builtinClientsRpm > 0) {
+      for (const id of BUILTIN_CLIENT_IDS)
+        this.addClient({
+          id,
+          name: id,
+          secret: randomUUID(),
+          tokens: 1,
+          tokenValiditySeconds: 86_400,
+          permissions: [],
+          traffic: trafficSchema.parse({ rpm: scenario.usage.builtinClientsRpm }),
+          isAgent: false,
+          builtin: true,
+          existsFrom: this.historyStartMs,
+          existsUntil: Infinity,
+        });
     }
     this.faults.push(...scenario.faults.map((f) => ({ ...f, id: randomUUID() })));
   }
@@ -175,40 +116,24 @@ export class SimWorld {
     if (!c || !this.exists(c)) return false;
     c.existsUntil = this.clock.now();
     this.setModel(c);
-    for (const [access, t] of this.tokens) if (t.clientId === id) this.tokens.delete(access);
+    this.tokens.revokeClient(id);
     return true;
   }
 
   issueToken(c: SimClient): { accessToken: string; token: RealToken } {
-    const now = this.clock.now();
-    const accessToken = randomBytes(24).toString('base64url');
-    const token: RealToken = {
-      id: randomUUID(),
-      clientId: c.id,
-      issuedAt: now,
-      expiresAt: now + c.tokenValiditySeconds * 1000,
-    };
-    this.tokens.set(accessToken, token);
-    this.realTokens.set(token.id, token);
-    return { accessToken, token };
+    return this.tokens.issue(c.id, c.tokenValiditySeconds);
   }
 
   /** The live token behind a bearer value, or undefined when unknown, expired, revoked or its client is gone. */
   authenticate(accessToken: string): RealToken | undefined {
-    const t = this.tokens.get(accessToken);
-    if (!t) return undefined;
-    const c = this.clients.get(t.clientId);
-    if (t.expiresAt <= this.clock.now() || !c || !this.exists(c)) {
-      this.tokens.delete(accessToken);
-      return undefined;
-    }
-    return t;
+    return this.tokens.authenticate(accessToken, (t) => {
+      const c = this.clients.get(t.clientId);
+      return c !== undefined && this.exists(c);
+    });
   }
 
   revokeAllTokens(): number {
-    const n = this.tokens.size;
-    this.tokens.clear();
-    return n;
+    return this.tokens.revokeAll();
   }
 
   /**
@@ -220,62 +145,7 @@ export class SimWorld {
     method: string,
     templateUri: string,
   ): { status: number; retryAfter?: number } {
-    const now = this.clock.now();
-    const minute = floorMinute(now);
-    let w = this.windows.get(token.id);
-    if (!w || w.minute !== minute) {
-      w = { minute, requests: 0 };
-      this.windows.set(token.id, w);
-    }
-    w.requests += 1;
-    const client = this.clients.get(token.clientId);
-    if (w.requests === warningThreshold(this.limit) && client) {
-      this.realHot.push({
-        clientId: client.id,
-        clientName: client.name,
-        tokenId: token.id,
-        minute,
-        at: now,
-        requests: w.requests,
-        limit: this.limit,
-      });
-    }
-    const status = w.requests > this.limit ? 429 : 200;
-    const key = `${minute}|${token.clientId}|${templateUri}|${method}`;
-    let row = this.realMinutes.get(key);
-    if (!row) {
-      row = { minute, clientId: token.clientId, templateUri, method, counts: emptyCounts() };
-      this.realMinutes.set(key, row);
-    }
-    addInto(row.counts, countsOfStatus(status));
-    this.noteRecent(token.id, now, status);
-    if (status === 429)
-      return { status, retryAfter: Math.max(1, Math.ceil(((minute + 1) * MINUTE - now) / 1000)) };
-    return { status };
-  }
-
-  private noteRecent(tokenId: string, now: number, status: number): void {
-    const second = Math.floor(now / 1000);
-    let list = this.recent.get(tokenId);
-    if (!list) this.recent.set(tokenId, (list = []));
-    const last = list[list.length - 1];
-    if (last && last.second === second) {
-      last.requests += 1;
-      if (status === 429) last.status429 += 1;
-    } else list.push({ second, requests: 1, status429: status === 429 ? 1 : 0 });
-    while (list.length > 0 && list[0]!.second <= second - 60) list.shift();
-  }
-
-  private recentOf(tokenId: string, now: number): { requests: number; status429: number } {
-    const second = Math.floor(now / 1000);
-    const out = { requests: 0, status429: 0 };
-    for (const r of this.recent.get(tokenId) ?? []) {
-      if (r.second > second - 60) {
-        out.requests += r.requests;
-        out.status429 += r.status429;
-      }
-    }
-    return out;
+    return this.real.record(token, method, templateUri);
   }
 
   /** The end (exclusive, epoch ms) of the data the Usage API has published at `now`. */
@@ -286,71 +156,20 @@ export class SimWorld {
     return now >= today + u.lagSeconds * 1000 ? today : today - DAY;
   }
 
-  private backgroundDay(c: SimClient, day: number, untilMs: number): Counts {
-    if (!c.model) return emptyCounts();
-    const to = Math.min(day + DAY, untilMs);
-    const key = `${c.id}|${c.model.untilMinute}|${day}|${to}`;
-    const cached = this.dayCache.get(key);
-    if (cached) return cached;
-    const counts = sumMinutes(this.seed, c.model, floorMinute(day), floorMinute(to), this.limit);
-    if (to === day + DAY) this.dayCache.set(key, counts); // only complete days are final
-    return counts;
-  }
-
   /**
    * Usage facts for UTC days overlapping [fromMs, toMs): background minutes before `untilMs`, real requests
    * before `realUntilMs` (defaults to `untilMs`).
    */
   usageFacts(fromMs: number, toMs: number, untilMs: number, realUntilMs = untilMs): UsageFact[] {
-    const facts: UsageFact[] = [];
-    const first = Math.max(dayStart(fromMs), this.historyStartMs);
-    const end = Math.min(toMs, untilMs);
-    for (const c of this.clients.values()) {
-      if (!c.model || !c.traffic) continue;
-      const endpoints = c.traffic.endpoints;
-      for (let day = first; day < end; day += DAY) {
-        const total = this.backgroundDay(c, day, untilMs);
-        if (total.requests === 0) continue;
-        const parts = splitCounts(
-          total,
-          endpoints.map((e) => e.weight),
-        );
-        endpoints.forEach((e, i) => {
-          const counts = parts[i]!;
-          if (counts.requests > 0)
-            facts.push({
-              day,
-              clientId: c.id,
-              clientName: c.name,
-              templateUri: e.templateUri,
-              method: e.method,
-              counts,
-            });
-        });
-      }
-    }
-    const real = new Map<string, UsageFact>();
-    for (const r of this.realMinutes.values()) {
-      const ms = r.minute * MINUTE;
-      if (ms < first || ms >= toMs || ms >= realUntilMs) continue;
-      const day = dayStart(ms);
-      const key = `${day}|${r.clientId}|${r.templateUri}|${r.method}`;
-      let f = real.get(key);
-      if (!f) {
-        f = {
-          day,
-          clientId: r.clientId,
-          clientName: this.clients.get(r.clientId)?.name ?? '',
-          templateUri: r.templateUri,
-          method: r.method,
-          counts: emptyCounts(),
-        };
-        real.set(key, f);
-      }
-      addInto(f.counts, r.counts);
-    }
-    facts.push(...real.values());
-    return facts;
+    return this.usage.facts(
+      this.clients.values(),
+      this.real.minuteRows(),
+      (id) => this.clients.get(id)?.name,
+      fromMs,
+      toMs,
+      untilMs,
+      realUntilMs,
+    );
   }
 
   /** Token-minutes past 90 % of the limit whose crossing happened in [fromMs, toMs] and within retention. */
@@ -358,30 +177,9 @@ export class SimWorld {
     const now = this.clock.now();
     const from = Math.max(fromMs, now - this.scenario.ratelimits.retentionHours * 3_600_000);
     const to = Math.min(toMs, now);
-    const out: HotMinute[] = [];
-    if (to < from) return out;
-    const threshold = warningThreshold(this.limit);
-    for (const c of this.clients.values()) {
-      if (!c.model) continue;
-      for (let token = 0; token < c.model.tokens; token++) {
-        for (let m = floorMinute(from); m <= floorMinute(to); m++) {
-          const requests = tokenRequests(this.seed, c.model, token, m);
-          if (requests < threshold) continue;
-          const at = m * MINUTE + crossingOffsetMs(requests, threshold);
-          if (at < from || at > to) continue;
-          out.push({
-            clientId: c.id,
-            clientName: c.name,
-            tokenId: `${c.id}.bg${token}`,
-            minute: m,
-            at,
-            requests,
-            limit: this.limit,
-          });
-        }
-      }
-    }
-    for (const h of this.realHot) if (h.at >= from && h.at <= to) out.push(h);
+    if (to < from) return [];
+    const out = backgroundHotMinutes(this.seed, this.clients.values(), this.limit, from, to);
+    for (const h of this.real.hotMinutes()) if (h.at >= from && h.at <= to) out.push(h);
     out.sort((a, b) => a.at - b.at || a.tokenId.localeCompare(b.tokenId));
     return out;
   }
@@ -391,38 +189,39 @@ export class SimWorld {
     return stableUuid(this.seed, hashString(h.tokenId), h.minute);
   }
 
-  noteCall(method: string, route: string, status: number, callerClientId: string | undefined): void {
-    this.callTotal += 1;
-    const key = `${method} ${route} ${status}`;
-    const row = this.calls.get(key);
-    if (row) row.count += 1;
-    else this.calls.set(key, { method, route, status, count: 1 });
-    if (callerClientId) this.callers.set(callerClientId, (this.callers.get(callerClientId) ?? 0) + 1);
+  noteCall(
+    method: string,
+    route: string,
+    status: number,
+    callerClientId: string | undefined,
+    query: Readonly<Record<string, unknown>> = {},
+  ): void {
+    this.calls.note(method, route, status, callerClientId, query);
   }
 
-  callsReport(): { total: number; byRoute: CallRow[]; byCaller: { clientId: string; count: number }[] } {
-    return {
-      total: this.callTotal,
-      byRoute: [...this.calls.values()].sort((a, b) => b.count - a.count || a.route.localeCompare(b.route)),
-      byCaller: [...this.callers].map(([clientId, count]) => ({ clientId, count })),
-    };
+  requestsReport(): RecordedRequest[] {
+    return this.calls.requests();
+  }
+
+  callsReport(): CallsReport {
+    return this.calls.report();
   }
 
   /** Ground truth, see docs/simulator.md. */
-  truth(): unknown {
+  truth(): Truth {
     const now = this.clock.now();
     const lastComplete = floorMinute(now) - 1;
     const clients = [...this.clients.values()].map((c) => {
-      const tokens: { id: string; lastMinute: { requests: number; status429: number } }[] = [];
+      const tokens: TruthClient['tokens'] = [];
       if (c.model) {
         for (let t = 0; t < c.model.tokens; t++) {
           const m = tokenMinuteCounts(this.seed, c.model, t, lastComplete, this.limit);
           tokens.push({ id: `${c.id}.bg${t}`, lastMinute: { requests: m.requests, status429: m.status429 } });
         }
       }
-      for (const t of this.realTokens.values()) {
+      for (const t of this.tokens.all()) {
         if (t.clientId !== c.id) continue;
-        const lastMinute = this.recentOf(t.id, now);
+        const lastMinute = this.real.recentOf(t.id, now);
         if (t.expiresAt > now || lastMinute.requests > 0) tokens.push({ id: t.id, lastMinute });
       }
       const lastMinute = { requests: 0, status429: 0 };
@@ -430,14 +229,16 @@ export class SimWorld {
         lastMinute.requests += t.lastMinute.requests;
         lastMinute.status429 += t.lastMinute.status429;
       }
-      return {
+      const client: TruthClient = {
         id: c.id,
         name: c.name,
         deleted: now >= c.existsUntil,
+        builtin: c.builtin === true,
         tokens,
         lastMinute,
-        days: {} as Record<string, Counts>,
+        days: {},
       };
+      return client;
     });
     const byId = new Map(clients.map((c) => [c.id, c]));
     // Background minutes count once they are over; real requests count at once.
@@ -447,10 +248,7 @@ export class SimWorld {
       const key = isoDay(f.day);
       c.days[key] = addInto(c.days[key] ?? emptyCounts(), f.counts);
     }
-    const records = new Map<
-      string,
-      { namespace: string; limitName: string; entityId: string; minute: string; count: number; max: number }
-    >();
+    const records = new Map<string, TruthRateLimitRecord>();
     const hot = this.hotMinutes(0, now);
     for (const h of hot) {
       const key = `${h.clientId}|${h.minute}`;
@@ -479,9 +277,3 @@ export class SimWorld {
     };
   }
 }
-
-export const RATE_LIMIT_EVENT_DEFINITION = {
-  id: '5b0b5b6e-2f4a-4f38-9c1e-7a1d3c9e0a01',
-  name: 'Rate limit warning: client.credentials.token.rate.per.minute',
-  description: 'An OAuth client-credentials token passed 90% of its per-minute request limit (platform.api).',
-} as const;

@@ -1,5 +1,6 @@
 import { realScheduler, type Scheduler } from '../lifecycle/scheduler.js';
 import { systemClock, type Clock } from '../util/clock.js';
+import { FailureEpisodes } from '../util/failure-episodes.js';
 import { describeError, silentLogger, type Logger } from '../util/logger.js';
 import type { SourceHealth } from './source.js';
 
@@ -24,7 +25,7 @@ export class PollLoop {
   private running: Promise<void> | null = null;
   private readonly abort = new AbortController();
   private stopped = false;
-  private failing = false;
+  private readonly episodes = new FailureEpisodes();
   private state: SourceHealth = { up: false, lastSuccessMs: null, lastDurationMs: null, lastError: null };
   private readonly clock: Clock;
   private readonly logger: Logger;
@@ -64,8 +65,7 @@ export class PollLoop {
       await this.opts.run(this.abort.signal);
       const now = this.clock.now();
       this.state = { up: true, lastSuccessMs: now, lastDurationMs: now - started, lastError: null };
-      if (this.failing) this.logger.info(ctx, `${this.opts.name} source recovered`);
-      this.failing = false;
+      if (this.episodes.succeed()) this.logger.info(ctx, `${this.opts.name} source recovered`);
     } catch (err) {
       const message = describeError(err);
       this.state = {
@@ -74,13 +74,12 @@ export class PollLoop {
         lastDurationMs: this.clock.now() - started,
         lastError: message,
       };
-      if (!this.failing && !this.stopped)
+      if (this.episodes.fail() === 'warn' && !this.stopped)
         this.logger.warn(
           { ...ctx, err: message },
           `${this.opts.name} source failing; keeping the last good values`,
         );
       else this.logger.debug({ ...ctx, err: message }, `${this.opts.name} poll failed again`);
-      this.failing = true;
       throw err;
     }
   }

@@ -1,4 +1,5 @@
-import type { GaugeFamily, MetricFamily } from '../telemetry/families.js';
+import { catalogue } from '../telemetry/catalogue.js';
+import type { MetricFamily } from '../telemetry/families.js';
 import type { Source } from './source.js';
 
 /**
@@ -7,21 +8,9 @@ import type { Source } from './source.js';
  * serving, the last success only after one, the duration only after a run.
  */
 export function sourceFamilies(sources: readonly Source[], nowMs: number): MetricFamily[] {
-  const up = gauge(
-    'genesys_agent_source_up',
-    '1 if the last poll of the source succeeded (listeners: serving), else 0',
-    '',
-  );
-  const last = gauge(
-    'genesys_agent_source_last_success_timestamp_seconds',
-    'Unix time of the last successful poll of the source',
-    's',
-  );
-  const duration = gauge(
-    'genesys_agent_source_duration_seconds',
-    'Duration of the last poll of the source',
-    's',
-  );
+  const up = catalogue.agentSourceUp.family();
+  const last = catalogue.agentSourceLastSuccess.family();
+  const duration = catalogue.agentSourceDuration.family();
   const out: MetricFamily[] = [];
   for (const s of sources) {
     out.push(...s.collect(nowMs));
@@ -32,8 +21,4 @@ export function sourceFamilies(sources: readonly Source[], nowMs: number): Metri
     if (h.lastDurationMs !== null) duration.points.push({ attributes, value: h.lastDurationMs / 1000 });
   }
   return [...out, ...[up, last, duration].filter((f) => f.points.length > 0)];
-}
-
-function gauge(name: string, help: string, unit: string): GaugeFamily {
-  return { name, help, unit, kind: 'gauge', points: [] };
 }

@@ -2,16 +2,15 @@
  * What a source hands to telemetry at each collection: complete, current metric families built from
  * in-memory state. Telemetry turns them into OTel data points through a MetricProducer, so a series
  * that is not in the latest families is gone from the next scrape and the next OTLP export (no
- * cumulative memo, no stale series; see ../shared/reference/otel-notes.md §2).
+ * cumulative memo, no stale series).
  *
- * Names are the Prometheus-side names of DESIGN §5 without the `_total` suffix of counters (both the
- * JS Prometheus serializer and the Collector add it). Units are `{...}` annotations, `s`, `1` or
- * empty, chosen so the Collector's unit suffixing yields the same names as /metrics.
+ * Sources build families through the metric catalogue (./catalogue.ts), which holds every name,
+ * help text, unit and label key.
  */
 export type Attributes = Readonly<Record<string, string>>;
 
 interface FamilyBase {
-  /** e.g. `genesys_usage_requests_last_day`; counters without `_total`. */
+  /** As declared in the catalogue (./catalogue.ts): counters without `_total`. */
   name: string;
   help: string;
   unit: string;

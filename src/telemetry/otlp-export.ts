@@ -1,5 +1,6 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { catalogue } from './catalogue.js';
 import type { CounterFamily } from './families.js';
 import { describeError, type Logger } from '../util/logger.js';
 
@@ -51,21 +52,17 @@ export class OtlpExportLedger {
     return { ...this.status };
   }
 
-  /** `genesys_agent_otlp_exports_total{outcome}`; nothing before the first export. */
+  /** The exports counter by outcome; nothing before the first export. */
   family(): CounterFamily[] {
     if (this.status.lastAttemptMs === null) return [];
     return [
-      {
-        name: 'genesys_agent_otlp_exports',
-        help: 'OTLP metric exports the agent attempted, by outcome (success, failure)',
-        unit: '{export}',
-        kind: 'counter',
-        points: (['success', 'failure'] as const).map((outcome) => ({
+      catalogue.agentOtlpExports.family(
+        (['success', 'failure'] as const).map((outcome) => ({
           attributes: { outcome },
           value: this.counts[outcome],
           startTimeMs: this.startMs,
         })),
-      },
+      ),
     ];
   }
 }

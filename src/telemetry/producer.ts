@@ -13,7 +13,7 @@ import type { MetricFamily } from './families.js';
 /**
  * Builds OTel metric data straight from the agent's current state at every collection. Unlike
  * observable instruments, nothing is remembered between collections, so a client that vanished
- * from the state vanishes from the next scrape and OTLP export (otel-notes §2, workaround 2).
+ * from the state vanishes from the next scrape and OTLP export (docs/metrics.md says why).
  * The readers add the resource; the producer's own resource is ignored.
  */
 export class FamiliesProducer implements MetricProducer {

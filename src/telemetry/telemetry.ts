@@ -1,8 +1,9 @@
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
-import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader, type MetricReader } from '@opentelemetry/sdk-metrics';
 import type { MetricFamily } from './families.js';
+import { expositionChunks } from './exposition.js';
 import {
   loggableEndpoint,
   ObservedExporter,
@@ -34,7 +35,6 @@ export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8
 export class Telemetry {
   private readonly provider: MeterProvider;
   private readonly prometheus: PrometheusExporter;
-  private readonly serializer: PrometheusSerializer;
   private readonly otlpReader: PeriodicExportingMetricReader | null;
   private readonly otlpLedger: OtlpExportLedger | null;
 
@@ -60,8 +60,6 @@ export class Telemetry {
       withoutScopeInfo: true,
       metricProducers: [producer],
     });
-    // (prefix, appendTimestamp, resourceConstantLabels, withoutTargetInfo, withoutScopeInfo)
-    this.serializer = new PrometheusSerializer('', false, undefined, false, true);
     const readers: MetricReader[] = [this.prometheus];
     const exportTimeoutMs = Math.min(opts.otlp?.intervalMs ?? 10_000, 10_000);
     this.otlpReader =
@@ -87,11 +85,19 @@ export class Telemetry {
     this.provider = new MeterProvider({ resource, readers });
   }
 
-  /** Prometheus exposition text; rejects when any source's collection fails. */
-  async scrape(): Promise<string> {
+  /**
+   * Prometheus exposition, collected now and serialized a slice at a time as the reader drains
+   * it (a 10 000-client scrape is tens of MB); rejects when any source's collection fails.
+   */
+  async scrapeChunks(): Promise<Iterable<string>> {
     const { resourceMetrics, errors } = await this.prometheus.collect({ timeoutMillis: 5_000 });
     if (errors.length > 0) throw errors[0] instanceof Error ? errors[0] : new Error(String(errors[0]));
-    return this.serializer.serialize(resourceMetrics);
+    return expositionChunks(resourceMetrics, { withoutTargetInfo: false, withoutScopeInfo: true });
+  }
+
+  /** The same exposition as one string (tests, `once`). */
+  async scrape(): Promise<string> {
+    return [...(await this.scrapeChunks())].join('');
   }
 
   /** The OTLP push's last outcome (null when OTLP is off), for /readyz. */

@@ -8,18 +8,7 @@ import { startSimulator, type RunningSimulator } from '../../src/simulator/index
 import { requireBinary } from '../helpers/binaries.js';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.js';
 import { parseProm, samplesOf, valueOf, type Sample } from '../helpers/prom-text.js';
-
-interface Counts {
-  requests: number;
-  status200: number;
-  status300: number;
-  status400: number;
-  status429: number;
-  status500: number;
-}
-interface Truth {
-  clients: { id: string; name: string; deleted: boolean; days: Record<string, Counts> }[];
-}
+import { fetchTruth } from '../helpers/sim-truth.js';
 
 let sim: RunningSimulator;
 let agent: RunningAgent;
@@ -31,9 +20,7 @@ async function scrape(): Promise<Sample[]> {
   return parseProm(await res.text());
 }
 
-async function truth(): Promise<Truth> {
-  return (await (await fetch(`${sim.url}/__sim/truth`)).json()) as Truth;
-}
+const truth = () => fetchTruth(sim.url);
 
 /** OTLP points of the last export, as name -> (attributes json -> value). */
 function lastExport(): Map<string, Map<string, number>> {

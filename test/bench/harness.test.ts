@@ -10,7 +10,10 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { benchResultSchema } from '../../bench/lib/result.js';
+import { cgroupUnavailable, parseOomControl } from '../../bench/lib/cgroup.js';
 import { perHour } from '../../bench/lib/own-calls.js';
+import { alternating, distinguishable, ratioSpread, spreadOf } from '../../bench/lib/rounds.js';
+import { shippedNodeFlags, startScript } from '../../bench/lib/shipped.js';
 import { percentile, summarize } from '../../bench/lib/stats.js';
 import {
   sampleCount,
@@ -32,26 +35,38 @@ describe('bench harness', () => {
       process.execPath,
       [RUNNER, '--smoke', '--no-nginx', '--out', out],
       {
-        timeout: 110_000,
+        timeout: 240_000,
       },
     );
     expect(stdout).toContain('### Targets');
     const result = benchResultSchema.parse(JSON.parse(readFileSync(out, 'utf8')));
     expect(result.mode).toBe('smoke');
     const byName = new Map(result.gateway.cases.map((c) => [c.name, c]));
-    for (const name of ['direct', 'gateway', 'gateway-shaping'] as const) {
+    for (const name of ['direct', 'floor', 'gateway', 'gateway-shaping'] as const) {
       const c = byName.get(name)!;
       expect(c.skipped).toBeNull();
-      // Real requests went through and succeeded (the raised simulator limit means no 429s).
-      expect(c.saturation!.requestsPerSecond).toBeGreaterThan(0);
-      expect(c.saturation!.non2xx + c.saturation!.errors).toBe(0);
-      expect(c.fixed[0]!.latency.samples).toBeGreaterThan(0);
+      expect(c.requestsPerSecond!.median).toBeGreaterThan(0);
+    }
+    // Every case ran once per round, alternating, and every request succeeded (no 429s at the raised limit).
+    const rounds = result.gateway.rounds;
+    expect(rounds.map((r) => `${r.round}:${r.case}`)).toEqual(
+      [0, 1].flatMap((i) => ['direct', 'floor', 'gateway', 'gateway-shaping'].map((n) => `${i}:${n}`)),
+    );
+    for (const r of rounds) {
+      expect(r.non2xx + r.errors, `${r.round}:${r.case}`).toBe(0);
+      expect(r.paced.latency.samples).toBeGreaterThan(0);
     }
     expect(byName.get('nginx')!.skipped).toMatch(/no-nginx/);
-    expect(byName.get('gateway')!.saturation!.proxyCpuPercent).toBeGreaterThan(0);
-    expect(byName.get('gateway')!.proxyPeakRssBytes).toBeGreaterThan(0);
-    expect(result.gateway.ratios.gatewayToDirectThroughput).toBeGreaterThan(0);
+    expect(byName.get('gateway')!.proxyCpuMicrosPerRequest!.median).toBeGreaterThan(0);
+    expect(byName.get('floor')!.proxyPeakRssBytes).toBeGreaterThan(0);
+    // Ratios are per-round medians over both rounds; nginx-side ones are absent without nginx.
+    expect(result.gateway.ratios.gatewayCpuToFloor!.rounds).toBe(2);
     expect(result.gateway.ratios.gatewayToNginxThroughput).toBeNull();
+    // The shipped agent's flags are the ones npm start uses.
+    expect(result.shippedNodeFlags).toEqual(shippedNodeFlags(startScript()));
+    // Idle: agent, floor and bare listener each measured.
+    expect(result.idle.agentRssBytes!.median).toBeGreaterThan(result.idle.bareRssBytes!.median);
+    expect(result.idle.floorRssBytes!.median).toBeGreaterThan(0);
     // Both /metrics renderings carry the same series (the OTel one adds target_info).
     const m = result.metrics[0]!;
     expect(m.agent.samples - m.promClient.samples).toBe(1);
@@ -60,15 +75,54 @@ describe('bench harness', () => {
     expect(result.ownCalls.observedTotal).toBeGreaterThan(0);
     expect(result.ownCalls.byRoute.some((r) => r.route.includes('/oauth/token'))).toBe(true);
     expect(result.ownCalls.perHourEstimate).toBeGreaterThan(0);
-    expect(result.memory.tokens.tokens).toBe(20);
-    expect(result.memory.tokens.rssBytes).toBeGreaterThan(0);
+    // In a cgroup where this machine has one (root, cgroup v1), else skipped with the reason.
+    const why = cgroupUnavailable();
+    if (why) expect(result.container.skipped).toBe(why);
+    else {
+      const limited = result.container.cases.find((c) => c.limitBytes !== null)!;
+      expect(limited.alive).toBe(true);
+      expect(limited.oomKills).toBe(0);
+      expect(limited.scrapesAnswered).toBe(limited.scrapes);
+      expect(limited.maxUsageBytes).toBeGreaterThan(0);
+    }
     // Targets that need the full sizes are reported as not measured rather than guessed.
-    const rss = result.targets.find((t) => t.name.startsWith('RSS'))!;
-    expect(rss.met).toBeNull();
-  }, 120_000);
+    const scrape10k = result.targets.find((t) => t.name.startsWith('/metrics at 10 000'))!;
+    expect(scrape10k.met).toBeNull();
+  }, 250_000);
 });
 
 describe('bench pure helpers', () => {
+  it('alternates cases round by round and takes ratios within each round', () => {
+    expect(alternating(['a', 'b'], 3).map((x) => `${x.round}${x.item}`)).toEqual([
+      '0a',
+      '0b',
+      '1a',
+      '1b',
+      '2a',
+      '2b',
+    ]);
+    // Per-round ratios 2, 1, 4 (not the ratio of medians): median 2, range 1–4; a missing round is left out.
+    expect(ratioSpread([2, 3, 8, 5], [1, 3, 2, null])).toEqual({ median: 2, min: 1, max: 4, rounds: 3 });
+    expect(spreadOf([null, undefined])).toBeNull();
+    expect(spreadOf([4, 1, 3, 2])!.median).toBe(2.5);
+    expect(distinguishable({ median: 1, min: 0.2, max: 2, rounds: 5 })).toBe(true);
+    expect(distinguishable({ median: 1, min: -0.2, max: 2, rounds: 5 })).toBe(false);
+  });
+
+  it('reads the shipped Node flags from the start script', () => {
+    expect(shippedNodeFlags('npm run build && node --a=1 --b dist/src/bin.js run')).toEqual(['--a=1', '--b']);
+    expect(shippedNodeFlags('npm run build && node dist/src/bin.js run')).toEqual([]);
+    expect(() => shippedNodeFlags('tsx src/cli.ts')).toThrow(/start/);
+  });
+
+  it('reads OOM kills from the cgroup v1 oom_control file', () => {
+    expect(parseOomControl('oom_kill_disable 0\nunder_oom 0\noom_kill 2\n')).toEqual({
+      oomKills: 2,
+      underOom: false,
+    });
+    expect(parseOomControl('oom_kill_disable 0\nunder_oom 1\n')).toEqual({ oomKills: 0, underOom: true });
+  });
+
   it('takes nearest-rank percentiles', () => {
     const xs = Array.from({ length: 1000 }, (_, i) => i + 1);
     expect(percentile(xs, 50)).toBe(500);

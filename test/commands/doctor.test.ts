@@ -4,6 +4,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { demo } from '../../src/simulator/scenarios/demo.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { freePort } from '../helpers/spawn-agent.js';
+import { MODES, setMode } from '../helpers/sim-mode.js';
 
 const ALL_PERMISSIONS = [
   'usage:organization:view',
@@ -50,6 +51,29 @@ beforeAll(async () => {
 afterAll(async () => {
   await sim?.close();
   await withoutRateLimits?.close();
+});
+
+describe.each(MODES)('doctor against %s answers', (mode) => {
+  beforeAll(async () => {
+    await setMode(sim.url, mode);
+    await setMode(withoutRateLimits.url, mode);
+  });
+  afterAll(async () => {
+    await setMode(sim.url, 'full');
+    await setMode(withoutRateLimits.url, 'full');
+  });
+
+  it('passes every check against the simulator', async () => {
+    const r = await doctor(envFor(sim));
+    expect(r.failed).toEqual([]);
+    expect(r.code).toBe(0);
+  });
+
+  it('fails on exactly the missing permission', async () => {
+    const r = await doctor(envFor(withoutRateLimits));
+    expect(r.failed).toHaveLength(1);
+    expect(r.failed[0]).toMatch(/^✗ permission analytics:rateLimitAggregate:view/);
+  });
 });
 
 describe('doctor', () => {

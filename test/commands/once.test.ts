@@ -4,14 +4,9 @@ import { loadConfig } from '../../src/config/config.js';
 import { simulatorEnv } from '../helpers/sim-env.js';
 import type { ClientsSnapshot } from '../../src/server/snapshot.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { fetchTruth } from '../helpers/sim-truth.js';
 
-interface Counts {
-  requests: number;
-  status429: number;
-}
-interface Truth {
-  clients: { id: string; name: string; deleted: boolean; days: Record<string, Counts> }[];
-}
+import { MODES, setMode } from '../helpers/sim-mode.js';
 
 let sim: RunningSimulator;
 
@@ -36,7 +31,9 @@ afterAll(async () => {
   await sim?.close();
 });
 
-describe('once', () => {
+describe.each(MODES)('once (%s answers)', (mode) => {
+  beforeAll(() => setMode(sim.url, mode));
+
   it('--json returns every client with the daily and month-to-date numbers of the simulator truth', async () => {
     if (new Date().getUTCHours() === 0 && new Date().getUTCMinutes() < 2) return; // the day is turning over
     const { code, text } = await once(['--json']);
@@ -45,7 +42,7 @@ describe('once', () => {
     expect(snapshot.demo).toBe(false);
     const org = snapshot.orgs[0]!;
     expect(org.usage?.lastCompleteDay).toBe(day(-1));
-    const truth = (await (await fetch(`${sim.url}/__sim/truth`)).json()) as Truth;
+    const truth = await fetchTruth(sim.url);
     const expected = truth.clients.filter((c) => !c.deleted && c.days[day(-1)]);
     expect(expected.map((c) => c.name).sort()).toEqual(sim.scenario.clients.map((c) => c.name).sort());
     for (const c of expected) {

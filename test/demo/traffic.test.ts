@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MapClientDirectory } from '../../src/model/client-directory.js';
 
 import { demoRate, RAMP, retryAfterMs, startDemoTraffic } from '../../src/demo/traffic.js';
-import { startFakeUpstream, gatewayFor } from '../gateway/helpers.js';
+import { startFakeUpstream, gatewayFor } from '../sources/gateway/helpers.js';
 
 /** Calls already in flight when the 429 arrived (the generator allows a few concurrent). */
 const MAX_EXTRA = 4;

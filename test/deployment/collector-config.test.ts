@@ -116,7 +116,7 @@ describe('otel-collector-config.yaml', () => {
     for (const l of listeners) expect(l.host, l.where).toBe('0.0.0.0');
   });
 
-  it('listens on the ports docker-compose.yml publishes (DESIGN §8) and nothing unlisted', () => {
+  it('listens on the ports docker-compose.yml publishes (docs/deployment.md) and nothing unlisted', () => {
     const collector = composeService(loadCompose(), 'otel-collector');
     const ports = new Map(collectorListeners(loadCollectorConfig()).map((l) => [l.where, l.port]));
     expect(ports.get('receivers.otlp.protocols.http')).toBe(4318);

@@ -73,7 +73,7 @@ const resolvedSchema = z.object({
   secrets: z.record(z.string(), z.object({ file: z.string() })).default({}),
 });
 
-// DESIGN §8: each service's published port, host port = container port.
+// The ports of docs/deployment.md: each service's published port, host port = container port.
 const PORTS: Record<string, number[]> = {
   agent: [9464, 8080],
   simulator: [8089],
@@ -137,7 +137,7 @@ describe('docker-compose.yml', () => {
     expect(existsSync(repoPath('prometheus/rules'))).toBe(true);
   });
 
-  it('publishes the DESIGN §8 ports (the simulator only from the demo file)', () => {
+  it('publishes the documented ports (docs/deployment.md; the simulator only from the demo file)', () => {
     const real = loadCompose();
     const demo = loadCompose('docker-compose.demo.yml');
     expect([...Object.keys(real.services), 'simulator'].sort()).toEqual(Object.keys(PORTS).sort());

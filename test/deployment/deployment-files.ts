@@ -166,7 +166,7 @@ export function containerPorts(svc: z.infer<typeof service>): number[] {
   );
 }
 
-/** Publishes the container port on the same host port (the documented, DESIGN §8 ports). */
+/** Publishes the container port on the same host port (the ports documented in docs/deployment.md). */
 export function publishesSamePort(svc: z.infer<typeof service>, port: number): boolean {
   return svc.ports.some((p) => p.replace(/\/(tcp|udp)$/, '') === `${port}:${port}`);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IMAGE_USER } from '../../scripts/kubernetes/sizing.js';
+import { shippedNodeFlags, startScript } from '../../bench/lib/shipped.js';
 import { readRepoFile } from './deployment-files.js';
 
 interface Stage {
@@ -81,7 +82,12 @@ describe('Dockerfile', () => {
     expect(health).toContain('/healthz');
     expect(health).not.toMatch(/curl|wget/);
     expect(ops(final, 'EXPOSE').join(' ').split(/\s+/).sort()).toEqual(['8080', '9464']);
-    expect(ops(final, 'ENTRYPOINT')).toEqual(['["node", "dist/src/bin.js"]']);
+    // With exactly the Node flags of `npm start`, so the image runs the agent the bench measured.
+    const flags = shippedNodeFlags(startScript());
+    expect(flags.length).toBeGreaterThan(0);
+    expect(ops(final, 'ENTRYPOINT')).toEqual([
+      JSON.stringify(['node', ...flags, 'dist/src/bin.js']).replace(/","/g, '", "'),
+    ]);
     expect(ops(final, 'CMD')).toEqual(['["run"]']);
   });
 

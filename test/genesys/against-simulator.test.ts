@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BudgetExhaustedError, GenesysClient, type GenesysClientOptions } from '../../src/genesys/client.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { FakeClock } from '../../src/util/clock.js';
+import { MODES, setMode } from '../helpers/sim-mode.js';
 
 interface CallsReport {
   total: number;
@@ -72,7 +73,9 @@ beforeEach(async () => {
   await control('DELETE', '/__sim/faults');
 });
 
-describe('GenesysClient against the simulator', () => {
+describe.each(MODES)('GenesysClient against the simulator (%s answers)', (mode) => {
+  beforeAll(() => setMode(sim.url, mode));
+
   it('refreshes its token before expiry', async () => {
     const c = client();
     const before = await calls();
@@ -157,11 +160,21 @@ describe('GenesysClient against the simulator', () => {
   it("turns the simulator's schema, paging and stuck-job faults into clear errors", async () => {
     const c = client({ usageJobPoll: { initialMs: 1000, maxMs: 2000, timeoutMs: 10_000 } });
     const interval = '2026-01-01/2026-01-14';
+    // A renamed client reference leaves no usable row: a schema change, named, counted.
     await control('POST', '/__sim/faults', {
       route: '/api/v2/usage/aggregates',
-      renameField: { from: 'requestCount', to: 'requests' },
+      renameField: { from: 'oauthClient', to: 'client' },
     });
-    await expect(c.queryUsageAggregates({ interval })).rejects.toThrow(/field `entities\[0\]\.requestCount`/);
+    await expect(c.queryUsageAggregates({ interval })).rejects.toThrow(
+      /no record has a usable `oauthClient`/,
+    );
+    expect(c.skips.count('usage', 'missing_oauthClient')).toBeGreaterThan(0);
+    await control('DELETE', '/__sim/faults');
+    await control('POST', '/__sim/faults', {
+      route: '/api/v2/usage/aggregates',
+      renameField: { from: 'queryStatus', to: 'status' },
+    });
+    await expect(c.queryUsageAggregates({ interval })).rejects.toThrow(/field `queryStatus`/);
     await control('DELETE', '/__sim/faults');
     await control('POST', '/__sim/faults', { route: '/api/v2/usage/aggregates', pagingLoop: true });
     await expect(c.queryUsageAggregates({ interval })).rejects.toMatchObject({ code: 'paging_loop' });

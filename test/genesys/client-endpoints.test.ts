@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { EndpointUnavailableError } from '../../src/genesys/api.js';
-import { GenesysApiError } from '../../src/genesys/client.js';
 import { type Fake, startFake } from './fake-genesys.js';
 
 let fake: Fake | undefined;
@@ -141,22 +140,49 @@ describe('queryUsageAggregates', () => {
     },
   );
 
-  it('names the renamed field when the response shape changes', async () => {
+  it('reads absent counters as 0, skips and counts rows without a client, warns once per episode naming the field', async () => {
+    let page = 0;
     fake = await startFake((app) => {
       app.post('/api/v2/usage/aggregates/query/jobs', async () => ({ id: 'job-5' }));
       app.get('/api/v2/usage/aggregates/query/jobs/:id', async () => {
-        const { requestCount, ...rest } = entity('2026-01-14', 'a', 10);
-        return { queryStatus: 'Succeeded', entities: [{ ...rest, requests: requestCount }] };
+        page += 1;
+        const { oauthClient: _, ...orphan } = entity('2026-01-14', 'x', 99);
+        // Only what the SDK requires (queryStatus) plus the day and the client id; the counters are gone.
+        const sparse = { date: '2026-01-14', oauthClient: { id: 'a' } };
+        return { queryStatus: 'Succeeded', entities: page === 2 ? [sparse] : [sparse, orphan, orphan] };
       });
     });
-    const err = (await fake
-      .client()
-      .queryUsageAggregates({ interval: '2026-01-01/2026-01-15' })
-      .catch((e: unknown) => e)) as GenesysApiError;
-    expect(err).toBeInstanceOf(GenesysApiError);
-    expect(err.code).toBe('invalid_response');
-    expect(err.message).toContain('field `entities[0].requestCount`');
-    expect(err.message).not.toContain('\n');
+    const c = fake.client();
+    const rows = await c.queryUsageAggregates({ interval: '2026-01-01/2026-01-15' });
+    expect(rows).toEqual([
+      {
+        date: '2026-01-14',
+        clientId: 'a',
+        clientName: '',
+        requests: 0,
+        status200: 0,
+        status300: 0,
+        status400: 0,
+        status429: 0,
+        status500: 0,
+      },
+    ]);
+    expect(c.skips.count('usage', 'missing_oauthClient')).toBe(2);
+    const warnings = () => fake!.logs.filter((l) => l.level === 'warn' && /skipped/.test(l.msg ?? ''));
+    expect(warnings()).toHaveLength(1);
+    expect(warnings()[0]!.msg).toContain('`oauthClient`');
+    await c.queryUsageAggregates({ interval: '2026-01-01/2026-01-15' }); // clean: the episode ends
+    await c.queryUsageAggregates({ interval: '2026-01-01/2026-01-15' }); // a new episode warns again
+    expect(c.skips.count('usage', 'missing_oauthClient')).toBe(4);
+    expect(warnings()).toHaveLength(2);
+    const family = c.collect(0).find((f) => f.name === 'genesys_agent_records_skipped');
+    expect(family?.points).toEqual([
+      {
+        attributes: { org: 'test-org', source: 'usage', reason: 'missing_oauthClient' },
+        value: 4,
+        startTimeMs: expect.any(Number),
+      },
+    ]);
   });
 });
 

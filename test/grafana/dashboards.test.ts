@@ -185,7 +185,7 @@ describe('PromQL in dashboards and Grafana alert rules', () => {
     }
   });
 
-  it('uses only DESIGN §5 metrics and shipped recording rules', async () => {
+  it('uses only contract metrics (docs/metrics.md) and shipped recording rules', async () => {
     const recorded = new Set<string>();
     for (const file of await readdir(join(ROOT, 'prometheus/rules'))) {
       const doc = z

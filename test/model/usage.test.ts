@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { UsageRow } from '../../src/genesys/api.js';
-import { classCounts, dataAgeSeconds, summariseUsage, usageQueryInterval } from '../../src/model/usage.js';
+import {
+  classCounts,
+  dataAgeSeconds,
+  summariseUsage,
+  usageQueryInterval,
+  utcDay,
+} from '../../src/model/usage.js';
 import { usageFamilies } from '../../src/sources/usage/metrics.js';
-import type { GaugeFamily } from '../../src/telemetry/families.js';
+import { gauge } from '../helpers/families.js';
 
 const row = (date: string, clientId: string, requests: number, extra: Partial<UsageRow> = {}): UsageRow => ({
   date,
@@ -21,11 +27,25 @@ const at = (iso: string) => Date.parse(iso);
 describe('usage model', () => {
   it('asks for the month plus a few days before it, so the 1st still finds the last complete day', () => {
     expect(usageQueryInterval(at('2026-11-28T10:00:00Z')).interval).toBe(
-      '2026-11-01T00:00:00Z/2026-11-29T00:00:00Z',
+      '2026-11-01T00:00:00Z/2026-11-28T23:59:59.999Z',
     );
     expect(usageQueryInterval(at('2026-12-01T00:30:00Z')).interval).toBe(
-      '2026-11-28T00:00:00Z/2026-12-02T00:00:00Z',
+      '2026-11-28T00:00:00Z/2026-12-01T23:59:59.999Z',
     );
+  });
+
+  it('ends the interval so the same days are selected whether the end is read inclusively or not', () => {
+    const days = (startMs: number, endMs: number, inclusive: boolean) => {
+      const out: string[] = [];
+      for (let d = startMs; inclusive ? d <= endMs : d < endMs; d += 86_400_000) out.push(utcDay(d));
+      return out;
+    };
+    for (const now of ['2026-11-28T10:00:00Z', '2026-12-01T00:30:00Z', '2026-12-31T23:59:59Z']) {
+      const [a, b] = usageQueryInterval(at(now)).interval.split('/') as [string, string];
+      const inclusive = days(Date.parse(a), Date.parse(b), true);
+      expect(inclusive).toEqual(days(Date.parse(a), Date.parse(b), false));
+      expect(inclusive.at(-1)).toBe(now.slice(0, 10)); // today, never tomorrow
+    }
   });
 
   it('takes the newest day before today as the last complete day, sums the month, keeps today apart', () => {
@@ -85,7 +105,7 @@ describe('usage model', () => {
       clientName: 'name-gone',
     });
     const fams = usageFamilies('o', s, at('2026-11-28T06:00:00Z'));
-    const lastDay = fams.find((f) => f.name === 'genesys_usage_requests_last_day') as GaugeFamily;
+    const lastDay = gauge(fams, 'genesys_usage_requests_last_day');
     expect(lastDay.points.map((p) => [p.attributes.client_id, p.value])).toEqual([
       ['a', 10],
       ['deleted', 30],

@@ -1,18 +1,11 @@
-/** docs/metrics.md documents every DESIGN §5 metric with the fields operators need. */
+/** docs/metrics.md documents every catalogue metric with the fields operators need. */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { section } from '../helpers/markdown.js';
 import { DESIGN_METRICS } from './contract.js';
 
 const METRICS_DOC = join(import.meta.dirname, '../../docs/metrics.md');
-
-/** The markdown section under "### `name`" up to the next heading. */
-function section(doc: string, name: string): string | undefined {
-  const start = doc.indexOf(`### \`${name}\`\n`);
-  if (start < 0) return undefined;
-  const next = doc.slice(start + 4).search(/^#{2,3} /m);
-  return next < 0 ? doc.slice(start) : doc.slice(start, start + 4 + next);
-}
 
 describe('docs/metrics.md', () => {
   it.each(Object.entries(DESIGN_METRICS))('documents %s (%s)', async (name, type) => {

@@ -1,6 +1,6 @@
 /**
  * The shipped Prometheus/Alertmanager files pass the official checkers, carry every alert of
- * DESIGN §7b with its annotations and runbook, and every rule is covered by a promtool unit test.
+ * the contract (one docs/runbooks.md section each) with its annotations and runbook, and every rule is covered by a promtool unit test.
  */
 import { readdirSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
@@ -94,8 +94,8 @@ describe('official checkers', () => {
   });
 });
 
-describe('alert contract (DESIGN §7b)', () => {
-  it('ships exactly the alerts of DESIGN §7b', async () => {
+describe('alert contract (docs/runbooks.md)', () => {
+  it('ships exactly the contract alerts', async () => {
     const alerts = (await rules()).flatMap((r) => ('alert' in r ? [r.alert] : []));
     expect(alerts.toSorted()).toEqual([...DESIGN_ALERTS].sort());
   });
@@ -135,7 +135,7 @@ describe('alert contract (DESIGN §7b)', () => {
 });
 
 describe('metric names', () => {
-  it('reads only DESIGN §5 metrics and its own recorded series (no typos)', async () => {
+  it('reads only contract metrics (docs/metrics.md) and its own recorded series (no typos)', async () => {
     const all = await rules();
     const recorded = new Set(all.flatMap((r) => ('record' in r ? [r.record] : [])));
     for (const rule of all) {

@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { FakeClock } from '../../src/util/clock.js';
 import { GatewaySource } from '../../src/sources/gateway/index.js';
-import type { MetricFamily } from '../../src/telemetry/families.js';
-import { startFakeUpstream, type FakeUpstream, gatewayFor } from '../gateway/helpers.js';
+import { startFakeUpstream, type FakeUpstream, gatewayFor } from '../sources/gateway/helpers.js';
+import { pointsOf } from '../helpers/families.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -56,9 +56,6 @@ afterAll(async () => {
   await upstream?.close();
 });
 
-const seriesOf = (families: MetricFamily[], name: string) =>
-  families.find((f) => f.name === name)?.points ?? [];
-
 describe('gateway flood against a slow upstream', () => {
   it(`answers ${TOTAL} requests, ends with nothing in flight, and keeps heap and series bounded`, async () => {
     let peak = 0;
@@ -96,14 +93,14 @@ describe('gateway flood against a slow upstream', () => {
 
     expect(statuses.get(200)).toBe(TOTAL);
     const families = gw.collect(clock.now());
-    const inflight = seriesOf(families, 'genesys_gateway_inflight_requests').reduce(
+    const inflight = pointsOf(families, 'genesys_gateway_inflight_requests').reduce(
       (s, p) => s + ('value' in p ? p.value : 0),
       0,
     );
     expect(inflight).toBe(0);
     // Series follow clients (and method/status class), never requests or tokens.
-    expect(seriesOf(families, 'genesys_gateway_requests').length).toBe(CLIENTS);
-    expect(seriesOf(families, 'genesys_gateway_tokens_active').length).toBeLessThanOrEqual(CLIENTS);
+    expect(pointsOf(families, 'genesys_gateway_requests').length).toBe(CLIENTS);
+    expect(pointsOf(families, 'genesys_gateway_tokens_active').length).toBeLessThanOrEqual(CLIENTS);
     // Peak working memory of 400 concurrent requests (both ends in this process, garbage included) stays bounded.
     expect(peak - baseline).toBeLessThan(512);
     // Once the sliding 60 s windows have moved past the flood, nothing of it is left.

@@ -7,6 +7,9 @@ import type { OrgConfig } from '../../src/config/config.js';
 import { startSimulator, type RunningSimulator, type ScenarioInput } from '../../src/simulator/index.js';
 import type { MetricFamily } from '../../src/telemetry/families.js';
 import { FakeClock } from '../../src/util/clock.js';
+import { setMode, type Mode } from '../helpers/sim-mode.js';
+
+export { MODES, type Mode } from '../helpers/sim-mode.js';
 
 export interface LogLine {
   level: number;
@@ -38,11 +41,19 @@ export interface Harness {
 }
 
 export async function startHarness(
-  opts: { scenario?: string | ScenarioInput; budgetPerMinute?: number; requestTimeoutMs?: number } = {},
+  opts: {
+    scenario?: string | ScenarioInput;
+    budgetPerMinute?: number;
+    requestTimeoutMs?: number;
+    mode?: Mode;
+    startMs?: number;
+  } = {},
 ): Promise<Harness> {
-  const clock = new FakeClock(Date.UTC(2026, 0, 15, 12, 0, 0));
+  const clock = new FakeClock(opts.startMs ?? Date.UTC(2026, 0, 15, 12, 0, 0));
   const scenario = opts.scenario ?? 'steady';
+  const mode = opts.mode ?? 'full';
   let sim = await startSimulator({ clock, scenario });
+  await setMode(sim.url, mode);
   const port = sim.port;
   const logs: LogLine[] = [];
   const logger = pino(
@@ -115,6 +126,7 @@ export async function startHarness(
     },
     async restartSimulator() {
       sim = await startSimulator({ clock, scenario, port });
+      await setMode(sim.url, mode);
       stopped = false;
     },
     async close() {
@@ -123,17 +135,4 @@ export async function startHarness(
       if (!stopped) await sim.close();
     },
   };
-}
-
-/** The value of one point of a family, or undefined. */
-export function pointValue(
-  families: MetricFamily[],
-  name: string,
-  attrs: Record<string, string>,
-): number | undefined {
-  const f = families.find((x) => x.name === name);
-  const p = (f?.points as { attributes: Record<string, string>; value: unknown }[] | undefined)?.find((pt) =>
-    Object.entries(attrs).every(([k, v]) => pt.attributes[k] === v),
-  );
-  return p === undefined ? undefined : (p.value as number);
 }

@@ -8,11 +8,11 @@
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
-import { RATE_LIMIT_EVENT_DEFINITION } from '../../src/simulator/world.js';
+import { RATE_LIMIT_EVENT_DEFINITION } from '../../src/simulator/hot-minutes.js';
 import { openSocket, parseResponses, rawRequest, type RawResponse } from '../helpers/raw-http.js';
 import { simulatorEnv } from '../helpers/sim-env.js';
 import { freePort, spawnCli, waitFor, type SpawnedAgent } from '../helpers/spawn-agent.js';
-import { envelope, notification } from '../signals/fixtures.js';
+import { envelope, notification } from '../helpers/signal-fixtures.js';
 
 const TOKEN = 'events-hardening-token-Ka41';
 let sim: RunningSimulator;

@@ -11,7 +11,7 @@ import { startSimulator, type RunningSimulator } from '../../src/simulator/index
 import { rawRequest } from '../helpers/raw-http.js';
 import { simulatorEnv } from '../helpers/sim-env.js';
 import { freePort, spawnCli, waitFor, type SpawnedAgent } from '../helpers/spawn-agent.js';
-import { envelope } from '../signals/fixtures.js';
+import { envelope } from '../helpers/signal-fixtures.js';
 
 const AUTH_TOKEN = 'route-auth-token-Jx72';
 const EVENTS_TOKEN = 'route-events-token-Pq19';

@@ -12,7 +12,7 @@ import { startSimulator, type RunningSimulator } from '../../src/simulator/index
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.js';
 import { rawRequest } from '../helpers/raw-http.js';
 import { freePort, spawnCli, waitFor, type SpawnedAgent } from '../helpers/spawn-agent.js';
-import { envelope } from '../signals/fixtures.js';
+import { envelope } from '../helpers/signal-fixtures.js';
 
 const S = {
   agentSecret: 'AgentSecret-k3J9wq',

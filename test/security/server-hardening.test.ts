@@ -26,7 +26,7 @@ const basic = (user: string, password: string) =>
 function server(extra: Partial<ServerOptions> = {}): Promise<FastifyInstance> {
   return buildServer({
     logger: false,
-    telemetry: { scrape: async () => '# HELP x y\n# TYPE x gauge\nx 1\n' },
+    telemetry: { scrapeChunks: async () => ['# HELP x y\n# TYPE x gauge\n', 'x 1\n'] },
     snapshot: () => buildSnapshot([], Date.now(), false),
     readiness: () => ({ ready: true, sources: [] }),
     ...extra,

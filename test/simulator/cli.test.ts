@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runSimulateCommand } from '../../src/simulator/cli.js';
 import { ScenarioError, loadScenario } from '../../src/simulator/index.js';
+import { fetchTruth } from '../helpers/sim-truth.js';
 
 function captureStd() {
   const out: string[] = [];
@@ -21,7 +22,7 @@ describe('simulate command', () => {
     const done = runSimulateCommand(['--scenario', 'runaway', '--port', '0']);
     await vi.waitFor(() => expect(out.join('')).toContain('listening on http://127.0.0.1:'));
     const url = /listening on (http:\/\/\S+)/.exec(out.join(''))![1]!;
-    const truth = (await (await fetch(`${url}/__sim/truth`)).json()) as { clients: { name: string }[] };
+    const truth = await fetchTruth(url);
     expect(truth.clients.map((c) => c.name)).toContain('Chatbot_Backend');
     process.emit('SIGTERM');
     await expect(done).resolves.toBe(0);

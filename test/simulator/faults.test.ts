@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { FakeClock } from '../../src/util/clock.js';
 import { call, login } from './helpers.js';
+import { fetchTruth } from '../helpers/sim-truth.js';
 
 let sim: RunningSimulator;
 let token: string;
@@ -140,9 +141,7 @@ describe('control routes', () => {
     expect((await fetch(`${sim.url}/__sim/clients/new-1`, { method: 'DELETE' })).status).toBe(204);
     expect((await call(sim.url, token, 'GET', '/api/v2/oauth/clients/new-1')).status).toBe(404);
     expect((await call(sim.url, t, 'GET', '/api/v2/things')).status).toBe(401); // its tokens die with it
-    const truth = (await (await fetch(`${sim.url}/__sim/truth`)).json()) as {
-      clients: { id: string; name: string; deleted: boolean; days: Record<string, { requests: number }> }[];
-    };
+    const truth = await fetchTruth(sim.url);
     const gone = truth.clients.find((c) => c.id === 'new-1')!;
     expect(gone.deleted).toBe(true);
     expect(gone.days['2026-01-15']!.requests).toBeGreaterThan(1);

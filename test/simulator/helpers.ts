@@ -1,4 +1,7 @@
 /** Small HTTP helpers for simulator tests (loopback only). */
+import { fetchTruth } from '../helpers/sim-truth.js';
+
+export type { Truth } from '../helpers/sim-truth.js';
 
 // Response bodies are checked field by field by the assertions that read them.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -35,30 +38,7 @@ export async function call(
   return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) };
 }
 
-export interface DayCounts {
-  requests: number;
-  status200: number;
-  status300: number;
-  status400: number;
-  status429: number;
-  status500: number;
-}
-
-export interface Truth {
-  clients: {
-    id: string;
-    name: string;
-    deleted: boolean;
-    lastMinute: { requests: number; status429: number };
-    days: Record<string, DayCounts>;
-  }[];
-  rateLimitRecords: { entityId: string; minute: string; count: number; max: number }[];
-  operationalEvents: { count: number; byDefinition: Record<string, number> };
-}
-
-export async function truth(url: string): Promise<Truth> {
-  return (await (await fetch(`${url}/__sim/truth`)).json()) as Truth;
-}
+export const truth = fetchTruth;
 
 /** Submits a new-API org job and returns every entity of every page. */
 export async function runUsageJob(url: string, token: string, query: unknown): Promise<Loose[]> {

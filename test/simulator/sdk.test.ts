@@ -2,6 +2,7 @@ import platformClient from 'purecloud-platform-client-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { FakeClock } from '../../src/util/clock.js';
+import { fetchTruth } from '../helpers/sim-truth.js';
 
 // The unchanged official SDK against the simulator. ApiClient is a singleton: configured once for this file.
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 30);
@@ -87,9 +88,7 @@ describe('official SDK against the simulator', () => {
     const steady = entities
       .filter((e) => e.oauthClient?.id === 'steady-1')
       .reduce((a, e) => a + (e.requestCount ?? 0), 0);
-    const truth = (await (await fetch(`${sim.url}/__sim/truth`)).json()) as {
-      clients: { id: string; days: Record<string, { requests: number }> }[];
-    };
+    const truth = await fetchTruth(sim.url);
     const days = truth.clients.find((c) => c.id === 'steady-1')!.days;
     const expected = Object.entries(days)
       .filter(([d]) => d >= '2026-01-05' && d <= '2026-01-14')
@@ -186,13 +185,7 @@ describe('official SDK against the simulator', () => {
     } finally {
       client.setReturnExtendedResponses(false);
     }
-    const truth = (await (await fetch(`${sim.url}/__sim/truth`)).json()) as {
-      clients: {
-        id: string;
-        lastMinute: { requests: number; status429: number };
-        days: Record<string, { requests: number; status429: number }>;
-      }[];
-    };
+    const truth = await fetchTruth(sim.url);
     const agent = truth.clients.find((c) => c.id === 'simulator-agent')!;
     expect(agent.lastMinute).toEqual({ requests: 301, status429: 1 });
     expect(agent.days['2026-01-15']).toMatchObject({ requests: 301, status429: 1 });

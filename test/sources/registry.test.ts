@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { EventsSource } from '../../src/sources/events/index.js';
 import { sourceFamilies } from '../../src/sources/registry.js';
 import type { Source, SourceHealth, SourceName } from '../../src/sources/source.js';
-import type { GaugeFamily, MetricFamily } from '../../src/telemetry/families.js';
+import type { MetricFamily } from '../../src/telemetry/families.js';
 import { FakeClock } from '../../src/util/clock.js';
+import { pointsOf } from '../helpers/families.js';
 
 function fake(name: SourceName, health: SourceHealth, families: MetricFamily[] = []): Source {
   return {
@@ -16,11 +17,9 @@ function fake(name: SourceName, health: SourceHealth, families: MetricFamily[] =
   };
 }
 
+/** [source, value] of each point of a health family. */
 const points = (families: MetricFamily[], name: string) =>
-  (families.find((f) => f.name === name) as GaugeFamily | undefined)?.points.map((p) => [
-    p.attributes.source,
-    p.value,
-  ]);
+  pointsOf(families, name).map((p) => [p.attributes.source, p.value]);
 
 describe('per-source health from the registry', () => {
   it('emits up once a source ran or serves, last success only after one, duration only after a run', () => {
@@ -82,7 +81,7 @@ describe('per-source health from the registry', () => {
     expect(points(fams, 'genesys_agent_source_last_success_timestamp_seconds')).toEqual([
       ['events', clock.now() / 1000],
     ]);
-    expect(fams.find((f) => f.name === 'genesys_operational_events')?.points).toHaveLength(1);
+    expect(pointsOf(fams, 'genesys_operational_events')).toHaveLength(1);
     await on.stop();
     expect(on.health().up).toBe(false);
   });

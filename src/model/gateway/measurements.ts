@@ -1,12 +1,12 @@
 /**
- * Real-time measurement of the traffic the gateway forwards (pure: observations in, metric
- * families out, time passed in). Requests are counted per token (identified by a hash, never the
- * token) and per OAuth client; a client's velocity is its sliding-60 s request count, and its
- * utilisation is its busiest token against the per-token limit, because Genesys limits tokens.
+ * Real-time measurement of the traffic the gateway forwards (pure: observations in, plain figures
+ * out, time passed in; src/sources/gateway/families.ts turns them into metric families). Requests
+ * are counted per token (identified by a hash, never the token) and per OAuth client; a client's
+ * velocity is its sliding-60 s request count, and its utilisation is its busiest token against the
+ * per-token limit, because Genesys limits tokens.
  */
-import type { Attributes, MetricFamily } from '../../telemetry/families.js';
 import { statusClassOf } from '../../util/status-class.js';
-import { Histogram, LATENCY_BOUNDARIES_S } from './histogram.js';
+import { Histogram } from './histogram.js';
 import { SecondsWindow } from './window.js';
 
 export const UNKNOWN_CLIENT = 'unknown';
@@ -53,10 +53,15 @@ export interface ClientMeasurement {
   requestsTotal: number;
 }
 
-export interface CollectContext {
-  org: string;
-  nameOf: (clientId: string) => string;
-  limitOf: (clientId: string) => number;
+/** One client's cumulative counts since it was first seen (what the counters and histogram export). */
+export interface ClientCounters {
+  clientId: string;
+  startTimeMs: number;
+  requests: { method: string; statusClass: string; value: number }[];
+  rateLimited: number;
+  shaped: Record<ShapedOutcome, number>;
+  /** Upstream latency; null before the first answer. */
+  latency: { count: number; sum: number; bucketCounts: number[]; min: number; max: number } | null;
 }
 
 interface TokenState {
@@ -148,19 +153,16 @@ export class GatewayMeasurements {
     return this.tokens.get(tokenKey)?.window.total(nowMs) ?? 0;
   }
 
-  /** Forgets idle tokens and long-idle clients; called on every collection. */
+  /**
+   * Frees idle tokens and long-idle clients. Reads never change state: they already leave out what
+   * this would free, so the owner calls it on its own tick, only to bound memory.
+   */
   prune(nowMs: number): void {
     for (const [key, token] of this.tokens) {
       if (token.inflight === 0 && token.lastSeenMs <= nowMs - ACTIVE_TOKEN_MS) this.dropToken(key, token);
     }
     for (const [id, client] of this.clientStates) {
-      if (
-        client.inflight === 0 &&
-        client.tokens.size === 0 &&
-        client.lastSeenMs <= nowMs - CLIENT_FORGET_IDLE_MS
-      ) {
-        this.clientStates.delete(id);
-      }
+      if (client.tokens.size === 0 && this.forgettable(client, nowMs)) this.clientStates.delete(id);
     }
   }
 
@@ -179,7 +181,6 @@ export class GatewayMeasurements {
     nameOf: (id: string) => string,
     limitOf: (id: string) => number,
   ): ClientMeasurement[] {
-    this.prune(nowMs);
     const out: ClientMeasurement[] = [];
     for (const [clientId, c] of this.clientStates) {
       if (c.inflight === 0 && c.lastSeenMs <= nowMs - CLIENT_GAUGE_IDLE_MS) continue;
@@ -208,113 +209,30 @@ export class GatewayMeasurements {
     return out;
   }
 
-  families(nowMs: number, ctx: CollectContext): MetricFamily[] {
-    const live = this.snapshot(nowMs, ctx.nameOf, ctx.limitOf);
-    const base = (clientId: string): Attributes => ({
-      org: ctx.org,
-      client_id: clientId,
-      client_name: ctx.nameOf(clientId),
-    });
-    const gauge = (
-      name: string,
-      help: string,
-      unit: string,
-      pick: (m: ClientMeasurement) => number,
-    ): MetricFamily => ({
-      kind: 'gauge',
-      name,
-      help,
-      unit,
-      points: live.map((m) => ({ attributes: base(m.clientId), value: pick(m) })),
-    });
-    const all = [...this.clientStates.entries()];
-    return [
-      {
-        kind: 'counter',
-        name: 'genesys_gateway_requests',
-        help: 'Requests forwarded through the gateway, by method and response status class.',
-        unit: '{request}',
-        points: all.flatMap(([id, c]) =>
-          [...c.requests.values()].map((s) => ({
-            attributes: { ...base(id), method: s.method, status_class: s.statusClass },
-            value: s.value,
-            startTimeMs: c.startTimeMs,
-          })),
-        ),
-      },
-      gauge(
-        'genesys_gateway_requests_per_minute',
-        'Requests a client sent upstream in the last 60 s (all its tokens).',
-        '{request}',
-        (m) => m.requestsPerMinute,
-      ),
-      gauge(
-        'genesys_gateway_token_peak_requests_per_minute',
-        "Requests in the last 60 s of the client's busiest token.",
-        '{request}',
-        (m) => m.peakTokenRequestsPerMinute,
-      ),
-      gauge(
-        'genesys_gateway_tokens_active',
-        'Tokens of the client that sent a request in the last 5 minutes.',
-        '{token}',
-        (m) => m.activeTokens,
-      ),
-      gauge(
-        'genesys_gateway_inflight_requests',
-        'Requests of the client currently waiting for the upstream.',
-        '{request}',
-        (m) => m.inflight,
-      ),
-      {
-        kind: 'counter',
-        name: 'genesys_gateway_rate_limited',
-        help: 'Upstream 429 responses passed back to the client.',
-        unit: '{request}',
-        points: all.map(([id, c]) => ({
-          attributes: base(id),
-          value: c.rateLimited,
-          startTimeMs: c.startTimeMs,
-        })),
-      },
-      {
-        kind: 'counter',
-        name: 'genesys_gateway_shaped',
-        help: 'Requests the gateway shaped: delayed under the limit, or rejected locally with 429.',
-        unit: '{request}',
-        points: all.flatMap(([id, c]) =>
-          (['delayed', 'rejected'] as const).map((outcome) => ({
-            attributes: { ...base(id), outcome },
-            value: c.shaped[outcome],
-            startTimeMs: c.startTimeMs,
-          })),
-        ),
-      },
-      {
-        kind: 'histogram',
-        name: 'genesys_gateway_upstream_duration_seconds',
-        help: 'Time from sending a request upstream to its response headers.',
-        unit: 's',
-        boundaries: LATENCY_BOUNDARIES_S,
-        points: all
-          .filter(([, c]) => c.latency.count > 0)
-          .map(([id, c]) => ({
-            attributes: base(id),
-            startTimeMs: c.startTimeMs,
-            count: c.latency.count,
-            sum: c.latency.sum,
-            bucketCounts: [...c.latency.bucketCounts],
-            min: c.latency.min,
-            max: c.latency.max,
-          })),
-      },
-      gauge(
-        'genesys_client_limit_utilization_ratio',
-        "Busiest token's requests in the last 60 s divided by the per-token limit.",
-        '1',
-        (m) => m.utilization,
-      ),
-    ];
+  /** Counters of every client not yet forgotten (idle under an hour or with requests in flight). */
+  counters(nowMs: number): ClientCounters[] {
+    const out: ClientCounters[] = [];
+    for (const [clientId, c] of this.clientStates) {
+      if (this.forgettable(c, nowMs)) continue;
+      out.push({
+        clientId,
+        startTimeMs: c.startTimeMs,
+        requests: [...c.requests.values()].map((r) => ({ ...r })),
+        rateLimited: c.rateLimited,
+        shaped: { ...c.shaped },
+        latency:
+          c.latency.count > 0
+            ? {
+                count: c.latency.count,
+                sum: c.latency.sum,
+                bucketCounts: [...c.latency.bucketCounts],
+                min: c.latency.min,
+                max: c.latency.max,
+              }
+            : null,
+      });
+    }
+    return out;
   }
 
   /** The id a client's requests are counted under: its own while the cap allows, else `other`. */
@@ -326,6 +244,11 @@ export class GatewayMeasurements {
 
   private client(clientId: string, nowMs: number): ClientState {
     let c = this.clientStates.get(clientId);
+    // Forgotten already as far as reads go: a returning client starts afresh, pruned or not.
+    if (c && this.forgettable(c, nowMs)) {
+      for (const key of c.tokens) this.tokens.delete(key);
+      c = undefined;
+    }
     if (!c) {
       c = {
         startTimeMs: nowMs,
@@ -343,6 +266,11 @@ export class GatewayMeasurements {
       this.clientStates.set(clientId, c);
     }
     return c;
+  }
+
+  /** Idle for an hour with nothing in flight: its tokens are idle too, so prune() would free it. */
+  private forgettable(c: ClientState, nowMs: number): boolean {
+    return c.inflight === 0 && c.lastSeenMs <= nowMs - CLIENT_FORGET_IDLE_MS;
   }
 
   private dropToken(key: string, token: TokenState): void {

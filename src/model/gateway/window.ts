@@ -1,21 +1,23 @@
 /**
  * Event count over a sliding window of whole seconds, kept in a fixed ring of per-second buckets:
  * memory per window is constant whatever the request rate, and reading the total is O(1) after
- * the ring has been advanced to the current second.
+ * the ring has been advanced to the current second. The ring is allocated on the first event
+ * and holds 32-bit counts: most clients never see a 429, and the gateway keeps one window per
+ * token and two per client, so at 10 000 tokens the width and the laziness are megabytes.
  */
 export class SecondsWindow {
-  private readonly buckets: Float64Array;
+  private buckets: Uint32Array | null = null;
   /** Epoch second of the newest bucket; null until the first event. */
   private headSec: number | null = null;
   private sum = 0;
 
-  constructor(readonly seconds: number) {
-    this.buckets = new Float64Array(seconds);
-  }
+  constructor(readonly seconds: number) {}
 
+  /** Counts `n` (a whole number ≥ 0) events at `nowMs`. */
   add(nowMs: number, n = 1): void {
     const sec = this.advance(nowMs);
-    this.buckets[sec % this.seconds] = (this.buckets[sec % this.seconds] ?? 0) + n;
+    this.buckets ??= new Uint32Array(this.seconds);
+    this.buckets[sec % this.seconds]! += n;
     this.sum += n;
   }
 
@@ -34,11 +36,18 @@ export class SecondsWindow {
     }
     // A clock that steps back is folded into the newest bucket rather than corrupting the ring.
     if (sec <= this.headSec) return this.headSec;
-    const steps = Math.min(sec - this.headSec, this.seconds);
-    for (let i = 1; i <= steps; i++) {
-      const idx = (this.headSec + i) % this.seconds;
-      this.sum -= this.buckets[idx] ?? 0;
-      this.buckets[idx] = 0;
+    const buckets = this.buckets;
+    if (buckets) {
+      if (sec - this.headSec >= this.seconds) {
+        buckets.fill(0);
+        this.sum = 0;
+      } else {
+        for (let s = this.headSec + 1; s <= sec; s++) {
+          const idx = s % this.seconds;
+          this.sum -= buckets[idx]!;
+          buckets[idx] = 0;
+        }
+      }
     }
     this.headSec = sec;
     return sec;

@@ -1,3 +1,6 @@
+import { HIGH_429_SHARE, HOT_UTILIZATION, percent } from '../../model/thresholds.js';
+import { catalogue } from '../../telemetry/catalogue.js';
+
 /** The status page shell; `/status.js` fills `#orgs` from `/api/v1/clients`. */
 export const STATUS_HTML = `<!doctype html>
 <html lang="en">
@@ -21,11 +24,11 @@ export const STATUS_HTML = `<!doctype html>
   <p><span class="tag live">live</span> measured by the agent's gateway, sliding 60 s ·
   <span class="tag nrt">near real time</span> platform rate-limit records (≥ 90 % of a limit), polled every minute ·
   <span class="tag daily">daily</span> Usage API, complete days only.</p>
-  <p>Marked rows: busiest token at ≥ 83 % of its per-token limit, or upstream 429s in the last 5 minutes.</p>
-  <p>Badges: <span class="badge">near limit</span> busiest token at ≥ 83 % of its limit ·
+  <p>Marked rows: busiest token at ≥ ${percent(HOT_UTILIZATION)} % of its per-token limit, or upstream 429s in the last 5 minutes.</p>
+  <p>Badges: <span class="badge">near limit</span> busiest token at ≥ ${percent(HOT_UTILIZATION)} % of its limit ·
   <span class="badge">429s</span> Genesys answered 429 through the gateway in the last 5 minutes ·
-  <span class="badge warn">429 share</span> more than 1 % of the client's requests on the last complete day were answered 429 (Usage API).</p>
-  <p>Rate-limit warnings: records counted since the agent started (the same number as <code>genesys_rate_limit_warnings_total</code>), the highest value recorded, and when the latest was seen.</p>
+  <span class="badge warn">429 share</span> more than ${percent(HIGH_429_SHARE)} % of the client's requests on the last complete day were answered 429 (Usage API).</p>
+  <p>Rate-limit warnings: records counted since the agent started (the same number as <code>${catalogue.rateLimitWarnings.prometheusName}</code>), the highest value recorded, and when the latest was seen.</p>
 </footer>
 </body>
 </html>

@@ -2,12 +2,14 @@
  * The status page's browser script, served as `/status.js` (no inline code under the CSP). It polls
  * `/api/v1/clients` and rebuilds the page with DOM calls only (client names are never parsed as HTML).
  */
+import { HIGH_429_SHARE, HOT_UTILIZATION, percent } from '../../model/thresholds.js';
+
 export const STATUS_JS = `'use strict';
 (() => {
   const REFRESH_MS = 5000;
-  const HOT_UTILIZATION = 0.83;
-  // Same threshold as the GenesysClientHigh429Share alert.
-  const HIGH_429_SHARE = 0.01;
+  // From src/model/thresholds.ts, shared with \`once\` and the alerts.
+  const HOT_UTILIZATION = ${JSON.stringify(HOT_UTILIZATION)};
+  const HIGH_429_SHARE = ${JSON.stringify(HIGH_429_SHARE)};
   const FRESH = { live: ['live', 'live'], 'near real time': ['nrt', 'near real time'], daily: ['daily', 'daily'], static: ['static', 'static'] };
   const int = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
@@ -63,7 +65,7 @@ export const STATUS_JS = `'use strict';
     const fill = el('span');
     // CSSOM writes are allowed under style-src 'self' (unlike style attributes).
     fill.style.width = Math.min(100, Math.max(0, u * 100)).toFixed(1) + '%';
-    bar.append(fill, el('i', { title: '83 % of the limit' }));
+    bar.append(fill, el('i', { title: '${percent(HOT_UTILIZATION)} % of the limit' }));
     return bar;
   }
 
@@ -77,7 +79,7 @@ export const STATUS_JS = `'use strict';
         el('span', { class: 'name', text: c.clientName + (c.exists ? '' : ' (deleted)') }),
         near ? el('span', { class: 'badge', text: 'near limit' }) : null,
         limited ? el('span', { class: 'badge', text: '429s' }) : null,
-        c.usage && c.usage.share429 !== null && c.usage.share429 > HIGH_429_SHARE ? el('span', { class: 'badge warn', text: '429 share', title: 'over 1 % of the last day requests got 429' }) : null,
+        c.usage && c.usage.share429 !== null && c.usage.share429 > HIGH_429_SHARE ? el('span', { class: 'badge warn', text: '429 share', title: 'over ${percent(HIGH_429_SHARE)} % of the last day requests got 429' }) : null,
         el('span', { class: 'id', text: c.clientId }),
       ].filter(Boolean), 'client'),
       cell(1, live ? [el('span', { class: 'num', text: int.format(live.requestsPerMinute) }), el('span', { class: 'id', text: live.activeTokens + ' token' + (live.activeTokens === 1 ? '' : 's') + ' · ' + live.inflight + ' in flight' })] : none('no gateway traffic'), 'num'),

@@ -1,3 +1,5 @@
+import { HOT_UTILIZATION, percent } from '../../model/thresholds.js';
+
 /** Status page styles: a table on a laptop, one card per client on a phone (no horizontal scroll). */
 export const STATUS_CSS = `:root {
   --bg: #f6f7f9; --fg: #1d2330; --muted: #5b6475; --line: #d9dde5; --card: #fff;
@@ -41,7 +43,7 @@ tr.hot td:first-child { box-shadow: inset 4px 0 0 var(--hot); }
 .bar > span { position: absolute; inset: 0 auto 0 0; width: 0; background: var(--ok); }
 .bar.warn > span { background: var(--warn); }
 .bar.hot > span { background: var(--hot); }
-.bar > i { position: absolute; top: 0; bottom: 0; left: 83%; width: 2px; background: var(--fg); opacity: .35; }
+.bar > i { position: absolute; top: 0; bottom: 0; left: ${percent(HOT_UTILIZATION)}%; width: 2px; background: var(--fg); opacity: .35; }
 .none { color: var(--muted); }
 @media (max-width: 760px) {
   body { padding: .6rem; }

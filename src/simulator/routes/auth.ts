@@ -1,5 +1,6 @@
 /** `POST /oauth/token` (client credentials) and `GET /api/v2/tokens/me`. */
 import type { FastifyInstance } from 'fastify';
+import type { Models } from 'purecloud-platform-client-v2';
 import type { SimWorld } from '../world.js';
 
 function basicCredentials(header: string | undefined): { id: string; secret: string } | undefined {
@@ -26,7 +27,7 @@ export function registerAuthRoutes(app: FastifyInstance, world: SimWorld): void 
     const creds = basicCredentials(req.headers.authorization);
     if (!creds) return invalid('client not found');
     const client = world.clients.get(creds.id);
-    if (!client || !world.exists(client)) return invalid('client not found');
+    if (!client || !world.exists(client) || client.builtin) return invalid('client not found');
     req.callerClientId = client.id;
     if (client.secret !== creds.secret) return invalid('authentication failed');
     const grant = formField(req.body, 'grant_type');
@@ -38,6 +39,7 @@ export function registerAuthRoutes(app: FastifyInstance, world: SimWorld): void 
     }
     const { accessToken } = world.issueToken(client);
     return reply.send({
+      // The OAuth token answer is not an SDK model (the SDK's login code reads these three fields).
       access_token: accessToken,
       token_type: 'bearer',
       expires_in: client.tokenValiditySeconds,
@@ -48,16 +50,20 @@ export function registerAuthRoutes(app: FastifyInstance, world: SimWorld): void 
     const token = req.simToken!;
     const client = world.clients.get(token.clientId)!;
     const org = world.scenario.org;
-    return reply.send({
-      organization: { id: org.id, name: org.name },
-      homeOrganization: { id: org.id, name: org.name },
-      authorizedScope: client.permissions ?? [],
-      OAuthClient: {
-        id: client.id,
-        name: client.name,
-        authorizedGrantType: 'CLIENT-CREDENTIALS',
-        organization: { id: org.id, name: org.name },
-      },
-    });
+    // OrgOAuthClient requires name and authorizedGrantType; sparse mode adds just the id.
+    const body: Models.TokenInfo = world.sparse
+      ? { OAuthClient: { id: client.id, name: client.name, authorizedGrantType: 'CLIENT-CREDENTIALS' } }
+      : {
+          organization: { id: org.id, name: org.name },
+          homeOrganization: { id: org.id, name: org.name },
+          authorizedScope: client.permissions ?? [],
+          OAuthClient: {
+            id: client.id,
+            name: client.name,
+            authorizedGrantType: 'CLIENT-CREDENTIALS',
+            organization: { id: org.id, name: org.name },
+          },
+        };
+    return reply.send(body);
   });
 }

@@ -4,7 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { faultSchema } from '../faults.js';
 import { trafficSchema } from '../scenario.js';
-import { ceilMinute, type SimWorld } from '../world.js';
+import { ceilMinute } from '../sim-time.js';
+import type { SimWorld } from '../world.js';
 import { MINUTE } from '../traffic.js';
 
 const newClientSchema = z.strictObject({
@@ -15,6 +16,8 @@ const newClientSchema = z.strictObject({
   tokenValiditySeconds: z.number().int().min(300).max(38_880_000).default(86_400),
   traffic: trafficSchema.optional(),
 });
+
+const modeSchema = z.strictObject({ sparse: z.boolean() });
 
 function invalid(error: z.ZodError): { error: string } {
   const i = error.issues[0];
@@ -27,6 +30,15 @@ function invalid(error: z.ZodError): { error: string } {
 export function registerControlRoutes(app: FastifyInstance, world: SimWorld): void {
   app.get('/__sim/truth', async () => world.truth());
   app.get('/__sim/calls', async () => world.callsReport());
+  app.get('/__sim/requests', async () => ({ requests: world.requestsReport() }));
+
+  app.get('/__sim/mode', async () => ({ sparse: world.sparse }));
+  app.put('/__sim/mode', async (req, reply) => {
+    const m = modeSchema.safeParse(req.body);
+    if (!m.success) return reply.code(400).send(invalid(m.error));
+    world.sparse = m.data.sparse;
+    return { sparse: world.sparse };
+  });
 
   app.post('/__sim/faults', async (req, reply) => {
     const f = faultSchema.safeParse(req.body);

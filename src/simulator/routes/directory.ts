@@ -1,8 +1,10 @@
 /** OAuth clients and organization limits. */
 import type { FastifyInstance } from 'fastify';
+import type { Models } from 'purecloud-platform-client-v2';
 import { sendError } from '../errors.js';
 import { DEFAULT_LIMITS, LIMIT_KEY } from '../scenario.js';
-import type { SimClient, SimWorld } from '../world.js';
+import type { SimClient } from '../sim-client.js';
+import type { SimWorld } from '../world.js';
 
 export const LIMITS_NAMESPACE = 'platform.api';
 
@@ -14,7 +16,12 @@ const LIMIT_DESCRIPTIONS: Record<string, string> = {
   'request.bytes.max': 'Maximum request payload in bytes.',
 };
 
-function clientEntity(c: SimClient, world: SimWorld): Record<string, unknown> {
+/** Clients per page of `GET /api/v2/oauth/clients` (Genesys' usual default page size; an assumption). */
+export const CLIENTS_PAGE_SIZE = 25;
+
+function clientEntity(c: SimClient, world: SimWorld): Models.OAuthClient {
+  // The SDK requires only name and authorizedGrantType; sparse mode adds just the id.
+  if (world.sparse) return { id: c.id, name: c.name, authorizedGrantType: 'CLIENT-CREDENTIALS' };
   return {
     id: c.id,
     name: c.name,
@@ -33,36 +40,58 @@ function clientEntity(c: SimClient, world: SimWorld): Record<string, unknown> {
 export function registerDirectoryRoutes(app: FastifyInstance, world: SimWorld): void {
   const clientPerm = { permissions: ['oauth:client:view'] };
 
-  app.get('/api/v2/oauth/clients', { config: clientPerm }, async (_req, reply) => {
-    const now = world.clock.now();
-    const entities = [...world.clients.values()]
-      .filter((c) => world.exists(c, now))
-      .map((c) => clientEntity(c, world));
-    const uri = '/api/v2/oauth/clients';
-    return reply.send({
-      entities,
-      pageSize: entities.length,
-      pageNumber: 1,
-      total: entities.length,
-      pageCount: 1,
-      firstUri: uri,
-      lastUri: uri,
-      selfUri: uri,
-    });
-  });
+  app.get<{ Querystring: { pageNumber?: string; pageSize?: string } }>(
+    '/api/v2/oauth/clients',
+    { config: clientPerm },
+    async (req, reply) => {
+      const now = world.clock.now();
+      const all = [...world.clients.values()].filter((c) => world.exists(c, now) && !c.builtin);
+      const pageSize = Number(req.query.pageSize ?? CLIENTS_PAGE_SIZE);
+      const pageNumber = Number(req.query.pageNumber ?? '1');
+      if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 500)
+        return sendError(req, reply, 400, { message: 'pageSize must be between 1 and 500' });
+      if (!Number.isInteger(pageNumber) || pageNumber < 1)
+        return sendError(req, reply, 400, { message: 'pageNumber must be a whole number from 1' });
+      const pageCount = Math.max(1, Math.ceil(all.length / pageSize));
+      const entities = all
+        .slice((pageNumber - 1) * pageSize, pageNumber * pageSize)
+        .map((c) => clientEntity(c, world));
+      const uri = (n: number) => `/api/v2/oauth/clients?pageSize=${pageSize}&pageNumber=${n}`;
+      const next = pageNumber < pageCount ? uri(pageNumber + 1) : undefined;
+      const body: Models.OAuthClientEntityListing = world.sparse
+        ? { entities: entities.length > 0 ? entities : undefined, nextUri: next }
+        : {
+            entities,
+            pageSize,
+            pageNumber,
+            total: all.length,
+            pageCount,
+            firstUri: uri(1),
+            lastUri: uri(pageCount),
+            selfUri: uri(pageNumber),
+            nextUri: next,
+            previousUri: pageNumber > 1 ? uri(pageNumber - 1) : undefined,
+          };
+      return reply.send(body);
+    },
+  );
 
   app.get<{ Params: { clientId: string } }>(
     '/api/v2/oauth/clients/:clientId',
     { config: clientPerm },
     async (req, reply) => {
       const c = world.clients.get(req.params.clientId);
-      if (!c || !world.exists(c)) return sendError(req, reply, 404);
+      if (!c || !world.exists(c) || c.builtin) return sendError(req, reply, 404);
       return reply.send(clientEntity(c, world));
     },
   );
 
-  const listing = (values: Readonly<Record<string, number>>) => ({
-    entities: Object.entries(values).map(([key, value]) => ({ key, namespace: LIMITS_NAMESPACE, value })),
+  const listing = (values: Readonly<Record<string, number>>): Models.LimitsEntityListing => ({
+    entities: Object.entries(values).map(([key, value]) => ({
+      key,
+      namespace: world.sparse ? undefined : LIMITS_NAMESPACE,
+      value,
+    })),
   });
 
   app.get('/api/v2/organizations/limits/namespaces', async (_req, reply) =>

@@ -1,10 +1,12 @@
-/** Analytics rate-limit aggregates and operational events (reference §4, §8.1). */
+/** Analytics rate-limit aggregates and operational events (assumed shapes: docs/simulator.md). */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Models } from 'purecloud-platform-client-v2';
 import { z } from 'zod';
 import { sendError } from '../errors.js';
 import { LIMIT_KEY } from '../scenario.js';
 import { decodeCursor, encodeCursor } from '../usage-query.js';
-import { RATE_LIMIT_EVENT_DEFINITION, type HotMinute, type SimWorld } from '../world.js';
+import { RATE_LIMIT_EVENT_DEFINITION, type HotMinute } from '../hot-minutes.js';
+import type { SimWorld } from '../world.js';
 import { LIMITS_NAMESPACE } from './directory.js';
 
 const DURATION = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
@@ -96,13 +98,17 @@ function dimValue(h: HotMinute, dim: (typeof GROUP_DIMS)[number]): string {
   }
 }
 
-/** Operational event (SDK `OperationalEvent`) for a hot minute. */
-export function operationalEvent(h: HotMinute): Record<string, unknown> {
+/**
+ * Operational event (SDK `OperationalEvent`) for a hot minute. Which fields Genesys fills for a
+ * rate-limit warning is undocumented (docs/simulator.md); sparse mode keeps only the definition id,
+ * the client id and the time.
+ */
+export function operationalEvent(h: HotMinute, sparse = false): Models.OperationalEvent {
+  const id = RATE_LIMIT_EVENT_DEFINITION.id;
+  if (sparse)
+    return { eventDefinition: { id }, entityId: h.clientId, dateCreated: new Date(h.at).toISOString() };
   return {
-    eventDefinition: {
-      id: RATE_LIMIT_EVENT_DEFINITION.id,
-      selfUri: `/api/v2/usage/events/definitions/${RATE_LIMIT_EVENT_DEFINITION.id}`,
-    },
+    eventDefinition: { id, selfUri: `/api/v2/usage/events/definitions/${id}` },
     entityId: h.clientId,
     entityName: h.clientName,
     previousValue: String(h.limit),
@@ -110,6 +116,10 @@ export function operationalEvent(h: HotMinute): Record<string, unknown> {
     dateCreated: new Date(h.at).toISOString(),
   };
 }
+
+/** A definition as listed; sparse mode leaves out its name and description (both optional in the SDK). */
+const definition = (d: (typeof DEFINITIONS)[number], sparse: boolean): Models.EventDefinition =>
+  sparse ? { id: d.id } : { id: d.id, name: d.name, description: d.description };
 
 /** A query body checked against its schema and its ISO interval, or the message for a 400. */
 function parseQuery<T extends { interval: string }>(
@@ -184,29 +194,36 @@ export function registerRateLimitRoutes(app: FastifyInstance, world: SimWorld): 
         b.max = Math.max(b.max, h.limit);
         g.buckets.set(bucket, b);
       }
-      const results = [...groups.values()].map((g) => ({
+      const sparse = world.sparse;
+      const results = [...groups.values()].map((g): Models.RateLimitAggregateDataContainer => ({
         group: g.group,
         data: [...g.buckets]
           .sort((a, b) => a[0] - b[0])
           .map(([start, b]) => ({
             interval: `${new Date(start).toISOString()}/${new Date(Math.min(start + step, iv.end)).toISOString()}`,
-            metrics: [{ metric: 'oRateLimitRecorded', stats: { count: b.count, max: b.max } }],
+            metrics: [
+              { metric: 'oRateLimitRecorded', stats: { count: b.count, max: sparse ? undefined : b.max } },
+            ],
           })),
       }));
-      return reply.send(results.length > 0 ? { results } : {});
+      const body: Models.RateLimitAggregateQueryResponse = results.length > 0 ? { results } : {};
+      return reply.send(body);
     },
   );
 
   const eventsPerm = { config: { permissions: ['usage:events:view'] } };
-  app.get('/api/v2/usage/events/definitions', eventsPerm, async (_req, reply) =>
-    reply.send({ entities: DEFINITIONS }),
-  );
+  app.get('/api/v2/usage/events/definitions', eventsPerm, async (_req, reply) => {
+    const body: Models.EventDefinitionListing = {
+      entities: DEFINITIONS.map((d) => definition(d, world.sparse)),
+    };
+    return reply.send(body);
+  });
   app.get<{ Params: { id: string } }>(
     '/api/v2/usage/events/definitions/:id',
     eventsPerm,
     async (req, reply) => {
       const d = DEFINITIONS.find((x) => x.id === req.params.id);
-      return d ? reply.send(d) : sendError(req, reply, 404);
+      return d ? reply.send(definition(d, world.sparse)) : sendError(req, reply, 404);
     },
   );
 
@@ -228,17 +245,17 @@ export function registerRateLimitRoutes(app: FastifyInstance, world: SimWorld): 
       let events =
         ids && ids.length > 0 && !ids.includes(RATE_LIMIT_EVENT_DEFINITION.id)
           ? []
-          : world.hotMinutes(iv.start, iv.end - 1).map(operationalEvent);
+          : world.hotMinutes(iv.start, iv.end - 1).map((h) => operationalEvent(h, world.sparse));
       if (term) events = events.filter((e) => JSON.stringify(e).toLowerCase().includes(term));
       if (q.data.sortOrder?.toUpperCase() === 'DESC') events.reverse();
       const base = '/api/v2/usage/events/query';
-      const body: Record<string, unknown> = {
-        entities: events.slice(offset, offset + pageSize),
-        selfUri: `${base}?pageSize=${pageSize}${cursor ? `&after=${cursor}` : ''}`,
-      };
+      const page = events.slice(offset, offset + pageSize);
+      const body: Models.EventQueryResponse = world.sparse
+        ? { entities: page.length > 0 ? page : undefined }
+        : { entities: page, selfUri: `${base}?pageSize=${pageSize}${cursor ? `&after=${cursor}` : ''}` };
       if (offset + pageSize < events.length)
         body.nextUri = `${base}?pageSize=${pageSize}&after=${encodeCursor(offset + pageSize)}`;
-      if (offset > 0)
+      if (offset > 0 && !world.sparse)
         body.previousUri = `${base}?pageSize=${pageSize}&before=${encodeCursor(Math.max(0, offset - pageSize))}`;
       return reply.send(body);
     },

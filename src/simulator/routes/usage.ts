@@ -1,5 +1,6 @@
 /** Usage API: the new aggregates jobs (org and client) and the legacy query, client query, summary and simple search. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Models } from 'purecloud-platform-client-v2';
 import { z } from 'zod';
 import { sendError } from '../errors.js';
 import { JobStore } from '../jobs.js';
@@ -16,7 +17,8 @@ import {
   type Granularity,
   type Interval,
 } from '../usage-query.js';
-import { isoDay, type SimWorld } from '../world.js';
+import { isoDay } from '../sim-time.js';
+import type { SimWorld } from '../world.js';
 
 const METRICS = ['Requests', 'Status200', 'Status300', 'Status400', 'Status429', 'Status500'] as const;
 type Metric = (typeof METRICS)[number];
@@ -91,17 +93,26 @@ function badRequest(req: FastifyRequest, reply: FastifyReply, error: z.ZodError 
   return sendError(req, reply, 400, { message });
 }
 
-function counters(
+type NewEntity = Models.OrganizationPublicApiUsage & Models.ClientPublicApiUsage;
+
+/**
+ * A counter as sent: undefined (left out of the JSON) when the query did not ask for it, or when
+ * it is zero in sparse mode (every counter is optional in the SDK's models).
+ */
+function counter(
   counts: Counts,
+  m: Metric,
   selected: readonly Metric[] | undefined,
-  requestsField: string,
-): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const m of selected && selected.length > 0 ? selected : METRICS) {
-    out[m === 'Requests' ? requestsField : METRIC_FIELDS[m]] = counts[METRIC_FIELDS[m]];
-  }
-  return out;
+  sparse: boolean,
+): number | undefined {
+  if (selected && selected.length > 0 && !selected.includes(m)) return undefined;
+  const v = counts[METRIC_FIELDS[m]];
+  return sparse && v === 0 ? undefined : v;
 }
+
+/** Text the SDK marks optional: left out in sparse mode when empty, else sent (the full mode's `""`). */
+const optionalText = (v: string | undefined, sparse: boolean): string | undefined =>
+  sparse && !v ? undefined : v;
 
 interface UsageCtx {
   world: SimWorld;
@@ -116,32 +127,41 @@ function newEntity(
   row: AggregateRow,
   selected: readonly Metric[] | undefined,
   withClient: boolean,
-  extra: Record<string, unknown>,
-): Record<string, unknown> {
-  const e: Record<string, unknown> = {};
-  if (row.bucket !== undefined) e.date = isoDay(row.bucket);
-  if (withClient && (row.clientId !== undefined || row.clientName !== undefined)) {
-    e.oauthClient = {
-      ...(row.clientId !== undefined
-        ? { id: row.clientId, selfUri: `/api/v2/oauth/clients/${row.clientId}` }
-        : {}),
-      name: row.clientName,
-    };
-  }
-  if (row.templateUri !== undefined) e.templateUri = row.templateUri;
-  if (row.method !== undefined) e.httpMethod = row.method;
-  return { ...e, ...extra, ...counters(row.counts, selected, 'requestCount') };
+  extra: { platform?: string; organizationId?: string },
+  sparse: boolean,
+): NewEntity {
+  const hasClient = withClient && (row.clientId !== undefined || row.clientName !== undefined);
+  return {
+    date: row.bucket === undefined ? undefined : isoDay(row.bucket),
+    oauthClient: hasClient
+      ? {
+          id: row.clientId,
+          name: sparse ? undefined : row.clientName,
+          selfUri: row.clientId === undefined || sparse ? undefined : `/api/v2/oauth/clients/${row.clientId}`,
+        }
+      : undefined,
+    templateUri: row.templateUri,
+    httpMethod: row.method,
+    platform: extra.platform,
+    organizationId: extra.organizationId,
+    requestCount: counter(row.counts, 'Requests', selected, sparse),
+    status200: counter(row.counts, 'Status200', selected, sparse),
+    status300: counter(row.counts, 'Status300', selected, sparse),
+    status400: counter(row.counts, 'Status400', selected, sparse),
+    status429: counter(row.counts, 'Status429', selected, sparse),
+    status500: counter(row.counts, 'Status500', selected, sparse),
+  };
 }
 
 function sortEntities(
-  entities: Record<string, unknown>[],
+  entities: NewEntity[],
   sortBy: { fieldName: string; order?: 'Asc' | 'Desc' | undefined }[] | undefined,
 ): void {
   for (const s of [...(sortBy ?? [])].reverse()) {
     const dir = s.order === 'Desc' ? -1 : 1;
     entities.sort((a, b) => {
-      const x = a[s.fieldName];
-      const y = b[s.fieldName];
+      const x = (a as Record<string, unknown>)[s.fieldName];
+      const y = (b as Record<string, unknown>)[s.fieldName];
       if (typeof x === 'number' && typeof y === 'number') return (x - y) * dir;
       return String(x ?? '').localeCompare(String(y ?? '')) * dir;
     });
@@ -152,35 +172,46 @@ function legacyRow(
   row: AggregateRow,
   orgId: string | undefined,
   selected: readonly Metric[] | undefined,
-): Record<string, unknown> {
-  const out: Record<string, unknown> = {
-    clientId: row.clientId ?? '',
-    clientName: row.clientId !== undefined || row.clientName !== undefined ? (row.clientName ?? '') : '',
-    organizationId: orgId ?? '',
-    userId: '',
-    templateUri: row.templateUri ?? '',
-    httpMethod: row.method ?? '',
-    ...counters(row.counts, selected, 'requests'),
+  sparse: boolean,
+): Models.ApiUsageRow {
+  const perClient = row.clientId !== undefined || row.clientName !== undefined;
+  return {
+    clientId: optionalText(row.clientId ?? '', sparse),
+    clientName: sparse ? undefined : perClient ? (row.clientName ?? '') : '',
+    organizationId: optionalText(orgId ?? '', sparse),
+    userId: optionalText('', sparse),
+    templateUri: optionalText(row.templateUri ?? '', sparse),
+    httpMethod: optionalText(row.method ?? '', sparse),
+    requests: counter(row.counts, 'Requests', selected, sparse),
+    status200: counter(row.counts, 'Status200', selected, sparse),
+    status300: counter(row.counts, 'Status300', selected, sparse),
+    status400: counter(row.counts, 'Status400', selected, sparse),
+    status429: counter(row.counts, 'Status429', selected, sparse),
+    status500: counter(row.counts, 'Status500', selected, sparse),
+    date: row.bucket === undefined ? undefined : new Date(row.bucket).toISOString().replace('.000Z', 'Z'),
   };
-  if (row.bucket !== undefined) out.date = new Date(row.bucket).toISOString().replace('.000Z', 'Z');
-  return out;
 }
 
 export function registerUsageRoutes(app: FastifyInstance, ctx: UsageCtx): void {
   const { world } = ctx;
   const polls = world.scenario.usage.jobPolls;
-  const newJobs = new JobStore<Record<string, unknown>[]>(polls);
-  const legacyJobs = new JobStore<Record<string, unknown>[]>(polls);
+  const newJobs = new JobStore<NewEntity[]>(polls);
+  const legacyJobs = new JobStore<Models.ApiUsageRow[]>(polls);
   const orgPerm = { permissions: ['usage:organization:view'] };
   const clientPerm = { permissions: ['usage:client:view'] };
   const legacyOrgPerm = { permissions: ['oauth:client:view', 'usage:organization:view'] };
   const legacyClientPerm = { permissions: ['oauth:client:view', 'usage:client:view'] };
   const simplePerm = { permissions: ['oauth:client:view', 'usage:simpleSearch:view'] };
 
-  /** New-API interval rules: ≤ 90 days long, start within a year. */
+  /**
+   * New-API interval rules: ≤ 90 days long, start within a year, and (as Genesys documents) the end
+   * inclusive: a date-time end includes the day it falls on.
+   */
   function newInterval(raw: string): Interval | string {
-    const iv = parseInterval(raw);
-    if (typeof iv === 'string') return iv;
+    const parsed = parseInterval(raw);
+    if (typeof parsed === 'string') return parsed;
+    const endText = raw.split('/')[1] ?? '';
+    const iv = /^\d{4}-\d{2}(?:-\d{2})?$/.test(endText) ? parsed : { ...parsed, end: parsed.end + 1 };
     if (iv.end - iv.start > 90 * DAY + DAY) return `interval "${raw}" is longer than 90 days`;
     if (iv.start < world.clock.now() - 365 * DAY) return `interval "${raw}" starts more than one year ago`;
     return iv;
@@ -211,12 +242,12 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: UsageCtx): void {
             templateUris: q.data.templateUris,
           });
     const entities = aggregate(f, dims, q.data.granularity as Granularity | undefined).map((r) =>
-      newEntity(r, q.data.metrics, true, g.has('Platform') ? { platform: PLATFORM } : {}),
+      newEntity(r, q.data.metrics, true, g.has('Platform') ? { platform: PLATFORM } : {}, world.sparse),
     );
     sortEntities(entities, q.data.sortBy);
     const job = newJobs.add('', entities);
     const uri = `/api/v2/usage/aggregates/query/jobs/${job.id}`;
-    return reply.code(202).send({ id: job.id, resultsUri: uri, selfUri: uri });
+    return reply.code(202).send(submitted(job.id, uri));
   });
 
   app.post<{ Params: { clientId: string } }>(
@@ -243,17 +274,30 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: UsageCtx): void {
           })
         : [];
       const entities = aggregate(f, dims, q.data.granularity as Granularity | undefined).map((r) =>
-        newEntity(r, q.data.metrics, false, {
-          ...(g.has('OrganizationId') ? { organizationId: world.scenario.org.id } : {}),
-          ...(g.has('Platform') ? { platform: PLATFORM } : {}),
-        }),
+        newEntity(
+          r,
+          q.data.metrics,
+          false,
+          {
+            ...(g.has('OrganizationId') ? { organizationId: world.scenario.org.id } : {}),
+            ...(g.has('Platform') ? { platform: PLATFORM } : {}),
+          },
+          world.sparse,
+        ),
       );
       sortEntities(entities, q.data.sortBy);
       const job = newJobs.add(client.id, entities);
       const uri = `/api/v2/usage/client/${client.id}/aggregates/query/jobs/${job.id}`;
-      return reply.code(202).send({ id: job.id, resultsUri: uri, selfUri: uri });
+      return reply.code(202).send(submitted(job.id, uri));
     },
   );
+
+  function submitted(
+    id: string,
+    uri: string,
+  ): Models.OrganizationUsageQueryResponse & Models.ClientUsageQueryResponse {
+    return world.sparse ? { id } : { id, resultsUri: uri, selfUri: uri };
+  }
 
   function jobPage(req: FastifyRequest, reply: FastifyReply, scope: string, jobId: string, base: string) {
     const p = pagingQuery.safeParse(req.query);
@@ -265,13 +309,21 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: UsageCtx): void {
     const polled = newJobs.poll(jobId, scope);
     if (!polled) return sendError(req, reply, 404);
     const selfUri = `${base}/${jobId}`;
-    if (!polled.done)
-      return reply.code(202).send({ queryStatus: polled.polls === 1 ? 'Queued' : 'Running', selfUri });
+    const sparse = world.sparse;
+    if (!polled.done) {
+      const running: Models.OrganizationPublicApiUsageResultsResponse = {
+        queryStatus: polled.polls === 1 ? 'Queued' : 'Running',
+        selfUri: sparse ? undefined : selfUri,
+      };
+      return reply.code(202).send(running);
+    }
     const all = polled.job.result;
-    const body: Record<string, unknown> = {
+    const entities = all.slice(offset, offset + pageSize);
+    const body: Models.OrganizationPublicApiUsageResultsResponse &
+      Models.ClientPublicApiUsageResultsResponse = {
       queryStatus: 'Succeeded',
-      entities: all.slice(offset, offset + pageSize),
-      selfUri,
+      entities: sparse && entities.length === 0 ? undefined : entities,
+      selfUri: sparse ? undefined : selfUri,
     };
     if (offset + pageSize < all.length)
       body.nextUri = `${selfUri}?pageSize=${pageSize}&after=${encodeCursor(offset + pageSize)}`;
@@ -301,7 +353,7 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: UsageCtx): void {
   function legacyRows(
     body: unknown,
     clientId: string | undefined,
-  ): Record<string, unknown>[] | string | z.ZodError {
+  ): Models.ApiUsageRow[] | string | z.ZodError {
     const q = legacyQuery.safeParse(body);
     if (!q.success) return q.error;
     const iv = parseInterval(q.data.interval);
@@ -311,10 +363,15 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: UsageCtx): void {
     if (g.has('OAuthClientId') || clientId) dims.add('clientId');
     if (g.has('TemplateUri')) dims.add('templateUri');
     if (g.has('HttpMethod')) dims.add('method');
-    const f = g.has('UserId') ? [] : facts(ctx, iv, clientId ? { clientIds: [clientId] } : {});
+    // The legacy API leaves out Genesys' built-in clients (the new one reports them).
+    const f = g.has('UserId')
+      ? []
+      : facts(ctx, iv, clientId ? { clientIds: [clientId] } : {}).filter(
+          (x) => world.clients.get(x.clientId)?.builtin !== true,
+        );
     const orgId = g.has('OrganizationId') ? world.scenario.org.id : undefined;
     return aggregate(f, dims, q.data.granularity as Granularity | undefined).map((r) =>
-      legacyRow(r, orgId, q.data.metrics),
+      legacyRow(r, orgId, q.data.metrics, world.sparse),
     );
   }
 
@@ -322,14 +379,24 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: UsageCtx): void {
     const rows = legacyRows(req.body, undefined);
     if (!Array.isArray(rows)) return badRequest(req, reply, rows);
     const job = legacyJobs.add('', rows);
-    return reply.code(202).send({ executionId: job.id, resultsUri: `/api/v2/usage/query/${job.id}/results` });
+    return reply.code(202).send(executed(job.id, `/api/v2/usage/query/${job.id}/results`));
   });
+
+  function executed(executionId: string, resultsUri: string): Models.UsageExecutionResult {
+    return world.sparse ? { executionId } : { executionId, resultsUri };
+  }
 
   function legacyResults(req: FastifyRequest, reply: FastifyReply, scope: string, id: string) {
     const polled = legacyJobs.poll(id, scope);
     if (!polled) return sendError(req, reply, 404);
-    if (!polled.done) return reply.code(200).send({ queryStatus: 'Running' });
-    return reply.code(200).send({ results: polled.job.result, queryStatus: 'Complete' });
+    if (!polled.done)
+      return reply.code(200).send({ queryStatus: 'Running' } satisfies Models.ApiUsageQueryResult);
+    const results = polled.job.result;
+    const body: Models.ApiUsageQueryResult = {
+      results: world.sparse && results.length === 0 ? undefined : results,
+      queryStatus: 'Complete',
+    };
+    return reply.code(200).send(body);
   }
 
   app.get<{ Params: { executionId: string } }>(
@@ -347,10 +414,9 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: UsageCtx): void {
       const rows = legacyRows(req.body, c.id);
       if (!Array.isArray(rows)) return badRequest(req, reply, rows);
       const job = legacyJobs.add(c.id, rows);
-      return reply.code(202).send({
-        executionId: job.id,
-        resultsUri: `/api/v2/oauth/clients/${c.id}/usage/query/results/${job.id}`,
-      });
+      return reply
+        .code(202)
+        .send(executed(job.id, `/api/v2/oauth/clients/${c.id}/usage/query/results/${job.id}`));
     },
   );
 
@@ -368,10 +434,9 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: UsageCtx): void {
       const rows = legacyRows({ interval, granularity: 'Day' }, c.id);
       if (!Array.isArray(rows)) return badRequest(req, reply, rows);
       const job = legacyJobs.add(c.id, rows);
-      return reply.code(202).send({
-        executionId: job.id,
-        resultsUri: `/api/v2/oauth/clients/${c.id}/usage/query/results/${job.id}`,
-      });
+      return reply
+        .code(202)
+        .send(executed(job.id, `/api/v2/oauth/clients/${c.id}/usage/query/results/${job.id}`));
     },
   );
 
@@ -399,11 +464,9 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: UsageCtx): void {
     const selected = METRICS.filter((x) => x === 'Requests' || m.has(x) || !q.data.metrics);
     const rows = aggregate(f, dims, m.has('Date') ? 'Day' : undefined)
       .slice(0, 20_000)
-      .map((r) => legacyRow(r, undefined, selected));
+      .map((r) => legacyRow(r, undefined, selected, world.sparse));
     const job = legacyJobs.add('simple', rows);
-    return reply
-      .code(202)
-      .send({ executionId: job.id, resultsUri: `/api/v2/usage/simplesearch/${job.id}/results` });
+    return reply.code(202).send(executed(job.id, `/api/v2/usage/simplesearch/${job.id}/results`));
   });
 
   app.get<{ Params: { executionId: string } }>(
@@ -421,7 +484,7 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: UsageCtx): void {
       if (!polled) return sendError(req, reply, 404);
       if (!polled.done) return reply.send({ queryStatus: 'Running' });
       const all = polled.job.result;
-      const body: Record<string, unknown> = {
+      const body: Models.ApiUsageQueryResult = {
         results: all.slice(offset, offset + pageSize),
         queryStatus: 'Complete',
       };

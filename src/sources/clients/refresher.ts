@@ -1,6 +1,7 @@
 import type { GenesysApi } from '../../genesys/api.js';
 import { MapClientDirectory } from '../../model/client-directory.js';
 import { systemClock, type Clock } from '../../util/clock.js';
+import { FailureEpisodes } from '../../util/failure-episodes.js';
 import { describeError, silentLogger, type Logger } from '../../util/logger.js';
 
 /**
@@ -14,8 +15,8 @@ export class ClientsRefresher {
   private listed: Set<string> | null = null;
   private lastAttemptMs = -Infinity;
   private inFlight: Promise<void> | null = null;
-  /** Inside a failure episode: warn once, then debug until a list succeeds again. */
-  private failing = false;
+  /** Warn once per failure episode, then debug until a list succeeds again. */
+  private readonly episodes = new FailureEpisodes();
   private readonly clock: Clock;
   private readonly logger: Logger;
 
@@ -43,13 +44,14 @@ export class ClientsRefresher {
       .then((clients) => {
         this.directory.replace(clients);
         this.listed = new Set(clients.map((c) => c.id));
-        if (this.failing) this.logger.info({ org: this.opts.org }, 'listing OAuth clients works again');
-        this.failing = false;
+        if (this.episodes.succeed())
+          this.logger.info({ org: this.opts.org }, 'listing OAuth clients works again');
       })
       .catch((err: unknown) => {
-        const level = this.failing ? 'debug' : 'warn';
-        this.failing = true;
-        this.logger[level]({ org: this.opts.org, err: describeError(err) }, 'could not list OAuth clients');
+        this.logger[this.episodes.fail()](
+          { org: this.opts.org, err: describeError(err) },
+          'could not list OAuth clients',
+        );
         throw err;
       })
       .finally(() => {

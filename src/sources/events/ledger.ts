@@ -1,7 +1,8 @@
 import type { EventDefinition, OperationalEvent } from '../../genesys/api.js';
 import { ExpiringKeys } from '../../model/signals/expiring-keys.js';
 import { isRateLimitDefinition } from '../../model/signals/rate-limit-definition.js';
-import type { CounterFamily, MetricFamily } from '../../telemetry/families.js';
+import { catalogue } from '../../telemetry/catalogue.js';
+import type { MetricFamily } from '../../telemetry/families.js';
 import { systemClock, type Clock } from '../../util/clock.js';
 
 export type EventSource = 'pull' | 'push';
@@ -107,17 +108,13 @@ export class EventLedger {
 
   collect(_nowMs: number): MetricFamily[] {
     if (this.counts.size === 0) return [];
-    const family: CounterFamily = {
-      name: 'genesys_operational_events',
-      help: 'Genesys Cloud operational events received, per event definition and path (pull = events API, push = EventBridge).',
-      unit: '{event}',
-      kind: 'counter',
-      points: [...this.counts.values()].map((c) => ({
+    const family = catalogue.operationalEvents.family(
+      [...this.counts.values()].map((c) => ({
         attributes: { org: this.org, event_definition: c.definition, source: c.source },
         value: c.value,
         startTimeMs: this.startedAtMs,
       })),
-    };
+    );
     return [family];
   }
 }

@@ -108,8 +108,10 @@ export function eventsRoutes(opts: EventsRoutesOptions): FastifyPluginAsync {
         const fresh = ledger.record({
           id: e.id,
           eventDefinitionId: e.eventDefinitionId,
+          // The definitions list names an event the same way for both paths (the pulled event has
+          // only the id, and the list's name is optional too: then both fall back to the id).
           eventDefinitionName:
-            e.eventDefinitionName ?? ledger.definitionName(e.eventDefinitionId) ?? e.eventDefinitionId,
+            ledger.definitionName(e.eventDefinitionId) ?? e.eventDefinitionName ?? e.eventDefinitionId,
           entityId: e.entityId,
           entityName: e.entityName,
           previousValue: e.previousValue,

@@ -24,7 +24,7 @@ export function sendGenesysError(
   res.end(body);
 }
 
-/** The normalized Genesys 429 (reference §7), used when shaping rejects a request locally. */
+/** The normalized Genesys 429 (docs/gateway.md, shaping), used when shaping rejects a request locally. */
 export function sendRateLimited(res: ServerResponse, retryAfterSeconds: number): void {
   sendGenesysError(
     res,

@@ -1,5 +1,5 @@
 /**
- * Source 4 (DESIGN §1): the agent as the SDKs' intermediate gateway. Integrations send
+ * Source 4 (docs/gateway.md): the agent as the SDKs' intermediate gateway. Integrations send
  * `/oauth/token` and `/api/v2/**` here; requests are forwarded to the real region (or the
  * simulator) and measured per token and per OAuth client in real time.
  */
@@ -12,7 +12,6 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { pino } from 'pino';
 import { Pool } from 'undici';
 import {
   DEFAULT_MAX_CLIENTS,
@@ -22,16 +21,17 @@ import {
   type ClientMeasurement,
 } from '../../model/gateway/measurements.js';
 import type { ClientDirectory } from '../../model/client-directory.js';
+import { catalogue } from '../../telemetry/catalogue.js';
 import type { MetricFamily } from '../../telemetry/families.js';
+import { realScheduler, type Scheduler } from '../../lifecycle/scheduler.js';
 import { systemClock, type Clock } from '../../util/clock.js';
 import type { Source, SourceHealth } from '../source.js';
+import { gatewayFamilies } from './families.js';
 import { IdentityCache, type LookupFailure, type ResolveToken } from './identity.js';
 import { BodyWatchdog, ConcurrencyLimiter, DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from './limits.js';
-import type { GatewayLogger } from './logger.js';
+import { silentLogger, type Logger } from '../../util/logger.js';
 import { createProxyHandler, type RefusalReason, type Upstream } from './proxy.js';
 import { realSleep, Shaper, type Sleep } from './shaper.js';
-
-export type { GatewayLogger } from './logger.js';
 
 export interface ShapingOptions {
   mode: 'off' | 'smooth';
@@ -63,24 +63,30 @@ export interface GatewayOptions {
   shaping?: ShapingOptions;
   upstreamTimeoutMs?: number;
   clock?: Clock;
-  logger?: GatewayLogger;
+  logger?: Logger;
   /** How shaping waits (tests pass one that advances a FakeClock). */
   sleep?: Sleep;
   /** Jitter source for shaping, 0 ≤ x < 1. */
   random?: () => number;
+  /** Runs the pruning tick (tests pass a ManualScheduler). */
+  scheduler?: Scheduler;
 }
 
 export type GatewayClientSnapshot = ClientMeasurement;
+
+/** How often idle state is freed (memory only: reads already leave it out). */
+const PRUNE_EVERY_MS = 60_000;
 
 export class GatewaySource implements Source {
   readonly name = 'gateway' as const;
   readonly org: string;
   private readonly clock: Clock;
-  private readonly logger: GatewayLogger;
+  private readonly logger: Logger;
   private readonly measurements: GatewayMeasurements;
   private readonly identity: IdentityCache;
   private readonly shaper: Shaper | null;
   private server: Server | null = null;
+  private cancelPrune: (() => void) | null = null;
   private upstreams: Record<'login' | 'api', Upstream> | null = null;
   private address = '';
   private startedMs: number | null = null;
@@ -96,7 +102,7 @@ export class GatewaySource implements Source {
   constructor(private readonly opts: GatewayOptions) {
     this.org = opts.org;
     this.clock = opts.clock ?? systemClock;
-    this.logger = opts.logger ?? pino({ level: 'silent' });
+    this.logger = opts.logger ?? silentLogger;
     this.limits = { ...DEFAULT_GATEWAY_LIMITS, ...opts.limits };
     const maxTokens = opts.maxTrackedTokens ?? 50_000;
     this.measurements = new GatewayMeasurements(maxTokens, opts.maxClients ?? DEFAULT_MAX_CLIENTS);
@@ -187,6 +193,12 @@ export class GatewaySource implements Source {
       });
     });
     this.server = server;
+    const scheduler = this.opts.scheduler ?? realScheduler;
+    const tick = () => {
+      this.prune(this.clock.now());
+      this.cancelPrune = scheduler.after(PRUNE_EVERY_MS, tick);
+    };
+    this.cancelPrune = scheduler.after(PRUNE_EVERY_MS, tick);
     const addr = server.address() as AddressInfo;
     const host =
       addr.family === 'IPv6'
@@ -200,6 +212,8 @@ export class GatewaySource implements Source {
   }
 
   async stop(): Promise<void> {
+    this.cancelPrune?.();
+    this.cancelPrune = null;
     if (this.summaryTimer) clearInterval(this.summaryTimer);
     this.summaryTimer = null;
     this.logLookupFailures();
@@ -218,32 +232,23 @@ export class GatewaySource implements Source {
 
   collect(nowMs: number): MetricFamily[] {
     if (this.startedMs === null) return [];
-    this.shaper?.prune(nowMs);
     const startTimeMs = this.startedMs;
     return [
-      ...this.measurements.families(nowMs, {
+      ...gatewayFamilies(this.measurements, nowMs, {
         org: this.org,
         nameOf: this.nameOf,
         limitOf: this.opts.limitPerMinute,
       }),
-      {
-        kind: 'counter',
-        name: 'genesys_gateway_clients_overflow',
-        help: 'Requests counted under client_id="other" because the org already had the most distinct clients allowed (AGENT_MAX_CLIENTS).',
-        unit: '{request}',
-        points: [{ attributes: { org: this.org }, value: this.measurements.overflowCount(), startTimeMs }],
-      },
-      {
-        kind: 'counter',
-        name: 'genesys_gateway_refused',
-        help: 'Requests the gateway answered itself instead of forwarding: bad path, body too large or too slow, too many in progress per address or token.',
-        unit: '{request}',
-        points: REFUSAL_REASONS.map((reason) => ({
+      catalogue.gatewayClientsOverflow.family([
+        { attributes: { org: this.org }, value: this.measurements.overflowCount(), startTimeMs },
+      ]),
+      catalogue.gatewayRefused.family(
+        REFUSAL_REASONS.map((reason) => ({
           attributes: { org: this.org, reason },
           value: this.refused.get(reason) ?? 0,
           startTimeMs,
         })),
-      },
+      ),
     ];
   }
 
@@ -256,6 +261,12 @@ export class GatewaySource implements Source {
       { failed, reasons },
       'token look-ups failed since the last summary; those requests count as unknown',
     );
+  }
+
+  /** Frees idle tokens, clients and pacers; reads leave them out already, so this only bounds memory. */
+  prune(nowMs: number): void {
+    this.measurements.prune(nowMs);
+    this.shaper?.prune(nowMs);
   }
 
   snapshot(nowMs: number): GatewayClientSnapshot[] {

@@ -6,6 +6,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { Readable, Writable } from 'node:stream';
 import type { Dispatcher, Pool } from 'undici';
 import type { GatewayMeasurements, RequestHandle } from '../../model/gateway/measurements.js';
+import { errorCode as requestErrorCode } from '../../genesys/http-errors.js';
 import type { Clock } from '../../util/clock.js';
 import { answerAndDiscard, declaredLength } from '../../util/oversize.js';
 import { CaptureStream, decodeBody } from './capture.js';
@@ -16,7 +17,7 @@ import type { BodyWatchdog, ConcurrencyLimiter, GatewayLimits } from './limits.j
 import { hostilePath } from './path-guard.js';
 import { routeOf, type Route } from './routes.js';
 import type { Shaper } from './shaper.js';
-import type { GatewayLogger } from './logger.js';
+import type { Logger } from '../../util/logger.js';
 
 /** Why the gateway answered a request itself instead of forwarding it. */
 export type RefusalReason =
@@ -37,7 +38,7 @@ export interface ProxyDeps {
   noteClient: (clientId: string) => void;
   timeoutMs: number;
   clock: Clock;
-  logger: GatewayLogger;
+  logger: Logger;
   /** An upstream answered (null) or could not be reached (its error code). Local failures never come here. */
   onUpstream: (error: string | null) => void;
   limits: Pick<GatewayLimits, 'loginBodyBytes' | 'bufferedBodyBytes'>;
@@ -381,13 +382,10 @@ function safeJson(text: string | null): unknown {
   }
 }
 
-/** An error's code or class name only: messages may quote URLs or headers. */
+/** An error's code (shared with the Genesys client) or class name only: messages may quote URLs or headers. */
 function errorCode(err: unknown): string {
-  if (err && typeof err === 'object') {
-    const code = (err as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    const name = (err as { name?: unknown }).name;
-    if (typeof name === 'string') return name;
-  }
-  return 'unknown error';
+  const code = requestErrorCode(err);
+  if (code !== undefined) return code;
+  const name = err && typeof err === 'object' ? (err as { name?: unknown }).name : undefined;
+  return typeof name === 'string' ? name : 'unknown error';
 }

@@ -1,7 +1,9 @@
 /**
- * Which upstream a gateway path goes to. The SDKs' `setGateway` may insert arbitrary
- * `path_params_login` / `path_params_api` segments after the port (commonly `login` and `api`), so
- * any leading segments before `oauth/token` or `api/v2` are accepted and dropped.
+ * Which upstream a gateway path goes to. The SDKs' `setGateway` appends `path_params_login` /
+ * `path_params_api` to the gateway URL (none, `login`/`api`, several segments, or even `api/v2`),
+ * then the request path (`/oauth/token`, `/api/v2/…`). Any leading segments are dropped; a prefix
+ * ending in `api/v2` yields `/api/v2/api/v2/…`, of which one `api/v2` is the prefix (Genesys has no
+ * path under `/api/v2/api/v2`).
  */
 export interface Route {
   upstream: 'login' | 'api';
@@ -9,7 +11,8 @@ export interface Route {
   path: string;
 }
 
-const ROUTE = /^(?:\/[^/]+)*?\/(oauth\/token|api\/v2(?:\/.*)?)$/;
+const LOGIN = /^(?:\/[^/]+)*\/oauth\/token$/;
+const ROUTE = /^(?:\/[^/]+)*?\/(api\/v2(?:\/.*)?)$/;
 // Dot segments would let `/api/v2/../x` reach upstream paths outside the two forwarded trees.
 const DOT_SEGMENT = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)/i;
 
@@ -18,7 +21,9 @@ export function routeOf(rawUrl: string): Route | null {
   const pathname = q < 0 ? rawUrl : rawUrl.slice(0, q);
   const query = q < 0 ? '' : rawUrl.slice(q);
   if (DOT_SEGMENT.test(pathname)) return null;
+  if (LOGIN.test(pathname)) return { upstream: 'login', path: `/oauth/token${query}` };
   const m = ROUTE.exec(pathname);
   if (!m?.[1]) return null;
-  return { upstream: m[1] === 'oauth/token' ? 'login' : 'api', path: `/${m[1]}${query}` };
+  const path = /^api\/v2\/api\/v2(?:\/|$)/.test(m[1]) ? m[1].slice('api/v2/'.length) : m[1];
+  return { upstream: 'api', path: `/${path}${query}` };
 }

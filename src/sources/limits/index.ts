@@ -1,11 +1,15 @@
 import type { GenesysApi, LimitValue } from '../../genesys/api.js';
+import { DEFAULT_TOKEN_LIMIT } from '../../model/thresholds.js';
+import { catalogue } from '../../telemetry/catalogue.js';
 import type { MetricFamily } from '../../telemetry/families.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
 import { PolledSource, type PollSchedule } from '../polled-source.js';
 
 export const CLIENT_TOKEN_LIMIT_KEY = 'client.credentials.token.rate.per.minute';
-export const DEFAULT_TOKEN_LIMIT = 300;
+export { DEFAULT_TOKEN_LIMIT };
+/** The Limits API namespace of the Platform API's per-minute limits. */
+export const LIMITS_NAMESPACE = 'platform.api';
 
 /** Reads the org's effective `platform.api` limits (static values; refreshed hourly). */
 export class LimitsSource extends PolledSource {
@@ -26,7 +30,7 @@ export class LimitsSource extends PolledSource {
   }
 
   protected async poll(signal: AbortSignal): Promise<void> {
-    this.limits = await this.opts.api.getLimits('platform.api', signal);
+    this.limits = await this.opts.api.getLimits(LIMITS_NAMESPACE, signal);
   }
 
   /** The per-token limit for a client: config override, else the org's value, else Genesys' default. */
@@ -42,14 +46,6 @@ export class LimitsSource extends PolledSource {
       .filter((l) => l.key.endsWith('.per.minute'))
       .map((l) => ({ attributes: { org: this.org, limit_key: l.key }, value: l.value }));
     if (points.length === 0) return [];
-    return [
-      {
-        name: 'genesys_limit_requests_per_minute',
-        help: "The org's effective per-minute request limits (Limits API, namespace platform.api)",
-        unit: '{request}',
-        kind: 'gauge',
-        points,
-      },
-    ];
+    return [catalogue.limitRequestsPerMinute.family(points)];
   }
 }

@@ -3,16 +3,17 @@ import type { GenesysApi } from '../../genesys/api.js';
 import type { ClientDirectory } from '../../model/client-directory.js';
 import { EventPullWindow } from '../../model/signals/event-pull-window.js';
 import { RateLimitTracker } from '../../model/signals/rate-limit-tracker.js';
-import type { CounterFamily, MetricFamily } from '../../telemetry/families.js';
+import { catalogue } from '../../telemetry/catalogue.js';
+import type { MetricFamily } from '../../telemetry/families.js';
 import { systemClock, type Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
 import type { EventLedger } from '../events/ledger.js';
 import { PolledSource, type PollSchedule } from '../polled-source.js';
 
-/** Finest first; the API's smallest accepted granularity is undocumented (reference §4). */
 /** An unknown definition id reloads the list at most this often (a pushed flood of made-up ids costs one call a minute). */
 const DEFINITIONS_MIN_GAP_MS = 60_000;
 
+/** Finest first; the API's smallest accepted granularity is undocumented (docs/simulator.md assumes PT1M). */
 export const GRANULARITIES = [
   { iso: 'PT1M', ms: 60_000 },
   { iso: 'PT5M', ms: 300_000 },
@@ -27,7 +28,7 @@ export interface RateLimitWarning {
   entityName: string;
   /**
    * Records counted since the agent started: the value of this series of
-   * genesys_rate_limit_warnings_total, so the status page and the metric never disagree.
+   * the warnings counter, so the status page and the metric never disagree.
    */
   count: number;
   max: number | null;
@@ -115,12 +116,8 @@ export class RateLimitsSource extends PolledSource {
 
   collect(_nowMs: number): MetricFamily[] {
     if (!this.aggregatesSucceeded) return [];
-    const warnings: CounterFamily = {
-      name: 'genesys_rate_limit_warnings',
-      help: 'Rate-limit records the platform made when a trackable limit reached 90 % (analytics rate-limit aggregates), counted since the agent started.',
-      unit: '{warning}',
-      kind: 'counter',
-      points: this.tracker.snapshot().map((g) => ({
+    const warnings = catalogue.rateLimitWarnings.family(
+      this.tracker.snapshot().map((g) => ({
         attributes: {
           org: this.org,
           namespace: g.namespace,
@@ -131,7 +128,7 @@ export class RateLimitsSource extends PolledSource {
         value: g.total,
         startTimeMs: this.startedAtMs,
       })),
-    };
+    );
     return [warnings];
   }
 
@@ -158,7 +155,9 @@ export class RateLimitsSource extends PolledSource {
         this.noteUnknownEntities(groups.map((x) => x.entityId));
         return;
       } catch (err) {
-        const rejected = err instanceof GenesysApiError && err.status === 400;
+        // Only a 400 about the granularity means "too fine"; any other 400 is a real failure.
+        const rejected =
+          err instanceof GenesysApiError && err.status === 400 && /granularity/i.test(err.detail ?? '');
         if (!rejected || this.granularity === GRANULARITIES.length - 1) throw err;
         this.granularity++;
         this.opts.logger?.info(

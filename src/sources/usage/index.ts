@@ -49,10 +49,14 @@ export class UsageSource extends PolledSource {
     const listing = this.opts.clients.refresh(true).catch(() => {});
     const rows = await this.query(interval, signal);
     await listing;
+    const { directory } = this.opts.clients;
     for (const r of rows)
-      if (r.clientName && !this.opts.clients.directory.nameOf(r.clientId))
-        this.opts.clients.directory.set(r.clientId, r.clientName);
-    this.summary = summariseUsage(rows, this.clock.now(), this.opts.clients.existingIds(), this.summary);
+      if (r.clientName && !directory.nameOf(r.clientId)) directory.set(r.clientId, r.clientName);
+    // The name is optional in both Usage APIs: the client list's name, else the id, stands in.
+    const named = rows.map((r) =>
+      r.clientName ? r : { ...r, clientName: directory.nameOf(r.clientId) ?? '' },
+    );
+    this.summary = summariseUsage(named, this.clock.now(), this.opts.clients.existingIds(), this.summary);
   }
 
   private async query(interval: string, signal: AbortSignal): Promise<UsageRow[]> {
@@ -64,7 +68,7 @@ export class UsageSource extends PolledSource {
         this.useLegacy = true;
         this.logger.warn(
           { org: this.org, status: err.status },
-          'usage jobs API unavailable; using the legacy usage query',
+          "usage jobs API unavailable; using the legacy usage query, which leaves out Genesys' built-in clients (org totals drop by their share)",
         );
       }
     }

@@ -1,46 +1,17 @@
 import { dataAgeSeconds, type UsageSummary } from '../../model/usage.js';
-import type { GaugeFamily, MetricFamily } from '../../telemetry/families.js';
+import { catalogue } from '../../telemetry/catalogue.js';
+import type { MetricFamily } from '../../telemetry/families.js';
 import { STATUS_CLASSES } from '../../util/status-class.js';
 
 /** Deleted clients' usage is kept in one series, so org totals stay right while their own series go. */
 export const DELETED_CLIENT = { client_id: 'deleted', client_name: '(deleted clients)' } as const;
 
 export function usageFamilies(org: string, s: UsageSummary, nowMs: number): MetricFamily[] {
-  const lastDay: GaugeFamily = {
-    name: 'genesys_usage_requests_last_day',
-    help: 'Requests of the OAuth client on the last complete UTC day (Usage API, daily buckets)',
-    unit: '{request}',
-    kind: 'gauge',
-    points: [],
-  };
-  const responses: GaugeFamily = {
-    name: 'genesys_usage_responses_last_day',
-    help: 'Responses on the last complete UTC day by status class (429 is not counted in 4xx)',
-    unit: '{response}',
-    kind: 'gauge',
-    points: [],
-  };
-  const mtd: GaugeFamily = {
-    name: 'genesys_usage_requests_month_to_date',
-    help: 'Requests of the OAuth client this UTC month, as published by the Usage API',
-    unit: '{request}',
-    kind: 'gauge',
-    points: [],
-  };
-  const today: GaugeFamily = {
-    name: 'genesys_usage_requests_today',
-    help: "Today's partial request count, only where the Usage API publishes intraday data",
-    unit: '{request}',
-    kind: 'gauge',
-    points: [],
-  };
-  const velocity: GaugeFamily = {
-    name: 'genesys_usage_requests_per_minute',
-    help: 'Requests/min derived from successive intraday Usage API snapshots (coarse; the gateway is exact)',
-    unit: '{request}',
-    kind: 'gauge',
-    points: [],
-  };
+  const lastDay = catalogue.usageRequestsLastDay.family();
+  const responses = catalogue.usageResponsesLastDay.family();
+  const mtd = catalogue.usageRequestsMonthToDate.family();
+  const today = catalogue.usageRequestsToday.family();
+  const velocity = catalogue.usageRequestsPerMinute.family();
 
   const deleted = {
     lastDay: 0,
@@ -89,13 +60,7 @@ export function usageFamilies(org: string, s: UsageSummary, nowMs: number): Metr
   );
   const age = dataAgeSeconds(s, nowMs);
   if (age !== null) {
-    families.push({
-      name: 'genesys_usage_data_age_seconds',
-      help: 'Age of the usage data: seconds since the end of the last complete UTC day in it',
-      unit: 's',
-      kind: 'gauge',
-      points: [{ attributes: { org }, value: age }],
-    });
+    families.push(catalogue.usageDataAge.family([{ attributes: { org }, value: age }]));
   }
   return families;
 }

@@ -1,0 +1,62 @@
+/** The doctor's checklist: runs checks in order, skips those whose prerequisite failed, prints ✓/✗/- lines. */
+import { describeError } from '../../util/logger.js';
+import type { CommandOutput } from '../output.js';
+import type { Check, CheckResult } from './checks.js';
+
+export class Checklist {
+  passed = 0;
+  failed = 0;
+  skipped = 0;
+  private readonly failedTitles = new Set<string>();
+  constructor(private readonly out: CommandOutput) {}
+
+  private mark(kind: 'ok' | 'fail' | 'skip'): string {
+    const text = kind === 'ok' ? '✓' : kind === 'fail' ? '✗' : '-';
+    if (!this.out.isTTY) return text;
+    return kind === 'ok'
+      ? `\u001b[32m${text}\u001b[0m`
+      : kind === 'fail'
+        ? `\u001b[31m${text}\u001b[0m`
+        : text;
+  }
+
+  line(text: string): void {
+    this.out.write(`${text}\n`);
+  }
+
+  report(title: string, r: CheckResult): void {
+    if (r.ok) this.passed += 1;
+    else {
+      this.failed += 1;
+      this.failedTitles.add(title);
+    }
+    this.line(`${this.mark(r.ok ? 'ok' : 'fail')} ${title}${r.detail ? ` — ${r.detail}` : ''}`);
+    if (!r.ok && r.fix) this.line(`    fix: ${r.fix}`);
+  }
+
+  async run(checks: Check[]): Promise<void> {
+    this.failedTitles.clear();
+    for (const c of checks) {
+      if (c.needs && this.failedTitles.has(c.needs)) {
+        this.failedTitles.add(c.title);
+        this.skipped += 1;
+        this.line(`${this.mark('skip')} ${c.title} (skipped: "${c.needs}" failed)`);
+        continue;
+      }
+      // Progress for a slow network: a transient line a TTY overwrites with the result.
+      if (this.out.isTTY) this.out.write(`… ${c.title}`);
+      let r: CheckResult;
+      try {
+        r = await c.run();
+      } catch (err) {
+        r = {
+          ok: false,
+          detail: describeError(err),
+          fix: 'check the network path to the region (proxy, firewall) and run doctor again',
+        };
+      }
+      if (this.out.isTTY) this.out.write('\r\u001b[2K');
+      this.report(c.title, r);
+    }
+  }
+}

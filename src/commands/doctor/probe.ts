@@ -1,0 +1,104 @@
+/**
+ * The doctor's prober: plain undici requests rather than GenesysClient on purpose — a diagnosis
+ * needs the raw status, the error `code` and the `Date` header of one attempt, without retries or
+ * budgets.
+ */
+import { Agent, request } from 'undici';
+import { z } from 'zod';
+import type { OrgConfig } from '../../config/config.js';
+
+const TIMEOUT_MS = 10_000;
+
+const errorBodySchema = z
+  .object({ code: z.string().optional(), error: z.string().optional(), message: z.string().optional() })
+  .loose();
+
+export interface ProbeResponse {
+  status: number;
+  code: string | undefined;
+  body: unknown;
+  /** `Date` header and the local times around the request, for the clock check. */
+  date: string | undefined;
+  sentMs: number;
+  receivedMs: number;
+}
+
+/** Server clock minus local clock in seconds, from a `Date` header (1 s resolution) and the request's midpoint. */
+export function clockSkewSeconds(dateHeader: string, sentMs: number, receivedMs: number): number | null {
+  const server = Date.parse(dateHeader);
+  if (Number.isNaN(server)) return null;
+  const local = (sentMs + receivedMs) / 2;
+  // The header truncates to whole seconds: compare against the middle of that second.
+  return (server + 500 - local) / 1000;
+}
+
+/** `HTTP 403 missing.any.permissions`: a probe's answer in one phrase. */
+export const described = (r: ProbeResponse): string => `HTTP ${r.status}${r.code ? ` ${r.code}` : ''}`;
+
+export class Prober {
+  private readonly dispatcher = new Agent({
+    connect: { timeout: 5_000 },
+    headersTimeout: TIMEOUT_MS,
+    bodyTimeout: TIMEOUT_MS,
+  });
+  token: string | null = null;
+  lastDate: ProbeResponse | null = null;
+
+  constructor(private readonly org: OrgConfig) {}
+
+  async send(
+    base: 'api' | 'login',
+    method: 'GET' | 'POST',
+    path: string,
+    opts: { json?: unknown; form?: string; basic?: boolean } = {},
+  ): Promise<ProbeResponse> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    let body: string | undefined;
+    if (opts.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(opts.json);
+    } else if (opts.form !== undefined) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      body = opts.form;
+    }
+    if (opts.basic)
+      headers.authorization = `Basic ${Buffer.from(`${this.org.clientId}:${this.org.clientSecret}`).toString('base64')}`;
+    else if (this.token) headers.authorization = `Bearer ${this.token}`;
+    const url = new URL(path, base === 'api' ? this.org.apiBaseUrl : this.org.loginBaseUrl);
+    const sentMs = Date.now();
+    const res = await request(url, {
+      method,
+      headers,
+      body,
+      dispatcher: this.dispatcher,
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+    const text = await res.body.text();
+    const receivedMs = Date.now();
+    const parsed = parseJson(text);
+    const err = errorBodySchema.safeParse(parsed);
+    const date = typeof res.headers.date === 'string' ? res.headers.date : undefined;
+    const out: ProbeResponse = {
+      status: res.statusCode,
+      code: err.success ? (err.data.code ?? err.data.error) : undefined,
+      body: parsed,
+      date,
+      sentMs,
+      receivedMs,
+    };
+    if (date) this.lastDate = out;
+    return out;
+  }
+
+  close(): Promise<void> {
+    return this.dispatcher.close();
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return null; // a non-JSON answer (proxy page, HTML error) is judged by its status alone
+  }
+}

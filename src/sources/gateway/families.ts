@@ -1,0 +1,73 @@
+/**
+ * The gateway's figures as metric families: plain measurements from the model in, catalogue
+ * families out (the model itself names no metric).
+ */
+import { LATENCY_BOUNDARIES_S } from '../../model/gateway/histogram.js';
+import type { ClientMeasurement, GatewayMeasurements } from '../../model/gateway/measurements.js';
+import { catalogue } from '../../telemetry/catalogue.js';
+import type { MetricFamily } from '../../telemetry/families.js';
+
+export interface FamiliesContext {
+  org: string;
+  nameOf: (clientId: string) => string;
+  limitOf: (clientId: string) => number;
+}
+
+export function gatewayFamilies(m: GatewayMeasurements, nowMs: number, ctx: FamiliesContext): MetricFamily[] {
+  const live = m.snapshot(nowMs, ctx.nameOf, ctx.limitOf);
+  const counters = m.counters(nowMs);
+  const base = (clientId: string) => ({
+    org: ctx.org,
+    client_id: clientId,
+    client_name: ctx.nameOf(clientId),
+  });
+  const gauge = (pick: (c: ClientMeasurement) => number) =>
+    live.map((c) => ({ attributes: base(c.clientId), value: pick(c) }));
+  return [
+    catalogue.gatewayRequests.family(
+      counters.flatMap((c) =>
+        c.requests.map((r) => ({
+          attributes: { ...base(c.clientId), method: r.method, status_class: r.statusClass },
+          value: r.value,
+          startTimeMs: c.startTimeMs,
+        })),
+      ),
+    ),
+    catalogue.gatewayRequestsPerMinute.family(gauge((c) => c.requestsPerMinute)),
+    catalogue.gatewayTokenPeakRequestsPerMinute.family(gauge((c) => c.peakTokenRequestsPerMinute)),
+    catalogue.gatewayTokensActive.family(gauge((c) => c.activeTokens)),
+    catalogue.gatewayInflightRequests.family(gauge((c) => c.inflight)),
+    catalogue.gatewayRateLimited.family(
+      counters.map((c) => ({
+        attributes: base(c.clientId),
+        value: c.rateLimited,
+        startTimeMs: c.startTimeMs,
+      })),
+    ),
+    // Both outcomes for every client, zeros included: also while shaping is off (docs/metrics.md says so).
+    catalogue.gatewayShaped.family(
+      counters.flatMap((c) =>
+        (['delayed', 'rejected'] as const).map((outcome) => ({
+          attributes: { ...base(c.clientId), outcome },
+          value: c.shaped[outcome],
+          startTimeMs: c.startTimeMs,
+        })),
+      ),
+    ),
+    catalogue.gatewayUpstreamDuration.family(
+      LATENCY_BOUNDARIES_S,
+      counters.flatMap((c) =>
+        c.latency
+          ? [
+              {
+                attributes: base(c.clientId),
+                startTimeMs: c.startTimeMs,
+                ...c.latency,
+              },
+            ]
+          : [],
+      ),
+    ),
+    catalogue.clientLimitUtilization.family(gauge((c) => c.utilization)),
+  ];
+}

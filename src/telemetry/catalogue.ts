@@ -1,0 +1,560 @@
+/**
+ * Every metric family the agent exports, declared once: name, help, unit, kind, label keys, the
+ * source that fills it, its freshness and its documentation. Sources build their families through
+ * these entries (`catalogue.usageRequestsLastDay.family(points)`), so a misspelt name or label key
+ * does not compile; docs/metrics.md (scripts/docs), the contract test and the dashboard generators
+ * read the same entries. This is the only file in src/ that spells a metric name
+ * (test/telemetry/catalogue.test.ts checks it).
+ *
+ * Names are the OTel names without the `_total` suffix of counters (the Prometheus serializer and
+ * the Collector add it; `prometheusName` has it). Units are `{...}` annotations, `s`, `1` or empty,
+ * chosen so the Collector's unit suffixing yields the same names as /metrics.
+ */
+import {
+  DEFAULT_TOKEN_LIMIT,
+  HOT_UTILIZATION,
+  NEAR_LIMIT_REQUESTS_PER_MINUTE,
+  USAGE_DATA_STALE_SECONDS,
+  percent,
+} from '../model/thresholds.js';
+import { SOURCE_NAMES } from '../sources/source.js';
+import type { CounterFamily, GaugeFamily, HistogramFamily } from './families.js';
+
+export type MetricKind = 'gauge' | 'counter' | 'histogram';
+/** Who fills a family (`agent` = the agent itself, not a Genesys source). */
+export type MetricSource = 'usage' | 'ratelimits' | 'events' | 'gateway' | 'limits' | 'agent';
+/** Where a family is listed in docs/metrics.md. */
+export type MetricSection = 'usage' | 'signals' | 'gateway' | 'limits' | 'agent';
+
+/** A point's attributes: exactly the declared label keys. */
+export type Labels<L extends string> = { readonly [K in L]: string };
+
+export interface MetricSpec<K extends MetricKind, L extends string> {
+  /** OTel name; counters without `_total`. */
+  name: string;
+  kind: K;
+  help: string;
+  /** OTel unit (`{request}`, `s`, `1` or empty). */
+  unit: string;
+  /** Label keys in the order they appear on /metrics. */
+  labels: readonly L[];
+  /** The closed set of values of a label, where there is one (documented). */
+  labelValues?: { readonly [P in L]?: readonly string[] };
+  sources: readonly MetricSource[];
+  section: MetricSection;
+  /** The unit for people, e.g. `requests per minute`; omitted when there is none. */
+  unitText?: string;
+  /** How fresh the values are (Markdown). */
+  freshness: string;
+  /** What it means (Markdown, one sentence). */
+  meaning: string;
+  /** Anything else an operator should know (Markdown paragraph), after the fields. */
+  notes?: string;
+  example: { caption: string; promql: string };
+}
+
+abstract class MetricDef<K extends MetricKind, L extends string> {
+  constructor(readonly spec: MetricSpec<K, L>) {}
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  get kind(): K {
+    return this.spec.kind;
+  }
+
+  /** The family name on /metrics (what `# TYPE` names). */
+  get prometheusName(): string {
+    return this.spec.kind === 'counter' ? `${this.spec.name}_total` : this.spec.name;
+  }
+
+  /** Every series name a query may use (a histogram's `_bucket`, `_sum`, `_count`). */
+  get seriesNames(): string[] {
+    const name = this.prometheusName;
+    return this.spec.kind === 'histogram' ? [name, `${name}_bucket`, `${name}_sum`, `${name}_count`] : [name];
+  }
+
+  protected descriptor(): { name: string; help: string; unit: string } {
+    return { name: this.spec.name, help: this.spec.help, unit: this.spec.unit };
+  }
+}
+
+export interface GaugePoint<L extends string> {
+  attributes: Labels<L>;
+  value: number;
+}
+export interface CounterPoint<L extends string> extends GaugePoint<L> {
+  startTimeMs: number;
+}
+export type HistogramPoint<L extends string> = Omit<HistogramFamily['points'][number], 'attributes'> & {
+  attributes: Labels<L>;
+};
+
+export class GaugeDef<L extends string> extends MetricDef<'gauge', L> {
+  family(points: GaugePoint<L>[] = []): GaugeFamily & { points: GaugePoint<L>[] } {
+    return { ...this.descriptor(), kind: 'gauge', points };
+  }
+}
+
+export class CounterDef<L extends string> extends MetricDef<'counter', L> {
+  family(points: CounterPoint<L>[] = []): CounterFamily & { points: CounterPoint<L>[] } {
+    return { ...this.descriptor(), kind: 'counter', points };
+  }
+}
+
+export class HistogramDef<L extends string> extends MetricDef<'histogram', L> {
+  family(boundaries: readonly number[], points: HistogramPoint<L>[] = []): HistogramFamily {
+    return { ...this.descriptor(), kind: 'histogram', boundaries, points };
+  }
+}
+
+export type AnyMetricDef = GaugeDef<string> | CounterDef<string> | HistogramDef<string>;
+
+const gauge = <const L extends string>(spec: Omit<MetricSpec<'gauge', L>, 'kind'>) =>
+  new GaugeDef<L>({ ...spec, kind: 'gauge' });
+const counter = <const L extends string>(spec: Omit<MetricSpec<'counter', L>, 'kind'>) =>
+  new CounterDef<L>({ ...spec, kind: 'counter' });
+const histogram = <const L extends string>(spec: Omit<MetricSpec<'histogram', L>, 'kind'>) =>
+  new HistogramDef<L>({ ...spec, kind: 'histogram' });
+
+const CLIENT = ['org', 'client_id', 'client_name'] as const;
+const STATUS_CLASS_VALUES = ['2xx', '3xx', '4xx', '429', '5xx'] as const;
+const HOT_PERCENT = percent(HOT_UTILIZATION);
+
+export const catalogue = {
+  // ---- usage source (Usage API, daily) ----
+  usageRequestsLastDay: gauge({
+    name: 'genesys_usage_requests_last_day',
+    help: 'Requests of the OAuth client on the last complete UTC day (Usage API, daily buckets)',
+    unit: '{request}',
+    labels: CLIENT,
+    sources: ['usage'],
+    section: 'usage',
+    unitText: 'requests',
+    freshness: 'daily; see `genesys_usage_data_age_seconds`.',
+    meaning: 'requests the OAuth client made during the last complete UTC day.',
+    example: { caption: 'top 10 clients yesterday', promql: 'topk(10, genesys_usage_requests_last_day)' },
+  }),
+  usageResponsesLastDay: gauge({
+    name: 'genesys_usage_responses_last_day',
+    help: 'Responses on the last complete UTC day by status class (429 is not counted in 4xx)',
+    unit: '{response}',
+    labels: [...CLIENT, 'status_class'],
+    labelValues: { status_class: STATUS_CLASS_VALUES },
+    sources: ['usage'],
+    section: 'usage',
+    unitText: 'responses',
+    freshness: 'daily.',
+    meaning: 'responses to those requests per status class during the last complete UTC day.',
+    notes:
+      'The `4xx` status class excludes 429s (the Usage API counts 429 inside its `status400`), so the five classes add up to the requests.',
+    example: {
+      caption: '429 share per client',
+      promql:
+        'sum by (org, client_name) (genesys_usage_responses_last_day{status_class="429"}) / sum by (org, client_name) (genesys_usage_requests_last_day)',
+    },
+  }),
+  usageRequestsMonthToDate: gauge({
+    name: 'genesys_usage_requests_month_to_date',
+    help: 'Requests of the OAuth client this UTC month, as published by the Usage API',
+    unit: '{request}',
+    labels: CLIENT,
+    sources: ['usage'],
+    section: 'usage',
+    unitText: 'requests',
+    freshness: 'daily (today is usually not included yet).',
+    meaning: 'requests of the client since the first day of the current UTC month.',
+    example: { caption: 'org total', promql: 'sum by (org) (genesys_usage_requests_month_to_date)' },
+  }),
+  usageRequestsToday: gauge({
+    name: 'genesys_usage_requests_today',
+    help: "Today's partial request count, only where the Usage API publishes intraday data",
+    unit: '{request}',
+    labels: CLIENT,
+    sources: ['usage'],
+    section: 'usage',
+    unitText: 'requests',
+    freshness: 'intraday, only where the Usage API publishes intraday data; absent elsewhere.',
+    meaning: "today's partial request count of the client (UTC day so far).",
+    example: { caption: 'busiest clients today', promql: 'topk(5, genesys_usage_requests_today)' },
+  }),
+  usageRequestsPerMinute: gauge({
+    name: 'genesys_usage_requests_per_minute',
+    help: 'Requests/min derived from successive intraday Usage API snapshots (coarse; the gateway is exact)',
+    unit: '{request}',
+    labels: CLIENT,
+    sources: ['usage'],
+    section: 'usage',
+    unitText: 'requests per minute',
+    freshness: 'intraday only, one value per usage poll; coarse (the gateway figures are exact).',
+    meaning: 'a velocity derived from successive intraday Usage API snapshots of the client.',
+    example: {
+      caption: 'coarse velocity per client',
+      promql: 'max by (client_name) (genesys_usage_requests_per_minute)',
+    },
+  }),
+  usageDataAge: gauge({
+    name: 'genesys_usage_data_age_seconds',
+    help: 'Age of the usage data: seconds since the end of the last complete UTC day in it',
+    unit: 's',
+    labels: ['org'],
+    sources: ['usage'],
+    section: 'usage',
+    unitText: 'seconds',
+    freshness: 'recomputed on every scrape; normally between 0 and about 30 h.',
+    meaning: 'age of the usage data: seconds since the end of the last complete UTC day it holds.',
+    notes:
+      'Clients deleted from the org (no longer in `GET /api/v2/oauth/clients`) lose their own series at the next poll; their usage still counts, summed into one series `client_id="deleted"`, `client_name="(deleted clients)"`, so org totals and the monthly forecast stay right. The status page and `/api/v1/clients` keep each deleted client\'s figures under the name the Usage API returned.\n\n' +
+      'Genesys\' own clients `purecloud` and `purecloud-builtin` appear in the **new** Usage API (the aggregates jobs) but are never listed by `GET /api/v2/oauth/clients`; they are exported under their ids with `client_name="Genesys Cloud (built-in)"`, never as deleted. The **legacy** Usage API (`POST /api/v2/usage/query`, used only when the jobs API answers 403/404/410/501) leaves them out: after such a fallback org totals drop by their share, and the agent says so in its log once.',
+    example: {
+      caption: 'stale data (alert GenesysUsageDataStale)',
+      promql: `genesys_usage_data_age_seconds > ${USAGE_DATA_STALE_SECONDS / 3600} * 3600`,
+    },
+  }),
+
+  // ---- ratelimits and events sources (platform signals) ----
+  rateLimitWarnings: counter({
+    name: 'genesys_rate_limit_warnings',
+    help: 'Rate-limit records the platform made when a trackable limit reached 90 % (analytics rate-limit aggregates), counted since the agent started.',
+    unit: '{warning}',
+    labels: ['org', 'namespace', 'limit_key', 'entity_id', 'entity_name'],
+    sources: ['ratelimits'],
+    section: 'signals',
+    unitText: 'warnings',
+    freshness: 'rate-limit aggregates API, polled every 60 s, best effort.',
+    meaning: 'rate-limit records Genesys made because a trackable limit reached 90 % for an entity.',
+    example: {
+      caption: 'warnings in the last 15 minutes',
+      promql: 'sum by (org, limit_key, entity_name) (increase(genesys_rate_limit_warnings_total[15m]))',
+    },
+  }),
+  operationalEvents: counter({
+    name: 'genesys_operational_events',
+    help: 'Genesys Cloud operational events received, per event definition and path (pull = events API, push = EventBridge).',
+    unit: '{event}',
+    labels: ['org', 'event_definition', 'source'],
+    labelValues: { source: ['pull', 'push'] },
+    sources: ['ratelimits', 'events'],
+    section: 'signals',
+    unitText: 'events',
+    freshness: '`pull` (events API) every 60 s, `push` (EventBridge) within seconds.',
+    meaning: 'Genesys operational events received, per event definition.',
+    notes:
+      "`event_definition` is the name the org's definitions list (`GET /api/v2/usage/events/definitions`) gives the event's definition id; an id the list does not know is counted as `other` (and makes the ratelimits source reload the list, at most once a minute), so a pushed body cannot mint labels.",
+    example: {
+      caption: 'events per hour',
+      promql: 'sum by (event_definition) (increase(genesys_operational_events_total[1h]))',
+    },
+  }),
+
+  // ---- gateway source (real time, clients routed through the agent) ----
+  gatewayRequests: counter({
+    name: 'genesys_gateway_requests',
+    help: 'Requests forwarded through the gateway, by method and response status class.',
+    unit: '{request}',
+    labels: [...CLIENT, 'method', 'status_class'],
+    labelValues: { status_class: STATUS_CLASS_VALUES },
+    sources: ['gateway'],
+    section: 'gateway',
+    unitText: 'requests',
+    freshness: 'real time.',
+    meaning: 'requests forwarded to Genesys per client, method and response status class.',
+    notes:
+      'Bounded: at most `AGENT_MAX_CLIENTS` (default 2 000) distinct clients per org have series of their own in every gateway family; requests of further clients are counted under `client_id="other"` (see `genesys_gateway_clients_overflow_total`).',
+    example: {
+      caption: 'requests/min per client',
+      promql: 'sum by (client_name) (rate(genesys_gateway_requests_total[5m])) * 60',
+    },
+  }),
+  gatewayRequestsPerMinute: gauge({
+    name: 'genesys_gateway_requests_per_minute',
+    help: 'Requests a client sent upstream in the last 60 s (all its tokens).',
+    unit: '{request}',
+    labels: CLIENT,
+    sources: ['gateway'],
+    section: 'gateway',
+    unitText: 'requests per minute',
+    freshness: 'real time.',
+    meaning: 'requests of the client over all its tokens in the last 60 s (sliding window).',
+    example: { caption: 'busiest clients now', promql: 'topk(5, genesys_gateway_requests_per_minute)' },
+  }),
+  gatewayTokenPeakRequestsPerMinute: gauge({
+    name: 'genesys_gateway_token_peak_requests_per_minute',
+    help: "Requests in the last 60 s of the client's busiest token.",
+    unit: '{request}',
+    labels: CLIENT,
+    sources: ['gateway'],
+    section: 'gateway',
+    unitText: 'requests per minute',
+    freshness: 'real time. Drives the headline alert GenesysClientNearRateLimit.',
+    meaning: "requests in the last 60 s of the client's busiest token — what the per-token limit applies to.",
+    example: {
+      caption: `above ${NEAR_LIMIT_REQUESTS_PER_MINUTE}/min`,
+      promql: `genesys_gateway_token_peak_requests_per_minute > ${NEAR_LIMIT_REQUESTS_PER_MINUTE}`,
+    },
+  }),
+  gatewayTokensActive: gauge({
+    name: 'genesys_gateway_tokens_active',
+    help: 'Tokens of the client that sent a request in the last 5 minutes.',
+    unit: '{token}',
+    labels: CLIENT,
+    sources: ['gateway'],
+    section: 'gateway',
+    unitText: 'tokens',
+    freshness: 'real time.',
+    meaning: 'tokens of the client that carried requests in the last 5 minutes.',
+    example: {
+      caption: 'clients spreading load over several tokens',
+      promql: 'genesys_gateway_tokens_active > 1',
+    },
+  }),
+  gatewayInflightRequests: gauge({
+    name: 'genesys_gateway_inflight_requests',
+    help: 'Requests of the client currently waiting for the upstream.',
+    unit: '{request}',
+    labels: CLIENT,
+    sources: ['gateway'],
+    section: 'gateway',
+    unitText: 'requests',
+    freshness: 'real time.',
+    meaning: 'requests of the client forwarded and not yet answered (concurrency).',
+    example: { caption: 'peak concurrency', promql: 'max_over_time(genesys_gateway_inflight_requests[5m])' },
+  }),
+  gatewayRateLimited: counter({
+    name: 'genesys_gateway_rate_limited',
+    help: 'Upstream 429 responses passed back to the client.',
+    unit: '{request}',
+    labels: CLIENT,
+    sources: ['gateway'],
+    section: 'gateway',
+    unitText: 'requests',
+    freshness: 'real time.',
+    meaning: "`429` answers Genesys gave to the client's forwarded requests (upstream 429s).",
+    example: {
+      caption: '429s in the last 5 minutes',
+      promql: 'sum by (client_name) (increase(genesys_gateway_rate_limited_total[5m]))',
+    },
+  }),
+  gatewayShaped: counter({
+    name: 'genesys_gateway_shaped',
+    help: 'Requests the gateway shaped: delayed under the limit, or rejected locally with 429.',
+    unit: '{request}',
+    labels: [...CLIENT, 'outcome'],
+    labelValues: { outcome: ['delayed', 'rejected'] },
+    sources: ['gateway'],
+    section: 'gateway',
+    unitText: 'requests',
+    freshness:
+      'real time. While shaping is off (`AGENT_GATEWAY_SHAPING=off`) every client routed through the gateway still has both series, at 0.',
+    meaning: "requests the gateway's optional shaping delayed or rejected to keep a token under its limit.",
+    example: {
+      caption: 'shaped requests/min',
+      promql: 'sum by (client_name, outcome) (rate(genesys_gateway_shaped_total[5m])) * 60',
+    },
+  }),
+  gatewayUpstreamDuration: histogram({
+    name: 'genesys_gateway_upstream_duration_seconds',
+    help: 'Time from sending a request upstream to its response headers.',
+    unit: 's',
+    labels: CLIENT,
+    sources: ['gateway'],
+    section: 'gateway',
+    unitText: 'seconds',
+    freshness: 'real time.',
+    meaning: 'time Genesys took to answer forwarded requests.',
+    example: {
+      caption: 'p95 per client',
+      promql:
+        'histogram_quantile(0.95, sum by (le, client_name) (rate(genesys_gateway_upstream_duration_seconds_bucket[5m])))',
+    },
+  }),
+
+  gatewayClientsOverflow: counter({
+    name: 'genesys_gateway_clients_overflow',
+    help: 'Requests counted under client_id="other" because the org already had the most distinct clients allowed (AGENT_MAX_CLIENTS).',
+    unit: '{request}',
+    labels: ['org'],
+    sources: ['gateway'],
+    section: 'gateway',
+    unitText: 'requests',
+    freshness: 'real time; present (at 0) while the gateway runs.',
+    meaning:
+      'requests counted under `client_id="other"` because the org already had `AGENT_MAX_CLIENTS` distinct clients in the gateway\'s series.',
+    example: {
+      caption: 'is the cap hiding clients?',
+      promql: 'increase(genesys_gateway_clients_overflow_total[1h]) > 0',
+    },
+  }),
+  gatewayRefused: counter({
+    name: 'genesys_gateway_refused',
+    help: 'Requests the gateway answered itself instead of forwarding: bad path, body too large or too slow, too many in progress per address or token.',
+    unit: '{request}',
+    labels: ['org', 'reason'],
+    labelValues: {
+      reason: ['bad_path', 'body_too_large', 'body_too_slow', 'address_concurrency', 'token_concurrency'],
+    },
+    sources: ['gateway'],
+    section: 'gateway',
+    unitText: 'requests',
+    freshness: 'real time; present (at 0) while the gateway runs.',
+    meaning:
+      'requests the gateway answered itself instead of forwarding (docs/security.md lists the limits).',
+    notes:
+      'The answers: `bad_path` 400, `body_too_large` 413, `body_too_slow` 408, `address_concurrency` 429, `token_concurrency` 429.',
+    example: {
+      caption: 'refusals per minute',
+      promql: 'sum by (reason) (rate(genesys_gateway_refused_total[5m])) * 60',
+    },
+  }),
+
+  // ---- limits ----
+  limitRequestsPerMinute: gauge({
+    name: 'genesys_limit_requests_per_minute',
+    help: "The org's effective per-minute request limits (Limits API, namespace platform.api)",
+    unit: '{request}',
+    labels: ['org', 'limit_key'],
+    sources: ['limits'],
+    section: 'limits',
+    unitText: 'requests per minute',
+    freshness:
+      'limits API, read every hour; static values. Absent until read: the recording rules then assume ' +
+      `${DEFAULT_TOKEN_LIMIT}.`,
+    meaning:
+      "the org's effective value of a per-minute limit, e.g. `client.credentials.token.rate.per.minute` (default " +
+      `${DEFAULT_TOKEN_LIMIT}).`,
+    example: {
+      caption: 'the per-token limit',
+      promql: 'genesys_limit_requests_per_minute{limit_key="client.credentials.token.rate.per.minute"}',
+    },
+  }),
+  clientLimitUtilization: gauge({
+    name: 'genesys_client_limit_utilization_ratio',
+    help: "Busiest token's requests in the last 60 s divided by the per-token limit.",
+    unit: '1',
+    labels: CLIENT,
+    sources: ['gateway', 'limits'],
+    section: 'limits',
+    unitText: 'ratio (0–1+)',
+    freshness:
+      'real time. The recording rule `genesys:client_limit_utilization:ratio` computes the same with the default limit as fallback.',
+    meaning: "busiest token's requests/min ÷ the per-token limit (1 = at the limit).",
+    example: {
+      caption: `clients above ${HOT_PERCENT} %`,
+      promql: `genesys_client_limit_utilization_ratio > ${NEAR_LIMIT_REQUESTS_PER_MINUTE} / ${DEFAULT_TOKEN_LIMIT}`,
+    },
+  }),
+
+  // ---- the agent itself ----
+  agentSourceUp: gauge({
+    name: 'genesys_agent_source_up',
+    help: '1 if the last poll of the source succeeded (listeners: serving), else 0',
+    unit: '',
+    labels: ['org', 'source'],
+    labelValues: { source: SOURCE_NAMES },
+    sources: ['agent'],
+    section: 'agent',
+    freshness: 'on every scrape.',
+    meaning: '1 if the last collection of the source succeeded (listeners: serving), else 0.',
+    example: { caption: 'failing sources', promql: 'genesys_agent_source_up == 0' },
+  }),
+  agentSourceLastSuccess: gauge({
+    name: 'genesys_agent_source_last_success_timestamp_seconds',
+    help: 'Unix time of the last successful poll of the source',
+    unit: 's',
+    labels: ['org', 'source'],
+    sources: ['agent'],
+    section: 'agent',
+    unitText: 'seconds since the epoch',
+    freshness: 'on every scrape.',
+    meaning: "Unix time of the source's last successful collection.",
+    example: {
+      caption: 'seconds since the last success',
+      promql: 'time() - genesys_agent_source_last_success_timestamp_seconds',
+    },
+  }),
+  agentSourceDuration: gauge({
+    name: 'genesys_agent_source_duration_seconds',
+    help: 'Duration of the last poll of the source',
+    unit: 's',
+    labels: ['org', 'source'],
+    sources: ['agent'],
+    section: 'agent',
+    unitText: 'seconds',
+    freshness: 'on every scrape.',
+    meaning: "how long the source's last collection took.",
+    example: { caption: 'slowest source', promql: 'max by (source) (genesys_agent_source_duration_seconds)' },
+  }),
+  agentApiRequests: counter({
+    name: 'genesys_agent_api_requests',
+    help: 'Requests the agent itself sent to Genesys Cloud, by endpoint template and status class (error = no response).',
+    unit: '{request}',
+    labels: ['org', 'endpoint', 'status_class'],
+    labelValues: { status_class: [...STATUS_CLASS_VALUES, 'error'] },
+    sources: ['agent'],
+    section: 'agent',
+    unitText: 'requests',
+    freshness: 'real time.',
+    meaning:
+      "the agent's own calls to the Genesys API (its call budget), per endpoint template and outcome; `error` = no HTTP response (timeout, connection failure).",
+    example: {
+      caption: "the agent's own 429s (alert GenesysAgentThrottled)",
+      promql: 'sum by (endpoint) (increase(genesys_agent_api_requests_total{status_class="429"}[15m]))',
+    },
+  }),
+  agentRecordsSkipped: counter({
+    name: 'genesys_agent_records_skipped',
+    help: 'Records a Genesys response carried that the agent could not use (a required field missing or invalid), by source and reason.',
+    unit: '{record}',
+    labels: ['org', 'source', 'reason'],
+    sources: ['agent'],
+    section: 'agent',
+    unitText: 'records',
+    freshness: 'real time; absent until a record was skipped.',
+    labelValues: { source: ['usage', 'limits', 'ratelimits', 'events'] },
+    meaning:
+      'records a Genesys response carried that the agent could not use — a field it needs was missing or invalid (a usage row without a client reference or day, an event without a definition id, an OAuth client without an id …). The rest of the response is used; a response with no usable record at all fails the source instead (a schema change). One warning per episode names the field.',
+    notes: '`reason` is `missing_<field>` or `invalid_<field>`, e.g. `missing_oauthClient.id`.',
+    example: {
+      caption: 'skipped records in the last hour',
+      promql: 'sum by (org, source, reason) (increase(genesys_agent_records_skipped_total[1h]))',
+    },
+  }),
+  agentOtlpExports: counter({
+    name: 'genesys_agent_otlp_exports',
+    help: 'OTLP metric exports the agent attempted, by outcome (success, failure)',
+    unit: '{export}',
+    labels: ['outcome'],
+    labelValues: { outcome: ['success', 'failure'] },
+    sources: ['agent'],
+    section: 'agent',
+    unitText: 'exports',
+    freshness:
+      'one export per `OTEL_METRIC_EXPORT_INTERVAL`; absent until the first export (and while OTLP is off).',
+    meaning:
+      'OTLP/HTTP pushes of the metrics by outcome (`failure`: the endpoint did not accept the export — no answer, an error status or a timeout).',
+    example: {
+      caption: 'failed pushes in the last 15 minutes',
+      promql: 'increase(genesys_agent_otlp_exports_total{outcome="failure"}[15m])',
+    },
+  }),
+  agentBuildInfo: gauge({
+    name: 'genesys_agent_build_info',
+    help: 'Build information; always 1',
+    unit: '',
+    labels: ['version'],
+    sources: ['agent'],
+    section: 'agent',
+    freshness: 'constant.',
+    meaning: 'always 1; carries the agent version.',
+    example: { caption: 'versions running', promql: 'count by (version) (genesys_agent_build_info)' },
+  }),
+} as const;
+
+/** Every entry, in catalogue (and docs) order. */
+export const METRICS: readonly AnyMetricDef[] = Object.values(catalogue);
+
+/** The entry of an OTel or Prometheus family name, if it is one of ours. */
+export function metricNamed(name: string): AnyMetricDef | undefined {
+  return METRICS.find((m) => m.name === name || m.prometheusName === name);
+}

@@ -1,0 +1,80 @@
+/**
+ * Prometheus exposition in chunks: the OTel serializer's own output, produced a slice of data
+ * points at a time so a 10 000-client scrape (tens of MB of text) is never one string in memory.
+ * Concatenated, the chunks are byte for byte what `PrometheusSerializer.serialize` returns for
+ * the whole collection (test/telemetry/exposition.test.ts), so names and semantics stay OTel's.
+ */
+import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
+import type { MetricData, ResourceMetrics, ScopeMetrics } from '@opentelemetry/sdk-metrics';
+
+/** Data points serialized per chunk: about 100–300 kB of text. */
+export const POINTS_PER_CHUNK = 1_000;
+
+interface Options {
+  withoutTargetInfo: boolean;
+  withoutScopeInfo: boolean;
+  pointsPerChunk?: number;
+}
+
+type Member = { metric: MetricData; scope: ScopeMetrics['scope'] };
+
+/** One ResourceMetrics holding one metric's slice of points. */
+function slice(rm: ResourceMetrics, m: Member, from: number, to: number): ResourceMetrics {
+  const metric = { ...m.metric, dataPoints: m.metric.dataPoints.slice(from, to) } as MetricData;
+  return { resource: rm.resource, scopeMetrics: [{ scope: m.scope, metrics: [metric] }] };
+}
+
+/** A family's continuation slice without the `# HELP`/`# UNIT`/`# TYPE` lines already written. */
+function withoutMetadata(text: string): string {
+  let i = 0;
+  while (text.startsWith('#', i)) {
+    const nl = text.indexOf('\n', i);
+    if (nl < 0) return '';
+    i = nl + 1;
+  }
+  return text.slice(i);
+}
+
+/**
+ * The serializer groups metrics of one name across scopes and writes its metadata once, with
+ * target_info first; the chunks follow the same order. A family whose members have different
+ * types is dropped by the serializer: such a collection is serialized whole instead.
+ */
+export function* expositionChunks(rm: ResourceMetrics, opts: Options): Generator<string> {
+  const per = opts.pointsPerChunk ?? POINTS_PER_CHUNK;
+  const whole = new PrometheusSerializer('', false, undefined, opts.withoutTargetInfo, opts.withoutScopeInfo);
+  const families = new Map<string, Member[]>();
+  for (const scope of rm.scopeMetrics)
+    for (const metric of scope.metrics) {
+      const name = metric.descriptor.name;
+      const members = families.get(name) ?? [];
+      if (members.some((x) => x.metric.dataPointType !== metric.dataPointType)) {
+        yield whole.serialize(rm);
+        return;
+      }
+      members.push({ metric, scope: scope.scope });
+      families.set(name, members);
+    }
+  if (families.size === 0) {
+    yield whole.serialize(rm);
+    return;
+  }
+  const bare = new PrometheusSerializer('', false, undefined, true, opts.withoutScopeInfo);
+  let first = !opts.withoutTargetInfo;
+  for (const members of families.values()) {
+    let metadataWritten = false;
+    for (const m of members) {
+      const n = m.metric.dataPoints.length;
+      for (let from = 0; from < Math.max(n, 1); from += per) {
+        const part = slice(rm, m, from, from + per);
+        const text = (first ? whole : bare).serialize(part);
+        if (text.endsWith('# no registered metrics')) continue;
+        first = false;
+        const body = metadataWritten ? withoutMetadata(text) : text;
+        if (body === '') continue;
+        metadataWritten = true;
+        yield body;
+      }
+    }
+  }
+}

@@ -1,0 +1,121 @@
+/** The gateway's pure guards: path refusal, login identity, per-caller caps, look-up budget, clients cap. */
+import { describe, expect, it } from 'vitest';
+import { GatewayMeasurements, OTHER_CLIENT } from '../../../src/model/gateway/measurements.js';
+import { IdentityCache, type LookupFailure } from '../../../src/sources/gateway/identity.js';
+import { loginClientId } from '../../../src/sources/gateway/identity.js';
+import { ConcurrencyLimiter } from '../../../src/sources/gateway/limits.js';
+import { hostilePath } from '../../../src/sources/gateway/path-guard.js';
+import { FakeClock } from '../../../src/util/clock.js';
+
+describe('hostilePath', () => {
+  it.each([
+    '/api/v2/..%2fx',
+    '/api/v2/%2E%2E/x',
+    '/api/v2/%252e%252e/x',
+    '/api/v2/%25252e./x',
+    '/api/v2/..;/x',
+    '/api/v2/a;b',
+    '/api/v2/a\\b',
+    '/api/v2/a%5Cb',
+    '/api/v2/a%2Fb',
+    '/api/v2/%c0%af',
+    '/api/v2/./x',
+    '/api/v2/..',
+  ])('refuses %s', (p) => expect(hostilePath(p)).toBe(true));
+  it.each([
+    '/api/v2/users/me',
+    '/api/v2/users?q=a;b/../c',
+    '/oauth/token',
+    '/api/v2/a.b/c..d',
+    '/api/v2/%20x',
+  ])('passes %s', (p) => expect(hostilePath(p)).toBe(false));
+});
+
+describe('loginClientId', () => {
+  const b64 = Buffer.from('real-client:secret').toString('base64');
+  it('decodes Basic as the login host does, whitespace inside included, and ignores the form then', () => {
+    expect(loginClientId(`Basic ${b64.slice(0, 5)} ${b64.slice(5)}`, 'client_id=victim')).toBe('real-client');
+    expect(loginClientId(`basic   ${b64}  `, 'client_id=victim')).toBe('real-client');
+  });
+  it('never falls back to the form when an Authorization header is present', () => {
+    for (const h of [
+      'Bearer x',
+      'Basic %%%%',
+      'Basic ',
+      `Basic ${b64}!`,
+      `Basic ${Buffer.from('nocolon').toString('base64')}`,
+    ])
+      expect(loginClientId(h, 'client_id=victim'), h).toBeNull();
+  });
+  it('takes a single form client_id only', () => {
+    expect(loginClientId(undefined, 'client_id=a&client_secret=s')).toBe('a');
+    expect(loginClientId(undefined, 'client_id=a&client_id=b')).toBeNull();
+  });
+});
+
+describe('ConcurrencyLimiter', () => {
+  it('caps each key and forgets keys with nothing open', () => {
+    const l = new ConcurrencyLimiter(2);
+    expect([l.tryAcquire('a'), l.tryAcquire('a'), l.tryAcquire('a'), l.tryAcquire('b')]).toEqual([
+      true,
+      true,
+      false,
+      true,
+    ]);
+    l.release('a');
+    expect(l.tryAcquire('a')).toBe(true);
+    l.release('a');
+    l.release('a');
+    l.release('b');
+    expect(l.size()).toBe(0);
+  });
+});
+
+describe('IdentityCache look-ups', () => {
+  it('spend their own budget, then count as unknown without calling, and never wait long', async () => {
+    const clock = new FakeClock();
+    const failures: LookupFailure[] = [];
+    let calls = 0;
+    const cache = new IdentityCache({
+      maxEntries: 100,
+      clock,
+      lookupsPerMinute: 3,
+      lookupWaitMs: 50,
+      resolveToken: async (bearer) => {
+        calls++;
+        if (bearer === 'slow') await new Promise((r) => setTimeout(r, 300));
+        return { clientId: `c-${bearer}`, clientName: '' };
+      },
+      onResolveError: (f) => failures.push(f),
+    });
+    expect((await cache.identify('a')).clientId).toBe('c-a');
+    const t0 = performance.now();
+    expect((await cache.identify('slow')).clientId).toBe('unknown');
+    expect(performance.now() - t0).toBeLessThan(250);
+    await new Promise((r) => setTimeout(r, 350));
+    expect((await cache.identify('slow')).clientId).toBe('c-slow'); // learnt in the background
+    expect((await cache.identify('b')).clientId).toBe('c-b');
+    expect((await cache.identify('c')).clientId).toBe('unknown');
+    expect(calls).toBe(3);
+    expect(failures).toEqual(['budget']);
+    clock.advance(60_000);
+    expect((await cache.identify('c')).clientId).toBe('c-c');
+  });
+});
+
+describe('clients cap', () => {
+  it('counts clients beyond the cap as other and counts the overflow', () => {
+    const m = new GatewayMeasurements(1_000, 2);
+    for (const id of ['a', 'b', 'c', 'd', 'a'])
+      m.finish(m.start(`t-${id}`, id, 0), { method: 'GET', status: 200 }, 0);
+    const ids = m
+      .snapshot(
+        0,
+        (x) => x,
+        () => 300,
+      )
+      .map((c) => c.clientId);
+    expect(ids.sort()).toEqual(['a', 'b', OTHER_CLIENT]);
+    expect(m.overflowCount()).toBe(2);
+  });
+});
