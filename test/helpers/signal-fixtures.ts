@@ -1,5 +1,3 @@
-import type { MetricFamily } from '../../src/telemetry/families.js';
-
 /** Builders for pushed payloads shaped like the EventBridge envelope of docs/events.md §4 (constructed, not captured). */
 export const ORG_ID = '3f6c0d2e-1111-4222-8333-944455556666';
 export const DEF_ID = 'a1b2c3d4-0000-4000-8000-000000000001';
