@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { startAgent } from './agent.js';
 import { loadConfig, type AgentConfig } from './config/config.js';
-import { ConfigError } from './config/errors.js';
+import { ConfigError, printable } from './config/errors.js';
 import { runOnceCommand } from './commands/once.js';
 import { describeError } from './util/logger.js';
 import { createLogger } from './util/pino.js';
@@ -68,15 +68,40 @@ async function withConfig(fn: (config: AgentConfig) => Promise<number>): Promise
   } catch (err) {
     return configFailure(err);
   }
-  return fn(config);
+  try {
+    return await fn(config);
+  } catch (err) {
+    const line = startupMistake(err, config);
+    if (line === undefined) throw err;
+    return configLine(line);
+  }
 }
 
 function configFailure(err: unknown): number {
-  if (err instanceof ConfigError) {
-    process.stderr.write(`genesys-usage-agent: configuration error: ${err.message}\n`);
-    return 2;
-  }
+  if (err instanceof ConfigError) return configLine(err.message);
   throw err;
+}
+
+function configLine(message: string): number {
+  process.stderr.write(`genesys-usage-agent: configuration error: ${printable(message)}\n`);
+  return 2;
+}
+
+/**
+ * Start-up failures that are configuration mistakes only the start can reveal (the scenario file's
+ * contents, a port in use, an address this machine does not have): the setting and the fix, or
+ * undefined for a genuine runtime failure.
+ */
+function startupMistake(err: unknown, config: AgentConfig): string | undefined {
+  const e = err as NodeJS.ErrnoException & { hostname?: string };
+  // Checked by name: the simulator is loaded only in demo mode, so its class is not imported here.
+  if (e?.name === 'ScenarioError') return `AGENT_DEMO_SCENARIO: ${describeError(err)}`;
+  if (e?.code === 'EADDRINUSE' || e?.code === 'EACCES')
+    return `AGENT_PORT/AGENT_GATEWAY_PORT: ${describeError(err)}; choose a free port`;
+  const hosts = [config.host, config.gateway?.host];
+  if ((e?.code === 'ENOTFOUND' && hosts.includes(e.hostname)) || e?.code === 'EADDRNOTAVAIL')
+    return `AGENT_HOST/AGENT_GATEWAY_HOST: ${describeError(err)}; use an address of this machine (0.0.0.0 for all)`;
+  return undefined;
 }
 
 async function runCommand(args: string[]): Promise<number> {
@@ -97,13 +122,8 @@ async function runCommand(args: string[]): Promise<number> {
   try {
     agent = await startAgent(config, { logger });
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE' || code === 'EACCES') {
-      process.stderr.write(
-        `genesys-usage-agent: configuration error: AGENT_PORT/AGENT_GATEWAY_PORT: ${describeError(err)}; choose a free port\n`,
-      );
-      return 2;
-    }
+    const line = startupMistake(err, config);
+    if (line !== undefined) return configLine(line);
     logger.fatal({ err: describeError(err) }, 'agent failed to start');
     return 1;
   }

@@ -1,9 +1,55 @@
+import type { z } from 'zod';
+
 /** A mistake in the operator's configuration: printed as one line, exit code 2, no stack trace. */
 export class ConfigError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'ConfigError';
   }
+}
+
+/**
+ * What a parser in kinds.ts attaches to an issue: the offending value (quoted before the message
+ * unless the setting is secret; a message may place it with `{value}`) and the noun that stands in
+ * for it when it must not be shown.
+ */
+export interface Refusal {
+  value?: string;
+  /** Shown without quotes (e.g. `0s is out of range`). */
+  bare?: boolean;
+  /** Replaces the value when the setting is secret: `the value`, `an entry`. */
+  noun?: string;
+}
+
+/**
+ * One line for one issue of one setting. `name` is the variable or `file: key`; a secret setting's
+ * value never appears, whatever the parser put in the issue.
+ */
+export function describeIssue(name: string, issue: z.core.$ZodIssue, secret: boolean): string {
+  const r = (issue.code === 'custom' ? (issue.params ?? {}) : {}) as Refusal;
+  const message = issue.message.replaceAll('{name}', () => name);
+  if (r.value === undefined) return `${name}: ${message}`;
+  const v = secret ? (r.noun ?? 'the value') : shown(withoutUserinfo(r.value));
+  const quoted = secret || r.bare ? v : `"${v}"`;
+  // `{value}` places the value inside the message; otherwise it leads.
+  return message.includes('{value}')
+    ? `${name}: ${message.replace('{value}', () => quoted)}`
+    : `${name}: ${quoted} ${message}`;
+}
+
+/** A value quoted in an error, cut short so a pasted blob cannot drown the hint after it. */
+function shown(value: string): string {
+  return value.length > 40 ? `${value.slice(0, 40)}…` : value;
+}
+
+/** `https://user:pass@host` → `https://…@host`: a credential pasted into a non-secret setting stays hidden. */
+function withoutUserinfo(value: string): string {
+  return value.replace(/(\/\/)[^/@\s]*@/g, '$1…@');
+}
+
+/** Control characters (newline, escape, bell, …) spelt out: the error stays one harmless line. */
+export function printable(text: string): string {
+  return text.replace(/\p{Cc}/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Closest candidate by edit distance, for "did you mean" hints on unknown keys. */

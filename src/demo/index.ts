@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { AgentConfig, OrgConfig } from '../config/config.js';
+import { SETTINGS } from '../config/settings.js';
 import type { Scheduler } from '../lifecycle/scheduler.js';
 import type { Service } from '../lifecycle/service.js';
 import type { RunningSimulator } from '../simulator/index.js';
@@ -69,7 +70,12 @@ export async function resolveOrgs(
   return {
     orgs: [demoOrg(simulator)],
     // The gateway is what makes the demo live; on a free loopback port unless configured.
-    gateway: config.gateway ?? { port: 0, host: '127.0.0.1', shaping: 'off' },
+    gateway: config.gateway ?? {
+      port: 0,
+      host: '127.0.0.1',
+      shaping: 'off',
+      maxConcurrentPerAddress: SETTINGS.gatewayMaxConcurrentPerAddress.default,
+    },
     eventsToken,
     simulator,
     traffic: (gatewayUrl, opts) =>

@@ -30,8 +30,8 @@ export interface OrgRuntime {
 }
 
 export interface OrgRuntimeDeps {
-  config: Pick<AgentConfig, 'usageIntervalMs' | 'ratelimitsIntervalMs' | 'tls'> &
-    Partial<Pick<AgentConfig, 'poll' | 'tokenLookupsPerMinute' | 'maxClients'>>;
+  config: Pick<AgentConfig, 'usageIntervalMs' | 'ratelimitsIntervalMs'> &
+    Partial<Pick<AgentConfig, 'poll' | 'tls' | 'tokenLookupsPerMinute' | 'maxClients'>>;
   clock: Clock;
   logger: PinoLogger;
   gateway: AgentConfig['gateway'];

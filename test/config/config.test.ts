@@ -133,10 +133,11 @@ describe('loadConfig', () => {
     [{ AGENT_GATEWAY_SHAPING: 'smooth' }, /^AGENT_GATEWAY_SHAPING: shaping needs the gateway/],
     [{ AGENT_LOG_LEVEL: 'loud' }, /^AGENT_LOG_LEVEL: "loud" is not one of/],
     [{ GENESYS_CLIENT_SECRET_FILE: '/nonexistent/secret' }, /^GENESYS_CLIENT_SECRET_FILE: cannot read/],
-    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' }, /^OTEL_EXPORTER_OTLP_ENDPOINT: "not a url" is not a URL/],
+    // Secret-bearing settings (a URL may carry user:pass@, headers carry tokens): named, never shown.
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' }, /^OTEL_EXPORTER_OTLP_ENDPOINT: the value is not a URL/],
     [
       { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c', OTEL_EXPORTER_OTLP_HEADERS: 'novalue' },
-      /^OTEL_EXPORTER_OTLP_HEADERS: "novalue" is not key=value/,
+      /^OTEL_EXPORTER_OTLP_HEADERS: an entry is not key=value; use k=v,k2=v2$/,
     ],
     [{ AGENT_HOST: 'x'.repeat(5000) }, /^AGENT_HOST: longer than 4096/],
   ])('rejects %o with a message naming the variable', (env, message) => {
@@ -144,6 +145,33 @@ describe('loadConfig', () => {
     expect(text).toMatch(message);
     expect(text).not.toContain('\n');
     expect(text).not.toContain('s3cr3t-value');
+  });
+
+  it('listen addresses: an IP address or a host name, never a port, scheme or brackets', () => {
+    for (const host of ['127.0.0.1', '::', '::1', 'localhost', 'agent.monitoring.svc'])
+      expect(loadConfig({ AGENT_HOST: host }).host).toBe(host);
+    expect(configError({ AGENT_HOST: 'localhost:9464' })).toMatch(
+      /^AGENT_HOST: "localhost:9464" carries a port/,
+    );
+    expect(configError({ AGENT_HOST: '[::1]' })).toMatch(/^AGENT_HOST: "\[::1\]" has brackets/);
+    expect(configError({ AGENT_HOST: 'https://x' })).toMatch(/^AGENT_HOST: "https:\/\/x" is a URL/);
+    expect(configError({ AGENT_HOST: 'two words' })).toMatch(/^AGENT_HOST: "two words" is not an IP address/);
+    expect(configError({ AGENT_GATEWAY_PORT: '0', AGENT_GATEWAY_HOST: 'h:1' })).toMatch(
+      /^AGENT_GATEWAY_HOST: "h:1" carries a port; give the address alone and the port in AGENT_GATEWAY_PORT/,
+    );
+    expect(configError({ AGENT_GATEWAY_HOST: '127.0.0.1' })).toMatch(
+      /^AGENT_GATEWAY_HOST: the address needs the gateway; set AGENT_GATEWAY_PORT too/,
+    );
+  });
+
+  it('AGENT_DEMO_SCENARIO: a built-in name or a file that exists, checked without loading the simulator', () => {
+    expect(loadConfig({ AGENT_DEMO_SCENARIO: 'runaway' }).demoScenario).toBe('runaway');
+    const path = file('my-scenario.yaml', 'org: {}\n');
+    expect(loadConfig({ AGENT_DEMO_SCENARIO: path }).demoScenario).toBe(path);
+    expect(configError({ AGENT_DEMO_SCENARIO: 'dmeo' })).toMatch(/did you mean "demo"\?/);
+    expect(configError({ AGENT_DEMO_SCENARIO: dir })).toMatch(
+      /^AGENT_DEMO_SCENARIO: ".*" is neither a built-in/,
+    );
   });
 
   it('reads several orgs from a YAML config file', () => {

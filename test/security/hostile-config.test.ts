@@ -36,7 +36,7 @@ function run(
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     // A config mistake must stop the process before it listens; a hang here is a failure too.
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
     child.on('exit', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
@@ -168,6 +168,105 @@ const CASES: Case[] = [
     name: 'events rate limit of zero',
     env: () => ({ AGENT_EVENTS_RATE_LIMIT: '0' }),
     says: /AGENT_EVENTS_RATE_LIMIT: "0" is not a whole number between 1 and 1000000/,
+  },
+  // Values that used to pass configuration and fail later (exit 1, a log line) or much later.
+  {
+    name: 'misspelt demo scenario',
+    env: () => ({ AGENT_DEMO_SCENARIO: 'dmeo', AGENT_PORT: '0' }),
+    says: /AGENT_DEMO_SCENARIO: "dmeo" is neither a built-in scenario nor a file; did you mean "demo"\?/,
+  },
+  {
+    name: 'demo scenario file that is not a scenario',
+    env: () => ({
+      AGENT_DEMO_SCENARIO: file('scenario.yaml', 'just text\n'),
+      AGENT_PORT: '0',
+      AGENT_HOST: '127.0.0.1',
+    }),
+    says: /AGENT_DEMO_SCENARIO: .*scenario\.yaml: /,
+  },
+  {
+    name: 'host with a port',
+    env: () => ({ AGENT_HOST: 'localhost:9464' }),
+    says: /AGENT_HOST: "localhost:9464" carries a port; give the address alone and the port in AGENT_PORT/,
+  },
+  {
+    name: 'host as a URL',
+    env: () => ({ AGENT_HOST: 'http://127.0.0.1' }),
+    says: /AGENT_HOST: "http:\/\/127\.0\.0\.1" is a URL; give the address alone/,
+  },
+  {
+    name: 'host that is not an address of this machine',
+    env: () => ({
+      ...creds,
+      GENESYS_API_BASE_URL: 'http://127.0.0.1:9',
+      GENESYS_LOGIN_BASE_URL: 'http://127.0.0.1:9',
+      AGENT_HOST: '203.0.113.7',
+      AGENT_PORT: '0',
+    }),
+    says: /AGENT_HOST\/AGENT_GATEWAY_HOST: .*EADDRNOTAVAIL.*; use an address of this machine/,
+  },
+  {
+    name: 'gateway port out of range',
+    env: () => ({ AGENT_GATEWAY_PORT: '70000' }),
+    says: /AGENT_GATEWAY_PORT: "70000" is not a whole number between 0 and 65535/,
+  },
+  {
+    name: 'gateway port equal to the agent port',
+    env: () => ({ AGENT_GATEWAY_PORT: '9464' }),
+    says: /AGENT_GATEWAY_PORT: 9464 is also the agent's port \(AGENT_PORT\); give the gateway another port/,
+  },
+  {
+    name: 'interval of zero',
+    env: () => ({ AGENT_USAGE_INTERVAL: '0' }),
+    says: /AGENT_USAGE_INTERVAL: 0 is out of range; use between 1s and 7d/,
+  },
+  {
+    name: 'export interval beyond what a timer holds',
+    env: () => ({ OTEL_METRIC_EXPORT_INTERVAL: '99999999999' }),
+    says: /OTEL_METRIC_EXPORT_INTERVAL: "99999999999" must be milliseconds, at least 100 \(at most 7 days\)/,
+  },
+  {
+    name: 'TLS certificate file that does not exist',
+    env: () => ({ AGENT_TLS_CERT_FILE: join(dir, 'missing.pem'), AGENT_TLS_KEY_FILE: file('k3.pem', 'x') }),
+    says: /AGENT_TLS_CERT_FILE: cannot read .*missing\.pem \(ENOENT\)/,
+  },
+  {
+    name: 'malformed %-escape in resource attributes',
+    env: () => ({ OTEL_RESOURCE_ATTRIBUTES: 'team=a%zz' }),
+    says: /OTEL_RESOURCE_ATTRIBUTES: "team=a%zz" has a malformed %-escape; encode % as %25/,
+  },
+  // Secret-bearing settings: the setting and the expected form, never the value.
+  {
+    name: 'OTLP headers written as an HTTP header line',
+    env: () => ({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
+      OTEL_EXPORTER_OTLP_HEADERS: `Authorization: Bearer ${SECRET}`,
+    }),
+    says: /OTEL_EXPORTER_OTLP_HEADERS: an entry is not key=value; use k=v,k2=v2$/,
+  },
+  {
+    name: 'OTLP endpoint with credentials and a bad port',
+    env: () => ({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://admin:${SECRET}@collector:99999` }),
+    says: /OTEL_EXPORTER_OTLP_ENDPOINT: the value is not a URL; use e\.g\. /,
+  },
+  {
+    name: 'API URL with credentials and another scheme',
+    env: () => ({
+      ...creds,
+      GENESYS_API_BASE_URL: `ftp://u:${SECRET}@x`,
+      GENESYS_LOGIN_BASE_URL: 'https://login.x',
+    }),
+    says: /GENESYS_API_BASE_URL: must be an http\(s\) URL/,
+  },
+  {
+    name: 'auth token with a space',
+    env: () => ({ AGENT_AUTH_TOKEN: `${SECRET} two` }),
+    says: /AGENT_AUTH_TOKEN: the value must be one word of visible ASCII characters/,
+  },
+  {
+    name: 'secret in the config file with a control character',
+    env: () => ({ AGENT_CONFIG_FILE: file('s.yaml', `eventsToken: "${SECRET}\\u0007"\n`) }),
+    says: /s\.yaml: eventsToken: the value contains a control character/,
   },
 ];
 

@@ -5,10 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
+import type { BuiltinScenarioName } from '../../config/scenario-names.js';
 import { ScenarioError, parseScenario, type Scenario, type ScenarioInput } from '../scenario.js';
 import { demo } from './demo.js';
 import { burst, churn, intraday, runaway, steady } from './others.js';
 
+// Typed by the names configuration checks AGENT_DEMO_SCENARIO against, so the two lists cannot drift.
 export const BUILTIN_SCENARIO_INPUTS: Readonly<Record<string, ScenarioInput>> = {
   demo,
   steady,
@@ -16,7 +18,7 @@ export const BUILTIN_SCENARIO_INPUTS: Readonly<Record<string, ScenarioInput>> = 
   burst,
   churn,
   intraday,
-};
+} satisfies Record<BuiltinScenarioName, ScenarioInput>;
 
 export const BUILTIN_SCENARIOS: readonly string[] = Object.keys(BUILTIN_SCENARIO_INPUTS);
 

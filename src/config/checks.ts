@@ -1,0 +1,101 @@
+/** Cross-field checks of the agent-wide settings: the gateway, TLS, auth, the OTLP push. */
+import { createSecureContext } from 'node:tls';
+import { ConfigError } from './errors.js';
+import type { Resolved } from './resolve.js';
+import { readText } from './sources.js';
+import type { AgentSettingId } from './settings.js';
+
+type Settings = Resolved<AgentSettingId>;
+
+export function gatewayFrom(s: Settings, orgCount: number) {
+  const v = s.values;
+  if (v.gatewayPort === undefined) {
+    const what = {
+      gatewayShaping: 'shaping',
+      gatewayHost: 'the address',
+      gatewayMaxConcurrentPerAddress: 'a gateway limit',
+    };
+    for (const id of Object.keys(what) as (keyof typeof what)[]) {
+      if (s.isSet(id))
+        throw new ConfigError(
+          `${s.name(id)}: ${what[id]} needs the gateway; set ${s.name('gatewayPort')} too`,
+        );
+    }
+    return null;
+  }
+  if (orgCount > 1) {
+    throw new ConfigError(
+      `${s.name('gatewayPort')}: the gateway forwards to one org; with several orgs run one agent per org for the gateway`,
+    );
+  }
+  const host = v.gatewayHost ?? v.host;
+  const wildcard = (h: string) => h === '0.0.0.0' || h === '::';
+  if (
+    v.gatewayPort !== 0 &&
+    v.gatewayPort === v.port &&
+    (host === v.host || wildcard(host) || wildcard(v.host))
+  )
+    throw new ConfigError(
+      `${s.name('gatewayPort')}: ${v.gatewayPort} is also the agent's port (${s.name('port')}); give the gateway another port`,
+    );
+  return {
+    port: v.gatewayPort,
+    host,
+    shaping: v.gatewayShaping,
+    /** Most requests in progress per source address. */
+    maxConcurrentPerAddress: v.gatewayMaxConcurrentPerAddress,
+  };
+}
+
+/** PEM certificate and key (and their files, for the gateway); null: plain HTTP. */
+export function tlsFrom(s: Settings) {
+  const { tlsCertFile: certFile, tlsKeyFile: keyFile } = s.values;
+  const cert = s.name('tlsCertFile');
+  const key = s.name('tlsKeyFile');
+  if (certFile === undefined && keyFile === undefined) return null;
+  if (certFile === undefined)
+    throw new ConfigError(`${cert}: required when ${key} is set; set both for HTTPS`);
+  if (keyFile === undefined)
+    throw new ConfigError(`${key}: required when ${cert} is set; set both for HTTPS`);
+  const tls = { cert: readText(certFile, cert), key: readText(keyFile, key), certFile, keyFile };
+  try {
+    // Fail at start-up, with the setting named, rather than on the first connection.
+    createSecureContext({ cert: tls.cert, key: tls.key });
+  } catch (err) {
+    const reason = (err as Error).message.split('\n')[0]!.slice(0, 120);
+    throw new ConfigError(`${cert}/${key}: not a usable PEM certificate and matching key (${reason})`);
+  }
+  return tls;
+}
+
+/** Credentials required on /metrics and /api/v1/*; null: open. */
+export function authFrom(s: Settings) {
+  const token = s.values.authToken;
+  const basicFile = s.values.authBasicFile;
+  const basicUsers = basicFile === undefined ? [] : basicUsersFrom(basicFile, s.name('authBasicFile'));
+  if (token === undefined && basicUsers.length === 0) return null;
+  return { bearerTokens: token === undefined ? [] : [token], basicUsers };
+}
+
+/** `user:password` per line; blank lines and `#` comments ignored. Passwords are never echoed. */
+function basicUsersFrom(path: string, name: string): { user: string; password: string }[] {
+  const users: { user: string; password: string }[] = [];
+  for (const [i, raw] of readText(path, name).split(/\r?\n/).entries()) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const colon = line.indexOf(':');
+    if (colon <= 0 || colon === line.length - 1)
+      throw new ConfigError(`${name}: line ${i + 1} of ${path} is not user:password`);
+    users.push({ user: line.slice(0, colon), password: line.slice(colon + 1) });
+  }
+  if (users.length === 0) throw new ConfigError(`${name}: ${path} has no user:password line`);
+  return users;
+}
+
+/** The OTLP push; null when no endpoint is set (headers and interval alone do not enable it). */
+export function otlpFrom(s: Settings) {
+  const { otlpMetricsEndpoint, otlpEndpoint, otlpHeaders, otlpInterval } = s.values;
+  const url = otlpMetricsEndpoint ?? (otlpEndpoint === undefined ? undefined : `${otlpEndpoint}/v1/metrics`);
+  if (url === undefined) return null;
+  return { url, headers: otlpHeaders, intervalMs: otlpInterval };
+}

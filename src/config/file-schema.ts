@@ -1,0 +1,102 @@
+/**
+ * The config-file side of the settings table: the file's schema (strict, every key from the
+ * table, `orgs` a list of per-org keys) and one-line errors for it ("did you mean").
+ */
+import { z } from 'zod';
+import { closest, describeIssue } from './errors.js';
+import { text } from './kinds.js';
+import { fileFileKey, SETTING_IDS, spec, type SettingId } from './settings.js';
+
+export interface FileKey {
+  /** Key path below the top level or below one `orgs[]` entry, e.g. `['gateway', 'port']`. */
+  path: string[];
+  id: SettingId;
+  variant: 'value' | 'file';
+}
+
+const ORGS = 'orgs[].';
+
+function keysOf(scope: 'agent' | 'org'): FileKey[] {
+  return SETTING_IDS.flatMap((id): FileKey[] => {
+    const s = spec(id);
+    if (s.file === null || s.scope !== scope) return [];
+    const split = (key: string) => (key.startsWith(ORGS) ? key.slice(ORGS.length) : key).split('.');
+    const own: FileKey = { path: split(s.file), id, variant: 'value' };
+    return s.viaFile ? [own, { path: split(fileFileKey(id)), id, variant: 'file' }] : [own];
+  });
+}
+
+export const AGENT_FILE_KEYS = keysOf('agent');
+export const ORG_FILE_KEYS = keysOf('org');
+
+type Tree = { [key: string]: Tree | z.ZodType };
+
+function tree(keys: FileKey[]): Tree {
+  const root: Tree = {};
+  for (const k of keys) {
+    let node = root;
+    for (const part of k.path.slice(0, -1)) node = (node[part] ??= {}) as Tree;
+    node[k.path.at(-1)!] = k.variant === 'file' ? text() : spec(k.id).parse;
+  }
+  return root;
+}
+
+function strict(t: Tree): z.ZodObject {
+  return z.strictObject(
+    Object.fromEntries(
+      Object.entries(t).map(([k, v]) => [k, (v instanceof z.ZodType ? v : strict(v)).optional()]),
+    ),
+  );
+}
+
+const AGENT_TREE = tree(AGENT_FILE_KEYS);
+const ORG_TREE = tree(ORG_FILE_KEYS);
+
+/** The config file: any setting under its file key, and `orgs`. Unknown keys are errors. */
+export const FileSchema = strict(AGENT_TREE).extend({ orgs: z.array(strict(ORG_TREE)).min(1).optional() });
+
+/** Keys known at an issue's path (numbers, i.e. list indices, skipped). */
+function knownKeysAt(path: PropertyKey[]): string[] {
+  let node: Tree = { ...AGENT_TREE, orgs: ORG_TREE };
+  for (const p of path) {
+    if (typeof p !== 'string') continue;
+    const next = node[p];
+    if (!next || next instanceof z.ZodType) return [];
+    node = next;
+  }
+  return Object.keys(node);
+}
+
+/** The setting an issue belongs to: the longest file key that starts its path. */
+function keyAt(path: PropertyKey[]): FileKey | undefined {
+  const inOrg = path[0] === 'orgs' && typeof path[1] === 'number';
+  const rest = (inOrg ? path.slice(2) : path).map(String);
+  return (inOrg ? ORG_FILE_KEYS : AGENT_FILE_KEYS)
+    .filter((k) => k.path.every((p, i) => rest[i] === p))
+    .sort((a, b) => b.path.length - a.path.length)[0];
+}
+
+export function keyPath(path: PropertyKey[]): string {
+  return path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`))
+    .join('');
+}
+
+/** One line for the first useful issue of a file that failed FileSchema. */
+export function describeFileIssues(file: string, issues: readonly z.core.$ZodIssue[]): string {
+  // A misspelt key also makes its real key "missing"; the misspelling is the useful message.
+  const issue = [...issues].sort(
+    (a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'),
+  )[0]!;
+  const at = keyPath(issue.path);
+  if (issue.code === 'unrecognized_keys') {
+    const known = knownKeysAt(issue.path);
+    const key = issue.keys[0]!;
+    const hint = closest(key, known);
+    const where = at ? `${at}.${key}` : key;
+    return `${file}: ${where}: unknown key${hint ? `; did you mean "${hint}"?` : `; known keys: ${known.join(', ')}`}`;
+  }
+  const k = keyAt(issue.path);
+  const secret = k !== undefined && k.variant === 'value' && spec(k.id).secret === true;
+  return describeIssue(`${file}: ${at || '(top level)'}`, issue, secret);
+}

@@ -1,0 +1,99 @@
+/** Cross-field checks of the orgs: the GENESYS_* variables or the file's `orgs`, hosts, budgets. */
+import { ConfigError } from './errors.js';
+import { regionHosts } from './regions.js';
+import type { Resolved } from './resolve.js';
+import { envFileName, SETTING_IDS, spec, type OrgSettingId } from './settings.js';
+
+export const ORG_IDS = SETTING_IDS.filter((id): id is OrgSettingId => spec(id).scope === 'org');
+
+type OrgSettings = Resolved<OrgSettingId>;
+
+/** One org the agent watches. */
+export interface OrgConfig {
+  /** Value of the `org` label. */
+  name: string;
+  apiBaseUrl: string;
+  loginBaseUrl: string;
+  clientId: string;
+  clientSecret: string;
+  callBudgetPerMinute: number;
+  /** Per-client overrides of the per-token limit (client id -> req/min). */
+  limitOverrides: Record<string, number>;
+}
+
+/**
+ * The orgs: from the GENESYS_* variables (one org, or none: demo mode) or from the file's `orgs`,
+ * never both. `budget` is the agent-wide call budget an org may override.
+ */
+export function resolveOrgs(
+  fromEnv: OrgSettings,
+  fromFile: OrgSettings[] | undefined,
+  file: string,
+  budget: number,
+): OrgConfig[] {
+  const envSet = ORG_IDS.filter((id) => fromEnv.isSet(id));
+  if (fromFile && envSet.length > 0) {
+    const named = envSet.includes('clientId') ? 'clientId' : envSet[0]!;
+    throw new ConfigError(
+      `${fromEnv.name(named)}: set either the GENESYS_* variables or orgs in ${file}, not both`,
+    );
+  }
+  const orgs = fromFile
+    ? fromFile.map((o) => orgFrom(o, budget, 'clientSecretFile'))
+    : envOrg(fromEnv, budget);
+  const names = new Set<string>();
+  for (const [i, o] of orgs.entries()) {
+    if (names.has(o.name))
+      throw new ConfigError(
+        `${fromFile![i]!.name('orgName')}: "${o.name}" is used twice; org names must be unique`,
+      );
+    names.add(o.name);
+  }
+  return orgs;
+}
+
+function envOrg(o: OrgSettings, budget: number): OrgConfig[] {
+  if (o.values.clientId === undefined) {
+    if (o.isSet('clientSecret'))
+      throw new ConfigError(
+        `${o.name('clientId')}: required when ${o.name('clientSecret')} is set; set both, or neither for demo mode`,
+      );
+    return [];
+  }
+  return [orgFrom(o, budget, envFileName('clientSecret'))];
+}
+
+/** `secretFile`: how the operator names the secret's file variant where this org is configured. */
+function orgFrom(o: OrgSettings, budget: number, secretFile: string): OrgConfig {
+  const v = o.values;
+  if (v.clientId === undefined)
+    throw new ConfigError(`${o.name('clientId')}: required; every org needs the agent's OAuth client id`);
+  if (v.clientSecret === undefined)
+    throw new ConfigError(
+      `${o.name('clientSecret')}: required when ${o.name('clientId')} is set; set it or ${secretFile}`,
+    );
+  return {
+    name: v.orgName,
+    ...hosts(o),
+    clientId: v.clientId,
+    clientSecret: v.clientSecret,
+    callBudgetPerMinute: v.orgCallBudget ?? budget,
+    limitOverrides: v.limitsPerClient,
+  };
+}
+
+/** API and login hosts: both URLs given, or the region fills what is missing. */
+function hosts(o: OrgSettings): { apiBaseUrl: string; loginBaseUrl: string } {
+  const { apiBaseUrl, loginBaseUrl, region } = o.values;
+  if (apiBaseUrl && loginBaseUrl) return { apiBaseUrl, loginBaseUrl };
+  if (region === undefined) {
+    throw new ConfigError(
+      `${o.name('region')}: required (e.g. mypurecloud.com or us_east_1), or set both ${o.name('apiBaseUrl')} and ${o.name('loginBaseUrl')}`,
+    );
+  }
+  const fromRegion = regionHosts(region);
+  return {
+    apiBaseUrl: apiBaseUrl ?? fromRegion.apiBaseUrl,
+    loginBaseUrl: loginBaseUrl ?? fromRegion.loginBaseUrl,
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * The value sources: the environment, the config file, and the files that hold secrets
+ * (`*_FILE`). Each yields a Layer of parsed values; config.ts stacks the layers.
+ */
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { ConfigError, describeIssue } from './errors.js';
+import { ENV_VARIABLES, EnvSchema } from './env-schema.js';
+import {
+  AGENT_FILE_KEYS,
+  describeFileIssues,
+  FileSchema,
+  keyPath,
+  ORG_FILE_KEYS,
+  type FileKey,
+} from './file-schema.js';
+import { spec, type SettingId } from './settings.js';
+
+/** Parsed values by setting, and the name each was given under (for errors). */
+export interface Layer {
+  values: Partial<Record<SettingId, unknown>>;
+  names: Partial<Record<SettingId, string>>;
+}
+
+const emptyLayer = (): Layer => ({ values: {}, names: {} });
+
+/** A file's text, or a one-line error naming the setting that pointed at it. */
+export function readText(path: string, name: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`${name}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+/** A value held in a file (`GENESYS_CLIENT_SECRET_FILE`), checked by its setting's parser. */
+function fromFile(path: string, name: string, id: SettingId): unknown {
+  const content = readText(path, name).trim();
+  if (!content) throw new ConfigError(`${name}: ${path} is empty`);
+  const r = spec(id).parse.safeParse(content);
+  // The content is the setting's value: shown only if the setting is not secret.
+  if (!r.success) throw new ConfigError(describeIssue(name, r.error.issues[0]!, spec(id).secret === true));
+  return r.data;
+}
+
+/** The variables the agent knows, parsed; a `_FILE` variable wins over the variable itself. */
+export function readEnv(rawEnv: NodeJS.ProcessEnv): Layer {
+  const present: Record<string, string> = {};
+  for (const name of ENV_VARIABLES.keys()) if (rawEnv[name] !== undefined) present[name] = rawEnv[name];
+  const r = EnvSchema.safeParse(present);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    const v = ENV_VARIABLES.get(String(issue.path[0]))!;
+    throw new ConfigError(describeIssue(v.name, issue, v.variant === 'value' && spec(v.id).secret === true));
+  }
+  const layer = emptyLayer();
+  const byVariant = [...ENV_VARIABLES.values()].sort(
+    (a, b) => Number(a.variant === 'file') - Number(b.variant === 'file'),
+  );
+  for (const v of byVariant) {
+    const value = (r.data as Record<string, unknown>)[v.name];
+    if (value === undefined) continue;
+    layer.values[v.id] = v.variant === 'file' ? fromFile(value as string, v.name, v.id) : value;
+    layer.names[v.id] = v.name;
+  }
+  return layer;
+}
+
+export interface FileLayers {
+  agent: Layer;
+  /** One layer per `orgs[]` entry; undefined when the file has no `orgs`. */
+  orgs: Layer[] | undefined;
+}
+
+/** The config file (YAML, or JSON as YAML's subset), checked against the settings table. */
+export function readConfigFile(path: string): FileLayers {
+  const text = readText(path, 'AGENT_CONFIG_FILE');
+  let data: unknown;
+  try {
+    data = parseYaml(text); // YAML is a superset of JSON
+  } catch (err) {
+    throw new ConfigError(`${path}: not valid YAML/JSON: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const r = FileSchema.safeParse(data ?? {});
+  if (!r.success) throw new ConfigError(describeFileIssues(path, r.error.issues));
+  const parsed = r.data as Record<string, unknown> & { orgs?: Record<string, unknown>[] };
+  return {
+    agent: layerOf(parsed, AGENT_FILE_KEYS, path, []),
+    orgs: parsed.orgs?.map((o, i) => layerOf(o, ORG_FILE_KEYS, path, ['orgs', i])),
+  };
+}
+
+function layerOf(data: Record<string, unknown>, keys: FileKey[], file: string, prefix: PropertyKey[]): Layer {
+  const layer = emptyLayer();
+  const byVariant = [...keys].sort((a, b) => Number(a.variant === 'file') - Number(b.variant === 'file'));
+  for (const k of byVariant) {
+    let value: unknown = data;
+    for (const p of k.path) value = (value as Record<string, unknown> | undefined)?.[p];
+    if (value === undefined) continue;
+    const name = `${file}: ${keyPath([...prefix, ...k.path])}`;
+    layer.values[k.id] = k.variant === 'file' ? fromFile(value as string, name, k.id) : value;
+    layer.names[k.id] = name;
+  }
+  return layer;
+}
