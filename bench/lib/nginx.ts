@@ -4,9 +4,9 @@
  */
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './process.js';
 import { treeStats, type TreeStats } from './procfs.js';
 
 export interface RunningNginx {
@@ -27,14 +27,6 @@ export function nginxBinary(): string {
   } catch {
     throw new Error(NGINX_MISSING);
   }
-}
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as { port: number };
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
 }
 
 export function nginxConfig(dir: string, port: number, upstream: URL): string {

@@ -1,15 +1,11 @@
 /** One OAuth client of the simulated org, as the world keeps it. */
-import type { Traffic } from './scenario.js';
+import type { ScenarioClient } from './scenario.js';
 import type { TrafficClient } from './traffic.js';
 
-export interface SimClient {
-  id: string;
-  name: string;
-  secret: string;
-  tokens: number;
-  tokenValiditySeconds: number;
-  permissions: string[] | undefined;
-  traffic: Traffic | undefined;
+export interface SimClient extends Pick<
+  ScenarioClient,
+  'id' | 'name' | 'secret' | 'tokens' | 'tokenValiditySeconds' | 'permissions' | 'traffic'
+> {
   isAgent: boolean;
   /** One of Genesys' own clients: in the new Usage API only; never listed, cannot log in. */
   builtin?: boolean;
