@@ -18,6 +18,7 @@ import {
   type UsageQuery,
   type UsageRow,
 } from './api.js';
+import { PagingGuard } from './paging.js';
 import { GenesysApiError } from './errors.js';
 import { RecordSkips } from './records.js';
 import {
@@ -92,8 +93,8 @@ export interface GenesysClientOptions {
 const UNAVAILABLE_STATUSES = new Set([403, 404, 410, 501]);
 const EVENTS_PAGE_SIZE = 200;
 const MAX_EVENT_PAGES = 500;
-/** Far above any org's OAuth client count at Genesys' page size; stops a listing that never ends. */
-const MAX_CLIENT_PAGES = 100;
+/** 25 000 OAuth clients at Genesys' default page size of 25: far above any org's count. */
+const MAX_CLIENT_PAGES = 1_000;
 
 export class GenesysClient implements GenesysApi {
   private readonly transport: Transport;
@@ -188,9 +189,9 @@ export class GenesysClient implements GenesysApi {
   /** Every page: the listing follows `nextUri` (bounded, and a repeated page ends it with an error). */
   async listOAuthClients(signal?: AbortSignal): Promise<OAuthClientInfo[]> {
     const out: OAuthClientInfo[] = [];
-    const seen = new Set<string>();
+    const guard = new PagingGuard('OAuth client', OAUTH_CLIENTS, MAX_CLIENT_PAGES);
     let path: string = PATHS.oauthClients;
-    for (let pages = 1; ; pages += 1) {
+    for (;;) {
       const res = await this.get(path, OAUTH_CLIENTS, signal);
       const page = Transport.parse(oauthClientListSchema, res, OAUTH_CLIENTS);
       for (const c of this.skips.keep(page.entities, oauthClientRecordSchema, {
@@ -208,17 +209,8 @@ export class GenesysClient implements GenesysApi {
         });
       }
       if (!page.nextUri) return out;
-      const next = apiPath(page.nextUri, OAUTH_CLIENTS);
-      if (seen.has(next) || pages >= MAX_CLIENT_PAGES) {
-        throw new GenesysApiError(
-          `OAuth client paging does not end: nextUri repeats after ${pages} pages`,
-          null,
-          OAUTH_CLIENTS,
-          'paging_loop',
-        );
-      }
-      seen.add(next);
-      path = next;
+      path = apiPath(page.nextUri, OAUTH_CLIENTS);
+      guard.next(path);
     }
   }
 
@@ -274,9 +266,9 @@ export class GenesysClient implements GenesysApi {
 
   async queryOperationalEvents(q: { interval: string }, signal?: AbortSignal): Promise<OperationalEvent[]> {
     const events: OperationalEvent[] = [];
-    const seen = new Set<string>();
+    const guard = new PagingGuard('operational events', EVENTS_QUERY, MAX_EVENT_PAGES);
     let path = PATHS.eventsQuery(EVENTS_PAGE_SIZE);
-    for (let pages = 1; ; pages += 1) {
+    for (;;) {
       const res = await this.transport.send({
         base: 'api',
         method: 'POST',
@@ -307,17 +299,8 @@ export class GenesysClient implements GenesysApi {
         });
       }
       if (!page.nextUri) break;
-      const next = apiPath(page.nextUri, EVENTS_QUERY);
-      if (seen.has(next) || pages >= MAX_EVENT_PAGES) {
-        throw new GenesysApiError(
-          `operational events paging does not end: nextUri repeats after ${pages} pages`,
-          null,
-          EVENTS_QUERY,
-          'paging_loop',
-        );
-      }
-      seen.add(next);
-      path = next;
+      path = apiPath(page.nextUri, EVENTS_QUERY);
+      guard.next(path);
     }
     return events.sort((a, b) => a.timestamp - b.timestamp);
   }

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Clock } from '../util/clock.js';
 import type { UsageQuery, UsageRow } from './api.js';
 import { GenesysApiError } from './errors.js';
+import { PagingGuard } from './paging.js';
 import type { RecordSkips } from './records.js';
 import {
   legacyUsageRecordSchema,
@@ -64,8 +65,8 @@ export async function queryUsageAggregates(
   });
 
   const rows: UsageRow[] = [];
-  const seen = new Set<string>();
-  for (let pages = 1; ; pages += 1) {
+  const guard = new PagingGuard('usage job', JOBS_RESULTS, MAX_PAGES);
+  for (;;) {
     for (const e of d.skips.keep(page.entities, usageJobRecordSchema, {
       source: 'usage',
       endpoint: JOBS_RESULTS,
@@ -73,15 +74,7 @@ export async function queryUsageAggregates(
       rows.push(fromJobEntity(e));
     if (!page.nextUri) return rows;
     const next = apiPath(page.nextUri, JOBS_RESULTS);
-    if (seen.has(next) || pages >= MAX_PAGES) {
-      throw new GenesysApiError(
-        `usage job paging does not end: nextUri repeats after ${pages} pages`,
-        null,
-        JOBS_RESULTS,
-        'paging_loop',
-      );
-    }
-    seen.add(next);
+    guard.next(next);
     page = await getJobPage(d, next, signal);
   }
 }

@@ -1,0 +1,30 @@
+import { GenesysApiError } from './errors.js';
+
+/**
+ * Stops a `nextUri` listing that never ends: a page already read means a loop, and more than
+ * `maxPages` pages means an answer far larger than any org has. The error says which of the two.
+ */
+export class PagingGuard {
+  private readonly seen = new Set<string>();
+  private pages = 1;
+
+  constructor(
+    private readonly what: string,
+    private readonly endpoint: string,
+    private readonly maxPages: number,
+  ) {}
+
+  /** Call with each next path before reading it. */
+  next(path: string): void {
+    if (this.seen.has(path))
+      throw this.error(`${this.what} paging does not end: nextUri repeats after ${this.pages} pages`);
+    if (this.pages >= this.maxPages)
+      throw this.error(`${this.what} paging stopped: more than ${this.maxPages} pages`);
+    this.seen.add(path);
+    this.pages += 1;
+  }
+
+  private error(message: string): GenesysApiError {
+    return new GenesysApiError(message, null, this.endpoint, 'paging_loop');
+  }
+}
