@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AgentConfig } from '../config/config.js';
 import { sourceFamilies } from '../sources/registry.js';
 import { catalogue } from '../telemetry/catalogue.js';
-import type { MetricFamily } from '../telemetry/families.js';
+import { mergeFamilies, type MetricFamily } from '../telemetry/families.js';
 import { Telemetry } from '../telemetry/telemetry.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
@@ -39,15 +39,4 @@ export function agentFamilies(runtimes: OrgRuntime[], nowMs: number): MetricFami
     ),
     catalogue.agentBuildInfo.family([{ attributes: { version: agentVersion() }, value: 1 }]),
   ]);
-}
-
-/** Families with the same name from several orgs become one family. */
-function mergeFamilies(families: MetricFamily[]): MetricFamily[] {
-  const byName = new Map<string, MetricFamily>();
-  for (const f of families) {
-    const seen = byName.get(f.name);
-    if (!seen) byName.set(f.name, { ...f, points: [...f.points] } as MetricFamily);
-    else (seen.points as unknown[]).push(...f.points);
-  }
-  return [...byName.values()];
 }

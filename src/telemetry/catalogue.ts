@@ -18,7 +18,7 @@ import {
   percent,
 } from '../model/thresholds.js';
 import { SOURCE_NAMES } from '../sources/source.js';
-import type { CounterFamily, GaugeFamily, HistogramFamily } from './families.js';
+import { withPoints, type CounterFamily, type GaugeFamily, type HistogramFamily } from './families.js';
 
 export type MetricKind = 'gauge' | 'counter' | 'histogram';
 /** Who fills a family (`agent` = the agent itself, not a Genesys source). */
@@ -91,21 +91,24 @@ export type HistogramPoint<L extends string> = Omit<HistogramFamily['points'][nu
   attributes: Labels<L>;
 };
 
+/** Points, or how to build them when the family's turn comes (see `withPoints` in ./families.ts). */
+type PointsOf<P> = P[] | (() => P[]);
+
 export class GaugeDef<L extends string> extends MetricDef<'gauge', L> {
-  family(points: GaugePoint<L>[] = []): GaugeFamily & { points: GaugePoint<L>[] } {
-    return { ...this.descriptor(), kind: 'gauge', points };
+  family(points: PointsOf<GaugePoint<L>> = []): GaugeFamily & { points: GaugePoint<L>[] } {
+    return withPoints({ ...this.descriptor(), kind: 'gauge' as const }, points);
   }
 }
 
 export class CounterDef<L extends string> extends MetricDef<'counter', L> {
-  family(points: CounterPoint<L>[] = []): CounterFamily & { points: CounterPoint<L>[] } {
-    return { ...this.descriptor(), kind: 'counter', points };
+  family(points: PointsOf<CounterPoint<L>> = []): CounterFamily & { points: CounterPoint<L>[] } {
+    return withPoints({ ...this.descriptor(), kind: 'counter' as const }, points);
   }
 }
 
 export class HistogramDef<L extends string> extends MetricDef<'histogram', L> {
-  family(boundaries: readonly number[], points: HistogramPoint<L>[] = []): HistogramFamily {
-    return { ...this.descriptor(), kind: 'histogram', boundaries, points };
+  family(boundaries: readonly number[], points: PointsOf<HistogramPoint<L>> = []): HistogramFamily {
+    return withPoints({ ...this.descriptor(), kind: 'histogram' as const, boundaries }, points);
   }
 }
 

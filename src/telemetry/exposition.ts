@@ -41,27 +41,56 @@ function withoutMetadata(text: string): string {
  * types is dropped by the serializer: such a collection is serialized whole instead.
  */
 export function* expositionChunks(rm: ResourceMetrics, opts: Options): Generator<string> {
-  const per = opts.pointsPerChunk ?? POINTS_PER_CHUNK;
-  const whole = new PrometheusSerializer('', false, undefined, opts.withoutTargetInfo, opts.withoutScopeInfo);
   const families = new Map<string, Member[]>();
   for (const scope of rm.scopeMetrics)
     for (const metric of scope.metrics) {
       const name = metric.descriptor.name;
       const members = families.get(name) ?? [];
       if (members.some((x) => x.metric.dataPointType !== metric.dataPointType)) {
-        yield whole.serialize(rm);
+        yield serializer(opts, opts.withoutTargetInfo).serialize(rm);
         return;
       }
       members.push({ metric, scope: scope.scope });
       families.set(name, members);
     }
-  if (families.size === 0) {
-    yield whole.serialize(rm);
-    return;
-  }
-  const bare = new PrometheusSerializer('', false, undefined, true, opts.withoutScopeInfo);
+  yield* familyChunks(rm.resource, families.values(), opts);
+}
+
+/**
+ * The exposition of metrics that each have a name of their own, produced one metric at a time as
+ * the reader pulls: a metric (and whatever builds it) is only taken from `metrics` once the text
+ * before it is consumed, so a collection is never held whole. Equal to `expositionChunks` over
+ * the same metrics in one scope.
+ */
+export function metricChunks(
+  resource: ResourceMetrics['resource'],
+  scope: ScopeMetrics['scope'],
+  metrics: Iterable<MetricData>,
+  opts: Options,
+): Generator<string> {
+  return familyChunks(resource, mapIterable(metrics, (metric) => [{ metric, scope }]), opts);
+}
+
+function* mapIterable<T, U>(items: Iterable<T>, f: (t: T) => U): Generator<U> {
+  for (const t of items) yield f(t);
+}
+
+function serializer(opts: Options, withoutTargetInfo: boolean): PrometheusSerializer {
+  return new PrometheusSerializer('', false, undefined, withoutTargetInfo, opts.withoutScopeInfo);
+}
+
+function* familyChunks(
+  resource: ResourceMetrics['resource'],
+  families: Iterable<Member[]>,
+  opts: Options,
+): Generator<string> {
+  const per = opts.pointsPerChunk ?? POINTS_PER_CHUNK;
+  const whole = serializer(opts, opts.withoutTargetInfo);
+  const bare = serializer(opts, true);
+  const rm = { resource, scopeMetrics: [] };
   let first = !opts.withoutTargetInfo;
-  for (const members of families.values()) {
+  let wrote = false;
+  for (const members of families) {
     let metadataWritten = false;
     for (const m of members) {
       const n = m.metric.dataPoints.length;
@@ -73,8 +102,11 @@ export function* expositionChunks(rm: ResourceMetrics, opts: Options): Generator
         const body = metadataWritten ? withoutMetadata(text) : text;
         if (body === '') continue;
         metadataWritten = true;
+        wrote = true;
         yield body;
       }
     }
   }
+  // Nothing to say: what the serializer says for an empty collection.
+  if (!wrote) yield whole.serialize(rm);
 }

@@ -6,6 +6,11 @@
  *
  * Sources build families through the metric catalogue (./catalogue.ts), which holds every name,
  * help text, unit and label key.
+ *
+ * A family's points may be built only when they are read, and afresh at every read (`withPoints`
+ * with a function): /metrics serializes one family at a time (./telemetry.ts), so a scrape of
+ * 10 000 clients holds one family's points, not all of them (docs/performance.md, "Container").
+ * Read `points` once per collection.
  */
 export type Attributes = Readonly<Record<string, string>>;
 
@@ -43,3 +48,36 @@ export interface HistogramFamily extends FamilyBase {
 }
 
 export type MetricFamily = GaugeFamily | CounterFamily | HistogramFamily;
+
+/**
+ * `meta` with `points`: the array itself, or a getter that builds them at each read. Spreading
+ * such a family (`{ ...f }`) reads them: keep families as they are, or use `mergeFamilies`.
+ */
+export function withPoints<M extends object, P>(meta: M, points: P[] | (() => P[])): M & { points: P[] } {
+  if (typeof points !== 'function') return { ...meta, points };
+  return Object.defineProperty({ ...meta }, 'points', { get: points, enumerable: true }) as M & {
+    points: P[];
+  };
+}
+
+/**
+ * Families with the same name (from several orgs or sources) as one family each, in first-seen
+ * order; a merged family's points are read from its members only when it is read itself.
+ */
+export function mergeFamilies(families: Iterable<MetricFamily>): MetricFamily[] {
+  const byName = new Map<string, MetricFamily[]>();
+  for (const f of families) {
+    const members = byName.get(f.name);
+    if (members) members.push(f);
+    else byName.set(f.name, [f]);
+  }
+  return [...byName.values()].map((members) => {
+    const [first] = members as [MetricFamily, ...MetricFamily[]];
+    if (members.length === 1) return first;
+    const { points: _points, ...meta } = Object.getOwnPropertyDescriptors(first);
+    return withPoints(
+      Object.defineProperties({}, meta) as Omit<MetricFamily, 'points'>,
+      () => members.flatMap((m) => m.points as unknown[]),
+    ) as MetricFamily;
+  });
+}

@@ -34,7 +34,8 @@ export class FamiliesProducer implements MetricProducer {
   }
 }
 
-function toMetricData(f: MetricFamily, endTime: [number, number]): MetricData {
+/** One family as OTel metric data, its points stamped `endTime`. */
+export function toMetricData(f: MetricFamily, endTime: [number, number]): MetricData {
   const descriptor = { name: f.name, description: f.help, unit: f.unit, valueType: ValueType.DOUBLE };
   switch (f.kind) {
     case 'gauge':

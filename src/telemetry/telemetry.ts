@@ -1,16 +1,16 @@
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
-import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
-import { MeterProvider, PeriodicExportingMetricReader, type MetricReader } from '@opentelemetry/sdk-metrics';
+import { millisToHrTime } from '@opentelemetry/core';
+import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import type { MetricFamily } from './families.js';
-import { expositionChunks } from './exposition.js';
+import { metricChunks } from './exposition.js';
 import {
   loggableEndpoint,
   ObservedExporter,
   OtlpExportLedger,
   type OtlpExportStatus,
 } from './otlp-export.js';
-import { FamiliesProducer } from './producer.js';
+import { FamiliesProducer, toMetricData } from './producer.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 
 export interface TelemetryOptions {
@@ -28,19 +28,23 @@ export interface TelemetryOptions {
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
 /**
- * One MeterProvider with two readers: a Prometheus reader collected on demand by the /metrics
- * route, and a periodic OTLP/HTTP reader when an endpoint is configured. Both read the same
- * families producer, so names and values are identical on both paths.
+ * The families on two paths: /metrics serializes them with the OTel Prometheus serializer one
+ * family at a time as the socket drains (a 10 000-client scrape is tens of MB), and, when an
+ * endpoint is configured, a MeterProvider's periodic OTLP/HTTP reader collects them through a
+ * MetricProducer. Names and values are identical on both paths (test/telemetry/telemetry.test.ts).
  */
 export class Telemetry {
-  private readonly provider: MeterProvider;
-  private readonly prometheus: PrometheusExporter;
+  private readonly provider: MeterProvider | null;
   private readonly otlpReader: PeriodicExportingMetricReader | null;
   private readonly otlpLedger: OtlpExportLedger | null;
+  private readonly resource: ReturnType<typeof defaultResource>;
+  private readonly scope: { name: string; version: string };
+  private readonly families: (nowMs: number) => MetricFamily[];
+  private readonly now: () => number;
 
   constructor(opts: TelemetryOptions) {
-    const now = opts.now ?? Date.now;
-    const resource = defaultResource().merge(
+    this.now = opts.now ?? Date.now;
+    this.resource = defaultResource().merge(
       resourceFromAttributes({
         ...opts.resourceAttributes,
         'service.name': opts.serviceName,
@@ -48,19 +52,10 @@ export class Telemetry {
         'service.instance.id': opts.instanceId,
       }),
     );
-    this.otlpLedger = opts.otlp ? new OtlpExportLedger(loggableEndpoint(opts.otlp.url), now()) : null;
+    this.scope = { name: 'genesys-usage-agent', version: opts.serviceVersion };
+    this.otlpLedger = opts.otlp ? new OtlpExportLedger(loggableEndpoint(opts.otlp.url), this.now()) : null;
     const ledger = this.otlpLedger;
-    const producer = new FamiliesProducer(
-      { name: 'genesys-usage-agent', version: opts.serviceVersion },
-      ledger ? (nowMs) => [...opts.families(nowMs), ...ledger.family()] : opts.families,
-      now,
-    );
-    this.prometheus = new PrometheusExporter({
-      preventServerStart: true,
-      withoutScopeInfo: true,
-      metricProducers: [producer],
-    });
-    const readers: MetricReader[] = [this.prometheus];
+    this.families = ledger ? (nowMs) => [...opts.families(nowMs), ...ledger.family()] : opts.families;
     const exportTimeoutMs = Math.min(opts.otlp?.intervalMs ?? 10_000, 10_000);
     this.otlpReader =
       opts.otlp && ledger
@@ -74,25 +69,34 @@ export class Telemetry {
               }),
               ledger,
               opts.logger ?? silentLogger,
-              now,
+              this.now,
             ),
             exportIntervalMillis: opts.otlp.intervalMs,
             exportTimeoutMillis: exportTimeoutMs,
-            metricProducers: [producer],
+            metricProducers: [new FamiliesProducer(this.scope, this.families, this.now)],
           })
         : null;
-    if (this.otlpReader) readers.push(this.otlpReader);
-    this.provider = new MeterProvider({ resource, readers });
+    this.provider = this.otlpReader
+      ? new MeterProvider({ resource: this.resource, readers: [this.otlpReader] })
+      : null;
   }
 
   /**
-   * Prometheus exposition, collected now and serialized a slice at a time as the reader drains
-   * it (a 10 000-client scrape is tens of MB); rejects when any source's collection fails.
+   * Prometheus exposition of the families as they are now, serialized a slice at a time as the
+   * reader drains it; each family's points are built only when its turn comes. Rejects when the
+   * families cannot be listed; a family that fails to build ends the stream.
    */
   async scrapeChunks(): Promise<Iterable<string>> {
-    const { resourceMetrics, errors } = await this.prometheus.collect({ timeoutMillis: 5_000 });
-    if (errors.length > 0) throw errors[0] instanceof Error ? errors[0] : new Error(String(errors[0]));
-    return expositionChunks(resourceMetrics, { withoutTargetInfo: false, withoutScopeInfo: true });
+    const nowMs = this.now();
+    const endTime = millisToHrTime(nowMs);
+    const families = this.families(nowMs);
+    const metrics = (function* () {
+      for (const f of families) yield toMetricData(f, endTime);
+    })();
+    return metricChunks(this.resource, this.scope, metrics, {
+      withoutTargetInfo: false,
+      withoutScopeInfo: true,
+    });
   }
 
   /** The same exposition as one string (tests, `once`). */
@@ -112,6 +116,6 @@ export class Telemetry {
 
   /** Final OTLP flush, then stop. */
   async shutdown(): Promise<void> {
-    await this.provider.shutdown();
+    await this.provider?.shutdown();
   }
 }

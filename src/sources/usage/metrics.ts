@@ -6,61 +6,62 @@ import { STATUS_CLASSES } from '../../util/status-class.js';
 /** Deleted clients' usage is kept in one series, so org totals stay right while their own series go. */
 export const DELETED_CLIENT = { client_id: 'deleted', client_name: '(deleted clients)' } as const;
 
+type ClientUsage = UsageSummary['clients'][number];
+type Attrs = { org: string; client_id: string; client_name: string };
+
+/**
+ * One series per existing client and one for every deleted client together. Each family's points
+ * are built when it is serialized (a 10 000-client org's usage is ~90 000 points); a family with
+ * no series is left out, decided without building it.
+ */
 export function usageFamilies(org: string, s: UsageSummary, nowMs: number): MetricFamily[] {
-  const lastDay = catalogue.usageRequestsLastDay.family();
-  const responses = catalogue.usageResponsesLastDay.family();
-  const mtd = catalogue.usageRequestsMonthToDate.family();
-  const today = catalogue.usageRequestsToday.family();
-  const velocity = catalogue.usageRequestsPerMinute.family();
-
-  const deleted = {
-    lastDay: 0,
-    byClass: Object.fromEntries(STATUS_CLASSES.map((c) => [c, 0])) as Record<string, number>,
-    mtd: 0,
-    today: 0,
-    any: false,
-    anyToday: false,
+  const existing = s.clients.filter((c) => c.exists);
+  const deleted = s.clients.filter((c) => !c.exists);
+  const deletedAttrs: Attrs = { org, ...DELETED_CLIENT };
+  const attrsOf = (c: ClientUsage): Attrs => ({ org, client_id: c.clientId, client_name: c.clientName });
+  /** A gauge over the clients that have a value, plus the deleted clients' sum when any has one. */
+  const perClient = (value: (c: ClientUsage) => number | null) => {
+    const points: { attributes: Attrs; value: number }[] = [];
+    for (const c of existing) {
+      const v = value(c);
+      if (v !== null) points.push({ attributes: attrsOf(c), value: v });
+    }
+    let sum: number | null = null;
+    for (const c of deleted) {
+      const v = value(c);
+      if (v !== null) sum = (sum ?? 0) + v;
+    }
+    if (sum !== null) points.push({ attributes: deletedAttrs, value: sum });
+    return points;
   };
-  for (const c of s.clients) {
-    if (!c.exists) {
-      deleted.any = true;
-      deleted.lastDay += c.lastDay.requests;
-      for (const k of STATUS_CLASSES) deleted.byClass[k]! += c.lastDay.byClass[k];
-      deleted.mtd += c.monthToDate;
-      if (c.today) {
-        deleted.anyToday = true;
-        deleted.today += c.today.requests;
-      }
-      continue;
-    }
-    const attrs = { org, client_id: c.clientId, client_name: c.clientName };
-    if (s.lastCompleteDay !== null) {
-      lastDay.points.push({ attributes: attrs, value: c.lastDay.requests });
-      for (const k of STATUS_CLASSES)
-        responses.points.push({ attributes: { ...attrs, status_class: k }, value: c.lastDay.byClass[k] });
-    }
-    mtd.points.push({ attributes: attrs, value: c.monthToDate });
-    if (c.today) today.points.push({ attributes: attrs, value: c.today.requests });
-    if (c.todayRequestsPerMinute !== null)
-      velocity.points.push({ attributes: attrs, value: c.todayRequestsPerMinute });
+  const families: MetricFamily[] = [];
+  if (s.lastCompleteDay !== null && s.clients.length > 0) {
+    families.push(
+      catalogue.usageRequestsLastDay.family(() => perClient((c) => c.lastDay.requests)),
+      catalogue.usageResponsesLastDay.family(() => {
+        const byClass = STATUS_CLASSES.map((k) => perClient((c) => c.lastDay.byClass[k]));
+        // Client by client, each with its status classes, as the other per-client families.
+        return byClass[0]!.flatMap((_, i) =>
+          STATUS_CLASSES.map((k, j) => ({
+            attributes: { ...byClass[j]![i]!.attributes, status_class: k },
+            value: byClass[j]![i]!.value,
+          })),
+        );
+      }),
+    );
   }
-  if (deleted.any) {
-    const attrs = { org, ...DELETED_CLIENT };
-    if (s.lastCompleteDay !== null) {
-      lastDay.points.push({ attributes: attrs, value: deleted.lastDay });
-      for (const k of STATUS_CLASSES)
-        responses.points.push({ attributes: { ...attrs, status_class: k }, value: deleted.byClass[k]! });
-    }
-    mtd.points.push({ attributes: attrs, value: deleted.mtd });
-    if (deleted.anyToday) today.points.push({ attributes: attrs, value: deleted.today });
-  }
-
-  const families: MetricFamily[] = [lastDay, responses, mtd, today, velocity].filter(
-    (f) => f.points.length > 0,
-  );
+  if (s.clients.length > 0)
+    families.push(catalogue.usageRequestsMonthToDate.family(() => perClient((c) => c.monthToDate)));
+  if (s.clients.some((c) => c.today))
+    families.push(catalogue.usageRequestsToday.family(() => perClient((c) => c.today?.requests ?? null)));
+  // Deleted clients have no velocity series: a per-minute rate of a sum of gone clients says nothing.
+  if (existing.some((c) => c.todayRequestsPerMinute !== null))
+    families.push(
+      catalogue.usageRequestsPerMinute.family(() =>
+        perClient((c) => (c.exists ? c.todayRequestsPerMinute : null)),
+      ),
+    );
   const age = dataAgeSeconds(s, nowMs);
-  if (age !== null) {
-    families.push(catalogue.usageDataAge.family([{ attributes: { org }, value: age }]));
-  }
+  if (age !== null) families.push(catalogue.usageDataAge.family([{ attributes: { org }, value: age }]));
   return families;
 }
