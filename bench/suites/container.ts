@@ -94,7 +94,8 @@ export async function containerSuite(profile: Profile): Promise<BenchResult['con
     for (const limitMiB of [...profile.container.limitsMiB, null]) {
       const label = limitMiB === null ? 'no limit' : `${limitMiB} MiB`;
       const cgroup = limitMiB === null ? null : createMemoryCgroup(`${limitMiB}m`, limitMiB * MiB);
-      const agent = await startShippedAgent(agentEnv(sim.info.url), {
+      // Every client gets gateway series of its own (the default cap is 2 000): the worst case.
+      const agent = await startShippedAgent(agentEnv(sim.info.url, { AGENT_MAX_CLIENTS: String(n) }), {
         gateway: true,
         ...(cgroup ? { cgroup } : {}),
       });
