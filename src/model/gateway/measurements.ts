@@ -77,12 +77,14 @@ interface ClientState {
   inflight: number;
   window: SecondsWindow;
   tokens: Set<string>;
-  requests: Map<string, { method: string; statusClass: string; value: number }>;
+  /** A few entries (method × status class seen): an array is a fraction of a Map's size. */
+  requests: { method: string; statusClass: string; value: number }[];
   requestsTotal: number;
   rateLimited: number;
   rateLimitedWindow: SecondsWindow;
   shaped: Record<ShapedOutcome, number>;
-  latency: Histogram;
+  /** Allocated with the first answer. */
+  latency: Histogram | null;
 }
 
 export class GatewayMeasurements {
@@ -130,16 +132,16 @@ export class GatewayMeasurements {
     client.lastSeenMs = nowMs;
     const method = METHODS.has(result.method.toUpperCase()) ? result.method.toUpperCase() : 'OTHER';
     const statusClass = statusClassOf(result.status);
-    const key = `${method} ${statusClass}`;
-    const series = client.requests.get(key) ?? { method, statusClass, value: 0 };
-    series.value += 1;
-    client.requests.set(key, series);
+    const series = client.requests.find((r) => r.method === method && r.statusClass === statusClass);
+    if (series) series.value += 1;
+    else client.requests.push({ method, statusClass, value: 1 });
     client.requestsTotal += 1;
     if (result.status === 429) {
       client.rateLimited += 1;
       client.rateLimitedWindow.add(nowMs);
     }
-    if (result.upstreamSeconds !== undefined) client.latency.record(result.upstreamSeconds);
+    if (result.upstreamSeconds !== undefined)
+      (client.latency ??= new Histogram()).record(result.upstreamSeconds);
   }
 
   shaped(clientId: string, outcome: ShapedOutcome, nowMs: number): void {
@@ -217,11 +219,11 @@ export class GatewayMeasurements {
       out.push({
         clientId,
         startTimeMs: c.startTimeMs,
-        requests: [...c.requests.values()].map((r) => ({ ...r })),
+        requests: c.requests.map((r) => ({ ...r })),
         rateLimited: c.rateLimited,
         shaped: { ...c.shaped },
         latency:
-          c.latency.count > 0
+          c.latency && c.latency.count > 0
             ? {
                 count: c.latency.count,
                 sum: c.latency.sum,
@@ -256,12 +258,12 @@ export class GatewayMeasurements {
         inflight: 0,
         window: new SecondsWindow(RATE_WINDOW_S),
         tokens: new Set(),
-        requests: new Map(),
+        requests: [],
         requestsTotal: 0,
         rateLimited: 0,
         rateLimitedWindow: new SecondsWindow(RATE_LIMITED_WINDOW_S),
         shaped: { delayed: 0, rejected: 0 },
-        latency: new Histogram(),
+        latency: null,
       };
       this.clientStates.set(clientId, c);
     }

@@ -1,14 +1,17 @@
 /**
  * Event count over a sliding window of whole seconds, kept in a fixed ring of per-second buckets:
  * memory per window is constant whatever the request rate, and reading the total is O(1) after
- * the ring has been advanced to the current second. The ring is allocated on the first event
- * and holds 32-bit counts: most clients never see a 429, and the gateway keeps one window per
- * token and two per client, so at 10 000 tokens the width and the laziness are megabytes.
+ * the ring has been advanced to the current second. The gateway keeps one window per token and
+ * two per client, so at 10 000 tokens their size is megabytes: while every event so far fell in
+ * one second (a token used once, a client that never saw a 429) the window is three numbers, and
+ * the ring of 32-bit counts is allocated only when a second second arrives inside the window.
  */
 export class SecondsWindow {
   private buckets: Uint32Array | null = null;
   /** Epoch second of the newest bucket; null until the first event. */
   private headSec: number | null = null;
+  /** Without a ring: the one second every counted event is in. */
+  private onlySec = 0;
   private sum = 0;
 
   constructor(readonly seconds: number) {}
@@ -16,7 +19,16 @@ export class SecondsWindow {
   /** Counts `n` (a whole number ≥ 0) events at `nowMs`. */
   add(nowMs: number, n = 1): void {
     const sec = this.advance(nowMs);
-    this.buckets ??= new Uint32Array(this.seconds);
+    if (!this.buckets) {
+      if (this.sum === 0 || sec === this.onlySec) {
+        this.onlySec = sec;
+        this.sum += n;
+        return;
+      }
+      // A second second inside the window: from now on the events need a ring.
+      this.buckets = new Uint32Array(this.seconds);
+      this.buckets[this.onlySec % this.seconds] = this.sum;
+    }
     this.buckets[sec % this.seconds]! += n;
     this.sum += n;
   }
@@ -27,7 +39,7 @@ export class SecondsWindow {
     return this.sum;
   }
 
-  /** Moves the head to `nowMs`, clearing buckets that fell out; returns the head second. */
+  /** Moves the head to `nowMs`, clearing what fell out of the window; returns the head second. */
   private advance(nowMs: number): number {
     const sec = Math.floor(nowMs / 1000);
     if (this.headSec === null) {
@@ -37,16 +49,16 @@ export class SecondsWindow {
     // A clock that steps back is folded into the newest bucket rather than corrupting the ring.
     if (sec <= this.headSec) return this.headSec;
     const buckets = this.buckets;
-    if (buckets) {
-      if (sec - this.headSec >= this.seconds) {
-        buckets.fill(0);
-        this.sum = 0;
-      } else {
-        for (let s = this.headSec + 1; s <= sec; s++) {
-          const idx = s % this.seconds;
-          this.sum -= buckets[idx]!;
-          buckets[idx] = 0;
-        }
+    if (!buckets) {
+      if (sec - this.onlySec >= this.seconds) this.sum = 0;
+    } else if (sec - this.headSec >= this.seconds) {
+      buckets.fill(0);
+      this.sum = 0;
+    } else {
+      for (let s = this.headSec + 1; s <= sec; s++) {
+        const idx = s % this.seconds;
+        this.sum -= buckets[idx]!;
+        buckets[idx] = 0;
       }
     }
     this.headSec = sec;
