@@ -5,15 +5,20 @@
  * the whole collection (test/telemetry/exposition.test.ts), so names and semantics stay OTel's.
  */
 import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
-import type { MetricData, ResourceMetrics, ScopeMetrics } from '@opentelemetry/sdk-metrics';
+import {
+  DataPointType,
+  type MetricData,
+  type ResourceMetrics,
+  type ScopeMetrics,
+} from '@opentelemetry/sdk-metrics';
 
-/** Data points serialized per chunk: about 100–300 kB of text. */
-export const POINTS_PER_CHUNK = 1_000;
+/** Exposition lines per chunk (a histogram point is one per bucket plus three): ~100–300 kB. */
+export const LINES_PER_CHUNK = 1_000;
 
 interface Options {
   withoutTargetInfo: boolean;
   withoutScopeInfo: boolean;
-  pointsPerChunk?: number;
+  linesPerChunk?: number;
 }
 
 type Member = { metric: MetricData; scope: ScopeMetrics['scope'] };
@@ -22,6 +27,12 @@ type Member = { metric: MetricData; scope: ScopeMetrics['scope'] };
 function slice(rm: ResourceMetrics, m: Member, from: number, to: number): ResourceMetrics {
   const metric = { ...m.metric, dataPoints: m.metric.dataPoints.slice(from, to) } as MetricData;
   return { resource: rm.resource, scopeMetrics: [{ scope: m.scope, metrics: [metric] }] };
+}
+
+function linesPerPoint(metric: MetricData): number {
+  if (metric.dataPointType !== DataPointType.HISTOGRAM) return 1;
+  const first = metric.dataPoints[0];
+  return first ? first.value.buckets.counts.length + 3 : 1;
 }
 
 /** A family's continuation slice without the `# HELP`/`# UNIT`/`# TYPE` lines already written. */
@@ -68,7 +79,11 @@ export function metricChunks(
   metrics: Iterable<MetricData>,
   opts: Options,
 ): Generator<string> {
-  return familyChunks(resource, mapIterable(metrics, (metric) => [{ metric, scope }]), opts);
+  return familyChunks(
+    resource,
+    mapIterable(metrics, (metric) => [{ metric, scope }]),
+    opts,
+  );
 }
 
 function* mapIterable<T, U>(items: Iterable<T>, f: (t: T) => U): Generator<U> {
@@ -84,7 +99,7 @@ function* familyChunks(
   families: Iterable<Member[]>,
   opts: Options,
 ): Generator<string> {
-  const per = opts.pointsPerChunk ?? POINTS_PER_CHUNK;
+  const lines = opts.linesPerChunk ?? LINES_PER_CHUNK;
   const whole = serializer(opts, opts.withoutTargetInfo);
   const bare = serializer(opts, true);
   const rm = { resource, scopeMetrics: [] };
@@ -94,6 +109,7 @@ function* familyChunks(
     let metadataWritten = false;
     for (const m of members) {
       const n = m.metric.dataPoints.length;
+      const per = Math.max(1, Math.floor(lines / linesPerPoint(m.metric)));
       for (let from = 0; from < Math.max(n, 1); from += per) {
         const part = slice(rm, m, from, from + per);
         const text = (first ? whole : bare).serialize(part);

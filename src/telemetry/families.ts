@@ -75,9 +75,8 @@ export function mergeFamilies(families: Iterable<MetricFamily>): MetricFamily[] 
     const [first] = members as [MetricFamily, ...MetricFamily[]];
     if (members.length === 1) return first;
     const { points: _points, ...meta } = Object.getOwnPropertyDescriptors(first);
-    return withPoints(
-      Object.defineProperties({}, meta) as Omit<MetricFamily, 'points'>,
-      () => members.flatMap((m) => m.points as unknown[]),
+    return withPoints(Object.defineProperties({}, meta) as Omit<MetricFamily, 'points'>, () =>
+      members.flatMap((m) => m.points as unknown[]),
     ) as MetricFamily;
   });
 }

@@ -47,7 +47,7 @@ describe('chunked Prometheus exposition', () => {
         withoutTargetInfo,
         withoutScopeInfo,
       ).serialize(rm);
-      const chunks = [...expositionChunks(rm, { withoutTargetInfo, withoutScopeInfo, pointsPerChunk: 25 })];
+      const chunks = [...expositionChunks(rm, { withoutTargetInfo, withoutScopeInfo, linesPerChunk: 25 })];
       expect(chunks.length).toBeGreaterThan(40);
       expect(chunks.join('')).toBe(whole);
       // No chunk repeats a family's metadata: one HELP and one TYPE line per family in all.
