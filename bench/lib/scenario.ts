@@ -24,6 +24,8 @@ export function benchScenario(opts: { extraClients?: number; limit?: number } = 
     org: { id: '00000000-0000-4000-8000-00000000be0c', name: 'Bench Org' },
     agent: BENCH_AGENT,
     clients: [{ id: LOAD_CLIENT.id, name: 'Bench Load', secret: LOAD_CLIENT.secret }, ...extra],
+    // 10 000 clients in 20 pages, not 400: the agent's own call budget would spend minutes listing them.
+    clientsPageSize: 500,
     // Little history keeps the agent's first usage poll cheap; the figures here are about the live path.
     usage: { publication: 'daily', historyDays: 2 },
     limits: { 'client.credentials.token.rate.per.minute': opts.limit ?? HIGH_LIMIT },

@@ -71,7 +71,11 @@ async function phases(r: Running, ids: string[], profile: Profile): Promise<stri
       r.rssAfter.tokens = r.agent.proc.stats().rssBytes;
     })) ??
     (await phase('scrape', async () => {
-      for (let i = 0; i < profile.container.scrapes; i++) r.scrapes.push(await scrape(r.agent.url));
+      for (let i = 0; i < profile.container.scrapes; i++) {
+        const s = await scrape(r.agent.url);
+        r.scrapes.push(s);
+        if (s.status !== 200) throw new Error(`scrape ${i + 1} answered ${s.status || 'nothing'}`);
+      }
       r.rssAfter.scrape = r.agent.proc.stats().rssBytes;
     }))
   );

@@ -73,6 +73,8 @@ export const scenarioSchema = z.strictObject({
     permissions: permissionsSchema,
   }),
   clients: z.array(clientSchema).default([]),
+  /** Clients per page of `GET /api/v2/oauth/clients` when the caller names none (an assumption: 25). */
+  clientsPageSize: z.number().int().min(1).max(500).default(25),
   usage: z
     .strictObject({
       publication: z.enum(['daily', 'intraday']).default('daily'),

@@ -28,6 +28,8 @@ export class SimWorld {
   readonly faults: Fault[] = [];
   /** Sparse answers (scenario `sparse`, `PUT /__sim/mode`): docs/simulator.md (sparse mode). */
   sparse: boolean;
+  /** Scenario `clientsPageSize`. */
+  readonly clientsPageSize: number;
   private readonly tokens: TokenRegistry;
   private readonly real: RealTraffic;
   private readonly usage: UsageFacts;
@@ -49,6 +51,7 @@ export class SimWorld {
     this.real = new RealTraffic(clock, this.limit, (id) => this.clients.get(id)?.name);
     this.usage = new UsageFacts(this.seed, this.limit, this.historyStartMs);
     this.sparse = scenario.sparse;
+    this.clientsPageSize = scenario.clientsPageSize;
     const base = ceilMinute(this.startMs) * MINUTE;
     this.addClient({
       id: scenario.agent.clientId,

@@ -16,9 +16,6 @@ const LIMIT_DESCRIPTIONS: Record<string, string> = {
   'request.bytes.max': 'Maximum request payload in bytes.',
 };
 
-/** Clients per page of `GET /api/v2/oauth/clients` (Genesys' usual default page size; an assumption). */
-export const CLIENTS_PAGE_SIZE = 25;
-
 function clientEntity(c: SimClient, world: SimWorld): Models.OAuthClient {
   // The SDK requires only name and authorizedGrantType; sparse mode adds just the id.
   if (world.sparse) return { id: c.id, name: c.name, authorizedGrantType: 'CLIENT-CREDENTIALS' };
@@ -46,7 +43,7 @@ export function registerDirectoryRoutes(app: FastifyInstance, world: SimWorld): 
     async (req, reply) => {
       const now = world.clock.now();
       const all = [...world.clients.values()].filter((c) => world.exists(c, now) && !c.builtin);
-      const pageSize = Number(req.query.pageSize ?? CLIENTS_PAGE_SIZE);
+      const pageSize = Number(req.query.pageSize ?? world.clientsPageSize);
       const pageNumber = Number(req.query.pageNumber ?? '1');
       if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 500)
         return sendError(req, reply, 400, { message: 'pageSize must be between 1 and 500' });
