@@ -3,14 +3,26 @@ type HeaderValue = string | string[] | undefined;
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade']);
 
-function listed(connection: HeaderValue): Set<string> {
-  const raw = Array.isArray(connection) ? connection.join(',') : (connection ?? '');
-  return new Set(
+const NONE: ReadonlySet<string> = new Set();
+/** `Connection` values seen, parsed once: nearly every request says `keep-alive`. */
+const parsed = new Map<string, ReadonlySet<string>>();
+const MAX_PARSED = 64;
+
+/** Header names a `Connection` header lists (they are hop-by-hop too). */
+function listed(connection: HeaderValue): ReadonlySet<string> {
+  if (connection === undefined) return NONE;
+  const raw = Array.isArray(connection) ? connection.join(',') : connection;
+  let names = parsed.get(raw);
+  if (names) return names;
+  names = new Set(
     raw
       .split(',')
       .map((s) => s.trim().toLowerCase())
       .filter(Boolean),
   );
+  // Bounded: a caller inventing values gets them parsed every time, never a growing map.
+  if (parsed.size < MAX_PARSED && raw.length <= 256) parsed.set(raw, names);
+  return names;
 }
 
 /** End-to-end headers only; `drop` names (lower case) are removed as well. */
@@ -20,11 +32,13 @@ export function endToEnd(
 ): Record<string, string | string[]> {
   const extra = listed(headers['connection']);
   const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  // for…in over a plain header object: no entries array per request (this runs twice per request).
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined) continue;
     const lower = name.toLowerCase();
-    if (value === undefined || HOP_BY_HOP.has(lower) || lower.startsWith('proxy-') || extra.has(lower))
+    if (HOP_BY_HOP.has(lower) || lower.startsWith('proxy-') || extra.has(lower) || drop.includes(lower))
       continue;
-    if (drop.includes(lower)) continue;
     out[name] = value;
   }
   return out;

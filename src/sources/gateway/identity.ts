@@ -3,7 +3,7 @@
  * mapping is learnt from `/oauth/token` exchanges that pass through the gateway, or asked once
  * from `resolveToken` (GET /api/v2/tokens/me) for tokens minted elsewhere.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { z } from 'zod';
 import { CallBudget } from '../../genesys/budget.js';
 import type { Clock } from '../../util/clock.js';
@@ -24,7 +24,8 @@ export const tokenResponseSchema = z.object({ access_token: z.string().min(1) })
 const resolvedSchema = z.object({ clientId: z.string().min(1), clientName: z.string() });
 
 export function tokenKey(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  // One-shot: no Hash object per request (the gateway hashes every request's token).
+  return hash('sha256', token, 'hex');
 }
 
 export function bearerOf(authorization: string | undefined): string | null {
@@ -125,6 +126,7 @@ export interface IdentityCacheOptions {
 export type LookupFailure = 'budget' | 'timeout' | 'rejected' | 'error';
 
 export const DEFAULT_TOKEN_LOOKUPS_PER_MINUTE = 30;
+const NO_TOKEN: Readonly<Identity & { key: string }> = { key: 'no-token', clientId: UNKNOWN_CLIENT };
 const DEFAULT_LOOKUP_WAIT_MS = 250;
 
 export class IdentityCache {
@@ -153,17 +155,22 @@ export class IdentityCache {
   }
 
   /**
-   * Client of a token; concurrent first look-ups of one token share a single `resolveToken` call.
+   * Client of a token (synchronously when it is known); concurrent first look-ups of one token share a single `resolveToken` call.
    * Look-ups have their own budget (a flood of made-up tokens cannot spend the polls' calls), and a
    * request waits for one only briefly: past that it is forwarded as unknown while the answer is
    * still learnt for the token's next requests.
    */
-  async identify(bearer: string | null): Promise<Identity & { key: string }> {
-    if (bearer === null) return { key: 'no-token', clientId: UNKNOWN_CLIENT };
+  identify(bearer: string | null): (Identity & { key: string }) | Promise<Identity & { key: string }> {
+    if (bearer === null) return NO_TOKEN;
     const key = tokenKey(bearer);
     const hit = this.byToken.get(key);
+    // Known (the common case): answered without a promise, so the request goes on in the same tick.
     if (hit && (hit.expiresMs === null || hit.expiresMs > this.opts.clock.now()))
       return { key, ...hit.identity };
+    return this.lookUp(key, bearer);
+  }
+
+  private async lookUp(key: string, bearer: string): Promise<Identity & { key: string }> {
     if (!this.opts.resolveToken) return { key, clientId: UNKNOWN_CLIENT };
     let p = this.pending.get(key);
     if (!p) {

@@ -27,9 +27,14 @@ function hostileSegment(raw: string): boolean {
   return true;
 }
 
+/** Nothing to decode and no dot segment: the common path, decided without splitting it. */
+const PLAIN = /^[^%\\;]*$/;
+const DOT_SEGMENT = /(^|\/)\.\.?(\/|$)/;
+
 /** True when the request target's path must be refused (the query string is not looked at). */
 export function hostilePath(rawUrl: string): boolean {
   const q = rawUrl.indexOf('?');
   const pathname = q < 0 ? rawUrl : rawUrl.slice(0, q);
+  if (PLAIN.test(pathname) && !DOT_SEGMENT.test(pathname)) return false;
   return pathname.split('/').some(hostileSegment);
 }

@@ -2,6 +2,7 @@
  * The forwarding path: one request in, one request to the login or API host out, bodies streamed
  * both ways (nothing buffered except small login bodies, copied on the side to learn identities).
  */
+import { EventEmitter } from 'node:events';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable, Writable } from 'node:stream';
 import type { Dispatcher, Pool } from 'undici';
@@ -102,26 +103,60 @@ async function handle(
     sendTooMany(req, res, 'Too many requests in progress from this address through the gateway.');
     return;
   }
-  res.once('close', () => deps.perAddress.release(address));
   if (expectsContinue) res.writeContinue();
-  const ac = new AbortController();
-  res.on('close', () => {
-    if (!res.writableFinished) ac.abort();
+  const gone = new ClientGone();
+  const held: Held = { token: null, unwatch: null };
+  // One listener for everything the request holds (listeners are per-request work too).
+  res.once('close', () => {
+    deps.perAddress.release(address);
+    if (held.token !== null) deps.perToken.release(held.token);
+    held.unwatch?.();
+    if (!res.writableFinished) gone.leave();
   });
   if (hasBody(req)) {
-    const unwatch = deps.watchdog.watch(req, () => {
+    held.unwatch = deps.watchdog.watch(req, () => {
       deps.onRefused('body_too_slow');
       if (res.headersSent) res.destroy();
       else
         sendGenesysError(res, 408, 'request.timeout', 'The request body arrived too slowly.', {
           connection: 'close',
         });
-      ac.abort();
+      gone.leave();
     });
-    res.once('close', unwatch);
   }
-  if (route.upstream === 'login') await forwardLogin(deps, route, req, res, ac.signal);
-  else await forwardApi(deps, route, req, res, ac.signal);
+  if (route.upstream === 'login') await forwardLogin(deps, route, req, res, gone);
+  else await forwardApi(deps, route, req, res, gone, held);
+}
+
+/**
+ * The client left: undici takes an EventEmitter as a request's signal, which costs less per
+ * request than an AbortController (whose listeners go through EventTarget). It has no `aborted`
+ * property on purpose: undici reads one as the sign of a real AbortSignal.
+ */
+class ClientGone extends EventEmitter {
+  gone = false;
+  private controller: AbortController | null = null;
+
+  leave(): void {
+    if (this.gone) return;
+    this.gone = true;
+    this.controller?.abort();
+    this.emit('abort');
+  }
+
+  /** An AbortSignal that follows this one, for APIs that need a real one (the shaper's waits). */
+  abortSignal(): AbortSignal {
+    this.controller ??= new AbortController();
+    if (this.gone) this.controller.abort();
+    return this.controller.signal;
+  }
+}
+
+/** What a request holds until its response closes. */
+interface Held {
+  /** The token whose per-token slot it took. */
+  token: string | null;
+  unwatch: (() => void) | null;
 }
 
 function sendTooMany(req: IncomingMessage, res: ServerResponse, message: string): void {
@@ -187,7 +222,7 @@ async function forwardLogin(
   route: Route,
   req: IncomingMessage,
   res: ServerResponse,
-  signal: AbortSignal,
+  signal: ClientGone,
 ): Promise<void> {
   // Read whole before the login host is contacted: a slow sender holds no upstream connection.
   const body = hasBody(req) ? await readBody(req, res, deps.limits.loginBodyBytes) : null;
@@ -216,7 +251,8 @@ async function forwardApi(
   route: Route,
   req: IncomingMessage,
   res: ServerResponse,
-  signal: AbortSignal,
+  signal: ClientGone,
+  held: Held,
 ): Promise<void> {
   let body: Readable | Buffer | null = null;
   if (hasBody(req)) {
@@ -226,19 +262,25 @@ async function forwardApi(
       if (body === null) return;
     } else body = req;
   }
-  const who = await deps.identity.identify(bearerOf(req.headers.authorization));
+  const known = deps.identity.identify(bearerOf(req.headers.authorization));
+  const who = known instanceof Promise ? await known : known;
   if (!deps.perToken.tryAcquire(who.key)) {
     deps.onRefused('token_concurrency');
     sendTooMany(req, res, 'Too many requests in progress with this token through the gateway.');
     return;
   }
-  res.once('close', () => deps.perToken.release(who.key));
+  if (res.closed) {
+    // The client left while its token was looked up: nothing will close the slot later.
+    deps.perToken.release(who.key);
+    return;
+  }
+  held.token = who.key;
   deps.noteClient(who.clientId);
   let release = (): void => undefined;
   if (deps.shaper) {
     let admission;
     try {
-      admission = await deps.shaper.admit(who.key, deps.limitPerMinute(who.clientId), signal);
+      admission = await deps.shaper.admit(who.key, deps.limitPerMinute(who.clientId), signal.abortSignal());
     } catch {
       return; // the client left while waiting
     }
@@ -274,7 +316,7 @@ async function relay(
   route: Route,
   req: IncomingMessage,
   body: Readable | Buffer | null,
-  signal: AbortSignal,
+  signal: ClientGone,
   res: ServerResponse,
   sink: (statusCode: number, headers: IncomingHttpHeaders) => Writable,
 ): Promise<RelayOutcome> {
@@ -324,8 +366,8 @@ function finish(
 }
 
 /** Answers an upstream failure; returns the status it stands for in the measurements. */
-function fail(deps: ProxyDeps, route: Route, res: ServerResponse, signal: AbortSignal, err: unknown): number {
-  if (signal.aborted) {
+function fail(deps: ProxyDeps, route: Route, res: ServerResponse, signal: ClientGone, err: unknown): number {
+  if (signal.gone) {
     res.destroy();
     return CLIENT_CLOSED;
   }
