@@ -53,15 +53,15 @@ export function profileFor(mode: Mode, nginx: boolean): Profile {
           tokens: 16,
           connections: 32,
           rounds: 5,
-          warmupS: 0.5,
+          warmupS: 0.3,
           saturationS: 1.5,
           pacedRate: 1000,
           pacedS: 1,
         },
-        idle: { rounds: 3, settleMs: 1_000 },
+        idle: { rounds: 3, settleMs: 750 },
         // Fewer clients than the full run: the quick mode has to finish in under 3 minutes.
         container: { clients: 2_000, limitsMiB: [128], scrapes: 1, rounds: 3, saturationS: 1.5 },
-        metrics: { sizes: [1_000, 10_000], scrapes: 3 },
+        metrics: { sizes: [1_000, 10_000], scrapes: 2 },
       };
     case 'full':
       return {
