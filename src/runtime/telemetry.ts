@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AgentConfig } from '../config/config.js';
 import { sourceFamilies } from '../sources/registry.js';
 import { catalogue } from '../telemetry/catalogue.js';
-import { mergeFamilies, type MetricFamily } from '../telemetry/families.js';
+import type { MetricFamily } from '../telemetry/families.js';
 import { Telemetry } from '../telemetry/telemetry.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
@@ -29,14 +29,14 @@ export function agentTelemetry(
   });
 }
 
-/** Every family the agent exports: the Genesys clients' own calls, every source (with its health), build info. */
+/** Every family the agent exports (one per org and name; Telemetry merges them): the Genesys clients' own calls, every source (with its health), build info. */
 export function agentFamilies(runtimes: OrgRuntime[], nowMs: number): MetricFamily[] {
-  return mergeFamilies([
+  return [
     ...runtimes.flatMap((r) => r.api.collect(nowMs)),
     ...sourceFamilies(
       runtimes.flatMap((r) => r.all),
       nowMs,
     ),
     catalogue.agentBuildInfo.family([{ attributes: { version: agentVersion() }, value: 1 }]),
-  ]);
+  ];
 }

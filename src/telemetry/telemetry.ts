@@ -2,7 +2,7 @@ import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { millisToHrTime } from '@opentelemetry/core';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import type { MetricFamily } from './families.js';
+import { mergeFamilies, type MetricFamily } from './families.js';
 import { metricChunks } from './exposition.js';
 import {
   loggableEndpoint,
@@ -19,6 +19,7 @@ export interface TelemetryOptions {
   instanceId: string;
   resourceAttributes: Record<string, string>;
   otlp: { url: string; headers: Record<string, string>; intervalMs: number } | null;
+  /** Every family now; several with one name (one per org) are merged. */
   families: (nowMs: number) => MetricFamily[];
   now?: () => number;
   /** Where OTLP export failures are reported (once per failure episode). */
@@ -55,7 +56,9 @@ export class Telemetry {
     this.scope = { name: 'genesys-usage-agent', version: opts.serviceVersion };
     this.otlpLedger = opts.otlp ? new OtlpExportLedger(loggableEndpoint(opts.otlp.url), this.now()) : null;
     const ledger = this.otlpLedger;
-    this.families = ledger ? (nowMs) => [...opts.families(nowMs), ...ledger.family()] : opts.families;
+    // One family per name on both paths: the exposition writes each name's metadata once.
+    this.families = (nowMs) =>
+      mergeFamilies(ledger ? [...opts.families(nowMs), ...ledger.family()] : opts.families(nowMs));
     const exportTimeoutMs = Math.min(opts.otlp?.intervalMs ?? 10_000, 10_000);
     this.otlpReader =
       opts.otlp && ledger

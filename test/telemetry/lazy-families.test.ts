@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import { catalogue } from '../../src/telemetry/catalogue.js';
 import { mergeFamilies, type MetricFamily } from '../../src/telemetry/families.js';
 import { toMetricData } from '../../src/telemetry/producer.js';
-import { metricChunks } from '../../src/telemetry/exposition.js';
 import { Telemetry } from '../../src/telemetry/telemetry.js';
 import { BOUNDARIES } from '../helpers/clock.js';
 
@@ -73,19 +72,6 @@ describe('families built one at a time', () => {
     expect(text).toBe(whole);
   });
 
-  it('metricChunks over nothing says what the serializer says for an empty collection', () => {
-    const resource = resourceFromAttributes({ 'service.name': 'x' });
-    const empty = new PrometheusSerializer('', false, undefined, false, true).serialize({
-      resource,
-      scopeMetrics: [],
-    });
-    expect(
-      [
-        ...metricChunks(resource, { name: 's' }, [], { withoutTargetInfo: false, withoutScopeInfo: true }),
-      ].join(''),
-    ).toBe(empty);
-  });
-
   it('merging families of several orgs reads no points until the merged family is read', () => {
     const built: string[] = [];
     const orgA = lazyFamilies(2, built);
@@ -96,5 +82,11 @@ describe('families built one at a time', () => {
     expect(merged[1]!.points).toHaveLength(5);
     expect(built).toEqual(['mtd', 'mtd']);
     expect(merged[1]).toMatchObject({ kind: 'gauge', help: orgA[1]!.help, unit: orgA[1]!.unit });
+  });
+
+  it("a scrape of two orgs writes each name once, with both orgs' series", async () => {
+    const text = await telemetry(() => [...lazyFamilies(2, []), ...lazyFamilies(3, [])]).scrape();
+    expect(text.match(/^# TYPE genesys_usage_requests_month_to_date gauge$/gm)).toHaveLength(1);
+    expect(text.match(/^genesys_usage_requests_month_to_date\{/gm)).toHaveLength(5);
   });
 });
