@@ -39,14 +39,20 @@ export function usageFamilies(org: string, s: UsageSummary, nowMs: number): Metr
     families.push(
       catalogue.usageRequestsLastDay.family(() => perClient((c) => c.lastDay.requests)),
       catalogue.usageResponsesLastDay.family(() => {
-        const byClass = STATUS_CLASSES.map((k) => perClient((c) => c.lastDay.byClass[k]));
         // Client by client, each with its status classes, as the other per-client families.
-        return byClass[0]!.flatMap((_, i) =>
-          STATUS_CLASSES.map((k, j) => ({
-            attributes: { ...byClass[j]![i]!.attributes, status_class: k },
-            value: byClass[j]![i]!.value,
+        const points = existing.flatMap((c) =>
+          STATUS_CLASSES.map((k) => ({
+            attributes: { ...attrsOf(c), status_class: k },
+            value: c.lastDay.byClass[k],
           })),
         );
+        if (deleted.length > 0)
+          for (const k of STATUS_CLASSES)
+            points.push({
+              attributes: { ...deletedAttrs, status_class: k },
+              value: deleted.reduce((sum, c) => sum + c.lastDay.byClass[k], 0),
+            });
+        return points;
       }),
     );
   }
