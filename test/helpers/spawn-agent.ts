@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { deadline } from './clock.js';
 
@@ -11,14 +10,8 @@ export function requireBuiltCli(): string {
   return CLI;
 }
 
-/** A free loopback TCP port (closed again before it is returned). */
-export async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as { port: number };
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
+/** A free loopback TCP port: the benchmarks' one (closed again before it is returned). */
+export { freePort } from '../../bench/lib/process.js';
 
 export interface SpawnedAgent {
   child: ChildProcess;
