@@ -47,21 +47,21 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
     const resolved = await resolveOrgs(config, { clock, logger, pushToAgent: true });
     stack.push('demo simulator', () => resolved.close());
     const { eventsToken } = resolved;
-    const runtimes = resolved.orgs.map((org, i) => {
-      const gateway = i === 0 ? resolved.gateway : null;
-      const r = createOrgRuntime(org, {
+    const runtimes: OrgRuntime[] = [];
+    for (const [i, org] of resolved.orgs.entries()) {
+      const r = await createOrgRuntime(org, {
         config,
         clock,
         logger,
-        gateway,
+        gateway: i === 0 ? resolved.gateway : null,
         eventsPush: eventsToken !== null,
         ...timers,
       });
       stack.push(`genesys client ${org.name}`, () => r.api.close());
-      return r;
-    });
+      runtimes.push(r);
+    }
 
-    const telemetry = agentTelemetry(config, runtimes, clock, logger.child({ component: 'otlp' }));
+    const telemetry = await agentTelemetry(config, runtimes, clock, logger.child({ component: 'otlp' }));
     stack.push('telemetry', () => telemetry.shutdown());
     const http = await startHttp({ config, runtimes, telemetry, eventsToken, clock, logger, stack });
 

@@ -2,7 +2,6 @@
 import { startAgent } from './agent.js';
 import { loadConfig, type AgentConfig } from './config/config.js';
 import { ConfigError, printable } from './config/errors.js';
-import { runOnceCommand } from './commands/once.js';
 import { describeError } from './util/logger.js';
 import { createLogger } from './util/pino.js';
 import { agentVersion } from './util/version.js';
@@ -49,8 +48,11 @@ export async function main(argv: string[]): Promise<number> {
       const { runSimulateCommand } = await import('./simulator/cli.js');
       return runSimulateCommand(args);
     }
-    case 'once':
+    // Each command's modules load with it, so `run` carries neither `once`'s table nor `doctor`.
+    case 'once': {
+      const { runOnceCommand } = await import('./commands/once.js');
       return withConfig((config) => runOnceCommand(config, args));
+    }
     case 'doctor': {
       const { runDoctorCommand } = await import('./commands/doctor.js');
       return withConfig((config) => runDoctorCommand(config, args));

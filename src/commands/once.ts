@@ -31,11 +31,12 @@ export async function runOnceCommand(
       process.stderr.write(
         'DEMO MODE: no Genesys credentials configured; collecting from the embedded simulator\n',
       );
-    const runtimes: OrgRuntime[] = resolved.orgs.map((org) => {
-      const r = createOrgRuntime(org, { config, clock, logger, gateway: null });
+    const runtimes: OrgRuntime[] = [];
+    for (const org of resolved.orgs) {
+      const r = await createOrgRuntime(org, { config, clock, logger, gateway: null });
       stack.push(`genesys client ${org.name}`, () => r.api.close());
-      return r;
-    });
+      runtimes.push(r);
+    }
     let failed = false;
     for (const r of runtimes) {
       await r.clients.refresh(true).catch(() => {});

@@ -1,5 +1,4 @@
 /** Cross-field checks of the agent-wide settings: the gateway, TLS, auth, the OTLP push. */
-import { createSecureContext } from 'node:tls';
 import { ConfigError } from './errors.js';
 import type { Resolved } from './resolve.js';
 import { readText } from './sources.js';
@@ -59,8 +58,9 @@ export function tlsFrom(s: Settings) {
     throw new ConfigError(`${key}: required when ${cert} is set; set both for HTTPS`);
   const tls = { cert: readText(certFile, cert), key: readText(keyFile, key), certFile, keyFile };
   try {
-    // Fail at start-up, with the setting named, rather than on the first connection.
-    createSecureContext({ cert: tls.cert, key: tls.key });
+    // Fail at start-up, with the setting named, rather than on the first connection. node:tls is
+    // loaded here, when TLS is configured, not by every agent that reads its configuration.
+    process.getBuiltinModule('node:tls').createSecureContext({ cert: tls.cert, key: tls.key });
   } catch (err) {
     const reason = (err as Error).message.split('\n')[0]!.slice(0, 120);
     throw new ConfigError(`${cert}/${key}: not a usable PEM certificate and matching key (${reason})`);

@@ -3,7 +3,8 @@
  * (`*_FILE`). Each yields a Layer of parsed values; config.ts stacks the layers.
  */
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import { ConfigError, describeIssue } from './errors.js';
 import { ENV_VARIABLES, EnvSchema } from './env-schema.js';
 import {
@@ -72,12 +73,19 @@ export interface FileLayers {
   orgs: Layer[] | undefined;
 }
 
+/**
+ * The YAML parser, loaded with the first config file: an agent configured by its environment never
+ * loads it (test/agent/optional-modules.test.ts). Synchronous, as configuration is; yaml's Node
+ * entry is CommonJS, so this is the same module instance an `import` would give.
+ */
+const yaml = (): typeof Yaml => createRequire(import.meta.url)('yaml') as typeof Yaml;
+
 /** The config file (YAML, or JSON as YAML's subset), checked against the settings table. */
 export function readConfigFile(path: string): FileLayers {
   const text = readText(path, 'AGENT_CONFIG_FILE');
   let data: unknown;
   try {
-    data = parseYaml(text); // YAML is a superset of JSON
+    data = yaml().parse(text); // YAML is a superset of JSON
   } catch (err) {
     throw new ConfigError(`${path}: not valid YAML/JSON: ${(err as Error).message.split('\n')[0]}`);
   }

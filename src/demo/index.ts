@@ -1,7 +1,8 @@
 /**
  * Demo mode's one entry: with no credentials configured, the orgs are the embedded simulator's
- * demo org. The simulator is imported here dynamically and only in demo mode, so `run`, `once` and
- * `doctor` against a real org never load src/simulator/ (test/demo/no-simulator.test.ts).
+ * demo org. The simulator and the rest of src/demo/ are imported here dynamically and only in demo
+ * mode, so `run`, `once` and `doctor` against a real org never load them
+ * (test/agent/optional-modules.test.ts).
  */
 import { randomBytes } from 'node:crypto';
 import type { AgentConfig, OrgConfig } from '../config/config.js';
@@ -11,8 +12,6 @@ import type { Service } from '../lifecycle/service.js';
 import type { RunningSimulator } from '../simulator/index.js';
 import type { Logger } from '../util/logger.js';
 import type { Clock } from '../util/clock.js';
-import { demoOrg } from './org.js';
-import { demoTrafficClients, demoTrafficService } from './traffic.js';
 
 export interface ResolvedOrgs {
   orgs: OrgConfig[];
@@ -54,7 +53,11 @@ export async function resolveOrgs(
     deps.pushToAgent && config.port !== 0 && !config.tls
       ? { url: `http://127.0.0.1:${config.port}/v1/events`, token: eventsToken }
       : undefined;
-  const { startSimulator } = await import('../simulator/index.js');
+  const [{ startSimulator }, { demoOrg }, { demoTrafficClients, demoTrafficService }] = await Promise.all([
+    import('../simulator/index.js'),
+    import('./org.js'),
+    import('./traffic.js'),
+  ]);
   const simulator = await startSimulator({
     scenario: config.demoScenario,
     host: '127.0.0.1',

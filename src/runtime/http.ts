@@ -44,11 +44,11 @@ export async function startHttp(opts: {
       eventsEndpoint(
         runtimes.map((r) => r.events),
         opts.eventsToken,
+        config.eventsRateLimitPerMinute,
       ),
     ],
     auth: config.auth ?? null,
     tls: config.tls ?? null,
-    ...(config.eventsRateLimitPerMinute ? { eventsRateLimitPerMinute: config.eventsRateLimitPerMinute } : {}),
   });
   opts.stack.push('http server', () => server.close());
   const address = await server.listen({ host: config.host, port: config.port });

@@ -6,7 +6,7 @@ import type { Readiness } from '../server/app.js';
 import type { OrgView } from '../server/snapshot.js';
 import { ClientsRefresher } from '../sources/clients/refresher.js';
 import { EventsSource } from '../sources/events/index.js';
-import { GatewaySource } from '../sources/gateway/index.js';
+import type { GatewaySource } from '../sources/gateway/index.js';
 import { LimitsSource } from '../sources/limits/index.js';
 import { RateLimitsSource } from '../sources/ratelimits/index.js';
 import type { Source } from '../sources/source.js';
@@ -53,8 +53,11 @@ export interface OrgRuntimeDeps {
   >;
 }
 
-/** Builds (but does not start) the client and sources of one org. */
-export function createOrgRuntime(org: OrgConfig, deps: OrgRuntimeDeps): OrgRuntime {
+/**
+ * Builds (but does not start) the client and sources of one org. Async only because the gateway's
+ * modules are loaded when a gateway is configured: an agent without one never pays for them.
+ */
+export async function createOrgRuntime(org: OrgConfig, deps: OrgRuntimeDeps): Promise<OrgRuntime> {
   const { clock, config } = deps;
   // The client and the pollers put `org` in their own log fields; binding it here as well printed it
   // twice in every JSON line. Only the gateway logs without naming the org, so only it gets the binding.
@@ -91,7 +94,7 @@ export function createOrgRuntime(org: OrgConfig, deps: OrgRuntimeDeps): OrgRunti
   });
   const gw = deps.gateway;
   const gateway = gw
-    ? new GatewaySource({
+    ? new (await import('../sources/gateway/index.js')).GatewaySource({
         org: org.name,
         host: gw.host,
         port: gw.port,

@@ -3,26 +3,26 @@ import type { AgentConfig } from '../config/config.js';
 import { sourceFamilies } from '../sources/registry.js';
 import { catalogue } from '../telemetry/catalogue.js';
 import type { MetricFamily } from '../telemetry/families.js';
-import { Telemetry } from '../telemetry/telemetry.js';
+import { otlpPush, Telemetry } from '../telemetry/telemetry.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { agentVersion } from '../util/version.js';
 import type { OrgRuntime } from './org.js';
 
 /** The agent's telemetry pipeline (Prometheus reader, OTLP when configured) over every org's families. */
-export function agentTelemetry(
+export async function agentTelemetry(
   config: Pick<AgentConfig, 'resource' | 'otlp'>,
   runtimes: OrgRuntime[],
   clock: Clock,
   /** Where OTLP export failures are reported, once per episode. */
   logger?: Logger,
-): Telemetry {
+): Promise<Telemetry> {
   return new Telemetry({
     serviceName: config.resource.serviceName,
     serviceVersion: agentVersion(),
     instanceId: randomUUID(),
     resourceAttributes: config.resource.attributes,
-    otlp: config.otlp,
+    otlp: await otlpPush(config.otlp),
     families: (nowMs) => agentFamilies(runtimes, nowMs),
     now: () => clock.now(),
     ...(logger ? { logger } : {}),

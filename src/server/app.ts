@@ -1,6 +1,5 @@
 import { Readable } from 'node:stream';
 import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
 import {
   createServer as createHttpServer,
   type IncomingMessage,
@@ -42,8 +41,6 @@ export interface ServerOptions {
   auth?: AuthConfig | null;
   /** Serve HTTPS with this PEM certificate and key. */
   tls?: { cert: string; key: string } | null;
-  /** Most POST /v1/events per minute per caller address (default 600). */
-  eventsRateLimitPerMinute?: number;
 }
 
 /** No route of the agent port takes more (POST /v1/events has the same limit). */
@@ -122,13 +119,6 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES },
     // HSTS only means something over HTTPS.
     strictTransportSecurity: opts.tls ? { maxAge: 15_552_000 } : false,
-  });
-  await app.register(rateLimit, {
-    max: opts.eventsRateLimitPerMinute ?? 600,
-    timeWindow: 60_000,
-    // Only the push endpoint: scrapes and the status page must never be throttled. Decided on the
-    // matched route, so `/v1/%65vents` and other spellings share the one bucket.
-    allowList: (req) => !(req.routeOptions.method === 'POST' && req.routeOptions.url === '/v1/events'),
   });
 
   app.get('/metrics', async (req, reply) => {

@@ -1,4 +1,4 @@
-import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import type { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { millisToHrTime } from '@opentelemetry/core';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
@@ -18,12 +18,33 @@ export interface TelemetryOptions {
   serviceVersion: string;
   instanceId: string;
   resourceAttributes: Record<string, string>;
-  otlp: { url: string; headers: Record<string, string>; intervalMs: number } | null;
+  /** The OTLP push (see otlpPush), or null: /metrics only. */
+  otlp: OtlpPush | null;
   /** Every family now; several with one name (one per org) are merged. */
   families: (nowMs: number) => MetricFamily[];
   now?: () => number;
   /** Where OTLP export failures are reported (once per failure episode). */
   logger?: Logger;
+}
+
+export interface OtlpEndpoint {
+  url: string;
+  headers: Record<string, string>;
+  intervalMs: number;
+}
+
+export interface OtlpPush extends OtlpEndpoint {
+  Exporter: typeof OTLPMetricExporter;
+}
+
+/**
+ * The endpoint with its exporter, imported only when an endpoint is configured: an agent without
+ * OTLP never loads the exporter and its protobuf transformer (test/agent/optional-modules.test.ts).
+ */
+export async function otlpPush(endpoint: OtlpEndpoint | null): Promise<OtlpPush | null> {
+  if (!endpoint) return null;
+  const { OTLPMetricExporter: Exporter } = await import('@opentelemetry/exporter-metrics-otlp-http');
+  return { ...endpoint, Exporter };
 }
 
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -64,7 +85,7 @@ export class Telemetry {
       opts.otlp && ledger
         ? new PeriodicExportingMetricReader({
             exporter: new ObservedExporter(
-              new OTLPMetricExporter({
+              new opts.otlp.Exporter({
                 url: opts.otlp.url,
                 headers: opts.otlp.headers,
                 // Its retries end within the reader's export deadline, so each outcome is reported.

@@ -71,7 +71,7 @@ export async function startHarness(
     limitOverrides: {},
   };
   const stack = new StopStack(logger);
-  const runtime = createOrgRuntime(org, {
+  const runtime = await createOrgRuntime(org, {
     config: { usageIntervalMs: 15 * 60_000, ratelimitsIntervalMs: 60_000 },
     clock,
     logger,

@@ -122,13 +122,12 @@ describe('POST /v1/events rate limit', () => {
   it('answers 429 past the limit per caller, without throttling scrapes or counting the refused events', async () => {
     const ledger = new EventLedger({ org: 'o' });
     const app = await server({
-      eventsRateLimitPerMinute: 3,
-      plugins: [eventsRoutes({ token: 'ev-token', ledgerFor: () => ledger })],
+      plugins: [eventsRoutes({ token: 'ev-token', ledgerFor: () => ledger, rateLimitPerMinute: 3 })],
     });
-    const post = () =>
+    const post = (url = '/v1/events') =>
       app.inject({
         method: 'POST',
-        url: '/v1/events',
+        url,
         headers: { authorization: 'Bearer ev-token', 'content-type': 'application/json' },
         payload: '{}',
       });
@@ -136,6 +135,11 @@ describe('POST /v1/events rate limit', () => {
     for (let i = 0; i < 5; i++) codes.push((await post()).statusCode);
     expect(codes.slice(0, 3).every((c) => c !== 429)).toBe(true);
     expect(codes.slice(3)).toEqual([429, 429]);
+    // The bucket is the matched route's: another spelling of the path is the same endpoint.
+    const other = await post('/v1/%65vents');
+    expect(other.statusCode).toBe(429);
+    expect(other.json()).toMatchObject({ error: 'Too Many Requests' });
+    expect(other.headers['retry-after']).toBeDefined();
     for (let i = 0; i < 10; i++) expect((await app.inject({ url: '/metrics' })).statusCode).toBe(200);
     expect((await app.inject({ url: '/api/v1/events' })).statusCode).not.toBe(429);
     await app.close();

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { OtlpExportLedger } from '../../src/telemetry/otlp-export.js';
-import { Telemetry } from '../../src/telemetry/telemetry.js';
+import { otlpPush, Telemetry } from '../../src/telemetry/telemetry.js';
 import type { Logger } from '../../src/util/logger.js';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.js';
 import { freePort, spawnCli, waitFor, type SpawnedAgent } from '../helpers/spawn-agent.js';
@@ -26,14 +26,14 @@ afterEach(async () => {
   for (const fn of cleanups.splice(0).reverse()) await fn();
 });
 
-function telemetryTo(url: string, logger: Logger): Telemetry {
+async function telemetryTo(url: string, logger: Logger): Promise<Telemetry> {
   const t = new Telemetry({
     serviceName: 'test-agent',
     serviceVersion: '1.0.0',
     instanceId: 'i-1',
     resourceAttributes: {},
     // The test drives exports with flush(); the interval also bounds each export's retries.
-    otlp: { url, headers: { authorization: 'Bearer do-not-log-me' }, intervalMs: 1_000 },
+    otlp: await otlpPush({ url, headers: { authorization: 'Bearer do-not-log-me' }, intervalMs: 1_000 }),
     families: () => [
       {
         name: 'genesys_agent_build_info',
@@ -82,7 +82,7 @@ describe('OTLP export failures', () => {
   it('nothing listening: one warning with the cause, failures counted, state kept', async () => {
     const { logger, lines } = capturingLogger();
     const port = await freePort();
-    const t = telemetryTo(`http://127.0.0.1:${port}/v1/metrics`, logger);
+    const t = await telemetryTo(`http://127.0.0.1:${port}/v1/metrics`, logger);
     for (let i = 0; i < 3; i++) await flush(t);
     const warnings = lines.filter((l) => l.level === 'warn');
     expect(warnings).toHaveLength(1);
@@ -104,7 +104,7 @@ describe('OTLP export failures', () => {
     cleanups.push(() => receiver.close());
     receiver.failWith(500);
     const { logger, lines } = capturingLogger();
-    const t = telemetryTo(receiver.metricsUrl, logger);
+    const t = await telemetryTo(receiver.metricsUrl, logger);
     await flush(t);
     await flush(t);
     const warnings = lines.filter((l) => l.level === 'warn');

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricFamily } from '../../src/telemetry/families.js';
-import { Telemetry } from '../../src/telemetry/telemetry.js';
+import { otlpPush, Telemetry } from '../../src/telemetry/telemetry.js';
 import { buildServer } from '../../src/server/app.js';
 import { requireBinary } from '../helpers/binaries.js';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.js';
@@ -60,7 +60,7 @@ beforeAll(async () => {
     serviceVersion: '1.2.3',
     instanceId: 'i-1',
     resourceAttributes: {},
-    otlp: { url: receiver.metricsUrl, headers: { 'x-tenant': 't1' }, intervalMs: 60_000 },
+    otlp: await otlpPush({ url: receiver.metricsUrl, headers: { 'x-tenant': 't1' }, intervalMs: 60_000 }),
     families,
   });
 });

@@ -53,11 +53,13 @@ export class EventsSource implements Source {
 export function eventsEndpoint(
   sources: readonly EventsSource[],
   token: string | null | undefined,
+  rateLimitPerMinute?: number,
 ): FastifyPluginAsync {
   const byOrg = new Map(sources.map((s) => [s.org, s.ledger]));
   const only = sources.length === 1 ? sources[0]!.ledger : undefined;
   return eventsRoutes({
     token: token ?? undefined,
     ledgerFor: (key) => (key !== undefined ? byOrg.get(key) : undefined) ?? only,
+    ...(rateLimitPerMinute ? { rateLimitPerMinute } : {}),
   });
 }

@@ -13,6 +13,8 @@ export interface EventsRoutesOptions {
   token: string | undefined;
   /** The ledger of a Genesys org id (undefined: the only/default org), or undefined when unknown. */
   ledgerFor: (orgId: string | undefined) => EventLedger | undefined;
+  /** Most POST /v1/events per minute per caller address (default 600). */
+  rateLimitPerMinute?: number;
   clock?: Clock;
 }
 
@@ -65,6 +67,13 @@ export function eventsRoutes(opts: EventsRoutesOptions): FastifyPluginAsync {
     });
 
     if (!expected) return;
+
+    // Only the push endpoint is throttled, and only when it is served: the limiter is registered in
+    // this scope, after GET /api/v1/events, so it covers exactly the matched POST route (any
+    // spelling of its path) and scrapes or the status page never wait; an agent without the push
+    // endpoint never loads it.
+    const { default: rateLimit } = await import('@fastify/rate-limit');
+    await app.register(rateLimit, { max: opts.rateLimitPerMinute ?? 600, timeWindow: 60_000 });
 
     const authenticate = async (req: FastifyRequest, reply: FastifyReply) => {
       const m = /^Bearer +(\S+) *$/i.exec(req.headers.authorization ?? '');
@@ -135,6 +144,7 @@ function errorName(status: number): string {
       404: 'Not Found',
       413: 'Payload Too Large',
       415: 'Unsupported Media Type',
+      429: 'Too Many Requests',
     }[status] ?? 'Error'
   );
 }

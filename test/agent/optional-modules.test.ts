@@ -1,7 +1,9 @@
 /**
- * The simulator is demo-only code: a `run`, `once` or `doctor` against a real org must never load a
- * module under src/simulator/. The built CLI runs with a module resolve hook that writes every
- * resolved URL to a file; a demo run must list the simulator, so the check cannot pass vacuously.
+ * An agent loads only the wings it is configured for: the simulator and the demo wing in demo mode,
+ * the gateway with a gateway port, the OTLP exporter with an endpoint, the YAML parser with a config
+ * file, the rate limiter with the push endpoint, each command with its command. Every module costs
+ * idle memory (docs/performance.md). The built CLI runs with a module resolve hook that writes every
+ * resolved URL to a file; a run with each wing on must list it, so no check passes vacuously.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -73,12 +75,44 @@ async function modulesOf(args: string[], env: Record<string, string>, untilExit 
 
 const simulatorModules = (urls: string[]) => urls.filter((u) => /\/src\/simulator\//.test(u));
 
-describe('the simulator is loaded only in demo mode', () => {
-  it('a run against a real org (credentials set) never loads src/simulator/', async () => {
+/** Each optional wing: the modules that must load only when it is configured. */
+const WINGS = {
+  simulator: /\/dist\/src\/simulator\//,
+  demo: /\/dist\/src\/demo\/(?!index\.js$)/,
+  gateway: /\/dist\/src\/sources\/gateway\//,
+  commands: /\/dist\/src\/commands\//,
+  otlp: /\/node_modules\/@opentelemetry\/(exporter-metrics-otlp-http|otlp-transformer|otlp-exporter-base)\//,
+  yaml: /\/node_modules\/yaml\//,
+  rateLimit: /\/node_modules\/@fastify\/rate-limit\//,
+};
+const loadedWings = (urls: string[]) =>
+  Object.entries(WINGS)
+    .filter(([, re]) => urls.some((u) => re.test(u)))
+    .map(([name]) => name);
+
+describe('optional wings load only when configured', () => {
+  it('a run against a real org with nothing optional configured loads none of them', async () => {
     const urls = await modulesOf(['run'], simulatorEnv(sim));
     expect(urls.some((u) => u.endsWith('/dist/src/agent.js'))).toBe(true);
     expect(urls.some((u) => u.endsWith('/dist/src/sources/usage/index.js'))).toBe(true);
-    expect(simulatorModules(urls)).toEqual([]);
+    expect(loadedWings(urls)).toEqual([]);
+  });
+
+  it('each configured wing is loaded: gateway, OTLP, config file, push endpoint', async () => {
+    const file = join(dir, 'agent.yaml');
+    writeFileSync(file, 'logLevel: warn\n');
+    const urls = await modulesOf(
+      ['run'],
+      simulatorEnv(sim, {
+        AGENT_GATEWAY_PORT: String(await freePort()),
+        AGENT_GATEWAY_HOST: '127.0.0.1',
+        // Nothing listens there: failed exports are reported, the agent runs on.
+        OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: `http://127.0.0.1:${await freePort()}/v1/metrics`,
+        AGENT_CONFIG_FILE: file,
+        AGENT_EVENTS_TOKEN: 'events-token-for-the-wing-test',
+      }),
+    );
+    expect(loadedWings(urls)).toEqual(['gateway', 'otlp', 'yaml', 'rateLimit']);
   });
 
   it.each([['once', '--json'], ['doctor']])(
@@ -90,8 +124,9 @@ describe('the simulator is loaded only in demo mode', () => {
     },
   );
 
-  it('a demo run (no credentials) does load it: the hook sees dynamic imports', async () => {
+  it('a demo run (no credentials) loads the simulator, the demo wing and its gateway', async () => {
     const urls = await modulesOf(['run'], {});
     expect(urls.some((u) => u.endsWith('/dist/src/simulator/index.js'))).toBe(true);
+    expect(loadedWings(urls)).toEqual(expect.arrayContaining(['simulator', 'demo', 'gateway']));
   });
 });
