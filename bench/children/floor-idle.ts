@@ -8,7 +8,7 @@ import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import Fastify from 'fastify';
 import pino from 'pino';
-import { Agent } from 'undici';
+import { Agent, request } from 'undici';
 import { z } from 'zod';
 
 const port = Number(process.argv[2] ?? '0');
@@ -20,6 +20,10 @@ const schema = z.object({ ok: z.boolean() });
 const app = Fastify({ loggerInstance: pino({ level: 'warn' }) });
 app.get('/healthz', async () => schema.parse({ ok: true }));
 await app.listen({ host: '127.0.0.1', port });
+// One request through undici, as the agent makes its first Genesys call: the client's HTTP parser
+// (WebAssembly) is loaded on first use, so a floor that never calls out would leave it out.
+const first = await request(`http://127.0.0.1:${port}/healthz`, { dispatcher });
+await first.body.json();
 process.once('SIGTERM', () => {
   void Promise.all([app.close(), meters.shutdown(), dispatcher.close()]).then(() => process.exit(0));
 });
