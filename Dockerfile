@@ -36,5 +36,5 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
 # The Node flags of `npm start` (package.json; a test keeps them equal): a small fixed young generation,
 # undici's WebAssembly HTTP parser kept at its baseline tier, and an old generation sized from the
 # container's memory limit (each measured in docs/performance.md).
-ENTRYPOINT ["node", "--max-semi-space-size=1", "--liftoff-only", "--max-old-space-size-percentage=65", "dist/src/bin.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=2", "--liftoff-only", "--max-old-space-size-percentage=65", "dist/src/bin.js"]
 CMD ["run"]
