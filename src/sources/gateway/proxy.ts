@@ -2,7 +2,6 @@
  * The forwarding path: one request in, one request to the login or API host out, bodies streamed
  * both ways (nothing buffered except small login bodies, copied on the side to learn identities).
  */
-import { EventEmitter } from 'node:events';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable, Writable } from 'node:stream';
 import type { Dispatcher, Pool } from 'undici';
@@ -128,20 +127,21 @@ async function handle(
   else await forwardApi(deps, route, req, res, gone, held);
 }
 
-/**
- * The client left: undici takes an EventEmitter as a request's signal, which costs less per
- * request than an AbortController (whose listeners go through EventTarget). It has no `aborted`
- * property on purpose: undici reads one as the sign of a real AbortSignal.
- */
-class ClientGone extends EventEmitter {
+/** The reason an upstream request is aborted when its client leaves (never sent to anyone). */
+const CLIENT_LEFT = Object.assign(new Error('the client closed the request'), { name: 'ClientLeft' });
+
+/** The client left: the upstream request in flight is aborted, and so is any wait for it. */
+class ClientGone {
   gone = false;
+  /** The upstream request in flight, while there is one. */
+  upstream: Dispatcher.DispatchController | null = null;
   private controller: AbortController | null = null;
 
   leave(): void {
     if (this.gone) return;
     this.gone = true;
     this.controller?.abort();
-    this.emit('abort');
+    this.upstream?.abort(CLIENT_LEFT);
   }
 
   /** An AbortSignal that follows this one, for APIs that need a real one (the shaper's waits). */
@@ -307,48 +307,72 @@ type RelayOutcome = { ok: true; status: number; upstreamSeconds: number } | { ok
 
 /**
  * Sends the request upstream and streams the answer into the writable `sink` returns (the client
- * response, or a tap in front of it). undici's stream() writes the body straight into it: no
- * per-request promise pipeline (which costs an AbortController and a DOMException each time).
+ * response, or a tap in front of it), through undici's dispatch handler API: no per-request
+ * AsyncResource, signal listeners, stream-lifecycle listeners or promise layer of its stream()
+ * (bench/ A/B in docs/performance.md). Backpressure pauses the upstream until the sink drains.
  * Not ok means nothing came back; a body that breaks off after the headers destroys the response.
  */
-async function relay(
+function relay(
   deps: ProxyDeps,
   route: Route,
   req: IncomingMessage,
   body: Readable | Buffer | null,
-  signal: ClientGone,
+  gone: ClientGone,
   res: ServerResponse,
   sink: (statusCode: number, headers: IncomingHttpHeaders) => Writable,
 ): Promise<RelayOutcome> {
   const upstream = deps.upstreams[route.upstream];
   const t0 = performance.now();
-  let status = 0;
-  let upstreamSeconds = 0;
-  try {
-    await upstream.pool.stream(
+  return new Promise((resolve) => {
+    let status = 0;
+    let upstreamSeconds = 0;
+    let out: Writable | null = null;
+    const handler: Dispatcher.DispatchHandler = {
+      onRequestStart(controller) {
+        if (gone.gone) controller.abort(CLIENT_LEFT);
+        else gone.upstream = controller;
+      },
+      onResponseStart(controller, statusCode, headers) {
+        if (statusCode < 200) return; // informational: Node answers the client's own Expect
+        status = statusCode;
+        upstreamSeconds = (performance.now() - t0) / 1000;
+        deps.onUpstream(null);
+        res.writeHead(statusCode, endToEnd(headers));
+        out = sink(statusCode, headers);
+      },
+      onResponseData(controller, chunk) {
+        if (out && !out.write(chunk)) {
+          controller.pause();
+          out.once('drain', () => controller.resume());
+        }
+      },
+      onResponseEnd() {
+        gone.upstream = null;
+        out?.end();
+        resolve({ ok: true, status, upstreamSeconds });
+      },
+      onResponseError(_controller, error) {
+        gone.upstream = null;
+        if (status === 0) resolve({ ok: false, error });
+        else {
+          res.destroy();
+          resolve({ ok: true, status, upstreamSeconds });
+        }
+      },
+    };
+    upstream.pool.dispatch(
       {
         path: upstream.basePath + route.path,
         method: (req.method ?? 'GET') as Dispatcher.HttpMethod,
         // Expect is answered here (Node sends the 100 once the request is admitted); undici refuses it.
         headers: endToEnd(req.headers, ['host', 'expect']),
         body,
-        signal,
         headersTimeout: deps.timeoutMs,
         bodyTimeout: deps.timeoutMs,
       },
-      ({ statusCode, headers }) => {
-        status = statusCode;
-        upstreamSeconds = (performance.now() - t0) / 1000;
-        deps.onUpstream(null);
-        res.writeHead(statusCode, endToEnd(headers));
-        return sink(statusCode, headers);
-      },
+      handler,
     );
-  } catch (error) {
-    if (status === 0) return { ok: false, error };
-    res.destroy();
-  }
-  return { ok: true, status, upstreamSeconds };
+  });
 }
 
 function finish(

@@ -29,6 +29,7 @@ describe('gateway streaming and cancellation', () => {
   const clientGotBytes = deferred();
   const upstreamCancelled = deferred<boolean>();
   let uploadReceived = 0;
+  let floodSent = 0;
 
   beforeAll(async () => {
     upstream = await startFakeUpstream(async (req, res) => {
@@ -46,6 +47,16 @@ describe('gateway streaming and cancellation', () => {
           // Hold the second half back until the client has seen the first bytes.
           if (sent === 5 * MiB) await clientGotBytes.promise;
           if (!res.write(Buffer.alloc(CHUNK, 7))) await new Promise((r) => res.once('drain', r));
+        }
+        res.end();
+        return;
+      }
+      if (req.url === '/api/v2/flood') {
+        res.writeHead(200, { 'content-type': 'application/octet-stream' });
+        while (floodSent < 64 * MiB && !res.destroyed) {
+          floodSent += CHUNK;
+          if (!res.write(Buffer.alloc(CHUNK, 9)))
+            await new Promise((r) => res.once('drain', r).once('close', r));
         }
         res.end();
         return;
@@ -89,6 +100,28 @@ describe('gateway streaming and cancellation', () => {
       clientGotBytes.resolve();
     }
     expect(received).toBe(10 * MiB);
+  });
+
+  it('holds the upstream back while the client does not read: nothing is buffered for it', async () => {
+    const r = await request(`${gw.url}/api/v2/flood`);
+    expect(r.statusCode).toBe(200);
+    // The client reads nothing: the upstream's writes must stall at the sockets' buffers.
+    let last = -1;
+    await within(
+      (async () => {
+        while (floodSent !== last) {
+          last = floodSent;
+          await new Promise((res) => setTimeout(res, 300));
+        }
+      })(),
+      10_000,
+      'the upstream stalling',
+    );
+    expect(floodSent).toBeLessThan(16 * MiB);
+    // Reading resumes the flow to the end.
+    let received = 0;
+    for await (const chunk of r.body) received += (chunk as Buffer).length;
+    expect(received).toBe(64 * MiB);
   });
 
   it('cancels the upstream request when the client disconnects, and frees the in-flight slot', async () => {
