@@ -222,13 +222,13 @@ async function forwardLogin(
   route: Route,
   req: IncomingMessage,
   res: ServerResponse,
-  signal: ClientGone,
+  gone: ClientGone,
 ): Promise<void> {
   // Read whole before the login host is contacted: a slow sender holds no upstream connection.
   const body = hasBody(req) ? await readBody(req, res, deps.limits.loginBodyBytes) : null;
   if (hasBody(req) && body === null) return;
   const formText = body?.toString('utf8') ?? '';
-  const outcome = await relay(deps, route, req, body, signal, res, (statusCode, headers) => {
+  const outcome = await relay(deps, route, req, body, gone, res, (statusCode, headers) => {
     // A tap in front of the response keeps a copy of the token answer to learn token -> client;
     // the client's answer passes through it untouched whatever the copy turns out to be.
     const tap = new CaptureStream(LOGIN_CAPTURE_BYTES, async (captured) => {
@@ -243,7 +243,7 @@ async function forwardLogin(
     tap.pipe(res);
     return tap;
   });
-  if (!outcome.ok) fail(deps, route, res, signal, outcome.error);
+  if (!outcome.ok) fail(deps, route, res, gone, outcome.error);
 }
 
 async function forwardApi(
@@ -251,7 +251,7 @@ async function forwardApi(
   route: Route,
   req: IncomingMessage,
   res: ServerResponse,
-  signal: ClientGone,
+  gone: ClientGone,
   held: Held,
 ): Promise<void> {
   let body: Readable | Buffer | null = null;
@@ -280,7 +280,7 @@ async function forwardApi(
   if (deps.shaper) {
     let admission;
     try {
-      admission = await deps.shaper.admit(who.key, deps.limitPerMinute(who.clientId), signal.abortSignal());
+      admission = await deps.shaper.admit(who.key, deps.limitPerMinute(who.clientId), gone.abortSignal());
     } catch {
       return; // the client left while waiting
     }
@@ -295,8 +295,8 @@ async function forwardApi(
   const handle = deps.measurements.start(who.key, who.clientId, deps.clock.now());
   const method = req.method ?? 'GET';
   try {
-    const outcome = await relay(deps, route, req, body, signal, res, () => res);
-    if (!outcome.ok) finish(deps, handle, method, fail(deps, route, res, signal, outcome.error));
+    const outcome = await relay(deps, route, req, body, gone, res, () => res);
+    if (!outcome.ok) finish(deps, handle, method, fail(deps, route, res, gone, outcome.error));
     else finish(deps, handle, method, outcome.status, outcome.upstreamSeconds);
   } finally {
     release();
@@ -309,7 +309,7 @@ type RelayOutcome = { ok: true; status: number; upstreamSeconds: number } | { ok
  * Sends the request upstream and streams the answer into the writable `sink` returns (the client
  * response, or a tap in front of it), through undici's dispatch handler API: no per-request
  * AsyncResource, signal listeners, stream-lifecycle listeners or promise layer of its stream()
- * (bench/ A/B in docs/performance.md). Backpressure pauses the upstream until the sink drains.
+ * (A/B in docs/performance.md). Backpressure pauses the upstream until the sink drains.
  * Not ok means nothing came back; a body that breaks off after the headers destroys the response.
  */
 function relay(
@@ -341,7 +341,8 @@ function relay(
         out = sink(statusCode, headers);
       },
       onResponseData(controller, chunk) {
-        if (out && !out.write(chunk)) {
+        // Chunks already parsed may still arrive while paused: one drain listener per pause.
+        if (out && !out.write(chunk) && !controller.paused) {
           controller.pause();
           out.once('drain', () => controller.resume());
         }
@@ -390,8 +391,8 @@ function finish(
 }
 
 /** Answers an upstream failure; returns the status it stands for in the measurements. */
-function fail(deps: ProxyDeps, route: Route, res: ServerResponse, signal: ClientGone, err: unknown): number {
-  if (signal.gone) {
+function fail(deps: ProxyDeps, route: Route, res: ServerResponse, gone: ClientGone, err: unknown): number {
+  if (gone.gone) {
     res.destroy();
     return CLIENT_CLOSED;
   }
