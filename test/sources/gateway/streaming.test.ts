@@ -56,7 +56,13 @@ describe('gateway streaming and cancellation', () => {
         while (floodSent < 64 * MiB && !res.destroyed) {
           floodSent += CHUNK;
           if (!res.write(Buffer.alloc(CHUNK, 9)))
-            await new Promise((r) => res.once('drain', r).once('close', r));
+            await new Promise<void>((r) => {
+              const done = () => {
+                res.off('drain', done).off('close', done);
+                r();
+              };
+              res.on('drain', done).on('close', done);
+            });
         }
         res.end();
         return;
