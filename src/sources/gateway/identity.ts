@@ -33,6 +33,36 @@ export function bearerOf(authorization: string | undefined): string | null {
   return m?.[1] ?? null;
 }
 
+/** A request's bearer token and the key it is known by. */
+export interface Token {
+  readonly bearer: string;
+  readonly key: string;
+}
+
+export function tokenOf(bearer: string): Token {
+  return { bearer, key: tokenKey(bearer) };
+}
+
+/**
+ * The token of a request's Authorization header, remembered per connection: keep-alive clients
+ * (the SDKs) send one token on every request, so its header is parsed and hashed once per
+ * connection and token, not once per request. An entry lives as long as its connection, which
+ * carries the token on every request anyway, and holds one token per connection.
+ */
+export class ConnectionTokens {
+  private readonly last = new WeakMap<object, { authorization: string; token: Token | null }>();
+
+  of(connection: object, authorization: string | undefined): Token | null {
+    if (authorization === undefined) return null;
+    const memo = this.last.get(connection);
+    if (memo?.authorization === authorization) return memo.token;
+    const bearer = bearerOf(authorization);
+    const token = bearer === null ? null : tokenOf(bearer);
+    this.last.set(connection, { authorization, token });
+    return token;
+  }
+}
+
 /**
  * Client id of a client-credentials login, from the credential the login host checks: the Basic
  * user when an Authorization header is sent (never the form then: the form's `client_id` is not
@@ -160,9 +190,9 @@ export class IdentityCache {
    * request waits for one only briefly: past that it is forwarded as unknown while the answer is
    * still learnt for the token's next requests.
    */
-  identify(bearer: string | null): (Identity & { key: string }) | Promise<Identity & { key: string }> {
-    if (bearer === null) return NO_TOKEN;
-    const key = tokenKey(bearer);
+  identify(token: Token | null): (Identity & { key: string }) | Promise<Identity & { key: string }> {
+    if (token === null) return NO_TOKEN;
+    const { key, bearer } = token;
     const hit = this.byToken.get(key);
     // Known (the common case): answered without a promise, so the request goes on in the same tick.
     if (hit && (hit.expiresMs === null || hit.expiresMs > this.opts.clock.now()))

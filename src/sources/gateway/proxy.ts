@@ -12,7 +12,14 @@ import { answerAndDiscard, declaredLength } from '../../util/oversize.js';
 import { CaptureStream, decodeBody } from './capture.js';
 import { sendGenesysError, sendRateLimited } from './errors.js';
 import { endToEnd } from './headers.js';
-import { bearerOf, loginClientId, tokenKey, tokenResponseSchema, type IdentityCache } from './identity.js';
+import {
+  ConnectionTokens,
+  loginClientId,
+  tokenKey,
+  tokenResponseSchema,
+  type Identity,
+  type IdentityCache,
+} from './identity.js';
 import type { BodyWatchdog, ConcurrencyLimiter, GatewayLimits } from './limits.js';
 import { hostilePath } from './path-guard.js';
 import { routeOf, type Route } from './routes.js';
@@ -55,23 +62,41 @@ const CLIENT_CLOSED = 499;
 /** `expectsContinue`: the request asked for `100 Continue`, sent only once it is admitted. */
 export type ProxyHandler = (req: IncomingMessage, res: ServerResponse, expectsContinue?: boolean) => void;
 
+/** What one handler shares across its requests. */
+interface Ctx extends ProxyDeps {
+  tokens: ConnectionTokens;
+}
+
+/**
+ * The common request (a known token, no body, no shaping) runs without a promise from arrival to
+ * the upstream's answer: no async function, await or promise of its own per request (A/B in
+ * docs/performance.md). Any step that must wait returns a promise, and the rest follows it.
+ */
 export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
+  const ctx: Ctx = { ...deps, tokens: new ConnectionTokens() };
   return (req, res, expectsContinue = false) => {
-    handle(deps, req, res, expectsContinue).catch((err: unknown) => {
-      deps.logger.error({ err: errorCode(err) }, 'gateway request failed');
-      if (!res.headersSent)
-        sendGenesysError(res, 500, 'internal.server.error', 'The gateway failed to handle the request.');
-      else res.destroy();
-    });
+    try {
+      handle(ctx, req, res, expectsContinue)?.catch((err: unknown) => failed(ctx, res, err));
+    } catch (err) {
+      failed(ctx, res, err);
+    }
   };
 }
 
-async function handle(
-  deps: ProxyDeps,
-  req: IncomingMessage,
-  res: ServerResponse,
-  expectsContinue: boolean,
-): Promise<void> {
+function failed(deps: ProxyDeps, res: ServerResponse, err: unknown): void {
+  deps.logger.error({ err: errorCode(err) }, 'gateway request failed');
+  if (!res.headersSent)
+    sendGenesysError(res, 500, 'internal.server.error', 'The gateway failed to handle the request.');
+  else res.destroy();
+}
+
+/**
+ * A promise while a step of the request waits (its body, its token's look-up, shaping), rejected if
+ * the gateway itself fails; nothing once the request is on its way upstream or answered.
+ */
+type Pending = Promise<void> | void;
+
+function handle(deps: Ctx, req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): Pending {
   const rawUrl = req.url ?? '/';
   if (hostilePath(rawUrl)) {
     deps.onRefused('bad_path');
@@ -123,8 +148,8 @@ async function handle(
       gone.leave();
     });
   }
-  if (route.upstream === 'login') await forwardLogin(deps, route, req, res, gone);
-  else await forwardApi(deps, route, req, res, gone, held);
+  if (route.upstream === 'login') return forwardLogin(deps, route, req, res, gone);
+  return forwardApi(deps, route, req, res, gone, held);
 }
 
 /** The reason an upstream request is aborted when its client leaves (never sent to anyone). */
@@ -228,7 +253,7 @@ async function forwardLogin(
   const body = hasBody(req) ? await readBody(req, res, deps.limits.loginBodyBytes) : null;
   if (hasBody(req) && body === null) return;
   const formText = body?.toString('utf8') ?? '';
-  const outcome = await relay(deps, route, req, body, gone, res, (statusCode, headers) => {
+  const outcome = await relayed(deps, route, req, body, gone, res, (statusCode, headers) => {
     // A tap in front of the response keeps a copy of the token answer to learn token -> client;
     // the client's answer passes through it untouched whatever the copy turns out to be.
     const tap = new CaptureStream(LOGIN_CAPTURE_BYTES, async (captured) => {
@@ -246,24 +271,47 @@ async function forwardLogin(
   if (!outcome.ok) fail(deps, route, res, gone, outcome.error);
 }
 
-async function forwardApi(
+function forwardApi(
+  ctx: Ctx,
+  route: Route,
+  req: IncomingMessage,
+  res: ServerResponse,
+  gone: ClientGone,
+  held: Held,
+): Pending {
+  if (!hasBody(req)) return identified(ctx, route, req, res, gone, held, null);
+  if (declaredLength(req) > ctx.limits.bufferedBodyBytes)
+    return identified(ctx, route, req, res, gone, held, req);
+  return readBody(req, res, ctx.limits.bufferedBodyBytes).then((body) =>
+    body === null ? undefined : identified(ctx, route, req, res, gone, held, body),
+  );
+}
+
+function identified(
+  ctx: Ctx,
+  route: Route,
+  req: IncomingMessage,
+  res: ServerResponse,
+  gone: ClientGone,
+  held: Held,
+  body: Readable | Buffer | null,
+): Pending {
+  const known = ctx.identity.identify(ctx.tokens.of(req.socket, req.headers.authorization));
+  if (known instanceof Promise)
+    return known.then((who) => admitted(ctx, route, req, res, gone, held, body, who));
+  return admitted(ctx, route, req, res, gone, held, body, known);
+}
+
+function admitted(
   deps: ProxyDeps,
   route: Route,
   req: IncomingMessage,
   res: ServerResponse,
   gone: ClientGone,
   held: Held,
-): Promise<void> {
-  let body: Readable | Buffer | null = null;
-  if (hasBody(req)) {
-    const declared = declaredLength(req);
-    if (declared <= deps.limits.bufferedBodyBytes) {
-      body = await readBody(req, res, deps.limits.bufferedBodyBytes);
-      if (body === null) return;
-    } else body = req;
-  }
-  const known = deps.identity.identify(bearerOf(req.headers.authorization));
-  const who = known instanceof Promise ? await known : known;
+  body: Readable | Buffer | null,
+  who: Identity & { key: string },
+): Pending {
   if (!deps.perToken.tryAcquire(who.key)) {
     deps.onRefused('token_concurrency');
     sendTooMany(req, res, 'Too many requests in progress with this token through the gateway.');
@@ -276,31 +324,71 @@ async function forwardApi(
   }
   held.token = who.key;
   deps.noteClient(who.clientId);
-  let release = (): void => undefined;
-  if (deps.shaper) {
-    let admission;
-    try {
-      admission = await deps.shaper.admit(who.key, deps.limitPerMinute(who.clientId), gone.abortSignal());
-    } catch {
-      return; // the client left while waiting
-    }
-    if (admission.kind === 'reject') {
-      deps.measurements.shaped(who.clientId, 'rejected', deps.clock.now());
-      sendRateLimited(res, admission.retryAfterSeconds);
-      return;
-    }
-    if (admission.delayed) deps.measurements.shaped(who.clientId, 'delayed', deps.clock.now());
-    release = admission.release;
+  if (deps.shaper) return shaped(deps, deps.shaper, route, req, res, gone, body, who);
+  return measured(deps, route, req, res, gone, body, who, null);
+}
+
+async function shaped(
+  deps: ProxyDeps,
+  shaper: Shaper,
+  route: Route,
+  req: IncomingMessage,
+  res: ServerResponse,
+  gone: ClientGone,
+  body: Readable | Buffer | null,
+  who: Identity & { key: string },
+): Promise<void> {
+  let admission;
+  try {
+    admission = await shaper.admit(who.key, deps.limitPerMinute(who.clientId), gone.abortSignal());
+  } catch {
+    return; // the client left while waiting
   }
+  if (admission.kind === 'reject') {
+    deps.measurements.shaped(who.clientId, 'rejected', deps.clock.now());
+    sendRateLimited(res, admission.retryAfterSeconds);
+    return;
+  }
+  if (admission.delayed) deps.measurements.shaped(who.clientId, 'delayed', deps.clock.now());
+  await new Promise<void>((resolve) =>
+    measured(deps, route, req, res, gone, body, who, admission.release, resolve),
+  );
+}
+
+/** Forwards and measures one admitted request; `release` frees its shaping slot once it is answered. */
+function measured(
+  deps: ProxyDeps,
+  route: Route,
+  req: IncomingMessage,
+  res: ServerResponse,
+  gone: ClientGone,
+  body: Readable | Buffer | null,
+  who: Identity & { key: string },
+  release: (() => void) | null,
+  answered?: () => void,
+): void {
   const handle = deps.measurements.start(who.key, who.clientId, deps.clock.now());
   const method = req.method ?? 'GET';
-  try {
-    const outcome = await relay(deps, route, req, body, gone, res, () => res);
-    if (!outcome.ok) finish(deps, handle, method, fail(deps, route, res, gone, outcome.error));
-    else finish(deps, handle, method, outcome.status, outcome.upstreamSeconds);
-  } finally {
-    release();
-  }
+  relay(
+    deps,
+    route,
+    req,
+    body,
+    gone,
+    res,
+    () => res,
+    (outcome) => {
+      try {
+        if (!outcome.ok) finish(deps, handle, method, fail(deps, route, res, gone, outcome.error));
+        else finish(deps, handle, method, outcome.status, outcome.upstreamSeconds);
+      } catch (err) {
+        failed(deps, res, err);
+      } finally {
+        release?.();
+        answered?.();
+      }
+    },
+  );
 }
 
 type RelayOutcome = { ok: true; status: number; upstreamSeconds: number } | { ok: false; error: unknown };
@@ -309,8 +397,9 @@ type RelayOutcome = { ok: true; status: number; upstreamSeconds: number } | { ok
  * Sends the request upstream and streams the answer into the writable `sink` returns (the client
  * response, or a tap in front of it), through undici's dispatch handler API: no per-request
  * AsyncResource, signal listeners, stream-lifecycle listeners or promise layer of its stream()
- * (A/B in docs/performance.md). Backpressure pauses the upstream until the sink drains.
- * Not ok means nothing came back; a body that breaks off after the headers destroys the response.
+ * (A/B in docs/performance.md). Backpressure pauses the upstream until the sink drains. `done`
+ * gets the outcome once: not ok means nothing came back; a body that breaks off after the headers
+ * destroys the response.
  */
 function relay(
   deps: ProxyDeps,
@@ -320,47 +409,55 @@ function relay(
   gone: ClientGone,
   res: ServerResponse,
   sink: (statusCode: number, headers: IncomingHttpHeaders) => Writable,
-): Promise<RelayOutcome> {
+  done: (outcome: RelayOutcome) => void,
+): void {
   const upstream = deps.upstreams[route.upstream];
   const t0 = performance.now();
-  return new Promise((resolve) => {
-    let status = 0;
-    let upstreamSeconds = 0;
-    let out: Writable | null = null;
-    const handler: Dispatcher.DispatchHandler = {
-      onRequestStart(controller) {
-        if (gone.gone) controller.abort(CLIENT_LEFT);
-        else gone.upstream = controller;
-      },
-      onResponseStart(controller, statusCode, headers) {
-        if (statusCode < 200) return; // informational: Node answers the client's own Expect
-        status = statusCode;
-        upstreamSeconds = (performance.now() - t0) / 1000;
-        deps.onUpstream(null);
-        res.writeHead(statusCode, endToEnd(headers));
-        out = sink(statusCode, headers);
-      },
-      onResponseData(controller, chunk) {
-        // Chunks already parsed may still arrive while paused: one drain listener per pause.
-        if (out && !out.write(chunk) && !controller.paused) {
-          controller.pause();
-          out.once('drain', () => controller.resume());
-        }
-      },
-      onResponseEnd() {
-        gone.upstream = null;
-        out?.end();
+  let settled = false;
+  // Exactly once, whichever way undici reports the end (or refuses the request outright).
+  const resolve = (outcome: RelayOutcome): void => {
+    if (settled) return;
+    settled = true;
+    done(outcome);
+  };
+  let status = 0;
+  let upstreamSeconds = 0;
+  let out: Writable | null = null;
+  const handler: Dispatcher.DispatchHandler = {
+    onRequestStart(controller) {
+      if (gone.gone) controller.abort(CLIENT_LEFT);
+      else gone.upstream = controller;
+    },
+    onResponseStart(controller, statusCode, headers) {
+      if (statusCode < 200) return; // informational: Node answers the client's own Expect
+      status = statusCode;
+      upstreamSeconds = (performance.now() - t0) / 1000;
+      deps.onUpstream(null);
+      res.writeHead(statusCode, endToEnd(headers));
+      out = sink(statusCode, headers);
+    },
+    onResponseData(controller, chunk) {
+      // Chunks already parsed may still arrive while paused: one drain listener per pause.
+      if (out && !out.write(chunk) && !controller.paused) {
+        controller.pause();
+        out.once('drain', () => controller.resume());
+      }
+    },
+    onResponseEnd() {
+      gone.upstream = null;
+      out?.end();
+      resolve({ ok: true, status, upstreamSeconds });
+    },
+    onResponseError(_controller, error) {
+      gone.upstream = null;
+      if (status === 0) resolve({ ok: false, error });
+      else {
+        res.destroy();
         resolve({ ok: true, status, upstreamSeconds });
-      },
-      onResponseError(_controller, error) {
-        gone.upstream = null;
-        if (status === 0) resolve({ ok: false, error });
-        else {
-          res.destroy();
-          resolve({ ok: true, status, upstreamSeconds });
-        }
-      },
-    };
+      }
+    },
+  };
+  try {
     upstream.pool.dispatch(
       {
         path: upstream.basePath + route.path,
@@ -373,7 +470,16 @@ function relay(
       },
       handler,
     );
-  });
+  } catch (error) {
+    resolve({ ok: false, error }); // refused before it was sent (an argument undici will not take)
+  }
+}
+
+/** `relay` as a promise, for the paths that wait anyway (login). */
+function relayed(
+  ...args: Parameters<typeof relay> extends [...infer A, unknown] ? A : never
+): Promise<RelayOutcome> {
+  return new Promise((resolve) => relay(...args, resolve));
 }
 
 function finish(

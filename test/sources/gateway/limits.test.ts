@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayMeasurements, OTHER_CLIENT } from '../../../src/model/gateway/measurements.js';
 import { IdentityCache, type LookupFailure } from '../../../src/sources/gateway/identity.js';
-import { loginClientId } from '../../../src/sources/gateway/identity.js';
+import { ConnectionTokens, loginClientId, tokenOf } from '../../../src/sources/gateway/identity.js';
 import { ConcurrencyLimiter } from '../../../src/sources/gateway/limits.js';
 import { hostilePath } from '../../../src/sources/gateway/path-guard.js';
 import { FakeClock } from '../../../src/util/clock.js';
@@ -88,18 +88,18 @@ describe('IdentityCache look-ups', () => {
       },
       onResolveError: (f) => failures.push(f),
     });
-    expect((await cache.identify('a')).clientId).toBe('c-a');
+    expect((await cache.identify(tokenOf('a'))).clientId).toBe('c-a');
     const t0 = performance.now();
-    expect((await cache.identify('slow')).clientId).toBe('unknown');
+    expect((await cache.identify(tokenOf('slow'))).clientId).toBe('unknown');
     expect(performance.now() - t0).toBeLessThan(250);
     await new Promise((r) => setTimeout(r, 350));
-    expect((await cache.identify('slow')).clientId).toBe('c-slow'); // learnt in the background
-    expect((await cache.identify('b')).clientId).toBe('c-b');
-    expect((await cache.identify('c')).clientId).toBe('unknown');
+    expect((await cache.identify(tokenOf('slow'))).clientId).toBe('c-slow'); // learnt in the background
+    expect((await cache.identify(tokenOf('b'))).clientId).toBe('c-b');
+    expect((await cache.identify(tokenOf('c'))).clientId).toBe('unknown');
     expect(calls).toBe(3);
     expect(failures).toEqual(['budget']);
     clock.advance(60_000);
-    expect((await cache.identify('c')).clientId).toBe('c-c');
+    expect((await cache.identify(tokenOf('c'))).clientId).toBe('c-c');
   });
 });
 
@@ -117,5 +117,22 @@ describe('clients cap', () => {
       .map((c) => c.clientId);
     expect(ids.sort()).toEqual(['a', 'b', OTHER_CLIENT]);
     expect(m.overflowCount()).toBe(2);
+  });
+});
+
+describe('ConnectionTokens', () => {
+  it("reads a connection's token once until its header changes, and keeps connections apart", () => {
+    const tokens = new ConnectionTokens();
+    const a = {};
+    const b = {};
+    const first = tokens.of(a, 'Bearer t-1');
+    expect(first).toEqual(tokenOf('t-1'));
+    expect(tokens.of(a, 'Bearer t-1')).toBe(first);
+    expect(tokens.of(b, 'Bearer t-2')).toEqual(tokenOf('t-2'));
+    expect(tokens.of(a, 'Bearer t-2')).toEqual(tokenOf('t-2'));
+    expect(tokens.of(a, 'Bearer t-1')).toEqual(tokenOf('t-1'));
+    expect(tokens.of(a, 'Basic dTpw')).toBeNull();
+    expect(tokens.of(a, undefined)).toBeNull();
+    expect(tokens.of(a, 'Bearer t-1')).toEqual(tokenOf('t-1'));
   });
 });

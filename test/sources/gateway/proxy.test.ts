@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request } from 'undici';
+import { Client, request } from 'undici';
 import { MapClientDirectory } from '../../../src/model/client-directory.js';
 import { GatewaySource } from '../../../src/sources/gateway/index.js';
 import { pointsOf } from '../../helpers/families.js';
@@ -132,6 +132,37 @@ describe('gateway proxy against a fake upstream', () => {
     expect(resolved.filter((t) => t === OTHER_TOKEN)).toHaveLength(1);
     const snap = gw.snapshot(wallClock.now()).find((c) => c.clientId === 'client-2');
     expect(snap).toMatchObject({ clientName: 'Reporting', requestsTotal: 8 });
+  });
+
+  it('attributes every request to its own token when one connection switches tokens', async () => {
+    const total = (id: string) =>
+      gw.snapshot(wallClock.now()).find((c) => c.clientId === id)?.requestsTotal ?? 0;
+    const before = { one: total('client-1'), two: total('client-2'), unknown: total('unknown') };
+    const connection = new Client(gw.url); // one keep-alive connection for every request below
+    const sent = [
+      `Bearer ${TOKEN}`,
+      `Bearer ${OTHER_TOKEN}`,
+      `bearer  ${TOKEN}`,
+      undefined,
+      'Bearer',
+      `Bearer ${TOKEN}`,
+    ];
+    try {
+      for (const authorization of sent) {
+        const r = await connection.request({
+          path: '/api/v2/switch',
+          method: 'GET',
+          headers: authorization === undefined ? {} : { authorization },
+        });
+        await r.body.dump();
+        expect(upstream.requests.at(-1)!.headers.authorization).toBe(authorization);
+      }
+    } finally {
+      await connection.close();
+    }
+    expect(total('client-1') - before.one).toBe(3);
+    expect(total('client-2') - before.two).toBe(1);
+    expect(total('unknown') - before.unknown).toBe(2);
   });
 
   it('counts tokens it cannot resolve as unknown', async () => {
