@@ -253,9 +253,9 @@ async function forwardLogin(
   const body = hasBody(req) ? await readBody(req, res, deps.limits.loginBodyBytes) : null;
   if (hasBody(req) && body === null) return;
   const formText = body?.toString('utf8') ?? '';
-  const outcome = await relayed(deps, route, req, body, gone, res, (statusCode, headers) => {
-    // A tap in front of the response keeps a copy of the token answer to learn token -> client;
-    // the client's answer passes through it untouched whatever the copy turns out to be.
+  // A tap in front of the response keeps a copy of the token answer to learn token -> client;
+  // the client's answer passes through it untouched whatever the copy turns out to be.
+  const tapped = (statusCode: number, headers: IncomingHttpHeaders): Writable => {
     const tap = new CaptureStream(LOGIN_CAPTURE_BYTES, async (captured) => {
       if (statusCode !== 200 || !captured) return;
       const text = await decodeBody(captured, headers['content-encoding'], LOGIN_CAPTURE_BYTES);
@@ -267,7 +267,10 @@ async function forwardLogin(
     });
     tap.pipe(res);
     return tap;
-  });
+  };
+  const outcome = await new Promise<RelayOutcome>((resolve) =>
+    relay(deps, route, req, body, gone, res, tapped, resolve),
+  );
   if (!outcome.ok) fail(deps, route, res, gone, outcome.error);
 }
 
@@ -473,13 +476,6 @@ function relay(
   } catch (error) {
     resolve({ ok: false, error }); // refused before it was sent (an argument undici will not take)
   }
-}
-
-/** `relay` as a promise, for the paths that wait anyway (login). */
-function relayed(
-  ...args: Parameters<typeof relay> extends [...infer A, unknown] ? A : never
-): Promise<RelayOutcome> {
-  return new Promise((resolve) => relay(...args, resolve));
 }
 
 function finish(
