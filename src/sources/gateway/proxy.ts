@@ -128,39 +128,50 @@ function handle(deps: Ctx, req: IncomingMessage, res: ServerResponse, expectsCon
     return;
   }
   if (expectsContinue) res.writeContinue();
-  const gone = new ClientGone();
-  const held: Held = { token: null, unwatch: null };
+  const x = new Exchange(req, res, route);
   // One listener for everything the request holds (listeners are per-request work too).
   res.once('close', () => {
     deps.perAddress.release(address);
-    if (held.token !== null) deps.perToken.release(held.token);
-    held.unwatch?.();
-    if (!res.writableFinished) gone.leave();
+    if (x.token !== null) deps.perToken.release(x.token);
+    x.unwatch?.();
+    if (!res.writableFinished) x.leave();
   });
   if (hasBody(req)) {
-    held.unwatch = deps.watchdog.watch(req, () => {
+    x.unwatch = deps.watchdog.watch(req, () => {
       deps.onRefused('body_too_slow');
       if (res.headersSent) res.destroy();
       else
         sendGenesysError(res, 408, 'request.timeout', 'The request body arrived too slowly.', {
           connection: 'close',
         });
-      gone.leave();
+      x.leave();
     });
   }
-  if (route.upstream === 'login') return forwardLogin(deps, route, req, res, gone);
-  return forwardApi(deps, route, req, res, gone, held);
+  return route.upstream === 'login' ? forwardLogin(deps, x) : forwardApi(deps, x);
 }
 
 /** The reason an upstream request is aborted when its client leaves (never sent to anyone). */
 const CLIENT_LEFT = Object.assign(new Error('the client closed the request'), { name: 'ClientLeft' });
 
-/** The client left: the upstream request in flight is aborted, and so is any wait for it. */
-class ClientGone {
+/**
+ * One request through the gateway: what it holds until its response closes (its per-token slot,
+ * the body watchdog) and whether its client left. Leaving aborts the upstream request in flight and
+ * any wait for it.
+ */
+class Exchange {
   gone = false;
   /** The upstream request in flight, while there is one. */
   upstream: Dispatcher.DispatchController | null = null;
+  /** The token whose per-token slot it took. */
+  token: string | null = null;
+  unwatch: (() => void) | null = null;
   private controller: AbortController | null = null;
+
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly route: Route,
+  ) {}
 
   leave(): void {
     if (this.gone) return;
@@ -175,13 +186,6 @@ class ClientGone {
     if (this.gone) this.controller.abort();
     return this.controller.signal;
   }
-}
-
-/** What a request holds until its response closes. */
-interface Held {
-  /** The token whose per-token slot it took. */
-  token: string | null;
-  unwatch: (() => void) | null;
 }
 
 function sendTooMany(req: IncomingMessage, res: ServerResponse, message: string): void {
@@ -242,13 +246,8 @@ function readBody(req: IncomingMessage, res: ServerResponse, limit: number): Pro
   });
 }
 
-async function forwardLogin(
-  deps: ProxyDeps,
-  route: Route,
-  req: IncomingMessage,
-  res: ServerResponse,
-  gone: ClientGone,
-): Promise<void> {
+async function forwardLogin(deps: ProxyDeps, x: Exchange): Promise<void> {
+  const { req, res } = x;
   // Read whole before the login host is contacted: a slow sender holds no upstream connection.
   const body = hasBody(req) ? await readBody(req, res, deps.limits.loginBodyBytes) : null;
   if (hasBody(req) && body === null) return;
@@ -268,124 +267,83 @@ async function forwardLogin(
     tap.pipe(res);
     return tap;
   };
-  const outcome = await new Promise<RelayOutcome>((resolve) =>
-    relay(deps, route, req, body, gone, res, tapped, resolve),
-  );
-  if (!outcome.ok) fail(deps, route, res, gone, outcome.error);
+  const outcome = await new Promise<RelayOutcome>((resolve) => relay(deps, x, body, tapped, resolve));
+  if (!outcome.ok) fail(deps, x, outcome.error);
 }
 
-function forwardApi(
-  ctx: Ctx,
-  route: Route,
-  req: IncomingMessage,
-  res: ServerResponse,
-  gone: ClientGone,
-  held: Held,
-): Pending {
-  if (!hasBody(req)) return identified(ctx, route, req, res, gone, held, null);
-  if (declaredLength(req) > ctx.limits.bufferedBodyBytes)
-    return identified(ctx, route, req, res, gone, held, req);
-  return readBody(req, res, ctx.limits.bufferedBodyBytes).then((body) =>
-    body === null ? undefined : identified(ctx, route, req, res, gone, held, body),
+function forwardApi(ctx: Ctx, x: Exchange): Pending {
+  const { req } = x;
+  if (!hasBody(req)) return identified(ctx, x, null);
+  if (declaredLength(req) > ctx.limits.bufferedBodyBytes) return identified(ctx, x, req);
+  return readBody(req, x.res, ctx.limits.bufferedBodyBytes).then((body) =>
+    body === null ? undefined : identified(ctx, x, body),
   );
 }
 
-function identified(
-  ctx: Ctx,
-  route: Route,
-  req: IncomingMessage,
-  res: ServerResponse,
-  gone: ClientGone,
-  held: Held,
-  body: Readable | Buffer | null,
-): Pending {
-  const known = ctx.identity.identify(ctx.tokens.of(req.socket, req.headers.authorization));
-  if (known instanceof Promise)
-    return known.then((who) => admitted(ctx, route, req, res, gone, held, body, who));
-  return admitted(ctx, route, req, res, gone, held, body, known);
+type Body = Readable | Buffer | null;
+type Who = Identity & { key: string };
+
+function identified(ctx: Ctx, x: Exchange, body: Body): Pending {
+  const known = ctx.identity.identify(ctx.tokens.of(x.req.socket, x.req.headers.authorization));
+  if (known instanceof Promise) return known.then((who) => admitted(ctx, x, body, who));
+  return admitted(ctx, x, body, known);
 }
 
-function admitted(
-  deps: ProxyDeps,
-  route: Route,
-  req: IncomingMessage,
-  res: ServerResponse,
-  gone: ClientGone,
-  held: Held,
-  body: Readable | Buffer | null,
-  who: Identity & { key: string },
-): Pending {
+function admitted(deps: ProxyDeps, x: Exchange, body: Body, who: Who): Pending {
   if (!deps.perToken.tryAcquire(who.key)) {
     deps.onRefused('token_concurrency');
-    sendTooMany(req, res, 'Too many requests in progress with this token through the gateway.');
+    sendTooMany(x.req, x.res, 'Too many requests in progress with this token through the gateway.');
     return;
   }
-  if (res.closed) {
+  if (x.res.closed) {
     // The client left while its token was looked up: nothing will close the slot later.
     deps.perToken.release(who.key);
     return;
   }
-  held.token = who.key;
+  x.token = who.key;
   deps.noteClient(who.clientId);
-  if (deps.shaper) return shaped(deps, deps.shaper, route, req, res, gone, body, who);
-  return measured(deps, route, req, res, gone, body, who, null);
+  if (deps.shaper) return shaped(deps, deps.shaper, x, body, who);
+  return measured(deps, x, body, who, null);
 }
 
-async function shaped(
-  deps: ProxyDeps,
-  shaper: Shaper,
-  route: Route,
-  req: IncomingMessage,
-  res: ServerResponse,
-  gone: ClientGone,
-  body: Readable | Buffer | null,
-  who: Identity & { key: string },
-): Promise<void> {
+async function shaped(deps: ProxyDeps, shaper: Shaper, x: Exchange, body: Body, who: Who): Promise<void> {
   let admission;
   try {
-    admission = await shaper.admit(who.key, deps.limitPerMinute(who.clientId), gone.abortSignal());
+    admission = await shaper.admit(who.key, deps.limitPerMinute(who.clientId), x.abortSignal());
   } catch {
     return; // the client left while waiting
   }
   if (admission.kind === 'reject') {
     deps.measurements.shaped(who.clientId, 'rejected', deps.clock.now());
-    sendRateLimited(res, admission.retryAfterSeconds);
+    sendRateLimited(x.res, admission.retryAfterSeconds);
     return;
   }
   if (admission.delayed) deps.measurements.shaped(who.clientId, 'delayed', deps.clock.now());
-  await new Promise<void>((resolve) =>
-    measured(deps, route, req, res, gone, body, who, admission.release, resolve),
-  );
+  await new Promise<void>((resolve) => measured(deps, x, body, who, admission.release, resolve));
 }
 
 /** Forwards and measures one admitted request; `release` frees its shaping slot once it is answered. */
 function measured(
   deps: ProxyDeps,
-  route: Route,
-  req: IncomingMessage,
-  res: ServerResponse,
-  gone: ClientGone,
-  body: Readable | Buffer | null,
-  who: Identity & { key: string },
+  x: Exchange,
+  body: Body,
+  who: Who,
   release: (() => void) | null,
   answered?: () => void,
 ): void {
   const handle = deps.measurements.start(who.key, who.clientId, deps.clock.now());
-  const method = req.method ?? 'GET';
+  const method = x.req.method ?? 'GET';
   relay(
     deps,
-    route,
-    req,
+    x,
     body,
-    gone,
-    res,
-    () => res,
+    () => x.res,
     (outcome) => {
       try {
-        if (!outcome.ok) finish(deps, handle, method, fail(deps, route, res, gone, outcome.error));
+        if (!outcome.ok) finish(deps, handle, method, fail(deps, x, outcome.error));
         else finish(deps, handle, method, outcome.status, outcome.upstreamSeconds);
       } catch (err) {
-        failed(deps, res, err);
+        failed(deps, x.res, err);
       } finally {
         release?.();
         answered?.();
@@ -406,14 +364,12 @@ type RelayOutcome = { ok: true; status: number; upstreamSeconds: number } | { ok
  */
 function relay(
   deps: ProxyDeps,
-  route: Route,
-  req: IncomingMessage,
-  body: Readable | Buffer | null,
-  gone: ClientGone,
-  res: ServerResponse,
+  x: Exchange,
+  body: Body,
   sink: (statusCode: number, headers: IncomingHttpHeaders) => Writable,
   done: (outcome: RelayOutcome) => void,
 ): void {
+  const { req, res, route } = x;
   const upstream = deps.upstreams[route.upstream];
   const t0 = performance.now();
   let settled = false;
@@ -428,8 +384,8 @@ function relay(
   let out: Writable | null = null;
   const handler: Dispatcher.DispatchHandler = {
     onRequestStart(controller) {
-      if (gone.gone) controller.abort(CLIENT_LEFT);
-      else gone.upstream = controller;
+      if (x.gone) controller.abort(CLIENT_LEFT);
+      else x.upstream = controller;
     },
     onResponseStart(controller, statusCode, headers) {
       if (statusCode < 200) return; // informational: Node answers the client's own Expect
@@ -447,12 +403,12 @@ function relay(
       }
     },
     onResponseEnd() {
-      gone.upstream = null;
+      x.upstream = null;
       out?.end();
       resolve({ ok: true, status, upstreamSeconds });
     },
     onResponseError(_controller, error) {
-      gone.upstream = null;
+      x.upstream = null;
       if (status === 0) resolve({ ok: false, error });
       else {
         res.destroy();
@@ -493,8 +449,9 @@ function finish(
 }
 
 /** Answers an upstream failure; returns the status it stands for in the measurements. */
-function fail(deps: ProxyDeps, route: Route, res: ServerResponse, gone: ClientGone, err: unknown): number {
-  if (gone.gone) {
+function fail(deps: ProxyDeps, x: Exchange, err: unknown): number {
+  const { res, route } = x;
+  if (x.gone) {
     res.destroy();
     return CLIENT_CLOSED;
   }
