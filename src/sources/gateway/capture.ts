@@ -1,4 +1,7 @@
-/** A pass-through stream that keeps a copy of the first bytes (for small login bodies only). */
+/**
+ * A pass-through stream that keeps a copy of the first bytes (for small login bodies only) and
+ * hands them to `onEnd` before the last bytes pass.
+ */
 import { Transform, type TransformCallback } from 'node:stream';
 import { promisify } from 'node:util';
 import { brotliDecompress, gunzip, inflate, type ZlibOptions } from 'node:zlib';
@@ -15,6 +18,11 @@ export class CaptureStream extends Transform {
   private chunks: Buffer[] = [];
   private size = 0;
   private overflow = false;
+  /**
+   * The latest chunk, passed on only when the next one comes or `onEnd` is done: the client cannot
+   * have the whole answer (and use its token) before what it teaches is learnt.
+   */
+  private held: Buffer | null = null;
 
   constructor(
     private readonly limit: number,
@@ -31,15 +39,16 @@ export class CaptureStream extends Transform {
         this.chunks = [];
       } else this.chunks.push(chunk);
     }
-    cb(null, chunk);
+    const previous = this.held;
+    this.held = chunk;
+    cb(null, previous ?? undefined);
   }
 
-  // Runs before the last bytes reach the client, so what is learnt is in place for its next call.
   override _flush(cb: TransformCallback): void {
     Promise.resolve()
       .then(() => this.onEnd?.(this.captured()))
       .catch(() => undefined)
-      .finally(() => cb());
+      .finally(() => cb(null, this.held ?? undefined));
   }
 
   /** The bytes seen so far, or null when more than `limit` passed. */
