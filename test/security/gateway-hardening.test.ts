@@ -8,8 +8,15 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { constants, createBrotliCompress } from 'node:zlib';
-import { request } from 'undici';
+import {
+  brotliCompressSync,
+  brotliDecompressSync,
+  constants,
+  createBrotliCompress,
+  gunzipSync,
+  gzipSync,
+} from 'node:zlib';
+import { Client, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { openSocket, rawRequest } from '../helpers/raw-http.js';
@@ -52,7 +59,11 @@ async function brotliBomb(bytes: number): Promise<Buffer> {
   return Buffer.concat(out);
 }
 
-/** The login host: the simulator's token endpoint, except for BOMB_CLIENT, which gets the bomb. */
+/**
+ * The login host: the simulator's token endpoint, except for BOMB_CLIENT, which gets the bomb. Like
+ * many OAuth servers it also takes the credentials in the form (client_secret_post, RFC 6749
+ * §2.3.1) when no Authorization header comes, and compresses its answer when asked to.
+ */
 async function startLoginHost(simUrl: string): Promise<Server> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -69,14 +80,28 @@ async function startLoginHost(simUrl: string): Promise<Server> {
         res.end(bomb);
         return;
       }
+      const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+      const [id, secret] = [form.get('client_id'), form.get('client_secret')];
+      const authorization =
+        req.headers.authorization ?? (id && secret !== null ? `Basic ${basic(id, secret)}` : undefined);
       request(`${simUrl}${req.url ?? '/'}`, {
         method: 'POST',
-        headers: { authorization: auth, 'content-type': req.headers['content-type'] ?? FORM },
+        headers: {
+          ...(authorization === undefined ? {} : { authorization }),
+          'content-type': req.headers['content-type'] ?? FORM,
+        },
         body: Buffer.concat(chunks),
       })
         .then(async (r) => {
-          const body = Buffer.from(await r.body.arrayBuffer());
-          res.writeHead(r.statusCode, { 'content-type': 'application/json' });
+          let body = Buffer.from(await r.body.arrayBuffer());
+          const accept = req.headers['accept-encoding'] ?? '';
+          const encoding = /\bbr\b/.test(accept) ? 'br' : /\bgzip\b/.test(accept) ? 'gzip' : null;
+          if (encoding) body = encoding === 'br' ? brotliCompressSync(body) : gzipSync(body);
+          res.writeHead(r.statusCode, {
+            'content-type': 'application/json',
+            'content-length': body.length,
+            ...(encoding ? { 'content-encoding': encoding } : {}),
+          });
           res.end(body);
         })
         .catch(() => res.destroy());
@@ -177,6 +202,105 @@ describe('login identity comes from the credential used', () => {
     const ids = clientIds(await metrics());
     expect(ids.has(WFM.id)).toBe(true);
     expect([...ids].filter((id) => id.startsWith('victim-'))).toEqual([]);
+  });
+});
+
+/** Requests a client counted under `clientId` made, with a status class. */
+function countOf(text: string, clientId: string, statusClass: string): number {
+  let n = 0;
+  for (const m of text.matchAll(/^genesys_gateway_requests_total\{([^}]*)\} (\d+)/gm))
+    if (m[1]!.includes(`client_id="${clientId}"`) && m[1]!.includes(`status_class="${statusClass}"`))
+      n += Number(m[2]);
+  return n;
+}
+
+/** A request as raw header lines (ones no HTTP client sends as written), over its own connection. */
+function raw(method: string, path: string, lines: string[], body = '') {
+  const head = [`${method} ${path} HTTP/1.1`, 'Host: x', ...lines];
+  if (body) head.push(`Content-Type: ${FORM}`, `Content-Length: ${Buffer.byteLength(body)}`);
+  return rawRequest(gatewayPort, `${head.join('\r\n')}\r\n\r\n${body}`);
+}
+
+describe('identity comes only from the credential the upstream receives', () => {
+  /** Header lines under which the gateway forwards no Authorization (each its own spelling). */
+  const stripping = (auth: string): string[][] => [
+    [`Authorization: ${auth}`, 'Connection: close, authorization'], // the issue's attack
+    [`Authorization: ${auth}`, 'Connection: Authorization'],
+    ['Connection: keep-alive', `Authorization: ${auth}`, 'Connection: authorization'],
+    [`Authorization: ${auth}`, 'Connection: keep-alive , AUTHORIZATION'],
+    [`Authorization: ${auth}`, `Authorization: ${auth}`, 'Connection: x-a,\taUtHoRiZaTiOn ,'],
+  ];
+
+  it('a login whose Authorization is stripped is counted by the form credentials the login host took', async () => {
+    const form = `grant_type=client_credentials&client_id=${WFM.id}&client_secret=${WFM.secret}`;
+    const before = await metrics();
+    const lookups = await simCalls('/api/v2/tokens/me');
+    const spellings = stripping(`Basic ${basic('framed-client', 'x')}`);
+    spellings.push([`Proxy-Authorization: Basic ${basic('framed-client', 'x')}`]);
+    for (const lines of spellings) {
+      const got = await raw('POST', '/oauth/token', lines, form);
+      expect(got.status, lines.join(' | ')).toBe(200);
+      const { access_token: token } = JSON.parse(got.body) as { access_token: string };
+      const call = await raw('GET', '/api/v2/users/me', [`Authorization: Bearer ${token}`]);
+      expect(call.status).toBe(200);
+    }
+    const after = await metrics();
+    // Learnt from the logins themselves: no token needed a look-up.
+    expect(countOf(after, WFM.id, '2xx') - countOf(before, WFM.id, '2xx')).toBe(spellings.length);
+    expect(await simCalls('/api/v2/tokens/me')).toBe(lookups);
+    expect(clientIds(after).has('framed-client')).toBe(false);
+  });
+
+  it("an API call whose bearer is stripped is not counted under the token's client", async () => {
+    const { token } = await gatewayLogin(`Basic ${basic(WFM.id, WFM.secret)}`);
+    const before = await metrics();
+    const spellings = stripping(`Bearer ${token!}`);
+    for (const lines of spellings) {
+      const call = await raw('GET', '/api/v2/users/me', lines);
+      expect(call.status, lines.join(' | ')).toBe(401); // the simulator got no credential
+    }
+    const after = await metrics();
+    expect(countOf(after, WFM.id, '4xx')).toBe(countOf(before, WFM.id, '4xx'));
+    expect(countOf(after, 'unknown', '4xx') - countOf(before, 'unknown', '4xx')).toBe(spellings.length);
+  });
+});
+
+describe('a compressed token answer', () => {
+  it('is learnt before the client has it: a call right after each of 20 logins is attributed', async () => {
+    const client = new Client(gatewayUrl); // one keep-alive connection: the next call leaves at once
+    const before = await metrics();
+    const lookups = await simCalls('/api/v2/tokens/me');
+    try {
+      for (let i = 0; i < 20; i++) {
+        const encoding = i % 2 ? 'br' : 'gzip';
+        const r = await client.request({
+          path: '/oauth/token',
+          method: 'POST',
+          headers: {
+            authorization: `Basic ${basic(WFM.id, WFM.secret)}`,
+            'content-type': FORM,
+            'accept-encoding': encoding,
+          },
+          body: 'grant_type=client_credentials',
+        });
+        const raw = Buffer.from(await r.body.arrayBuffer());
+        expect(r.headers['content-encoding']).toBe(encoding);
+        const text = (encoding === 'br' ? brotliDecompressSync(raw) : gunzipSync(raw)).toString('utf8');
+        const token = (JSON.parse(text) as { access_token: string }).access_token;
+        const call = await client.request({
+          path: '/api/v2/users/me',
+          method: 'GET',
+          headers: { authorization: `Bearer ${token}` },
+        });
+        await call.body.dump();
+        expect(call.statusCode).toBe(200);
+      }
+    } finally {
+      await client.close();
+    }
+    // Each call counted under its client from the login alone, none via a look-up.
+    expect(countOf(await metrics(), WFM.id, '2xx') - countOf(before, WFM.id, '2xx')).toBe(20);
+    expect(await simCalls('/api/v2/tokens/me')).toBe(lookups);
   });
 });
 

@@ -25,6 +25,20 @@ function listed(connection: HeaderValue): ReadonlySet<string> {
   return names;
 }
 
+declare const sent: unique symbol;
+/**
+ * The header set a request is forwarded with, exactly what the upstream receives. Identity is read
+ * from this alone (identity.ts takes nothing else), so a credential the gateway strips (named in
+ * `Connection`, in any spelling) can never name the request's client.
+ */
+export type Forwarded = Readonly<Record<string, string | string[]>> & { readonly [sent]: true };
+
+/** A request's outgoing headers (from Node's lower-cased `req.headers`), computed once per request. */
+export function forwarded(headers: Readonly<Record<string, HeaderValue>>): Forwarded {
+  // Expect is answered here (Node sends the 100 once the request is admitted); undici refuses it.
+  return endToEnd(headers, ['host', 'expect']) as Forwarded;
+}
+
 /** End-to-end headers only; `drop` names (lower case) are removed as well. */
 export function endToEnd(
   headers: Readonly<Record<string, HeaderValue>>,

@@ -4,10 +4,12 @@
  * from `resolveToken` (GET /api/v2/tokens/me) for tokens minted elsewhere.
  */
 import { hash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { CallBudget } from '../../genesys/budget.js';
 import type { Clock } from '../../util/clock.js';
 import { UNKNOWN_CLIENT } from '../../model/gateway/measurements.js';
+import type { Forwarded } from './headers.js';
 
 export type ResolveToken = (
   bearer: string,
@@ -44,16 +46,17 @@ export function tokenOf(bearer: string): Token {
 }
 
 /**
- * The token of a request's Authorization header, remembered per connection: keep-alive clients
- * (the SDKs) send one token on every request, so its header is parsed and hashed once per
+ * The token of a request's forwarded Authorization header, remembered per connection: keep-alive
+ * clients (the SDKs) send one token on every request, so its header is parsed and hashed once per
  * connection and token, not once per request. An entry lives as long as its connection, which
  * carries the token on every request anyway, and holds one token per connection.
  */
 export class ConnectionTokens {
   private readonly last = new WeakMap<object, { authorization: string; token: Token | null }>();
 
-  of(connection: object, authorization: string | undefined): Token | null {
-    if (authorization === undefined) return null;
+  of(connection: object, headers: Forwarded): Token | null {
+    const authorization = headers['authorization'];
+    if (typeof authorization !== 'string') return null;
     const memo = this.last.get(connection);
     if (memo?.authorization === authorization) return memo.token;
     const bearer = bearerOf(authorization);
@@ -64,16 +67,17 @@ export class ConnectionTokens {
 }
 
 /**
- * Client id of a client-credentials login, from the credential the login host checks: the Basic
- * user when an Authorization header is sent (never the form then: the form's `client_id` is not
- * what the host authenticates), else the form's single `client_id` (client_secret_post).
- * The Basic value is decoded as the login host decodes it: whitespace inside is ignored. A value
- * that is not plain base64 is not guessed at: null, and the token's client is asked from
- * `tokens/me` when it is used.
+ * Client id of a client-credentials login, from the credential the login host receives: the Basic
+ * user when an Authorization header is forwarded (never the form then: the form's `client_id` is
+ * not what the host authenticates), else the forwarded form's single `client_id`
+ * (client_secret_post). The Basic value is decoded as the login host decodes it: whitespace inside
+ * is ignored. What the host may read differently (not plain base64, an encoded form) is not
+ * guessed at: null, and the token's client is asked from `tokens/me` when it is used.
  */
-export function loginClientId(authorization: string | undefined, formBody: string): string | null {
+export function loginClientId(headers: Forwarded, formBody: string): string | null {
+  const authorization = headers['authorization'];
   if (authorization !== undefined) {
-    const basic = /^\s*Basic\s+([\s\S]*)$/i.exec(authorization);
+    const basic = typeof authorization === 'string' ? /^\s*Basic\s+([\s\S]*)$/i.exec(authorization) : null;
     const b64 = basic?.[1]?.replace(/\s+/g, '') ?? '';
     if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64) || b64.length % 4 === 1) return null;
     const bytes = Buffer.from(b64, 'base64');
@@ -91,6 +95,7 @@ export function loginClientId(authorization: string | undefined, formBody: strin
     // RFC 6749 §2.3.1: the id is form-encoded before it goes into Basic auth.
     return safeDecode(text.slice(0, colon)) || null;
   }
+  if (headers['content-encoding'] !== undefined) return null;
   // Two client_id fields: which one the login host takes is its business, not a guess of ours.
   const ids = new URLSearchParams(formBody).getAll('client_id');
   return ids.length === 1 && ids[0] ? ids[0] : null;
@@ -102,41 +107,6 @@ function safeDecode(s: string): string {
   } catch {
     return s;
   }
-}
-
-/** Least-recently-used map: a Map re-inserted on every hit keeps use order. */
-class Lru<K, V> {
-  private readonly map = new Map<K, V>();
-  constructor(private readonly max: number) {}
-  get(key: K): V | undefined {
-    const v = this.map.get(key);
-    if (v !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, v);
-    }
-    return v;
-  }
-  set(key: K, value: V): void {
-    this.map.delete(key);
-    this.map.set(key, value);
-    while (this.map.size > this.max) {
-      const oldest = this.map.keys().next();
-      if (oldest.done) break;
-      this.map.delete(oldest.value);
-    }
-  }
-  delete(key: K): void {
-    this.map.delete(key);
-  }
-  get size(): number {
-    return this.map.size;
-  }
-}
-
-interface CacheEntry {
-  identity: Identity;
-  /** Failed look-ups are remembered briefly so a bad token cannot make us call Genesys per request. */
-  expiresMs: number | null;
 }
 
 export interface IdentityCacheOptions {
@@ -160,19 +130,21 @@ const NO_TOKEN: Readonly<Identity & { key: string }> = { key: 'no-token', client
 const DEFAULT_LOOKUP_WAIT_MS = 250;
 
 export class IdentityCache {
-  private readonly byToken: Lru<string, CacheEntry>;
-  private readonly names: Lru<string, string>;
+  /** Learnt identities; failed look-ups expire (negativeTtlMs), on the gateway's clock. */
+  private readonly byToken: LRUCache<string, Identity>;
+  private readonly names: LRUCache<string, string>;
   private readonly pending = new Map<string, Promise<Identity>>();
   private readonly lookups: CallBudget;
 
   constructor(private readonly opts: IdentityCacheOptions) {
-    this.byToken = new Lru(opts.maxEntries);
-    this.names = new Lru(opts.maxEntries);
+    // ttlResolution 0: expiry reads the clock every time (no cached "now" across a clock change).
+    this.byToken = new LRUCache({ max: opts.maxEntries, perf: opts.clock, ttlResolution: 0 });
+    this.names = new LRUCache({ max: opts.maxEntries });
     this.lookups = new CallBudget(opts.lookupsPerMinute ?? DEFAULT_TOKEN_LOOKUPS_PER_MINUTE);
   }
 
   learn(key: string, clientId: string): void {
-    this.byToken.set(key, { identity: { clientId }, expiresMs: null });
+    this.byToken.set(key, { clientId });
   }
 
   /** Name learnt from `resolveToken` for a client the directory may not know yet. */
@@ -195,8 +167,7 @@ export class IdentityCache {
     const { key, bearer } = token;
     const hit = this.byToken.get(key);
     // Known (the common case): answered without a promise, so the request goes on in the same tick.
-    if (hit && (hit.expiresMs === null || hit.expiresMs > this.opts.clock.now()))
-      return { key, ...hit.identity };
+    if (hit) return { key, ...hit };
     return this.lookUp(key, bearer);
   }
 
@@ -227,15 +198,13 @@ export class IdentityCache {
       );
       const identity = { clientId: got.clientId, clientName: got.clientName };
       if (got.clientName) this.names.set(got.clientId, got.clientName);
-      this.byToken.set(key, { identity, expiresMs: null });
+      this.byToken.set(key, identity);
       return identity;
     } catch (err) {
       this.opts.onResolveError?.(failureOf(err));
+      // Remembered briefly so a bad token cannot make us call Genesys per request.
       const identity = { clientId: UNKNOWN_CLIENT };
-      this.byToken.set(key, {
-        identity,
-        expiresMs: this.opts.clock.now() + (this.opts.negativeTtlMs ?? 60_000),
-      });
+      this.byToken.set(key, identity, { ttl: this.opts.negativeTtlMs ?? 60_000 });
       return identity;
     }
   }

@@ -11,7 +11,7 @@ import type { Clock } from '../../util/clock.js';
 import { answerAndDiscard, declaredLength } from '../../util/oversize.js';
 import { CaptureStream, decodeBody } from './capture.js';
 import { sendGenesysError, sendRateLimited } from './errors.js';
-import { endToEnd } from './headers.js';
+import { endToEnd, forwarded, type Forwarded } from './headers.js';
 import {
   ConnectionTokens,
   loginClientId,
@@ -165,13 +165,17 @@ class Exchange {
   /** The token whose per-token slot it took. */
   token: string | null = null;
   unwatch: (() => void) | null = null;
+  /** What the upstream receives, and so all the request is identified by. */
+  readonly headers: Forwarded;
   private controller: AbortController | null = null;
 
   constructor(
     readonly req: IncomingMessage,
     readonly res: ServerResponse,
     readonly route: Route,
-  ) {}
+  ) {
+    this.headers = forwarded(req.headers);
+  }
 
   leave(): void {
     if (this.gone) return;
@@ -259,7 +263,7 @@ async function forwardLogin(deps: ProxyDeps, x: Exchange): Promise<void> {
       if (statusCode !== 200 || !captured) return;
       const text = await decodeBody(captured, headers['content-encoding'], LOGIN_CAPTURE_BYTES);
       const parsed = tokenResponseSchema.safeParse(safeJson(text));
-      const clientId = loginClientId(req.headers.authorization, formText);
+      const clientId = loginClientId(x.headers, formText);
       if (!parsed.success || !clientId) return;
       deps.identity.learn(tokenKey(parsed.data.access_token), clientId);
       deps.noteClient(clientId);
@@ -284,7 +288,7 @@ type Body = Readable | Buffer | null;
 type Who = Identity & { key: string };
 
 function identified(ctx: Ctx, x: Exchange, body: Body): Pending {
-  const known = ctx.identity.identify(ctx.tokens.of(x.req.socket, x.req.headers.authorization));
+  const known = ctx.identity.identify(ctx.tokens.of(x.req.socket, x.headers));
   if (known instanceof Promise) return known.then((who) => admitted(ctx, x, body, who));
   return admitted(ctx, x, body, known);
 }
@@ -421,8 +425,7 @@ function relay(
       {
         path: upstream.basePath + route.path,
         method: (req.method ?? 'GET') as Dispatcher.HttpMethod,
-        // Expect is answered here (Node sends the 100 once the request is admitted); undici refuses it.
-        headers: endToEnd(req.headers, ['host', 'expect']),
+        headers: x.headers,
         body,
         headersTimeout: deps.timeoutMs,
         bodyTimeout: deps.timeoutMs,

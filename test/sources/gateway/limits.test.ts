@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { GatewayMeasurements, OTHER_CLIENT } from '../../../src/model/gateway/measurements.js';
 import { IdentityCache, type LookupFailure } from '../../../src/sources/gateway/identity.js';
 import { ConnectionTokens, loginClientId, tokenOf } from '../../../src/sources/gateway/identity.js';
+import { forwarded } from '../../../src/sources/gateway/headers.js';
 import { ConcurrencyLimiter } from '../../../src/sources/gateway/limits.js';
 import { hostilePath } from '../../../src/sources/gateway/path-guard.js';
 import { FakeClock } from '../../../src/util/clock.js';
@@ -31,13 +32,30 @@ describe('hostilePath', () => {
   ])('passes %s', (p) => expect(hostilePath(p)).toBe(false));
 });
 
+/** The headers a request with this Authorization (and others) is forwarded with. */
+const sent = (authorization?: string, others: Record<string, string> = {}) =>
+  forwarded({ ...(authorization === undefined ? {} : { authorization }), ...others });
+
+/** `Connection` values that make the gateway strip Authorization (Node joins repeated headers with ", "). */
+const STRIPPING = [
+  'close, authorization',
+  'Authorization',
+  'keep-alive , AUTHORIZATION',
+  'keep-alive, Authorization',
+  ',\tauthorization ,',
+  'x-a, aUtHoRiZaTiOn, x-b',
+];
+
 describe('loginClientId', () => {
   const b64 = Buffer.from('real-client:secret').toString('base64');
+  const victim = `Basic ${Buffer.from('victim:x').toString('base64')}`;
   it('decodes Basic as the login host does, whitespace inside included, and ignores the form then', () => {
-    expect(loginClientId(`Basic ${b64.slice(0, 5)} ${b64.slice(5)}`, 'client_id=victim')).toBe('real-client');
-    expect(loginClientId(`basic   ${b64}  `, 'client_id=victim')).toBe('real-client');
+    expect(loginClientId(sent(`Basic ${b64.slice(0, 5)} ${b64.slice(5)}`), 'client_id=victim')).toBe(
+      'real-client',
+    );
+    expect(loginClientId(sent(`basic   ${b64}  `), 'client_id=victim')).toBe('real-client');
   });
-  it('never falls back to the form when an Authorization header is present', () => {
+  it('never falls back to the form when an Authorization header is forwarded', () => {
     for (const h of [
       'Bearer x',
       'Basic %%%%',
@@ -45,11 +63,18 @@ describe('loginClientId', () => {
       `Basic ${b64}!`,
       `Basic ${Buffer.from('nocolon').toString('base64')}`,
     ])
-      expect(loginClientId(h, 'client_id=victim'), h).toBeNull();
+      expect(loginClientId(sent(h), 'client_id=victim'), h).toBeNull();
   });
-  it('takes a single form client_id only', () => {
-    expect(loginClientId(undefined, 'client_id=a&client_secret=s')).toBe('a');
-    expect(loginClientId(undefined, 'client_id=a&client_id=b')).toBeNull();
+  it('takes a single form client_id only, and only from a form sent as is', () => {
+    expect(loginClientId(sent(), 'client_id=a&client_secret=s')).toBe('a');
+    expect(loginClientId(sent(), 'client_id=a&client_id=b')).toBeNull();
+    expect(loginClientId(sent(undefined, { 'content-encoding': 'gzip' }), 'client_id=a')).toBeNull();
+  });
+  it.each(STRIPPING)('reads the form, not an Authorization the gateway strips (Connection: %s)', (c) => {
+    expect(loginClientId(sent(victim, { connection: c }), 'client_id=real&client_secret=s')).toBe('real');
+  });
+  it('never reads Proxy-Authorization', () => {
+    expect(loginClientId(sent(undefined, { 'proxy-authorization': victim }), 'client_id=real')).toBe('real');
   });
 });
 
@@ -103,6 +128,36 @@ describe('IdentityCache look-ups', () => {
   });
 });
 
+describe('IdentityCache memory', () => {
+  it('remembers a failed look-up for negativeTtlMs of its clock, a learnt token until evicted', async () => {
+    const clock = new FakeClock();
+    let calls = 0;
+    const cache = new IdentityCache({
+      maxEntries: 2,
+      clock,
+      negativeTtlMs: 1_000,
+      resolveToken: () => {
+        calls++;
+        return Promise.reject(Object.assign(new Error('no'), { status: 401 }));
+      },
+    });
+    expect((await cache.identify(tokenOf('bad'))).clientId).toBe('unknown');
+    clock.advance(999);
+    expect((await cache.identify(tokenOf('bad'))).clientId).toBe('unknown');
+    expect(calls).toBe(1);
+    clock.advance(2);
+    await cache.identify(tokenOf('bad'));
+    expect(calls).toBe(2);
+    cache.learn(tokenOf('bad').key, 'c-1'); // a login that minted it wins over the failure
+    clock.advance(5_000);
+    expect(cache.identify(tokenOf('bad'))).toMatchObject({ clientId: 'c-1' });
+    cache.learn(tokenOf('x').key, 'c-x');
+    cache.learn(tokenOf('y').key, 'c-y'); // the least recently used ('bad') goes
+    expect(cache.size()).toBe(2);
+    expect(await cache.identify(tokenOf('bad'))).toMatchObject({ clientId: 'unknown' });
+  });
+});
+
 describe('clients cap', () => {
   it('counts clients beyond the cap as other and counts the overflow', () => {
     const m = new GatewayMeasurements(1_000, 2);
@@ -125,14 +180,19 @@ describe('ConnectionTokens', () => {
     const tokens = new ConnectionTokens();
     const a = {};
     const b = {};
-    const first = tokens.of(a, 'Bearer t-1');
+    const first = tokens.of(a, sent('Bearer t-1'));
     expect(first).toEqual(tokenOf('t-1'));
-    expect(tokens.of(a, 'Bearer t-1')).toBe(first);
-    expect(tokens.of(b, 'Bearer t-2')).toEqual(tokenOf('t-2'));
-    expect(tokens.of(a, 'Bearer t-2')).toEqual(tokenOf('t-2'));
-    expect(tokens.of(a, 'Bearer t-1')).toEqual(tokenOf('t-1'));
-    expect(tokens.of(a, 'Basic dTpw')).toBeNull();
-    expect(tokens.of(a, undefined)).toBeNull();
-    expect(tokens.of(a, 'Bearer t-1')).toEqual(tokenOf('t-1'));
+    expect(tokens.of(a, sent('Bearer t-1'))).toBe(first);
+    expect(tokens.of(b, sent('Bearer t-2'))).toEqual(tokenOf('t-2'));
+    expect(tokens.of(a, sent('Bearer t-2'))).toEqual(tokenOf('t-2'));
+    expect(tokens.of(a, sent('Bearer t-1'))).toEqual(tokenOf('t-1'));
+    expect(tokens.of(a, sent('Basic dTpw'))).toBeNull();
+    expect(tokens.of(a, sent())).toBeNull();
+    expect(tokens.of(a, sent('Bearer t-1'))).toEqual(tokenOf('t-1'));
+  });
+  it.each(STRIPPING)('knows no token the gateway strips (Connection: %s)', (c) => {
+    const tokens = new ConnectionTokens();
+    expect(tokens.of({}, sent('Bearer t-1', { connection: c }))).toBeNull();
+    expect(tokens.of({}, sent(undefined, { 'proxy-authorization': 'Bearer t-1' }))).toBeNull();
   });
 });

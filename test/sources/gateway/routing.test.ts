@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { routeOf } from '../../../src/sources/gateway/routes.js';
-import { endToEnd } from '../../../src/sources/gateway/headers.js';
+import { endToEnd, forwarded } from '../../../src/sources/gateway/headers.js';
 import { loginClientId, bearerOf } from '../../../src/sources/gateway/identity.js';
 
 describe('routeOf', () => {
@@ -61,11 +61,13 @@ describe('endToEnd', () => {
 describe('identity parsing', () => {
   it('reads the client id from Basic auth (form-encoded) or the form body', () => {
     const basic = 'Basic ' + Buffer.from('my%20client:s3cret').toString('base64');
-    expect(loginClientId(basic, 'grant_type=client_credentials')).toBe('my client');
-    expect(loginClientId(undefined, 'grant_type=client_credentials&client_id=abc&client_secret=x')).toBe(
+    expect(loginClientId(forwarded({ authorization: basic }), 'grant_type=client_credentials')).toBe(
+      'my client',
+    );
+    expect(loginClientId(forwarded({}), 'grant_type=client_credentials&client_id=abc&client_secret=x')).toBe(
       'abc',
     );
-    expect(loginClientId(undefined, 'grant_type=client_credentials')).toBeNull();
+    expect(loginClientId(forwarded({}), 'grant_type=client_credentials')).toBeNull();
   });
   it('extracts bearer tokens only', () => {
     expect(bearerOf('Bearer abc.def')).toBe('abc.def');
