@@ -3,8 +3,10 @@
  * out, time passed in; src/sources/gateway/families.ts turns them into metric families). Requests
  * are counted per token (identified by a hash, never the token) and per OAuth client; a client's
  * velocity is its sliding-60 s request count, and its utilisation is its busiest token against the
- * per-token limit, because Genesys limits tokens.
+ * per-token limit, because Genesys limits tokens. Each client's requests are also counted per
+ * endpoint (catalogue template) and method, up to a per-org number of such combinations.
  */
+import { OTHER_ENDPOINT, methodLabel } from '../../genesys/endpoints/index.js';
 import { statusClassOf } from '../../util/status-class.js';
 import { Histogram } from './histogram.js';
 import { SecondsWindow } from './window.js';
@@ -13,6 +15,7 @@ export const UNKNOWN_CLIENT = 'unknown';
 /** Where requests of clients beyond the per-org cap are counted. */
 export const OTHER_CLIENT = 'other';
 export const DEFAULT_MAX_CLIENTS = 2_000;
+export const DEFAULT_MAX_ENDPOINTS = 4_000;
 /** A token is active while it sent a request within this long (tokens live for hours; 5 min spans bursty jobs). */
 export const ACTIVE_TOKEN_MS = 5 * 60_000;
 /** A client idle this long drops out of the gauges (and the snapshot). */
@@ -28,6 +31,20 @@ export type ShapedOutcome = 'delayed' | 'rejected';
 export interface RequestHandle {
   readonly tokenKey: string;
   readonly clientId: string;
+  readonly endpoint: EndpointState | null;
+}
+
+/** The endpoint (catalogue template or `other`) and method of a request. */
+export interface Call {
+  endpoint: string;
+  method: string;
+}
+
+/** One (endpoint, method) of a client, as the status page shows it. */
+export interface EndpointMeasurement extends Call {
+  perMinute: number;
+  requests: number;
+  rateLimited: number;
 }
 
 export interface RequestResult {
@@ -51,6 +68,8 @@ export interface ClientMeasurement {
   utilization: number;
   /** Requests answered since the client was first seen. */
   requestsTotal: number;
+  /** Its (endpoint, method) combinations seen in the last 10 minutes, busiest first. */
+  endpoints: EndpointMeasurement[];
 }
 
 /** One client's cumulative counts since it was first seen (what the counters and histogram export). */
@@ -58,6 +77,7 @@ export interface ClientCounters {
   clientId: string;
   startTimeMs: number;
   requests: { method: string; statusClass: string; value: number }[];
+  endpoints: (Call & { statusClass: string; value: number })[];
   rateLimited: number;
   shaped: Record<ShapedOutcome, number>;
   /** Upstream latency; null before the first answer. */
@@ -71,6 +91,13 @@ interface TokenState {
   inflight: number;
 }
 
+interface EndpointState extends Call {
+  lastSeenMs: number;
+  window: SecondsWindow;
+  /** By status class seen (a few entries). */
+  classes: { statusClass: string; value: number }[];
+}
+
 interface ClientState {
   startTimeMs: number;
   lastSeenMs: number;
@@ -80,6 +107,8 @@ interface ClientState {
   /** A few entries (method × status class seen): an array is a fraction of a Map's size. */
   requests: { method: string; statusClass: string; value: number }[];
   requestsTotal: number;
+  /** Keyed `METHOD endpoint`; allocated with the first attributed request. */
+  endpoints: Map<string, EndpointState> | null;
   rateLimited: number;
   rateLimitedWindow: SecondsWindow;
   shaped: Record<ShapedOutcome, number>;
@@ -93,15 +122,24 @@ export class GatewayMeasurements {
   private readonly clientStates = new Map<string, ClientState>();
   /** Requests counted under `other` because the org already had `maxClients` distinct clients. */
   private overflowed = 0;
+  /** (client, endpoint, method) combinations with series of their own, `other` endpoints aside. */
+  private endpointCombos = 0;
+  /** Requests counted under endpoint `other` because the org already had `maxEndpoints` combinations. */
+  private endpointsOverflowed = 0;
 
   constructor(
     private readonly maxTrackedTokens = 50_000,
     /** Distinct clients with series of their own; the rest are aggregated as `other`. */
     private readonly maxClients = DEFAULT_MAX_CLIENTS,
+    /** Distinct (client, endpoint, method) combinations with series; the rest count as endpoint `other`. */
+    private readonly maxEndpoints = DEFAULT_MAX_ENDPOINTS,
   ) {}
 
-  /** A request is being sent upstream now: it counts towards the windows from this moment. */
-  start(tokenKey: string, requestedClientId: string, nowMs: number): RequestHandle {
+  /**
+   * A request is being sent upstream now: it counts towards the windows from this moment, and
+   * towards its endpoint's when `call` names one.
+   */
+  start(tokenKey: string, requestedClientId: string, nowMs: number, call?: Call): RequestHandle {
     const clientId = this.admitted(requestedClientId);
     if (clientId !== requestedClientId) this.overflowed += 1;
     const client = this.client(clientId, nowMs);
@@ -121,7 +159,7 @@ export class GatewayMeasurements {
     client.lastSeenMs = nowMs;
     client.inflight += 1;
     this.evictOverflow();
-    return { tokenKey, clientId };
+    return { tokenKey, clientId, endpoint: call ? this.endpoint(client, call, nowMs) : null };
   }
 
   finish(handle: RequestHandle, result: RequestResult, nowMs: number): void {
@@ -136,6 +174,11 @@ export class GatewayMeasurements {
     if (series) series.value += 1;
     else client.requests.push({ method, statusClass, value: 1 });
     client.requestsTotal += 1;
+    if (handle.endpoint) {
+      const counted = handle.endpoint.classes.find((r) => r.statusClass === statusClass);
+      if (counted) counted.value += 1;
+      else handle.endpoint.classes.push({ statusClass, value: 1 });
+    }
     if (result.status === 429) {
       client.rateLimited += 1;
       client.rateLimitedWindow.add(nowMs);
@@ -164,13 +207,18 @@ export class GatewayMeasurements {
       if (token.inflight === 0 && token.lastSeenMs <= nowMs - ACTIVE_TOKEN_MS) this.dropToken(key, token);
     }
     for (const [id, client] of this.clientStates) {
-      if (client.tokens.size === 0 && this.forgettable(client, nowMs)) this.clientStates.delete(id);
+      if (client.tokens.size === 0 && this.forgettable(client, nowMs)) this.forget(id, client);
     }
   }
 
   /** Requests counted under `other` so far. */
   overflowCount(): number {
     return this.overflowed;
+  }
+
+  /** Requests counted under endpoint `other` because of the combination cap so far. */
+  endpointsOverflowCount(): number {
+    return this.endpointsOverflowed;
   }
 
   trackedTokens(): number {
@@ -206,6 +254,7 @@ export class GatewayMeasurements {
         limit,
         utilization: limit > 0 ? peak / limit : 0,
         requestsTotal: c.requestsTotal,
+        endpoints: liveEndpoints(c, nowMs),
       });
     }
     return out;
@@ -220,6 +269,9 @@ export class GatewayMeasurements {
         clientId,
         startTimeMs: c.startTimeMs,
         requests: c.requests.map((r) => ({ ...r })),
+        endpoints: [...(c.endpoints?.values() ?? [])].flatMap((e) =>
+          e.classes.map((r) => ({ endpoint: e.endpoint, method: e.method, ...r })),
+        ),
         rateLimited: c.rateLimited,
         shaped: { ...c.shaped },
         latency:
@@ -249,6 +301,7 @@ export class GatewayMeasurements {
     // Forgotten already as far as reads go: a returning client starts afresh, pruned or not.
     if (c && this.forgettable(c, nowMs)) {
       for (const key of c.tokens) this.tokens.delete(key);
+      this.forget(clientId, c);
       c = undefined;
     }
     if (!c) {
@@ -260,6 +313,7 @@ export class GatewayMeasurements {
         tokens: new Set(),
         requests: [],
         requestsTotal: 0,
+        endpoints: null,
         rateLimited: 0,
         rateLimitedWindow: new SecondsWindow(RATE_LIMITED_WINDOW_S),
         shaped: { delayed: 0, rejected: 0 },
@@ -268,6 +322,34 @@ export class GatewayMeasurements {
       this.clientStates.set(clientId, c);
     }
     return c;
+  }
+
+  /** The client's state for `call`: its own while the org's combination cap allows, else endpoint `other`. */
+  private endpoint(client: ClientState, call: Call, nowMs: number): EndpointState {
+    const method = methodLabel(call.method);
+    let endpoint = call.endpoint;
+    const endpoints = (client.endpoints ??= new Map());
+    let e = endpoints.get(`${method} ${endpoint}`);
+    if (!e && endpoint !== OTHER_ENDPOINT) {
+      if (this.endpointCombos < this.maxEndpoints) this.endpointCombos += 1;
+      else {
+        this.endpointsOverflowed += 1;
+        endpoint = OTHER_ENDPOINT;
+        e = endpoints.get(`${method} ${endpoint}`);
+      }
+    }
+    if (!e) {
+      e = { endpoint, method, lastSeenMs: nowMs, window: new SecondsWindow(RATE_WINDOW_S), classes: [] };
+      endpoints.set(`${method} ${endpoint}`, e);
+    }
+    e.lastSeenMs = nowMs;
+    e.window.add(nowMs);
+    return e;
+  }
+
+  private forget(clientId: string, c: ClientState): void {
+    for (const e of c.endpoints?.values() ?? []) if (e.endpoint !== OTHER_ENDPOINT) this.endpointCombos -= 1;
+    this.clientStates.delete(clientId);
   }
 
   /** Idle for an hour with nothing in flight: its tokens are idle too, so prune() would free it. */
@@ -288,4 +370,26 @@ export class GatewayMeasurements {
       if (token.inflight === 0) this.dropToken(key, token);
     }
   }
+}
+
+/** A client's endpoints seen within the gauge idle time, busiest first. */
+function liveEndpoints(c: ClientState, nowMs: number): EndpointMeasurement[] {
+  const out: EndpointMeasurement[] = [];
+  for (const e of c.endpoints?.values() ?? []) {
+    if (e.lastSeenMs <= nowMs - CLIENT_GAUGE_IDLE_MS) continue;
+    let requests = 0;
+    let rateLimited = 0;
+    for (const r of e.classes) {
+      requests += r.value;
+      if (r.statusClass === '429') rateLimited += r.value;
+    }
+    out.push({
+      endpoint: e.endpoint,
+      method: e.method,
+      perMinute: e.window.total(nowMs),
+      requests,
+      rateLimited,
+    });
+  }
+  return out.sort((a, b) => b.perMinute - a.perMinute || b.requests - a.requests);
 }

@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
 import {
   DEFAULT_MAX_CLIENTS,
+  DEFAULT_MAX_ENDPOINTS,
   GatewayMeasurements,
   OTHER_CLIENT,
   UNKNOWN_CLIENT,
@@ -56,6 +57,8 @@ export interface GatewayOptions {
   maxTrackedTokens?: number;
   /** Most distinct clients in the exported series (default 2 000); the rest count as `other`. */
   maxClients?: number;
+  /** Most distinct (client, endpoint, method) combinations in the series (default 4 000); the rest count as endpoint `other`. */
+  maxEndpoints?: number;
   /** Deadlines and per-caller caps (defaults: DEFAULT_GATEWAY_LIMITS). */
   limits?: Partial<GatewayLimits>;
   directory: ClientDirectory;
@@ -105,7 +108,11 @@ export class GatewaySource implements Source {
     this.logger = opts.logger ?? silentLogger;
     this.limits = { ...DEFAULT_GATEWAY_LIMITS, ...opts.limits };
     const maxTokens = opts.maxTrackedTokens ?? 50_000;
-    this.measurements = new GatewayMeasurements(maxTokens, opts.maxClients ?? DEFAULT_MAX_CLIENTS);
+    this.measurements = new GatewayMeasurements(
+      maxTokens,
+      opts.maxClients ?? DEFAULT_MAX_CLIENTS,
+      opts.maxEndpoints ?? DEFAULT_MAX_ENDPOINTS,
+    );
     this.identity = new IdentityCache({
       maxEntries: maxTokens,
       clock: this.clock,
@@ -241,6 +248,9 @@ export class GatewaySource implements Source {
       }),
       catalogue.gatewayClientsOverflow.family([
         { attributes: { org: this.org }, value: this.measurements.overflowCount(), startTimeMs },
+      ]),
+      catalogue.gatewayEndpointsOverflow.family([
+        { attributes: { org: this.org }, value: this.measurements.endpointsOverflowCount(), startTimeMs },
       ]),
       catalogue.gatewayRefused.family(
         REFUSAL_REASONS.map((reason) => ({
