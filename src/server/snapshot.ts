@@ -1,4 +1,4 @@
-import type { EndpointMeasurement } from '../model/gateway/measurements.js';
+import type { EndpointMeasurement } from '../model/gateway/endpoints.js';
 import type { GatewayClientSnapshot } from '../sources/gateway/index.js';
 import type { RateLimitWarning } from '../sources/ratelimits/index.js';
 import type { SourceHealth, SourceName } from '../sources/source.js';

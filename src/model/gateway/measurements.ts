@@ -3,19 +3,19 @@
  * out, time passed in; src/sources/gateway/families.ts turns them into metric families). Requests
  * are counted per token (identified by a hash, never the token) and per OAuth client; a client's
  * velocity is its sliding-60 s request count, and its utilisation is its busiest token against the
- * per-token limit, because Genesys limits tokens. Each client's requests are also counted per
- * endpoint (catalogue template) and method, up to a per-org number of such combinations.
+ * per-token limit, because Genesys limits tokens. Per client and endpoint: see ./endpoints.ts.
  */
-import { OTHER_ENDPOINT, methodLabel } from '../../genesys/endpoints/index.js';
+import { methodLabel } from '../../genesys/endpoints/index.js';
 import { statusClassOf } from '../../util/status-class.js';
-import { Histogram } from './histogram.js';
+import { ClientEndpoints, DEFAULT_MAX_ENDPOINTS, EndpointCap, countAnswer } from './endpoints.js';
+import type { Call, EndpointCount, EndpointMeasurement, EndpointState } from './endpoints.js';
+import { Histogram, type HistogramCopy } from './histogram.js';
 import { SecondsWindow } from './window.js';
 
 export const UNKNOWN_CLIENT = 'unknown';
 /** Where requests of clients beyond the per-org cap are counted. */
 export const OTHER_CLIENT = 'other';
 export const DEFAULT_MAX_CLIENTS = 2_000;
-export const DEFAULT_MAX_ENDPOINTS = 4_000;
 /** A token is active while it sent a request within this long (tokens live for hours; 5 min spans bursty jobs). */
 export const ACTIVE_TOKEN_MS = 5 * 60_000;
 /** A client idle this long drops out of the gauges (and the snapshot). */
@@ -24,7 +24,6 @@ export const CLIENT_GAUGE_IDLE_MS = 10 * 60_000;
 export const CLIENT_FORGET_IDLE_MS = 60 * 60_000;
 const RATE_WINDOW_S = 60;
 const RATE_LIMITED_WINDOW_S = 300;
-const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
 
 export type ShapedOutcome = 'delayed' | 'rejected';
 
@@ -32,19 +31,6 @@ export interface RequestHandle {
   readonly tokenKey: string;
   readonly clientId: string;
   readonly endpoint: EndpointState | null;
-}
-
-/** The endpoint (catalogue template or `other`) and method of a request. */
-export interface Call {
-  endpoint: string;
-  method: string;
-}
-
-/** One (endpoint, method) of a client, as the status page shows it. */
-export interface EndpointMeasurement extends Call {
-  perMinute: number;
-  requests: number;
-  rateLimited: number;
 }
 
 export interface RequestResult {
@@ -77,11 +63,11 @@ export interface ClientCounters {
   clientId: string;
   startTimeMs: number;
   requests: { method: string; statusClass: string; value: number }[];
-  endpoints: (Call & { statusClass: string; value: number })[];
+  endpoints: EndpointCount[];
   rateLimited: number;
   shaped: Record<ShapedOutcome, number>;
   /** Upstream latency; null before the first answer. */
-  latency: { count: number; sum: number; bucketCounts: number[]; min: number; max: number } | null;
+  latency: HistogramCopy | null;
 }
 
 interface TokenState {
@@ -89,13 +75,6 @@ interface TokenState {
   window: SecondsWindow;
   lastSeenMs: number;
   inflight: number;
-}
-
-interface EndpointState extends Call {
-  lastSeenMs: number;
-  window: SecondsWindow;
-  /** By status class seen (a few entries). */
-  classes: { statusClass: string; value: number }[];
 }
 
 interface ClientState {
@@ -107,8 +86,7 @@ interface ClientState {
   /** A few entries (method × status class seen): an array is a fraction of a Map's size. */
   requests: { method: string; statusClass: string; value: number }[];
   requestsTotal: number;
-  /** Keyed `METHOD endpoint`; allocated with the first attributed request. */
-  endpoints: Map<string, EndpointState> | null;
+  endpoints: ClientEndpoints;
   rateLimited: number;
   rateLimitedWindow: SecondsWindow;
   shaped: Record<ShapedOutcome, number>;
@@ -122,23 +100,15 @@ export class GatewayMeasurements {
   private readonly clientStates = new Map<string, ClientState>();
   /** Requests counted under `other` because the org already had `maxClients` distinct clients. */
   private overflowed = 0;
-  /** (client, endpoint, method) combinations with series of their own, `other` endpoints aside. */
-  private endpointCombos = 0;
-  /** Requests counted under endpoint `other` because the org already had `maxEndpoints` combinations. */
-  private endpointsOverflowed = 0;
 
   constructor(
     private readonly maxTrackedTokens = 50_000,
     /** Distinct clients with series of their own; the rest are aggregated as `other`. */
     private readonly maxClients = DEFAULT_MAX_CLIENTS,
-    /** Distinct (client, endpoint, method) combinations with series; the rest count as endpoint `other`. */
-    private readonly maxEndpoints = DEFAULT_MAX_ENDPOINTS,
+    readonly endpointCap = new EndpointCap(DEFAULT_MAX_ENDPOINTS),
   ) {}
 
-  /**
-   * A request is being sent upstream now: it counts towards the windows from this moment, and
-   * towards its endpoint's when `call` names one.
-   */
+  /** A request is sent upstream now: it counts towards the windows (its endpoint's given `call`) from now on. */
   start(tokenKey: string, requestedClientId: string, nowMs: number, call?: Call): RequestHandle {
     const clientId = this.admitted(requestedClientId);
     if (clientId !== requestedClientId) this.overflowed += 1;
@@ -159,7 +129,7 @@ export class GatewayMeasurements {
     client.lastSeenMs = nowMs;
     client.inflight += 1;
     this.evictOverflow();
-    return { tokenKey, clientId, endpoint: call ? this.endpoint(client, call, nowMs) : null };
+    return { tokenKey, clientId, endpoint: call ? client.endpoints.start(call, nowMs) : null };
   }
 
   finish(handle: RequestHandle, result: RequestResult, nowMs: number): void {
@@ -168,17 +138,13 @@ export class GatewayMeasurements {
     const client = this.client(handle.clientId, nowMs);
     client.inflight = Math.max(0, client.inflight - 1);
     client.lastSeenMs = nowMs;
-    const method = METHODS.has(result.method.toUpperCase()) ? result.method.toUpperCase() : 'OTHER';
+    const method = methodLabel(result.method);
     const statusClass = statusClassOf(result.status);
     const series = client.requests.find((r) => r.method === method && r.statusClass === statusClass);
     if (series) series.value += 1;
     else client.requests.push({ method, statusClass, value: 1 });
     client.requestsTotal += 1;
-    if (handle.endpoint) {
-      const counted = handle.endpoint.classes.find((r) => r.statusClass === statusClass);
-      if (counted) counted.value += 1;
-      else handle.endpoint.classes.push({ statusClass, value: 1 });
-    }
+    if (handle.endpoint) countAnswer(handle.endpoint, statusClass);
     if (result.status === 429) {
       client.rateLimited += 1;
       client.rateLimitedWindow.add(nowMs);
@@ -216,11 +182,6 @@ export class GatewayMeasurements {
     return this.overflowed;
   }
 
-  /** Requests counted under endpoint `other` because of the combination cap so far. */
-  endpointsOverflowCount(): number {
-    return this.endpointsOverflowed;
-  }
-
   trackedTokens(): number {
     return this.tokens.size;
   }
@@ -254,7 +215,7 @@ export class GatewayMeasurements {
         limit,
         utilization: limit > 0 ? peak / limit : 0,
         requestsTotal: c.requestsTotal,
-        endpoints: liveEndpoints(c, nowMs),
+        endpoints: c.endpoints.live(nowMs, CLIENT_GAUGE_IDLE_MS),
       });
     }
     return out;
@@ -269,21 +230,10 @@ export class GatewayMeasurements {
         clientId,
         startTimeMs: c.startTimeMs,
         requests: c.requests.map((r) => ({ ...r })),
-        endpoints: [...(c.endpoints?.values() ?? [])].flatMap((e) =>
-          e.classes.map((r) => ({ endpoint: e.endpoint, method: e.method, ...r })),
-        ),
+        endpoints: c.endpoints.counts(),
         rateLimited: c.rateLimited,
         shaped: { ...c.shaped },
-        latency:
-          c.latency && c.latency.count > 0
-            ? {
-                count: c.latency.count,
-                sum: c.latency.sum,
-                bucketCounts: [...c.latency.bucketCounts],
-                min: c.latency.min,
-                max: c.latency.max,
-              }
-            : null,
+        latency: c.latency?.copy() ?? null,
       });
     }
     return out;
@@ -313,7 +263,7 @@ export class GatewayMeasurements {
         tokens: new Set(),
         requests: [],
         requestsTotal: 0,
-        endpoints: null,
+        endpoints: new ClientEndpoints(this.endpointCap),
         rateLimited: 0,
         rateLimitedWindow: new SecondsWindow(RATE_LIMITED_WINDOW_S),
         shaped: { delayed: 0, rejected: 0 },
@@ -324,31 +274,8 @@ export class GatewayMeasurements {
     return c;
   }
 
-  /** The client's state for `call`: its own while the org's combination cap allows, else endpoint `other`. */
-  private endpoint(client: ClientState, call: Call, nowMs: number): EndpointState {
-    const method = methodLabel(call.method);
-    let endpoint = call.endpoint;
-    const endpoints = (client.endpoints ??= new Map());
-    let e = endpoints.get(`${method} ${endpoint}`);
-    if (!e && endpoint !== OTHER_ENDPOINT) {
-      if (this.endpointCombos < this.maxEndpoints) this.endpointCombos += 1;
-      else {
-        this.endpointsOverflowed += 1;
-        endpoint = OTHER_ENDPOINT;
-        e = endpoints.get(`${method} ${endpoint}`);
-      }
-    }
-    if (!e) {
-      e = { endpoint, method, lastSeenMs: nowMs, window: new SecondsWindow(RATE_WINDOW_S), classes: [] };
-      endpoints.set(`${method} ${endpoint}`, e);
-    }
-    e.lastSeenMs = nowMs;
-    e.window.add(nowMs);
-    return e;
-  }
-
   private forget(clientId: string, c: ClientState): void {
-    for (const e of c.endpoints?.values() ?? []) if (e.endpoint !== OTHER_ENDPOINT) this.endpointCombos -= 1;
+    c.endpoints.release();
     this.clientStates.delete(clientId);
   }
 
@@ -370,26 +297,4 @@ export class GatewayMeasurements {
       if (token.inflight === 0) this.dropToken(key, token);
     }
   }
-}
-
-/** A client's endpoints seen within the gauge idle time, busiest first. */
-function liveEndpoints(c: ClientState, nowMs: number): EndpointMeasurement[] {
-  const out: EndpointMeasurement[] = [];
-  for (const e of c.endpoints?.values() ?? []) {
-    if (e.lastSeenMs <= nowMs - CLIENT_GAUGE_IDLE_MS) continue;
-    let requests = 0;
-    let rateLimited = 0;
-    for (const r of e.classes) {
-      requests += r.value;
-      if (r.statusClass === '429') rateLimited += r.value;
-    }
-    out.push({
-      endpoint: e.endpoint,
-      method: e.method,
-      perMinute: e.window.total(nowMs),
-      requests,
-      rateLimited,
-    });
-  }
-  return out.sort((a, b) => b.perMinute - a.perMinute || b.requests - a.requests);
 }

@@ -15,13 +15,13 @@ import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
 import {
   DEFAULT_MAX_CLIENTS,
-  DEFAULT_MAX_ENDPOINTS,
   GatewayMeasurements,
   OTHER_CLIENT,
   UNKNOWN_CLIENT,
   type ClientMeasurement,
 } from '../../model/gateway/measurements.js';
 import type { ClientDirectory } from '../../model/client-directory.js';
+import { DEFAULT_MAX_ENDPOINTS, EndpointCap } from '../../model/gateway/endpoints.js';
 import { catalogue } from '../../telemetry/catalogue.js';
 import type { MetricFamily } from '../../telemetry/families.js';
 import { realScheduler, type Scheduler } from '../../lifecycle/scheduler.js';
@@ -111,7 +111,7 @@ export class GatewaySource implements Source {
     this.measurements = new GatewayMeasurements(
       maxTokens,
       opts.maxClients ?? DEFAULT_MAX_CLIENTS,
-      opts.maxEndpoints ?? DEFAULT_MAX_ENDPOINTS,
+      new EndpointCap(opts.maxEndpoints ?? DEFAULT_MAX_ENDPOINTS),
     );
     this.identity = new IdentityCache({
       maxEntries: maxTokens,
@@ -250,7 +250,7 @@ export class GatewaySource implements Source {
         { attributes: { org: this.org }, value: this.measurements.overflowCount(), startTimeMs },
       ]),
       catalogue.gatewayEndpointsOverflow.family([
-        { attributes: { org: this.org }, value: this.measurements.endpointsOverflowCount(), startTimeMs },
+        { attributes: { org: this.org }, value: this.measurements.endpointCap.overflowed, startTimeMs },
       ]),
       catalogue.gatewayRefused.family(
         REFUSAL_REASONS.map((reason) => ({

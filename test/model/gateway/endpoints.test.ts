@@ -1,5 +1,6 @@
 /** Per-endpoint gateway measurements: counts by status class, velocity, the combination cap, expiry. */
 import { describe, expect, it } from 'vitest';
+import { EndpointCap } from '../../../src/model/gateway/endpoints.js';
 import { GatewayMeasurements } from '../../../src/model/gateway/measurements.js';
 import { gatewayFamilies } from '../../../src/sources/gateway/families.js';
 import { catalogue } from '../../../src/telemetry/catalogue.js';
@@ -60,7 +61,7 @@ describe('gateway endpoint measurements', () => {
 
   it('counts new combinations beyond AGENT_MAX_ENDPOINTS under endpoint "other", with the overflow counter', () => {
     const clock = new FakeClock();
-    const m = new GatewayMeasurements(1_000, 100, 2);
+    const m = new GatewayMeasurements(1_000, 100, new EndpointCap(2));
     call(m, clock, 'c1', USER);
     call(m, clock, 'c2', USER);
     call(m, clock, 'c2', ME); // a third combination
@@ -79,12 +80,12 @@ describe('gateway endpoint measurements', () => {
       ['c2', USER, 1],
       ['c2', 'other', 2],
     ]);
-    expect(m.endpointsOverflowCount()).toBe(2);
+    expect(m.endpointCap.overflowed).toBe(2);
   });
 
   it('drops an idle endpoint from the velocity after 10 min, and every series of a forgotten client, freeing its share of the cap', () => {
     const clock = new FakeClock();
-    const m = new GatewayMeasurements(1_000, 100, 1);
+    const m = new GatewayMeasurements(1_000, 100, new EndpointCap(1));
     call(m, clock, 'c1', USER);
     clock.advance(11 * 60_000);
     let fams = gatewayFamilies(m, clock.now(), ctx);
@@ -97,6 +98,6 @@ describe('gateway endpoint measurements', () => {
     call(m, clock, 'c2', ME);
     fams = gatewayFamilies(m, clock.now(), ctx);
     expect(pointValue(fams, catalogue.gatewayEndpointRequests, { client_id: 'c2', endpoint: ME })).toBe(1);
-    expect(m.endpointsOverflowCount()).toBe(0);
+    expect(m.endpointCap.overflowed).toBe(0);
   });
 });
