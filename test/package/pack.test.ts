@@ -79,7 +79,9 @@ describe('npm pack', () => {
     expect(paths).toContain('dist/src/genesys/endpoints/catalogue.json');
     expect(paths).toContain('package.json');
     for (const p of paths) {
-      expect(p, p).toMatch(/^(dist\/src\/.+\.js|dist\/src\/genesys\/endpoints\/catalogue\.json|package\.json|README\.md)$/);
+      expect(p, p).toMatch(
+        /^(dist\/src\/.+\.js|dist\/src\/genesys\/endpoints\/catalogue\.json|package\.json|README\.md)$/,
+      );
       expect(p, p).not.toMatch(/^(test|bench|scripts|src)\/|\.map$|\.ts$/);
     }
   });
