@@ -7,7 +7,7 @@
 import { OTHER_ENDPOINT, methodLabel } from '../../genesys/endpoints/index.js';
 import { SecondsWindow } from './window.js';
 
-export const DEFAULT_MAX_ENDPOINTS = 4_000;
+const DEFAULT_MAX_ENDPOINTS = 4_000;
 /** The same sliding minute as the clients' velocity. */
 const WINDOW_S = 60;
 
@@ -42,7 +42,7 @@ export class EndpointCap {
   /** Combinations with series of their own; `other` endpoints are not counted (a few per client). */
   combos = 0;
   overflowed = 0;
-  constructor(readonly max: number) {}
+  constructor(readonly max = DEFAULT_MAX_ENDPOINTS) {}
 }
 
 export class ClientEndpoints {

@@ -7,7 +7,7 @@
  */
 import { methodLabel } from '../../genesys/endpoints/index.js';
 import { statusClassOf } from '../../util/status-class.js';
-import { ClientEndpoints, DEFAULT_MAX_ENDPOINTS, EndpointCap, countAnswer } from './endpoints.js';
+import { ClientEndpoints, EndpointCap, countAnswer } from './endpoints.js';
 import type { Call, EndpointCount, EndpointMeasurement, EndpointState } from './endpoints.js';
 import { Histogram, type HistogramCopy } from './histogram.js';
 import { SecondsWindow } from './window.js';
@@ -105,7 +105,7 @@ export class GatewayMeasurements {
     private readonly maxTrackedTokens = 50_000,
     /** Distinct clients with series of their own; the rest are aggregated as `other`. */
     private readonly maxClients = DEFAULT_MAX_CLIENTS,
-    readonly endpointCap = new EndpointCap(DEFAULT_MAX_ENDPOINTS),
+    readonly endpointCap = new EndpointCap(),
   ) {}
 
   /** A request is sent upstream now: it counts towards the windows (its endpoint's given `call`) from now on. */

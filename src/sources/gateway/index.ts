@@ -21,7 +21,7 @@ import {
   type ClientMeasurement,
 } from '../../model/gateway/measurements.js';
 import type { ClientDirectory } from '../../model/client-directory.js';
-import { DEFAULT_MAX_ENDPOINTS, EndpointCap } from '../../model/gateway/endpoints.js';
+import { EndpointCap } from '../../model/gateway/endpoints.js';
 import { catalogue } from '../../telemetry/catalogue.js';
 import type { MetricFamily } from '../../telemetry/families.js';
 import { realScheduler, type Scheduler } from '../../lifecycle/scheduler.js';
@@ -57,7 +57,7 @@ export interface GatewayOptions {
   maxTrackedTokens?: number;
   /** Most distinct clients in the exported series (default 2 000); the rest count as `other`. */
   maxClients?: number;
-  /** Most distinct (client, endpoint, method) combinations in the series (default 4 000); the rest count as endpoint `other`. */
+  /** Most (client, endpoint, method) combinations in the series (default 4 000); the rest: endpoint `other`. */
   maxEndpoints?: number;
   /** Deadlines and per-caller caps (defaults: DEFAULT_GATEWAY_LIMITS). */
   limits?: Partial<GatewayLimits>;
@@ -111,7 +111,7 @@ export class GatewaySource implements Source {
     this.measurements = new GatewayMeasurements(
       maxTokens,
       opts.maxClients ?? DEFAULT_MAX_CLIENTS,
-      new EndpointCap(opts.maxEndpoints ?? DEFAULT_MAX_ENDPOINTS),
+      new EndpointCap(opts.maxEndpoints),
     );
     this.identity = new IdentityCache({
       maxEntries: maxTokens,
