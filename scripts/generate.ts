@@ -1,11 +1,12 @@
 /**
  * Writes every generated deployment file: runbook links (scripts/runbooks.ts), then
  * deploy/kubernetes/ (whose PrometheusRule reads the rule files), the Grafana dashboards and
- * docs/metrics.md (from the metric catalogue).
+ * docs/metrics.md (from the metric catalogue), and the Genesys path catalogue (from the pinned SDK).
  * Run from the repository root: `npm run generate`.
  */
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { ENDPOINT_CATALOGUE, renderEndpointCatalogue } from './endpoints.js';
 import { DASHBOARD_DIR, renderDashboards } from './dashboards/index.js';
 import { METRICS_DOC, renderMetricsDoc } from './docs/metrics.js';
 import { KUBERNETES_DIR, renderKubernetes } from './kubernetes/index.js';
@@ -31,3 +32,4 @@ for (const dir of RUNBOOK_DIRS) {
 for (const [file, text] of await renderKubernetes(root)) await write(join(KUBERNETES_DIR, file), text);
 for (const [file, text] of await renderDashboards(root)) await write(join(DASHBOARD_DIR, file), text);
 await write(METRICS_DOC, await renderMetricsDoc(root));
+await write(ENDPOINT_CATALOGUE, await renderEndpointCatalogue(root));

@@ -1,8 +1,9 @@
 /**
  * Gateway overhead, in alternating rounds: the same load against the simulator directly, through
  * the floor proxy (node:http + undici, no measurement), the agent's gateway as shipped
- * (measurement on; shaping off and on) and nginx. Every proxy runs in its own process and all are
- * started before the first round, so each round sees the same machine for every case.
+ * (measurement and endpoint attribution on; shaping off and on) and nginx. Every proxy runs in its
+ * own process and all are started before the first round, so each round sees the same machine for
+ * every case.
  */
 import { fileURLToPath } from 'node:url';
 import type { PacedArgs, PacedResult, SaturateArgs, SaturateResult } from '../children/loadgen.js';
@@ -18,7 +19,8 @@ import { LOAD_CLIENT } from '../lib/scenario.js';
 import { shippedNodeFlags, startScript, startShippedAgent } from '../lib/shipped.js';
 import { round3 } from '../lib/stats.js';
 
-export const LOAD_PATH = '/api/v2/users?pageSize=1';
+/** An id and a query: the gateway's endpoint attribution (always on) matches `/api/v2/users/{userId}`. */
+export const LOAD_PATH = '/api/v2/users/6f1c1f0e-1d2a-4b4b-9b8e-0d1c2b3a4f5e?expand=presence';
 export const CASES = ['direct', 'floor', 'gateway', 'gateway-shaping', 'nginx'] as const;
 
 interface Proxy {

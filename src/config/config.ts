@@ -67,6 +67,8 @@ function assemble(s: Resolved<AgentSettingId>, orgs: ReturnType<typeof resolveOr
     tokenLookupsPerMinute: v.tokenLookupsPerMinute,
     /** Most distinct clients per org in the gateway's series (the rest: client_id="other"). */
     maxClients: v.maxClients,
+    /** Most (client, endpoint, method) combinations per org in the gateway's series (the rest: endpoint="other"). */
+    maxEndpoints: v.maxEndpoints,
     /** Bearer token required on POST /v1/events; null: the endpoint is off (demo mode makes one). */
     eventsToken: v.eventsToken ?? null,
     eventsRateLimitPerMinute: v.eventsRateLimit,

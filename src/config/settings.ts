@@ -239,6 +239,15 @@ export const SETTINGS = {
     shownDefault: '`2000`',
     doc: 'Most distinct OAuth clients per org with gateway series of their own; the rest are counted as `client_id="other"`',
   }),
+  maxEndpoints: setting({
+    env: 'AGENT_MAX_ENDPOINTS',
+    file: 'maxEndpoints',
+    scope: 'agent',
+    parse: int(1, 1_000_000),
+    default: 4000,
+    shownDefault: '`4000`',
+    doc: 'Most distinct (client, endpoint, method) combinations per org with gateway series of their own; the rest are counted as `endpoint="other"`',
+  }),
   eventsToken: setting({
     env: 'AGENT_EVENTS_TOKEN',
     file: 'eventsToken',

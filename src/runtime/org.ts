@@ -31,7 +31,7 @@ export interface OrgRuntime {
 
 export interface OrgRuntimeDeps {
   config: Pick<AgentConfig, 'usageIntervalMs' | 'ratelimitsIntervalMs'> &
-    Partial<Pick<AgentConfig, 'poll' | 'tls' | 'tokenLookupsPerMinute' | 'maxClients'>>;
+    Partial<Pick<AgentConfig, 'poll' | 'tls' | 'tokenLookupsPerMinute' | 'maxClients' | 'maxEndpoints'>>;
   clock: Clock;
   logger: PinoLogger;
   gateway: AgentConfig['gateway'];
@@ -106,6 +106,7 @@ export async function createOrgRuntime(org: OrgConfig, deps: OrgRuntimeDeps): Pr
         },
         ...(config.tokenLookupsPerMinute ? { tokenLookupsPerMinute: config.tokenLookupsPerMinute } : {}),
         ...(config.maxClients ? { maxClients: config.maxClients } : {}),
+        ...(config.maxEndpoints ? { maxEndpoints: config.maxEndpoints } : {}),
         directory: clients.directory,
         limitPerMinute: (clientId) => limits.limitFor(clientId),
         shaping: { mode: gw.shaping },

@@ -1,3 +1,4 @@
+import type { EndpointMeasurement } from '../model/gateway/endpoints.js';
 import type { GatewayClientSnapshot } from '../sources/gateway/index.js';
 import type { RateLimitWarning } from '../sources/ratelimits/index.js';
 import type { SourceHealth, SourceName } from '../sources/source.js';
@@ -14,6 +15,8 @@ export const FRESHNESS: Record<SourceName, string> = {
 };
 
 export type LiveClientFigures = GatewayClientSnapshot;
+/** Endpoints listed per client and source, busiest first. */
+const TOP_ENDPOINTS = 10;
 export type WarningFigures = RateLimitWarning;
 
 export interface OrgView {
@@ -32,7 +35,9 @@ export interface ClientRow {
   limit: number;
   /** Busiest token's rate ÷ limit; null without gateway data. */
   utilization: number | null;
-  live: Omit<LiveClientFigures, 'clientId' | 'clientName' | 'limit' | 'utilization'> | null;
+  live: Omit<LiveClientFigures, 'clientId' | 'clientName' | 'limit' | 'utilization' | 'endpoints'> | null;
+  /** The client's busiest endpoints: `live` from the gateway (last 10 minutes). */
+  endpoints?: { live?: EndpointMeasurement[] };
   usage: {
     lastDayRequests: number;
     lastDay429: number;
@@ -114,10 +119,11 @@ export function buildSnapshot(views: OrgView[], nowMs: number, demo: boolean): C
       }
       for (const l of v.live ?? []) {
         const r = row(l.clientId, l.clientName);
-        const { clientId: _id, clientName: _name, limit, utilization, ...live } = l;
+        const { clientId: _id, clientName: _name, limit, utilization, endpoints, ...live } = l;
         r.limit = limit;
         r.utilization = utilization;
         r.live = live;
+        r.endpoints = { ...r.endpoints, live: endpoints.slice(0, TOP_ENDPOINTS) };
       }
       for (const w of v.warnings) {
         const r = rows.get(w.entityId);

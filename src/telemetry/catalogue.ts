@@ -17,6 +17,7 @@ import {
   USAGE_DATA_STALE_SECONDS,
   percent,
 } from '../model/thresholds.js';
+import { METHODS } from '../genesys/endpoints/index.js';
 import { SOURCE_NAMES } from '../sources/source.js';
 import { withPoints, type CounterFamily, type GaugeFamily, type HistogramFamily } from './families.js';
 
@@ -374,6 +375,43 @@ export const catalogue = {
     },
   }),
 
+  gatewayEndpointRequests: counter({
+    name: 'genesys_gateway_endpoint_requests',
+    help: 'Requests forwarded through the gateway, by Genesys endpoint (path template), method and response status class.',
+    unit: '{request}',
+    labels: [...CLIENT, 'endpoint', 'method', 'status_class'],
+    labelValues: { method: [...METHODS, 'other'], status_class: STATUS_CLASS_VALUES },
+    sources: ['gateway'],
+    section: 'gateway',
+    unitText: 'requests',
+    freshness: 'real time; a status class has a series once it was seen.',
+    meaning:
+      "requests of the client per endpoint — the path template of the official SDK's catalogue, e.g. `/api/v2/users/{userId}` — method and response status class.",
+    notes:
+      'Label values come from the catalogue, never from the request: a path no template matches counts under `endpoint="other"`, and so do new (client, endpoint, method) combinations once the org has `AGENT_MAX_ENDPOINTS` (default 4 000) of them (see `genesys_gateway_endpoints_overflow_total`). Literal segments win over parameters (`/api/v2/users/me` is its own endpoint). A combination keeps its series while its client does.',
+    example: {
+      caption: "a client's busiest endpoints",
+      promql:
+        'topk(5, sum by (endpoint, method) (rate(genesys_gateway_endpoint_requests_total{client_name="WFM_Sync_Script"}[5m])) * 60)',
+    },
+  }),
+  gatewayEndpointRequestsPerMinute: gauge({
+    name: 'genesys_gateway_endpoint_requests_per_minute',
+    help: 'Requests a client sent upstream to one endpoint and method in the last 60 s.',
+    unit: '{request}',
+    labels: [...CLIENT, 'endpoint', 'method'],
+    labelValues: { method: [...METHODS, 'other'] },
+    sources: ['gateway'],
+    section: 'gateway',
+    unitText: 'requests per minute',
+    freshness: 'real time; an endpoint unused for 10 minutes drops out.',
+    meaning:
+      'per-endpoint velocity: requests of the client to the endpoint and method in the last 60 s (sliding window).',
+    example: {
+      caption: 'busiest endpoints now',
+      promql: 'topk(3, genesys_gateway_endpoint_requests_per_minute)',
+    },
+  }),
   gatewayClientsOverflow: counter({
     name: 'genesys_gateway_clients_overflow',
     help: 'Requests counted under client_id="other" because the org already had the most distinct clients allowed (AGENT_MAX_CLIENTS).',
@@ -388,6 +426,22 @@ export const catalogue = {
     example: {
       caption: 'is the cap hiding clients?',
       promql: 'increase(genesys_gateway_clients_overflow_total[1h]) > 0',
+    },
+  }),
+  gatewayEndpointsOverflow: counter({
+    name: 'genesys_gateway_endpoints_overflow',
+    help: 'Requests counted under endpoint="other" because the org already had the most distinct (client, endpoint, method) combinations allowed (AGENT_MAX_ENDPOINTS).',
+    unit: '{request}',
+    labels: ['org'],
+    sources: ['gateway'],
+    section: 'gateway',
+    unitText: 'requests',
+    freshness: 'real time; present (at 0) while the gateway runs.',
+    meaning:
+      'requests counted under `endpoint="other"` because the org already had `AGENT_MAX_ENDPOINTS` (client, endpoint, method) combinations in the gateway\'s series.',
+    example: {
+      caption: 'is the cap hiding endpoints?',
+      promql: 'increase(genesys_gateway_endpoints_overflow_total[1h]) > 0',
     },
   }),
   gatewayRefused: counter({

@@ -58,6 +58,7 @@ const SAMPLES: Record<Exclude<AgentSettingId, 'configFile'>, Sample> = {
   gatewayMaxConcurrentPerAddress: { env: '10', envValue: 10, file: 20, fileValue: 20 },
   tokenLookupsPerMinute: { env: '5', envValue: 5, file: 6, fileValue: 6 },
   maxClients: { env: '100', envValue: 100, file: 200, fileValue: 200 },
+  maxEndpoints: { env: '300', envValue: 300, file: 400, fileValue: 400 },
   eventsToken: same('events-env', 'events-file'),
   eventsRateLimit: { env: '100', envValue: 100, file: 200, fileValue: 200 },
   authToken: same('auth-env', 'auth-file'),

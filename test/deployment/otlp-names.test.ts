@@ -159,7 +159,14 @@ describe('OTLP names through the Collector equal the /metrics names', () => {
     if (!last) throw new Error('no comparison made');
     expect(Object.keys(last.scraped.families).length).toBeGreaterThan(0);
     expect(Object.keys(last.scraped.families)).toEqual(
-      expect.arrayContaining(['genesys_usage_requests_last_day', 'genesys_agent_build_info']),
+      expect.arrayContaining([
+        'genesys_usage_requests_last_day',
+        'genesys_agent_build_info',
+        // The demo's traffic through the gateway: the per-endpoint families and their labels.
+        'genesys_gateway_endpoint_requests_total',
+        'genesys_gateway_endpoint_requests_per_minute',
+        'genesys_gateway_endpoints_overflow_total',
+      ]),
     );
     expect(last.pushed).toEqual(last.scraped);
   });

@@ -76,9 +76,12 @@ describe('npm pack', () => {
     expect(pkg.scripts['prepack']).toMatch(/npm run build/);
     const paths = packed.files.map((f) => f.path);
     expect(paths).toContain('dist/src/bin.js');
+    expect(paths).toContain('dist/src/genesys/endpoints/catalogue.json');
     expect(paths).toContain('package.json');
     for (const p of paths) {
-      expect(p, p).toMatch(/^(dist\/src\/.+\.js|package\.json|README\.md)$/);
+      expect(p, p).toMatch(
+        /^(dist\/src\/.+\.js|dist\/src\/genesys\/endpoints\/catalogue\.json|package\.json|README\.md)$/,
+      );
       expect(p, p).not.toMatch(/^(test|bench|scripts|src)\/|\.map$|\.ts$/);
     }
   });

@@ -3,10 +3,13 @@
  * out, time passed in; src/sources/gateway/families.ts turns them into metric families). Requests
  * are counted per token (identified by a hash, never the token) and per OAuth client; a client's
  * velocity is its sliding-60 s request count, and its utilisation is its busiest token against the
- * per-token limit, because Genesys limits tokens.
+ * per-token limit, because Genesys limits tokens. Per client and endpoint: see ./endpoints.ts.
  */
+import { methodLabel } from '../../genesys/endpoints/index.js';
 import { statusClassOf } from '../../util/status-class.js';
-import { Histogram } from './histogram.js';
+import { ClientEndpoints, EndpointCap, countAnswer } from './endpoints.js';
+import type { Call, EndpointCount, EndpointMeasurement, EndpointState } from './endpoints.js';
+import { Histogram, type HistogramCopy } from './histogram.js';
 import { SecondsWindow } from './window.js';
 
 export const UNKNOWN_CLIENT = 'unknown';
@@ -21,13 +24,13 @@ export const CLIENT_GAUGE_IDLE_MS = 10 * 60_000;
 export const CLIENT_FORGET_IDLE_MS = 60 * 60_000;
 const RATE_WINDOW_S = 60;
 const RATE_LIMITED_WINDOW_S = 300;
-const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
 
 export type ShapedOutcome = 'delayed' | 'rejected';
 
 export interface RequestHandle {
   readonly tokenKey: string;
   readonly clientId: string;
+  readonly endpoint: EndpointState | null;
 }
 
 export interface RequestResult {
@@ -51,6 +54,8 @@ export interface ClientMeasurement {
   utilization: number;
   /** Requests answered since the client was first seen. */
   requestsTotal: number;
+  /** Its (endpoint, method) combinations seen in the last 10 minutes, busiest first. */
+  endpoints: EndpointMeasurement[];
 }
 
 /** One client's cumulative counts since it was first seen (what the counters and histogram export). */
@@ -58,10 +63,11 @@ export interface ClientCounters {
   clientId: string;
   startTimeMs: number;
   requests: { method: string; statusClass: string; value: number }[];
+  endpoints: EndpointCount[];
   rateLimited: number;
   shaped: Record<ShapedOutcome, number>;
   /** Upstream latency; null before the first answer. */
-  latency: { count: number; sum: number; bucketCounts: number[]; min: number; max: number } | null;
+  latency: HistogramCopy | null;
 }
 
 interface TokenState {
@@ -80,6 +86,7 @@ interface ClientState {
   /** A few entries (method × status class seen): an array is a fraction of a Map's size. */
   requests: { method: string; statusClass: string; value: number }[];
   requestsTotal: number;
+  endpoints: ClientEndpoints;
   rateLimited: number;
   rateLimitedWindow: SecondsWindow;
   shaped: Record<ShapedOutcome, number>;
@@ -98,10 +105,11 @@ export class GatewayMeasurements {
     private readonly maxTrackedTokens = 50_000,
     /** Distinct clients with series of their own; the rest are aggregated as `other`. */
     private readonly maxClients = DEFAULT_MAX_CLIENTS,
+    readonly endpointCap = new EndpointCap(),
   ) {}
 
-  /** A request is being sent upstream now: it counts towards the windows from this moment. */
-  start(tokenKey: string, requestedClientId: string, nowMs: number): RequestHandle {
+  /** A request is sent upstream now: it counts towards the windows (its endpoint's given `call`) from now on. */
+  start(tokenKey: string, requestedClientId: string, nowMs: number, call?: Call): RequestHandle {
     const clientId = this.admitted(requestedClientId);
     if (clientId !== requestedClientId) this.overflowed += 1;
     const client = this.client(clientId, nowMs);
@@ -121,7 +129,7 @@ export class GatewayMeasurements {
     client.lastSeenMs = nowMs;
     client.inflight += 1;
     this.evictOverflow();
-    return { tokenKey, clientId };
+    return { tokenKey, clientId, endpoint: call ? client.endpoints.start(call, nowMs) : null };
   }
 
   finish(handle: RequestHandle, result: RequestResult, nowMs: number): void {
@@ -130,12 +138,13 @@ export class GatewayMeasurements {
     const client = this.client(handle.clientId, nowMs);
     client.inflight = Math.max(0, client.inflight - 1);
     client.lastSeenMs = nowMs;
-    const method = METHODS.has(result.method.toUpperCase()) ? result.method.toUpperCase() : 'OTHER';
+    const method = methodLabel(result.method);
     const statusClass = statusClassOf(result.status);
     const series = client.requests.find((r) => r.method === method && r.statusClass === statusClass);
     if (series) series.value += 1;
     else client.requests.push({ method, statusClass, value: 1 });
     client.requestsTotal += 1;
+    if (handle.endpoint) countAnswer(handle.endpoint, statusClass);
     if (result.status === 429) {
       client.rateLimited += 1;
       client.rateLimitedWindow.add(nowMs);
@@ -164,7 +173,7 @@ export class GatewayMeasurements {
       if (token.inflight === 0 && token.lastSeenMs <= nowMs - ACTIVE_TOKEN_MS) this.dropToken(key, token);
     }
     for (const [id, client] of this.clientStates) {
-      if (client.tokens.size === 0 && this.forgettable(client, nowMs)) this.clientStates.delete(id);
+      if (client.tokens.size === 0 && this.forgettable(client, nowMs)) this.forget(id, client);
     }
   }
 
@@ -206,6 +215,7 @@ export class GatewayMeasurements {
         limit,
         utilization: limit > 0 ? peak / limit : 0,
         requestsTotal: c.requestsTotal,
+        endpoints: c.endpoints.live(nowMs, CLIENT_GAUGE_IDLE_MS),
       });
     }
     return out;
@@ -220,18 +230,10 @@ export class GatewayMeasurements {
         clientId,
         startTimeMs: c.startTimeMs,
         requests: c.requests.map((r) => ({ ...r })),
+        endpoints: c.endpoints.counts(),
         rateLimited: c.rateLimited,
         shaped: { ...c.shaped },
-        latency:
-          c.latency && c.latency.count > 0
-            ? {
-                count: c.latency.count,
-                sum: c.latency.sum,
-                bucketCounts: [...c.latency.bucketCounts],
-                min: c.latency.min,
-                max: c.latency.max,
-              }
-            : null,
+        latency: c.latency?.copy() ?? null,
       });
     }
     return out;
@@ -249,6 +251,7 @@ export class GatewayMeasurements {
     // Forgotten already as far as reads go: a returning client starts afresh, pruned or not.
     if (c && this.forgettable(c, nowMs)) {
       for (const key of c.tokens) this.tokens.delete(key);
+      this.forget(clientId, c);
       c = undefined;
     }
     if (!c) {
@@ -260,6 +263,7 @@ export class GatewayMeasurements {
         tokens: new Set(),
         requests: [],
         requestsTotal: 0,
+        endpoints: new ClientEndpoints(this.endpointCap),
         rateLimited: 0,
         rateLimitedWindow: new SecondsWindow(RATE_LIMITED_WINDOW_S),
         shaped: { delayed: 0, rejected: 0 },
@@ -268,6 +272,11 @@ export class GatewayMeasurements {
       this.clientStates.set(clientId, c);
     }
     return c;
+  }
+
+  private forget(clientId: string, c: ClientState): void {
+    c.endpoints.release();
+    this.clientStates.delete(clientId);
   }
 
   /** Idle for an hour with nothing in flight: its tokens are idle too, so prune() would free it. */

@@ -41,6 +41,28 @@ export function gatewayFamilies(m: GatewayMeasurements, nowMs: number, ctx: Fami
         })),
       ),
     ),
+    catalogue.gatewayEndpointRequests.family(() =>
+      counters().flatMap((c) =>
+        c.endpoints.map((e) => ({
+          attributes: {
+            ...base(c.clientId),
+            endpoint: e.endpoint,
+            method: e.method,
+            status_class: e.statusClass,
+          },
+          value: e.value,
+          startTimeMs: c.startTimeMs,
+        })),
+      ),
+    ),
+    catalogue.gatewayEndpointRequestsPerMinute.family(() =>
+      live().flatMap((c) =>
+        c.endpoints.map((e) => ({
+          attributes: { ...base(c.clientId), endpoint: e.endpoint, method: e.method },
+          value: e.perMinute,
+        })),
+      ),
+    ),
     catalogue.gatewayRequestsPerMinute.family(gauge((c) => c.requestsPerMinute)),
     catalogue.gatewayTokenPeakRequestsPerMinute.family(gauge((c) => c.peakTokenRequestsPerMinute)),
     catalogue.gatewayTokensActive.family(gauge((c) => c.activeTokens)),

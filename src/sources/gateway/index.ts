@@ -21,6 +21,7 @@ import {
   type ClientMeasurement,
 } from '../../model/gateway/measurements.js';
 import type { ClientDirectory } from '../../model/client-directory.js';
+import { EndpointCap } from '../../model/gateway/endpoints.js';
 import { catalogue } from '../../telemetry/catalogue.js';
 import type { MetricFamily } from '../../telemetry/families.js';
 import { realScheduler, type Scheduler } from '../../lifecycle/scheduler.js';
@@ -56,6 +57,8 @@ export interface GatewayOptions {
   maxTrackedTokens?: number;
   /** Most distinct clients in the exported series (default 2 000); the rest count as `other`. */
   maxClients?: number;
+  /** Most (client, endpoint, method) combinations in the series (default 4 000); the rest: endpoint `other`. */
+  maxEndpoints?: number;
   /** Deadlines and per-caller caps (defaults: DEFAULT_GATEWAY_LIMITS). */
   limits?: Partial<GatewayLimits>;
   directory: ClientDirectory;
@@ -105,7 +108,11 @@ export class GatewaySource implements Source {
     this.logger = opts.logger ?? silentLogger;
     this.limits = { ...DEFAULT_GATEWAY_LIMITS, ...opts.limits };
     const maxTokens = opts.maxTrackedTokens ?? 50_000;
-    this.measurements = new GatewayMeasurements(maxTokens, opts.maxClients ?? DEFAULT_MAX_CLIENTS);
+    this.measurements = new GatewayMeasurements(
+      maxTokens,
+      opts.maxClients ?? DEFAULT_MAX_CLIENTS,
+      new EndpointCap(opts.maxEndpoints),
+    );
     this.identity = new IdentityCache({
       maxEntries: maxTokens,
       clock: this.clock,
@@ -241,6 +248,9 @@ export class GatewaySource implements Source {
       }),
       catalogue.gatewayClientsOverflow.family([
         { attributes: { org: this.org }, value: this.measurements.overflowCount(), startTimeMs },
+      ]),
+      catalogue.gatewayEndpointsOverflow.family([
+        { attributes: { org: this.org }, value: this.measurements.endpointCap.overflowed, startTimeMs },
       ]),
       catalogue.gatewayRefused.family(
         REFUSAL_REASONS.map((reason) => ({

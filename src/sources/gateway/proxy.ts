@@ -6,6 +6,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { Readable, Writable } from 'node:stream';
 import type { Dispatcher, Pool } from 'undici';
 import type { GatewayMeasurements, RequestHandle } from '../../model/gateway/measurements.js';
+import { matchEndpoint } from '../../genesys/endpoints/index.js';
 import { errorCode as requestErrorCode } from '../../genesys/http-errors.js';
 import type { Clock } from '../../util/clock.js';
 import { answerAndDiscard, declaredLength } from '../../util/oversize.js';
@@ -335,8 +336,9 @@ function measured(
   release: (() => void) | null,
   answered?: () => void,
 ): void {
-  const handle = deps.measurements.start(who.key, who.clientId, deps.clock.now());
   const method = x.req.method ?? 'GET';
+  const endpoint = matchEndpoint(method, x.route.path);
+  const handle = deps.measurements.start(who.key, who.clientId, deps.clock.now(), { endpoint, method });
   relay(
     deps,
     x,

@@ -186,6 +186,6 @@ describe('GatewayMeasurements', () => {
     const m = new GatewayMeasurements();
     m.finish(m.start('t', 'c1', clock.now()), { method: 'BREW', status: 200 }, clock.now());
     const reqs = counter(gatewayFamilies(m, clock.now(), ctx), 'genesys_gateway_requests');
-    expect(reqs.points[0]!.attributes.method).toBe('OTHER');
+    expect(reqs.points[0]!.attributes.method).toBe('other');
   });
 });
