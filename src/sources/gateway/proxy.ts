@@ -4,6 +4,7 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable, Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
 import type { Dispatcher, Pool } from 'undici';
 import type { GatewayMeasurements, RequestHandle } from '../../model/gateway/measurements.js';
 import { errorCode as requestErrorCode } from '../../genesys/http-errors.js';
@@ -59,28 +60,65 @@ const LOGIN_CAPTURE_BYTES = 64 * 1024;
 /** nginx's "client closed request": counted so in-flight drops, never sent to anyone. */
 const CLIENT_CLOSED = 499;
 
-/** `expectsContinue`: the request asked for `100 Continue`, sent only once it is admitted. */
-export type ProxyHandler = (req: IncomingMessage, res: ServerResponse, expectsContinue?: boolean) => void;
-
-/** What one handler shares across its requests. */
+/** What one gateway shares across its requests. */
 interface Ctx extends ProxyDeps {
   tokens: ConnectionTokens;
 }
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The gateway's exchange once `onRequest` admitted the request. */
+    exchange: Exchange | null;
+  }
+}
+
 /**
+ * The gateway on its listener (server/listener.ts): `onRequest` admits a request (path guard, route,
+ * declared size, per-address cap), the listener then sends any `100 Continue`, and `preParsing`
+ * takes the request over from Fastify before it would read the body, which is relayed as it comes.
  * The common request (a known token, no body, no shaping) runs without a promise from arrival to
  * the upstream's answer: no async function, await or promise of its own per request (A/B in
  * docs/performance.md). Any step that must wait returns a promise, and the rest follows it.
  */
-export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
+export function registerProxy(app: FastifyInstance, deps: ProxyDeps): void {
   const ctx: Ctx = { ...deps, tokens: new ConnectionTokens() };
-  return (req, res, expectsContinue = false) => {
+  app.decorateRequest('exchange', null);
+  app.addHook('onRequest', (req, reply, done) => {
+    const x = admit(ctx, req.raw, reply.raw);
+    if (x) req.exchange = x;
+    else reply.hijack(); // answered already
+    done();
+  });
+  app.addHook('preParsing', (req, reply, payload, done) => {
+    const x = req.exchange!;
+    reply.hijack();
     try {
-      handle(ctx, req, res, expectsContinue)?.catch((err: unknown) => failed(ctx, res, err));
+      (x.route.upstream === 'login' ? forwardLogin(ctx, x) : forwardApi(ctx, x))?.catch((err: unknown) =>
+        failed(ctx, x.res, err),
+      );
     } catch (err) {
-      failed(ctx, res, err);
+      failed(ctx, x.res, err);
     }
-  };
+    done(null, payload);
+  });
+  // Every path reaches the hooks above; the request is taken over before this would run.
+  app.all('*', () => undefined);
+}
+
+/** Answers a request target the router could not decode as the path guard does (Fastify's `frameworkErrors`). */
+export function refuseBadPath(
+  deps: Pick<ProxyDeps, 'onRefused'>,
+  req: IncomingMessage,
+  res: ServerResponse,
+): void {
+  deps.onRefused('bad_path');
+  refuse(
+    req,
+    res,
+    400,
+    'bad.request',
+    'The request path is not allowed: encoded slashes or backslashes, dot segments and ";" are refused.',
+  );
 }
 
 function failed(deps: ProxyDeps, res: ServerResponse, err: unknown): void {
@@ -96,38 +134,31 @@ function failed(deps: ProxyDeps, res: ServerResponse, err: unknown): void {
  */
 type Pending = Promise<void> | void;
 
-function handle(deps: Ctx, req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): Pending {
+/** The request's exchange once admitted, or null once it is answered. */
+function admit(deps: Ctx, req: IncomingMessage, res: ServerResponse): Exchange | null {
   const rawUrl = req.url ?? '/';
   if (hostilePath(rawUrl)) {
-    deps.onRefused('bad_path');
-    refuse(
-      req,
-      res,
-      400,
-      'bad.request',
-      'The request path is not allowed: encoded slashes or backslashes, dot segments and ";" are refused.',
-    );
-    return;
+    refuseBadPath(deps, req, res);
+    return null;
   }
   const route = routeOf(rawUrl);
   if (!route) {
     sendGenesysError(res, 404, 'not.found', 'The requested resource was not found.');
-    return;
+    return null;
   }
   const maxBody = route.upstream === 'login' ? deps.limits.loginBodyBytes : Number.POSITIVE_INFINITY;
   if (declaredLength(req) > maxBody) {
     deps.onRefused('body_too_large');
     refuseTooLarge(req, res, maxBody);
-    return;
+    return null;
   }
   // One caller (address) cannot hold more than its share of the upstream connections.
   const address = req.socket.remoteAddress ?? 'unknown';
   if (!deps.perAddress.tryAcquire(address)) {
     deps.onRefused('address_concurrency');
     sendTooMany(req, res, 'Too many requests in progress from this address through the gateway.');
-    return;
+    return null;
   }
-  if (expectsContinue) res.writeContinue();
   const x = new Exchange(req, res, route);
   // One listener for everything the request holds (listeners are per-request work too).
   res.once('close', () => {
@@ -147,7 +178,7 @@ function handle(deps: Ctx, req: IncomingMessage, res: ServerResponse, expectsCon
       x.leave();
     });
   }
-  return route.upstream === 'login' ? forwardLogin(deps, x) : forwardApi(deps, x);
+  return x;
 }
 
 /** The reason an upstream request is aborted when its client leaves (never sent to anyone). */
