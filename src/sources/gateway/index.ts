@@ -245,7 +245,7 @@ export class GatewaySource implements Source {
   /** Frees idle tokens, clients and pacers; reads leave them out already, so this only bounds memory. */
   prune(nowMs: number): void {
     this.measurements.prune(nowMs);
-    this.shaper?.prune(nowMs);
+    this.shaper?.prune();
   }
 
   snapshot(nowMs: number): GatewayClientSnapshot[] {
