@@ -1,6 +1,6 @@
 /**
- * The one credential check: the agent's own data endpoints (`/metrics`, `/api/v1/*`) and the events push. A bearer token
- * and/or basic-auth users. Comparisons go through SHA-256 digests and `timingSafeEqual`, and every
+ * The one credential check, for the agent's data endpoints (`/metrics`, `/api/v1/*`) and the events
+ * push: a bearer token and/or basic-auth users. Comparisons go through SHA-256 digests and `timingSafeEqual`, and every
  * configured credential is checked, so the answer time does not depend on how much of a guess matched.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
