@@ -9,15 +9,19 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import type { Logger as PinoLogger } from 'pino';
 import { clientErrorHandler } from './client-error.js';
 
-export interface ListenerOptions {
-  logger: PinoLogger | false;
-  tls: { cert: string | Buffer; key: string | Buffer } | null;
+/** A client that trickles its request must not hold a socket for ever. */
+export interface Deadlines {
   /** All request headers must arrive within this (Node's headersTimeout). */
   headersTimeoutMs: number;
   /** The whole request, body included, must arrive within this (Node's requestTimeout). */
   requestTimeoutMs: number;
   /** An idle keep-alive connection is closed after this. */
   keepAliveTimeoutMs: number;
+}
+
+export interface ListenerOptions extends Deadlines {
+  logger: PinoLogger | false;
+  tls: { cert: string | Buffer; key: string | Buffer } | null;
   /** No socket sits idle longer than this (0: no limit beyond the above). */
   idleTimeoutMs?: number;
   /** Largest body a route parses (routes that stream their bodies themselves ignore it). */

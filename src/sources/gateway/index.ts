@@ -24,7 +24,7 @@ import { IdentityCache, type LookupFailure, type ResolveToken } from './identity
 import { BodyWatchdog, ConcurrencyLimiter, DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from './limits.js';
 import { silentLogger, type Logger } from '../../util/logger.js';
 import { closeListener, createListener, listen } from '../../server/listener.js';
-import { refuseBadPath, registerProxy, type RefusalReason, type Upstream } from './proxy.js';
+import { REFUSAL_REASONS, refuseBadPath, registerProxy, type RefusalReason, type Upstream } from './proxy.js';
 import { realSleep, Shaper, type Sleep } from './shaper.js';
 
 export interface ShapingOptions {
@@ -154,9 +154,9 @@ export class GatewaySource implements Source {
       // Bodies are relayed as they come, never parsed; the login limit is checked per route.
       bodyLimit: limits.loginBodyBytes,
       // A target the router cannot decode is one the path guard refuses.
-      frameworkErrors: (_err, req, reply) => {
+      frameworkErrors: (_err, _req, reply) => {
         reply.hijack();
-        refuseBadPath({ onRefused }, req.raw, reply.raw);
+        refuseBadPath({ onRefused }, reply.raw);
       },
     });
     registerProxy(app, {
@@ -267,14 +267,6 @@ export class GatewaySource implements Source {
     return this.opts.directory.nameOf(clientId) ?? this.identity.nameOf(clientId) ?? clientId;
   };
 }
-
-const REFUSAL_REASONS: readonly RefusalReason[] = [
-  'bad_path',
-  'body_too_large',
-  'body_too_slow',
-  'address_concurrency',
-  'token_concurrency',
-];
 
 function upstreamFor(baseUrl: string, timeoutMs: number, connections: number): Upstream {
   const url = new URL(baseUrl);

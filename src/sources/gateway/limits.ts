@@ -5,14 +5,9 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
+import type { Deadlines } from '../../server/listener.js';
 
-export interface GatewayLimits {
-  /** All request headers must arrive within this (Node's headersTimeout). */
-  headersTimeoutMs: number;
-  /** The whole request, body included, must arrive within this (Node's requestTimeout). */
-  requestTimeoutMs: number;
-  /** An idle keep-alive connection is closed after this. */
-  keepAliveTimeoutMs: number;
+export interface GatewayLimits extends Deadlines {
   /** A body must keep arriving at this rate or better, measured over every `bodyRateWindowMs`. */
   bodyMinBytesPerSecond: number;
   bodyRateWindowMs: number;
@@ -60,30 +55,21 @@ export class ConcurrencyLimiter {
   /** Waits up to `waitMs` for a slot (a release hands its slot straight to the first waiter); throws if `signal` aborts. */
   async acquire(key: string, waitMs: number, signal: AbortSignal): Promise<boolean> {
     if (this.tryAcquire(key)) return true;
-    const ac = new AbortController();
-    const onAbort = (): void => ac.abort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    let granted = false;
-    const grant = (): void => {
-      granted = true;
-      ac.abort();
-    };
+    const granted = new AbortController();
+    const grant = (): void => granted.abort();
     const queue = this.waiters.get(key) ?? [];
     queue.push(grant);
     this.waiters.set(key, queue);
-    try {
-      await delay(waitMs, undefined, { signal: ac.signal }).catch(() => undefined);
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-      const i = queue.indexOf(grant);
-      if (i >= 0) queue.splice(i, 1);
-      if (queue.length === 0 && this.waiters.get(key) === queue) this.waiters.delete(key);
-    }
+    const waited = AbortSignal.any([signal, granted.signal]);
+    await delay(waitMs, undefined, { signal: waited }).catch(() => undefined);
+    const i = queue.indexOf(grant);
+    if (i >= 0) queue.splice(i, 1);
+    if (queue.length === 0 && this.waiters.get(key) === queue) this.waiters.delete(key);
     if (signal.aborted) {
-      if (granted) this.release(key);
+      if (granted.signal.aborted) this.release(key);
       signal.throwIfAborted();
     }
-    return granted;
+    return granted.signal.aborted;
   }
 
   release(key: string): void {

@@ -9,9 +9,9 @@ import type { Dispatcher, Pool } from 'undici';
 import type { GatewayMeasurements, RequestHandle } from '../../model/gateway/measurements.js';
 import { errorCode as requestErrorCode } from '../../genesys/http-errors.js';
 import type { Clock } from '../../util/clock.js';
-import { answerAndDiscard, declaredLength } from '../../util/oversize.js';
+import { declaredLength } from '../../util/oversize.js';
 import { CaptureStream, decodeBody } from './capture.js';
-import { sendGenesysError, sendRateLimited } from './errors.js';
+import { hasBody, sendGenesysError, sendRateLimited } from './errors.js';
 import { endToEnd } from './headers.js';
 import {
   ConnectionTokens,
@@ -28,8 +28,14 @@ import type { Shaper } from './shaper.js';
 import type { Logger } from '../../util/logger.js';
 
 /** Why the gateway answered a request itself instead of forwarding it. */
-export type RefusalReason =
-  'bad_path' | 'body_too_large' | 'body_too_slow' | 'address_concurrency' | 'token_concurrency';
+export const REFUSAL_REASONS = [
+  'bad_path',
+  'body_too_large',
+  'body_too_slow',
+  'address_concurrency',
+  'token_concurrency',
+] as const;
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
 export interface Upstream {
   pool: Pool;
@@ -106,19 +112,11 @@ export function registerProxy(app: FastifyInstance, deps: ProxyDeps): void {
 }
 
 /** Answers a request target the router could not decode as the path guard does (Fastify's `frameworkErrors`). */
-export function refuseBadPath(
-  deps: Pick<ProxyDeps, 'onRefused'>,
-  req: IncomingMessage,
-  res: ServerResponse,
-): void {
+export function refuseBadPath(deps: Pick<ProxyDeps, 'onRefused'>, res: ServerResponse): void {
   deps.onRefused('bad_path');
-  refuse(
-    req,
-    res,
-    400,
-    'bad.request',
-    'The request path is not allowed: encoded slashes or backslashes, dot segments and ";" are refused.',
-  );
+  const message =
+    'The request path is not allowed: encoded slashes or backslashes, dot segments and ";" are refused.';
+  sendGenesysError(res, 400, 'bad.request', message, {}, true);
 }
 
 function failed(deps: ProxyDeps, res: ServerResponse, err: unknown): void {
@@ -138,7 +136,7 @@ type Pending = Promise<void> | void;
 function admit(deps: Ctx, req: IncomingMessage, res: ServerResponse): Exchange | null {
   const rawUrl = req.url ?? '/';
   if (hostilePath(rawUrl)) {
-    refuseBadPath(deps, req, res);
+    refuseBadPath(deps, res);
     return null;
   }
   const route = routeOf(rawUrl);
@@ -149,14 +147,14 @@ function admit(deps: Ctx, req: IncomingMessage, res: ServerResponse): Exchange |
   const maxBody = route.upstream === 'login' ? deps.limits.loginBodyBytes : Number.POSITIVE_INFINITY;
   if (declaredLength(req) > maxBody) {
     deps.onRefused('body_too_large');
-    refuseTooLarge(req, res, maxBody);
+    refuseTooLarge(res, maxBody);
     return null;
   }
   // One caller (address) cannot hold more than its share of the upstream connections.
   const address = req.socket.remoteAddress ?? 'unknown';
   if (!deps.perAddress.tryAcquire(address)) {
     deps.onRefused('address_concurrency');
-    sendTooMany(req, res, 'Too many requests in progress from this address through the gateway.');
+    sendTooMany(res, 'Too many requests in progress from this address through the gateway.');
     return null;
   }
   const x = new Exchange(req, res, route);
@@ -219,33 +217,13 @@ class Exchange {
   }
 }
 
-function sendTooMany(req: IncomingMessage, res: ServerResponse, message: string): void {
-  refuse(req, res, 429, 'too.many.requests', message, { 'retry-after': '1' });
+function sendTooMany(res: ServerResponse, message: string): void {
+  sendGenesysError(res, 429, 'too.many.requests', message, { 'retry-after': '1' }, true);
 }
 
-function refuseTooLarge(req: IncomingMessage, res: ServerResponse, limit: number): void {
-  refuse(req, res, 413, 'request.entity.too.large', `The request body is larger than ${limit} bytes.`);
-}
-
-/**
- * Answers a request the gateway will not forward. One with a body still coming is drained for a
- * bounded time and then closed (util/oversize.ts): neither kept open for as long as its sender
- * likes to trickle, nor reset before it can read the answer.
- */
-function refuse(
-  req: IncomingMessage,
-  res: ServerResponse,
-  status: number,
-  code: string,
-  message: string,
-  headers: Record<string, string> = {},
-): void {
-  if (!hasBody(req) || req.complete) {
-    sendGenesysError(res, status, code, message, headers);
-    return;
-  }
-  const body = JSON.stringify({ message, code, status, details: [], errors: [] });
-  answerAndDiscard(req, res, status, { 'content-type': 'application/json', ...headers }, body);
+function refuseTooLarge(res: ServerResponse, limit: number): void {
+  const message = `The request body is larger than ${limit} bytes.`;
+  sendGenesysError(res, 413, 'request.entity.too.large', message, {}, true);
 }
 
 /** The whole body, or null when it grew past `limit` (then answered 413) or broke off. */
@@ -266,7 +244,7 @@ function readBody(req: IncomingMessage, res: ServerResponse, limit: number): Pro
         return;
       }
       settle(null);
-      refuseTooLarge(req, res, limit); // keeps reading (and discarding) the rest
+      refuseTooLarge(res, limit); // keeps reading (and discarding) the rest
     };
     const onEnd = (): void => settle(Buffer.concat(chunks));
     // The client went away, or the watchdog cut it off.
@@ -323,7 +301,7 @@ function identified(ctx: Ctx, x: Exchange, body: Body): Pending {
 function admitted(deps: ProxyDeps, x: Exchange, body: Body, who: Who): Pending {
   if (!deps.perToken.tryAcquire(who.key)) {
     deps.onRefused('token_concurrency');
-    sendTooMany(x.req, x.res, 'Too many requests in progress with this token through the gateway.');
+    sendTooMany(x.res, 'Too many requests in progress with this token through the gateway.');
     return;
   }
   if (x.res.closed) {
@@ -523,11 +501,6 @@ function isUpstreamError(code: string): boolean {
     code.startsWith('HPE_') || // the upstream's answer did not parse
     /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_/.test(code)
   );
-}
-
-function hasBody(req: IncomingMessage): boolean {
-  const len = req.headers['content-length'];
-  return req.headers['transfer-encoding'] !== undefined || (len !== undefined && len !== '0');
 }
 
 function safeJson(text: string | null): unknown {
