@@ -28,6 +28,8 @@ export interface ListenerOptions extends Deadlines {
   bodyLimit: number;
   /** Answers a request whose URL the router cannot decode (default: Fastify's 400). */
   frameworkErrors?: FastifyServerOptions['frameworkErrors'];
+  /** close() cuts the connections still open (default: only idle ones; in-flight requests finish). */
+  forceCloseConnections?: boolean;
 }
 
 /**
@@ -45,6 +47,7 @@ export function createListener(opts: ListenerOptions): FastifyInstance {
     bodyLimit: opts.bodyLimit,
     clientErrorHandler,
     ...(opts.frameworkErrors ? { frameworkErrors: opts.frameworkErrors } : {}),
+    ...(opts.forceCloseConnections ? { forceCloseConnections: true } : {}),
     serverFactory: (handler) => {
       const server = tls
         ? createHttpsServer({ cert: tls.cert, key: tls.key }, handler)
@@ -82,11 +85,4 @@ export async function listen(app: FastifyInstance, host: string, port: number): 
   const any = a.address === '0.0.0.0' || a.address === '::';
   const ip = a.family === 'IPv6' ? `[${any ? '::1' : a.address}]` : any ? '127.0.0.1' : a.address;
   return `${app.initialConfig.https ? 'https' : 'http'}://${ip}:${a.port}`;
-}
-
-/** Stops listening and cuts the connections still open (a hijacked stream would otherwise hold it). */
-export async function closeListener(app: FastifyInstance): Promise<void> {
-  const closed = app.close();
-  app.server.closeAllConnections();
-  await closed;
 }

@@ -23,7 +23,7 @@ import { gatewayFamilies } from './families.js';
 import { IdentityCache, type LookupFailure, type ResolveToken } from './identity.js';
 import { BodyWatchdog, ConcurrencyLimiter, DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from './limits.js';
 import { silentLogger, type Logger } from '../../util/logger.js';
-import { closeListener, createListener, listen } from '../../server/listener.js';
+import { createListener, listen } from '../../server/listener.js';
 import { REFUSAL_REASONS, refuseBadPath, registerProxy, type RefusalReason, type Upstream } from './proxy.js';
 import { realSleep, Shaper, type Sleep } from './shaper.js';
 
@@ -153,6 +153,8 @@ export class GatewaySource implements Source {
       idleTimeoutMs: timeoutMs + limits.keepAliveTimeoutMs,
       // Bodies are relayed as they come, never parsed; the login limit is checked per route.
       bodyLimit: limits.loginBodyBytes,
+      // A relayed stream must not hold stop() up.
+      forceCloseConnections: true,
       // A target the router cannot decode is one the path guard refuses.
       frameworkErrors: (_err, _req, reply) => {
         reply.hijack();
@@ -203,7 +205,7 @@ export class GatewaySource implements Source {
     this.watchdog?.stop();
     const server = this.server;
     this.server = null;
-    if (server) await closeListener(server);
+    await server?.close();
     const upstreams = this.upstreams;
     this.upstreams = null;
     if (upstreams) await Promise.all([upstreams.login.pool.destroy(), upstreams.api.pool.destroy()]);
