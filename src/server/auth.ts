@@ -65,21 +65,17 @@ export function requireCredentials(
   messages: { missing: string; wrong: string },
 ): onRequestAsyncHookHandler {
   const allowed = authorizer(cfg);
-  const schemes = [
-    ...(cfg.bearerTokens.length > 0 ? ['bearer'] : []),
-    ...(cfg.basicUsers.length > 0 ? ['basic'] : []),
-  ];
-  const challenge = schemes
-    .map((s) =>
-      s === 'bearer'
-        ? 'Bearer realm="genesys-usage-agent"'
-        : 'Basic realm="genesys-usage-agent", charset="UTF-8"',
-    )
-    .join(', ');
+  const challenge = [
+    ...(cfg.bearerTokens.length > 0 ? ['Bearer realm="genesys-usage-agent"'] : []),
+    ...(cfg.basicUsers.length > 0 ? ['Basic realm="genesys-usage-agent", charset="UTF-8"'] : []),
+  ].join(', ');
   return async (req, reply) => {
     const header = req.headers.authorization;
     if (allowed(header)) return;
-    const offered = schemes.includes(header?.split(' ', 1)[0]?.toLowerCase() ?? '');
+    const scheme = header?.split(' ', 1)[0]?.toLowerCase();
+    const offered =
+      (scheme === 'bearer' && cfg.bearerTokens.length > 0) ||
+      (scheme === 'basic' && cfg.basicUsers.length > 0);
     return reply
       .code(401)
       .header('www-authenticate', challenge)
