@@ -3,6 +3,7 @@ import type { Logger as PinoLogger } from 'pino';
 import type { AgentConfig } from '../config/config.js';
 import type { StopStack } from '../lifecycle/stop-stack.js';
 import { buildServer } from '../server/app.js';
+import { listen } from '../server/listener.js';
 import { buildSnapshot, type ClientsSnapshot } from '../server/snapshot.js';
 import { eventsEndpoint } from '../sources/events/index.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
@@ -51,7 +52,6 @@ export async function startHttp(opts: {
     tls: config.tls ?? null,
   });
   opts.stack.push('http server', () => server.close());
-  const address = await server.listen({ host: config.host, port: config.port });
-  const url = address.replace('[::]', '127.0.0.1').replace('0.0.0.0', '127.0.0.1');
+  const url = await listen(server, config.host, config.port);
   return { server, url, snapshot };
 }

@@ -1,25 +1,13 @@
 import { Readable } from 'node:stream';
 import helmet from '@fastify/helmet';
-import {
-  createServer as createHttpServer,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import Fastify, {
-  LogController,
-  type FastifyInstance,
-  type FastifyPluginAsync,
-  type FastifyServerFactoryHandler,
-} from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import type { OtlpExportStatus } from '../telemetry/otlp-export.js';
 import { PROMETHEUS_CONTENT_TYPE, type Telemetry } from '../telemetry/telemetry.js';
 import { describeError } from '../util/logger.js';
 import { answerAndDiscard, declaredLength } from '../util/oversize.js';
 import { registerAuth, type AuthConfig } from './auth.js';
-import { clientErrorHandler } from './client-error.js';
+import { createListener } from './listener.js';
 import type { ClientsSnapshot } from './snapshot.js';
 import { statusPageRoutes } from './status-page.js';
 
@@ -45,46 +33,6 @@ export interface ServerOptions {
 
 /** No route of the agent port takes more (POST /v1/events has the same limit). */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
-/** A client that trickles its request must not hold a socket for ever. */
-const HEADERS_TIMEOUT_MS = 10_000;
-const REQUEST_TIMEOUT_MS = 30_000;
-const KEEP_ALIVE_TIMEOUT_MS = 5_000;
-
-/**
- * The agent port's HTTP(S) server. A request that declares a body over the limit is answered 413
- * here, before any route, and before `100 Continue` when it asked for one (so the client never
- * sends the body); the answer is delivered even while the client is still sending (util/oversize.ts).
- */
-function listener(handler: FastifyServerFactoryHandler, tls: { cert: string; key: string } | null): Server {
-  const guarded = (req: IncomingMessage, res: ServerResponse): void => {
-    if (declaredLength(req) > BODY_LIMIT_BYTES) {
-      answerAndDiscard(
-        req,
-        res,
-        413,
-        { 'content-type': 'application/json; charset=utf-8' },
-        JSON.stringify({
-          error: 'Payload Too Large',
-          message: `body larger than ${BODY_LIMIT_BYTES} bytes (1 MiB); send smaller batches`,
-        }),
-      );
-      return;
-    }
-    handler(req, res);
-  };
-  const server = tls
-    ? createHttpsServer({ cert: tls.cert, key: tls.key }, guarded)
-    : createHttpServer(guarded);
-  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
-    if (declaredLength(req) <= BODY_LIMIT_BYTES) res.writeContinue();
-    guarded(req, res);
-  });
-  server.headersTimeout = HEADERS_TIMEOUT_MS;
-  server.requestTimeout = REQUEST_TIMEOUT_MS;
-  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-  return server;
-}
-
 /** The same policy as the status page's own: nothing but this origin's script, style and API. */
 const CSP_DIRECTIVES = {
   defaultSrc: ["'none'"],
@@ -99,18 +47,32 @@ const CSP_DIRECTIVES = {
 
 /** The agent's own HTTP surface (routes and their protection: docs/security.md, network exposure). */
 export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
-  // Per-request logs would drown the signal at a few scrapes a second; failures are logged by hand.
-  const common = {
-    logController: new LogController({ disableRequestLogging: true }),
+  const app = createListener({
+    logger: opts.logger,
+    tls: opts.tls ?? null,
+    // A client that trickles its request must not hold a socket for ever.
+    headersTimeoutMs: 10_000,
+    requestTimeoutMs: 30_000,
+    keepAliveTimeoutMs: 5_000,
     bodyLimit: BODY_LIMIT_BYTES,
-    clientErrorHandler,
-    serverFactory: (handler: FastifyServerFactoryHandler) => listener(handler, opts.tls ?? null),
-    // The server above speaks TLS itself; Fastify reads this only to print https:// addresses.
-    ...(opts.tls ? { https: { cert: opts.tls.cert, key: opts.tls.key } } : {}),
-  };
-  const app: FastifyInstance = opts.logger
-    ? (Fastify({ ...common, loggerInstance: opts.logger }) as unknown as FastifyInstance)
-    : (Fastify({ ...common, logger: false }) as unknown as FastifyInstance);
+  });
+  // A declared body over the limit is answered before any route and before `100 Continue`, and
+  // delivered even while the client is still sending (util/oversize.ts).
+  app.addHook('onRequest', (req, reply, done) => {
+    if (!(declaredLength(req.raw) > BODY_LIMIT_BYTES)) return done();
+    reply.hijack();
+    answerAndDiscard(
+      req.raw,
+      reply.raw,
+      413,
+      { 'content-type': 'application/json; charset=utf-8' },
+      JSON.stringify({
+        error: 'Payload Too Large',
+        message: `body larger than ${BODY_LIMIT_BYTES} bytes (1 MiB); send smaller batches`,
+      }),
+    );
+    done();
+  });
 
   // Hooks first, so they cover every route below, including the plugins' ones.
   if (opts.auth && (opts.auth.bearerTokens.length > 0 || opts.auth.basicUsers.length > 0))

@@ -1,6 +1,6 @@
 /**
- * Optional protection of the agent's own data endpoints (`/metrics`, `/api/v1/*`): a bearer token
- * and/or basic-auth users. Comparisons go through SHA-256 digests and `timingSafeEqual`, and every
+ * The one credential check, for the agent's data endpoints (`/metrics`, `/api/v1/*`) and the events
+ * push: a bearer token and/or basic-auth users. Comparisons go through SHA-256 digests and `timingSafeEqual`, and every
  * configured credential is checked, so the answer time does not depend on how much of a guess matched.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -56,24 +56,43 @@ export function authorizer(cfg: AuthConfig): (header: string | undefined) => boo
 }
 
 /**
- * Adds the check to every protected route of `app`, as a hook of the route itself: protection is
- * decided by the route the router matched, whatever spelling of the path reached it. Call before
- * routes are registered (plugins' routes included).
+ * The `onRequest` hook every credential check uses (this port's data endpoints, the events push):
+ * 401 with a challenge unless the Authorization header carries one of `cfg`'s credentials.
+ * `wrong` answers a header of an accepted scheme, `missing` anything else.
  */
-export function registerAuth(app: FastifyInstance, cfg: AuthConfig): void {
+export function requireCredentials(
+  cfg: AuthConfig,
+  messages: { missing: string; wrong: string },
+): onRequestAsyncHookHandler {
   const allowed = authorizer(cfg);
   const challenge = [
     ...(cfg.bearerTokens.length > 0 ? ['Bearer realm="genesys-usage-agent"'] : []),
     ...(cfg.basicUsers.length > 0 ? ['Basic realm="genesys-usage-agent", charset="UTF-8"'] : []),
   ].join(', ');
-  const check: onRequestAsyncHookHandler = async (req, reply) => {
-    if (allowed(req.headers.authorization)) return;
-    return reply.code(401).header('www-authenticate', challenge).header('cache-control', 'no-store').send({
-      error: 'Unauthorized',
-      message:
-        'this endpoint needs the credentials configured with AGENT_AUTH_TOKEN or AGENT_AUTH_BASIC_FILE',
-    });
+  return async (req, reply) => {
+    const header = req.headers.authorization;
+    if (allowed(header)) return;
+    const scheme = header?.split(' ', 1)[0]?.toLowerCase();
+    const offered =
+      (scheme === 'bearer' && cfg.bearerTokens.length > 0) ||
+      (scheme === 'basic' && cfg.basicUsers.length > 0);
+    return reply
+      .code(401)
+      .header('www-authenticate', challenge)
+      .header('cache-control', 'no-store')
+      .send({ error: 'Unauthorized', message: offered ? messages.wrong : messages.missing });
   };
+}
+
+/**
+ * Adds the check to every protected route of `app`, as a hook of the route itself: protection is
+ * decided by the route the router matched, whatever spelling of the path reached it. Call before
+ * routes are registered (plugins' routes included).
+ */
+export function registerAuth(app: FastifyInstance, cfg: AuthConfig): void {
+  const message =
+    'this endpoint needs the credentials configured with AGENT_AUTH_TOKEN or AGENT_AUTH_BASIC_FILE';
+  const check = requireCredentials(cfg, { missing: message, wrong: message });
   app.addHook('onRoute', (route) => {
     if (!isProtectedRoute(route.url)) return;
     const own = route.onRequest === undefined ? [] : [route.onRequest].flat();

@@ -107,6 +107,26 @@ describe('pushed events cannot mint labels', () => {
   }, 60_000);
 });
 
+describe('Expect: 100-continue on the agent port', () => {
+  const body = JSON.stringify(envelope('continue-1'));
+  const head = (token: string) =>
+    `POST /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n`;
+
+  it('a caller without the token gets its 401 instead of the 100, so its body is never sent', async () => {
+    const r = await rawRequest(port, head('wrong-token'));
+    expect(r.statuses).toEqual([401]);
+  });
+
+  it('an admitted caller gets the 100, then the answer to the body it sent', async () => {
+    const s = await openSocket(port);
+    s.socket.write(head(TOKEN));
+    await waitFor(async () => (s.received().startsWith('HTTP/1.1 100') ? true : undefined), 5_000, '100');
+    s.socket.write(body);
+    await s.closed;
+    expect(parseResponses(Buffer.from(s.received(), 'latin1'))?.statuses).toEqual([100, 200]);
+  });
+});
+
 describe('413 for oversized bodies is always delivered', () => {
   const TWO_MB = 2 * 1024 * 1024;
   const head = (expectContinue: boolean) =>

@@ -21,8 +21,6 @@ const ALLOWED: Readonly<Record<string, string>> = {
   'genesys/client.ts': 'one method per Genesys endpoint the agent calls; split by endpoint family next',
   'sources/gateway/proxy.ts':
     'grew with issue 16 hardening (deadlines, caps, refusals), landed late in this round; split next',
-  'sources/gateway/index.ts':
-    'grew with issue 16 hardening (limits wiring), landed late in this round; split next',
   'simulator/routes/usage.ts': 'both Usage APIs with their sparse answers; split per API next',
 };
 

@@ -43,9 +43,4 @@ export class TokenPacer {
     this.times.push(at);
     return { kind: 'delay', waitMs: at - nowMs };
   }
-
-  /** True when nothing is queued or remembered: the pacer can be dropped. */
-  idle(nowMs: number): boolean {
-    return (this.times.at(-1) ?? -Infinity) <= nowMs - PACER_WINDOW_MS;
-  }
 }

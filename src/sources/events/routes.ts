@@ -1,6 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
+import { requireCredentials } from '../../server/auth.js';
 import { systemClock, type Clock } from '../../util/clock.js';
 import { type JsonBodyError, parseJsonLimited } from './json-body.js';
 import type { EventLedger } from './ledger.js';
@@ -20,10 +20,6 @@ export interface EventsRoutesOptions {
 
 const eventsQuerySchema = z.object({ org: z.string().min(1).optional() });
 
-function digest(s: string): Buffer {
-  return createHash('sha256').update(s, 'utf8').digest();
-}
-
 /**
  * POST /v1/events (EventBridge API destination / notification push) and GET /api/v1/events (latest
  * events for the status page). Register without fastify-plugin: the JSON parser and error handler
@@ -31,7 +27,16 @@ function digest(s: string): Buffer {
  */
 export function eventsRoutes(opts: EventsRoutesOptions): FastifyPluginAsync {
   if (opts.token === '') throw new Error('events token must not be empty');
-  const expected = opts.token === undefined ? undefined : digest(opts.token);
+  const authenticate =
+    opts.token === undefined
+      ? undefined
+      : requireCredentials(
+          { bearerTokens: [opts.token], basicUsers: [] },
+          {
+            missing: 'missing header Authorization: Bearer <AGENT_EVENTS_TOKEN>',
+            wrong: 'wrong bearer token',
+          },
+        );
   const clock = opts.clock ?? systemClock;
 
   return async (app) => {
@@ -66,7 +71,7 @@ export function eventsRoutes(opts: EventsRoutesOptions): FastifyPluginAsync {
       return { org: ledger.org, events: ledger.latest() };
     });
 
-    if (!expected) return;
+    if (!authenticate) return;
 
     // Only the push endpoint is throttled, and only when it is served: the limiter is registered in
     // this scope, after GET /api/v1/events, so it covers exactly the matched POST route (any
@@ -74,19 +79,6 @@ export function eventsRoutes(opts: EventsRoutesOptions): FastifyPluginAsync {
     // endpoint never loads it.
     const { default: rateLimit } = await import('@fastify/rate-limit');
     await app.register(rateLimit, { max: opts.rateLimitPerMinute ?? 600, timeWindow: 60_000 });
-
-    const authenticate = async (req: FastifyRequest, reply: FastifyReply) => {
-      const m = /^Bearer +(\S+) *$/i.exec(req.headers.authorization ?? '');
-      // Compare digests: equal length for timingSafeEqual, and no early exit on the token's content.
-      if (m?.[1] && timingSafeEqual(digest(m[1]), expected)) return;
-      return reply
-        .code(401)
-        .header('www-authenticate', m ? 'Bearer error="invalid_token"' : 'Bearer')
-        .send({
-          error: 'Unauthorized',
-          message: m ? 'wrong bearer token' : 'missing header Authorization: Bearer <AGENT_EVENTS_TOKEN>',
-        });
-    };
 
     app.post('/v1/events', { bodyLimit: EVENTS_BODY_LIMIT, onRequest: authenticate }, async (req, reply) => {
       const isBatch = Array.isArray(req.body);

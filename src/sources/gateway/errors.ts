@@ -1,13 +1,20 @@
 /** Responses the gateway writes itself, shaped like Genesys' ErrorBody so SDKs parse them as usual. */
 import { randomUUID } from 'node:crypto';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { answerAndDiscard } from '../../util/oversize.js';
 
+/**
+ * Answers with a Genesys error. A request the gateway `refused` to forward whose body is still
+ * coming is drained for a bounded time and then closed (util/oversize.ts): neither kept open for as
+ * long as its sender likes to trickle, nor reset before it can read the answer.
+ */
 export function sendGenesysError(
   res: ServerResponse,
   status: number,
   code: string,
   message: string,
   extraHeaders: Record<string, string> = {},
+  refused = false,
 ): void {
   if (res.headersSent) {
     res.destroy();
@@ -15,13 +22,18 @@ export function sendGenesysError(
   }
   const contextId = randomUUID();
   const body = JSON.stringify({ message, code, status, contextId, details: [], errors: [] });
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(body),
-    'inin-correlation-id': contextId,
-    ...extraHeaders,
-  });
+  const headers = { 'content-type': 'application/json', 'inin-correlation-id': contextId, ...extraHeaders };
+  if (refused && hasBody(res.req) && !res.req.complete) {
+    answerAndDiscard(res.req, res, status, headers, body);
+    return;
+  }
+  res.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(body) });
   res.end(body);
+}
+
+export function hasBody(req: IncomingMessage): boolean {
+  const len = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (len !== undefined && len !== '0');
 }
 
 /** The normalized Genesys 429 (docs/gateway.md, shaping), used when shaping rejects a request locally. */

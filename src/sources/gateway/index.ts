@@ -4,14 +4,7 @@
  * simulator) and measured per token and per OAuth client in real time.
  */
 import { readFile } from 'node:fs/promises';
-import {
-  createServer as createHttpServer,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
 import { Pool } from 'undici';
 import {
   DEFAULT_MAX_CLIENTS,
@@ -31,7 +24,8 @@ import { gatewayFamilies } from './families.js';
 import { IdentityCache, type LookupFailure, type ResolveToken } from './identity.js';
 import { BodyWatchdog, ConcurrencyLimiter, DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from './limits.js';
 import { silentLogger, type Logger } from '../../util/logger.js';
-import { createProxyHandler, type RefusalReason, type Upstream } from './proxy.js';
+import { createListener, listen } from '../../server/listener.js';
+import { REFUSAL_REASONS, refuseBadPath, registerProxy, type RefusalReason, type Upstream } from './proxy.js';
 import { realSleep, Shaper, type Sleep } from './shaper.js';
 
 export interface ShapingOptions {
@@ -88,7 +82,7 @@ export class GatewaySource implements Source {
   private readonly measurements: GatewayMeasurements;
   private readonly identity: IdentityCache;
   private readonly shaper: Shaper | null;
-  private server: Server | null = null;
+  private server: FastifyInstance | null = null;
   private cancelPrune: (() => void) | null = null;
   private upstreams: Record<'login' | 'api', Upstream> | null = null;
   private address = '';
@@ -153,7 +147,28 @@ export class GatewaySource implements Source {
     };
     const watchdog = new BodyWatchdog(limits);
     this.watchdog = watchdog;
-    const handler = createProxyHandler({
+    const onRefused = (reason: RefusalReason) =>
+      this.refused.set(reason, (this.refused.get(reason) ?? 0) + 1);
+    const tls = this.opts.tls;
+    const app = createListener({
+      logger: false,
+      tls: tls ? { cert: await readFile(tls.certFile), key: await readFile(tls.keyFile) } : null,
+      headersTimeoutMs: limits.headersTimeoutMs,
+      requestTimeoutMs: limits.requestTimeoutMs,
+      keepAliveTimeoutMs: limits.keepAliveTimeoutMs,
+      // No socket sits idle longer than the longest wait for the upstream.
+      idleTimeoutMs: timeoutMs + limits.keepAliveTimeoutMs,
+      // Bodies are relayed as they come, never parsed; the login limit is checked per route.
+      bodyLimit: limits.loginBodyBytes,
+      // A relayed stream must not hold stop() up.
+      forceCloseConnections: true,
+      // A target the router cannot decode is one the path guard refuses.
+      frameworkErrors: (_err, _req, reply) => {
+        reply.hijack();
+        refuseBadPath({ onRefused }, reply.raw);
+      },
+    });
+    registerProxy(app, {
       upstreams: this.upstreams,
       identity: this.identity,
       measurements: this.measurements,
@@ -173,47 +188,17 @@ export class GatewaySource implements Source {
       perAddress: new ConcurrencyLimiter(limits.maxConcurrentPerAddress),
       perToken: new ConcurrencyLimiter(limits.maxConcurrentPerToken),
       watchdog,
-      onRefused: (reason) => this.refused.set(reason, (this.refused.get(reason) ?? 0) + 1),
+      onRefused,
     });
-    const onRequest = (req: IncomingMessage, res: ServerResponse) => handler(req, res);
-    const server = this.opts.tls
-      ? createHttpsServer(
-          { cert: await readFile(this.opts.tls.certFile), key: await readFile(this.opts.tls.keyFile) },
-          onRequest,
-        )
-      : createHttpServer(onRequest);
-    // The 100 goes out only once the request is admitted (path, size, caps): a refused client never sends its body.
-    server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => handler(req, res, true));
-    // Deadlines (Node's defaults let a trickling client hold a socket for 5 minutes).
-    server.headersTimeout = limits.headersTimeoutMs;
-    server.requestTimeout = limits.requestTimeoutMs;
-    server.keepAliveTimeout = limits.keepAliveTimeoutMs;
-    // No socket sits idle longer than the longest wait for the upstream.
-    server.setTimeout(timeoutMs + limits.keepAliveTimeoutMs);
     this.summaryTimer = setInterval(() => this.logLookupFailures(), 60_000).unref();
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      // A deep accept backlog: integrations open many connections at once after a deploy or an outage.
-      server.listen({ port: this.opts.port, host: this.opts.host, backlog: 4096 }, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    this.server = server;
+    this.address = await listen(app, this.opts.host, this.opts.port);
+    this.server = app;
     const scheduler = this.opts.scheduler ?? realScheduler;
     const tick = () => {
       this.prune(this.clock.now());
       this.cancelPrune = scheduler.after(PRUNE_EVERY_MS, tick);
     };
     this.cancelPrune = scheduler.after(PRUNE_EVERY_MS, tick);
-    const addr = server.address() as AddressInfo;
-    const host =
-      addr.family === 'IPv6'
-        ? `[${unspecified(addr.address) ? '::1' : addr.address}]`
-        : unspecified(addr.address)
-          ? '127.0.0.1'
-          : addr.address;
-    this.address = `${this.opts.tls ? 'https' : 'http'}://${host}:${addr.port}`;
     this.startedMs = this.clock.now();
     this.logger.info({ url: this.address, shaping: this.shaper ? 'smooth' : 'off' }, 'gateway listening');
   }
@@ -227,11 +212,7 @@ export class GatewaySource implements Source {
     this.watchdog?.stop();
     const server = this.server;
     this.server = null;
-    if (server) {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
-    }
+    await server?.close();
     const upstreams = this.upstreams;
     this.upstreams = null;
     if (upstreams) await Promise.all([upstreams.login.pool.destroy(), upstreams.api.pool.destroy()]);
@@ -276,7 +257,7 @@ export class GatewaySource implements Source {
   /** Frees idle tokens, clients and pacers; reads leave them out already, so this only bounds memory. */
   prune(nowMs: number): void {
     this.measurements.prune(nowMs);
-    this.shaper?.prune(nowMs);
+    this.shaper?.prune();
   }
 
   snapshot(nowMs: number): GatewayClientSnapshot[] {
@@ -299,14 +280,6 @@ export class GatewaySource implements Source {
   };
 }
 
-const REFUSAL_REASONS: readonly RefusalReason[] = [
-  'bad_path',
-  'body_too_large',
-  'body_too_slow',
-  'address_concurrency',
-  'token_concurrency',
-];
-
 function upstreamFor(baseUrl: string, timeoutMs: number, connections: number): Upstream {
   const url = new URL(baseUrl);
   return {
@@ -319,8 +292,4 @@ function upstreamFor(baseUrl: string, timeoutMs: number, connections: number): U
     }),
     basePath: url.pathname.replace(/\/+$/, ''),
   };
-}
-
-function unspecified(address: string): boolean {
-  return address === '0.0.0.0' || address === '::';
 }

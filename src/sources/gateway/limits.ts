@@ -4,14 +4,10 @@
  * are documented in docs/security.md.
  */
 import type { IncomingMessage } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Deadlines } from '../../server/listener.js';
 
-export interface GatewayLimits {
-  /** All request headers must arrive within this (Node's headersTimeout). */
-  headersTimeoutMs: number;
-  /** The whole request, body included, must arrive within this (Node's requestTimeout). */
-  requestTimeoutMs: number;
-  /** An idle keep-alive connection is closed after this. */
-  keepAliveTimeoutMs: number;
+export interface GatewayLimits extends Deadlines {
   /** A body must keep arriving at this rate or better, measured over every `bodyRateWindowMs`. */
   bodyMinBytesPerSecond: number;
   bodyRateWindowMs: number;
@@ -40,9 +36,13 @@ export const DEFAULT_GATEWAY_LIMITS: GatewayLimits = {
   bufferedBodyBytes: 64 * 1024,
 };
 
-/** Counts open requests per key; a key's entry lives only while it has some, so the map is bounded by them. */
+/**
+ * Counts open requests per key: one caller may refuse at once past the cap, another wait for a
+ * slot. A key's entries live only while it has requests open or waiting, so the maps are bounded by them.
+ */
 export class ConcurrencyLimiter {
   private readonly open = new Map<string, number>();
+  private readonly waiters = new Map<string, (() => void)[]>();
   constructor(private readonly max: number) {}
 
   tryAcquire(key: string): boolean {
@@ -52,7 +52,29 @@ export class ConcurrencyLimiter {
     return true;
   }
 
+  /** Waits up to `waitMs` for a slot (a release hands its slot straight to the first waiter); throws if `signal` aborts. */
+  async acquire(key: string, waitMs: number, signal: AbortSignal): Promise<boolean> {
+    if (this.tryAcquire(key)) return true;
+    const granted = new AbortController();
+    const grant = (): void => granted.abort();
+    const queue = this.waiters.get(key) ?? [];
+    queue.push(grant);
+    this.waiters.set(key, queue);
+    const waited = AbortSignal.any([signal, granted.signal]);
+    await delay(waitMs, undefined, { signal: waited }).catch(() => undefined);
+    const i = queue.indexOf(grant);
+    if (i >= 0) queue.splice(i, 1);
+    if (queue.length === 0 && this.waiters.get(key) === queue) this.waiters.delete(key);
+    if (signal.aborted) {
+      if (granted.signal.aborted) this.release(key);
+      signal.throwIfAborted();
+    }
+    return granted.signal.aborted;
+  }
+
   release(key: string): void {
+    const next = this.waiters.get(key)?.shift();
+    if (next) return next(); // the slot passes to the waiter; the count stays
     const n = (this.open.get(key) ?? 1) - 1;
     if (n <= 0) this.open.delete(key);
     else this.open.set(key, n);

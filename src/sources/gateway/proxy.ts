@@ -4,14 +4,15 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable, Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
 import type { Dispatcher, Pool } from 'undici';
 import type { GatewayMeasurements, RequestHandle } from '../../model/gateway/measurements.js';
 import { matchEndpoint } from '../../genesys/endpoints/index.js';
 import { errorCode as requestErrorCode } from '../../genesys/http-errors.js';
 import type { Clock } from '../../util/clock.js';
-import { answerAndDiscard, declaredLength } from '../../util/oversize.js';
+import { declaredLength } from '../../util/oversize.js';
 import { CaptureStream, decodeBody } from './capture.js';
-import { sendGenesysError, sendRateLimited } from './errors.js';
+import { hasBody, sendGenesysError, sendRateLimited } from './errors.js';
 import { endToEnd, forwarded, type Forwarded } from './headers.js';
 import {
   ConnectionTokens,
@@ -28,8 +29,14 @@ import type { Shaper } from './shaper.js';
 import type { Logger } from '../../util/logger.js';
 
 /** Why the gateway answered a request itself instead of forwarding it. */
-export type RefusalReason =
-  'bad_path' | 'body_too_large' | 'body_too_slow' | 'address_concurrency' | 'token_concurrency';
+export const REFUSAL_REASONS = [
+  'bad_path',
+  'body_too_large',
+  'body_too_slow',
+  'address_concurrency',
+  'token_concurrency',
+] as const;
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
 export interface Upstream {
   pool: Pool;
@@ -60,28 +67,57 @@ const LOGIN_CAPTURE_BYTES = 64 * 1024;
 /** nginx's "client closed request": counted so in-flight drops, never sent to anyone. */
 const CLIENT_CLOSED = 499;
 
-/** `expectsContinue`: the request asked for `100 Continue`, sent only once it is admitted. */
-export type ProxyHandler = (req: IncomingMessage, res: ServerResponse, expectsContinue?: boolean) => void;
-
-/** What one handler shares across its requests. */
+/** What one gateway shares across its requests. */
 interface Ctx extends ProxyDeps {
   tokens: ConnectionTokens;
 }
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The gateway's exchange once `onRequest` admitted the request. */
+    exchange: Exchange | null;
+  }
+}
+
 /**
+ * The gateway on its listener (server/listener.ts): `onRequest` admits a request (path guard, route,
+ * declared size, per-address cap), the listener then sends any `100 Continue`, and `preParsing`
+ * takes the request over from Fastify before it would read the body, which is relayed as it comes.
  * The common request (a known token, no body, no shaping) runs without a promise from arrival to
  * the upstream's answer: no async function, await or promise of its own per request (A/B in
  * docs/performance.md). Any step that must wait returns a promise, and the rest follows it.
  */
-export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
+export function registerProxy(app: FastifyInstance, deps: ProxyDeps): void {
   const ctx: Ctx = { ...deps, tokens: new ConnectionTokens() };
-  return (req, res, expectsContinue = false) => {
+  app.decorateRequest('exchange', null);
+  app.addHook('onRequest', (req, reply, done) => {
+    const x = admit(ctx, req.raw, reply.raw);
+    if (x) req.exchange = x;
+    else reply.hijack(); // answered already
+    done();
+  });
+  app.addHook('preParsing', (req, reply, payload, done) => {
+    const x = req.exchange!;
+    reply.hijack();
     try {
-      handle(ctx, req, res, expectsContinue)?.catch((err: unknown) => failed(ctx, res, err));
+      (x.route.upstream === 'login' ? forwardLogin(ctx, x) : forwardApi(ctx, x))?.catch((err: unknown) =>
+        failed(ctx, x.res, err),
+      );
     } catch (err) {
-      failed(ctx, res, err);
+      failed(ctx, x.res, err);
     }
-  };
+    done(null, payload);
+  });
+  // Every path reaches the hooks above; the request is taken over before this would run.
+  app.all('*', () => undefined);
+}
+
+/** Answers a request target the router could not decode as the path guard does (Fastify's `frameworkErrors`). */
+export function refuseBadPath(deps: Pick<ProxyDeps, 'onRefused'>, res: ServerResponse): void {
+  deps.onRefused('bad_path');
+  const message =
+    'The request path is not allowed: encoded slashes or backslashes, dot segments and ";" are refused.';
+  sendGenesysError(res, 400, 'bad.request', message, {}, true);
 }
 
 function failed(deps: ProxyDeps, res: ServerResponse, err: unknown): void {
@@ -97,38 +133,31 @@ function failed(deps: ProxyDeps, res: ServerResponse, err: unknown): void {
  */
 type Pending = Promise<void> | void;
 
-function handle(deps: Ctx, req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): Pending {
+/** The request's exchange once admitted, or null once it is answered. */
+function admit(deps: Ctx, req: IncomingMessage, res: ServerResponse): Exchange | null {
   const rawUrl = req.url ?? '/';
   if (hostilePath(rawUrl)) {
-    deps.onRefused('bad_path');
-    refuse(
-      req,
-      res,
-      400,
-      'bad.request',
-      'The request path is not allowed: encoded slashes or backslashes, dot segments and ";" are refused.',
-    );
-    return;
+    refuseBadPath(deps, res);
+    return null;
   }
   const route = routeOf(rawUrl);
   if (!route) {
     sendGenesysError(res, 404, 'not.found', 'The requested resource was not found.');
-    return;
+    return null;
   }
   const maxBody = route.upstream === 'login' ? deps.limits.loginBodyBytes : Number.POSITIVE_INFINITY;
   if (declaredLength(req) > maxBody) {
     deps.onRefused('body_too_large');
-    refuseTooLarge(req, res, maxBody);
-    return;
+    refuseTooLarge(res, maxBody);
+    return null;
   }
   // One caller (address) cannot hold more than its share of the upstream connections.
   const address = req.socket.remoteAddress ?? 'unknown';
   if (!deps.perAddress.tryAcquire(address)) {
     deps.onRefused('address_concurrency');
-    sendTooMany(req, res, 'Too many requests in progress from this address through the gateway.');
-    return;
+    sendTooMany(res, 'Too many requests in progress from this address through the gateway.');
+    return null;
   }
-  if (expectsContinue) res.writeContinue();
   const x = new Exchange(req, res, route);
   // One listener for everything the request holds (listeners are per-request work too).
   res.once('close', () => {
@@ -148,7 +177,7 @@ function handle(deps: Ctx, req: IncomingMessage, res: ServerResponse, expectsCon
       x.leave();
     });
   }
-  return route.upstream === 'login' ? forwardLogin(deps, x) : forwardApi(deps, x);
+  return x;
 }
 
 /** The reason an upstream request is aborted when its client leaves (never sent to anyone). */
@@ -193,33 +222,13 @@ class Exchange {
   }
 }
 
-function sendTooMany(req: IncomingMessage, res: ServerResponse, message: string): void {
-  refuse(req, res, 429, 'too.many.requests', message, { 'retry-after': '1' });
+function sendTooMany(res: ServerResponse, message: string): void {
+  sendGenesysError(res, 429, 'too.many.requests', message, { 'retry-after': '1' }, true);
 }
 
-function refuseTooLarge(req: IncomingMessage, res: ServerResponse, limit: number): void {
-  refuse(req, res, 413, 'request.entity.too.large', `The request body is larger than ${limit} bytes.`);
-}
-
-/**
- * Answers a request the gateway will not forward. One with a body still coming is drained for a
- * bounded time and then closed (util/oversize.ts): neither kept open for as long as its sender
- * likes to trickle, nor reset before it can read the answer.
- */
-function refuse(
-  req: IncomingMessage,
-  res: ServerResponse,
-  status: number,
-  code: string,
-  message: string,
-  headers: Record<string, string> = {},
-): void {
-  if (!hasBody(req) || req.complete) {
-    sendGenesysError(res, status, code, message, headers);
-    return;
-  }
-  const body = JSON.stringify({ message, code, status, details: [], errors: [] });
-  answerAndDiscard(req, res, status, { 'content-type': 'application/json', ...headers }, body);
+function refuseTooLarge(res: ServerResponse, limit: number): void {
+  const message = `The request body is larger than ${limit} bytes.`;
+  sendGenesysError(res, 413, 'request.entity.too.large', message, {}, true);
 }
 
 /** The whole body, or null when it grew past `limit` (then answered 413) or broke off. */
@@ -240,7 +249,7 @@ function readBody(req: IncomingMessage, res: ServerResponse, limit: number): Pro
         return;
       }
       settle(null);
-      refuseTooLarge(req, res, limit); // keeps reading (and discarding) the rest
+      refuseTooLarge(res, limit); // keeps reading (and discarding) the rest
     };
     const onEnd = (): void => settle(Buffer.concat(chunks));
     // The client went away, or the watchdog cut it off.
@@ -297,7 +306,7 @@ function identified(ctx: Ctx, x: Exchange, body: Body): Pending {
 function admitted(deps: ProxyDeps, x: Exchange, body: Body, who: Who): Pending {
   if (!deps.perToken.tryAcquire(who.key)) {
     deps.onRefused('token_concurrency');
-    sendTooMany(x.req, x.res, 'Too many requests in progress with this token through the gateway.');
+    sendTooMany(x.res, 'Too many requests in progress with this token through the gateway.');
     return;
   }
   if (x.res.closed) {
@@ -497,11 +506,6 @@ function isUpstreamError(code: string): boolean {
     code.startsWith('HPE_') || // the upstream's answer did not parse
     /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_/.test(code)
   );
-}
-
-function hasBody(req: IncomingMessage): boolean {
-  const len = req.headers['content-length'];
-  return req.headers['transfer-encoding'] !== undefined || (len !== undefined && len !== '0');
 }
 
 function safeJson(text: string | null): unknown {

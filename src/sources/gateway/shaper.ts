@@ -5,8 +5,10 @@
  * module only waits.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { TokenPacer } from '../../model/gateway/pacer.js';
+import { LRUCache } from 'lru-cache';
+import { PACER_WINDOW_MS, TokenPacer } from '../../model/gateway/pacer.js';
 import type { Clock } from '../../util/clock.js';
+import { ConcurrencyLimiter } from './limits.js';
 
 export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
 export const realSleep: Sleep = (ms, signal) => delay(ms, undefined, { signal });
@@ -25,17 +27,29 @@ export type Admission =
   { kind: 'go'; delayed: boolean; release: () => void } | { kind: 'reject'; retryAfterSeconds: number };
 
 export class Shaper {
-  private readonly pacers = new Map<string, TokenPacer>();
-  private readonly active = new Map<string, number>();
-  private readonly waiters = new Map<string, (() => void)[]>();
+  /** A pacer is idle once its last admission, up to `maxWaitMs` ahead, has left the window. */
+  private readonly pacers: LRUCache<string, TokenPacer>;
+  private readonly slots: ConcurrencyLimiter | null;
 
-  constructor(private readonly opts: ShaperOptions) {}
+  constructor(private readonly opts: ShaperOptions) {
+    this.pacers = new LRUCache({
+      max: opts.maxTokens,
+      ttl: PACER_WINDOW_MS + opts.maxWaitMs,
+      updateAgeOnGet: true,
+      perf: opts.clock,
+      ttlResolution: 0,
+    });
+    const cap = opts.maxConcurrencyPerToken;
+    this.slots = cap === undefined ? null : new ConcurrencyLimiter(cap);
+  }
 
   /** Waits until the token may send; rejects when that would take longer than `maxWaitMs`. Throws if `signal` aborts. */
   async admit(tokenKey: string, limitPerMinute: number, signal: AbortSignal): Promise<Admission> {
     const started = this.opts.clock.now();
-    if (!(await this.acquireSlot(tokenKey, signal))) return { kind: 'reject', retryAfterSeconds: 1 };
-    const release = once(() => this.releaseSlot(tokenKey));
+    const slots = this.slots;
+    if (slots && !(await slots.acquire(tokenKey, this.opts.maxWaitMs, signal)))
+      return { kind: 'reject', retryAfterSeconds: 1 };
+    const release = once(() => slots?.release(tokenKey));
     try {
       const budget = Math.max(1, Math.floor(this.opts.share * limitPerMinute));
       const waitedMs = this.opts.clock.now() - started;
@@ -58,10 +72,9 @@ export class Shaper {
     }
   }
 
-  /** Drops pacers with nothing left in their window. */
-  prune(nowMs: number): void {
-    for (const [key, pacer] of this.pacers)
-      if (pacer.idle(nowMs) && !this.active.has(key)) this.pacers.delete(key);
+  /** Drops idle pacers (memory only: an idle one decides as a new one would). */
+  prune(): void {
+    this.pacers.purgeStale();
   }
 
   private pacer(key: string): TokenPacer {
@@ -69,60 +82,8 @@ export class Shaper {
     if (!p) {
       p = new TokenPacer();
       this.pacers.set(key, p);
-      if (this.pacers.size > this.opts.maxTokens) {
-        const oldest = this.pacers.keys().next();
-        if (!oldest.done) this.pacers.delete(oldest.value);
-      }
     }
     return p;
-  }
-
-  private async acquireSlot(key: string, signal: AbortSignal): Promise<boolean> {
-    const cap = this.opts.maxConcurrencyPerToken;
-    const n = this.active.get(key) ?? 0;
-    if (cap === undefined || n < cap) {
-      this.active.set(key, n + 1);
-      return true;
-    }
-    // Wait for a release (which hands its slot straight to us), the deadline, or the client leaving.
-    const ac = new AbortController();
-    const onAbort = (): void => ac.abort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    let granted = false;
-    const grant = (): void => {
-      granted = true;
-      ac.abort();
-    };
-    const queue = this.waiters.get(key) ?? [];
-    queue.push(grant);
-    this.waiters.set(key, queue);
-    try {
-      await delay(this.opts.maxWaitMs, undefined, { signal: ac.signal }).catch(() => undefined);
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-      const q = this.waiters.get(key);
-      if (q) {
-        const i = q.indexOf(grant);
-        if (i >= 0) q.splice(i, 1);
-        if (q.length === 0) this.waiters.delete(key);
-      }
-    }
-    if (signal.aborted) {
-      if (granted) this.releaseSlot(key);
-      signal.throwIfAborted();
-    }
-    return granted;
-  }
-
-  private releaseSlot(key: string): void {
-    const next = this.waiters.get(key)?.shift();
-    if (next) {
-      next(); // the slot passes to the waiter; the count stays
-      return;
-    }
-    const n = (this.active.get(key) ?? 1) - 1;
-    if (n <= 0) this.active.delete(key);
-    else this.active.set(key, n);
   }
 }
 

@@ -94,6 +94,23 @@ describe('ConcurrencyLimiter', () => {
     l.release('b');
     expect(l.size()).toBe(0);
   });
+
+  it('hands a released slot to the first waiter, times a waiter out, and frees the slot of one that left', async () => {
+    const l = new ConcurrencyLimiter(1);
+    const never = new AbortController().signal;
+    expect(await l.acquire('a', 1_000, never)).toBe(true);
+    const waiting = l.acquire('a', 5_000, never);
+    l.release('a'); // passes straight to the waiter: nobody else can take it meanwhile
+    expect(l.tryAcquire('a')).toBe(false);
+    expect(await waiting).toBe(true);
+    expect(await l.acquire('a', 10, never)).toBe(false);
+    const left = new AbortController();
+    const leaving = l.acquire('a', 5_000, left.signal);
+    left.abort();
+    await expect(leaving).rejects.toThrow();
+    l.release('a');
+    expect(l.size()).toBe(0);
+  });
 });
 
 describe('IdentityCache look-ups', () => {

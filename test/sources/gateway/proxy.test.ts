@@ -180,6 +180,20 @@ describe('gateway proxy against a fake upstream', () => {
     expect(await r.body.json()).toMatchObject({ status: 404, code: 'not.found' });
   });
 
+  it('refuses a target the router cannot decode as the path guard does: 400 in Genesys shape, counted, not echoed', async () => {
+    const refused = () =>
+      pointsOf(gw.collect(wallClock.now()), 'genesys_gateway_refused').find(
+        (p) => p.attributes.reason === 'bad_path',
+      )?.value ?? 0;
+    const before = refused();
+    const r = await request(`${gw.url}/api/v2/users/%zz%c0%ae`);
+    expect(r.statusCode).toBe(400);
+    const text = await r.body.text();
+    expect(JSON.parse(text)).toMatchObject({ status: 400, code: 'bad.request' });
+    expect(text).not.toContain('%zz');
+    expect(refused()).toBe(before + 1);
+  });
+
   it('never logs, exports or snapshots secrets or tokens', () => {
     const everything = JSON.stringify([
       log.lines,
