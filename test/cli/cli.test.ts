@@ -44,6 +44,36 @@ describe('CLI', () => {
     expect(runCli(['frobnicate'], {}).status).toBe(2);
   });
 
+  it.each(['run', 'once', 'doctor', 'simulate'])(
+    '`%s --help` (and -h) prints its usage on stdout and exits 0',
+    (cmd) => {
+      // A broken configuration must not stand between a user and the usage text.
+      for (const flag of ['--help', '-h']) {
+        const r = runCli([cmd, flag], { AGENT_USAGE_INTERVAL: 'fortnightly' });
+        expect(r.status, r.stderr).toBe(0);
+        expect(r.stdout).toMatch(new RegExp(`^Usage: genesys-usage-agent (\\[${cmd}\\]|${cmd})`));
+        expect(r.stderr).toBe('');
+      }
+    },
+  );
+
+  it.each([
+    ['run', '--json'],
+    ['once', '--yaml'],
+    ['once', 'extra'],
+    ['doctor', '--verbose'],
+    ['simulate', '--prot'],
+    ['frobnicate'],
+  ])('a usage mistake (%s) is one line with the one prefix, exit 2', (...args) => {
+    const r = runCli(args, {});
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^genesys-usage-agent: /);
+    if (args.length > 1) expect(lines[0]).toContain(`see genesys-usage-agent ${args[0]} --help`);
+  });
+
   it('with no credentials, serves every demo client on AGENT_PORT within 20 s (demo mode)', async () => {
     const port = await freePort();
     const agent = spawnCli(['run'], { AGENT_PORT: String(port), AGENT_HOST: '127.0.0.1' });
