@@ -123,11 +123,24 @@ function startupMistake(err: unknown, config: AgentConfig): string | undefined {
   const e = err as NodeJS.ErrnoException & { hostname?: string };
   // Checked by name: the simulator is loaded only in demo mode, so its class is not imported here.
   if (e?.name === 'ScenarioError') return `AGENT_DEMO_SCENARIO: ${describeError(err)}`;
+  // Name the listener that failed: the agent's own, or the gateway's when it is on (both when unclear).
+  const listeners = [
+    { names: { port: 'AGENT_PORT', host: 'AGENT_HOST' }, port: config.port, host: config.host },
+    ...(config.gateway
+      ? [{ names: { port: 'AGENT_GATEWAY_PORT', host: 'AGENT_GATEWAY_HOST' }, ...config.gateway }]
+      : []),
+  ];
+  const named = (setting: 'port' | 'host', failed: unknown) => {
+    const hit = listeners.filter((l) => l[setting] === failed);
+    return (hit.length > 0 ? hit : listeners).map((l) => l.names[setting]).join('/');
+  };
   if (e?.code === 'EADDRINUSE' || e?.code === 'EACCES')
-    return `AGENT_PORT/AGENT_GATEWAY_PORT: ${describeError(err)}; choose a free port`;
-  const hosts = [config.host, config.gateway?.host];
-  if ((e?.code === 'ENOTFOUND' && hosts.includes(e.hostname)) || e?.code === 'EADDRNOTAVAIL')
-    return `AGENT_HOST/AGENT_GATEWAY_HOST: ${describeError(err)}; use an address of this machine (0.0.0.0 for all)`;
+    return `${named('port', (e as { port?: number }).port)}: ${describeError(err)}; choose a free port`;
+  if (
+    (e?.code === 'ENOTFOUND' && listeners.some((l) => l.host === e.hostname)) ||
+    e?.code === 'EADDRNOTAVAIL'
+  )
+    return `${named('host', e.hostname ?? (e as { address?: string }).address)}: ${describeError(err)}; use an address of this machine (0.0.0.0 for all)`;
   return undefined;
 }
 

@@ -43,10 +43,14 @@ export function resolveOrgs(
     : envOrg(fromEnv, budget);
   const names = new Set<string>();
   for (const [i, o] of orgs.entries()) {
-    if (names.has(o.name))
-      throw new ConfigError(
-        `${fromFile![i]!.name('orgName')}: "${o.name}" is used twice; org names must be unique`,
-      );
+    if (names.has(o.name)) {
+      const org = fromFile![i]!;
+      // Unnamed orgs all get the default: the fix is to name them, not to rename one.
+      const fix = org.isSet('orgName')
+        ? 'org names must be unique'
+        : 'give every org its own name (orgs[].name)';
+      throw new ConfigError(`${org.name('orgName')}: "${o.name}" is used twice; ${fix}`);
+    }
     names.add(o.name);
   }
   return orgs;
@@ -70,7 +74,7 @@ function orgFrom(o: OrgSettings, budget: number, secretFile: string): OrgConfig 
     throw new ConfigError(`${o.name('clientId')}: required; every org needs the agent's OAuth client id`);
   if (v.clientSecret === undefined)
     throw new ConfigError(
-      `${o.name('clientSecret')}: required when ${o.name('clientId')} is set; set it or ${secretFile}`,
+      `${o.name('clientSecret')}: required when ${key(o.name('clientId'))} is set; set it or ${secretFile}`,
     );
   return {
     name: v.orgName,
@@ -82,13 +86,16 @@ function orgFrom(o: OrgSettings, budget: number, secretFile: string): OrgConfig 
   };
 }
 
+/** A sibling setting of the same org, named without the file and `orgs[i].` the message already gave. */
+const key = (name: string) => name.replace(/^.*: orgs\[\d+\]\./, '');
+
 /** API and login hosts: both URLs given, or the region fills what is missing. */
 function hosts(o: OrgSettings): { apiBaseUrl: string; loginBaseUrl: string } {
   const { apiBaseUrl, loginBaseUrl, region } = o.values;
   if (apiBaseUrl && loginBaseUrl) return { apiBaseUrl, loginBaseUrl };
   if (region === undefined) {
     throw new ConfigError(
-      `${o.name('region')}: required (e.g. mypurecloud.com or us_east_1), or set both ${o.name('apiBaseUrl')} and ${o.name('loginBaseUrl')}`,
+      `${o.name('region')}: required (e.g. mypurecloud.com or us_east_1), or set both ${key(o.name('apiBaseUrl'))} and ${key(o.name('loginBaseUrl'))}`,
     );
   }
   const fromRegion = regionHosts(region);

@@ -87,7 +87,9 @@ export function readConfigFile(path: string): FileLayers {
   try {
     data = yaml().parse(text); // YAML is a superset of JSON
   } catch (err) {
-    throw new ConfigError(`${path}: not valid YAML/JSON: ${(err as Error).message.split('\n')[0]}`);
+    // yaml's first line ends "at line L, column C:" before a code excerpt that does not fit one line.
+    const first = (err as Error).message.split('\n')[0]!.replace(/:$/, '');
+    throw new ConfigError(`${path}: not valid YAML/JSON: ${first}; fix the file's syntax there`);
   }
   const r = FileSchema.safeParse(data ?? {});
   if (!r.success) throw new ConfigError(describeFileIssues(path, r.error.issues));

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { parseProm, valueOf } from '../helpers/prom-text.js';
 import { freePort, requireBuiltCli, spawnCli, waitFor } from '../helpers/spawn-agent.js';
@@ -42,6 +43,31 @@ describe('CLI', () => {
 
   it('an unknown command exits 2', () => {
     expect(runCli(['frobnicate'], {}).status).toBe(2);
+  });
+
+  it.each([
+    ['AGENT_PORT', 'AGENT_GATEWAY_PORT'],
+    ['AGENT_GATEWAY_PORT', 'AGENT_PORT'],
+  ])('a busy port names the setting that asked for it (%s), not %s', async (busySetting, other) => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const taken = (busy.address() as { port: number }).port;
+    try {
+      const env = {
+        AGENT_HOST: '127.0.0.1',
+        [other]: String(await freePort()),
+        [busySetting]: String(taken),
+      };
+      const r = runCli(['run'], env);
+      expect(r.status, r.stderr).toBe(2);
+      const line = r.stderr.trim().split('\n').at(-1)!;
+      expect(line).toMatch(
+        new RegExp(`^genesys-usage-agent: configuration error: ${busySetting}: .*choose a free port$`),
+      );
+      expect(line).not.toContain(other);
+    } finally {
+      busy.close();
+    }
   });
 
   it.each(['run', 'once', 'doctor', 'simulate'])(

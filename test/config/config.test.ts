@@ -197,11 +197,32 @@ describe('loadConfig', () => {
       /orgs\[0\]\.clientID: unknown key; did you mean "clientId"\?/,
     ],
     ['type.yaml', 'port: "nine"\n', /type\.yaml: port: /],
-    ['broken.yaml', 'port: [1,\n', /broken\.yaml: not valid YAML\/JSON/],
+    // The whole message, up to the position and a fix: not cut at yaml's "column 1:".
+    [
+      'broken.yaml',
+      'port: 1\nfoo\n',
+      /broken\.yaml: not valid YAML\/JSON: .* at line 2, column 1; fix the file's syntax there$/,
+    ],
     [
       'dup.yaml',
       'orgs:\n  - {name: a, region: us_east_1, clientId: x, clientSecret: y}\n  - {name: a, region: us_east_1, clientId: z, clientSecret: y}\n',
-      /orgs\[1\]\.name: "a" is used twice/,
+      /orgs\[1\]\.name: "a" is used twice; org names must be unique$/,
+    ],
+    [
+      'unnamed.yaml',
+      'orgs:\n  - {region: us_east_1, clientId: x, clientSecret: y}\n  - {region: us_east_1, clientId: z, clientSecret: y}\n',
+      /unnamed\.yaml: orgs\[1\]\.name: "default" is used twice; give every org its own name \(orgs\[\]\.name\)$/,
+    ],
+    // The org's path is named once: its sibling keys go by their own name.
+    [
+      'nosecret.yaml',
+      'orgs:\n  - {region: us_east_1, clientId: x}\n',
+      /^[^:]*nosecret\.yaml: orgs\[0\]\.clientSecret: required when clientId is set; set it or clientSecretFile$/,
+    ],
+    [
+      'nohost.yaml',
+      'orgs:\n  - {clientId: x, clientSecret: y}\n',
+      /nohost\.yaml: orgs\[0\]\.region: required \(e\.g\. mypurecloud\.com or us_east_1\), or set both apiBaseUrl and loginBaseUrl$/,
     ],
   ])('config file %s: one-line error with the key path', (name, text, message) => {
     expect(configError({ AGENT_CONFIG_FILE: file(name, text) })).toMatch(message);
