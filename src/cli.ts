@@ -96,6 +96,7 @@ async function withConfig(fn: (config: AgentConfig) => Promise<number>): Promise
   } catch (err) {
     return configFailure(err);
   }
+  for (const w of config.warnings) usageError(`warning: ${w}`);
   try {
     return await fn(config);
   } catch (err) {
@@ -152,6 +153,7 @@ async function runCommand(): Promise<number> {
     return configFailure(err);
   }
   const logger = createLogger(config.logLevel);
+  for (const w of config.warnings) logger.warn(w);
   let agent;
   try {
     agent = await startAgent(config, { logger });

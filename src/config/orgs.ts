@@ -58,9 +58,11 @@ export function resolveOrgs(
 
 function envOrg(o: OrgSettings, budget: number): OrgConfig[] {
   if (o.values.clientId === undefined) {
-    if (o.isSet('clientSecret'))
+    // Any org setting means a real org was meant: running the demo instead would hide the mistake.
+    const set = ORG_IDS.find((id) => o.isSet(id));
+    if (set)
       throw new ConfigError(
-        `${o.name('clientId')}: required when ${o.name('clientSecret')} is set; set both, or neither for demo mode`,
+        `${o.name('clientId')}: required when ${o.name(set)} is set; set it and ${o.name('clientSecret')}, or unset the GENESYS_* variables for demo mode`,
       );
     return [];
   }

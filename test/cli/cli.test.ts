@@ -27,6 +27,7 @@ describe('CLI', () => {
 
   it.each([
     [{ GENESYS_CLIENT_ID: 'abc', GENESYS_REGION: 'us_east_1' }, 'GENESYS_CLIENT_SECRET'],
+    [{ GENESYS_REGION: 'us_east_1' }, 'GENESYS_CLIENT_ID'],
     [{ AGENT_USAGE_INTERVAL: 'fortnightly' }, 'AGENT_USAGE_INTERVAL'],
     [
       { GENESYS_CLIENT_ID: 'abc', GENESYS_CLIENT_SECRET: 'xyz', GENESYS_REGION: 'atlantis' },
@@ -68,6 +69,14 @@ describe('CLI', () => {
     } finally {
       busy.close();
     }
+  });
+
+  it('a misspelt variable is named with the setting it resembles, and the command still runs', () => {
+    const r = runCli(['once', '--json'], { AGENT_GATWAY_PORT: '8080', AGENT_LOG_LEVEL: 'silent' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain(
+      'genesys-usage-agent: warning: AGENT_GATWAY_PORT: not a setting, ignored; did you mean AGENT_GATEWAY_PORT?\n',
+    );
   });
 
   it.each(['run', 'once', 'doctor', 'simulate'])(

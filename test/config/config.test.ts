@@ -228,6 +228,37 @@ describe('loadConfig', () => {
     expect(configError({ AGENT_CONFIG_FILE: file(name, text) })).toMatch(message);
   });
 
+  it('warns about unknown variables under AGENT_ and GENESYS_, with the closest setting', () => {
+    expect(
+      loadConfig({
+        AGENT_GATWAY_PORT: '8080',
+        GENESYS_CLIENTID: 'x',
+        AGENT_XYZZY: '1',
+        // Not the agent's: other prefixes, and the variables Kubernetes makes for a Service.
+        OTEL_SDK_DISABLED: 'true',
+        PATH: '/bin',
+        GENESYS_USAGE_AGENT_PORT: 'tcp://10.0.0.1:9464',
+        GENESYS_USAGE_AGENT_SERVICE_HOST: '10.0.0.1',
+        GENESYS_USAGE_AGENT_SERVICE_PORT_HTTP: '9464',
+        GENESYS_USAGE_AGENT_PORT_9464_TCP_ADDR: '10.0.0.1',
+      }).warnings,
+    ).toEqual([
+      'AGENT_GATWAY_PORT: not a setting, ignored; did you mean AGENT_GATEWAY_PORT?',
+      'AGENT_XYZZY: not a setting, ignored; see the settings in README.md',
+      'GENESYS_CLIENTID: not a setting, ignored; did you mean GENESYS_CLIENT_ID?',
+    ]);
+    expect(loadConfig({ ...live, AGENT_PORT: '9000' }).warnings).toEqual([]);
+  });
+
+  it.each([
+    [{ GENESYS_REGION: 'mypurecloud.ie' }, 'GENESYS_REGION'],
+    [{ GENESYS_ORG_NAME: 'prod' }, 'GENESYS_ORG_NAME'],
+    [{ GENESYS_API_BASE_URL: 'http://127.0.0.1:1' }, 'GENESYS_API_BASE_URL'],
+    [{ GENESYS_CLIENT_SECRET: 's' }, 'GENESYS_CLIENT_SECRET'],
+  ])('an org setting without GENESYS_CLIENT_ID is an error, not the demo (%o)', (env, name) => {
+    expect(configError(env)).toMatch(new RegExp(`^GENESYS_CLIENT_ID: required when ${name} is set; `));
+  });
+
   it('refuses GENESYS_* variables and file orgs together, and a gateway with several orgs', () => {
     const path = file(
       'one.yaml',
