@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { demoRate, RAMP } from '../../src/demo/traffic.js';
 import { HOT_UTILIZATION } from '../../src/model/thresholds.js';
+import { loadScenario } from '../../src/simulator/index.js';
 import { scenarioSchema } from '../../src/simulator/scenario.js';
 import { DEFAULT_LOOKUP_WAIT_MS } from '../../src/sources/gateway/identity.js';
 
@@ -40,6 +41,31 @@ describe('claims in the docs', () => {
     for (const f of ['docker-compose.yml', 'docker-compose.demo.yml'])
       expect(doc(f)).not.toMatch(/^\s*profiles:/m);
     expect(doc('docker-compose.demo.yml')).toMatch(/^ {2}simulator:/m);
+  });
+
+  it("simulator.md: the demo clients' credentials are the demo scenario's", () => {
+    const text = doc('docs/simulator.md');
+    const table = text.slice(
+      text.indexOf('<!-- demo-credentials:start -->'),
+      text.indexOf('<!-- demo-credentials:end -->'),
+    );
+    const rows = table
+      .split('\n')
+      .filter((l) => l.startsWith('|'))
+      .slice(2)
+      .map((l) =>
+        l
+          .split('|')
+          .slice(1, -1)
+          .map((c) => c.trim().replaceAll('`', '')),
+      );
+    const demo = loadScenario('demo');
+    expect(rows).toEqual([
+      ...demo.clients.map((c) => [c.name, c.id, c.secret]),
+      ["the agent's own client", demo.agent.clientId, demo.agent.clientSecret],
+    ]);
+    const first = demo.clients[0]!;
+    expect(text).toContain(`curl -s -u ${first.id}:${first.secret} -d grant_type=client_credentials`);
   });
 
   it('simulator.md: the required scenario keys are the schema’s', () => {
