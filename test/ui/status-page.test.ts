@@ -102,6 +102,8 @@ beforeAll(async () => {
     'the first usage poll',
   );
   await pushRunawayTraffic(280);
+  // One request without a token, so the screenshots show the unidentified-requests line.
+  await (await fetch(`${agent.gatewayUrl}/api/v2/users?pageSize=1`)).arrayBuffer();
   await waitFor(
     async () => ((await snapshot()).orgs[0]?.clients[0]?.clientName === RUNAWAY ? true : undefined),
     30_000,
@@ -201,8 +203,7 @@ describe('status page content (demo mode, headless Chromium)', () => {
   });
 
   it('lists the operational events of /api/v1/events, marks unidentified requests apart, words warnings plainly', async () => {
-    // A request without a token: Genesys answers 401, and the page has no client to show it under.
-    await (await fetch(`${agent.gatewayUrl}/api/v2/users?pageSize=1`)).arrayBuffer();
+    // beforeAll sent a request without a token: Genesys answered 401, and no client can be named for it.
     const snap = await snapshot();
     expect(snap.orgs[0]!.unidentified).not.toBeNull();
     const { events } = (await (await fetch(`${agent.url}/api/v1/events`)).json()) as {
