@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { startAgent } from './agent.js';
-import { commandArgs, usageError } from './commands/args.js';
+import { commandArgs, usageError } from './util/cli-args.js';
 import { loadConfig, type AgentConfig } from './config/config.js';
 import { ConfigError, printable } from './config/errors.js';
 import { describeError } from './util/logger.js';

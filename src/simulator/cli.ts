@@ -1,5 +1,5 @@
 /** `genesys-usage-agent simulate`: run the simulator alone until SIGINT/SIGTERM. */
-import { commandArgs, usageError } from '../commands/args.js';
+import { commandArgs, usageError } from '../util/cli-args.js';
 import { BUILTIN_SCENARIOS, ScenarioError, startSimulator } from './index.js';
 
 const HELP = `Usage: genesys-usage-agent simulate [--port N] [--host H] [--scenario NAME|FILE] [--seed N]

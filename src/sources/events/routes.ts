@@ -62,9 +62,12 @@ export function eventsRoutes(opts: EventsRoutesOptions): FastifyPluginAsync {
         return reply.code(400).send({ error: 'Bad Request', message: 'org must be a non-empty string' });
       const ledger = (opts.ledgerOf ?? opts.ledgerFor)(q.data.org);
       if (!ledger)
-        return reply
-          .code(404)
-          .send({ error: 'Not Found', message: `unknown org ${q.data.org ?? '(default)'}` });
+        return (
+          reply
+            .code(404)
+            // The name is not echoed: it is the caller's text, of any length.
+            .send({ error: 'Not Found', message: 'no such org here; /api/v1/clients lists the orgs' })
+        );
       return { org: ledger.org, events: ledger.latest() };
     });
 
