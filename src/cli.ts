@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { startAgent } from './agent.js';
-import { commandArgs, usageError } from './util/cli-args.js';
+import { commandArgs, say, usageError } from './util/cli-args.js';
 import { loadConfig, type AgentConfig } from './config/config.js';
 import { ConfigError, printable } from './config/errors.js';
 import { describeError } from './util/logger.js';
@@ -96,7 +96,7 @@ async function withConfig(fn: (config: AgentConfig) => Promise<number>): Promise
   } catch (err) {
     return configFailure(err);
   }
-  for (const w of config.warnings) usageError(`warning: ${w}`);
+  for (const w of config.warnings) say(`warning: ${w}`);
   try {
     return await fn(config);
   } catch (err) {

@@ -62,9 +62,11 @@ export function unknownVariables(rawEnv: NodeJS.ProcessEnv): string[] {
     .sort()
     .slice(0, 10)
     .map((n) => {
-      const hint = closest(n, known);
+      // Names come from anywhere: a long one is cut, and not compared (edit distance is quadratic).
+      const long = n.length > 64;
+      const hint = long ? undefined : closest(n, known);
       return printable(
-        `${n}: not a setting, ignored${hint ? `; did you mean ${hint}?` : '; see the settings in README.md'}`,
+        `${long ? `${n.slice(0, 64)}…` : n}: not a setting, ignored${hint ? `; did you mean ${hint}?` : '; see the settings in README.md'}`,
       );
     });
 }

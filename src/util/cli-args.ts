@@ -1,9 +1,14 @@
 /** Command-line options of every command, parsed one way: `node:util` parseArgs, strict. */
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 
-/** One line on stderr with the CLI's one prefix, whatever the command; returns the usage-error code. */
+/** One line on stderr with the CLI's one prefix, whatever the command. */
+export function say(line: string): void {
+  process.stderr.write(`genesys-usage-agent: ${line}\n`);
+}
+
+/** A mistake in how the CLI was called or configured: one line, and the exit code 2. */
 export function usageError(message: string): 2 {
-  process.stderr.write(`genesys-usage-agent: ${message}\n`);
+  say(message);
   return 2;
 }
 

@@ -248,6 +248,16 @@ describe('loadConfig', () => {
       'GENESYS_CLIENTID: not a setting, ignored; did you mean GENESYS_CLIENT_ID?',
     ]);
     expect(loadConfig({ ...live, AGENT_PORT: '9000' }).warnings).toEqual([]);
+    // Hostile names: cut short, control characters spelt out, at most ten lines.
+    const many = Object.fromEntries(
+      Array.from({ length: 50 }, (_, i) => [`AGENT_X${i}\u001b${'Y'.repeat(i * 1000)}`, '1']),
+    );
+    const warnings = loadConfig(many).warnings;
+    expect(warnings).toHaveLength(10);
+    for (const w of warnings) {
+      expect(w.length).toBeLessThan(200);
+      expect(w).not.toMatch(/\p{Cc}/u);
+    }
   });
 
   it.each([
