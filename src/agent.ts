@@ -46,7 +46,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
   const stack = new StopStack(logger);
   const close = async () => void (await stack.close());
   try {
-    const resolved = await resolveOrgs(config, { clock, logger, pushToAgent: true });
+    const resolved = await resolveOrgs(config, { clock, pushToAgent: true });
     stack.push('demo simulator', () => resolved.close());
     const { eventsToken } = resolved;
     const runtimes: OrgRuntime[] = [];
@@ -85,6 +85,12 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
       { url: http.url, gateway: gatewayUrl, orgs, otlp: config.otlp ? 'on' : 'off' },
       'agent listening',
     );
+    // Announced once listening: a port found busy at start-up stays the only line on stderr.
+    if (resolved.simulator)
+      logger.warn(
+        { scenario: config.demoScenario, simulator: resolved.simulator.url },
+        'DEMO MODE: no Genesys credentials configured (GENESYS_CLIENT_ID/GENESYS_CLIENT_SECRET); running against the embedded simulator with generated traffic',
+      );
     const { server, url, snapshot } = http;
     return {
       url,

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { startAgent } from './agent.js';
+import { commandArgs, say, usageError } from './util/cli-args.js';
 import { loadConfig, type AgentConfig } from './config/config.js';
 import { ConfigError, printable } from './config/errors.js';
 import { describeError } from './util/logger.js';
@@ -20,12 +21,32 @@ Commands:
   once [--json]        collect every source once, print a per-client table (or JSON), exit
   doctor               check configuration, login, permissions and reachability
 
+  <command> --help     that command's usage
+
 Options:
   --help, -h           show this help
   --version, -v        print the version
 
 Configuration comes from environment variables (and AGENT_CONFIG_FILE); see README.md.
 Exit codes: 0 ok, 1 runtime failure, 2 configuration error.
+`;
+
+const RUN_USAGE = `Usage: genesys-usage-agent [run]
+
+Starts the agent: polls every configured org, serves /metrics, the status page and the API, pushes
+OTLP when configured, and runs the gateway when AGENT_GATEWAY_PORT is set. With no GENESYS_CLIENT_ID
+it runs a demo against an embedded simulator. Configured by environment variables and
+AGENT_CONFIG_FILE (README.md, docs/configuration.md); stops on SIGTERM or SIGINT.
+`;
+const ONCE_USAGE = `Usage: genesys-usage-agent once [--json]
+
+Collects every enabled source once, prints a per-client table, and exits (1 if a source failed).
+  --json            the status page's JSON instead of the table
+`;
+const DOCTOR_USAGE = `Usage: genesys-usage-agent doctor
+
+Checks the configuration, reachability, login, each permission the sources need, the limits and
+the clock, with a fix for every failure; exits 0 only if every check passes.
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -41,8 +62,10 @@ export async function main(argv: string[]): Promise<number> {
   const command = first === undefined || first.startsWith('-') ? 'run' : first;
   const args = first === undefined || first.startsWith('-') ? argv : rest;
   switch (command) {
-    case 'run':
-      return runCommand(args);
+    case 'run': {
+      const parsed = commandArgs('run', args, {}, RUN_USAGE);
+      return typeof parsed === 'number' ? parsed : runCommand();
+    }
     case 'simulate': {
       // Loaded only for this command: `run` against a real org never carries the simulator.
       const { runSimulateCommand } = await import('./simulator/cli.js');
@@ -50,16 +73,19 @@ export async function main(argv: string[]): Promise<number> {
     }
     // Each command's modules load with it, so `run` carries neither `once`'s table nor `doctor`.
     case 'once': {
+      const parsed = commandArgs('once', args, { json: { type: 'boolean' } }, ONCE_USAGE);
+      if (typeof parsed === 'number') return parsed;
       const { runOnceCommand } = await import('./commands/once.js');
-      return withConfig((config) => runOnceCommand(config, args));
+      return withConfig((config) => runOnceCommand(config, { json: parsed.json === true }));
     }
     case 'doctor': {
+      const parsed = commandArgs('doctor', args, {}, DOCTOR_USAGE);
+      if (typeof parsed === 'number') return parsed;
       const { runDoctorCommand } = await import('./commands/doctor.js');
-      return withConfig((config) => runDoctorCommand(config, args));
+      return withConfig((config) => runDoctorCommand(config));
     }
     default:
-      process.stderr.write(`genesys-usage-agent: unknown command "${command}"; run with --help\n`);
-      return 2;
+      return usageError(`unknown command "${command}"; run with --help`);
   }
 }
 
@@ -70,6 +96,7 @@ async function withConfig(fn: (config: AgentConfig) => Promise<number>): Promise
   } catch (err) {
     return configFailure(err);
   }
+  for (const w of config.warnings) say(`warning: ${w}`);
   try {
     return await fn(config);
   } catch (err) {
@@ -85,8 +112,7 @@ function configFailure(err: unknown): number {
 }
 
 function configLine(message: string): number {
-  process.stderr.write(`genesys-usage-agent: configuration error: ${printable(message)}\n`);
-  return 2;
+  return usageError(`configuration error: ${printable(message)}`);
 }
 
 /**
@@ -98,21 +124,28 @@ function startupMistake(err: unknown, config: AgentConfig): string | undefined {
   const e = err as NodeJS.ErrnoException & { hostname?: string };
   // Checked by name: the simulator is loaded only in demo mode, so its class is not imported here.
   if (e?.name === 'ScenarioError') return `AGENT_DEMO_SCENARIO: ${describeError(err)}`;
+  // Name the listener that failed: the agent's own, or the gateway's when it is on (both when unclear).
+  const listeners = [
+    { names: { port: 'AGENT_PORT', host: 'AGENT_HOST' }, port: config.port, host: config.host },
+    ...(config.gateway
+      ? [{ names: { port: 'AGENT_GATEWAY_PORT', host: 'AGENT_GATEWAY_HOST' }, ...config.gateway }]
+      : []),
+  ];
+  const named = (setting: 'port' | 'host', failed: unknown) => {
+    const hit = listeners.filter((l) => l[setting] === failed);
+    return (hit.length > 0 ? hit : listeners).map((l) => l.names[setting]).join('/');
+  };
   if (e?.code === 'EADDRINUSE' || e?.code === 'EACCES')
-    return `AGENT_PORT/AGENT_GATEWAY_PORT: ${describeError(err)}; choose a free port`;
-  const hosts = [config.host, config.gateway?.host];
-  if ((e?.code === 'ENOTFOUND' && hosts.includes(e.hostname)) || e?.code === 'EADDRNOTAVAIL')
-    return `AGENT_HOST/AGENT_GATEWAY_HOST: ${describeError(err)}; use an address of this machine (0.0.0.0 for all)`;
+    return `${named('port', (e as { port?: number }).port)}: ${describeError(err)}; choose a free port`;
+  if (
+    (e?.code === 'ENOTFOUND' && listeners.some((l) => l.host === e.hostname)) ||
+    e?.code === 'EADDRNOTAVAIL'
+  )
+    return `${named('host', e.hostname ?? (e as { address?: string }).address)}: ${describeError(err)}; use an address of this machine (0.0.0.0 for all)`;
   return undefined;
 }
 
-async function runCommand(args: string[]): Promise<number> {
-  if (args.length > 0) {
-    process.stderr.write(
-      `genesys-usage-agent: run takes no arguments (got "${args[0]}"); configure it with environment variables\n`,
-    );
-    return 2;
-  }
+async function runCommand(): Promise<number> {
   let config: AgentConfig;
   try {
     config = loadConfig(process.env);
@@ -120,6 +153,7 @@ async function runCommand(args: string[]): Promise<number> {
     return configFailure(err);
   }
   const logger = createLogger(config.logLevel);
+  for (const w of config.warnings) logger.warn(w);
   let agent;
   try {
     agent = await startAgent(config, { logger });

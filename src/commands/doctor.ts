@@ -16,13 +16,8 @@ export { clockSkewSeconds } from './doctor/probe.js';
 /** `doctor`: exit 0 only if every check passes. */
 export async function runDoctorCommand(
   config: AgentConfig,
-  args: string[],
   out: CommandOutput = process.stdout,
 ): Promise<number> {
-  if (args.length > 0) {
-    process.stderr.write(`genesys-usage-agent: doctor takes no arguments (got "${args[0]}")\n`);
-    return 2;
-  }
   const list = new Checklist(out);
   list.line('genesys-usage-agent doctor');
   let orgs = config.orgs;

@@ -9,19 +9,13 @@ import { createLogger } from '../util/pino.js';
 import type { CommandOutput } from './output.js';
 import { renderTable } from './table.js';
 
-/** `once [--json]`: one collection of every enabled source, printed, then exit. */
+/** `once [--json]` (options parsed in cli.ts): one collection of every enabled source, printed, then exit. */
 export async function runOnceCommand(
   config: AgentConfig,
-  args: string[],
+  { json }: { json: boolean },
   out: CommandOutput = process.stdout,
   clock: Clock = systemClock,
 ): Promise<number> {
-  const unknown = args.find((a) => a !== '--json');
-  if (unknown) {
-    process.stderr.write(`genesys-usage-agent: once: unknown option "${unknown}"; use --json or nothing\n`);
-    return 2;
-  }
-  const json = args.includes('--json');
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   const stack = new StopStack(logger);
   try {

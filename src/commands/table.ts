@@ -91,6 +91,11 @@ export function renderTable(s: ClientsSnapshot, opts: { color: boolean }): strin
       out.push(r[0] === '!' ? red(text) : r[0] === '~' ? yellow(text) : text);
     }
     if (rows.length === 0) out.push('  (no clients seen yet)');
+    const u = org.unidentified;
+    if (u)
+      out.push(
+        `  unidentified requests (no or unrecognised bearer token): ${num(u.requestsPerMinute)}/min, ${num(u.inflight)} in flight, ${num(u.rateLimited5m)} 429s in 5 min`,
+      );
     for (const src of org.sources) {
       const state = src.up ? 'up  ' : 'DOWN';
       const since = src.lastSuccess

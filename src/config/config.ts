@@ -8,7 +8,7 @@ import { ConfigError, printable } from './errors.js';
 import { ORG_IDS, resolveOrgs } from './orgs.js';
 import { resolve, type Resolved } from './resolve.js';
 import { SETTING_IDS, spec, type AgentSettingId } from './settings.js';
-import { readConfigFile, readEnv, type FileLayers } from './sources.js';
+import { readConfigFile, readEnv, unknownVariables, type FileLayers } from './sources.js';
 
 export type { OrgConfig } from './orgs.js';
 
@@ -27,7 +27,8 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv): AgentConfig {
 
 function buildConfig(rawEnv: NodeJS.ProcessEnv) {
   const { settings, envOrg, fileOrgs, file } = readSettings(rawEnv);
-  return assemble(settings, resolveOrgs(envOrg, fileOrgs, file ?? '', settings.values.callBudget));
+  const orgs = resolveOrgs(envOrg, fileOrgs, file ?? '', settings.values.callBudget);
+  return assemble(settings, orgs, unknownVariables(rawEnv));
 }
 
 /** Every setting from its sources by the precedence rule, before the cross-field checks. */
@@ -48,7 +49,7 @@ export function readSettings(rawEnv: NodeJS.ProcessEnv) {
   };
 }
 
-function assemble(s: Resolved<AgentSettingId>, orgs: ReturnType<typeof resolveOrgs>) {
+function assemble(s: Resolved<AgentSettingId>, orgs: ReturnType<typeof resolveOrgs>, warnings: string[]) {
   const v = s.values;
   /** `demo` when no Genesys credentials are configured: the agent runs an embedded simulator. */
   const mode: 'live' | 'demo' = orgs.length > 0 ? 'live' : 'demo';
@@ -77,6 +78,8 @@ function assemble(s: Resolved<AgentSettingId>, orgs: ReturnType<typeof resolveOr
     logLevel: v.logLevel,
     otlp: otlpFrom(s),
     resource: { serviceName: v.serviceName, attributes: v.resourceAttributes },
+    /** Likely misspellings among the variables (sources.ts), for each command to show. */
+    warnings,
   };
 }
 

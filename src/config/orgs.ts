@@ -43,10 +43,14 @@ export function resolveOrgs(
     : envOrg(fromEnv, budget);
   const names = new Set<string>();
   for (const [i, o] of orgs.entries()) {
-    if (names.has(o.name))
-      throw new ConfigError(
-        `${fromFile![i]!.name('orgName')}: "${o.name}" is used twice; org names must be unique`,
-      );
+    if (names.has(o.name)) {
+      const org = fromFile![i]!;
+      // Unnamed orgs all get the default: the fix is to name them, not to rename one.
+      const fix = org.isSet('orgName')
+        ? 'org names must be unique'
+        : 'give every org its own name (orgs[].name)';
+      throw new ConfigError(`${org.name('orgName')}: "${o.name}" is used twice; ${fix}`);
+    }
     names.add(o.name);
   }
   return orgs;
@@ -54,9 +58,11 @@ export function resolveOrgs(
 
 function envOrg(o: OrgSettings, budget: number): OrgConfig[] {
   if (o.values.clientId === undefined) {
-    if (o.isSet('clientSecret'))
+    // Any org setting means a real org was meant: running the demo instead would hide the mistake.
+    const set = ORG_IDS.find((id) => o.isSet(id));
+    if (set)
       throw new ConfigError(
-        `${o.name('clientId')}: required when ${o.name('clientSecret')} is set; set both, or neither for demo mode`,
+        `${o.name('clientId')}: required when ${o.name(set)} is set; set it and ${o.name('clientSecret')}, or unset the GENESYS_* variables for demo mode`,
       );
     return [];
   }
@@ -70,7 +76,7 @@ function orgFrom(o: OrgSettings, budget: number, secretFile: string): OrgConfig 
     throw new ConfigError(`${o.name('clientId')}: required; every org needs the agent's OAuth client id`);
   if (v.clientSecret === undefined)
     throw new ConfigError(
-      `${o.name('clientSecret')}: required when ${o.name('clientId')} is set; set it or ${secretFile}`,
+      `${o.name('clientSecret')}: required when ${key(o.name('clientId'))} is set; set it or ${secretFile}`,
     );
   return {
     name: v.orgName,
@@ -82,13 +88,16 @@ function orgFrom(o: OrgSettings, budget: number, secretFile: string): OrgConfig 
   };
 }
 
+/** A sibling setting of the same org, named without the file and `orgs[i].` the message already gave. */
+const key = (name: string) => name.replace(/^.*: orgs\[\d+\]\./, '');
+
 /** API and login hosts: both URLs given, or the region fills what is missing. */
 function hosts(o: OrgSettings): { apiBaseUrl: string; loginBaseUrl: string } {
   const { apiBaseUrl, loginBaseUrl, region } = o.values;
   if (apiBaseUrl && loginBaseUrl) return { apiBaseUrl, loginBaseUrl };
   if (region === undefined) {
     throw new ConfigError(
-      `${o.name('region')}: required (e.g. mypurecloud.com or us_east_1), or set both ${o.name('apiBaseUrl')} and ${o.name('loginBaseUrl')}`,
+      `${o.name('region')}: required (e.g. mypurecloud.com or us_east_1), or set both ${key(o.name('apiBaseUrl'))} and ${key(o.name('loginBaseUrl'))}`,
     );
   }
   const fromRegion = regionHosts(region);

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
-import { ConfigError, describeIssue } from './errors.js';
+import { closest, ConfigError, describeIssue, printable } from './errors.js';
 import { ENV_VARIABLES, EnvSchema } from './env-schema.js';
 import {
   AGENT_FILE_KEYS,
@@ -42,6 +42,33 @@ function fromFile(path: string, name: string, id: SettingId): unknown {
   // The content is the setting's value: shown only if the setting is not secret.
   if (!r.success) throw new ConfigError(describeIssue(name, r.error.issues[0]!, spec(id).secret === true));
   return r.data;
+}
+
+/** Prefixes of the variables the agent owns: any other name under them is likely a misspelling. */
+const OWN_PREFIXES = /^(AGENT|GENESYS)_/;
+/** Kubernetes service links (`<SERVICE>_PORT`, `<SERVICE>_SERVICE_HOST`, …) are not the operator's doing. */
+const SERVICE_LINK = /_SERVICE_(HOST|PORT)(_|$)|_PORT_\d+_(TCP|UDP|SCTP)(_PROTO|_PORT|_ADDR)?$/;
+
+/**
+ * Warnings, not errors, for unknown variables under the agent's prefixes: the environment is shared
+ * with other software (a sidecar's, a Genesys tool's) that may own such a name, and refusing to
+ * start over a stranger's variable would be worse than naming it.
+ */
+export function unknownVariables(rawEnv: NodeJS.ProcessEnv): string[] {
+  const known = [...ENV_VARIABLES.keys()];
+  return Object.keys(rawEnv)
+    .filter((n) => OWN_PREFIXES.test(n) && !ENV_VARIABLES.has(n))
+    .filter((n) => !SERVICE_LINK.test(n) && !/^(tcp|udp|sctp):\/\//.test(rawEnv[n] ?? ''))
+    .sort()
+    .slice(0, 10)
+    .map((n) => {
+      // Names come from anywhere: a long one is cut, and not compared (edit distance is quadratic).
+      const long = n.length > 64;
+      const hint = long ? undefined : closest(n, known);
+      return printable(
+        `${long ? `${n.slice(0, 64)}…` : n}: not a setting, ignored${hint ? `; did you mean ${hint}?` : '; see the settings in README.md'}`,
+      );
+    });
 }
 
 /** The variables the agent knows, parsed; a `_FILE` variable wins over the variable itself. */
@@ -87,7 +114,9 @@ export function readConfigFile(path: string): FileLayers {
   try {
     data = yaml().parse(text); // YAML is a superset of JSON
   } catch (err) {
-    throw new ConfigError(`${path}: not valid YAML/JSON: ${(err as Error).message.split('\n')[0]}`);
+    // yaml's first line ends "at line L, column C:" before a code excerpt that does not fit one line.
+    const first = (err as Error).message.split('\n')[0]!.replace(/:$/, '');
+    throw new ConfigError(`${path}: not valid YAML/JSON: ${first}; fix the file's syntax there`);
   }
   const r = FileSchema.safeParse(data ?? {});
   if (!r.success) throw new ConfigError(describeFileIssues(path, r.error.issues));

@@ -28,8 +28,6 @@ export interface ResolvedOrgs {
 
 export interface ResolveDeps {
   clock?: Clock;
-  /** Where `run` announces demo mode (`once` and `doctor` print their own line). */
-  logger?: Logger;
   /** The simulator pushes EventBridge envelopes to this agent's own /v1/events (the `run` command). */
   pushToAgent?: boolean;
 }
@@ -65,10 +63,6 @@ export async function resolveOrgs(
     ...(deps.clock ? { clock: deps.clock } : {}),
     ...(push ? { push } : {}),
   });
-  deps.logger?.warn(
-    { scenario: config.demoScenario, simulator: simulator.url },
-    'DEMO MODE: no Genesys credentials configured (GENESYS_CLIENT_ID/GENESYS_CLIENT_SECRET); running against the embedded simulator with generated traffic',
-  );
   let closed: Promise<void> | null = null;
   return {
     orgs: [demoOrg(simulator)],

@@ -1,4 +1,5 @@
 import type { EndpointMeasurement } from '../model/gateway/endpoints.js';
+import { UNKNOWN_CLIENT } from '../model/gateway/measurements.js';
 import type { GatewayClientSnapshot } from '../sources/gateway/index.js';
 import type { RateLimitWarning } from '../sources/ratelimits/index.js';
 import type { SourceHealth, SourceName } from '../sources/source.js';
@@ -76,6 +77,8 @@ export interface ClientsSnapshot {
       previousMonthComplete: boolean;
     } | null;
     clients: ClientRow[];
+    /** Gateway requests with no bearer token, or one Genesys did not recognise: no client to show them under. */
+    unidentified: { requestsPerMinute: number; inflight: number; rateLimited5m: number } | null;
   }[];
 }
 
@@ -117,7 +120,16 @@ export function buildSnapshot(views: OrgView[], nowMs: number, demo: boolean): C
           today: c.today?.requests ?? null,
         };
       }
+      let unidentified: ClientsSnapshot['orgs'][number]['unidentified'] = null;
       for (const l of v.live ?? []) {
+        if (l.clientId === UNKNOWN_CLIENT) {
+          unidentified = {
+            requestsPerMinute: l.requestsPerMinute,
+            inflight: l.inflight,
+            rateLimited5m: l.rateLimited5m,
+          };
+          continue;
+        }
         const r = row(l.clientId, l.clientName);
         const { clientId: _id, clientName: _name, limit, utilization, endpoints, ...live } = l;
         r.limit = limit;
@@ -166,6 +178,7 @@ export function buildSnapshot(views: OrgView[], nowMs: number, demo: boolean): C
             }
           : null,
         clients,
+        unidentified,
       };
     }),
   };

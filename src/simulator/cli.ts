@@ -1,5 +1,5 @@
 /** `genesys-usage-agent simulate`: run the simulator alone until SIGINT/SIGTERM. */
-import { parseArgs } from 'node:util';
+import { commandArgs, usageError } from '../util/cli-args.js';
 import { BUILTIN_SCENARIOS, ScenarioError, startSimulator } from './index.js';
 
 const HELP = `Usage: genesys-usage-agent simulate [--port N] [--host H] [--scenario NAME|FILE] [--seed N]
@@ -21,28 +21,18 @@ function parsePort(value: string | undefined, fallback: number, flag: string): n
 }
 
 export async function runSimulateCommand(argv: string[]): Promise<number> {
-  let values: { port?: string; host?: string; scenario?: string; seed?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        scenario: { type: 'string' },
-        seed: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    process.stderr.write(`simulate: ${err instanceof Error ? err.message : String(err)}; see --help\n`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
+  const values = commandArgs(
+    'simulate',
+    argv,
+    {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      scenario: { type: 'string' },
+      seed: { type: 'string' },
+    },
+    HELP,
+  );
+  if (typeof values === 'number') return values;
   let sim;
   try {
     const port = parsePort(values.port, 8089, '--port');
@@ -59,15 +49,10 @@ export async function runSimulateCommand(argv: string[]): Promise<number> {
       ...(seed === undefined ? {} : { seed }),
     });
   } catch (err) {
-    if (err instanceof ScenarioError) {
-      process.stderr.write(`simulate: ${err.message}\n`);
-      return 2;
-    }
+    if (err instanceof ScenarioError) return usageError(`simulate: ${err.message}`);
     const code = (err as { code?: string }).code;
-    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
-      process.stderr.write(`simulate: cannot listen: ${code}; choose another --port or --host\n`);
-      return 2;
-    }
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL')
+      return usageError(`simulate: cannot listen: ${code}; choose another --port or --host`);
     throw err;
   }
   const s = sim.scenario;

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { parseProm, valueOf } from '../helpers/prom-text.js';
 import { freePort, requireBuiltCli, spawnCli, waitFor } from '../helpers/spawn-agent.js';
@@ -26,6 +27,7 @@ describe('CLI', () => {
 
   it.each([
     [{ GENESYS_CLIENT_ID: 'abc', GENESYS_REGION: 'us_east_1' }, 'GENESYS_CLIENT_SECRET'],
+    [{ GENESYS_REGION: 'us_east_1' }, 'GENESYS_CLIENT_ID'],
     [{ AGENT_USAGE_INTERVAL: 'fortnightly' }, 'AGENT_USAGE_INTERVAL'],
     [
       { GENESYS_CLIENT_ID: 'abc', GENESYS_CLIENT_SECRET: 'xyz', GENESYS_REGION: 'atlantis' },
@@ -42,6 +44,74 @@ describe('CLI', () => {
 
   it('an unknown command exits 2', () => {
     expect(runCli(['frobnicate'], {}).status).toBe(2);
+  });
+
+  it.each([
+    ['AGENT_PORT', 'AGENT_GATEWAY_PORT'],
+    ['AGENT_GATEWAY_PORT', 'AGENT_PORT'],
+  ])('a busy port names the setting that asked for it (%s), not %s', async (busySetting, other) => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const taken = (busy.address() as { port: number }).port;
+    try {
+      const env = {
+        AGENT_HOST: '127.0.0.1',
+        [other]: String(await freePort()),
+        [busySetting]: String(taken),
+      };
+      const r = runCli(['run'], env);
+      expect(r.status, r.stderr).toBe(2);
+      // No warning before it, in demo mode too (the demo announcement waits until the agent
+      // listens); a gateway failing after the agent port opened follows that port's info line.
+      const lines = r.stderr.trim().split('\n');
+      const line = lines.pop()!;
+      expect(lines).toHaveLength(busySetting === 'AGENT_PORT' ? 0 : 1);
+      for (const l of lines) expect(JSON.parse(l)).toMatchObject({ level: 30 });
+      expect(line).toMatch(
+        new RegExp(`^genesys-usage-agent: configuration error: ${busySetting}: .*choose a free port$`),
+      );
+      expect(line).not.toContain(other);
+    } finally {
+      busy.close();
+    }
+  });
+
+  it('a misspelt variable is named with the setting it resembles, and the command still runs', () => {
+    const r = runCli(['once', '--json'], { AGENT_GATWAY_PORT: '8080', AGENT_LOG_LEVEL: 'silent' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain(
+      'genesys-usage-agent: warning: AGENT_GATWAY_PORT: not a setting, ignored; did you mean AGENT_GATEWAY_PORT?\n',
+    );
+  });
+
+  it.each(['run', 'once', 'doctor', 'simulate'])(
+    '`%s --help` (and -h) prints its usage on stdout and exits 0',
+    (cmd) => {
+      // A broken configuration must not stand between a user and the usage text.
+      for (const flag of ['--help', '-h']) {
+        const r = runCli([cmd, flag], { AGENT_USAGE_INTERVAL: 'fortnightly' });
+        expect(r.status, r.stderr).toBe(0);
+        expect(r.stdout).toMatch(new RegExp(`^Usage: genesys-usage-agent (\\[${cmd}\\]|${cmd})`));
+        expect(r.stderr).toBe('');
+      }
+    },
+  );
+
+  it.each([
+    ['run', '--json'],
+    ['once', '--yaml'],
+    ['once', 'extra'],
+    ['doctor', '--verbose'],
+    ['simulate', '--prot'],
+    ['frobnicate'],
+  ])('a usage mistake (%s) is one line with the one prefix, exit 2', (...args) => {
+    const r = runCli(args, {});
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^genesys-usage-agent: /);
+    if (args.length > 1) expect(lines[0]).toContain(`see genesys-usage-agent ${args[0]} --help`);
   });
 
   it('with no credentials, serves every demo client on AGENT_PORT within 20 s (demo mode)', async () => {

@@ -21,7 +21,7 @@ async function doctor(
   env: Record<string, string>,
 ): Promise<{ code: number; text: string; failed: string[] }> {
   let text = '';
-  const code = await runDoctorCommand(loadConfig(env), [], {
+  const code = await runDoctorCommand(loadConfig(env), {
     write: (t: string) => (text += t),
     isTTY: false,
   });
@@ -145,7 +145,7 @@ describe('doctor', () => {
 
   it('on a TTY shows each step in progress, then overwrites it with a coloured result', async () => {
     let text = '';
-    const code = await runDoctorCommand(loadConfig(envFor(sim)), [], {
+    const code = await runDoctorCommand(loadConfig(envFor(sim)), {
       write: (t: string) => (text += t),
       isTTY: true,
     });

@@ -102,6 +102,7 @@ const FIXTURE: ClientsSnapshot = {
           latestWarning: null,
         },
       ],
+      unidentified: { requestsPerMinute: 14, inflight: 1, rateLimited5m: 0 },
     },
   ],
 };
@@ -117,6 +118,7 @@ describe('once table', () => {
       !  Chatbot_Backend             c-runaway      289         280    300   93%      12   129,406      0.00%  3,500,061  client.credentials.token.rate.per.minute ×3
          WFM_Sync_Script             c-wfm          120         120    300   40%       0   172,544      0.00%  4,665,669  –
       ~  Legacy_Batch_Job (deleted)  c-batch          –           –    300     –       –    24,317     26.65%    656,562  –
+        unidentified requests (no or unrecognised bearer token): 14/min, 1 in flight, 0 429s in 5 min
         source usage      up   daily          last success 2m ago
         source ratelimits DOWN near real time never succeeded — HTTP 403 missing.any.permissions
 

@@ -197,14 +197,76 @@ describe('loadConfig', () => {
       /orgs\[0\]\.clientID: unknown key; did you mean "clientId"\?/,
     ],
     ['type.yaml', 'port: "nine"\n', /type\.yaml: port: /],
-    ['broken.yaml', 'port: [1,\n', /broken\.yaml: not valid YAML\/JSON/],
+    // The whole message, up to the position and a fix: not cut at yaml's "column 1:".
+    [
+      'broken.yaml',
+      'port: 1\nfoo\n',
+      /broken\.yaml: not valid YAML\/JSON: .* at line 2, column 1; fix the file's syntax there$/,
+    ],
     [
       'dup.yaml',
       'orgs:\n  - {name: a, region: us_east_1, clientId: x, clientSecret: y}\n  - {name: a, region: us_east_1, clientId: z, clientSecret: y}\n',
-      /orgs\[1\]\.name: "a" is used twice/,
+      /orgs\[1\]\.name: "a" is used twice; org names must be unique$/,
+    ],
+    [
+      'unnamed.yaml',
+      'orgs:\n  - {region: us_east_1, clientId: x, clientSecret: y}\n  - {region: us_east_1, clientId: z, clientSecret: y}\n',
+      /unnamed\.yaml: orgs\[1\]\.name: "default" is used twice; give every org its own name \(orgs\[\]\.name\)$/,
+    ],
+    // The org's path is named once: its sibling keys go by their own name.
+    [
+      'nosecret.yaml',
+      'orgs:\n  - {region: us_east_1, clientId: x}\n',
+      /^[^:]*nosecret\.yaml: orgs\[0\]\.clientSecret: required when clientId is set; set it or clientSecretFile$/,
+    ],
+    [
+      'nohost.yaml',
+      'orgs:\n  - {clientId: x, clientSecret: y}\n',
+      /nohost\.yaml: orgs\[0\]\.region: required \(e\.g\. mypurecloud\.com or us_east_1\), or set both apiBaseUrl and loginBaseUrl$/,
     ],
   ])('config file %s: one-line error with the key path', (name, text, message) => {
     expect(configError({ AGENT_CONFIG_FILE: file(name, text) })).toMatch(message);
+  });
+
+  it('warns about unknown variables under AGENT_ and GENESYS_, with the closest setting', () => {
+    expect(
+      loadConfig({
+        AGENT_GATWAY_PORT: '8080',
+        GENESYS_CLIENTID: 'x',
+        AGENT_XYZZY: '1',
+        // Not the agent's: other prefixes, and the variables Kubernetes makes for a Service.
+        OTEL_SDK_DISABLED: 'true',
+        PATH: '/bin',
+        GENESYS_USAGE_AGENT_PORT: 'tcp://10.0.0.1:9464',
+        GENESYS_USAGE_AGENT_SERVICE_HOST: '10.0.0.1',
+        GENESYS_USAGE_AGENT_SERVICE_PORT_HTTP: '9464',
+        GENESYS_USAGE_AGENT_PORT_9464_TCP_ADDR: '10.0.0.1',
+      }).warnings,
+    ).toEqual([
+      'AGENT_GATWAY_PORT: not a setting, ignored; did you mean AGENT_GATEWAY_PORT?',
+      'AGENT_XYZZY: not a setting, ignored; see the settings in README.md',
+      'GENESYS_CLIENTID: not a setting, ignored; did you mean GENESYS_CLIENT_ID?',
+    ]);
+    expect(loadConfig({ ...live, AGENT_PORT: '9000' }).warnings).toEqual([]);
+    // Hostile names: cut short, control characters spelt out, at most ten lines.
+    const many = Object.fromEntries(
+      Array.from({ length: 50 }, (_, i) => [`AGENT_X${i}\u001b${'Y'.repeat(i * 1000)}`, '1']),
+    );
+    const warnings = loadConfig(many).warnings;
+    expect(warnings).toHaveLength(10);
+    for (const w of warnings) {
+      expect(w.length).toBeLessThan(200);
+      expect(w).not.toMatch(/\p{Cc}/u);
+    }
+  });
+
+  it.each([
+    [{ GENESYS_REGION: 'mypurecloud.ie' }, 'GENESYS_REGION'],
+    [{ GENESYS_ORG_NAME: 'prod' }, 'GENESYS_ORG_NAME'],
+    [{ GENESYS_API_BASE_URL: 'http://127.0.0.1:1' }, 'GENESYS_API_BASE_URL'],
+    [{ GENESYS_CLIENT_SECRET: 's' }, 'GENESYS_CLIENT_SECRET'],
+  ])('an org setting without GENESYS_CLIENT_ID is an error, not the demo (%o)', (env, name) => {
+    expect(configError(env)).toMatch(new RegExp(`^GENESYS_CLIENT_ID: required when ${name} is set; `));
   });
 
   it('refuses GENESYS_* variables and file orgs together, and a gateway with several orgs', () => {

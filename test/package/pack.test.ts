@@ -15,6 +15,7 @@ import { freePort, waitFor } from '../helpers/spawn-agent.js';
 const pkg = z
   .object({
     version: z.string(),
+    license: z.string(),
     files: z.array(z.string()),
     scripts: z.record(z.string(), z.string()),
     dependencies: z.record(z.string(), z.string()),
@@ -78,9 +79,13 @@ describe('npm pack', () => {
     expect(paths).toContain('dist/src/bin.js');
     expect(paths).toContain('dist/src/genesys/endpoints/catalogue.json');
     expect(paths).toContain('package.json');
+    // package.json says Apache-2.0; the tarball carries the licence text itself.
+    expect(paths).toContain('LICENSE');
+    expect(readFileSync(repoPath('LICENSE'), 'utf8')).toMatch(/Apache License\s+Version 2\.0, January 2004/);
+    expect(pkg.license).toBe('Apache-2.0');
     for (const p of paths) {
       expect(p, p).toMatch(
-        /^(dist\/src\/.+\.js|dist\/src\/genesys\/endpoints\/catalogue\.json|package\.json|README\.md)$/,
+        /^(dist\/src\/.+\.js|dist\/src\/genesys\/endpoints\/catalogue\.json|package\.json|README\.md|LICENSE)$/,
       );
       expect(p, p).not.toMatch(/^(test|bench|scripts|src)\/|\.map$|\.ts$/);
     }

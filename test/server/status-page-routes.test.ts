@@ -41,7 +41,7 @@ describe('status page routes', () => {
     const script = (await app.inject({ url: '/status.js' })).body;
     const legend = html.slice(html.indexOf('<footer class="legend">'), html.indexOf('</footer>'));
     const badges = [...script.matchAll(/class: 'badge[^']*', text: '([^']+)'/g)].map((m) => m[1]!);
-    expect(badges).toEqual(['near limit', '429s', '429 share']);
+    expect(badges).toEqual(['near limit', '429s', '429 share', 'rate limit']);
     for (const badge of badges) {
       expect(legend, badge).toContain(`>${badge}</span>`);
     }

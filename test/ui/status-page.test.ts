@@ -102,6 +102,8 @@ beforeAll(async () => {
     'the first usage poll',
   );
   await pushRunawayTraffic(280);
+  // One request without a token, so the screenshots show the unidentified-requests line.
+  await (await fetch(`${agent.gatewayUrl}/api/v2/users?pageSize=1`)).arrayBuffer();
   await waitFor(
     async () => ((await snapshot()).orgs[0]?.clients[0]?.clientName === RUNAWAY ? true : undefined),
     30_000,
@@ -177,6 +179,125 @@ describe('status page (demo mode, headless Chromium)', () => {
     expect(foreign).toEqual([]);
     expect(errors).toEqual([]);
     await page.context().close();
+  });
+});
+
+describe('status page content (demo mode, headless Chromium)', () => {
+  it('is not empty while the first figures load', async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/v1/clients', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(`${agent.url}/`);
+    await page.waitForSelector('#loading');
+    expect(await page.locator('#orgs').innerText()).toMatch(/Loading/);
+    await page.screenshot({ path: `${ARTIFACTS}status-page-loading.png` });
+    release();
+    await page.waitForSelector('body[data-loaded="true"] tbody tr');
+    expect(await page.locator('#loading').count()).toBe(0);
+    await context.close();
+  });
+
+  it('lists the operational events of /api/v1/events, marks unidentified requests apart, words warnings plainly', async () => {
+    // beforeAll sent a request without a token: Genesys answered 401, and no client can be named for it.
+    const snap = await snapshot();
+    expect(snap.orgs[0]!.unidentified).not.toBeNull();
+    const { events } = (await (await fetch(`${agent.url}/api/v1/events`)).json()) as {
+      events: { eventDefinitionName: string }[];
+    };
+    const { page, errors } = await openPage(1440, 900);
+    await page.reload();
+    await page.waitForSelector('body[data-loaded="true"] .events li');
+    expect(await page.locator('section h3').first().textContent()).toMatch(/^Operational events/);
+    const items = await page.locator('.events li').allTextContents();
+    if (events.length === 0) expect(items).toEqual(['No operational events seen yet.']);
+    else {
+      expect(items.length).toBe(Math.min(5, events.length));
+      expect(items[0]).toContain(events[0]!.eventDefinitionName);
+    }
+    expect(await page.locator('tr[data-client-id="unknown"]').count()).toBe(0);
+    expect(await page.locator('.unidentified').textContent()).toMatch(
+      /^Unidentified requests \(no bearer token, or one Genesys did not recognise\) live \d+\/min/,
+    );
+    for (const text of await page
+      .locator('td[data-label^="Latest rate-limit warning"] .id')
+      .allTextContents()) {
+      expect(text).toMatch(
+        /^latest .* ago · (\d[\d,]* since the agent started|from before the agent started)/,
+      );
+      expect(text).not.toMatch(/×/);
+    }
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});
+
+describe('status page with AGENT_AUTH_TOKEN (headless Chromium)', () => {
+  const TOKEN = 'page-token-0123456789abcdef';
+  let guarded: RunningAgent;
+  beforeAll(async () => {
+    const config = loadConfig({
+      AGENT_HOST: '127.0.0.1',
+      AGENT_PORT: '0',
+      AGENT_DEMO_SCENARIO: 'demo',
+      AGENT_AUTH_TOKEN: TOKEN,
+    });
+    guarded = await startAgent(config, { logger: pino({ level: 'silent' }) });
+  });
+  afterAll(async () => guarded?.close());
+
+  it('asks for the token, keeps it in the tab, sends it as a bearer token, and asks again when refused', async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const res = await page.goto(`${guarded.url}/`);
+    expect(res?.headers()['content-security-policy']).toContain("form-action 'none'");
+    await page.waitForSelector('#signin:not([hidden])');
+    expect(await page.locator('#signin-why').textContent()).toMatch(/with a token \(AGENT_AUTH_TOKEN\)/);
+    expect(await page.locator('#signin-basic').isVisible()).toBe(false);
+    expect(await page.locator('#error').isVisible()).toBe(false);
+
+    await page.fill('#token', 'wrong-token');
+    await page.click('#signin button');
+    await page.locator('#signin-why', { hasText: 'refused' }).waitFor();
+
+    await page.fill('#token', TOKEN);
+    await page.click('#signin button');
+    await page.waitForSelector('body[data-loaded="true"] tbody tr');
+    expect(await page.locator('#signin').isVisible()).toBe(false);
+    expect(await page.locator('.events-box').count()).toBeGreaterThan(0);
+    expect(await page.evaluate(() => Object.values(sessionStorage))).toEqual([TOKEN]);
+    // A reload in the same tab needs no second sign-in; the token never went into the URL.
+    await page.reload();
+    await page.waitForSelector('body[data-loaded="true"] tbody tr');
+    expect(page.url()).toBe(`${guarded.url}/`);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('with basic users only, advises signing in at /api/v1/clients instead of asking for a token', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    // The challenge an agent with AGENT_AUTH_BASIC_FILE alone sends.
+    await page.route('**/api/v1/clients', (route) =>
+      route.fulfill({
+        status: 401,
+        headers: { 'www-authenticate': 'Basic realm="genesys-usage-agent", charset="UTF-8"' },
+        body: '{}',
+      }),
+    );
+    await page.goto(`${guarded.url}/`);
+    await page.waitForSelector('#signin:not([hidden])');
+    expect(await page.locator('#signin-token').isVisible()).toBe(false);
+    expect(await page.locator('#signin-basic').textContent()).toMatch(
+      /^Sign in with a user of AGENT_AUTH_BASIC_FILE: open \/api\/v1\/clients once/,
+    );
+    await context.close();
   });
 });
 

@@ -1,12 +1,14 @@
 /**
  * The status page's browser script, served as `/status.js` (no inline code under the CSP). It polls
- * `/api/v1/clients` and rebuilds the page with DOM calls only (client names are never parsed as HTML).
+ * `/api/v1/clients` and `/api/v1/events` and rebuilds the page with DOM calls only (names are never
+ * parsed as HTML).
  */
 import { HIGH_429_SHARE, HOT_UTILIZATION, percent } from '../../model/thresholds.js';
 
 export const STATUS_JS = `'use strict';
 (() => {
   const REFRESH_MS = 5000;
+  const MAX_EVENTS = 5;
   // From src/model/thresholds.ts, shared with \`once\` and the alerts.
   const HOT_UTILIZATION = ${JSON.stringify(HOT_UTILIZATION)};
   const HIGH_429_SHARE = ${JSON.stringify(HIGH_429_SHARE)};
@@ -76,6 +78,12 @@ export const STATUS_JS = `'use strict';
     return el('span', { class: 'id mtd', 'data-no-complete-day': 'true', text: 'no complete day yet this month · ' + previous + ': ' + int.format(c.usage.previousMonthTotal) });
   }
 
+  // Records before the agent started are listed but not counted: say so rather than "0× … 37 s ago".
+  function warningText(w, nowMs) {
+    return 'latest ' + ago(w.lastSeen, nowMs) + ' · ' + (w.count > 0 ? int.format(w.count) + ' since the agent started' : 'from before the agent started')
+      + (w.max === null || w.max === undefined ? '' : ' · limit ' + int.format(w.max));
+  }
+
   function clientRow(c, nowMs, usage) {
     const live = c.live;
     const near = c.utilization !== null && c.utilization >= HOT_UTILIZATION;
@@ -97,7 +105,7 @@ export const STATUS_JS = `'use strict';
       cell(4, c.usage ? [num(c.usage.lastDayRequests), monthToDate(c, usage)] : none('no usage data'), 'num'),
       cell(5, c.usage ? pct(c.usage.share429, 2) : none('–'), 'num'),
       cell(6, c.latestWarning
-        ? [el('span', { text: c.latestWarning.limitKey }), el('span', { class: 'id', text: c.latestWarning.count + '× since start · max ' + (c.latestWarning.max ?? '–') + ' · ' + ago(c.latestWarning.lastSeen, nowMs) })]
+        ? [el('span', { text: c.latestWarning.limitKey }), el('span', { class: 'id', text: warningText(c.latestWarning, nowMs) })]
         : none('none')),
     );
     return tr;
@@ -116,7 +124,7 @@ export const STATUS_JS = `'use strict';
     );
   }
 
-  function orgSection(org, nowMs) {
+  function orgSection(org, nowMs, events) {
     const section = el('section', { 'data-org': org.org });
     section.append(
       el('h2', { text: 'Org ' + org.org + (org.usage && org.usage.lastCompleteDay ? ' · last complete day ' + org.usage.lastCompleteDay : '') }),
@@ -128,33 +136,96 @@ export const STATUS_JS = `'use strict';
     for (const c of org.clients) body.append(clientRow(c, nowMs, org.usage));
     if (org.clients.length === 0) body.append(el('tr', {}, el('td', { colspan: String(COLUMNS.length), class: 'none', text: 'No clients seen yet.' })));
     section.append(el('table', {}, el('thead', {}, head), body));
+    const u = org.unidentified;
+    if (u) section.append(el('p', { class: 'unidentified small' }, el('strong', { text: 'Unidentified requests' }), ' (no bearer token, or one Genesys did not recognise) ', tag('live'),
+      ' ' + int.format(u.requestsPerMinute) + '/min · ' + int.format(u.inflight) + ' in flight · ' + int.format(u.rateLimited5m) + ' 429s in 5 min'));
+    if (events) section.append(eventList(events, nowMs));
     return section;
   }
 
-  function render(snapshot) {
+  function eventList(events, nowMs) {
+    const list = el('ul', { class: 'events' });
+    for (const e of events.slice(0, MAX_EVENTS)) {
+      const change = e.previousValue !== null || e.currentValue !== null ? (e.previousValue ?? '–') + ' → ' + (e.currentValue ?? '–') : null;
+      list.append(el('li', {}, el('span', { class: 'when', text: ago(new Date(e.timestamp).toISOString(), nowMs) }), ' ',
+        el('strong', { text: e.eventDefinitionName }), e.rateLimit ? el('span', { class: 'badge', text: 'rate limit' }) : null,
+        el('span', { class: 'id', text: [e.entityName || e.entityId, change, e.errorCode, e.source].filter(Boolean).join(' · ') })));
+    }
+    if (events.length === 0) list.append(el('li', { class: 'none', text: 'No operational events seen yet.' }));
+    return el('div', { class: 'events-box' }, el('h3', {}, 'Operational events ', tag('near real time')), list);
+  }
+
+  function render(snapshot, events) {
     const nowMs = Date.parse(snapshot.generatedAt);
     document.getElementById('demo').hidden = !snapshot.demo;
     document.getElementById('error').hidden = true;
+    document.getElementById('signin').hidden = true;
     document.getElementById('updated').textContent = 'updated ' + new Date(nowMs).toLocaleTimeString() + ' (every ' + REFRESH_MS / 1000 + ' s)';
-    document.getElementById('orgs').replaceChildren(...snapshot.orgs.map((o) => orgSection(o, nowMs)));
+    document.getElementById('orgs').replaceChildren(...snapshot.orgs.map((o, i) => orgSection(o, nowMs, events[i])));
     document.body.dataset.loaded = 'true';
   }
 
+  // AGENT_AUTH_TOKEN: a browser cannot send a bearer token by itself, so the page asks for it once
+  // per tab and keeps it in sessionStorage (gone with the tab; never in a URL, cookie or log).
+  const TOKEN_KEY = 'genesys-usage-agent:token';
+  class SignInNeeded extends Error {}
+
+  async function api(path) {
+    const token = sessionStorage.getItem(TOKEN_KEY);
+    const headers = { accept: 'application/json' };
+    if (token) headers.authorization = 'Bearer ' + token;
+    const res = await fetch(path, { cache: 'no-store', headers });
+    if (res.status === 401) {
+      if (token) sessionStorage.removeItem(TOKEN_KEY);
+      signIn(res.headers.get('www-authenticate') || '', Boolean(token));
+      throw new SignInNeeded();
+    }
+    if (!res.ok) throw new Error('HTTP ' + res.status);
+    return res.json();
+  }
+
+  // The advice follows what the agent accepts, as its 401 challenge says.
+  function signIn(challenge, refused) {
+    const bearer = /bearer/i.test(challenge);
+    const basic = /basic/i.test(challenge);
+    document.getElementById('signin-why').textContent = refused
+      ? 'The agent refused that token; enter it again.'
+      : 'This agent protects its figures' + (bearer ? ' with a token (AGENT_AUTH_TOKEN).' : ' with basic credentials (AGENT_AUTH_BASIC_FILE).');
+    document.getElementById('signin-token').hidden = !bearer;
+    document.getElementById('signin-basic').hidden = !basic;
+    document.getElementById('signin-basic-lead').textContent = bearer ? 'Or sign in' : 'Sign in';
+    document.getElementById('signin').hidden = false;
+    document.getElementById('error').hidden = true;
+  }
+
+  let timer = null;
   async function refresh() {
+    clearTimeout(timer);
     try {
-      const res = await fetch('/api/v1/clients', { cache: 'no-store', headers: { accept: 'application/json' } });
-      // With API auth on, a browser has only basic credentials to offer; say so instead of a bare 401.
-      if (res.status === 401) throw new Error('HTTP 401: this agent protects /api/v1/*; open /api/v1/clients once to sign in with basic credentials');
-      if (!res.ok) throw new Error('HTTP ' + res.status);
-      render(await res.json());
+      const snapshot = await api('/api/v1/clients');
+      // A failing events request leaves the events out, not the page.
+      const events = await Promise.all(snapshot.orgs.map((o) => api('/api/v1/events?org=' + encodeURIComponent(o.org)).then((r) => r.events, () => null)));
+      render(snapshot, events);
     } catch (err) {
-      const box = document.getElementById('error');
-      box.textContent = 'Cannot refresh from the agent (' + err.message + '); showing the last data.';
-      box.hidden = false;
+      if (!(err instanceof SignInNeeded)) {
+        const box = document.getElementById('error');
+        box.textContent = 'Cannot refresh from the agent (' + err.message + ')' + (document.body.dataset.loaded ? '; showing the last data.' : '.');
+        box.hidden = false;
+      }
     } finally {
-      setTimeout(refresh, REFRESH_MS);
+      timer = setTimeout(refresh, REFRESH_MS);
     }
   }
+
+  document.getElementById('signin').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const input = document.getElementById('token');
+    const token = input.value.trim();
+    if (!token) return;
+    sessionStorage.setItem(TOKEN_KEY, token);
+    input.value = '';
+    refresh();
+  });
   refresh();
 })();
 `;

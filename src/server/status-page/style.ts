@@ -45,6 +45,17 @@ tr.hot td:first-child { box-shadow: inset 4px 0 0 var(--hot); }
 .bar.hot > span { background: var(--hot); }
 .bar > i { position: absolute; top: 0; bottom: 0; left: ${percent(HOT_UTILIZATION)}%; width: 2px; background: var(--fg); opacity: .35; }
 .none { color: var(--muted); }
+.loading { color: var(--muted); padding: 2rem 0; }
+.loading::before { content: ""; display: inline-block; width: .8rem; height: .8rem; margin-right: .5rem; border: 2px solid var(--line); border-top-color: var(--fg); border-radius: 50%; animation: spin 1s linear infinite; vertical-align: -.1rem; }
+@keyframes spin { to { transform: rotate(360deg); } }
+#signin p { margin: .3rem 0; }
+#signin input { font: inherit; max-width: 100%; }
+.unidentified { margin: .5rem 0 0; }
+h3 { font-size: .95rem; margin: 1rem 0 .4rem; }
+.events { margin: 0; padding: 0; list-style: none; background: var(--card); border: 1px solid var(--line); border-radius: 6px; }
+.events li { padding: .35rem .6rem; border-bottom: 1px solid var(--line); overflow-wrap: anywhere; }
+.events li:last-child { border-bottom: 0; }
+.events .when { color: var(--muted); font-size: .85rem; }
 @media (max-width: 760px) {
   body { padding: .6rem; }
   table, thead, tbody, tr, td { display: block; width: 100%; }

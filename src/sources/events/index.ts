@@ -60,6 +60,8 @@ export function eventsEndpoint(
   return eventsRoutes({
     token: token ?? undefined,
     ledgerFor: (key) => (key !== undefined ? byOrg.get(key) : undefined) ?? only,
+    // An org the status page or a user names must exist: another org's events would be a wrong answer.
+    ledgerOf: (org) => (org === undefined ? only : byOrg.get(org)),
     ...(rateLimitPerMinute ? { rateLimitPerMinute } : {}),
   });
 }

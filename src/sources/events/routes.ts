@@ -13,6 +13,8 @@ export interface EventsRoutesOptions {
   token: string | undefined;
   /** The ledger of a Genesys org id (undefined: the only/default org), or undefined when unknown. */
   ledgerFor: (orgId: string | undefined) => EventLedger | undefined;
+  /** The ledger of an org label (undefined: the only org), for GET; undefined when no such org (default: ledgerFor). */
+  ledgerOf?: (org: string | undefined) => EventLedger | undefined;
   /** Most POST /v1/events per minute per caller address (default 600). */
   rateLimitPerMinute?: number;
   clock?: Clock;
@@ -22,7 +24,7 @@ const eventsQuerySchema = z.object({ org: z.string().min(1).optional() });
 
 /**
  * POST /v1/events (EventBridge API destination / notification push) and GET /api/v1/events (latest
- * events for the status page). Register without fastify-plugin: the JSON parser and error handler
+ * events, which the status page lists). Register without fastify-plugin: the JSON parser and error handler
  * set here must stay inside this scope.
  */
 export function eventsRoutes(opts: EventsRoutesOptions): FastifyPluginAsync {
@@ -63,11 +65,14 @@ export function eventsRoutes(opts: EventsRoutesOptions): FastifyPluginAsync {
       const q = eventsQuerySchema.safeParse(req.query);
       if (!q.success)
         return reply.code(400).send({ error: 'Bad Request', message: 'org must be a non-empty string' });
-      const ledger = opts.ledgerFor(q.data.org);
+      const ledger = (opts.ledgerOf ?? opts.ledgerFor)(q.data.org);
       if (!ledger)
-        return reply
-          .code(404)
-          .send({ error: 'Not Found', message: `unknown org ${q.data.org ?? '(default)'}` });
+        return (
+          reply
+            .code(404)
+            // The name is not echoed: it is the caller's text, of any length.
+            .send({ error: 'Not Found', message: 'no such org here; /api/v1/clients lists the orgs' })
+        );
       return { org: ledger.org, events: ledger.latest() };
     });
 

@@ -127,7 +127,7 @@ export type LookupFailure = 'budget' | 'timeout' | 'rejected' | 'error';
 
 export const DEFAULT_TOKEN_LOOKUPS_PER_MINUTE = 30;
 const NO_TOKEN: Readonly<Identity & { key: string }> = { key: 'no-token', clientId: UNKNOWN_CLIENT };
-const DEFAULT_LOOKUP_WAIT_MS = 250;
+export const DEFAULT_LOOKUP_WAIT_MS = 250;
 
 export class IdentityCache {
   /** Learnt identities; failed look-ups expire (negativeTtlMs), on the gateway's clock. */
