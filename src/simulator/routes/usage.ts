@@ -218,6 +218,16 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: UsageCtx): void {
     return iv;
   }
 
+  /** Rows as the scenario's Usage API counts them: 429s inside status400 (the facts' form) or beside it. */
+  function served(...args: Parameters<typeof aggregate>): AggregateRow[] {
+    const rows = aggregate(...args);
+    if (world.scenario.usage.status429 === 'inStatus400') return rows;
+    return rows.map((r) => ({
+      ...r,
+      counts: { ...r.counts, status400: r.counts.status400 - r.counts.status429 },
+    }));
+  }
+
   function liveClient(id: string) {
     const c = world.clients.get(id);
     return c && world.exists(c) ? c : undefined;
@@ -242,7 +252,7 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: UsageCtx): void {
             methods: q.data.httpMethods,
             templateUris: q.data.templateUris,
           });
-    const entities = aggregate(f, dims, q.data.granularity as Granularity | undefined).map((r) =>
+    const entities = served(f, dims, q.data.granularity as Granularity | undefined).map((r) =>
       newEntity(r, q.data.metrics, true, g.has('Platform') ? { platform: PLATFORM } : {}, world.sparse),
     );
     sortEntities(entities, q.data.sortBy);
@@ -274,7 +284,7 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: UsageCtx): void {
             templateUris: q.data.templateUris,
           })
         : [];
-      const entities = aggregate(f, dims, q.data.granularity as Granularity | undefined).map((r) =>
+      const entities = served(f, dims, q.data.granularity as Granularity | undefined).map((r) =>
         newEntity(
           r,
           q.data.metrics,
@@ -371,7 +381,7 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: UsageCtx): void {
           (x) => world.clients.get(x.clientId)?.builtin !== true,
         );
     const orgId = g.has('OrganizationId') ? world.scenario.org.id : undefined;
-    return aggregate(f, dims, q.data.granularity as Granularity | undefined).map((r) =>
+    return served(f, dims, q.data.granularity as Granularity | undefined).map((r) =>
       legacyRow(r, orgId, q.data.metrics, world.sparse),
     );
   }
@@ -464,7 +474,7 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: UsageCtx): void {
       templateUris: q.data.templateUris,
     });
     const selected = METRICS.filter((x) => x === 'Requests' || m.has(x) || !q.data.metrics);
-    const rows = aggregate(f, dims, m.has('Date') ? 'Day' : undefined)
+    const rows = served(f, dims, m.has('Date') ? 'Day' : undefined)
       .slice(0, 20_000)
       .map((r) => legacyRow(r, undefined, selected, world.sparse));
     const job = legacyJobs.add('simple', rows);
