@@ -151,11 +151,31 @@ export const catalogue = {
     freshness: 'daily.',
     meaning: 'responses to those requests per status class during the last complete UTC day.',
     notes:
-      'The `4xx` status class excludes 429s (the Usage API counts 429 inside its `status400`), so the five classes add up to the requests.',
+      "The `4xx` status class excludes 429s, so the five classes add up to the requests. Whether a row's `status400` holds its 429s is read from the row's own arithmetic (docs/simulator.md, assumptions).",
     example: {
       caption: '429 share per client',
       promql:
         'sum by (org, client_name) (genesys_usage_responses_last_day{status_class="429"}) / sum by (org, client_name) (genesys_usage_requests_last_day)',
+    },
+  }),
+  usageEndpointResponsesLastDay: gauge({
+    name: 'genesys_usage_endpoint_responses_last_day',
+    help: 'Responses on the last complete UTC day per endpoint (path template and method) by status class',
+    unit: '{response}',
+    labels: [...CLIENT, 'endpoint', 'method', 'status_class'],
+    labelValues: { status_class: STATUS_CLASS_VALUES },
+    sources: ['usage'],
+    section: 'usage',
+    unitText: 'responses',
+    freshness: 'daily.',
+    meaning:
+      "responses per status class on each of the client's busiest endpoints during the last complete UTC day.",
+    notes:
+      'Each existing client\'s `AGENT_USAGE_TOP_ENDPOINTS` (default 10) busiest (`endpoint`, `method`) pairs; the rest are summed as `endpoint="other"`, `method="other"`. `endpoint` is the Usage API\'s `templateUri` with a leading slash, the same value as the gateway\'s `genesys_gateway_endpoint_requests_total`. Only classes with responses have a series; deleted clients have none. No month-to-date figure per endpoint: it would multiply the month query\'s pages by the endpoints per client.',
+    example: {
+      caption: "a client's busiest endpoints yesterday",
+      promql:
+        'topk(5, sum by (endpoint, method) (genesys_usage_endpoint_responses_last_day{client_name="Reporting_ETL"}))',
     },
   }),
   usageRequestsMonthToDate: gauge({

@@ -17,6 +17,23 @@ const LIMIT_KEY = 'client.credentials.token.rate.per.minute';
 const RATE_LIMIT_DEFINITION = '5b0b5b6e-2f4a-4f38-9c1e-7a1d3c9e0a01';
 const RATE_LIMIT_NAME = 'Rate limit warning: client.credentials.token.rate.per.minute';
 
+/** Twelve endpoints: two more than the agent's default top 10, so the rest is summed as `other`. */
+const MANY = Array.from({ length: 12 }, (_, i) => ({
+  templateUri: i === 0 ? 'api/v2/users/me' : `api/v2/routing/queues/{queueId}/members/${i}`,
+  method: i % 2 === 0 ? ('GET' as const) : ('POST' as const),
+  weight: 12 - i,
+}));
+const MIX = [
+  { templateUri: 'api/v2/users/{userId}', method: 'GET' as const, weight: 3 },
+  { templateUri: 'api/v2/analytics/conversations/details/query', method: 'POST' as const, weight: 1 },
+];
+
+/** Full answers count 429s inside status400, sparse ones beside it: the agent must read both right. */
+const scenarioFor = (mode: string): ScenarioInput => ({
+  ...scenario,
+  usage: { ...scenario.usage, status429: mode === 'sparse' ? 'separate' : 'inStatus400' },
+});
+
 const scenario: ScenarioInput = {
   org: { id: 'org-truth', name: 'Truth Org' },
   agent: { clientId: 'simulator-agent', clientSecret: 'simulator-secret' },
@@ -24,13 +41,18 @@ const scenario: ScenarioInput = {
     ...Array.from({ length: 30 }, (_, i) => ({
       id: `quiet-${String(i).padStart(2, '0')}`,
       name: `Quiet_${i}`,
-      traffic: { rpm: 1 + (i % 4), errorRate4xx: 0.05, errorRate5xx: 0.01 },
+      traffic: {
+        rpm: 1 + (i % 4),
+        errorRate4xx: 0.05,
+        errorRate5xx: 0.01,
+        ...(i % 3 === 0 ? { endpoints: MIX } : {}),
+      },
     })),
     {
       id: 'runaway',
       name: 'Runaway_Job',
       tokens: 2,
-      traffic: { profile: 'runaway', rpm: 700, peakRpm: 700 },
+      traffic: { profile: 'runaway', rpm: 700, peakRpm: 700, endpoints: MANY },
     },
     { id: 'gone', name: 'Deleted_Integration', deletedDaysAgo: 3, traffic: { rpm: 20 } },
   ],
@@ -49,7 +71,13 @@ describe.each(MODES)('one poll cycle against %s answers exports the truth', (mod
 
   beforeAll(async () => {
     // A cold simulator sums 40 days of 35 clients' minutes on the first query: more than the fault matrix's 800 ms.
-    h = await startHarness({ scenario, mode, startMs: START, budgetPerMinute: 60, requestTimeoutMs: 30_000 });
+    h = await startHarness({
+      scenario: scenarioFor(mode),
+      mode,
+      startMs: START,
+      budgetPerMinute: 60,
+      requestTimeoutMs: 30_000,
+    });
     await h.pollAll();
     // Ten minutes of rate-limit polls, so records and events after the start are seen and counted.
     for (let i = 0; i < 10; i++) {
@@ -95,6 +123,64 @@ describe.each(MODES)('one poll cycle against %s answers exports the truth', (mod
       'purecloud',
       'purecloud-builtin',
     ]);
+  });
+
+  it('usage: per-endpoint responses of the last day equal the truth, the rest beyond the top 10 as other', () => {
+    const yesterday = '2026-01-14';
+    const exported = points(fams, 'genesys_usage_endpoint_responses_last_day');
+    const live = truth.clients.filter((c) => !c.deleted && c.endpointDays[yesterday]);
+    let checked = 0;
+    for (const c of live) {
+      const endpoints = [...c.endpointDays[yesterday]!].sort(
+        (a, b) => b.counts.requests - a.counts.requests || a.templateUri.localeCompare(b.templateUri),
+      );
+      const rest = endpoints.slice(10);
+      const expected = endpoints
+        .slice(0, 10)
+        .map((e) => ({ endpoint: `/${e.templateUri}`, method: e.method, counts: e.counts }));
+      if (rest.length > 0) {
+        const sum = (k: keyof (typeof rest)[number]['counts']) => rest.reduce((s, e) => s + e.counts[k], 0);
+        const counts = {
+          requests: 0,
+          status200: sum('status200'),
+          status300: sum('status300'),
+          status400: sum('status400'),
+          status429: sum('status429'),
+          status500: sum('status500'),
+        };
+        expected.push({ endpoint: 'other', method: 'other', counts });
+      }
+      for (const e of expected) {
+        const got = (k: string) =>
+          exported
+            .filter(
+              (p) =>
+                p.attributes.client_id === c.id &&
+                p.attributes.endpoint === e.endpoint &&
+                p.attributes.method === e.method &&
+                p.attributes.status_class === k,
+            )
+            .reduce((s, p) => s + ('value' in p ? p.value : 0), 0);
+        const where = `${c.id} ${e.method} ${e.endpoint}`;
+        expect(got('2xx'), where).toBe(e.counts.status200);
+        expect(got('3xx'), where).toBe(e.counts.status300);
+        expect(got('4xx'), where).toBe(e.counts.status400 - e.counts.status429);
+        expect(got('429'), where).toBe(e.counts.status429);
+        expect(got('5xx'), where).toBe(e.counts.status500);
+        checked += 1;
+      }
+      expect(
+        exported.filter((p) => p.attributes.client_id === c.id).every((p) => 'value' in p && p.value > 0),
+      ).toBe(true);
+    }
+    expect(checked).toBeGreaterThan(live.length); // the runaway's 11 and the mixes' 2 each
+    const runaway = exported.filter((p) => p.attributes.client_id === 'runaway');
+    expect(new Set(runaway.map((p) => p.attributes.endpoint)).size).toBe(11);
+    expect(
+      runaway.some(
+        (p) => p.attributes.endpoint === '/api/v2/users/me' && p.attributes.status_class === '429',
+      ),
+    ).toBe(true);
   });
 
   it("usage: deleted clients' requests are in the deleted series, so org totals add up", () => {

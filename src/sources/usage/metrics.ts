@@ -55,6 +55,19 @@ export function usageFamilies(org: string, s: UsageSummary, nowMs: number): Metr
         return points;
       }),
     );
+    if (existing.some((c) => c.lastDayEndpoints?.length))
+      families.push(
+        catalogue.usageEndpointResponsesLastDay.family(() =>
+          existing.flatMap((c) =>
+            (c.lastDayEndpoints ?? []).flatMap((e) =>
+              STATUS_CLASSES.filter((k) => e.byClass[k] > 0).map((k) => ({
+                attributes: { ...attrsOf(c), endpoint: e.endpoint, method: e.method, status_class: k },
+                value: e.byClass[k],
+              })),
+            ),
+          ),
+        ),
+      );
   }
   if (s.clients.length > 0)
     families.push(catalogue.usageRequestsMonthToDate.family(() => perClient((c) => c.monthToDate)));
