@@ -171,7 +171,7 @@ export const catalogue = {
     meaning:
       "responses per status class on each of the client's busiest endpoints during the last complete UTC day.",
     notes:
-      'Each existing client\'s `AGENT_USAGE_TOP_ENDPOINTS` (default 10) busiest (`endpoint`, `method`) pairs; the rest are summed as `endpoint="other"`, `method="other"`. `endpoint` is the Usage API\'s `templateUri` with a leading slash, the same value as the gateway\'s `genesys_gateway_endpoint_requests_total`. Only classes with responses have a series; deleted clients have none. No month-to-date figure per endpoint: it would multiply the month query\'s pages by the endpoints per client.',
+      'Each existing client\'s `AGENT_USAGE_TOP_ENDPOINTS` (default 10) busiest (`endpoint`, `method`) pairs; the rest are summed as `endpoint="other"`, `method="other"`. `endpoint` is the Usage API\'s `templateUri` with a leading slash, the same value as in the gateway\'s per-endpoint families. Only classes with responses have a series; deleted clients have none. No month-to-date figure per endpoint: it would multiply the month query\'s pages by the endpoints per client.',
     example: {
       caption: "a client's busiest endpoints yesterday",
       promql:
