@@ -25,6 +25,14 @@ export interface OrgView {
   limitFor: (clientId: string) => number;
 }
 
+/** A client's busiest endpoints, busiest first, at most `ENDPOINTS_SHOWN`: live (gateway) and the last complete day (Usage API). */
+export interface ClientEndpoints {
+  live?: { endpoint: string; method: string; perMinute: number; requests: number; rateLimited: number }[];
+  lastDay?: { endpoint: string; method: string; requests: number; rateLimited: number }[];
+}
+
+export const ENDPOINTS_SHOWN = 10;
+
 export interface ClientRow {
   clientId: string;
   clientName: string;
@@ -43,6 +51,7 @@ export interface ClientRow {
     today: number | null;
   } | null;
   latestWarning: { limitKey: string; count: number; max: number | null; lastSeen: string } | null;
+  endpoints?: ClientEndpoints;
 }
 
 export interface ClientsSnapshot {
@@ -111,6 +120,15 @@ export function buildSnapshot(views: OrgView[], nowMs: number, demo: boolean): C
           previousMonthTotal: c.previousMonthTotal,
           today: c.today?.requests ?? null,
         };
+        if (c.lastDayEndpoints?.length)
+          r.endpoints = {
+            lastDay: c.lastDayEndpoints.slice(0, ENDPOINTS_SHOWN).map((e) => ({
+              endpoint: e.endpoint,
+              method: e.method,
+              requests: e.requests,
+              rateLimited: e.byClass['429'],
+            })),
+          };
       }
       for (const l of v.live ?? []) {
         const r = row(l.clientId, l.clientName);

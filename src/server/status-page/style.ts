@@ -45,6 +45,12 @@ tr.hot td:first-child { box-shadow: inset 4px 0 0 var(--hot); }
 .bar.hot > span { background: var(--hot); }
 .bar > i { position: absolute; top: 0; bottom: 0; left: ${percent(HOT_UTILIZATION)}%; width: 2px; background: var(--fg); opacity: .35; }
 .none { color: var(--muted); }
+.expand { margin-top: .25rem; padding: .1rem .45rem; font: inherit; font-size: .78rem; color: inherit; background: none; border: 1px solid var(--line); border-radius: 4px; cursor: pointer; }
+tr.endpoints > td { background: var(--bg); }
+table.endpoints { width: auto; min-width: min(36rem, 100%); margin: 0 0 .5rem; }
+table.endpoints caption { text-align: left; font-size: .85rem; font-weight: 600; padding: .2rem 0; }
+table.endpoints td, table.endpoints th { padding: .2rem .5rem; }
+td.ep { font-family: ui-monospace, monospace; font-size: .8rem; overflow-wrap: anywhere; }
 @media (max-width: 760px) {
   body { padding: .6rem; }
   table, thead, tbody, tr, td { display: block; width: 100%; }
@@ -59,5 +65,8 @@ tr.hot td:first-child { box-shadow: inset 4px 0 0 var(--hot); }
   td.client { display: block; }
   td.client::before { content: none; }
   .bar { min-width: 0; }
+  tr.endpoints > td, table.endpoints td { display: block; }
+  tr.endpoints > td::before, table.endpoints td::before { content: none; }
+  table.endpoints tr { margin: 0; border: 0; border-bottom: 1px solid var(--line); border-radius: 0; }
 }
 `;
