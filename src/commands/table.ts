@@ -34,6 +34,7 @@ function markOf(c: ClientRow): '!' | '~' | ' ' {
 
 const TOP_SHOWN = 3;
 /** Control characters of a name (not ours) never reach the terminal. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const printable = (t: string) => t.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 
 /** One line per client with endpoint figures: its busiest few now (gateway) and on the last complete day. */
