@@ -118,9 +118,13 @@ interface UsageCtx {
   world: SimWorld;
 }
 
-function facts(ctx: UsageCtx, interval: Interval, filter: FactFilter) {
+/**
+ * `perEndpoint`: grouped by TemplateUri. The truth's `lastUsageQuery` stays the latest query of
+ * per-client figures: the agent's per-endpoint query follows it and asks only for a complete day.
+ */
+function facts(ctx: UsageCtx, interval: Interval, filter: FactFilter, perEndpoint = false) {
   const until = ctx.world.publishedUntil();
-  ctx.world.lastUsageQuery = { at: ctx.world.clock.now(), publishedUntil: until };
+  if (!perEndpoint) ctx.world.lastUsageQuery = { at: ctx.world.clock.now(), publishedUntil: until };
   return filterFacts(ctx.world.usageFacts(interval.start, interval.end, until), filter);
 }
 
@@ -247,11 +251,16 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: UsageCtx): void {
     const f =
       q.data.userIds?.length || (q.data.platforms?.length && !q.data.platforms.includes(PLATFORM))
         ? []
-        : facts(ctx, iv, {
-            clientIds: q.data.oauthClientIds,
-            methods: q.data.httpMethods,
-            templateUris: q.data.templateUris,
-          });
+        : facts(
+            ctx,
+            iv,
+            {
+              clientIds: q.data.oauthClientIds,
+              methods: q.data.httpMethods,
+              templateUris: q.data.templateUris,
+            },
+            g.has('TemplateUri'),
+          );
     const entities = served(f, dims, q.data.granularity as Granularity | undefined).map((r) =>
       newEntity(r, q.data.metrics, true, g.has('Platform') ? { platform: PLATFORM } : {}, world.sparse),
     );
@@ -377,7 +386,7 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: UsageCtx): void {
     // The legacy API leaves out Genesys' built-in clients (the new one reports them).
     const f = g.has('UserId')
       ? []
-      : facts(ctx, iv, clientId ? { clientIds: [clientId] } : {}).filter(
+      : facts(ctx, iv, clientId ? { clientIds: [clientId] } : {}, g.has('TemplateUri')).filter(
           (x) => world.clients.get(x.clientId)?.builtin !== true,
         );
     const orgId = g.has('OrganizationId') ? world.scenario.org.id : undefined;
