@@ -68,9 +68,12 @@ export class UsageSource extends PolledSource {
       r.clientName ? r : { ...r, clientName: directory.nameOf(r.clientId) ?? '' },
     );
     const summary = summariseUsage(named, this.clock.now(), this.opts.clients.existingIds(), this.summary);
-    // The daily figures stand even when the endpoint query then fails (the poll still reports it).
-    this.summary = summary;
-    await this.addEndpoints(summary, signal);
+    try {
+      await this.addEndpoints(summary, signal);
+    } finally {
+      // The daily figures stand even when the endpoint query fails (the poll still reports it).
+      this.summary = summary;
+    }
   }
 
   /**
