@@ -113,7 +113,7 @@ export interface EndpointFigures extends UsageDayFigures {
 }
 
 /** The rest beyond a client's top N, summed. */
-export const OTHER_ENDPOINT = 'other';
+const OTHER_ENDPOINT = 'other';
 
 /**
  * Per client, its busiest `topN` (endpoint, method) pairs of `day`, busiest first, plus the rest

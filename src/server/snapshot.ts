@@ -31,7 +31,7 @@ export interface ClientEndpoints {
   lastDay?: { endpoint: string; method: string; requests: number; rateLimited: number }[];
 }
 
-export const ENDPOINTS_SHOWN = 10;
+const ENDPOINTS_SHOWN = 10;
 
 export interface ClientRow {
   clientId: string;
