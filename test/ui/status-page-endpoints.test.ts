@@ -1,5 +1,6 @@
 /** Issue 24: a client's row opens to show its top endpoints, live and yesterday (headless Chromium). */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,14 +12,15 @@ import { fakeClockAt } from '../helpers/clock.js';
 import { fetchTruth } from '../helpers/sim-truth.js';
 
 const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 const START = Date.UTC(2026, 0, 15, 12, 0, 0);
 const ETL = 'Reporting_ETL';
 
 let agent: RunningAgent;
 let browser: Browser;
 
-async function open(route?: ClientsSnapshot): Promise<{ page: Page; errors: string[] }> {
-  const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+async function open(route?: ClientsSnapshot, width = 1440): Promise<{ page: Page; errors: string[] }> {
+  const page = await (await browser.newContext({ viewport: { width, height: 900 } })).newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => {
@@ -80,6 +82,8 @@ describe('status page: top endpoints of a client', () => {
       ]);
     expect(rows).toEqual(expected);
     expect(rows[0]![0]).toBe('POST /api/v2/analytics/conversations/details/query');
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: `${ARTIFACTS}status-page-endpoints.png`, fullPage: true });
     expect(errors).toEqual([]);
     await page.context().close();
   });
@@ -117,6 +121,25 @@ describe('status page: top endpoints of a client', () => {
       ),
     ).toBeUndefined();
     expect(await page.locator(`tr[data-client-id="${second!.clientId}"] button.expand`).count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('an opened row still fits a phone screen without horizontal scrolling', async () => {
+    const { page, errors } = await open(undefined, 390);
+    await page
+      .locator('tbody tr', { has: page.locator('.name', { hasText: ETL }) })
+      .locator('button.expand')
+      .click();
+    expect(await page.locator('tr.endpoints table.endpoints td.ep').count()).toBeGreaterThan(0);
+    const fits = await page.evaluate(() => {
+      const d = globalThis as unknown as {
+        document: { documentElement: { scrollWidth: number } };
+        innerWidth: number;
+      };
+      return d.document.documentElement.scrollWidth <= d.innerWidth;
+    });
+    expect(fits).toBe(true);
     expect(errors).toEqual([]);
     await page.context().close();
   });
