@@ -215,21 +215,26 @@ describe('topEndpoints', () => {
     ]);
   });
 
-  it('exports only the classes with responses, under the same endpoint value as the gateway', () => {
-    const s = summariseUsage([row('2026-11-27', 'a', 10)], at('2026-11-28T06:00:00Z'), null);
+  it("exports requests per endpoint, and 429s only where there were any, under the gateway's endpoint value", () => {
+    const s = summariseUsage([row('2026-11-27', 'a', 14)], at('2026-11-28T06:00:00Z'), null);
     s.clients[0]!.lastDayEndpoints = topEndpoints(
-      [on('/api/v2/users/me', 'GET', 10, { status429: 2 })],
+      [on('/api/v2/users/me', 'GET', 10, { status429: 2 }), on('/api/v2/groups', 'GET', 4, { status4xx: 1 })],
       '2026-11-27',
       10,
     ).get('a');
-    const fam = gauge(
-      usageFamilies('o', s, at('2026-11-28T06:00:00Z')),
-      'genesys_usage_endpoint_responses_last_day',
-    );
-    expect(
-      fam.points.map((p) => [p.attributes.endpoint, p.attributes.method, p.attributes.status_class, p.value]),
-    ).toEqual([
-      ['/api/v2/users/me', 'GET', '2xx', 8],
+    const fams = usageFamilies('o', s, at('2026-11-28T06:00:00Z'));
+    const values = (name: string) =>
+      gauge(fams, name).points.map((p) => [
+        p.attributes.endpoint,
+        p.attributes.method,
+        p.attributes.status_class,
+        p.value,
+      ]);
+    expect(values('genesys_usage_endpoint_requests_last_day')).toEqual([
+      ['/api/v2/users/me', 'GET', undefined, 10],
+      ['/api/v2/groups', 'GET', undefined, 4],
+    ]);
+    expect(values('genesys_usage_endpoint_responses_last_day')).toEqual([
       ['/api/v2/users/me', 'GET', '429', 2],
     ]);
   });

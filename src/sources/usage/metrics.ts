@@ -55,17 +55,28 @@ export function usageFamilies(org: string, s: UsageSummary, nowMs: number): Metr
         return points;
       }),
     );
-    if (existing.some((c) => c.lastDayEndpoints?.length))
+    // Per endpoint, requests and (only where there were any) 429s: the cardinality budget of issue 24.
+    const endpoints = existing.flatMap((c) => (c.lastDayEndpoints ?? []).map((e) => ({ c, e })));
+    const attrs = ({ c, e }: (typeof endpoints)[number]) => ({
+      ...attrsOf(c),
+      endpoint: e.endpoint,
+      method: e.method,
+    });
+    if (endpoints.length > 0)
+      families.push(
+        catalogue.usageEndpointRequestsLastDay.family(() =>
+          endpoints.map((x) => ({ attributes: attrs(x), value: x.e.requests })),
+        ),
+      );
+    if (endpoints.some(({ e }) => e.byClass['429'] > 0))
       families.push(
         catalogue.usageEndpointResponsesLastDay.family(() =>
-          existing.flatMap((c) =>
-            (c.lastDayEndpoints ?? []).flatMap((e) =>
-              STATUS_CLASSES.filter((k) => e.byClass[k] > 0).map((k) => ({
-                attributes: { ...attrsOf(c), endpoint: e.endpoint, method: e.method, status_class: k },
-                value: e.byClass[k],
-              })),
-            ),
-          ),
+          endpoints
+            .filter(({ e }) => e.byClass['429'] > 0)
+            .map((x) => ({
+              attributes: { ...attrs(x), status_class: '429' as const },
+              value: x.e.byClass['429'],
+            })),
         ),
       );
   }
