@@ -33,7 +33,7 @@ export interface UsageSourceOptions {
 export class UsageSource extends PolledSource {
   private summary: UsageSummary | null = null;
   private useLegacy = false;
-  /** Per-endpoint figures of one complete day, and what they were fetched for (see `endpoints`). */
+  /** Per-endpoint figures of one complete day, and what they were fetched for (see `addEndpoints`). */
   private endpoints: { key: string; byClient: Map<string, EndpointFigures[]> } | null = null;
   private readonly clock: Clock;
   private readonly logger: Logger;
