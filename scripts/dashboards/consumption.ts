@@ -189,6 +189,44 @@ function quotaTable(): TablePanel {
     .span(24);
 }
 
+/** The selected clients' busiest endpoints: the call to fix (cache it, bulk it, move it to notifications). */
+function topEndpoints(): TablePanel {
+  const byEndpoint = (name: string, selector: string) =>
+    `sum by (client_name, method, endpoint) (${name}{${selector}})`;
+  const top = `topk(10, ${byEndpoint(metric.usageEndpointRequestsLastDay, ORG_CLIENT)})`;
+  const limited = byEndpoint(metric.usageEndpointResponsesLastDay, `status_class="429", ${ORG_CLIENT}`);
+  const panel = new TablePanel()
+    .title('Top endpoints (last complete day)')
+    .description(
+      'The 10 busiest (client, endpoint, method) of the selected clients on the last complete day, from the Usage API. ' +
+        'Each client exports its AGENT_USAGE_TOP_ENDPOINTS busiest endpoints; endpoint "other" sums the rest. ' +
+        'Select one client to see its own top endpoints.',
+    )
+    .datasource(PROMETHEUS)
+    .withTarget(instant(top, 'A'))
+    // 0 where an endpoint had no 429s (no series), so every top row has the column.
+    .withTarget(instant(`(${limited} or 0 * ${top}) and on (client_name, method, endpoint) ${top}`, 'B'));
+  return panel
+    .withTransformation({ id: 'merge', options: {} })
+    .withTransformation({
+      id: 'organize',
+      options: {
+        excludeByName: { Time: true },
+        renameByName: {
+          client_name: 'OAuth client',
+          method: 'Method',
+          endpoint: 'Endpoint',
+          'Value #A': 'Requests (last day)',
+          'Value #B': '429s (last day)',
+        },
+        indexByName: { client_name: 0, method: 1, endpoint: 2, 'Value #A': 3, 'Value #B': 4 },
+      },
+    })
+    .withTransformation({ id: 'sortBy', options: { sort: [{ field: 'Requests (last day)', desc: true }] } })
+    .height(9)
+    .span(24);
+}
+
 function upstream429s(): TimeseriesPanel {
   return new TimeseriesPanel()
     .title('Upstream 429s per OAuth client')
@@ -332,6 +370,7 @@ export function consumptionDashboard(): Dashboard {
     .withPanel(requestsPerMinute())
     .withPanel(utilisation())
     .withPanel(quotaTable())
+    .withPanel(topEndpoints())
     .withPanel(upstream429s())
     .withPanel(rateLimitWarnings())
     .withPanel(operationalEvents())

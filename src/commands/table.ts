@@ -32,6 +32,34 @@ function markOf(c: ClientRow): '!' | '~' | ' ' {
   return ' ';
 }
 
+const TOP_SHOWN = 3;
+/** Control characters of a name (not ours) never reach the terminal. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const printable = (t: string) => t.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+
+/** One line per client with endpoint figures: its busiest few now (gateway) and on the last complete day. */
+function endpointLines(clients: readonly ClientRow[]): string[] {
+  const lines: string[] = [];
+  for (const c of clients) {
+    const live = (c.endpoints?.live ?? [])
+      .slice(0, TOP_SHOWN)
+      .map((e) => `${e.method} ${e.endpoint} ${num(e.perMinute)}/min`);
+    const day = (c.endpoints?.lastDay ?? [])
+      .slice(0, TOP_SHOWN)
+      .map(
+        (e) =>
+          `${e.method} ${e.endpoint} ${num(e.requests)}${e.rateLimited > 0 ? ` (429: ${num(e.rateLimited)})` : ''}`,
+      );
+    if (live.length + day.length === 0) continue;
+    const parts = [
+      ...(live.length ? [`now ${live.join(', ')}`] : []),
+      ...(day.length ? [`last day ${day.join(', ')}`] : []),
+    ];
+    lines.push(`    ${printable(c.clientName)}: ${parts.join(' · ')}`);
+  }
+  return lines.length ? ['  top endpoints', ...lines] : [];
+}
+
 const HEADER = [
   '',
   'CLIENT',
@@ -96,6 +124,7 @@ export function renderTable(s: ClientsSnapshot, opts: { color: boolean }): strin
       out.push(
         `  unidentified requests (no or unrecognised bearer token): ${num(u.requestsPerMinute)}/min, ${num(u.inflight)} in flight, ${num(u.rateLimited5m)} 429s in 5 min`,
       );
+    out.push(...endpointLines(org.clients));
     for (const src of org.sources) {
       const state = src.up ? 'up  ' : 'DOWN';
       const since = src.lastSuccess

@@ -60,6 +60,7 @@ function assemble(s: Resolved<AgentSettingId>, orgs: ReturnType<typeof resolveOr
     host: v.host,
     port: v.port,
     usageIntervalMs: v.usageInterval,
+    usageTopEndpoints: v.usageTopEndpoints,
     ratelimitsIntervalMs: v.ratelimitsInterval,
     /** Which polled sources run (limits always runs: the gateway needs it). */
     poll: v.poll,

@@ -160,6 +160,15 @@ export const SETTINGS = {
     shownDefault: '`15m`',
     doc: 'Usage API poll cadence (seconds or `15m`)',
   }),
+  usageTopEndpoints: setting({
+    env: 'AGENT_USAGE_TOP_ENDPOINTS',
+    file: 'usageTopEndpoints',
+    scope: 'agent',
+    parse: int(1, 100),
+    default: 10,
+    shownDefault: '`10`',
+    doc: 'Busiest endpoints per client of the last complete day exported from the Usage API; the rest are summed as `endpoint="other"`',
+  }),
   ratelimitsInterval: setting({
     env: 'AGENT_RATELIMITS_INTERVAL',
     file: 'ratelimitsInterval',

@@ -13,15 +13,21 @@ export interface UsageRow {
   requests: number;
   status200: number;
   status300: number;
-  /** All 4xx including 429 (429 is a subset of status400 in the Usage API). */
-  status400: number;
+  /** 4xx other than 429, whichever way the row counted them (src/genesys/usage.ts `split429`). */
+  status4xx: number;
   status429: number;
   status500: number;
+  /** With `byEndpoint`: the template with a leading slash (`/api/v2/users/{userId}`) or `other`. */
+  endpoint?: string;
+  /** With `byEndpoint`: upper-case HTTP method or `other`. */
+  method?: string;
 }
 
 export interface UsageQuery {
   /** ISO-8601 interval, e.g. `2026-11-01/2026-11-29` (end exclusive for dates). */
   interval: string;
+  /** Also group by TemplateUri and HttpMethod. */
+  byEndpoint?: boolean;
 }
 
 export interface OAuthClientInfo {

@@ -53,13 +53,17 @@ export function usageQueryBody(
     return {
       interval: q.interval,
       granularity: 'Day',
-      groupBy: ['OauthClientId', 'OauthClientName'],
+      groupBy: [
+        'OauthClientId',
+        'OauthClientName',
+        ...(q.byEndpoint ? (['TemplateUri', 'HttpMethod'] as const) : []),
+      ],
       metrics,
     } satisfies Models.OrganizationPublicApiUsageQueryRequest;
   return {
     interval: q.interval,
     granularity: 'Day',
-    groupBy: ['OAuthClientId'],
+    groupBy: ['OAuthClientId', ...(q.byEndpoint ? (['TemplateUri', 'HttpMethod'] as const) : [])],
     metrics,
   } satisfies Models.ApiUsageOrganizationQuery;
 }

@@ -51,7 +51,10 @@ export const usageJobSubmitSchema = z.object({
 export const usageJobRecordSchema = z.object({
   date: dateString,
   oauthClient: z.object({ id: z.string().min(1), name: z.string().nullish() }),
-  requestCount: count,
+  templateUri: z.string().nullish(),
+  httpMethod: z.string().nullish(),
+  // Absent is not zero here: its presence decides how the row counts 429s (usage.ts split429).
+  requestCount: z.number().nullish(),
   status200: count,
   status300: count,
   status400: count,
@@ -77,7 +80,9 @@ export const legacyUsageRecordSchema = z.object({
   date: dateString,
   clientId: z.string().min(1),
   clientName: z.string().nullish(),
-  requests: count,
+  templateUri: z.string().nullish(),
+  httpMethod: z.string().nullish(),
+  requests: z.number().nullish(),
   status200: count,
   status300: count,
   status400: count,

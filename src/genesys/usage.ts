@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import type { Clock } from '../util/clock.js';
 import type { UsageQuery, UsageRow } from './api.js';
+import { canonicalEndpoint, methodLabel } from './endpoints/index.js';
 import { GenesysApiError } from './errors.js';
 import { PagingGuard } from './paging.js';
 import type { RecordSkips } from './records.js';
@@ -71,7 +72,7 @@ export async function queryUsageAggregates(
       source: 'usage',
       endpoint: JOBS_RESULTS,
     }))
-      rows.push(fromJobEntity(e));
+      rows.push(fromJobEntity(e, q.byEndpoint === true));
     if (!page.nextUri) return rows;
     const next = apiPath(page.nextUri, JOBS_RESULTS);
     guard.next(next);
@@ -96,18 +97,51 @@ async function getJobPage(
   return Transport.parse(usageJobResultsSchema, res, JOBS_RESULTS);
 }
 
-function fromJobEntity(e: z.output<typeof usageJobRecordSchema>): UsageRow {
+function fromJobEntity(e: z.output<typeof usageJobRecordSchema>, byEndpoint: boolean): UsageRow {
   return {
     date: utcDay(e.date),
     clientId: e.oauthClient.id,
     clientName: e.oauthClient.name ?? '',
-    requests: e.requestCount,
-    status200: e.status200,
-    status300: e.status300,
-    status400: e.status400,
-    status429: e.status429,
-    status500: e.status500,
+    ...split429({ ...e, requests: e.requestCount }),
+    ...(byEndpoint ? endpointOf(e.templateUri, e.httpMethod) : {}),
   };
+}
+
+type Counted = Pick<UsageRow, 'status200' | 'status300' | 'status429' | 'status500'> & {
+  status400: number;
+  requests?: number | null | undefined;
+};
+
+/**
+ * Whether `status400` holds the 429s, decided by the row's own arithmetic (docs/simulator.md,
+ * assumptions): requests = 2xx+3xx+4xx+5xx means they are inside, anything else (requests = that +
+ * 429, as the usage-api-blueprint's Month row, or no requests at all) means beside it.
+ */
+export function split429(
+  r: Counted,
+): Pick<UsageRow, 'requests' | 'status200' | 'status300' | 'status4xx' | 'status429' | 'status500'> {
+  const classes = r.status200 + r.status300 + r.status400 + r.status500;
+  const inside = r.requests === classes;
+  return {
+    requests: r.requests ?? classes + r.status429,
+    status200: r.status200,
+    status300: r.status300,
+    status4xx: inside ? Math.max(0, r.status400 - r.status429) : r.status400,
+    status429: r.status429,
+    status500: r.status500,
+  };
+}
+
+/** A template as a label value; anything that does not look like one is `other`, never raw input. */
+const TEMPLATE = /^[A-Za-z0-9_.~{}/-]{1,200}$/;
+
+/** The `endpoint` and `method` labels of a usage row: the catalogue's spelling (leading slash), as the gateway's. */
+export function endpointOf(
+  templateUri: string | null | undefined,
+  method: string | null | undefined,
+): { endpoint: string; method: string } {
+  const t = templateUri?.replace(/^\/+/, '') ?? '';
+  return { endpoint: TEMPLATE.test(t) ? canonicalEndpoint(t) : 'other', method: methodLabel(method ?? '') };
 }
 
 export async function queryUsageLegacy(
@@ -142,12 +176,8 @@ export async function queryUsageLegacy(
     date: utcDay(r.date),
     clientId: r.clientId,
     clientName: r.clientName ?? '',
-    requests: r.requests,
-    status200: r.status200,
-    status300: r.status300,
-    status400: r.status400,
-    status429: r.status429,
-    status500: r.status500,
+    ...split429(r),
+    ...(q.byEndpoint ? endpointOf(r.templateUri, r.httpMethod) : {}),
   }));
 }
 

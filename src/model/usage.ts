@@ -25,6 +25,8 @@ export interface UsageClientFigures {
   monthToDate: number;
   /** Requests in the previous UTC month as published (complete through `lastCompleteDay`). */
   previousMonthTotal: number;
+  /** The last complete day per endpoint (`topEndpoints`), once the source has asked for them. */
+  lastDayEndpoints?: EndpointFigures[];
   /** Today's partial counts, only when the API publishes intraday data. */
   today: UsageDayFigures | null;
   /** Requests/min derived from successive intraday snapshots; null until two snapshots exist. */
@@ -93,16 +95,67 @@ export function previousMonthComplete(summary: UsageSummary): boolean {
 }
 
 export function classCounts(
-  row: Pick<UsageRow, 'status200' | 'status300' | 'status400' | 'status429' | 'status500'>,
+  row: Pick<UsageRow, 'status200' | 'status300' | 'status4xx' | 'status429' | 'status500'>,
 ): ClassCounts {
-  // The Usage API counts 429s inside status400 as well; 4xx here excludes them so the classes add up.
   return {
     '2xx': row.status200,
     '3xx': row.status300,
-    '4xx': Math.max(0, row.status400 - row.status429),
+    '4xx': row.status4xx,
     '429': row.status429,
     '5xx': row.status500,
   };
+}
+
+/** One client's figures on one endpoint (`endpoint` and `method` are label values). */
+export interface EndpointFigures extends UsageDayFigures {
+  endpoint: string;
+  method: string;
+}
+
+/** The rest beyond a client's top N, summed. */
+const OTHER_ENDPOINT = 'other';
+
+/**
+ * Per client, its busiest `topN` (endpoint, method) pairs of `day`, busiest first, plus the rest
+ * summed as `other`/`other`.
+ */
+export function topEndpoints(
+  rows: readonly UsageRow[],
+  day: string,
+  topN: number,
+): Map<string, EndpointFigures[]> {
+  const byClient = new Map<string, Map<string, EndpointFigures>>();
+  for (const r of rows) {
+    if (r.date !== day) continue;
+    const endpoint = r.endpoint ?? OTHER_ENDPOINT;
+    const method = r.method ?? OTHER_ENDPOINT;
+    let own = byClient.get(r.clientId);
+    if (!own) byClient.set(r.clientId, (own = new Map()));
+    const key = `${method} ${endpoint}`;
+    let e = own.get(key);
+    if (!e) own.set(key, (e = { endpoint, method, ...emptyDay() }));
+    addRow(e, r);
+  }
+  const out = new Map<string, EndpointFigures[]>();
+  for (const [clientId, own] of byClient) {
+    const sorted = [...own.values()].sort(
+      (a, b) =>
+        b.requests - a.requests || a.endpoint.localeCompare(b.endpoint) || a.method.localeCompare(b.method),
+    );
+    const top = sorted.slice(0, topN);
+    const rest = sorted.slice(topN);
+    if (rest.length > 0) {
+      // An unmatched template may already be in the top as other/other: one series, never two.
+      let other = top.find((e) => e.endpoint === OTHER_ENDPOINT && e.method === OTHER_ENDPOINT);
+      if (!other) top.push((other = { endpoint: OTHER_ENDPOINT, method: OTHER_ENDPOINT, ...emptyDay() }));
+      for (const e of rest) {
+        other.requests += e.requests;
+        for (const k of Object.keys(e.byClass) as StatusClass[]) other.byClass[k] += e.byClass[k];
+      }
+    }
+    out.set(clientId, top);
+  }
+  return out;
 }
 
 function emptyDay(): UsageDayFigures {

@@ -31,7 +31,12 @@ export interface OrgRuntime {
 
 export interface OrgRuntimeDeps {
   config: Pick<AgentConfig, 'usageIntervalMs' | 'ratelimitsIntervalMs'> &
-    Partial<Pick<AgentConfig, 'poll' | 'tls' | 'tokenLookupsPerMinute' | 'maxClients' | 'maxEndpoints'>>;
+    Partial<
+      Pick<
+        AgentConfig,
+        'poll' | 'tls' | 'tokenLookupsPerMinute' | 'maxClients' | 'maxEndpoints' | 'usageTopEndpoints'
+      >
+    >;
   clock: Clock;
   logger: PinoLogger;
   gateway: AgentConfig['gateway'];
@@ -81,6 +86,7 @@ export async function createOrgRuntime(org: OrgConfig, deps: OrgRuntimeDeps): Pr
     api,
     clients,
     intervalMs: config.usageIntervalMs,
+    ...(config.usageTopEndpoints ? { topEndpoints: config.usageTopEndpoints } : {}),
     ...timing,
   });
   const events = new EventsSource({ org: org.name, push: deps.eventsPush ?? false, clock });

@@ -16,8 +16,6 @@ export const FRESHNESS: Record<SourceName, string> = {
 };
 
 export type LiveClientFigures = GatewayClientSnapshot;
-/** Endpoints listed per client and source, busiest first. */
-const TOP_ENDPOINTS = 10;
 export type WarningFigures = RateLimitWarning;
 
 export interface OrgView {
@@ -29,6 +27,14 @@ export interface OrgView {
   limitFor: (clientId: string) => number;
 }
 
+/** A client's busiest endpoints, busiest first, at most `ENDPOINTS_SHOWN`: live (gateway) and the last complete day (Usage API). */
+export interface ClientEndpoints {
+  live?: EndpointMeasurement[];
+  lastDay?: { endpoint: string; method: string; requests: number; rateLimited: number }[];
+}
+
+const ENDPOINTS_SHOWN = 10;
+
 export interface ClientRow {
   clientId: string;
   clientName: string;
@@ -37,8 +43,6 @@ export interface ClientRow {
   /** Busiest token's rate ÷ limit; null without gateway data. */
   utilization: number | null;
   live: Omit<LiveClientFigures, 'clientId' | 'clientName' | 'limit' | 'utilization' | 'endpoints'> | null;
-  /** The client's busiest endpoints: `live` from the gateway (last 10 minutes). */
-  endpoints?: { live?: EndpointMeasurement[] };
   usage: {
     lastDayRequests: number;
     lastDay429: number;
@@ -49,6 +53,7 @@ export interface ClientRow {
     today: number | null;
   } | null;
   latestWarning: { limitKey: string; count: number; max: number | null; lastSeen: string } | null;
+  endpoints?: ClientEndpoints;
 }
 
 export interface ClientsSnapshot {
@@ -119,6 +124,15 @@ export function buildSnapshot(views: OrgView[], nowMs: number, demo: boolean): C
           previousMonthTotal: c.previousMonthTotal,
           today: c.today?.requests ?? null,
         };
+        if (c.lastDayEndpoints?.length)
+          r.endpoints = {
+            lastDay: c.lastDayEndpoints.slice(0, ENDPOINTS_SHOWN).map((e) => ({
+              endpoint: e.endpoint,
+              method: e.method,
+              requests: e.requests,
+              rateLimited: e.byClass['429'],
+            })),
+          };
       }
       let unidentified: ClientsSnapshot['orgs'][number]['unidentified'] = null;
       for (const l of v.live ?? []) {
@@ -135,7 +149,7 @@ export function buildSnapshot(views: OrgView[], nowMs: number, demo: boolean): C
         r.limit = limit;
         r.utilization = utilization;
         r.live = live;
-        r.endpoints = { ...r.endpoints, live: endpoints.slice(0, TOP_ENDPOINTS) };
+        r.endpoints = { ...r.endpoints, live: endpoints.slice(0, ENDPOINTS_SHOWN) };
       }
       for (const w of v.warnings) {
         const r = rows.get(w.entityId);

@@ -84,6 +84,11 @@ export const scenarioSchema = z.strictObject({
       jobPolls: z.number().int().min(0).max(100).default(2),
       /** Requests/min of each of Genesys' built-in clients (`purecloud`, `purecloud-builtin`); 0 = none. */
       builtinClientsRpm: z.number().nonnegative().default(0),
+      /**
+       * How served rows count 429s: inside `status400` (requests = 2xx+3xx+4xx+5xx) or beside it
+       * (requests = that + 429, as the usage-api-blueprint's Month row). docs/simulator.md.
+       */
+      status429: z.enum(['inStatus400', 'separate']).default('inStatus400'),
     })
     .prefault({}),
   limits: z.record(z.string(), z.number().nonnegative()).default({}),

@@ -18,6 +18,8 @@ export interface TruthClient {
   lastMinute: TruthTraffic;
   /** Per UTC day (`YYYY-MM-DD`): completed background minutes and every real request. */
   days: Record<string, Counts>;
+  /** The same per endpoint: `templateUri` as the Usage API writes it (no leading slash). */
+  endpointDays: Record<string, { templateUri: string; method: string; counts: Counts }[]>;
 }
 
 export interface TruthRateLimitRecord {

@@ -28,6 +28,8 @@ export class SimWorld {
   readonly faults: Fault[] = [];
   /** Sparse answers (scenario `sparse`, `PUT /__sim/mode`): docs/simulator.md (sparse mode). */
   sparse: boolean;
+  /** Every client's endpoint templates: what real requests are attributed to (routes/catchall.ts). */
+  readonly templates: readonly string[];
   /** Scenario `clientsPageSize`. */
   readonly clientsPageSize: number;
   private readonly tokens: TokenRegistry;
@@ -88,6 +90,11 @@ export class SimWorld {
           existsUntil: Infinity,
         });
     }
+    this.templates = [
+      ...new Set(
+        [...this.clients.values()].flatMap((c) => c.traffic?.endpoints.map((e) => e.templateUri) ?? []),
+      ),
+    ];
     this.faults.push(...scenario.faults.map((f) => ({ ...f, id: randomUUID() })));
   }
 
@@ -242,6 +249,7 @@ export class SimWorld {
         tokens,
         lastMinute,
         days: {},
+        endpointDays: {},
       };
       return client;
     });
@@ -252,6 +260,10 @@ export class SimWorld {
       if (!c) continue;
       const key = isoDay(f.day);
       c.days[key] = addInto(c.days[key] ?? emptyCounts(), f.counts);
+      const endpoints = (c.endpointDays[key] ??= []);
+      const e = endpoints.find((x) => x.templateUri === f.templateUri && x.method === f.method);
+      if (e) addInto(e.counts, f.counts);
+      else endpoints.push({ templateUri: f.templateUri, method: f.method, counts: { ...f.counts } });
     }
     const records = new Map<string, TruthRateLimitRecord>();
     const hot = this.hotMinutes(0, now);

@@ -152,11 +152,46 @@ export const catalogue = {
     freshness: 'daily.',
     meaning: 'responses to those requests per status class during the last complete UTC day.',
     notes:
-      'The `4xx` status class excludes 429s (the Usage API counts 429 inside its `status400`), so the five classes add up to the requests.',
+      "The `4xx` status class excludes 429s, so the five classes add up to the requests. Whether a row's `status400` holds its 429s is read from the row's own arithmetic (docs/simulator.md, assumptions).",
     example: {
       caption: '429 share per client',
       promql:
         'sum by (org, client_name) (genesys_usage_responses_last_day{status_class="429"}) / sum by (org, client_name) (genesys_usage_requests_last_day)',
+    },
+  }),
+  usageEndpointRequestsLastDay: gauge({
+    name: 'genesys_usage_endpoint_requests_last_day',
+    help: 'Requests on the last complete UTC day per endpoint (path template and method) of the OAuth client',
+    unit: '{request}',
+    labels: [...CLIENT, 'endpoint', 'method'],
+    sources: ['usage'],
+    section: 'usage',
+    unitText: 'requests',
+    freshness: 'daily.',
+    meaning: "requests on each of the client's busiest endpoints during the last complete UTC day.",
+    notes:
+      'Each existing client\'s `AGENT_USAGE_TOP_ENDPOINTS` (default 10) busiest (`endpoint`, `method`) pairs; the rest are summed as `endpoint="other"`, `method="other"`. `endpoint` is the Usage API\'s `templateUri` with a leading slash, the same value as in the gateway\'s per-endpoint families. Deleted clients have none. No month-to-date figure per endpoint: it would multiply the month query\'s pages by the endpoints per client.',
+    example: {
+      caption: "a client's busiest endpoints yesterday",
+      promql: 'topk(5, genesys_usage_endpoint_requests_last_day{client_name="Reporting_ETL"})',
+    },
+  }),
+  usageEndpointResponsesLastDay: gauge({
+    name: 'genesys_usage_endpoint_responses_last_day',
+    help: 'HTTP 429 responses on the last complete UTC day per endpoint (path template and method)',
+    unit: '{response}',
+    labels: [...CLIENT, 'endpoint', 'method', 'status_class'],
+    labelValues: { status_class: ['429'] },
+    sources: ['usage'],
+    section: 'usage',
+    unitText: 'responses',
+    freshness: 'daily.',
+    meaning: "429 responses on each of the client's busiest endpoints during the last complete UTC day.",
+    notes:
+      'The endpoints of `genesys_usage_endpoint_requests_last_day`, only where there were 429s. Other status classes per endpoint are left out to keep the series within the cardinality budget (docs/performance.md); the per-client `genesys_usage_responses_last_day` has them all.',
+    example: {
+      caption: 'the endpoints that were rate-limited yesterday',
+      promql: 'topk(10, genesys_usage_endpoint_responses_last_day{status_class="429"})',
     },
   }),
   usageRequestsMonthToDate: gauge({

@@ -17,6 +17,23 @@ const LIMIT_KEY = 'client.credentials.token.rate.per.minute';
 const RATE_LIMIT_DEFINITION = '5b0b5b6e-2f4a-4f38-9c1e-7a1d3c9e0a01';
 const RATE_LIMIT_NAME = 'Rate limit warning: client.credentials.token.rate.per.minute';
 
+/** Twelve endpoints: two more than the agent's default top 10, so the rest is summed as `other`. */
+const MANY = Array.from({ length: 12 }, (_, i) => ({
+  templateUri: i === 0 ? 'api/v2/users/me' : `api/v2/routing/queues/{queueId}/members/${i}`,
+  method: i % 2 === 0 ? ('GET' as const) : ('POST' as const),
+  weight: 12 - i,
+}));
+const MIX = [
+  { templateUri: 'api/v2/users/{userId}', method: 'GET' as const, weight: 3 },
+  { templateUri: 'api/v2/analytics/conversations/details/query', method: 'POST' as const, weight: 1 },
+];
+
+/** Full answers count 429s inside status400, sparse ones beside it: the agent must read both right. */
+const scenarioFor = (mode: string): ScenarioInput => ({
+  ...scenario,
+  usage: { ...scenario.usage, status429: mode === 'sparse' ? 'separate' : 'inStatus400' },
+});
+
 const scenario: ScenarioInput = {
   org: { id: 'org-truth', name: 'Truth Org' },
   agent: { clientId: 'simulator-agent', clientSecret: 'simulator-secret' },
@@ -24,13 +41,18 @@ const scenario: ScenarioInput = {
     ...Array.from({ length: 30 }, (_, i) => ({
       id: `quiet-${String(i).padStart(2, '0')}`,
       name: `Quiet_${i}`,
-      traffic: { rpm: 1 + (i % 4), errorRate4xx: 0.05, errorRate5xx: 0.01 },
+      traffic: {
+        rpm: 1 + (i % 4),
+        errorRate4xx: 0.05,
+        errorRate5xx: 0.01,
+        ...(i % 3 === 0 ? { endpoints: MIX } : {}),
+      },
     })),
     {
       id: 'runaway',
       name: 'Runaway_Job',
       tokens: 2,
-      traffic: { profile: 'runaway', rpm: 700, peakRpm: 700 },
+      traffic: { profile: 'runaway', rpm: 700, peakRpm: 700, endpoints: MANY },
     },
     { id: 'gone', name: 'Deleted_Integration', deletedDaysAgo: 3, traffic: { rpm: 20 } },
   ],
@@ -49,7 +71,13 @@ describe.each(MODES)('one poll cycle against %s answers exports the truth', (mod
 
   beforeAll(async () => {
     // A cold simulator sums 40 days of 35 clients' minutes on the first query: more than the fault matrix's 800 ms.
-    h = await startHarness({ scenario, mode, startMs: START, budgetPerMinute: 60, requestTimeoutMs: 30_000 });
+    h = await startHarness({
+      scenario: scenarioFor(mode),
+      mode,
+      startMs: START,
+      budgetPerMinute: 60,
+      requestTimeoutMs: 30_000,
+    });
     await h.pollAll();
     // Ten minutes of rate-limit polls, so records and events after the start are seen and counted.
     for (let i = 0; i < 10; i++) {
@@ -95,6 +123,59 @@ describe.each(MODES)('one poll cycle against %s answers exports the truth', (mod
       'purecloud',
       'purecloud-builtin',
     ]);
+  });
+
+  it('usage: per-endpoint requests and 429s of the last day equal the truth, the rest beyond the top 10 as other', () => {
+    const yesterday = '2026-01-14';
+    const requests = points(fams, 'genesys_usage_endpoint_requests_last_day');
+    const limited = points(fams, 'genesys_usage_endpoint_responses_last_day');
+    const live = truth.clients.filter((c) => !c.deleted && c.endpointDays[yesterday]);
+    let checked = 0;
+    for (const c of live) {
+      const endpoints = [...c.endpointDays[yesterday]!]
+        .sort((a, b) => b.counts.requests - a.counts.requests || a.templateUri.localeCompare(b.templateUri))
+        .map((e) => ({
+          endpoint: `/${e.templateUri}`,
+          method: e.method,
+          requests: e.counts.requests,
+          s429: e.counts.status429,
+        }));
+      const expected = endpoints.slice(0, 10);
+      const rest = endpoints.slice(10);
+      if (rest.length > 0)
+        expected.push({
+          endpoint: 'other',
+          method: 'other',
+          requests: rest.reduce((s, e) => s + e.requests, 0),
+          s429: rest.reduce((s, e) => s + e.s429, 0),
+        });
+      const own = (list: typeof requests) =>
+        list
+          .filter((p) => p.attributes.client_id === c.id)
+          .map((p) => [p.attributes.method, p.attributes.endpoint, 'value' in p ? p.value : NaN])
+          .sort(
+            (a, b) => String(a[1]).localeCompare(String(b[1])) || String(a[0]).localeCompare(String(b[0])),
+          );
+      const want = (pick: (e: (typeof expected)[number]) => number) =>
+        expected
+          .filter((e) => pick(e) > 0)
+          .map((e) => [e.method, e.endpoint, pick(e)])
+          .sort(
+            (a, b) => String(a[1]).localeCompare(String(b[1])) || String(a[0]).localeCompare(String(b[0])),
+          );
+      expect(own(requests), c.id).toEqual(want((e) => e.requests));
+      expect(own(limited), c.id).toEqual(want((e) => e.s429));
+      checked += expected.length;
+    }
+    expect(checked).toBeGreaterThan(live.length); // the runaway's 11 and the mixes' 2 each
+    const runaway = requests.filter((p) => p.attributes.client_id === 'runaway');
+    expect(runaway.map((p) => p.attributes.endpoint)).toContain('other');
+    expect(runaway).toHaveLength(11);
+    expect(
+      limited.some(
+        (p) => p.attributes.client_id === 'runaway' && p.attributes.endpoint === '/api/v2/users/me',
+      ),
+    ).toBe(true);
   });
 
   it("usage: deleted clients' requests are in the deleted series, so org totals add up", () => {

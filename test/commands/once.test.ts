@@ -68,6 +68,17 @@ describe.each(MODES)('once (%s answers)', (mode) => {
         expect(row!.usage?.lastDay429).toBe(w.lastDay!.status429);
         expect(row!.usage?.monthToDate).toBe(w.monthToDate);
         expect(row!.usage?.previousMonthTotal).toBe(w.previousMonthTotal);
+        const endpoints = [...c.endpointDays[want.lastCompleteDay!]!].sort(
+          (a, b) => b.counts.requests - a.counts.requests || a.templateUri.localeCompare(b.templateUri),
+        );
+        expect(row!.endpoints?.lastDay).toEqual(
+          endpoints.map((e) => ({
+            endpoint: `/${e.templateUri}`,
+            method: e.method,
+            requests: e.counts.requests,
+            rateLimited: e.counts.status429,
+          })),
+        );
       }
       expect(org.sources.filter((x) => !x.up)).toEqual([]);
     },
@@ -95,6 +106,9 @@ describe.each(MODES)('once (%s answers)', (mode) => {
     expect(text).not.toContain('\u001b[');
     expect(text).not.toContain('no complete day yet');
     const lines = text.split('\n');
+    expect(text).toMatch(
+      /^ {4}Reporting_ETL: last day POST \/api\/v2\/analytics\/conversations\/details\/query [\d,]+/m,
+    );
     const header = lines.findIndex((l) => l.includes('CLIENT ID'));
     // The demo's burst client has the highest 429 share of the last day and no live data: it leads.
     expect(lines[header + 1]).toMatch(/^~\s+Legacy_Batch_Job/);

@@ -60,6 +60,17 @@ const FIXTURE: ClientsSnapshot = {
             previousMonthTotal: 7_010_220,
             today: null,
           },
+          endpoints: {
+            live: [
+              {
+                endpoint: '/api/v2/conversations/messages/{conversationId}',
+                method: 'POST',
+                perMinute: 250,
+                requests: 2500,
+                rateLimited: 12,
+              },
+            ],
+          },
           latestWarning: {
             limitKey: 'client.credentials.token.rate.per.minute',
             count: 3,
@@ -83,6 +94,17 @@ const FIXTURE: ClientsSnapshot = {
             today: null,
           },
           latestWarning: null,
+          endpoints: {
+            lastDay: [
+              {
+                endpoint: '/api/v2/workforcemanagement/schedules',
+                method: 'GET',
+                requests: 86_272,
+                rateLimited: 0,
+              },
+              { endpoint: '/api/v2/users/{userId}', method: 'GET', requests: 57_515, rateLimited: 12 },
+            ],
+          },
         },
         {
           clientId: 'c-batch',
@@ -119,6 +141,9 @@ describe('once table', () => {
          WFM_Sync_Script             c-wfm          120         120    300   40%       0   172,544      0.00%  4,665,669  –
       ~  Legacy_Batch_Job (deleted)  c-batch          –           –    300     –       –    24,317     26.65%    656,562  –
         unidentified requests (no or unrecognised bearer token): 14/min, 1 in flight, 0 429s in 5 min
+        top endpoints
+          Chatbot_Backend: now POST /api/v2/conversations/messages/{conversationId} 250/min
+          WFM_Sync_Script: last day GET /api/v2/workforcemanagement/schedules 86,272, GET /api/v2/users/{userId} 57,515 (429: 12)
         source usage      up   daily          last success 2m ago
         source ratelimits DOWN near real time never succeeded — HTTP 403 missing.any.permissions
 

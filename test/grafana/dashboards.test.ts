@@ -94,6 +94,7 @@ describe('generated dashboards', () => {
       'Platform rate-limit warnings',
       'Operational events',
       'Usage data age',
+      'Top endpoints (last complete day)',
     ]) {
       expect(byTitle.has(title), title).toBe(true);
     }
@@ -102,6 +103,7 @@ describe('generated dashboards', () => {
       'Requests/min per OAuth client',
       'Who is burning the quota',
       'Upstream 429s per OAuth client',
+      'Top endpoints (last complete day)',
     ]) {
       expect(byTitle.get(title)!.targets[0]!.expr).toContain('client_name=~"$client"');
     }

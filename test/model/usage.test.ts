@@ -6,6 +6,7 @@ import {
   hasCompleteDayThisMonth,
   previousMonthComplete,
   summariseUsage,
+  topEndpoints,
   usageQueryInterval,
   utcDay,
 } from '../../src/model/usage.js';
@@ -17,9 +18,9 @@ const row = (date: string, clientId: string, requests: number, extra: Partial<Us
   clientId,
   clientName: `name-${clientId}`,
   requests,
-  status200: requests - (extra.status400 ?? 0) - (extra.status500 ?? 0),
+  status200: requests - (extra.status4xx ?? 0) - (extra.status429 ?? 0) - (extra.status500 ?? 0),
   status300: 0,
-  status400: 0,
+  status4xx: 0,
   status429: 0,
   status500: 0,
   ...extra,
@@ -110,7 +111,7 @@ describe('usage model', () => {
     const rows = [
       row('2026-10-31', 'a', 1000),
       row('2026-11-01', 'a', 100),
-      row('2026-11-27', 'a', 50, { status400: 10, status429: 4, status500: 1 }),
+      row('2026-11-27', 'a', 50, { status4xx: 6, status429: 4, status500: 1 }),
       row('2026-11-27', 'b', 7),
       row('2026-11-28', 'a', 5),
     ];
@@ -140,8 +141,8 @@ describe('usage model', () => {
     expect(s.lastCompleteDay).toBe('2026-11-26');
   });
 
-  it('classes add up to requests even though the API counts 429 inside status400', () => {
-    const c = classCounts({ status200: 80, status300: 2, status400: 15, status429: 9, status500: 3 });
+  it('classes add up to requests', () => {
+    const c = classCounts({ status200: 80, status300: 2, status4xx: 6, status429: 9, status500: 3 });
     expect(Object.values(c).reduce((x, y) => x + y, 0)).toBe(100);
   });
 
@@ -156,7 +157,7 @@ describe('usage model', () => {
   });
 
   it('deleted clients leave their own series but stay in the totals, named by the API', () => {
-    const rows = [row('2026-11-27', 'a', 10), row('2026-11-27', 'gone', 30, { status400: 5, status429: 5 })];
+    const rows = [row('2026-11-27', 'a', 10), row('2026-11-27', 'gone', 30, { status429: 5 })];
     const s = summariseUsage(rows, at('2026-11-28T06:00:00Z'), new Set(['a']));
     expect(s.clients.find((c) => c.clientId === 'gone')).toMatchObject({
       exists: false,
@@ -175,5 +176,66 @@ describe('usage model', () => {
     const s = summariseUsage([row('2026-11-28', 'a', 5)], at('2026-11-28T06:00:00Z'), null);
     const names = usageFamilies('o', s, at('2026-11-28T06:00:00Z')).map((f) => f.name);
     expect(names).toEqual(['genesys_usage_requests_month_to_date', 'genesys_usage_requests_today']);
+  });
+});
+
+describe('topEndpoints', () => {
+  const on = (endpoint: string, method: string, requests: number, extra: Partial<UsageRow> = {}) =>
+    row('2026-11-27', 'a', requests, { endpoint, method, ...extra });
+
+  it("keeps a client's busiest N busiest first and sums the rest as other/other, classes included", () => {
+    const rows = [
+      on('/api/v2/users/{userId}', 'GET', 50, { status429: 5 }),
+      on('/api/v2/users/me', 'GET', 30),
+      on('/api/v2/groups', 'GET', 7, { status4xx: 1 }),
+      on('/api/v2/users', 'POST', 3),
+      row('2026-11-26', 'a', 999, { endpoint: '/api/v2/users', method: 'GET' }), // another day
+      row('2026-11-27', 'b', 4, { endpoint: '/api/v2/users', method: 'GET' }),
+    ];
+    const top = topEndpoints(rows, '2026-11-27', 2);
+    expect(top.get('a')!.map((e) => [e.endpoint, e.method, e.requests])).toEqual([
+      ['/api/v2/users/{userId}', 'GET', 50],
+      ['/api/v2/users/me', 'GET', 30],
+      ['other', 'other', 10],
+    ]);
+    expect(top.get('a')![0]!.byClass['429']).toBe(5);
+    expect(top.get('a')![2]!.byClass).toEqual({ '2xx': 9, '3xx': 0, '4xx': 1, '429': 0, '5xx': 0 });
+    expect(top.get('b')).toHaveLength(1);
+  });
+
+  it('an unmatched template in the top and the rest share one other/other', () => {
+    const rows = [on('other', 'other', 40), on('/api/v2/users', 'GET', 30), on('/api/v2/groups', 'GET', 5)];
+    expect(
+      topEndpoints(rows, '2026-11-27', 2)
+        .get('a')!
+        .map((e) => [e.endpoint, e.requests]),
+    ).toEqual([
+      ['other', 45],
+      ['/api/v2/users', 30],
+    ]);
+  });
+
+  it("exports requests per endpoint, and 429s only where there were any, under the gateway's endpoint value", () => {
+    const s = summariseUsage([row('2026-11-27', 'a', 14)], at('2026-11-28T06:00:00Z'), null);
+    s.clients[0]!.lastDayEndpoints = topEndpoints(
+      [on('/api/v2/users/me', 'GET', 10, { status429: 2 }), on('/api/v2/groups', 'GET', 4, { status4xx: 1 })],
+      '2026-11-27',
+      10,
+    ).get('a');
+    const fams = usageFamilies('o', s, at('2026-11-28T06:00:00Z'));
+    const values = (name: string) =>
+      gauge(fams, name).points.map((p) => [
+        p.attributes.endpoint,
+        p.attributes.method,
+        p.attributes.status_class,
+        p.value,
+      ]);
+    expect(values('genesys_usage_endpoint_requests_last_day')).toEqual([
+      ['/api/v2/users/me', 'GET', undefined, 10],
+      ['/api/v2/groups', 'GET', undefined, 4],
+    ]);
+    expect(values('genesys_usage_endpoint_responses_last_day')).toEqual([
+      ['/api/v2/users/me', 'GET', '429', 2],
+    ]);
   });
 });

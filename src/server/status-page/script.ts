@@ -84,7 +84,41 @@ export const STATUS_JS = `'use strict';
       + (w.max === null || w.max === undefined ? '' : ' · limit ' + int.format(w.max));
   }
 
-  function clientRow(c, nowMs, usage) {
+  // Rows opened to show their endpoints, kept across the refreshes that rebuild the page.
+  const opened = new Set();
+  let lastSnapshot = null;
+  const endpointsOf = (c) => [(c.endpoints && c.endpoints.live) || [], (c.endpoints && c.endpoints.lastDay) || []];
+
+  function endpointTable(caption, freshness, rows, live) {
+    if (rows.length === 0) return el('p', { class: 'none', text: caption + ': none' });
+    const t = el('table', { class: 'endpoints' }, el('caption', {}, caption + ' ', tag(freshness)));
+    t.append(el('tr', {}, el('th', { text: 'Endpoint' }), el('th', { text: live ? 'Requests/min' : 'Requests' }), el('th', { text: '429s' })));
+    for (const e of rows)
+      t.append(el('tr', {}, el('td', { class: 'ep', text: e.method + ' ' + e.endpoint }), el('td', { class: 'num', text: int.format(live ? e.perMinute : e.requests) }), el('td', { class: 'num', text: int.format(e.rateLimited) })));
+    return t;
+  }
+
+  function endpointsRow(c, key) {
+    const [live, lastDay] = endpointsOf(c);
+    const td = el('td', { colspan: String(COLUMNS.length) },
+      endpointTable('Top endpoints now', 'live', live, true),
+      endpointTable('Top endpoints · last complete day', 'daily', lastDay, false));
+    return el('tr', { class: 'endpoints', id: 'endpoints-' + key }, td);
+  }
+
+  function expandButton(c, key) {
+    const [live, lastDay] = endpointsOf(c);
+    if (live.length + lastDay.length === 0) return null;
+    const open = opened.has(key);
+    const b = el('button', { type: 'button', class: 'expand', 'aria-expanded': String(open), 'aria-controls': 'endpoints-' + key, text: open ? 'hide endpoints' : 'top endpoints' });
+    b.addEventListener('click', () => {
+      if (!opened.delete(key)) opened.add(key);
+      if (lastSnapshot) render(...lastSnapshot);
+    });
+    return b;
+  }
+
+  function clientRow(c, nowMs, usage, key) {
     const live = c.live;
     const near = c.utilization !== null && c.utilization >= HOT_UTILIZATION;
     const limited = !!live && live.rateLimited5m > 0;
@@ -96,6 +130,7 @@ export const STATUS_JS = `'use strict';
         limited ? el('span', { class: 'badge', text: '429s' }) : null,
         c.usage && c.usage.share429 !== null && c.usage.share429 > HIGH_429_SHARE ? el('span', { class: 'badge warn', text: '429 share', title: 'over ${percent(HIGH_429_SHARE)} % of the last day requests got 429' }) : null,
         el('span', { class: 'id', text: c.clientId }),
+        expandButton(c, key),
       ].filter(Boolean), 'client'),
       cell(1, live ? [el('span', { class: 'num', text: int.format(live.requestsPerMinute) }), el('span', { class: 'id', text: live.activeTokens + ' token' + (live.activeTokens === 1 ? '' : 's') + ' · ' + live.inflight + ' in flight' })] : none('no gateway traffic'), 'num'),
       cell(2, live && c.utilization !== null
@@ -133,7 +168,12 @@ export const STATUS_JS = `'use strict';
     const head = el('tr');
     for (const [label, freshness] of COLUMNS) head.append(el('th', { scope: 'col' }, label + ' ', freshness ? tag(freshness) : null));
     const body = el('tbody');
-    for (const c of org.clients) body.append(clientRow(c, nowMs, org.usage));
+    for (const c of org.clients) {
+      // Also the element id: percent-encoding leaves no spaces, whatever the org or client id holds.
+      const key = encodeURIComponent(org.org) + '.' + encodeURIComponent(c.clientId);
+      body.append(clientRow(c, nowMs, org.usage, key));
+      if (opened.has(key)) body.append(endpointsRow(c, key));
+    }
     if (org.clients.length === 0) body.append(el('tr', {}, el('td', { colspan: String(COLUMNS.length), class: 'none', text: 'No clients seen yet.' })));
     section.append(el('table', {}, el('thead', {}, head), body));
     const u = org.unidentified;
@@ -156,6 +196,7 @@ export const STATUS_JS = `'use strict';
   }
 
   function render(snapshot, events) {
+    lastSnapshot = [snapshot, events];
     const nowMs = Date.parse(snapshot.generatedAt);
     document.getElementById('demo').hidden = !snapshot.demo;
     document.getElementById('error').hidden = true;

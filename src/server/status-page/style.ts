@@ -56,6 +56,12 @@ h3 { font-size: .95rem; margin: 1rem 0 .4rem; }
 .events li { padding: .35rem .6rem; border-bottom: 1px solid var(--line); overflow-wrap: anywhere; }
 .events li:last-child { border-bottom: 0; }
 .events .when { color: var(--muted); font-size: .85rem; }
+.expand { margin-top: .25rem; padding: .1rem .45rem; font: inherit; font-size: .78rem; color: inherit; background: none; border: 1px solid var(--line); border-radius: 4px; cursor: pointer; }
+tr.endpoints > td { background: var(--bg); }
+table.endpoints { width: auto; min-width: min(36rem, 100%); margin: 0 0 .5rem; }
+table.endpoints caption { text-align: left; font-size: .85rem; font-weight: 600; padding: .2rem 0; }
+table.endpoints td, table.endpoints th { padding: .2rem .5rem; }
+td.ep { font-family: ui-monospace, monospace; font-size: .8rem; overflow-wrap: anywhere; }
 @media (max-width: 760px) {
   body { padding: .6rem; }
   table, thead, tbody, tr, td { display: block; width: 100%; }
@@ -70,5 +76,8 @@ h3 { font-size: .95rem; margin: 1rem 0 .4rem; }
   td.client { display: block; }
   td.client::before { content: none; }
   .bar { min-width: 0; }
+  tr.endpoints > td, table.endpoints td { display: block; }
+  tr.endpoints > td::before, table.endpoints td::before { content: none; }
+  table.endpoints tr { margin: 0; border: 0; border-bottom: 1px solid var(--line); border-radius: 0; }
 }
 `;

@@ -5,19 +5,32 @@ import type { SimWorld } from '../world.js';
 
 const ID_SEGMENT = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d+)$/i;
 
-/** `/api/v2/users/<uuid>?x` → `api/v2/users/{id}` (Usage API template URIs have no leading slash). */
-export function templateOf(url: string): string {
-  const path = url.split('?')[0] ?? '';
-  return path
-    .split('/')
-    .filter((s) => s !== '')
-    .map((s) => (ID_SEGMENT.test(s) ? '{id}' : s))
-    .join('/');
+/**
+ * The template a real request is counted under (Usage API template URIs have no leading slash): the
+ * scenario template it matches with the most literal segments (`api/v2/users/me` before
+ * `api/v2/users/{userId}`), else the path with ids as `{id}`.
+ */
+export function templateOf(url: string, templates: readonly string[] = []): string {
+  const segments = (url.split('?')[0] ?? '').split('/').filter((s) => s !== '');
+  let best: string | undefined;
+  let bestLiterals = -1;
+  for (const t of templates) {
+    const parts = t.split('/');
+    if (parts.length !== segments.length) continue;
+    let literals = 0;
+    const matches = parts.every((p, i) => {
+      if (p.startsWith('{')) return true;
+      literals += 1;
+      return p === segments[i];
+    });
+    if (matches && literals > bestLiterals) [best, bestLiterals] = [t, literals];
+  }
+  return best ?? segments.map((s) => (ID_SEGMENT.test(s) ? '{id}' : s)).join('/');
 }
 
 export function registerCatchAll(app: FastifyInstance, world: SimWorld, onHot: () => void): void {
   app.all('/api/v2/*', async (req, reply) => {
-    const template = templateOf(req.url);
+    const template = templateOf(req.url, world.templates);
     req.callRoute = `/${template}`;
     const result = world.recordRequest(req.simToken!, req.method, template);
     onHot();

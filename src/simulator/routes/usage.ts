@@ -118,9 +118,13 @@ interface UsageCtx {
   world: SimWorld;
 }
 
-function facts(ctx: UsageCtx, interval: Interval, filter: FactFilter) {
+/**
+ * `perEndpoint`: grouped by TemplateUri. The truth's `lastUsageQuery` stays the latest query of
+ * per-client figures: the agent's per-endpoint query follows it and asks only for a complete day.
+ */
+function facts(ctx: UsageCtx, interval: Interval, filter: FactFilter, perEndpoint = false) {
   const until = ctx.world.publishedUntil();
-  ctx.world.lastUsageQuery = { at: ctx.world.clock.now(), publishedUntil: until };
+  if (!perEndpoint) ctx.world.lastUsageQuery = { at: ctx.world.clock.now(), publishedUntil: until };
   return filterFacts(ctx.world.usageFacts(interval.start, interval.end, until), filter);
 }
 
@@ -218,6 +222,16 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: UsageCtx): void {
     return iv;
   }
 
+  /** Rows as the scenario's Usage API counts them: 429s inside status400 (the facts' form) or beside it. */
+  function served(...args: Parameters<typeof aggregate>): AggregateRow[] {
+    const rows = aggregate(...args);
+    if (world.scenario.usage.status429 === 'inStatus400') return rows;
+    return rows.map((r) => ({
+      ...r,
+      counts: { ...r.counts, status400: r.counts.status400 - r.counts.status429 },
+    }));
+  }
+
   function liveClient(id: string) {
     const c = world.clients.get(id);
     return c && world.exists(c) ? c : undefined;
@@ -237,12 +251,17 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: UsageCtx): void {
     const f =
       q.data.userIds?.length || (q.data.platforms?.length && !q.data.platforms.includes(PLATFORM))
         ? []
-        : facts(ctx, iv, {
-            clientIds: q.data.oauthClientIds,
-            methods: q.data.httpMethods,
-            templateUris: q.data.templateUris,
-          });
-    const entities = aggregate(f, dims, q.data.granularity as Granularity | undefined).map((r) =>
+        : facts(
+            ctx,
+            iv,
+            {
+              clientIds: q.data.oauthClientIds,
+              methods: q.data.httpMethods,
+              templateUris: q.data.templateUris,
+            },
+            g.has('TemplateUri'),
+          );
+    const entities = served(f, dims, q.data.granularity as Granularity | undefined).map((r) =>
       newEntity(r, q.data.metrics, true, g.has('Platform') ? { platform: PLATFORM } : {}, world.sparse),
     );
     sortEntities(entities, q.data.sortBy);
@@ -274,7 +293,7 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: UsageCtx): void {
             templateUris: q.data.templateUris,
           })
         : [];
-      const entities = aggregate(f, dims, q.data.granularity as Granularity | undefined).map((r) =>
+      const entities = served(f, dims, q.data.granularity as Granularity | undefined).map((r) =>
         newEntity(
           r,
           q.data.metrics,
@@ -367,11 +386,11 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: UsageCtx): void {
     // The legacy API leaves out Genesys' built-in clients (the new one reports them).
     const f = g.has('UserId')
       ? []
-      : facts(ctx, iv, clientId ? { clientIds: [clientId] } : {}).filter(
+      : facts(ctx, iv, clientId ? { clientIds: [clientId] } : {}, g.has('TemplateUri')).filter(
           (x) => world.clients.get(x.clientId)?.builtin !== true,
         );
     const orgId = g.has('OrganizationId') ? world.scenario.org.id : undefined;
-    return aggregate(f, dims, q.data.granularity as Granularity | undefined).map((r) =>
+    return served(f, dims, q.data.granularity as Granularity | undefined).map((r) =>
       legacyRow(r, orgId, q.data.metrics, world.sparse),
     );
   }
@@ -464,7 +483,7 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: UsageCtx): void {
       templateUris: q.data.templateUris,
     });
     const selected = METRICS.filter((x) => x === 'Requests' || m.has(x) || !q.data.metrics);
-    const rows = aggregate(f, dims, m.has('Date') ? 'Day' : undefined)
+    const rows = served(f, dims, m.has('Date') ? 'Day' : undefined)
       .slice(0, 20_000)
       .map((r) => legacyRow(r, undefined, selected, world.sparse));
     const job = legacyJobs.add('simple', rows);

@@ -1,5 +1,5 @@
 import type { ScenarioInput } from '../scenario.js';
-import { AGENT, LIMITS, ORG } from './common.js';
+import { AGENT, LIMITS, MIX, ORG } from './common.js';
 
 /** The default: six integrations of different sizes, one with a 429-heavy history, one running away now. */
 export const demo: ScenarioInput = {
@@ -18,10 +18,7 @@ export const demo: ScenarioInput = {
       traffic: {
         profile: 'steady',
         rpm: 120,
-        endpoints: [
-          { templateUri: 'api/v2/workforcemanagement/schedules', method: 'GET', weight: 3 },
-          { templateUri: 'api/v2/users/{userId}', method: 'GET', weight: 1 },
-        ],
+        endpoints: [...MIX.wfm],
       },
     },
     {
@@ -33,10 +30,7 @@ export const demo: ScenarioInput = {
         profile: 'ramp',
         rpm: 40,
         peakRpm: 360,
-        endpoints: [
-          { templateUri: 'api/v2/analytics/conversations/details/query', method: 'POST', weight: 2 },
-          { templateUri: 'api/v2/routing/queues', method: 'GET', weight: 1 },
-        ],
+        endpoints: [...MIX.etl],
       },
     },
     {
@@ -48,10 +42,7 @@ export const demo: ScenarioInput = {
         profile: 'steady',
         rpm: 60,
         errorRate4xx: 0.02,
-        endpoints: [
-          { templateUri: 'api/v2/conversations/{conversationId}', method: 'GET', weight: 1 },
-          { templateUri: 'api/v2/externalcontacts/contacts', method: 'POST', weight: 1 },
-        ],
+        endpoints: [...MIX.crm],
       },
     },
     {
@@ -62,7 +53,7 @@ export const demo: ScenarioInput = {
       traffic: {
         profile: 'steady',
         rpm: 8,
-        endpoints: [{ templateUri: 'api/v2/quality/evaluations/query', method: 'GET', weight: 1 }],
+        endpoints: [...MIX.quality],
       },
     },
     {
@@ -76,9 +67,7 @@ export const demo: ScenarioInput = {
         peakRpm: 420,
         runawaySinceMinutes: 30,
         errorRate5xx: 0.005,
-        endpoints: [
-          { templateUri: 'api/v2/conversations/messages/{conversationId}', method: 'POST', weight: 1 },
-        ],
+        endpoints: [...MIX.chatbot],
       },
     },
     {
@@ -92,7 +81,7 @@ export const demo: ScenarioInput = {
         peakRpm: 480,
         burstEveryMinutes: 240,
         burstMinutes: 6,
-        endpoints: [{ templateUri: 'api/v2/users', method: 'GET', weight: 1 }],
+        endpoints: [...MIX.batch],
       },
     },
   ],

@@ -1,5 +1,11 @@
 import { EndpointUnavailableError, type GenesysApi, type UsageRow } from '../../genesys/api.js';
-import { summariseUsage, usageQueryInterval, type UsageSummary } from '../../model/usage.js';
+import {
+  summariseUsage,
+  topEndpoints,
+  usageQueryInterval,
+  type EndpointFigures,
+  type UsageSummary,
+} from '../../model/usage.js';
 import type { MetricFamily } from '../../telemetry/families.js';
 import { systemClock, type Clock } from '../../util/clock.js';
 import { silentLogger, type Logger } from '../../util/logger.js';
@@ -12,6 +18,8 @@ export interface UsageSourceOptions {
   api: Pick<GenesysApi, 'queryUsageAggregates' | 'queryUsageLegacy'>;
   clients: Pick<ClientsRefresher, 'existingIds' | 'refresh' | 'directory'>;
   intervalMs: number;
+  /** Busiest endpoints per client exported (AGENT_USAGE_TOP_ENDPOINTS). */
+  topEndpoints?: number;
   clock?: Clock;
   logger?: Logger;
   scheduler?: PollSchedule['scheduler'];
@@ -19,11 +27,14 @@ export interface UsageSourceOptions {
 
 /**
  * Polls the Usage API (daily buckets) for the month to date, grouped by OAuth client. Uses the
- * 2025 jobs API and falls back to the legacy query when the jobs API is unavailable.
+ * 2025 jobs API and falls back to the legacy query when the jobs API is unavailable. The last
+ * complete day per endpoint is one more query, asked only when that day's figures changed.
  */
 export class UsageSource extends PolledSource {
   private summary: UsageSummary | null = null;
   private useLegacy = false;
+  /** Per-endpoint figures of one complete day, and what they were fetched for (see `addEndpoints`). */
+  private endpoints: { key: string; byClient: Map<string, EndpointFigures[]> } | null = null;
   private readonly clock: Clock;
   private readonly logger: Logger;
 
@@ -56,13 +67,35 @@ export class UsageSource extends PolledSource {
     const named = rows.map((r) =>
       r.clientName ? r : { ...r, clientName: directory.nameOf(r.clientId) ?? '' },
     );
-    this.summary = summariseUsage(named, this.clock.now(), this.opts.clients.existingIds(), this.summary);
+    const summary = summariseUsage(named, this.clock.now(), this.opts.clients.existingIds(), this.summary);
+    try {
+      await this.addEndpoints(summary, signal);
+    } finally {
+      // The daily figures stand even when the endpoint query fails (the poll still reports it).
+      this.summary = summary;
+    }
   }
 
-  private async query(interval: string, signal: AbortSignal): Promise<UsageRow[]> {
+  /**
+   * Grouping the month's query by endpoint too would multiply its pages by the endpoints per client
+   * (a 10 000-client org: thousands of pages every poll). One query of the last complete day costs a
+   * few pages, and only when that day or its total changed: about once a day.
+   */
+  private async addEndpoints(summary: UsageSummary, signal: AbortSignal): Promise<void> {
+    const day = summary.lastCompleteDay;
+    if (day === null) return;
+    const key = `${day}|${summary.clients.reduce((sum, c) => sum + c.lastDay.requests, 0)}`;
+    if (this.endpoints?.key !== key) {
+      const rows = await this.query(`${day}T00:00:00Z/${day}T23:59:59.999Z`, signal, true);
+      this.endpoints = { key, byClient: topEndpoints(rows, day, this.opts.topEndpoints ?? 10) };
+    }
+    for (const c of summary.clients) c.lastDayEndpoints = this.endpoints.byClient.get(c.clientId) ?? [];
+  }
+
+  private async query(interval: string, signal: AbortSignal, byEndpoint = false): Promise<UsageRow[]> {
     if (!this.useLegacy) {
       try {
-        return await this.opts.api.queryUsageAggregates({ interval }, signal);
+        return await this.opts.api.queryUsageAggregates({ interval, byEndpoint }, signal);
       } catch (err) {
         if (!(err instanceof EndpointUnavailableError)) throw err;
         this.useLegacy = true;
@@ -72,6 +105,6 @@ export class UsageSource extends PolledSource {
         );
       }
     }
-    return this.opts.api.queryUsageLegacy({ interval }, signal);
+    return this.opts.api.queryUsageLegacy({ interval, byEndpoint }, signal);
   }
 }

@@ -55,6 +55,30 @@ export function usageFamilies(org: string, s: UsageSummary, nowMs: number): Metr
         return points;
       }),
     );
+    // Per endpoint, requests and (only where there were any) 429s: the cardinality budget of issue 24.
+    const endpoints = existing.flatMap((c) => (c.lastDayEndpoints ?? []).map((e) => ({ c, e })));
+    const attrs = ({ c, e }: (typeof endpoints)[number]) => ({
+      ...attrsOf(c),
+      endpoint: e.endpoint,
+      method: e.method,
+    });
+    if (endpoints.length > 0)
+      families.push(
+        catalogue.usageEndpointRequestsLastDay.family(() =>
+          endpoints.map((x) => ({ attributes: attrs(x), value: x.e.requests })),
+        ),
+      );
+    if (endpoints.some(({ e }) => e.byClass['429'] > 0))
+      families.push(
+        catalogue.usageEndpointResponsesLastDay.family(() =>
+          endpoints
+            .filter(({ e }) => e.byClass['429'] > 0)
+            .map((x) => ({
+              attributes: { ...attrs(x), status_class: '429' as const },
+              value: x.e.byClass['429'],
+            })),
+        ),
+      );
   }
   if (s.clients.length > 0)
     families.push(catalogue.usageRequestsMonthToDate.family(() => perClient((c) => c.monthToDate)));
