@@ -569,7 +569,7 @@ export const catalogue = {
       'always 1, for every org of the configuration (the shared config file), owned by this replica or not: the set of orgs the replicas together must poll.',
     example: {
       caption: 'orgs no replica polls (alert GenesysOrgShardCoverage)',
-      promql: 'genesys:org_pollers:count == 0',
+      promql: 'group by (org) (genesys_agent_org_configured) unless on (org) genesys_agent_org_owned',
     },
   }),
   agentOrgOwned: gauge({
