@@ -44,8 +44,8 @@ async function scrape(url: string): Promise<{ bytes: number; series: number; ms:
   return { bytes, series, ms: performance.now() - t0 };
 }
 
-async function oneCase(profile: Profile, clientsPerOrg: number): Promise<OrgsCase> {
-  const { orgs, limitMiB } = profile.orgs;
+async function oneCase(profile: Profile, orgs: number, clientsPerOrg: number): Promise<OrgsCase> {
+  const { limitMiB } = profile.orgs;
   const clients = orgs * clientsPerOrg;
   process.stderr.write(`bench: orgs ${orgs} × ${clientsPerOrg} clients\n`);
   const sims: BenchChild<{ url: string }>[] = [];
@@ -143,6 +143,7 @@ async function oneCase(profile: Profile, clientsPerOrg: number): Promise<OrgsCas
 
 export async function orgsSuite(profile: Profile): Promise<OrgsCase[]> {
   const out: OrgsCase[] = [];
-  for (const n of profile.orgs.clientsPerOrg) out.push(await oneCase(profile, n));
+  for (const [orgs, clientsPerOrg] of profile.orgs.sizes)
+    out.push(await oneCase(profile, orgs, clientsPerOrg));
   return out;
 }

@@ -145,7 +145,7 @@ export function agentDeployment(): Deployment {
 }
 
 /** Replicas of the sharded StatefulSet (components/sharded); AGENT_SHARD_TOTAL says the same. */
-export const SHARDS = 3;
+const SHARDS = 3;
 const ORGS_DIR = '/etc/genesys-usage-agent';
 /** The shared orgs file every shard reads, from the component's configMapGenerator. */
 export const ORGS_CONFIGMAP = `${NAME}-orgs`;
