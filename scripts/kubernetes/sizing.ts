@@ -13,9 +13,9 @@ export const MEASURED = {
   maxUsageMiB: 106.5,
   /** CPU per 1 000 forwarded requests per second through the gateway, in cores. */
   gatewayCoresPer1000Rps: 0.2,
-  /** A shard replica's memory limit, and the cgroup's peak usage of one polling the clients it is sized for (docs/performance.md, "Sharding"). */
+  /** A shard replica's memory limit, and the cgroup's peak in it polling 10 000 clients with traffic (docs/performance.md, "Sharding"). */
   shardLimitMiB: 256,
-  shardMaxUsageMiB: 0,
+  shardMaxUsageMiB: 99.8,
 } as const;
 
 const roundUpMiB = (mib: number, step = 64): number => Math.ceil(mib / step) * step;
