@@ -72,7 +72,7 @@ export const metricsSizeSchema = z.object({
 });
 
 /** One replica polling several orgs inside a memory limit (issue 28: how many clients fit a shard). */
-export const orgsCaseSchema = z.object({
+const orgsCaseSchema = z.object({
   orgs: num,
   clients: num,
   limitBytes: nullableNum,
