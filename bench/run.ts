@@ -9,14 +9,16 @@ import { fileURLToPath } from 'node:url';
 import { profileFor, type Mode } from './lib/profile.js';
 import { benchResultSchema, type BenchResult } from './lib/result.js';
 import { shippedNodeFlags, startScript } from './lib/shipped.js';
-import { evaluateTargets, renderReport } from './lib/report.js';
+import { evaluateTargets, renderOrgs, renderReport } from './lib/report.js';
 import { containerSuite } from './suites/container.js';
 import { gatewaySuite } from './suites/gateway.js';
 import { idleSuite } from './suites/idle.js';
 import { metricsSuite } from './suites/metrics.js';
+import { orgsSuite } from './suites/orgs.js';
 import { startOwnCalls } from './suites/own-calls.js';
 
-const USAGE = 'usage: bench/run.js [--quick | --smoke] [--no-nginx] [--out FILE] | --render FILE';
+const USAGE =
+  'usage: bench/run.js [--quick | --smoke] [--no-nginx] [--only orgs] [--out FILE] | --render FILE';
 const DEFAULT_OUT = fileURLToPath(new URL('../../bench/results/latest.json', import.meta.url));
 
 export interface RunOptions {
@@ -25,10 +27,12 @@ export interface RunOptions {
   out: string;
   /** Print the tables of an earlier result instead of running. */
   render: string | null;
+  /** Run one suite alone (the machine may be shared): only `orgs` so far. */
+  only: 'orgs' | null;
 }
 
 export function parseArgs(argv: string[]): RunOptions {
-  const opts: RunOptions = { mode: 'full', nginx: true, out: DEFAULT_OUT, render: null };
+  const opts: RunOptions = { mode: 'full', nginx: true, out: DEFAULT_OUT, render: null, only: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') opts.mode = 'quick';
@@ -36,6 +40,7 @@ export function parseArgs(argv: string[]): RunOptions {
     else if (a === '--no-nginx') opts.nginx = false;
     else if (a === '--out' && argv[i + 1]) opts.out = resolve(argv[++i]!);
     else if (a === '--render' && argv[i + 1]) opts.render = resolve(argv[++i]!);
+    else if (a === '--only' && argv[i + 1] === 'orgs') opts.only = argv[++i] as 'orgs';
     else throw new UsageError(`unknown option "${a}"; ${USAGE}`);
   }
   return opts;
@@ -52,6 +57,16 @@ const NOTES = [
   'Container: cgroup v1 memory limit (memory.limit_in_bytes, and memsw where accounted); the agent is placed in the group before Node starts, so V8 sizes its heap from the limit.',
   "/metrics: the agent's Telemetry (families → OTel producer → Prometheus serializer) vs prom-client over the same synthetic series, each in its own process behind the same node:http listener; one warm-up scrape, then sequential scrapes.",
 ];
+
+function machine() {
+  return {
+    nproc: cpus().length,
+    cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    totalMemoryBytes: totalmem(),
+  };
+}
 
 async function main(argv: string[]): Promise<number> {
   let opts: RunOptions;
@@ -70,6 +85,17 @@ async function main(argv: string[]): Promise<number> {
   }
   const profile = profileFor(opts.mode, opts.nginx);
   const startedAt = new Date();
+  if (opts.only === 'orgs') {
+    const orgs = await orgsSuite(profile);
+    const out = opts.out === DEFAULT_OUT ? DEFAULT_OUT.replace(/latest\.json$/, 'orgs.json') : opts.out;
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(
+      out,
+      `${JSON.stringify({ mode: opts.mode, startedAt, machine: machine(), orgs }, null, 2)}\n`,
+    );
+    process.stdout.write(`${renderOrgs(orgs)}\n\nwritten: ${out}\n`);
+    return 0;
+  }
   const t0 = performance.now();
   // The idle agent runs throughout, so its call window spans the whole benchmark.
   const ownCalls = await startOwnCalls();
@@ -77,11 +103,13 @@ async function main(argv: string[]): Promise<number> {
   let metrics: BenchResult['metrics'];
   let idle: BenchResult['idle'];
   let container: BenchResult['container'];
+  let orgs: BenchResult['orgs'];
   try {
     gateway = await gatewaySuite(profile);
     idle = await idleSuite(profile);
     container = await containerSuite(profile);
     metrics = await metricsSuite(profile);
+    orgs = await orgsSuite(profile);
   } catch (err) {
     await ownCalls.finish().catch(() => undefined);
     throw err;
@@ -91,13 +119,7 @@ async function main(argv: string[]): Promise<number> {
     mode: opts.mode,
     startedAt: startedAt.toISOString(),
     durationSeconds: 0,
-    machine: {
-      nproc: cpus().length,
-      cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
-      node: process.version,
-      platform: `${process.platform} ${process.arch}`,
-      totalMemoryBytes: totalmem(),
-    },
+    machine: machine(),
     notes: NOTES,
     gateway,
     idle,
@@ -105,6 +127,7 @@ async function main(argv: string[]): Promise<number> {
     shippedNodeFlags: shippedNodeFlags(startScript()),
     metrics,
     ownCalls: await ownCalls.finish(),
+    orgs,
   };
   measured.durationSeconds = Math.round((performance.now() - t0) / 100) / 10;
   const result = benchResultSchema.parse({ ...measured, targets: evaluateTargets(measured) });

@@ -82,7 +82,13 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
 
     const orgs = runtimes.map((r) => r.config.name);
     logger.info(
-      { url: http.url, gateway: gatewayUrl, orgs, otlp: config.otlp ? 'on' : 'off' },
+      {
+        url: http.url,
+        gateway: gatewayUrl,
+        orgs,
+        shard: `${config.shard.index}/${config.shard.total}`,
+        otlp: config.otlp ? 'on' : 'off',
+      },
       'agent listening',
     );
     // Announced once listening: a port found busy at start-up stays the only line on stderr.

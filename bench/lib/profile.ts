@@ -24,6 +24,12 @@ export interface Profile {
     saturationS: number;
   };
   metrics: { sizes: number[]; scrapes: number };
+  /**
+   * One replica's orgs × clients per org at each size, and its memory limit. Sizes grow by orgs of
+   * 2 500 traffic clients, and stay small: on a loaded 2-core machine, 4 simulators of 7 500 or 8 of
+   * 2 500 answered usage queries slower than the agent's 10 s timeout.
+   */
+  orgs: { sizes: [orgs: number, clientsPerOrg: number][]; limitMiB: number; scrapes: number };
 }
 
 export function profileFor(mode: Mode, nginx: boolean): Profile {
@@ -44,6 +50,7 @@ export function profileFor(mode: Mode, nginx: boolean): Profile {
         idle: { rounds: 1, settleMs: 200 },
         container: { clients: 20, limitsMiB: [256], scrapes: 1, rounds: 1, saturationS: 1 },
         metrics: { sizes: [50], scrapes: 2 },
+        orgs: { sizes: [[2, 20]], limitMiB: 256, scrapes: 1 },
       };
     case 'quick':
       return {
@@ -64,6 +71,7 @@ export function profileFor(mode: Mode, nginx: boolean): Profile {
         // Fewer clients than the full run: the quick mode has to finish in under 3 minutes.
         container: { clients: 2_000, limitsMiB: [128], scrapes: 1, rounds: 3, saturationS: 1.5 },
         metrics: { sizes: [1_000, 10_000], scrapes: 2 },
+        orgs: { sizes: [[4, 1_000]], limitMiB: 256, scrapes: 1 },
       };
     case 'full':
       return {
@@ -81,6 +89,14 @@ export function profileFor(mode: Mode, nginx: boolean): Profile {
         idle: { rounds: 5, settleMs: 3_000 },
         container: { clients: 10_000, limitsMiB: [128, 256], scrapes: 3, rounds: 5, saturationS: 6 },
         metrics: { sizes: [100, 1_000, 10_000], scrapes: 10 },
+        orgs: {
+          sizes: [
+            [2, 2_500],
+            [4, 2_500],
+          ],
+          limitMiB: 256,
+          scrapes: 3,
+        },
       };
   }
 }

@@ -1,6 +1,6 @@
 /** Targets of issue 18 (and those of issue 10 still in force) and the printed tables (pure). */
 import type { Spread } from './rounds.js';
-import type { BenchResult, Target } from './result.js';
+import type { BenchResult, OrgsCase, Target } from './result.js';
 
 const MB = 1024 * 1024;
 
@@ -260,6 +260,7 @@ export function renderReport(r: BenchResult): string {
     '',
     `Per hour ≈ ${f(o.perHourEstimate, 1)} of ${o.limitPerHour} (300/min × 60) = ${f(o.sharePercent, 3)} %`,
   );
+  if (r.orgs) out.push('', renderOrgs(r.orgs));
   out.push('', '### Targets');
   out.push(
     table(
@@ -273,4 +274,40 @@ export function renderReport(r: BenchResult): string {
     ),
   );
   return out.join('\n');
+}
+
+/** One shard replica polling several orgs, per size (bench/suites/orgs.ts). */
+export function renderOrgs(cases: OrgsCase[]): string {
+  const limit = cases[0]?.limitBytes;
+  return [
+    `### One replica, several orgs (${limit ? `${limit / MB} MiB memory limit` : 'no memory limit'}; every client with traffic)`,
+    table(
+      [
+        'orgs × clients',
+        'ready s',
+        'RSS MB',
+        'peak cgroup MB',
+        'OOM kills',
+        'scrape MB',
+        'series',
+        'scrape ms',
+        'first-poll calls / 1 000 clients',
+        'calls/h / 1 000 clients',
+        'failure',
+      ],
+      cases.map((c) => [
+        `${c.orgs} × ${c.clients / c.orgs}`,
+        f(c.readySeconds, 1),
+        mb(c.rssBytes),
+        mb(c.maxUsageBytes),
+        c.oomKills === null ? '–' : String(c.oomKills),
+        mb(c.scrapeBytes),
+        c.scrapeSeries === null ? '–' : String(c.scrapeSeries),
+        s(c.scrapeMs, 0),
+        f(c.firstPollCallsPer1000Clients, 2),
+        f(c.callsPerHourPer1000Clients, 2),
+        c.failure ?? '',
+      ]),
+    ),
+  ].join('\n');
 }

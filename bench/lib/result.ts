@@ -71,6 +71,28 @@ export const metricsSizeSchema = z.object({
   cpuRatio: nullableNum,
 });
 
+/** One replica polling several orgs inside a memory limit (issue 28: how many clients fit a shard). */
+const orgsCaseSchema = z.object({
+  orgs: num,
+  clients: num,
+  limitBytes: nullableNum,
+  alive: z.boolean(),
+  failure: z.string().nullable(),
+  readySeconds: nullableNum,
+  rssBytes: nullableNum,
+  maxUsageBytes: nullableNum,
+  failcnt: nullableNum,
+  oomKills: nullableNum,
+  scrapeBytes: nullableNum,
+  scrapeSeries: nullableNum,
+  scrapeMs: spreadSchema,
+  /** The agent's own Genesys calls until ready (one poll of every source), per 1 000 clients. */
+  firstPollCallsPer1000Clients: nullableNum,
+  /** At default cadences (bench/lib/own-calls.ts), per 1 000 clients. */
+  callsPerHourPer1000Clients: nullableNum,
+});
+export type OrgsCase = z.infer<typeof orgsCaseSchema>;
+
 export const ownCallsSchema = z.object({
   method: z.string(),
   windowSeconds: num,
@@ -149,6 +171,7 @@ export const benchResultSchema = z.object({
   shippedNodeFlags: z.array(z.string()),
   metrics: z.array(metricsSizeSchema),
   ownCalls: ownCallsSchema,
+  orgs: z.array(orgsCaseSchema).optional(),
   targets: z.array(targetSchema),
 });
 export type BenchResult = z.infer<typeof benchResultSchema>;

@@ -13,11 +13,20 @@ export function loadClientId(i: number): string {
   return `bench-client-${String(i).padStart(5, '0')}`;
 }
 
-export function benchScenario(opts: { extraClients?: number; limit?: number } = {}): ScenarioInput {
+export interface BenchScenarioOptions {
+  extraClients?: number;
+  limit?: number;
+  /** Background traffic of each extra client (req/min), so it has usage series; none by default. */
+  trafficRpm?: number;
+}
+
+export function benchScenario(opts: BenchScenarioOptions = {}): ScenarioInput {
+  const traffic = opts.trafficRpm ? { traffic: { profile: 'steady' as const, rpm: opts.trafficRpm } } : {};
   const extra = Array.from({ length: opts.extraClients ?? 0 }, (_, i) => ({
     id: loadClientId(i),
     name: `Bench Client ${i}`,
     secret: `${loadClientId(i)}-secret`,
+    ...traffic,
   }));
   return {
     name: 'bench',

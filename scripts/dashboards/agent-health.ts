@@ -216,6 +216,53 @@ function gatewayLoad(): TimeseriesPanel {
     .span(12);
 }
 
+function shards(): TablePanel {
+  const owned = `count by (instance) (${metric.agentOrgOwned})`;
+  return new TablePanel()
+    .title('Shards')
+    .description(
+      'Each replica: its shard i of n (AGENT_SHARD) and how many orgs it polls; a replica may poll none. Two rows with one shard: it is claimed twice.',
+    )
+    .datasource(PROMETHEUS)
+    .withTarget(
+      instant(
+        `max by (instance, shard, shards) (${metric.agentShardInfo}) * on (instance) group_left () (${owned} or on (instance) count by (instance) (${metric.agentShardInfo}) * 0)`,
+        'A',
+      ),
+    )
+    .withTransformation({
+      id: 'organize',
+      options: {
+        excludeByName: { Time: true },
+        renameByName: { instance: 'Replica', shard: 'Shard', shards: 'Of', Value: 'Orgs polled' },
+      },
+    })
+    .height(6)
+    .span(12);
+}
+
+function coverage(): StatPanel {
+  return new StatPanel()
+    .title('Replicas polling each org')
+    .description(
+      'Exactly 1 for every configured org; 0 = nobody polls it, 2 = polled twice (GenesysOrgShardCoverage).',
+    )
+    .datasource(PROMETHEUS)
+    .withTarget(instant(`genesys:org_pollers:count{${ORG}}`, 'A').legendFormat('{{org}}'))
+    .thresholds(
+      new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps([
+        { value: null, color: 'red' },
+        { value: 1, color: 'green' },
+        { value: 2, color: 'orange' },
+      ]),
+    )
+    .colorMode(BigValueColorMode.Background)
+    .textMode(BigValueTextMode.ValueAndName)
+    .reduceOptions(new ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false))
+    .height(6)
+    .span(12);
+}
+
 export function agentHealthDashboard(): Dashboard {
   return new DashboardBuilder('Agent health')
     .uid('genesys-usage-agent-health')
@@ -236,5 +283,7 @@ export function agentHealthDashboard(): Dashboard {
     .withPanel(own429s())
     .withPanel(gatewayLatency())
     .withPanel(gatewayLoad())
+    .withPanel(shards())
+    .withPanel(coverage())
     .build();
 }

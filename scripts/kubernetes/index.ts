@@ -19,8 +19,12 @@ import {
   IMAGE,
   NAME,
   networkPolicy,
+  ORGS_CONFIGMAP,
   prometheusRule,
   serviceMonitor,
+  shardDisruptionBudget,
+  shardService,
+  shardStatefulSet,
   sidecarExample,
   validated,
   type RuleFile,
@@ -48,6 +52,21 @@ GENESYS_REGION=mypurecloud.com
 GENESYS_CLIENT_ID=set-the-agent-oauth-client-id
 GENESYS_ORG_NAME=production
 AGENT_LOG_LEVEL=info
+`;
+
+/** The shared orgs file of the sharded component: every shard reads it whole (edit before applying). */
+const ORGS_YAML = `# The orgs every shard reads; each replica polls the share a stable hash of the names gives its
+# ordinal (docs/deployment.md, "Sharding"). kustomize turns this file into the ConfigMap
+# ${ORGS_CONFIGMAP}. Client secrets stay in the Secret ${NAME}, one key per org.
+orgs:
+  - name: acme-prod
+    region: mypurecloud.com
+    clientId: set-the-agent-oauth-client-id
+    clientSecretFile: /run/secrets/genesys-usage-agent/acme-prod
+  - name: acme-eu
+    region: eu_west_1
+    clientId: set-the-agent-oauth-client-id
+    clientSecretFile: /run/secrets/genesys-usage-agent/acme-eu
 `;
 
 const yamlDoc = (objects: object[]): string =>
@@ -80,7 +99,12 @@ async function buildFiles(repoRoot: string): Promise<Map<string, string>> {
     ['gateway-service.yaml', [gatewayService()]],
     ['gateway-ingress.yaml', [gatewayIngress()]],
   ];
-  for (const [, objects] of [...resources, ...gateway])
+  const sharded: [string, object[]][] = [
+    ['shard-statefulset.yaml', [shardStatefulSet()]],
+    ['shard-service.yaml', [shardService()]],
+    ['shard-pdb.yaml', [shardDisruptionBudget()]],
+  ];
+  for (const [, objects] of [...resources, ...gateway, ...sharded])
     for (const o of objects) validated(o as Parameters<typeof validated>[0]);
   const sidecar = validated(sidecarExample());
 
@@ -96,6 +120,27 @@ async function buildFiles(repoRoot: string): Promise<Map<string, string>> {
         resources: gateway.map(([file]) => file),
       }),
   );
+  for (const [file, objects] of sharded) files.set(`components/sharded/${file}`, yamlDoc(objects));
+  files.set('components/sharded/orgs.yaml', ORGS_YAML);
+  files.set(
+    'components/sharded/kustomization.yaml',
+    HEADER +
+      stringify({
+        apiVersion: 'kustomize.config.k8s.io/v1alpha1',
+        kind: 'Component',
+        resources: sharded.map(([file]) => file),
+        configMapGenerator: [{ name: ORGS_CONFIGMAP, files: ['orgs.yaml'] }],
+        // The single-org agent gives way to the shards; POST /v1/events belongs to one org, so its
+        // Service and Ingress go too (the shards poll operational events instead).
+        patches: [
+          ['apps/v1', 'Deployment', NAME],
+          ['v1', 'Service', NAME],
+          ['networking.k8s.io/v1', 'Ingress', `${NAME}-events`],
+        ].map(([apiVersion, kind, name]) => ({
+          patch: stringify({ $patch: 'delete', apiVersion, kind, metadata: { name } }),
+        })),
+      }),
+  );
   files.set('examples/integration-with-gateway-sidecar.yaml', yamlDoc([sidecar]));
   files.set('agent.env', AGENT_ENV);
   files.set(
@@ -109,7 +154,8 @@ async function buildFiles(repoRoot: string): Promise<Map<string, string>> {
         configMapGenerator: [{ name: ENV_CONFIGMAP, envs: ['agent.env'] }],
         images: [{ name: IMAGE, newName: IMAGE, newTag: await packageVersion(repoRoot) }],
       }) +
-      '# The gateway replicas (docs/deployment.md, "Gateway"): add\n# components:\n#   - components/gateway\n',
+      '# The gateway replicas (docs/deployment.md, "Gateway"): add\n# components:\n#   - components/gateway\n' +
+      '# Many orgs sharded over replicas (docs/deployment.md, "Sharding"): add\n#   - components/sharded\n',
   );
   return files;
 }

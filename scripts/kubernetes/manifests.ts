@@ -3,7 +3,8 @@
  * against the Kubernetes (and Prometheus Operator) JSON schemas when it is generated. Names and
  * ports follow the compose file and docs/deployment.md; resources come from ./sizing.ts.
  */
-import { Deployment } from 'kubernetes-models/apps/v1';
+import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import {
   Service,
   type IContainer,
@@ -18,7 +19,7 @@ import {
   ServiceMonitor,
 } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 import type { Model } from '@kubernetes-models/base';
-import { agentResources, IMAGE_USER } from './sizing.js';
+import { agentResources, IMAGE_USER, shardResources } from './sizing.js';
 
 export const NAME = 'genesys-usage-agent';
 /** The image reference the manifests use; kustomization.yaml's `images:` maps it to a registry. */
@@ -30,7 +31,7 @@ export const SECRET = { name: NAME, clientSecretKey: 'client-secret', eventsToke
 export const ENV_CONFIGMAP = `${NAME}-env`;
 const SECRET_DIR = '/run/secrets/genesys-usage-agent';
 
-type Component = 'agent' | 'gateway';
+type Component = 'agent' | 'gateway' | 'shard';
 const selector = (component: Component) => ({
   'app.kubernetes.io/name': NAME,
   'app.kubernetes.io/component': component,
@@ -140,6 +141,67 @@ export function agentDeployment(): Deployment {
         ]),
       },
     },
+  });
+}
+
+/** Replicas of the sharded StatefulSet (components/sharded); AGENT_SHARD_TOTAL says the same. */
+const SHARDS = 3;
+const ORGS_DIR = '/etc/genesys-usage-agent';
+/** The shared orgs file every shard reads, from the component's configMapGenerator. */
+export const ORGS_CONFIGMAP = `${NAME}-orgs`;
+
+/**
+ * Sharded pollers (issue 28): each pod reads the same orgs file and polls the orgs rendezvous
+ * hashing gives its ordinal (`-0`, `-1`, …), as kube-state-metrics' automated sharding does. The
+ * orgs come from the file only: the GENESYS_* variables of agent.env would be refused beside it.
+ */
+export function shardStatefulSet(): StatefulSet {
+  const { envFrom: _agentEnv, ...base } = agentContainer({ gateway: false, pollers: true });
+  const container: IContainer = {
+    ...base,
+    env: [
+      ...base.env!.filter((e) => !e.name.startsWith('GENESYS_')),
+      { name: 'AGENT_CONFIG_FILE', value: `${ORGS_DIR}/orgs.yaml` },
+      { name: 'AGENT_SHARD_TOTAL', value: String(SHARDS) },
+      { name: 'AGENT_POD_NAME', value: '$(POD_NAME)' },
+    ],
+    resources: shardResources(),
+    volumeMounts: [...base.volumeMounts!, { name: 'orgs', mountPath: ORGS_DIR, readOnly: true }],
+  };
+  const pod = podSpec([container]);
+  return new StatefulSet({
+    metadata: { name: `${NAME}-shard`, labels: labels('shard') },
+    spec: {
+      serviceName: `${NAME}-shard`,
+      replicas: SHARDS,
+      // No shard waits for another to be ready: they own different orgs.
+      podManagementPolicy: 'Parallel',
+      selector: { matchLabels: selector('shard') },
+      template: {
+        metadata: { labels: labels('shard') },
+        spec: { ...pod, volumes: [...pod.volumes!, { name: 'orgs', configMap: { name: ORGS_CONFIGMAP } }] },
+      },
+    },
+  });
+}
+
+/** Headless: a stable name per shard pod; the ServiceMonitor scrapes each of its endpoints (every replica). */
+export function shardService(): Service {
+  return new Service({
+    metadata: { name: `${NAME}-shard`, labels: labels('shard') },
+    spec: {
+      clusterIP: 'None',
+      selector: selector('shard'),
+      ports: [{ name: 'http', port: PORTS.http, targetPort: 'http', protocol: 'TCP' }],
+    },
+  });
+}
+
+/** A drain takes one shard at a time: its orgs go unpolled for a restart, under the coverage alert's 10 minutes. */
+export function shardDisruptionBudget(): PodDisruptionBudget {
+  return new PodDisruptionBudget({
+    metadata: { name: `${NAME}-shard`, labels: labels('shard') },
+    spec: { maxUnavailable: 1, selector: { matchLabels: selector('shard') } },
   });
 }
 

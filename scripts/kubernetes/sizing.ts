@@ -13,6 +13,9 @@ export const MEASURED = {
   maxUsageMiB: 106.5,
   /** CPU per 1 000 forwarded requests per second through the gateway, in cores. */
   gatewayCoresPer1000Rps: 0.2,
+  /** A shard replica's memory limit, and the cgroup's peak in it polling 10 000 clients with traffic (docs/performance.md, "Sharding"). */
+  shardLimitMiB: 256,
+  shardMaxUsageMiB: 99.8,
 } as const;
 
 const roundUpMiB = (mib: number, step = 64): number => Math.ceil(mib / step) * step;
@@ -32,6 +35,14 @@ export function agentResources(): ContainerResources {
   return {
     requests: { cpu: `${cpuMillis}m`, memory: `${roundUpMiB(MEASURED.maxUsageMiB)}Mi` },
     limits: { memory: `${MEASURED.fitsLimitMiB}Mi` },
+  };
+}
+
+/** A shard replica polls and serves /metrics, forwards nothing: little CPU, the measured memory. */
+export function shardResources(): ContainerResources {
+  return {
+    requests: { cpu: '100m', memory: `${roundUpMiB(MEASURED.shardMaxUsageMiB)}Mi` },
+    limits: { memory: `${MEASURED.shardLimitMiB}Mi` },
   };
 }
 

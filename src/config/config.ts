@@ -7,6 +7,7 @@ import { authFrom, gatewayFrom, otlpFrom, tlsFrom } from './checks.js';
 import { ConfigError, printable } from './errors.js';
 import { ORG_IDS, resolveOrgs } from './orgs.js';
 import { resolve, type Resolved } from './resolve.js';
+import { shardFrom, shardOfOrg, type Shard } from './shard.js';
 import { SETTING_IDS, spec, type AgentSettingId } from './settings.js';
 import { readConfigFile, readEnv, unknownVariables, type FileLayers } from './sources.js';
 
@@ -28,7 +29,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv): AgentConfig {
 function buildConfig(rawEnv: NodeJS.ProcessEnv) {
   const { settings, envOrg, fileOrgs, file } = readSettings(rawEnv);
   const orgs = resolveOrgs(envOrg, fileOrgs, file ?? '', settings.values.callBudget);
-  return assemble(settings, orgs, unknownVariables(rawEnv));
+  return assemble(settings, orgs, shardFrom(settings, orgs.length), unknownVariables(rawEnv));
 }
 
 /** Every setting from its sources by the precedence rule, before the cross-field checks. */
@@ -49,13 +50,22 @@ export function readSettings(rawEnv: NodeJS.ProcessEnv) {
   };
 }
 
-function assemble(s: Resolved<AgentSettingId>, orgs: ReturnType<typeof resolveOrgs>, warnings: string[]) {
+function assemble(
+  s: Resolved<AgentSettingId>,
+  configured: ReturnType<typeof resolveOrgs>,
+  shard: Shard,
+  warnings: string[],
+) {
   const v = s.values;
   /** `demo` when no Genesys credentials are configured: the agent runs an embedded simulator. */
-  const mode: 'live' | 'demo' = orgs.length > 0 ? 'live' : 'demo';
+  const mode: 'live' | 'demo' = configured.length > 0 ? 'live' : 'demo';
   return {
     mode,
-    orgs,
+    /** The orgs this replica polls: its shard's share of the configured ones (all of them unsharded). */
+    orgs: configured.filter((o) => shardOfOrg(o.name, shard.total) === shard.index),
+    /** Every configured org's name, this replica's or not: the coverage rule's expected set. */
+    configuredOrgs: configured.map((o) => o.name),
+    shard,
     demoScenario: v.demoScenario,
     host: v.host,
     port: v.port,
@@ -64,7 +74,7 @@ function assemble(s: Resolved<AgentSettingId>, orgs: ReturnType<typeof resolveOr
     ratelimitsIntervalMs: v.ratelimitsInterval,
     /** Which polled sources run (limits always runs: the gateway needs it). */
     poll: v.poll,
-    gateway: gatewayFrom(s, orgs.length),
+    gateway: gatewayFrom(s, configured.length),
     /** Most tokens/me look-ups per minute per org, outside the call budget. */
     tokenLookupsPerMinute: v.tokenLookupsPerMinute,
     /** Most distinct clients per org in the gateway's series (the rest: client_id="other"). */

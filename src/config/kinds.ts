@@ -187,6 +187,20 @@ export const keyValues = (headers = false) =>
     return out;
   });
 
+/** `i/n`: this replica is shard i of n (0 ≤ i < n). */
+export const shard = () =>
+  kind((raw, ctx) => {
+    const t = textOf(raw, ctx);
+    const m = /^(\d{1,3})\/(\d{1,3})$/.exec(t);
+    if (!m)
+      return refuse(ctx, "is not i/n; give this replica's shard i of n replicas, e.g. 0/3", { value: t });
+    const [index, total] = [Number(m[1]), Number(m[2])];
+    if (total === 0) return refuse(ctx, 'has n = 0; n is the number of replicas, at least 1', { value: t });
+    if (index >= total)
+      return refuse(ctx, `is outside 0..${total - 1}; shards are numbered from 0 to n-1`, { value: t });
+    return { index, total };
+  });
+
 /** Which polled sources run: `usage,ratelimits`, one of them, or `none` (in the file also a list). */
 export const pollList = () =>
   kind((raw, ctx) => {

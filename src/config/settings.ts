@@ -17,6 +17,7 @@ import {
   region,
   scenario,
   secret,
+  shard,
   text,
   url,
 } from './kinds.js';
@@ -186,6 +187,30 @@ export const SETTINGS = {
     default: { usage: true, ratelimits: true },
     shownDefault: '`usage,ratelimits`',
     doc: 'Polled sources to run: `usage,ratelimits`, one of them, or `none` (gateway-only replicas, so their usage series are not duplicated)',
+  }),
+  shard: setting({
+    env: 'AGENT_SHARD',
+    file: 'shard',
+    scope: 'agent',
+    parse: shard(),
+    shownDefault: 'every org',
+    doc: 'This replica\'s shard `i/n` (0 ≤ i < n): it polls only the orgs a stable hash of their names gives shard i, out of the same config file every replica reads (docs/deployment.md, "Sharding")',
+  }),
+  shardTotal: setting({
+    env: 'AGENT_SHARD_TOTAL',
+    file: 'shardTotal',
+    scope: 'agent',
+    parse: int(1, 999),
+    shownDefault: '—',
+    doc: 'Number of shards n when the shard i comes from a StatefulSet ordinal (`AGENT_POD_NAME`) instead of `AGENT_SHARD`',
+  }),
+  podName: setting({
+    env: 'AGENT_POD_NAME',
+    file: 'podName',
+    scope: 'agent',
+    parse: text(),
+    shownDefault: '—',
+    doc: "This pod's name (downward API `metadata.name`); with `AGENT_SHARD_TOTAL`, its trailing `-<ordinal>` is the shard",
   }),
   callBudget: setting({
     env: 'AGENT_CALL_BUDGET',

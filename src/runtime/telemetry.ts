@@ -11,7 +11,7 @@ import type { OrgRuntime } from './org.js';
 
 /** The agent's telemetry pipeline (Prometheus reader, OTLP when configured) over every org's families. */
 export async function agentTelemetry(
-  config: Pick<AgentConfig, 'resource' | 'otlp'>,
+  config: Pick<AgentConfig, 'resource' | 'otlp'> & ShardedConfig,
   runtimes: OrgRuntime[],
   clock: Clock,
   /** Where OTLP export failures are reported, once per episode. */
@@ -23,7 +23,7 @@ export async function agentTelemetry(
     instanceId: randomUUID(),
     resourceAttributes: config.resource.attributes,
     otlp: await otlpPush(config.otlp),
-    families: (nowMs) => agentFamilies(runtimes, nowMs),
+    families: (nowMs) => [...agentFamilies(runtimes, nowMs), ...shardFamilies(config, runtimes)],
     now: () => clock.now(),
     ...(logger ? { logger } : {}),
   });
@@ -38,5 +38,25 @@ export function agentFamilies(runtimes: OrgRuntime[], nowMs: number): MetricFami
       nowMs,
     ),
     catalogue.agentBuildInfo.family([{ attributes: { version: agentVersion() }, value: 1 }]),
+  ];
+}
+
+type ShardedConfig = Pick<AgentConfig, 'mode' | 'shard' | 'configuredOrgs' | 'poll'>;
+
+/** Which shard this replica is, the orgs it polls, and every configured org: Prometheus checks coverage. */
+function shardFamilies(config: ShardedConfig, runtimes: OrgRuntime[]): MetricFamily[] {
+  const shard = String(config.shard.index);
+  const names = runtimes.map((r) => r.config.name);
+  // In demo mode the configuration has no orgs: the demo org is the whole.
+  const configured = config.mode === 'demo' ? names : config.configuredOrgs;
+  const polls = config.poll.usage || config.poll.ratelimits;
+  return [
+    catalogue.agentShardInfo.family([
+      { attributes: { shard, shards: String(config.shard.total) }, value: 1 },
+    ]),
+    catalogue.agentOrgConfigured.family(configured.map((org) => ({ attributes: { org }, value: 1 }))),
+    catalogue.agentOrgOwned.family(
+      polls ? names.map((org) => ({ attributes: { org, shard }, value: 1 })) : [],
+    ),
   ];
 }

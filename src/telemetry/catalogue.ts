@@ -631,6 +631,51 @@ export const catalogue = {
       promql: 'increase(genesys_agent_otlp_exports_total{outcome="failure"}[15m])',
     },
   }),
+  agentShardInfo: gauge({
+    name: 'genesys_agent_shard_info',
+    help: "This replica's shard of the configured orgs; always 1",
+    unit: '',
+    labels: ['shard', 'shards'],
+    sources: ['agent'],
+    section: 'agent',
+    freshness: 'constant.',
+    meaning:
+      "always 1; `shard` is this replica's shard i, `shards` the number of shards n (`AGENT_SHARD=i/n`; `0` of `1` when unsharded).",
+    example: {
+      caption: 'replicas per shard (2 = a shard claimed twice)',
+      promql: 'count by (shards, shard) (genesys_agent_shard_info)',
+    },
+  }),
+  agentOrgConfigured: gauge({
+    name: 'genesys_agent_org_configured',
+    help: "An org of the agent's configuration, whichever replica polls it; always 1",
+    unit: '',
+    labels: ['org'],
+    sources: ['agent'],
+    section: 'agent',
+    freshness: 'constant.',
+    meaning:
+      'always 1, for every org of the configuration (the shared config file), owned by this replica or not: the set of orgs the replicas together must poll.',
+    example: {
+      caption: 'orgs no replica polls (alert GenesysOrgShardCoverage)',
+      promql: 'group by (org) (genesys_agent_org_configured) unless on (org) genesys_agent_org_owned',
+    },
+  }),
+  agentOrgOwned: gauge({
+    name: 'genesys_agent_org_owned',
+    help: 'An org this replica polls (its shard owns it); always 1',
+    unit: '',
+    labels: ['org', 'shard'],
+    sources: ['agent'],
+    section: 'agent',
+    freshness: 'constant.',
+    meaning:
+      'always 1, for each org whose usage and rate-limit sources this replica runs (absent on gateway-only replicas, `AGENT_POLL=none`).',
+    example: {
+      caption: 'replicas polling each org (should be 1)',
+      promql: 'count by (org) (genesys_agent_org_owned)',
+    },
+  }),
   agentBuildInfo: gauge({
     name: 'genesys_agent_build_info',
     help: 'Build information; always 1',

@@ -85,6 +85,11 @@ describe('bench harness', () => {
       expect(limited.scrapesAnswered).toBe(limited.scrapes);
       expect(limited.maxUsageBytes).toBeGreaterThan(0);
     }
+    // One replica over several orgs: alive, every client's series scraped, own calls counted per 1 000 clients.
+    const [orgs] = result.orgs ?? [];
+    expect(orgs?.alive).toBe(true);
+    expect(orgs!.scrapeSeries).toBeGreaterThan(orgs!.clients);
+    expect(orgs!.firstPollCallsPer1000Clients).toBeGreaterThan(0);
     // Targets that need the full sizes are reported as not measured rather than guessed.
     const scrape10k = result.targets.find((t) => t.name.startsWith('/metrics at 10 000'))!;
     expect(scrape10k.met).toBeNull();

@@ -33,6 +33,25 @@ describe('CLI', () => {
       { GENESYS_CLIENT_ID: 'abc', GENESYS_CLIENT_SECRET: 'xyz', GENESYS_REGION: 'atlantis' },
       'GENESYS_REGION',
     ],
+    [
+      {
+        GENESYS_CLIENT_ID: 'abc',
+        GENESYS_CLIENT_SECRET: 'xyz',
+        GENESYS_REGION: 'us_east_1',
+        AGENT_SHARD: '3/3',
+      },
+      'AGENT_SHARD',
+    ],
+    [
+      {
+        GENESYS_CLIENT_ID: 'abc',
+        GENESYS_CLIENT_SECRET: 'xyz',
+        GENESYS_REGION: 'us_east_1',
+        AGENT_SHARD_TOTAL: '3',
+        AGENT_POD_NAME: 'agent',
+      },
+      'AGENT_POD_NAME',
+    ],
   ])('configuration error %o exits 2 with one line naming %s', (env, variable) => {
     const r = runCli(['run'], env);
     expect(r.status).toBe(2);

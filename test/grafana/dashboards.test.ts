@@ -157,6 +157,8 @@ describe('generated dashboards', () => {
       'genesys_agent_source_duration_seconds',
       'genesys_agent_api_requests_total',
       'status_class="429"',
+      'genesys_agent_shard_info',
+      'genesys:org_pollers:count',
     ]) {
       expect(exprs, metric).toContain(metric);
     }

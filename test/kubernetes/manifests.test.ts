@@ -201,10 +201,17 @@ describe('deploy/kubernetes (generated)', () => {
         configMapGenerator: z.array(z.object({ envs: z.array(z.string()) })),
       })
       .parse(docs('kustomization.yaml')[0]);
-    const component = z
-      .object({ kind: z.literal('Component'), resources: z.array(z.string()) })
-      .parse(docs('components/gateway/kustomization.yaml')[0]);
-    const listed = [...kustomization.resources, ...component.resources.map((r) => `components/gateway/${r}`)];
+    const componentSchema = z.object({
+      kind: z.literal('Component'),
+      resources: z.array(z.string()),
+      configMapGenerator: z.array(z.object({ files: z.array(z.string()) })).default([]),
+    });
+    const listed = [...kustomization.resources];
+    for (const name of ['gateway', 'sharded']) {
+      const component = componentSchema.parse(docs(`components/${name}/kustomization.yaml`)[0]);
+      const files = [...component.resources, ...component.configMapGenerator.flatMap((g) => g.files)];
+      listed.push(...files.map((r) => `components/${name}/${r}`));
+    }
     const manifests = committedFiles().filter(
       (f) => f.endsWith('.yaml') && !f.endsWith('kustomization.yaml') && !f.startsWith('examples/'),
     );
@@ -212,6 +219,7 @@ describe('deploy/kubernetes (generated)', () => {
     for (const env of kustomization.configMapGenerator.flatMap((g) => g.envs))
       expect(existsSync(join(DIR, env))).toBe(true);
     expect(readFileSync(join(DIR, 'kustomization.yaml'), 'utf8')).toContain('components/gateway');
+    expect(readFileSync(join(DIR, 'kustomization.yaml'), 'utf8')).toContain('components/sharded');
     const sidecar = z
       .object({
         spec: z.object({ template: z.object({ spec: z.object({ containers: z.array(z.unknown()) }) }) }),

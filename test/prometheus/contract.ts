@@ -23,4 +23,5 @@ export const DESIGN_ALERTS = [
   'GenesysAgentSourceDown',
   'GenesysUsageDataStale',
   'GenesysAgentThrottled',
+  'GenesysOrgShardCoverage',
 ] as const;
