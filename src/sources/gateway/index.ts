@@ -3,7 +3,6 @@
  * `/oauth/token` and `/api/v2/**` here; requests are forwarded to the real region (or the
  * simulator) and measured per token and per OAuth client in real time.
  */
-import { readFile } from 'node:fs/promises';
 import {
   createServer as createHttpServer,
   type IncomingMessage,
@@ -46,7 +45,8 @@ export interface GatewayOptions {
   org: string;
   host: string;
   port: number;
-  tls?: { certFile: string; keyFile: string };
+  /** PEM certificate and key, as configuration read them (bounded, regular files). */
+  tls?: { cert: string; key: string };
   apiBaseUrl: string;
   loginBaseUrl: string;
   /** GET /api/v2/tokens/me with that token; undefined = tokens minted elsewhere count as `unknown`. */
@@ -170,10 +170,7 @@ export class GatewaySource implements Source {
     });
     const onRequest = (req: IncomingMessage, res: ServerResponse) => handler(req, res);
     const server = this.opts.tls
-      ? createHttpsServer(
-          { cert: await readFile(this.opts.tls.certFile), key: await readFile(this.opts.tls.keyFile) },
-          onRequest,
-        )
+      ? createHttpsServer({ cert: this.opts.tls.cert, key: this.opts.tls.key }, onRequest)
       : createHttpServer(onRequest);
     // The 100 goes out only once the request is admitted (path, size, caps): a refused client never sends its body.
     server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => handler(req, res, true));
