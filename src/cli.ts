@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 import { startAgent } from './agent.js';
 import { loadConfig, type AgentConfig } from './config/config.js';
-import { ConfigError, printable } from './config/errors.js';
+import { ConfigError } from './config/errors.js';
 import { describeError } from './util/logger.js';
 import { createLogger } from './util/pino.js';
+import { forTerminal } from './util/terminal.js';
 import { agentVersion } from './util/version.js';
 
 const HELP = `genesys-usage-agent ${agentVersion()}
@@ -58,7 +59,9 @@ export async function main(argv: string[]): Promise<number> {
       return withConfig((config) => runDoctorCommand(config, args));
     }
     default:
-      process.stderr.write(`genesys-usage-agent: unknown command "${command}"; run with --help\n`);
+      process.stderr.write(
+        `genesys-usage-agent: unknown command "${forTerminal(command, 80)}"; run with --help\n`,
+      );
       return 2;
   }
 }
@@ -85,7 +88,7 @@ function configFailure(err: unknown): number {
 }
 
 function configLine(message: string): number {
-  process.stderr.write(`genesys-usage-agent: configuration error: ${printable(message)}\n`);
+  process.stderr.write(`genesys-usage-agent: configuration error: ${forTerminal(message)}\n`);
   return 2;
 }
 
@@ -109,7 +112,7 @@ function startupMistake(err: unknown, config: AgentConfig): string | undefined {
 async function runCommand(args: string[]): Promise<number> {
   if (args.length > 0) {
     process.stderr.write(
-      `genesys-usage-agent: run takes no arguments (got "${args[0]}"); configure it with environment variables\n`,
+      `genesys-usage-agent: run takes no arguments (got "${forTerminal(args[0]!, 80)}"); configure it with environment variables\n`,
     );
     return 2;
   }
@@ -146,7 +149,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`genesys-usage-agent: ${describeError(err)}\n`);
+    process.stderr.write(`genesys-usage-agent: ${forTerminal(describeError(err), 500)}\n`);
     process.exitCode = 1;
   },
 );

@@ -10,6 +10,7 @@ import { Checklist } from './doctor/checklist.js';
 import { orgChecks } from './doctor/checks.js';
 import { Prober } from './doctor/probe.js';
 import type { CommandOutput } from './output.js';
+import { forTerminal } from '../util/terminal.js';
 
 export { clockSkewSeconds } from './doctor/probe.js';
 
@@ -20,7 +21,9 @@ export async function runDoctorCommand(
   out: CommandOutput = process.stdout,
 ): Promise<number> {
   if (args.length > 0) {
-    process.stderr.write(`genesys-usage-agent: doctor takes no arguments (got "${args[0]}")\n`);
+    process.stderr.write(
+      `genesys-usage-agent: doctor takes no arguments (got "${forTerminal(args[0]!, 80)}")\n`,
+    );
     return 2;
   }
   const list = new Checklist(out);

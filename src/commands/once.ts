@@ -6,6 +6,7 @@ import { buildSnapshot, type ClientsSnapshot } from '../server/snapshot.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { describeError } from '../util/logger.js';
 import { createLogger } from '../util/pino.js';
+import { forTerminal } from '../util/terminal.js';
 import type { CommandOutput } from './output.js';
 import { renderTable } from './table.js';
 
@@ -18,7 +19,9 @@ export async function runOnceCommand(
 ): Promise<number> {
   const unknown = args.find((a) => a !== '--json');
   if (unknown) {
-    process.stderr.write(`genesys-usage-agent: once: unknown option "${unknown}"; use --json or nothing\n`);
+    process.stderr.write(
+      `genesys-usage-agent: once: unknown option "${forTerminal(unknown, 80)}"; use --json or nothing\n`,
+    );
     return 2;
   }
   const json = args.includes('--json');
@@ -45,7 +48,7 @@ export async function runOnceCommand(
         if (res.status === 'rejected') {
           failed = true;
           process.stderr.write(
-            `${r.config.name}: ${r.sources[i]!.name} failed: ${describeError(res.reason)}\n`,
+            `${forTerminal(`${r.config.name}: ${r.sources[i]!.name} failed: ${describeError(res.reason)}`, 500)}\n`,
           );
         }
       });
