@@ -70,7 +70,7 @@ describe('EventLedger', () => {
     expect(() => new EventLedger({ org: 'o', dedupeMs: 60_000 })).toThrow(/dedupeMs/);
   });
 
-  it('keeps the newest events, flags rate-limit definitions, and lists uncounted ones', () => {
+  it('keeps the latest arrivals (not the latest timestamps), flags rate-limit definitions, and lists uncounted ones', () => {
     const clock = new FakeClock();
     const l = ledger({ clock, keepLatest: 2 });
     l.record(ev('a', { timestamp: 1 }));
@@ -79,8 +79,8 @@ describe('EventLedger', () => {
     });
     l.record(ev('c', { timestamp: 2, eventDefinitionId: 'd3', eventDefinitionName: 'RATELIMIT reached' }));
     expect(l.latest().map((e) => [e.id, e.rateLimit])).toEqual([
-      ['b', false],
       ['c', true],
+      ['b', false],
     ]);
     expect(points(l, clock)).toEqual([
       { org: 'o', event_definition: 'Rate limit warning', source: 'push', value: 1 },
