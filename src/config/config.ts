@@ -59,6 +59,9 @@ function assemble(s: Resolved<AgentSettingId>, orgs: ReturnType<typeof resolveOr
     demoScenario: v.demoScenario,
     host: v.host,
     port: v.port,
+    /** Longest an answer on the agent port may take to deliver. */
+    writeTimeoutMs: v.writeTimeout,
+    maxConcurrentScrapes: v.maxConcurrentScrapes,
     usageIntervalMs: v.usageInterval,
     ratelimitsIntervalMs: v.ratelimitsInterval,
     /** Which polled sources run (limits always runs: the gateway needs it). */

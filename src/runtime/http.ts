@@ -18,7 +18,17 @@ export interface RunningHttp {
 
 /** The agent's own HTTP server (metrics, status page, readiness, events), listening and on the stop stack. */
 export async function startHttp(opts: {
-  config: Pick<AgentConfig, 'host' | 'port' | 'mode' | 'auth' | 'tls' | 'eventsRateLimitPerMinute'>;
+  config: Pick<
+    AgentConfig,
+    | 'host'
+    | 'port'
+    | 'mode'
+    | 'auth'
+    | 'tls'
+    | 'eventsRateLimitPerMinute'
+    | 'writeTimeoutMs'
+    | 'maxConcurrentScrapes'
+  >;
   runtimes: OrgRuntime[];
   telemetry: Telemetry;
   eventsToken: string | null;
@@ -49,6 +59,7 @@ export async function startHttp(opts: {
     ],
     auth: config.auth ?? null,
     tls: config.tls ?? null,
+    readers: { writeTimeoutMs: config.writeTimeoutMs, maxConcurrentScrapes: config.maxConcurrentScrapes },
   });
   opts.stack.push('http server', () => server.close());
   const address = await server.listen({ host: config.host, port: config.port });
