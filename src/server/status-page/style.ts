@@ -45,6 +45,10 @@ tr.hot td:first-child { box-shadow: inset 4px 0 0 var(--hot); }
 .bar.hot > span { background: var(--hot); }
 .bar > i { position: absolute; top: 0; bottom: 0; left: ${percent(HOT_UTILIZATION)}%; width: 2px; background: var(--fg); opacity: .35; }
 .none { color: var(--muted); }
+/* Names and texts from Genesys: one line, cut with an ellipsis; the full value is in the title (hover) and the JSON API. */
+.clip { display: block; max-width: 24rem; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.name.clip { display: inline-block; vertical-align: bottom; }
+h2.clip, .sources .clip { max-width: 100%; }
 @media (max-width: 760px) {
   body { padding: .6rem; }
   table, thead, tbody, tr, td { display: block; width: 100%; }
@@ -59,5 +63,6 @@ tr.hot td:first-child { box-shadow: inset 4px 0 0 var(--hot); }
   td.client { display: block; }
   td.client::before { content: none; }
   .bar { min-width: 0; }
+  .clip { max-width: 100%; }
 }
 `;
