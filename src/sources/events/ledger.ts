@@ -77,8 +77,8 @@ export class EventLedger {
    * started, which a counter must not report as new).
    */
   record(e: LedgerEvent, opts: { count?: boolean } = {}): boolean {
-    // A long id is remembered by its hash: the dedupe memory holds 100 000 of them.
-    const key = e.id.length > MAX_FIELD_CHARS ? createHash('sha256').update(e.id).digest('base64') : e.id;
+    // An id longer than a UUID or two is remembered by its hash: the dedupe memory holds 100 000.
+    const key = e.id.length > 64 ? createHash('sha256').update(e.id).digest('base64') : e.id;
     if (!this.seen.add(`${e.source}\u0000${key}`, this.clock.now())) return false;
     this.lastRecorded[e.source] = this.clock.now();
     if (opts.count ?? true) {
@@ -109,7 +109,9 @@ export class EventLedger {
   /** Event definitions as last listed by the API, to name pushed events that carry only an id. */
   setDefinitions(defs: readonly EventDefinition[]): void {
     this.definitionNames.clear();
-    for (const d of defs.slice(0, MAX_DEFINITIONS)) this.definitionNames.set(d.id, d.name);
+    // Names become label values and list entries: as bounded as any other event string.
+    for (const d of defs.slice(0, MAX_DEFINITIONS))
+      this.definitionNames.set(d.id, d.name.slice(0, MAX_FIELD_CHARS));
   }
 
   definitionName(id: string): string | undefined {

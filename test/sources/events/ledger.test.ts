@@ -111,4 +111,21 @@ describe('EventLedger', () => {
     expect(l.record(ev('id-0'))).toBe(true);
     expect(l.record(ev('id-999'))).toBe(false);
   });
+
+  it('keeps every string of an event and of the definitions list to 256 characters', () => {
+    const clock = new FakeClock();
+    const l = new EventLedger({ org: 'o', clock });
+    const huge = 'x'.repeat(100_000);
+    l.setDefinitions([{ id: 'd1', name: `Rate limit ${huge}` }]);
+    expect(l.definitionName('d1')).toHaveLength(256);
+    l.record(ev('short', { entityName: huge, errorCode: 'E1' }));
+    const [e] = l.latest();
+    expect(e!.entityName).toBe(`${'x'.repeat(255)}…`);
+    expect(e!.errorCode).toBe('E1');
+    expect(e!.truncated).toBe(true);
+    expect(String((points(l, clock)[0] as Record<string, unknown>).event_definition)).toHaveLength(256);
+    l.record(ev('plain'));
+    expect(l.latest()[0]!.truncated).toBeUndefined();
+    expect(l.truncatedEvents).toBe(1);
+  });
 });
