@@ -2,9 +2,10 @@
 import { startAgent } from './agent.js';
 import { commandArgs, say, usageError } from './util/cli-args.js';
 import { loadConfig, type AgentConfig } from './config/config.js';
-import { ConfigError, printable } from './config/errors.js';
+import { ConfigError } from './config/errors.js';
 import { describeError } from './util/logger.js';
 import { createLogger } from './util/pino.js';
+import { forTerminal } from './util/terminal.js';
 import { agentVersion } from './util/version.js';
 
 const HELP = `genesys-usage-agent ${agentVersion()}
@@ -112,7 +113,7 @@ function configFailure(err: unknown): number {
 }
 
 function configLine(message: string): number {
-  return usageError(`configuration error: ${printable(message)}`);
+  return usageError(`configuration error: ${message}`);
 }
 
 /**
@@ -180,7 +181,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`genesys-usage-agent: ${describeError(err)}\n`);
+    process.stderr.write(`genesys-usage-agent: ${forTerminal(describeError(err), 500)}\n`);
     process.exitCode = 1;
   },
 );

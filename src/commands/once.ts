@@ -6,6 +6,7 @@ import { buildSnapshot, type ClientsSnapshot } from '../server/snapshot.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { describeError } from '../util/logger.js';
 import { createLogger } from '../util/pino.js';
+import { forTerminal } from '../util/terminal.js';
 import type { CommandOutput } from './output.js';
 import { renderTable } from './table.js';
 
@@ -39,7 +40,7 @@ export async function runOnceCommand(
         if (res.status === 'rejected') {
           failed = true;
           process.stderr.write(
-            `${r.config.name}: ${r.sources[i]!.name} failed: ${describeError(res.reason)}\n`,
+            `${forTerminal(`${r.config.name}: ${r.sources[i]!.name} failed: ${describeError(res.reason)}`, 500)}\n`,
           );
         }
       });

@@ -1,5 +1,6 @@
 import { HIGH_429_SHARE, HOT_UTILIZATION, percent } from '../model/thresholds.js';
 import type { ClientRow, ClientsSnapshot } from '../server/snapshot.js';
+import { forTerminal } from '../util/terminal.js';
 
 const num = (n: number | null | undefined) =>
   n === null || n === undefined ? '–' : Math.round(n).toLocaleString('en-US');
@@ -32,10 +33,11 @@ function markOf(c: ClientRow): '!' | '~' | ' ' {
   return ' ';
 }
 
+/** Widest a cell from Genesys may be (names, ids, limit keys, error texts): the table stays readable. */
+const NAME_WIDTH = 48;
+const ERROR_WIDTH = 200;
+
 const TOP_SHOWN = 3;
-/** Control characters of a name (not ours) never reach the terminal. */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const printable = (t: string) => t.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 
 /** One line per client with endpoint figures: its busiest few now (gateway) and on the last complete day. */
 function endpointLines(clients: readonly ClientRow[]): string[] {
@@ -55,7 +57,7 @@ function endpointLines(clients: readonly ClientRow[]): string[] {
       ...(live.length ? [`now ${live.join(', ')}`] : []),
       ...(day.length ? [`last day ${day.join(', ')}`] : []),
     ];
-    lines.push(`    ${printable(c.clientName)}: ${parts.join(' · ')}`);
+    lines.push(`    ${forTerminal(c.clientName, NAME_WIDTH)}: ${parts.join(' · ')}`);
   }
   return lines.length ? ['  top endpoints', ...lines] : [];
 }
@@ -91,12 +93,12 @@ export function renderTable(s: ClientsSnapshot, opts: { color: boolean }): strin
   out.push('');
   for (const org of s.orgs) {
     out.push(
-      `org ${org.org}: ${org.usage ? `last complete day ${org.usage.lastCompleteDay ?? '–'}, usage data age ${age(org.usage.dataAgeSeconds)}${org.usage.monthHasCompleteDay ? '' : `, MONTH: no complete day yet this month (${org.usage.month}), the previous month's total beside it`}` : 'no usage data yet'}`,
+      `org ${forTerminal(org.org, NAME_WIDTH)}: ${org.usage ? `last complete day ${org.usage.lastCompleteDay ?? '–'}, usage data age ${age(org.usage.dataAgeSeconds)}${org.usage.monthHasCompleteDay ? '' : `, MONTH: no complete day yet this month (${org.usage.month}), the previous month's total beside it`}` : 'no usage data yet'}`,
     );
     const rows = org.clients.map((c) => [
       markOf(c),
-      c.clientName + (c.exists ? '' : ' (deleted)'),
-      c.clientId,
+      forTerminal(c.clientName, NAME_WIDTH) + (c.exists ? '' : ' (deleted)'),
+      forTerminal(c.clientId, NAME_WIDTH),
       num(c.live?.requestsPerMinute),
       num(c.live?.peakTokenRequestsPerMinute),
       num(c.limit),
@@ -105,7 +107,9 @@ export function renderTable(s: ClientsSnapshot, opts: { color: boolean }): strin
       num(c.usage?.lastDayRequests),
       pct(c.usage?.share429, 2),
       monthCell(c, org.usage),
-      c.latestWarning ? `${c.latestWarning.limitKey} ×${c.latestWarning.count}` : '–',
+      c.latestWarning
+        ? `${forTerminal(c.latestWarning.limitKey, NAME_WIDTH)} ×${c.latestWarning.count}`
+        : '–',
     ]);
     const widths = HEADER.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     const line = (cells: string[]) =>
@@ -130,7 +134,7 @@ export function renderTable(s: ClientsSnapshot, opts: { color: boolean }): strin
       const since = src.lastSuccess
         ? `last success ${age((nowMs - Date.parse(src.lastSuccess)) / 1000)} ago`
         : 'never succeeded';
-      const line = `  source ${src.source.padEnd(10)} ${state} ${src.freshness.padEnd(14)} ${since}${src.lastError ? ` — ${src.lastError}` : ''}`;
+      const line = `  source ${src.source.padEnd(10)} ${state} ${src.freshness.padEnd(14)} ${since}${src.lastError ? ` — ${forTerminal(src.lastError, ERROR_WIDTH)}` : ''}`;
       out.push(src.up ? line : red(line));
     }
     out.push('');

@@ -46,7 +46,7 @@ export function gatewayFrom(s: Settings, orgCount: number) {
   };
 }
 
-/** PEM certificate and key (and their files, for the gateway); null: plain HTTP. */
+/** PEM certificate and key (the agent port's and the gateway's); null: plain HTTP. */
 export function tlsFrom(s: Settings) {
   const { tlsCertFile: certFile, tlsKeyFile: keyFile } = s.values;
   const cert = s.name('tlsCertFile');
@@ -56,7 +56,7 @@ export function tlsFrom(s: Settings) {
     throw new ConfigError(`${cert}: required when ${key} is set; set both for HTTPS`);
   if (keyFile === undefined)
     throw new ConfigError(`${key}: required when ${cert} is set; set both for HTTPS`);
-  const tls = { cert: readText(certFile, cert), key: readText(keyFile, key), certFile, keyFile };
+  const tls = { cert: readText(certFile, cert, 'tls'), key: readText(keyFile, key, 'tls') };
   try {
     // Fail at start-up, with the setting named, rather than on the first connection. node:tls is
     // loaded here, when TLS is configured, not by every agent that reads its configuration.
@@ -80,7 +80,7 @@ export function authFrom(s: Settings) {
 /** `user:password` per line; blank lines and `#` comments ignored. Passwords are never echoed. */
 function basicUsersFrom(path: string, name: string): { user: string; password: string }[] {
   const users: { user: string; password: string }[] = [];
-  for (const [i, raw] of readText(path, name).split(/\r?\n/).entries()) {
+  for (const [i, raw] of readText(path, name, 'secret').split(/\r?\n/).entries()) {
     const line = raw.trim();
     if (!line || line.startsWith('#')) continue;
     const colon = line.indexOf(':');

@@ -4,7 +4,8 @@
  * (orgs.ts, checks.ts). docs/configuration.md describes the result for operators.
  */
 import { authFrom, gatewayFrom, otlpFrom, tlsFrom } from './checks.js';
-import { ConfigError, printable } from './errors.js';
+import { forTerminal } from '../util/terminal.js';
+import { ConfigError } from './errors.js';
 import { ORG_IDS, resolveOrgs } from './orgs.js';
 import { resolve, type Resolved } from './resolve.js';
 import { shardFrom, shardOfOrg, type Shard } from './shard.js';
@@ -21,7 +22,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv): AgentConfig {
     return buildConfig(rawEnv);
   } catch (err) {
     // Messages quote what the operator wrote; a newline or escape sequence in it must not break the one-line contract.
-    if (err instanceof ConfigError) throw new ConfigError(printable(err.message));
+    if (err instanceof ConfigError) throw new ConfigError(forTerminal(err.message));
     throw err;
   }
 }
@@ -69,6 +70,9 @@ function assemble(
     demoScenario: v.demoScenario,
     host: v.host,
     port: v.port,
+    /** Longest an answer on the agent port may take to deliver. */
+    writeTimeoutMs: v.writeTimeout,
+    maxConcurrentScrapes: v.maxConcurrentScrapes,
     usageIntervalMs: v.usageInterval,
     usageTopEndpoints: v.usageTopEndpoints,
     ratelimitsIntervalMs: v.ratelimitsInterval,

@@ -47,11 +47,6 @@ function withoutUserinfo(value: string): string {
   return value.replace(/(\/\/)[^/@\s]*@/g, '$1…@');
 }
 
-/** Control characters (newline, escape, bell, …) spelt out: the error stays one harmless line. */
-export function printable(text: string): string {
-  return text.replace(/\p{Cc}/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
 /** Closest candidate by edit distance, for "did you mean" hints on unknown keys. */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;

@@ -2,10 +2,10 @@
  * The value sources: the environment, the config file, and the files that hold secrets
  * (`*_FILE`). Each yields a Layer of parsed values; config.ts stacks the layers.
  */
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
-import { closest, ConfigError, describeIssue, printable } from './errors.js';
+import { closest, ConfigError, describeIssue } from './errors.js';
+import { forTerminal } from '../util/terminal.js';
 import { ENV_VARIABLES, EnvSchema } from './env-schema.js';
 import {
   AGENT_FILE_KEYS,
@@ -16,6 +16,7 @@ import {
   type FileKey,
 } from './file-schema.js';
 import { spec, type SettingId } from './settings.js';
+import { FileRefusal, readBoundedFile, type FileKind } from '../util/bounded-file.js';
 
 /** Parsed values by setting, and the name each was given under (for errors). */
 export interface Layer {
@@ -25,18 +26,22 @@ export interface Layer {
 
 const emptyLayer = (): Layer => ({ values: {}, names: {} });
 
-/** A file's text, or a one-line error naming the setting that pointed at it. */
-export function readText(path: string, name: string): string {
+/** Most orgs in one config file: a typo or a generated file must not take the agent's memory. */
+export const MAX_ORGS = 1_000;
+
+/** A file's text (a regular file, capped by kind), or a one-line error naming the setting that pointed at it. */
+export function readText(path: string, name: string, kind: FileKind): string {
   try {
-    return readFileSync(path, 'utf8');
+    return readBoundedFile(path, kind);
   } catch (err) {
-    throw new ConfigError(`${name}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    if (err instanceof FileRefusal) throw new ConfigError(`${name}: ${err.message}`);
+    throw err;
   }
 }
 
 /** A value held in a file (`GENESYS_CLIENT_SECRET_FILE`), checked by its setting's parser. */
 function fromFile(path: string, name: string, id: SettingId): unknown {
-  const content = readText(path, name).trim();
+  const content = readText(path, name, 'secret').trim();
   if (!content) throw new ConfigError(`${name}: ${path} is empty`);
   const r = spec(id).parse.safeParse(content);
   // The content is the setting's value: shown only if the setting is not secret.
@@ -65,7 +70,7 @@ export function unknownVariables(rawEnv: NodeJS.ProcessEnv): string[] {
       // Names come from anywhere: a long one is cut, and not compared (edit distance is quadratic).
       const long = n.length > 64;
       const hint = long ? undefined : closest(n, known);
-      return printable(
+      return forTerminal(
         `${long ? `${n.slice(0, 64)}…` : n}: not a setting, ignored${hint ? `; did you mean ${hint}?` : '; see the settings in README.md'}`,
       );
     });
@@ -109,7 +114,7 @@ const yaml = (): typeof Yaml => createRequire(import.meta.url)('yaml') as typeof
 
 /** The config file (YAML, or JSON as YAML's subset), checked against the settings table. */
 export function readConfigFile(path: string): FileLayers {
-  const text = readText(path, 'AGENT_CONFIG_FILE');
+  const text = readText(path, 'AGENT_CONFIG_FILE', 'config');
   let data: unknown;
   try {
     data = yaml().parse(text); // YAML is a superset of JSON
@@ -118,6 +123,11 @@ export function readConfigFile(path: string): FileLayers {
     const first = (err as Error).message.split('\n')[0]!.replace(/:$/, '');
     throw new ConfigError(`${path}: not valid YAML/JSON: ${first}; fix the file's syntax there`);
   }
+  const orgs = (data as { orgs?: unknown } | null)?.orgs;
+  if (Array.isArray(orgs) && orgs.length > MAX_ORGS)
+    throw new ConfigError(
+      `${path}: orgs: ${orgs.length} orgs, more than ${MAX_ORGS}; split them across agents`,
+    );
   const r = FileSchema.safeParse(data ?? {});
   if (!r.success) throw new ConfigError(describeFileIssues(path, r.error.issues));
   const parsed = r.data as Record<string, unknown> & { orgs?: Record<string, unknown>[] };

@@ -19,7 +19,17 @@ export interface RunningHttp {
 
 /** The agent's own HTTP server (metrics, status page, readiness, events), listening and on the stop stack. */
 export async function startHttp(opts: {
-  config: Pick<AgentConfig, 'host' | 'port' | 'mode' | 'auth' | 'tls' | 'eventsRateLimitPerMinute'>;
+  config: Pick<
+    AgentConfig,
+    | 'host'
+    | 'port'
+    | 'mode'
+    | 'auth'
+    | 'tls'
+    | 'eventsRateLimitPerMinute'
+    | 'writeTimeoutMs'
+    | 'maxConcurrentScrapes'
+  >;
   runtimes: OrgRuntime[];
   telemetry: Telemetry;
   eventsToken: string | null;
@@ -50,6 +60,7 @@ export async function startHttp(opts: {
     ],
     auth: config.auth ?? null,
     tls: config.tls ?? null,
+    readers: { writeTimeoutMs: config.writeTimeoutMs, maxConcurrentScrapes: config.maxConcurrentScrapes },
   });
   opts.stack.push('http server', () => server.close());
   const url = await listen(server, config.host, config.port);

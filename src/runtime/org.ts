@@ -120,7 +120,7 @@ export async function createOrgRuntime(org: OrgConfig, deps: OrgRuntimeDeps): Pr
           ? { limits: { maxConcurrentPerAddress: gw.maxConcurrentPerAddress } }
           : {}),
         // Integrations send their client secrets and tokens through the gateway: same TLS as the agent port.
-        ...(config.tls ? { tls: { certFile: config.tls.certFile, keyFile: config.tls.keyFile } } : {}),
+        ...(config.tls ? { tls: { cert: config.tls.cert, key: config.tls.key } } : {}),
         ...timing,
         // The gateway's own lines carry the org once (its logger is not the one the org binding wraps).
         logger: deps.logger.child({ org: org.name }),

@@ -8,6 +8,7 @@ import { describeError } from '../util/logger.js';
 import { answerAndDiscard, declaredLength } from '../util/oversize.js';
 import { registerAuth, type AuthConfig } from './auth.js';
 import { createListener } from './listener.js';
+import { guardReaders, type ReaderLimits } from './readers.js';
 import type { ClientsSnapshot } from './snapshot.js';
 import { statusPageRoutes } from './status-page.js';
 
@@ -29,6 +30,8 @@ export interface ServerOptions {
   auth?: AuthConfig | null;
   /** Serve HTTPS with this PEM certificate and key. */
   tls?: { cert: string; key: string } | null;
+  /** Write deadline and scrape cap (default: the settings' defaults). */
+  readers?: ReaderLimits;
 }
 
 /** No route of the agent port takes more (POST /v1/events has the same limit). */
@@ -77,13 +80,14 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   // Hooks first, so they cover every route below, including the plugins' ones.
   if (opts.auth && (opts.auth.bearerTokens.length > 0 || opts.auth.basicUsers.length > 0))
     registerAuth(app, opts.auth);
+  const scrapeSlot = guardReaders(app, opts.readers);
   await app.register(helmet, {
     contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES },
     // HSTS only means something over HTTPS.
     strictTransportSecurity: opts.tls ? { maxAge: 15_552_000 } : false,
   });
 
-  app.get('/metrics', async (req, reply) => {
+  app.get('/metrics', { onRequest: scrapeSlot }, async (req, reply) => {
     try {
       const chunks = await opts.telemetry.scrapeChunks();
       // Streamed: the text is serialized as the socket drains, never held whole.

@@ -1,9 +1,10 @@
 /** Command-line options of every command, parsed one way: `node:util` parseArgs, strict. */
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+import { forTerminal } from './terminal.js';
 
-/** One line on stderr with the CLI's one prefix, whatever the command. */
+/** One line on stderr with the CLI's one prefix, whatever the command; escaped, as it may quote input. */
 export function say(line: string): void {
-  process.stderr.write(`genesys-usage-agent: ${line}\n`);
+  process.stderr.write(`genesys-usage-agent: ${forTerminal(line, 1000)}\n`);
 }
 
 /** A mistake in how the CLI was called or configured: one line, and the exit code 2. */

@@ -42,6 +42,8 @@ const same = (env: string, file: unknown, value: (v: unknown) => unknown = (v) =
 const SAMPLES: Record<Exclude<AgentSettingId, 'configFile'>, Sample> = {
   host: same('127.0.0.1', 'localhost'),
   port: { env: '9001', envValue: 9001, file: 9002, fileValue: 9002 },
+  writeTimeout: { env: '10s', envValue: 10_000, file: '2m', fileValue: 120_000 },
+  maxConcurrentScrapes: { env: '2', envValue: 2, file: 8, fileValue: 8 },
   usageInterval: { env: '5m', envValue: 300_000, file: 90, fileValue: 90_000 },
   usageTopEndpoints: { env: '5', envValue: 5, file: 20, fileValue: 20 },
   ratelimitsInterval: { env: '30s', envValue: 30_000, file: '2m', fileValue: 120_000 },

@@ -162,3 +162,48 @@ describe('413 for oversized bodies is always delivered', () => {
     await health.body.dump();
   }, 60_000);
 });
+
+describe('pushed strings cannot grow the ledger or the API answer', () => {
+  const push = (body: unknown) =>
+    request(`${url()}/v1/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const longId = (i: number) => `${'i'.repeat(400)}-${i}`;
+
+  it('50 pushes of ~1 MiB strings: GET /api/v1/events answers ~100 kB, every field cut and marked', async () => {
+    const huge = 'n'.repeat(1_000_000);
+    for (let i = 0; i < 50; i++) {
+      const eventBody = {
+        ...(notification().eventBody as object),
+        entityName: huge,
+        currentValue: huge.slice(0, 40_000),
+      };
+      const r = await push(envelope(longId(i), { detail: notification({ eventBody }) }));
+      expect(r.statusCode, await r.body.text()).toBe(200);
+    }
+    const res = await request(`${url()}/api/v1/events`);
+    const text = await res.body.text();
+    expect(res.statusCode).toBe(200);
+    // 50 events of 1 MiB each used to be served whole (49 MiB).
+    expect(text.length).toBeLessThan(200_000);
+    const answer = JSON.parse(text) as {
+      events: { id: string; entityName: string; currentValue: string; truncated?: boolean }[];
+      truncatedEvents: number;
+    };
+    const pushed = answer.events.filter((e) => e.entityName.startsWith('nnn'));
+    expect(pushed).toHaveLength(50);
+    for (const e of pushed) {
+      for (const v of [e.id, e.entityName, e.currentValue]) {
+        expect(v.length).toBeLessThanOrEqual(256);
+        expect(v.endsWith('…')).toBe(true);
+      }
+      expect(e.truncated).toBe(true);
+    }
+    expect(answer.truncatedEvents).toBeGreaterThanOrEqual(50);
+    // Long ids that share their first 256 characters are still told apart (remembered by hash).
+    expect(await (await push(envelope(longId(7)))).body.json()).toEqual({ accepted: 0, duplicates: 1 });
+    expect(await (await push(envelope(longId(77)))).body.json()).toEqual({ accepted: 1, duplicates: 0 });
+  }, 120_000);
+});

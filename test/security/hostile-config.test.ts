@@ -2,7 +2,7 @@
  * Hostile configuration through the built CLI: every mistake ends with exit code 2 and exactly one
  * stderr line naming the field (and the fix where one exists), no stack trace, no secret echoed.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +42,12 @@ function run(
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+function fifo(name: string): string {
+  const path = join(dir, name);
+  execFileSync('mkfifo', [path]);
+  return path;
 }
 
 const creds = { GENESYS_CLIENT_ID: 'id', GENESYS_CLIENT_SECRET: SECRET, GENESYS_REGION: 'mypurecloud.ie' };
@@ -263,6 +269,72 @@ const CASES: Case[] = [
     name: 'auth token with a space',
     env: () => ({ AGENT_AUTH_TOKEN: `${SECRET} two` }),
     says: /AGENT_AUTH_TOKEN: the value must be one word of visible ASCII characters/,
+  },
+  // Files a typo can name: refused at once, whatever their kind (a FIFO used to hang start-up,
+  // /dev/zero to eat gigabytes, 100 000 orgs to take 1.6 GB).
+  {
+    name: 'secret file that is a FIFO',
+    env: () => ({ ...creds, GENESYS_CLIENT_SECRET_FILE: fifo('secret-fifo') }),
+    says: /GENESYS_CLIENT_SECRET_FILE: .*secret-fifo is a FIFO, not a regular file/,
+  },
+  {
+    name: 'secret file that is /dev/zero',
+    env: () => ({ ...creds, GENESYS_CLIENT_SECRET_FILE: '/dev/zero' }),
+    says: /GENESYS_CLIENT_SECRET_FILE: \/dev\/zero is a device, not a regular file/,
+  },
+  {
+    name: 'events token file over 64 KiB',
+    env: () => ({ AGENT_EVENTS_TOKEN_FILE: file('token', 'x'.repeat(65 * 1024)) }),
+    says: /AGENT_EVENTS_TOKEN_FILE: .*token is larger than 64 KiB/,
+  },
+  {
+    name: 'config file that is a directory',
+    env: () => ({ AGENT_CONFIG_FILE: dir }),
+    says: /AGENT_CONFIG_FILE: .* is a directory, not a regular file/,
+  },
+  {
+    name: 'config file that is /dev/zero',
+    env: () => ({ AGENT_CONFIG_FILE: '/dev/zero' }),
+    says: /AGENT_CONFIG_FILE: \/dev\/zero is a device/,
+  },
+  {
+    name: 'config file over 1 MiB',
+    env: () => ({ AGENT_CONFIG_FILE: file('huge.yaml', `# ${'x'.repeat(2 * 1024 * 1024)}\nport: 1\n`) }),
+    says: /AGENT_CONFIG_FILE: .*huge\.yaml is larger than 1024 KiB/,
+  },
+  {
+    name: 'config file with more orgs than the cap',
+    env: () => ({
+      AGENT_CONFIG_FILE: file(
+        'orgs.json',
+        JSON.stringify({ orgs: Array.from({ length: 20_000 }, (_, i) => ({ name: `o${i}` })) }),
+      ),
+    }),
+    says: /orgs\.json: orgs: 20000 orgs, more than 1000; split them across agents/,
+  },
+  {
+    name: 'TLS certificate that is a FIFO',
+    env: () => ({ AGENT_TLS_CERT_FILE: fifo('cert-fifo'), AGENT_TLS_KEY_FILE: file('k4.pem', 'x') }),
+    says: /AGENT_TLS_CERT_FILE: .*cert-fifo is a FIFO/,
+  },
+  {
+    name: 'TLS key that is /dev/zero',
+    env: () => ({ AGENT_TLS_CERT_FILE: file('c4.pem', 'x'), AGENT_TLS_KEY_FILE: '/dev/zero' }),
+    says: /AGENT_TLS_KEY_FILE: \/dev\/zero is a device/,
+  },
+  {
+    name: 'basic-auth file that is a FIFO',
+    env: () => ({ AGENT_AUTH_BASIC_FILE: fifo('users-fifo') }),
+    says: /AGENT_AUTH_BASIC_FILE: .*users-fifo is a FIFO/,
+  },
+  {
+    name: 'demo scenario file over 1 MiB',
+    env: () => ({
+      AGENT_DEMO_SCENARIO: file('big-scenario.yaml', `# ${'x'.repeat(2 * 1024 * 1024)}\n`),
+      AGENT_PORT: '0',
+      AGENT_HOST: '127.0.0.1',
+    }),
+    says: /AGENT_DEMO_SCENARIO: .*big-scenario\.yaml is larger than 1024 KiB/,
   },
   {
     name: 'secret in the config file with a control character',

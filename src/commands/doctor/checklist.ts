@@ -1,5 +1,6 @@
 /** The doctor's checklist: runs checks in order, skips those whose prerequisite failed, prints ✓/✗/- lines. */
 import { describeError } from '../../util/logger.js';
+import { forTerminal } from '../../util/terminal.js';
 import type { CommandOutput } from '../output.js';
 import type { Check, CheckResult } from './checks.js';
 
@@ -20,8 +21,12 @@ export class Checklist {
         : text;
   }
 
-  line(text: string): void {
-    this.out.write(`${text}\n`);
+  /** Most characters of one line: details quote Genesys answers and hosts. */
+  private static readonly WIDTH = 300;
+
+  /** One line, escaped and capped (a Genesys answer or a name must not drive the terminal); `mark` leads it as is. */
+  line(text: string, mark = ''): void {
+    this.out.write(`${mark}${forTerminal(text, Checklist.WIDTH)}\n`);
   }
 
   report(title: string, r: CheckResult): void {
@@ -30,7 +35,7 @@ export class Checklist {
       this.failed += 1;
       this.failedTitles.add(title);
     }
-    this.line(`${this.mark(r.ok ? 'ok' : 'fail')} ${title}${r.detail ? ` — ${r.detail}` : ''}`);
+    this.line(`${title}${r.detail ? ` — ${r.detail}` : ''}`, `${this.mark(r.ok ? 'ok' : 'fail')} `);
     if (!r.ok && r.fix) this.line(`    fix: ${r.fix}`);
   }
 
@@ -40,7 +45,7 @@ export class Checklist {
       if (c.needs && this.failedTitles.has(c.needs)) {
         this.failedTitles.add(c.title);
         this.skipped += 1;
-        this.line(`${this.mark('skip')} ${c.title} (skipped: "${c.needs}" failed)`);
+        this.line(`${c.title} (skipped: "${c.needs}" failed)`, `${this.mark('skip')} `);
         continue;
       }
       // Progress for a slow network: a transient line a TTY overwrites with the result.

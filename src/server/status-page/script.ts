@@ -125,11 +125,11 @@ export const STATUS_JS = `'use strict';
     const tr = el('tr', { class: near || limited ? 'hot' : undefined, 'data-client-id': c.clientId });
     tr.append(
       cell(0, [
-        el('span', { class: 'name', text: c.clientName + (c.exists ? '' : ' (deleted)') }),
+        el('span', { class: 'name clip', text: c.clientName + (c.exists ? '' : ' (deleted)'), title: c.clientName }),
         near ? el('span', { class: 'badge', text: 'near limit' }) : null,
         limited ? el('span', { class: 'badge', text: '429s' }) : null,
         c.usage && c.usage.share429 !== null && c.usage.share429 > HIGH_429_SHARE ? el('span', { class: 'badge warn', text: '429 share', title: 'over ${percent(HIGH_429_SHARE)} % of the last day requests got 429' }) : null,
-        el('span', { class: 'id', text: c.clientId }),
+        el('span', { class: 'id clip', text: c.clientId, title: c.clientId }),
         expandButton(c, key),
       ].filter(Boolean), 'client'),
       cell(1, live ? [el('span', { class: 'num', text: int.format(live.requestsPerMinute) }), el('span', { class: 'id', text: live.activeTokens + ' token' + (live.activeTokens === 1 ? '' : 's') + ' · ' + live.inflight + ' in flight' })] : none('no gateway traffic'), 'num'),
@@ -140,7 +140,7 @@ export const STATUS_JS = `'use strict';
       cell(4, c.usage ? [num(c.usage.lastDayRequests), monthToDate(c, usage)] : none('no usage data'), 'num'),
       cell(5, c.usage ? pct(c.usage.share429, 2) : none('–'), 'num'),
       cell(6, c.latestWarning
-        ? [el('span', { text: c.latestWarning.limitKey }), el('span', { class: 'id', text: warningText(c.latestWarning, nowMs) })]
+        ? [el('span', { class: 'clip', text: c.latestWarning.limitKey, title: c.latestWarning.limitKey }), el('span', { class: 'id', text: warningText(c.latestWarning, nowMs) })]
         : none('none')),
     );
     return tr;
@@ -155,14 +155,14 @@ export const STATUS_JS = `'use strict';
       el('span', { class: 'state ' + (s.up ? 'up' : 'down'), text: s.up ? 'up' : s.lastSuccess ? 'failing' : 'not yet' }),
       ' · last success ' + ago(s.lastSuccess, nowMs),
       ' · data age ' + (age === null ? '–' : duration(age)),
-      s.lastError ? el('span', { class: 'id', text: s.lastError }) : null,
+      s.lastError ? el('span', { class: 'id clip', text: s.lastError, title: s.lastError }) : null,
     );
   }
 
   function orgSection(org, nowMs, events) {
     const section = el('section', { 'data-org': org.org });
     section.append(
-      el('h2', { text: 'Org ' + org.org + (org.usage && org.usage.lastCompleteDay ? ' · last complete day ' + org.usage.lastCompleteDay : '') }),
+      el('h2', { class: 'clip', title: org.org, text: 'Org ' + org.org + (org.usage && org.usage.lastCompleteDay ? ' · last complete day ' + org.usage.lastCompleteDay : '') }),
       el('ul', { class: 'sources' }, ...org.sources.map((s) => sourceItem(s, org, nowMs))),
     );
     const head = el('tr');

@@ -62,6 +62,10 @@ table.endpoints { width: auto; min-width: min(36rem, 100%); margin: 0 0 .5rem; }
 table.endpoints caption { text-align: left; font-size: .85rem; font-weight: 600; padding: .2rem 0; }
 table.endpoints td, table.endpoints th { padding: .2rem .5rem; }
 td.ep { font-family: ui-monospace, monospace; font-size: .8rem; overflow-wrap: anywhere; }
+/* Names and texts from Genesys: one line, cut with an ellipsis; the full value is in the title (hover) and the JSON API. */
+.clip { display: block; max-width: 24rem; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.name.clip { display: inline-block; vertical-align: bottom; }
+h2.clip, .sources .clip { max-width: 100%; }
 @media (max-width: 760px) {
   body { padding: .6rem; }
   table, thead, tbody, tr, td { display: block; width: 100%; }
@@ -79,5 +83,6 @@ td.ep { font-family: ui-monospace, monospace; font-size: .8rem; overflow-wrap: a
   tr.endpoints > td, table.endpoints td { display: block; }
   tr.endpoints > td::before, table.endpoints td::before { content: none; }
   table.endpoints tr { margin: 0; border: 0; border-bottom: 1px solid var(--line); border-radius: 0; }
+  .clip { max-width: 100%; }
 }
 `;

@@ -3,9 +3,9 @@
  * scenario by built-in name, file path or object. The schema lives in ../scenario.ts, which imports
  * nothing from here, so the two never form an import circle.
  */
-import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { BuiltinScenarioName } from '../../config/scenario-names.js';
+import { FileRefusal, readBoundedFile } from '../../util/bounded-file.js';
 import { ScenarioError, parseScenario, type Scenario, type ScenarioInput } from '../scenario.js';
 import { demo } from './demo.js';
 import { burst, churn, intraday, runaway, steady } from './others.js';
@@ -28,8 +28,10 @@ export function loadScenario(nameOrPath: string): Scenario {
   if (builtin) return parseScenario(builtin, nameOrPath);
   let text: string;
   try {
-    text = readFileSync(nameOrPath, 'utf8');
-  } catch {
+    text = readBoundedFile(nameOrPath, 'scenario');
+  } catch (err) {
+    if (err instanceof FileRefusal && !err.message.startsWith('cannot read'))
+      throw new ScenarioError(err.message);
     throw new ScenarioError(
       `${nameOrPath}: no such scenario file or built-in; use one of ${BUILTIN_SCENARIOS.join('|')} or a YAML/JSON file path`,
     );

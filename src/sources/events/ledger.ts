@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { EventDefinition, OperationalEvent } from '../../genesys/api.js';
 import { ExpiringKeys } from '../../model/signals/expiring-keys.js';
 import { isRateLimitDefinition } from '../../model/signals/rate-limit-definition.js';
@@ -7,7 +8,8 @@ import { systemClock, type Clock } from '../../util/clock.js';
 
 export type EventSource = 'pull' | 'push';
 export type LedgerEvent = OperationalEvent & { source: EventSource };
-export type LatestEvent = LedgerEvent & { rateLimit: boolean };
+/** `truncated`: a string field was longer than MAX_FIELD_CHARS and is shown cut. */
+export type LatestEvent = LedgerEvent & { rateLimit: boolean; truncated?: true };
 
 const MIN_DEDUPE_MS = 10 * 60_000;
 /** The label of events whose definition the definitions list does not know. */
@@ -15,6 +17,21 @@ export const OTHER_DEFINITION = 'other';
 /** Bounds of the ledger's maps: definitions kept from the list, event ids remembered for dedupe. */
 const MAX_DEFINITIONS = 1_000;
 const MAX_REMEMBERED_IDS = 100_000;
+/**
+ * Longest string kept from an event (names, values, ids): with the latest 50 per org, the list and
+ * GET /api/v1/events stay near 100 kB however large the pushed strings (1 MiB bodies are accepted).
+ */
+export const MAX_FIELD_CHARS = 256;
+const TEXT_FIELDS = [
+  'id',
+  'eventDefinitionId',
+  'eventDefinitionName',
+  'entityId',
+  'entityName',
+  'previousValue',
+  'currentValue',
+  'errorCode',
+] as const;
 
 /**
  * Operational events of one org, from the pull (ratelimits source) and push (/v1/events) paths:
@@ -33,6 +50,8 @@ export class EventLedger {
   private readonly definitionNames = new Map<string, string>();
   private unknownListener: (definitionId: string) => void = () => undefined;
   private readonly lastRecorded: Record<EventSource, number | null> = { pull: null, push: null };
+  /** Events listed with a field cut to MAX_FIELD_CHARS, since start. */
+  truncatedEvents = 0;
 
   constructor(opts: {
     org: string;
@@ -58,7 +77,9 @@ export class EventLedger {
    * started, which a counter must not report as new).
    */
   record(e: LedgerEvent, opts: { count?: boolean } = {}): boolean {
-    if (!this.seen.add(`${e.source}\u0000${e.id}`, this.clock.now())) return false;
+    // An id longer than a UUID or two is remembered by its hash: the dedupe memory holds 100 000.
+    const key = e.id.length > 64 ? createHash('sha256').update(e.id).digest('base64') : e.id;
+    if (!this.seen.add(`${e.source}\u0000${key}`, this.clock.now())) return false;
     this.lastRecorded[e.source] = this.clock.now();
     if (opts.count ?? true) {
       const definition = this.labelOf(e.eventDefinitionId);
@@ -67,16 +88,30 @@ export class EventLedger {
       c.value += 1;
       this.counts.set(key, c);
     }
-    this.recent.push({ ...e, rateLimit: isRateLimitDefinition(e.eventDefinitionName) });
-    this.recent.sort((a, b) => b.timestamp - a.timestamp);
+    // Newest arrival first: a timestamp is the sender's word, and one from 2100 must not hide the rest.
+    this.recent.unshift(this.bounded({ ...e, rateLimit: isRateLimitDefinition(e.eventDefinitionName) }));
     this.recent.length = Math.min(this.recent.length, this.keepLatest);
     return true;
+  }
+
+  private bounded(e: LatestEvent): LatestEvent {
+    for (const f of TEXT_FIELDS) {
+      const v = e[f];
+      if (typeof v === 'string' && v.length > MAX_FIELD_CHARS) {
+        e[f] = `${v.slice(0, MAX_FIELD_CHARS - 1)}…`;
+        e.truncated = true;
+      }
+    }
+    if (e.truncated) this.truncatedEvents += 1;
+    return e;
   }
 
   /** Event definitions as last listed by the API, to name pushed events that carry only an id. */
   setDefinitions(defs: readonly EventDefinition[]): void {
     this.definitionNames.clear();
-    for (const d of defs.slice(0, MAX_DEFINITIONS)) this.definitionNames.set(d.id, d.name);
+    // Names become label values and list entries: as bounded as any other event string.
+    for (const d of defs.slice(0, MAX_DEFINITIONS))
+      this.definitionNames.set(d.id, d.name.slice(0, MAX_FIELD_CHARS));
   }
 
   definitionName(id: string): string | undefined {
@@ -101,7 +136,7 @@ export class EventLedger {
     return this.lastRecorded[source];
   }
 
-  /** Newest first. */
+  /** Newest arrival first. */
   latest(): LatestEvent[] {
     return this.recent.map((e) => ({ ...e }));
   }

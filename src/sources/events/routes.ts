@@ -7,6 +7,11 @@ import type { EventLedger } from './ledger.js';
 import { PayloadError, parsePushBody } from './push-payload.js';
 
 export const EVENTS_BODY_LIMIT = 1024 * 1024;
+/**
+ * A pushed timestamp is kept only within this window around the agent's clock (EventBridge retries
+ * for 24 h; a sender's clock may run a little fast); outside it the arrival time stands in.
+ */
+export const PUSHED_TIMESTAMP_WINDOW = { pastMs: 7 * 86_400_000, futureMs: 5 * 60_000 };
 
 export interface EventsRoutesOptions {
   /** Bearer token required on POST /v1/events; undefined registers only GET /api/v1/events. */
@@ -73,7 +78,7 @@ export function eventsRoutes(opts: EventsRoutesOptions): FastifyPluginAsync {
             // The name is not echoed: it is the caller's text, of any length.
             .send({ error: 'Not Found', message: 'no such org here; /api/v1/clients lists the orgs' })
         );
-      return { org: ledger.org, events: ledger.latest() };
+      return { org: ledger.org, events: ledger.latest(), truncatedEvents: ledger.truncatedEvents };
     });
 
     if (!authenticate) return;
@@ -109,6 +114,11 @@ export function eventsRoutes(opts: EventsRoutesOptions): FastifyPluginAsync {
         ledgers.push(ledger);
       }
       let accepted = 0;
+      const nowMs = clock.now();
+      const plausible = (t: number | undefined): t is number =>
+        t !== undefined &&
+        t >= nowMs - PUSHED_TIMESTAMP_WINDOW.pastMs &&
+        t <= nowMs + PUSHED_TIMESTAMP_WINDOW.futureMs;
       for (const [i, e] of events.entries()) {
         const ledger = ledgers[i]!;
         const fresh = ledger.record({
@@ -123,7 +133,7 @@ export function eventsRoutes(opts: EventsRoutesOptions): FastifyPluginAsync {
           previousValue: e.previousValue,
           currentValue: e.currentValue,
           errorCode: e.errorCode,
-          timestamp: e.timestamp ?? clock.now(),
+          timestamp: plausible(e.timestamp) ? e.timestamp : nowMs,
           source: 'push',
         });
         if (fresh) accepted++;

@@ -3,7 +3,6 @@
  * `/oauth/token` and `/api/v2/**` here; requests are forwarded to the real region (or the
  * simulator) and measured per token and per OAuth client in real time.
  */
-import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { Pool } from 'undici';
 import {
@@ -41,7 +40,8 @@ export interface GatewayOptions {
   org: string;
   host: string;
   port: number;
-  tls?: { certFile: string; keyFile: string };
+  /** PEM certificate and key, as configuration read them (bounded, regular files). */
+  tls?: { cert: string; key: string };
   apiBaseUrl: string;
   loginBaseUrl: string;
   /** GET /api/v2/tokens/me with that token; undefined = tokens minted elsewhere count as `unknown`. */
@@ -149,10 +149,9 @@ export class GatewaySource implements Source {
     this.watchdog = watchdog;
     const onRefused = (reason: RefusalReason) =>
       this.refused.set(reason, (this.refused.get(reason) ?? 0) + 1);
-    const tls = this.opts.tls;
     const app = createListener({
       logger: false,
-      tls: tls ? { cert: await readFile(tls.certFile), key: await readFile(tls.keyFile) } : null,
+      tls: this.opts.tls ?? null,
       headersTimeoutMs: limits.headersTimeoutMs,
       requestTimeoutMs: limits.requestTimeoutMs,
       keepAliveTimeoutMs: limits.keepAliveTimeoutMs,

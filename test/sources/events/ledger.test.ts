@@ -70,7 +70,7 @@ describe('EventLedger', () => {
     expect(() => new EventLedger({ org: 'o', dedupeMs: 60_000 })).toThrow(/dedupeMs/);
   });
 
-  it('keeps the newest events, flags rate-limit definitions, and lists uncounted ones', () => {
+  it('keeps the latest arrivals (not the latest timestamps), flags rate-limit definitions, and lists uncounted ones', () => {
     const clock = new FakeClock();
     const l = ledger({ clock, keepLatest: 2 });
     l.record(ev('a', { timestamp: 1 }));
@@ -79,8 +79,8 @@ describe('EventLedger', () => {
     });
     l.record(ev('c', { timestamp: 2, eventDefinitionId: 'd3', eventDefinitionName: 'RATELIMIT reached' }));
     expect(l.latest().map((e) => [e.id, e.rateLimit])).toEqual([
-      ['b', false],
       ['c', true],
+      ['b', false],
     ]);
     expect(points(l, clock)).toEqual([
       { org: 'o', event_definition: 'Rate limit warning', source: 'push', value: 1 },
@@ -110,5 +110,22 @@ describe('EventLedger', () => {
     // The oldest ids were forgotten early: a redelivery of one counts again, a recent one does not.
     expect(l.record(ev('id-0'))).toBe(true);
     expect(l.record(ev('id-999'))).toBe(false);
+  });
+
+  it('keeps every string of an event and of the definitions list to 256 characters', () => {
+    const clock = new FakeClock();
+    const l = new EventLedger({ org: 'o', clock });
+    const huge = 'x'.repeat(100_000);
+    l.setDefinitions([{ id: 'd1', name: `Rate limit ${huge}` }]);
+    expect(l.definitionName('d1')).toHaveLength(256);
+    l.record(ev('short', { entityName: huge, errorCode: 'E1' }));
+    const [e] = l.latest();
+    expect(e!.entityName).toBe(`${'x'.repeat(255)}…`);
+    expect(e!.errorCode).toBe('E1');
+    expect(e!.truncated).toBe(true);
+    expect(String((points(l, clock)[0] as Record<string, unknown>).event_definition)).toHaveLength(256);
+    l.record(ev('plain'));
+    expect(l.latest()[0]!.truncated).toBeUndefined();
+    expect(l.truncatedEvents).toBe(1);
   });
 });

@@ -16,7 +16,7 @@ describe('gateway TLS listener', () => {
     });
     const tls = selfSignedCert(dir);
     const gw = gatewayFor(upstream.url, {
-      tls,
+      tls: { cert: readFileSync(tls.certFile, 'utf8'), key: readFileSync(tls.keyFile, 'utf8') },
     });
     await gw.start();
     const agent = new Agent({ connect: { ca: readFileSync(tls.certFile) } });
