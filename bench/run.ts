@@ -8,13 +8,13 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { profileFor, type Mode } from './lib/profile.js';
 import { benchResultSchema, type BenchResult } from './lib/result.js';
-import { shippedNodeFlags, startScript } from './lib/shipped.js';
 import { evaluateTargets, renderReport } from './lib/report.js';
 import { containerSuite } from './suites/container.js';
 import { gatewaySuite } from './suites/gateway.js';
 import { idleSuite } from './suites/idle.js';
 import { metricsSuite } from './suites/metrics.js';
 import { startOwnCalls } from './suites/own-calls.js';
+import { NODE_FLAGS } from '../src/runtime/node-flags.js';
 
 const USAGE = 'usage: bench/run.js [--quick | --smoke] [--no-nginx] [--out FILE] | --render FILE';
 const DEFAULT_OUT = fileURLToPath(new URL('../../bench/results/latest.json', import.meta.url));
@@ -102,7 +102,7 @@ async function main(argv: string[]): Promise<number> {
     gateway,
     idle,
     container,
-    shippedNodeFlags: shippedNodeFlags(startScript()),
+    shippedNodeFlags: [...NODE_FLAGS],
     metrics,
     ownCalls: await ownCalls.finish(),
   };

@@ -7,17 +7,15 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import type { AgentConfig } from './config/config.js';
 import { resolveOrgs } from './demo/index.js';
-import { realScheduler, type Scheduler } from './lifecycle/scheduler.js';
+import type { Scheduler } from './lifecycle/scheduler.js';
 import { StopStack } from './lifecycle/stop-stack.js';
 import { startHttp } from './runtime/http.js';
-import { createOrgRuntime, readiness, type OrgRuntime } from './runtime/org.js';
-import { collectGarbageReducingMemory, settleOnceReady } from './runtime/settle-memory.js';
+import { createOrgRuntime, type OrgRuntime } from './runtime/org.js';
 import { agentTelemetry } from './runtime/telemetry.js';
 import type { ClientsSnapshot } from './server/snapshot.js';
 import type { RunningSimulator } from './simulator/index.js';
 import type { Telemetry } from './telemetry/telemetry.js';
 import { systemClock, type Clock } from './util/clock.js';
-import { describeError } from './util/logger.js';
 
 export { createOrgRuntime, orgView, type OrgRuntime } from './runtime/org.js';
 
@@ -73,13 +71,6 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
     const traffic = resolved.traffic(gatewayUrl, { logger, ...timers });
     if (traffic) await stack.start(traffic);
 
-    const cancelSettle = settleOnceReady({
-      ready: () => readiness(runtimes).ready,
-      collect: () => settleMemory(logger),
-      scheduler: deps.scheduler ?? realScheduler,
-    });
-    stack.push('start-up memory settle', async () => cancelSettle());
-
     const orgs = runtimes.map((r) => r.config.name);
     logger.info(
       { url: http.url, gateway: gatewayUrl, orgs, otlp: config.otlp ? 'on' : 'off' },
@@ -100,21 +91,4 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
     await close();
     throw err;
   }
-}
-
-function settleMemory(logger: PinoLogger): void {
-  const rssBefore = process.memoryUsage.rss();
-  const started = performance.now();
-  try {
-    collectGarbageReducingMemory();
-  } catch (err) {
-    logger.debug({ err: describeError(err) }, 'start-up memory not settled: V8 offers no gc()');
-    return;
-  }
-  const ms = Math.round(performance.now() - started);
-  const mb = (bytes: number) => Math.round(bytes / 104857.6) / 10;
-  logger.debug(
-    { ms, rssMbBefore: mb(rssBefore), rssMbAfter: mb(process.memoryUsage.rss()) },
-    'start-up memory settled',
-  );
 }

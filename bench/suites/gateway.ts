@@ -15,8 +15,9 @@ import type { Profile } from '../lib/profile.js';
 import type { BenchResult, GatewayCaseName, GatewayRound } from '../lib/result.js';
 import { alternating, ratioSpread, spreadOf } from '../lib/rounds.js';
 import { LOAD_CLIENT } from '../lib/scenario.js';
-import { shippedNodeFlags, startScript, startShippedAgent } from '../lib/shipped.js';
+import { startShippedAgent } from '../lib/shipped.js';
 import { round3 } from '../lib/stats.js';
+import { NODE_FLAGS } from '../../src/runtime/node-flags.js';
 
 export const LOAD_PATH = '/api/v2/users?pageSize=1';
 export const CASES = ['direct', 'floor', 'gateway', 'gateway-shaping', 'nginx'] as const;
@@ -49,12 +50,7 @@ async function startProxy(name: GatewayCaseName, simUrl: string): Promise<Proxy>
     case 'floor': {
       const port = await freePort();
       // The floor runs with the same Node flags as the shipped agent: GC settings move both alike.
-      const proc = startMeasured(process.execPath, [
-        ...shippedNodeFlags(startScript()),
-        FLOOR_PROXY,
-        simUrl,
-        String(port),
-      ]);
+      const proc = startMeasured(process.execPath, [...NODE_FLAGS, FLOOR_PROXY, simUrl, String(port)]);
       const url = `http://127.0.0.1:${port}`;
       const deadline = performance.now() + 10_000;
       while ((await getStatus(`${url}/`).catch(() => 0)) === 0) {

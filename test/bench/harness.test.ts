@@ -13,7 +13,7 @@ import { benchResultSchema } from '../../bench/lib/result.js';
 import { cgroupUnavailable, parseOomControl } from '../../bench/lib/cgroup.js';
 import { perHour } from '../../bench/lib/own-calls.js';
 import { alternating, distinguishable, ratioSpread, spreadOf } from '../../bench/lib/rounds.js';
-import { shippedNodeFlags, startScript } from '../../bench/lib/shipped.js';
+import { NODE_FLAGS } from '../../src/runtime/node-flags.js';
 import { percentile, summarize } from '../../bench/lib/stats.js';
 import {
   sampleCount,
@@ -63,7 +63,7 @@ describe('bench harness', () => {
     expect(result.gateway.ratios.gatewayCpuToFloor!.rounds).toBe(2);
     expect(result.gateway.ratios.gatewayToNginxThroughput).toBeNull();
     // The shipped agent's flags are the ones npm start uses.
-    expect(result.shippedNodeFlags).toEqual(shippedNodeFlags(startScript()));
+    expect(result.shippedNodeFlags).toEqual(NODE_FLAGS);
     // Idle: agent, floor and bare listener each measured.
     expect(result.idle.agentRssBytes!.median).toBeGreaterThan(result.idle.bareRssBytes!.median);
     expect(result.idle.floorRssBytes!.median).toBeGreaterThan(0);
@@ -107,12 +107,6 @@ describe('bench pure helpers', () => {
     expect(spreadOf([4, 1, 3, 2])!.median).toBe(2.5);
     expect(distinguishable({ median: 1, min: 0.2, max: 2, rounds: 5 })).toBe(true);
     expect(distinguishable({ median: 1, min: -0.2, max: 2, rounds: 5 })).toBe(false);
-  });
-
-  it('reads the shipped Node flags from the start script', () => {
-    expect(shippedNodeFlags('npm run build && node --a=1 --b dist/src/bin.js run')).toEqual(['--a=1', '--b']);
-    expect(shippedNodeFlags('npm run build && node dist/src/bin.js run')).toEqual([]);
-    expect(() => shippedNodeFlags('tsx src/cli.ts')).toThrow(/start/);
   });
 
   it('reads OOM kills from the cgroup v1 oom_control file', () => {
