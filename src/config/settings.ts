@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- the settings table: one entry per setting (env, file key, parser, default, doc) in one list on purpose */
 /**
  * The settings table: every setting the agent reads, declared once. The environment schema, the
  * config-file schema, the precedence rule (config.ts), the README's configuration table

@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- retry policy and HTTP error mapping are split out; what is left is the one send loop (attempts, budget, token refresh) */
 /**
  * The one HTTP path to Genesys: undici pools with timeouts, the call budget, the agent's bearer
  * token (re-login once after a 401), retries (policy in retry-policy.ts, error mapping in

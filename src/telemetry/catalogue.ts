@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- the metric catalogue: one declaration per family (name, help, unit, labels, docs) in one list on purpose */
 /**
  * Every metric family the agent exports, declared once: name, help, unit, kind, label keys, the
  * source that fills it, its freshness and its documentation. Sources build their families through

@@ -4,8 +4,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { simulatorEnv } from '../helpers/sim-env.js';
 import type { ClientsSnapshot } from '../../src/server/snapshot.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
-import type { FakeClock } from '../../src/util/clock.js';
-import { BOUNDARIES, fakeClockAt, utcDayOf, type BoundaryName } from '../helpers/clock.js';
+import { BOUNDARIES, fakeClockAt, utcDayOf, type BoundaryName, type FakeClock } from '../helpers/clock.js';
 import { expectedUsage, fetchTruth } from '../helpers/sim-truth.js';
 import { MODES, setMode } from '../helpers/sim-mode.js';
 

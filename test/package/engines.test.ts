@@ -16,7 +16,7 @@ import { repoPath } from '../deployment/deployment-files.js';
 const work = mkdtempSync(join(tmpdir(), 'gua-engines-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const version = (v: string) => v.replace(/^v/, '').split('.').map(Number) as [number, number?, number?];
+const version = (v: string): number[] => v.replace(/^v/, '').split('.').map(Number);
 const below = (a: number[], b: number[]) => {
   for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) < (b[i] ?? 0);
   return false;

@@ -6,8 +6,8 @@ import { createOrgRuntime, type OrgRuntime } from '../../src/runtime/org.js';
 import type { OrgConfig } from '../../src/config/config.js';
 import { startSimulator, type RunningSimulator, type ScenarioInput } from '../../src/simulator/index.js';
 import type { MetricFamily } from '../../src/telemetry/families.js';
-import { FakeClock } from '../../src/util/clock.js';
 import { setMode, type Mode } from '../helpers/sim-mode.js';
+import { FakeClock } from '../helpers/clock.js';
 
 export { MODES, type Mode } from '../helpers/sim-mode.js';
 

@@ -5,7 +5,7 @@ import { IdentityCache, type LookupFailure } from '../../../src/sources/gateway/
 import { ConnectionTokens, loginClientId, tokenOf } from '../../../src/sources/gateway/identity.js';
 import { ConcurrencyLimiter } from '../../../src/sources/gateway/limits.js';
 import { hostilePath } from '../../../src/sources/gateway/path-guard.js';
-import { FakeClock } from '../../../src/util/clock.js';
+import { FakeClock } from '../../helpers/clock.js';
 
 describe('hostilePath', () => {
   it.each([
