@@ -22,7 +22,7 @@ import { agentResources, IMAGE_USER } from './sizing.js';
 
 export const NAME = 'genesys-usage-agent';
 /** The image reference the manifests use; kustomization.yaml's `images:` maps it to a registry. */
-export const IMAGE = NAME;
+export const IMAGE = 'genesys-usage-agent';
 export const PORTS = { http: 9464, gateway: 8080 } as const;
 /** The Secret the operator creates (docs/deployment.md); the manifests only reference it. */
 export const SECRET = { name: NAME, clientSecretKey: 'client-secret', eventsTokenKey: 'events-token' };
