@@ -17,8 +17,6 @@ import type { RunningSimulator } from './simulator/index.js';
 import type { Telemetry } from './telemetry/telemetry.js';
 import { systemClock, type Clock } from './util/clock.js';
 
-export { createOrgRuntime, orgView, type OrgRuntime } from './runtime/org.js';
-
 export interface RunningAgent {
   url: string;
   gatewayUrl: string | null;

@@ -17,7 +17,7 @@ function target(
 }
 
 /** Idle RSS may sit this far above the libraries' own floor. */
-export const IDLE_ABOVE_FLOOR_MB = 8;
+const IDLE_ABOVE_FLOOR_MB = 8;
 
 export function evaluateTargets(r: Measured): Target[] {
   const metrics10k = r.metrics.find((m) => m.clients === 10_000)?.latencyRatio ?? null;
@@ -78,14 +78,14 @@ function round1(x: number | null): number | null {
 }
 
 /** Memory and CPU per unit of load, from the figures of one run (docs/performance.md's sizing table). */
-export interface Sizing {
+interface Sizing {
   idleMb: number | null;
   perThousandClientsMb: number | null;
   perThousandTokensMb: number | null;
   coresPerThousandRps: number | null;
 }
 
-export function sizing(r: Measured): Sizing {
+function sizing(r: Measured): Sizing {
   const free = r.container.cases.find((c) => c.limitBytes === null);
   const k = r.container.clients / 1000;
   const idle = r.idle.agentRssBytes?.median ?? null;

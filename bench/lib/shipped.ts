@@ -21,7 +21,7 @@ function repoRoot(): string {
   return dir;
 }
 const ROOT = repoRoot();
-export const CLI = join(ROOT, 'dist/src/bin.js');
+const CLI = join(ROOT, 'dist/src/bin.js');
 
 export interface ShippedAgent {
   url: string;

@@ -20,7 +20,7 @@ import { round3 } from '../lib/stats.js';
 import { NODE_FLAGS } from '../../src/runtime/node-flags.js';
 
 export const LOAD_PATH = '/api/v2/users?pageSize=1';
-export const CASES = ['direct', 'floor', 'gateway', 'gateway-shaping', 'nginx'] as const;
+const CASES = ['direct', 'floor', 'gateway', 'gateway-shaping', 'nginx'] as const;
 
 interface Proxy {
   name: GatewayCaseName;
@@ -165,7 +165,7 @@ export async function gatewaySuite(profile: Profile): Promise<BenchResult['gatew
 }
 
 /** Per-case medians and the per-round ratios the targets read (pure). */
-export function summarizeGateway(
+function summarizeGateway(
   profile: Profile,
   names: readonly GatewayCaseName[],
   rounds: GatewayRound[],

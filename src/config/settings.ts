@@ -22,7 +22,7 @@ import {
   url,
 } from './kinds.js';
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const WEEK_MS = 7 * 86_400_000;
 
 export interface SettingSpec<
@@ -376,9 +376,6 @@ export type OrgSettingId = Exclude<SettingId, AgentSettingId>;
 /** A setting's resolved value: its parser's output, or undefined when it has no default. */
 export type Value<K extends SettingId> =
   z.output<Table[K]['parse']> | (undefined extends Table[K]['default'] ? undefined : never);
-
-export type AgentValues = { [K in AgentSettingId]: Value<K> };
-export type OrgValues = { [K in OrgSettingId]: Value<K> };
 
 export const SETTING_IDS = Object.keys(SETTINGS) as SettingId[];
 export const spec = (id: SettingId): SettingSpec => SETTINGS[id];

@@ -24,10 +24,7 @@ import {
 } from './retry-policy.js';
 import { describeIssue } from './schemas.js';
 
-export type { RetryMode } from './retry-policy.js';
-
-export type Auth =
-  { kind: 'agent' } | { kind: 'bearer'; token: string } | { kind: 'basic'; credentials: string };
+type Auth = { kind: 'agent' } | { kind: 'bearer'; token: string } | { kind: 'basic'; credentials: string };
 
 export interface HttpCall {
   base: 'api' | 'login';

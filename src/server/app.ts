@@ -44,7 +44,7 @@ export interface ServerOptions {
 }
 
 /** No route of the agent port takes more (POST /v1/events has the same limit). */
-export const BODY_LIMIT_BYTES = 1024 * 1024;
+const BODY_LIMIT_BYTES = 1024 * 1024;
 /** A client that trickles its request must not hold a socket for ever. */
 const HEADERS_TIMEOUT_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 30_000;

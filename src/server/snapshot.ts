@@ -5,7 +5,7 @@ import type { UsageSummary } from '../model/usage.js';
 import { dataAgeSeconds, hasCompleteDayThisMonth, previousMonthComplete } from '../model/usage.js';
 
 /** How fresh each source's figures are, stated next to them on the status page. */
-export const FRESHNESS: Record<SourceName, string> = {
+const FRESHNESS: Record<SourceName, string> = {
   gateway: 'live',
   ratelimits: 'near real time',
   events: 'near real time',
@@ -13,8 +13,8 @@ export const FRESHNESS: Record<SourceName, string> = {
   limits: 'static',
 };
 
-export type LiveClientFigures = GatewayClientSnapshot;
-export type WarningFigures = RateLimitWarning;
+type LiveClientFigures = GatewayClientSnapshot;
+type WarningFigures = RateLimitWarning;
 
 export interface OrgView {
   org: string;

@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { GenesysClient, type GenesysClientOptions } from '../../src/genesys/client.js';
 import { FakeClock } from '../helpers/clock.js';
 
-export interface SeenRequest {
+interface SeenRequest {
   method: string;
   url: string;
   authorization: string | undefined;

@@ -6,7 +6,6 @@
 import type { Scheduler } from '../../src/lifecycle/scheduler.js';
 import { systemClock, type Clock } from '../../src/util/clock.js';
 
-export const MINUTE_MS = 60_000;
 export const DAY_MS = 86_400_000;
 
 /** Epoch ms of an ISO instant; throws on a typo instead of yielding NaN. */
@@ -33,9 +32,6 @@ export const BOUNDARIES = {
 } as const;
 
 export type BoundaryName = keyof typeof BOUNDARIES;
-
-/** `[name, epoch ms]` pairs for `it.each`. */
-export const BOUNDARY_CASES = Object.entries(BOUNDARIES) as [BoundaryName, number][];
 
 /** A fake clock at a fixed instant (epoch ms or ISO). */
 export function fakeClockAt(instant: number | string): FakeClock {

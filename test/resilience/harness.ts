@@ -11,7 +11,7 @@ import { FakeClock } from '../helpers/clock.js';
 
 export { MODES, type Mode } from '../helpers/sim-mode.js';
 
-export interface LogLine {
+interface LogLine {
   level: number;
   msg: string;
   source?: string;
@@ -19,7 +19,7 @@ export interface LogLine {
 }
 
 export const WARN = 40;
-export const AGENT_ID = 'simulator-agent';
+const AGENT_ID = 'simulator-agent';
 
 export interface Harness {
   clock: FakeClock;

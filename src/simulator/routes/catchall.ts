@@ -6,7 +6,7 @@ import type { SimWorld } from '../world.js';
 const ID_SEGMENT = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d+)$/i;
 
 /** `/api/v2/users/<uuid>?x` → `api/v2/users/{id}` (Usage API template URIs have no leading slash). */
-export function templateOf(url: string): string {
+function templateOf(url: string): string {
   const path = url.split('?')[0] ?? '';
   return path
     .split('/')

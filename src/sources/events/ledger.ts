@@ -11,7 +11,7 @@ export type LatestEvent = LedgerEvent & { rateLimit: boolean };
 
 const MIN_DEDUPE_MS = 10 * 60_000;
 /** The label of events whose definition the definitions list does not know. */
-export const OTHER_DEFINITION = 'other';
+const OTHER_DEFINITION = 'other';
 /** Bounds of the ledger's maps: definitions kept from the list, event ids remembered for dedupe. */
 const MAX_DEFINITIONS = 1_000;
 const MAX_REMEMBERED_IDS = 100_000;

@@ -6,7 +6,7 @@ import { type JsonBodyError, parseJsonLimited } from './json-body.js';
 import type { EventLedger } from './ledger.js';
 import { PayloadError, parsePushBody } from './push-payload.js';
 
-export const EVENTS_BODY_LIMIT = 1024 * 1024;
+const EVENTS_BODY_LIMIT = 1024 * 1024;
 
 export interface EventsRoutesOptions {
   /** Bearer token required on POST /v1/events; undefined registers only GET /api/v1/events. */
