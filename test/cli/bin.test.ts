@@ -1,6 +1,8 @@
 /**
  * The binary on a Node that is too old: one line naming the fix, never a stack trace. The machine's
  * own Node (20) is such a Node; the project's Node 24 comes from node_modules/node.
+ *
+ * @module-tag system
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';

@@ -1,3 +1,4 @@
+/** @module-tag system */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { parseProm, valueOf } from '../helpers/prom-text.js';

@@ -3,13 +3,15 @@
  * and a supervisor's SIGTERM or SIGINT to what it started — the binary, or `npm start` — stops the
  * agent and frees its port. `npm start` runs in a copy of the sources with its own dist/, so its
  * build never rewrites the dist/ that other test files are running.
+ *
+ * @module-tag system
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NODE_FLAGS } from '../../src/runtime/node-flags.js';
 import { repoPath } from '../deployment/deployment-files.js';
 import { freePort, requireBuiltCli, waitFor } from '../helpers/spawn-agent.js';
@@ -91,10 +93,13 @@ describe.each(['SIGTERM', 'SIGINT'] as const)('%s', (signal) => {
 });
 
 describe('npm start', () => {
-  const copy = mkdtempSync(join(tmpdir(), 'gua-start-'));
-  for (const f of ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'src', 'bench', 'scripts'])
-    cpSync(repoPath(f), join(copy, f), { recursive: true });
-  symlinkSync(repoPath('node_modules'), join(copy, 'node_modules'));
+  let copy = '';
+  beforeAll(() => {
+    copy = mkdtempSync(join(tmpdir(), 'gua-start-'));
+    for (const f of ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'src', 'bench', 'scripts'])
+      cpSync(repoPath(f), join(copy, f), { recursive: true });
+    symlinkSync(repoPath('node_modules'), join(copy, 'node_modules'));
+  });
   afterAll(() => rmSync(copy, { recursive: true, force: true }));
 
   it.each(['SIGTERM', 'SIGINT'] as const)(

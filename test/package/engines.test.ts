@@ -5,6 +5,8 @@
  * which is for installed copies, unchecked), so what npm still warns about is exactly the
  * dependencies that need a Node newer than the machine's and that the project's Node satisfies: a
  * dependency needing more than the project's Node would fail here.
+ *
+ * @module-tag system
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';

@@ -2,6 +2,8 @@
  * `npm pack` → an empty folder → `npm install <tarball>`: the package carries only the compiled
  * agent, installs with its runtime dependencies alone, and its binary works for `--version`,
  * `once`, `doctor` and `run` (demo mode). Dependencies come from the npm cache when it has them.
+ *
+ * @module-tag system
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';

@@ -1,3 +1,4 @@
+/** @module-tag system */
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
