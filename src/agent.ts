@@ -10,7 +10,7 @@ import { resolveOrgs } from './demo/index.js';
 import type { Scheduler } from './lifecycle/scheduler.js';
 import { StopStack } from './lifecycle/stop-stack.js';
 import { startHttp } from './runtime/http.js';
-import { createOrgRuntime, type OrgRuntime } from './runtime/org.js';
+import { createOrgRuntimes, type OrgRuntime } from './runtime/org.js';
 import { agentTelemetry } from './runtime/telemetry.js';
 import type { ClientsSnapshot } from './server/snapshot.js';
 import type { RunningSimulator } from './simulator/index.js';
@@ -45,19 +45,11 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
     const resolved = await resolveOrgs(config, { clock, logger, pushToAgent: true });
     stack.push('demo simulator', () => resolved.close());
     const { eventsToken } = resolved;
-    const runtimes: OrgRuntime[] = [];
-    for (const [i, org] of resolved.orgs.entries()) {
-      const r = await createOrgRuntime(org, {
-        config,
-        clock,
-        logger,
-        gateway: i === 0 ? resolved.gateway : null,
-        eventsPush: eventsToken !== null,
-        ...timers,
-      });
-      stack.push(`genesys client ${org.name}`, () => r.api.close());
-      runtimes.push(r);
-    }
+    const runtimes = await createOrgRuntimes(
+      resolved.orgs,
+      { config, clock, logger, gateway: resolved.gateway, eventsPush: eventsToken !== null, ...timers },
+      stack,
+    );
 
     const telemetry = await agentTelemetry(config, runtimes, clock, logger.child({ component: 'otlp' }));
     stack.push('telemetry', () => telemetry.shutdown());

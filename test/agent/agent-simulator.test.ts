@@ -112,7 +112,7 @@ describe('agent against the simulator (demo scenario)', () => {
     expect(valueOf(samples, 'genesys_agent_source_up', { source: 'usage' })).toBe(1);
   });
 
-  it('/metrics passes promtool check metrics', async () => {
+  it('/metrics passes promtool check metrics', { tags: ['system'] }, async () => {
     const promtool = requireBinary('promtool', 'prometheus');
     const text = await (await fetch(`${agent.url}/metrics`)).text();
     const r = spawnSync(promtool, ['check', 'metrics'], { input: text, encoding: 'utf8' });

@@ -21,7 +21,9 @@ async function startAt(instant: number): Promise<RunningSimulator> {
 async function once(args: string[]): Promise<{ code: number; text: string }> {
   let text = '';
   const config = loadConfig(simulatorEnv(sim!, { AGENT_LOG_LEVEL: 'silent' }));
-  const code = await runOnceCommand(config, args, { write: (t: string) => (text += t), isTTY: false }, clock);
+  const out = { write: (t: string) => (text += t), isTTY: false };
+  // Usage jobs polled after 10 ms instead of 1 s: the simulator finishes them at once.
+  const code = await runOnceCommand(config, args, out, clock, { usageJobPoll: { initialMs: 10 } });
   return { code, text };
 }
 

@@ -13,18 +13,25 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, expect } from 'vitest';
 
 const FIXTURE_TOOLS = new Set(['openssl']);
+const STATE = Symbol.for('genesys-usage-agent.test-tiers');
 const SPAWNERS = ['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', 'execFileSync', 'fork'] as const;
 
-const testPath = expect.getState().testPath ?? '';
+/** One state per worker: this file runs again before every test file, and patches only once. */
+const state = ((globalThis as { [STATE]?: { fileIsSystem: boolean; testIsSystem: boolean } })[STATE] ??= {
+  fileIsSystem: false,
+  testIsSystem: false,
+});
 // The same marker vitest reads for module tags; known here before the test file is imported.
-const fileIsSystem = /(\/\/|\*)\s*@module-tag\s+system\b/.test(readFileSync(testPath, 'utf8'));
-let testIsSystem = false;
-beforeEach(({ task }) => void (testIsSystem = task.tags?.includes('system') ?? false));
-afterEach(() => void (testIsSystem = false));
+state.fileIsSystem = /(\/\/|\*)\s*@module-tag\s+system\b/.test(
+  readFileSync(expect.getState().testPath ?? '', 'utf8'),
+);
+state.testIsSystem = false;
+beforeEach(({ task }) => void (state.testIsSystem = task.tags?.includes('system') ?? false));
+afterEach(() => void (state.testIsSystem = false));
 
 function allow(name: string, args: unknown[]): void {
   const command = typeof args[0] === 'string' ? args[0] : '';
-  if (fileIsSystem || testIsSystem || FIXTURE_TOOLS.has(basename(command.split(' ')[0]!))) return;
+  if (state.fileIsSystem || state.testIsSystem || FIXTURE_TOOLS.has(basename(command.split(' ')[0]!))) return;
   throw new Error(
     `${name}(${command}) from a test without the system tag: add "@module-tag system" to the file's ` +
       "header comment, or { tags: ['system'] } to the test (test/helpers/tiers.ts)",
@@ -32,12 +39,15 @@ function allow(name: string, args: unknown[]): void {
 }
 
 type Fn = ((...args: unknown[]) => unknown) & { [promisify.custom]?: (...args: unknown[]) => unknown };
-for (const name of SPAWNERS) {
-  const original = childProcess[name] as Fn;
-  const guarded: Fn = (...args) => (allow(name, args), original(...args));
-  const custom = original[promisify.custom];
-  // execFile and exec promisify to { stdout, stderr } through their custom form.
-  if (custom) guarded[promisify.custom] = (...args) => (allow(name, args), custom(...args));
-  (childProcess as unknown as Record<string, Fn>)[name] = guarded;
+if (!(childProcess.spawn as Fn & { [STATE]?: true })[STATE]) {
+  for (const name of SPAWNERS) {
+    const original = childProcess[name] as Fn;
+    const guarded: Fn & { [STATE]?: true } = (...args) => (allow(name, args), original(...args));
+    guarded[STATE] = true;
+    const custom = original[promisify.custom];
+    // execFile and exec promisify to { stdout, stderr } through their custom form.
+    if (custom) guarded[promisify.custom] = (...args) => (allow(name, args), custom(...args));
+    (childProcess as unknown as Record<string, Fn>)[name] = guarded;
+  }
+  syncBuiltinESMExports();
 }
-syncBuiltinESMExports();

@@ -10,6 +10,9 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '../..');
 const eslint = new ESLint({ cwd: ROOT });
+/** Files that do not exist, linted as if they were at these paths. */
+const TEST_SAMPLE = join('test', 'sample.test.ts');
+const SRC_SAMPLE = join('src', 'sample.ts');
 
 async function findings(code: string, file: string, rule: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath: join(ROOT, file) });
@@ -17,7 +20,7 @@ async function findings(code: string, file: string, rule: string): Promise<strin
 }
 
 describe('tests take time as an input', () => {
-  const inTest = (code: string) => findings(code, 'test/sample.test.ts', 'no-restricted-syntax');
+  const inTest = (code: string) => findings(code, TEST_SAMPLE, 'no-restricted-syntax');
 
   it.each([
     'const day = new Date(Date.now() - 86_400_000).toISOString();',
@@ -53,7 +56,11 @@ describe('tests take time as an input', () => {
 
   it('lets the clock helpers themselves read the wall clock', async () => {
     expect(
-      await findings('export const t = Date.now();', 'test/helpers/clock.ts', 'no-restricted-syntax'),
+      await findings(
+        'export const t = Date.now();',
+        join('test', 'helpers', 'clock.ts'),
+        'no-restricted-syntax',
+      ),
     ).toEqual([]);
   });
 });
@@ -63,15 +70,15 @@ describe('source files', () => {
     Array.from({ length: n }, (_, i) => `export const v${i} = ${i};`).join('\n') + '\n';
 
   it('stay under 300 lines unless their first line says why', async () => {
-    expect(await findings(lines(300), 'src/sample.ts', 'max-lines')).toEqual([]);
-    expect(await findings(lines(301), 'src/sample.ts', 'max-lines')).toHaveLength(1);
+    expect(await findings(lines(300), SRC_SAMPLE, 'max-lines')).toEqual([]);
+    expect(await findings(lines(301), SRC_SAMPLE, 'max-lines')).toHaveLength(1);
     const excused = `/* eslint-disable max-lines -- one table on purpose */\n${lines(301)}`;
-    expect(await findings(excused, 'src/sample.ts', 'max-lines')).toEqual([]);
+    expect(await findings(excused, SRC_SAMPLE, 'max-lines')).toEqual([]);
   });
 
   it('an excuse that no longer applies fails the lint', async () => {
     const [result] = await eslint.lintText(`/* eslint-disable max-lines -- grew */\n${lines(10)}`, {
-      filePath: join(ROOT, 'src/sample.ts'),
+      filePath: join(ROOT, SRC_SAMPLE),
     });
     expect(result!.messages.map((m) => m.message)).toEqual([
       expect.stringMatching(/Unused eslint-disable directive \(no problems were reported from 'max-lines'\)/),
@@ -80,7 +87,7 @@ describe('source files', () => {
 
   it('never switch V8 flags at run time', async () => {
     const code = "import { setFlagsFromString } from 'node:v8';\nsetFlagsFromString('--expose-gc');\n";
-    expect(await findings(code, 'src/sample.ts', 'no-restricted-imports')).toHaveLength(1);
+    expect(await findings(code, SRC_SAMPLE, 'no-restricted-imports')).toHaveLength(1);
   });
 });
 
@@ -90,15 +97,15 @@ describe('imports', () => {
     try {
       await mkdir(join(dir, 'src'));
       await writeFile(
-        join(dir, 'src/a.ts'),
+        join(dir, 'src', 'a.ts'),
         "import { b } from './b.js';\nexport const a = (): number => b;\n",
       );
       await writeFile(
-        join(dir, 'src/b.ts'),
+        join(dir, 'src', 'b.ts'),
         "import { a } from './a.js';\nexport const b = 1;\nexport const c = a;\n",
       );
       const lint = new ESLint({ cwd: dir, overrideConfigFile: join(ROOT, 'eslint.config.js') });
-      const results = await lint.lintFiles(['src/a.ts', 'src/b.ts']);
+      const results = await lint.lintFiles([join('src', 'a.ts'), join('src', 'b.ts')]);
       const cycles = results.flatMap((r) => r.messages.filter((m) => m.ruleId === 'import-x/no-cycle'));
       expect(cycles).toHaveLength(2);
     } finally {
