@@ -10,7 +10,7 @@ import { resolveOrgs } from './demo/index.js';
 import type { Scheduler } from './lifecycle/scheduler.js';
 import { StopStack } from './lifecycle/stop-stack.js';
 import { startHttp } from './runtime/http.js';
-import { createOrgRuntimes, type OrgRuntime } from './runtime/org.js';
+import { createOrgRuntimes, type OrgRuntime, type OrgRuntimeDeps } from './runtime/org.js';
 import { agentTelemetry } from './runtime/telemetry.js';
 import type { ClientsSnapshot } from './server/snapshot.js';
 import type { RunningSimulator } from './simulator/index.js';
@@ -33,6 +33,8 @@ export interface AgentDeps {
   clock?: Clock;
   /** Timers of the poll loops and the demo traffic (tests pass a ManualScheduler). Default: real timers. */
   scheduler?: Scheduler;
+  /** Genesys client overrides (tests: usage jobs polled without the 1 s first wait). */
+  client?: OrgRuntimeDeps['client'];
 }
 
 export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<RunningAgent> {
@@ -47,7 +49,15 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
     const { eventsToken } = resolved;
     const runtimes = await createOrgRuntimes(
       resolved.orgs,
-      { config, clock, logger, gateway: resolved.gateway, eventsPush: eventsToken !== null, ...timers },
+      {
+        config,
+        clock,
+        logger,
+        gateway: resolved.gateway,
+        eventsPush: eventsToken !== null,
+        ...timers,
+        ...(deps.client ? { client: deps.client } : {}),
+      },
       stack,
     );
 

@@ -65,7 +65,11 @@ beforeAll(async () => {
       OTEL_METRIC_EXPORT_INTERVAL: '600000',
     }),
   );
-  agent = await startAgent(config, { logger: pino({ level: 'silent' }), clock });
+  agent = await startAgent(config, {
+    logger: pino({ level: 'silent' }),
+    clock,
+    client: { usageJobPoll: { initialMs: 10 } },
+  });
   await agent.orgs[0]!.usage.runOnce();
 });
 
