@@ -33,8 +33,6 @@ EXPOSE 9464 8080
 # slim has no curl: probe with Node's own fetch. AGENT_PORT follows the agent's listener setting.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.AGENT_PORT || '9464') + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# The Node flags of `npm start` (package.json; a test keeps them equal): a fixed young generation,
-# undici's WebAssembly HTTP parser kept at its baseline tier, and an old generation sized from the
-# container's memory limit (each measured in docs/performance.md).
-ENTRYPOINT ["node", "--max-semi-space-size=4", "--liftoff-only", "--max-old-space-size-percentage=65", "dist/src/bin.js"]
+# The binary applies its own Node flags (src/runtime/node-flags.ts), as under `npm start`.
+ENTRYPOINT ["node", "dist/src/bin.js"]
 CMD ["run"]

@@ -8,7 +8,6 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { profileFor, type Mode } from './lib/profile.js';
 import { benchResultSchema, type BenchResult } from './lib/result.js';
-import { shippedNodeFlags, startScript } from './lib/shipped.js';
 import { evaluateTargets, renderOrgs, renderReport } from './lib/report.js';
 import { containerSuite } from './suites/container.js';
 import { gatewaySuite } from './suites/gateway.js';
@@ -16,6 +15,7 @@ import { idleSuite } from './suites/idle.js';
 import { metricsSuite } from './suites/metrics.js';
 import { orgsSuite } from './suites/orgs.js';
 import { startOwnCalls } from './suites/own-calls.js';
+import { NODE_FLAGS } from '../src/runtime/node-flags.js';
 
 const USAGE =
   'usage: bench/run.js [--quick | --smoke] [--no-nginx] [--only orgs] [--out FILE] | --render FILE';
@@ -124,7 +124,7 @@ async function main(argv: string[]): Promise<number> {
     gateway,
     idle,
     container,
-    shippedNodeFlags: shippedNodeFlags(startScript()),
+    shippedNodeFlags: [...NODE_FLAGS],
     metrics,
     ownCalls: await ownCalls.finish(),
     orgs,

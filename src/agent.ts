@@ -7,19 +7,15 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import type { AgentConfig } from './config/config.js';
 import { resolveOrgs } from './demo/index.js';
-import { realScheduler, type Scheduler } from './lifecycle/scheduler.js';
+import type { Scheduler } from './lifecycle/scheduler.js';
 import { StopStack } from './lifecycle/stop-stack.js';
 import { startHttp } from './runtime/http.js';
-import { createOrgRuntime, readiness, type OrgRuntime } from './runtime/org.js';
-import { collectGarbageReducingMemory, settleOnceReady } from './runtime/settle-memory.js';
+import { createOrgRuntimes, type OrgRuntime, type OrgRuntimeDeps } from './runtime/org.js';
 import { agentTelemetry } from './runtime/telemetry.js';
 import type { ClientsSnapshot } from './server/snapshot.js';
 import type { RunningSimulator } from './simulator/index.js';
 import type { Telemetry } from './telemetry/telemetry.js';
 import { systemClock, type Clock } from './util/clock.js';
-import { describeError } from './util/logger.js';
-
-export { createOrgRuntime, orgView, type OrgRuntime } from './runtime/org.js';
 
 export interface RunningAgent {
   url: string;
@@ -37,6 +33,8 @@ export interface AgentDeps {
   clock?: Clock;
   /** Timers of the poll loops and the demo traffic (tests pass a ManualScheduler). Default: real timers. */
   scheduler?: Scheduler;
+  /** Genesys client overrides (tests: usage jobs polled without the 1 s first wait). */
+  client?: OrgRuntimeDeps['client'];
 }
 
 export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<RunningAgent> {
@@ -49,19 +47,19 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
     const resolved = await resolveOrgs(config, { clock, pushToAgent: true });
     stack.push('demo simulator', () => resolved.close());
     const { eventsToken } = resolved;
-    const runtimes: OrgRuntime[] = [];
-    for (const [i, org] of resolved.orgs.entries()) {
-      const r = await createOrgRuntime(org, {
+    const runtimes = await createOrgRuntimes(
+      resolved.orgs,
+      {
         config,
         clock,
         logger,
-        gateway: i === 0 ? resolved.gateway : null,
+        gateway: resolved.gateway,
         eventsPush: eventsToken !== null,
         ...timers,
-      });
-      stack.push(`genesys client ${org.name}`, () => r.api.close());
-      runtimes.push(r);
-    }
+        ...(deps.client ? { client: deps.client } : {}),
+      },
+      stack,
+    );
 
     const telemetry = await agentTelemetry(config, runtimes, clock, logger.child({ component: 'otlp' }));
     stack.push('telemetry', () => telemetry.shutdown());
@@ -72,13 +70,6 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
     const gatewayUrl = runtimes[0]?.gateway?.url ?? null;
     const traffic = resolved.traffic(gatewayUrl, { logger, ...timers });
     if (traffic) await stack.start(traffic);
-
-    const cancelSettle = settleOnceReady({
-      ready: () => readiness(runtimes).ready,
-      collect: () => settleMemory(logger),
-      scheduler: deps.scheduler ?? realScheduler,
-    });
-    stack.push('start-up memory settle', async () => cancelSettle());
 
     const orgs = runtimes.map((r) => r.config.name);
     logger.info(
@@ -112,21 +103,4 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
     await close();
     throw err;
   }
-}
-
-function settleMemory(logger: PinoLogger): void {
-  const rssBefore = process.memoryUsage.rss();
-  const started = performance.now();
-  try {
-    collectGarbageReducingMemory();
-  } catch (err) {
-    logger.debug({ err: describeError(err) }, 'start-up memory not settled: V8 offers no gc()');
-    return;
-  }
-  const ms = Math.round(performance.now() - started);
-  const mb = (bytes: number) => Math.round(bytes / 104857.6) / 10;
-  logger.debug(
-    { ms, rssMbBefore: mb(rssBefore), rssMbAfter: mb(process.memoryUsage.rss()) },
-    'start-up memory settled',
-  );
 }

@@ -18,7 +18,7 @@ export interface MemoryCgroup {
   remove(): void;
 }
 
-export interface CgroupReading {
+interface CgroupReading {
   limitBytes: number;
   usageBytes: number;
   maxUsageBytes: number;

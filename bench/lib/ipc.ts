@@ -6,7 +6,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export interface ProcessStats {
+interface ProcessStats {
   pid: number;
   rssBytes: number;
   heapUsedBytes: number;
@@ -33,7 +33,7 @@ interface Reply {
   error?: string;
 }
 
-export function ownStats(): ProcessStats {
+function ownStats(): ProcessStats {
   const mem = process.memoryUsage();
   const ru = process.resourceUsage();
   const cpu = process.cpuUsage();

@@ -16,7 +16,7 @@ export interface RunningNginx {
   stop(): Promise<void>;
 }
 
-export const NGINX_MISSING =
+const NGINX_MISSING =
   'nginx is not installed; run: apt-get update && apt-get install -y nginx (or pass --no-nginx)';
 
 export function nginxBinary(): string {
@@ -29,7 +29,7 @@ export function nginxBinary(): string {
   }
 }
 
-export function nginxConfig(dir: string, port: number, upstream: URL): string {
+function nginxConfig(dir: string, port: number, upstream: URL): string {
   return `daemon off;
 master_process on;
 worker_processes 1;

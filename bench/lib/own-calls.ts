@@ -13,7 +13,7 @@ export interface Cadence {
 }
 
 /** Longest prefix first. Defaults: the README's configuration table (usage 15 m, ratelimits 60 s); limits hourly; tokens last 24 h. */
-export const DEFAULT_CADENCES: readonly Cadence[] = [
+const DEFAULT_CADENCES: readonly Cadence[] = [
   {
     prefix: '/api/v2/usage/events/definitions',
     source: 'ratelimits (definitions, refreshed hourly)',
@@ -33,7 +33,7 @@ export interface RouteCount {
   count: number;
 }
 
-export function intervalFor(route: string, cadences: readonly Cadence[] = DEFAULT_CADENCES): number {
+function intervalFor(route: string, cadences: readonly Cadence[] = DEFAULT_CADENCES): number {
   const path = route.slice(route.indexOf(' ') + 1); // routes read `METHOD /path`
   return cadences.find((c) => path.startsWith(c.prefix))?.intervalSeconds ?? FASTEST_SECONDS;
 }

@@ -4,15 +4,15 @@ import { z } from 'zod';
 const num = z.number().finite();
 const nullableNum = num.nullable();
 
-export const latencySchema = z.object({ samples: num, p50Ms: num, p99Ms: num, p999Ms: num, maxMs: num });
+const latencySchema = z.object({ samples: num, p50Ms: num, p99Ms: num, p999Ms: num, maxMs: num });
 
 /** Median and range of per-round values (bench/lib/rounds.ts). */
-export const spreadSchema = z.object({ median: num, min: num, max: num, rounds: num }).nullable();
+const spreadSchema = z.object({ median: num, min: num, max: num, rounds: num }).nullable();
 
-export const gatewayCaseNames = ['direct', 'floor', 'gateway', 'gateway-shaping', 'nginx'] as const;
+const gatewayCaseNames = ['direct', 'floor', 'gateway', 'gateway-shaping', 'nginx'] as const;
 export type GatewayCaseName = (typeof gatewayCaseNames)[number];
 
-export const gatewayRoundSchema = z.object({
+const gatewayRoundSchema = z.object({
   round: num,
   case: z.enum(gatewayCaseNames),
   requestsPerSecond: num,
@@ -27,7 +27,7 @@ export const gatewayRoundSchema = z.object({
 });
 export type GatewayRound = z.infer<typeof gatewayRoundSchema>;
 
-export const gatewayCaseSchema = z.object({
+const gatewayCaseSchema = z.object({
   name: z.enum(gatewayCaseNames),
   skipped: z.string().nullable(),
   requestsPerSecond: spreadSchema,
@@ -35,9 +35,8 @@ export const gatewayCaseSchema = z.object({
   pacedP99Ms: spreadSchema,
   proxyPeakRssBytes: nullableNum,
 });
-export type GatewayCase = z.infer<typeof gatewayCaseSchema>;
 
-export const containerCaseSchema = z.object({
+const containerCaseSchema = z.object({
   label: z.string(),
   limitBytes: nullableNum,
   alive: z.boolean(),
@@ -62,7 +61,7 @@ export const containerCaseSchema = z.object({
 export type ContainerCase = z.infer<typeof containerCaseSchema>;
 
 const renderSchema = z.object({ medianMs: num, p90Ms: num, cpuMsPerScrape: num, bytes: num, samples: num });
-export const metricsSizeSchema = z.object({
+const metricsSizeSchema = z.object({
   clients: num,
   scrapes: num,
   agent: renderSchema,
@@ -93,7 +92,7 @@ const orgsCaseSchema = z.object({
 });
 export type OrgsCase = z.infer<typeof orgsCaseSchema>;
 
-export const ownCallsSchema = z.object({
+const ownCallsSchema = z.object({
   method: z.string(),
   windowSeconds: num,
   observedTotal: num,
@@ -106,7 +105,7 @@ export const ownCallsSchema = z.object({
   sharePercent: num,
 });
 
-export const targetSchema = z.object({
+const targetSchema = z.object({
   name: z.string(),
   target: z.string(),
   measured: nullableNum,

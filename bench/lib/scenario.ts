@@ -7,7 +7,7 @@ import type { ScenarioInput } from '../../src/simulator/index.js';
 
 export const BENCH_AGENT = { clientId: 'bench-agent', clientSecret: 'bench-agent-secret' };
 export const LOAD_CLIENT = { id: 'bench-load', secret: 'bench-load-secret' };
-export const HIGH_LIMIT = 100_000_000;
+const HIGH_LIMIT = 100_000_000;
 
 export function loadClientId(i: number): string {
   return `bench-client-${String(i).padStart(5, '0')}`;

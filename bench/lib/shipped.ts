@@ -1,9 +1,9 @@
 /**
- * The agent as shipped: the Node binary and flags of `npm start` (package.json; the Dockerfile's
- * ENTRYPOINT carries the same flags, a test keeps them equal), the built CLI, configured through
- * the environment only. Benchmarks start it this way so the figures are those an operator gets.
+ * The agent as shipped: `node dist/src/bin.js run`, as `npm start` and the image start it (the
+ * binary applies its own Node flags), configured through the environment only. Benchmarks start it
+ * this way so the figures are those an operator gets.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MemoryCgroup } from './cgroup.js';
@@ -21,19 +21,7 @@ function repoRoot(): string {
   return dir;
 }
 const ROOT = repoRoot();
-export const CLI = join(ROOT, 'dist/src/bin.js');
-
-/** The flags between `node` and `dist/src/bin.js` in package.json's start script. */
-export function shippedNodeFlags(startScript: string): string[] {
-  const m = /\bnode((?:\s+--[\w-]+(?:=\S+)?)*)\s+dist\/src\/bin\.js\b/.exec(startScript);
-  if (!m) throw new Error(`package.json "start" does not run node … dist/src/bin.js: ${startScript}`);
-  return m[1]!.trim().split(/\s+/).filter(Boolean);
-}
-
-export function startScript(): string {
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
-  return pkg.scripts.start;
-}
+const CLI = join(ROOT, 'dist/src/bin.js');
 
 export interface ShippedAgent {
   url: string;
@@ -48,19 +36,15 @@ export async function startShippedAgent(
 ): Promise<ShippedAgent> {
   const port = await freePort();
   const gatewayPort = opts.gateway ? await freePort() : null;
-  const proc = startMeasured(
-    process.execPath,
-    [...shippedNodeFlags(startScript()), ...(opts.extraFlags ?? []), CLI, 'run'],
-    {
-      env: {
-        ...env,
-        AGENT_HOST: '127.0.0.1',
-        AGENT_PORT: String(port),
-        ...(gatewayPort ? { AGENT_GATEWAY_PORT: String(gatewayPort) } : {}),
-      },
-      ...(opts.cgroup ? { cgroup: opts.cgroup } : {}),
+  const proc = startMeasured(process.execPath, [...(opts.extraFlags ?? []), CLI, 'run'], {
+    env: {
+      ...env,
+      AGENT_HOST: '127.0.0.1',
+      AGENT_PORT: String(port),
+      ...(gatewayPort ? { AGENT_GATEWAY_PORT: String(gatewayPort) } : {}),
     },
-  );
+    ...(opts.cgroup ? { cgroup: opts.cgroup } : {}),
+  });
   const url = `http://127.0.0.1:${port}`;
   const deadline = performance.now() + 30_000;
   while ((await getStatus(`${url}/healthz`).catch(() => 0)) !== 200) {

@@ -28,13 +28,6 @@ export function summarize(samplesMs: readonly number[]): LatencySummary {
   };
 }
 
-export function median(values: readonly number[]): number {
-  return percentile(
-    [...values].sort((a, b) => a - b),
-    50,
-  );
-}
-
 export function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
 }

@@ -16,12 +16,13 @@ import type { Profile } from '../lib/profile.js';
 import type { BenchResult, GatewayCaseName, GatewayRound } from '../lib/result.js';
 import { alternating, ratioSpread, spreadOf } from '../lib/rounds.js';
 import { LOAD_CLIENT } from '../lib/scenario.js';
-import { shippedNodeFlags, startScript, startShippedAgent } from '../lib/shipped.js';
+import { startShippedAgent } from '../lib/shipped.js';
 import { round3 } from '../lib/stats.js';
+import { NODE_FLAGS } from '../../src/runtime/node-flags.js';
 
 /** An id and a query: the gateway's endpoint attribution (always on) matches `/api/v2/users/{userId}`. */
 export const LOAD_PATH = '/api/v2/users/6f1c1f0e-1d2a-4b4b-9b8e-0d1c2b3a4f5e?expand=presence';
-export const CASES = ['direct', 'floor', 'gateway', 'gateway-shaping', 'nginx'] as const;
+const CASES = ['direct', 'floor', 'gateway', 'gateway-shaping', 'nginx'] as const;
 
 interface Proxy {
   name: GatewayCaseName;
@@ -51,12 +52,7 @@ async function startProxy(name: GatewayCaseName, simUrl: string): Promise<Proxy>
     case 'floor': {
       const port = await freePort();
       // The floor runs with the same Node flags as the shipped agent: GC settings move both alike.
-      const proc = startMeasured(process.execPath, [
-        ...shippedNodeFlags(startScript()),
-        FLOOR_PROXY,
-        simUrl,
-        String(port),
-      ]);
+      const proc = startMeasured(process.execPath, [...NODE_FLAGS, FLOOR_PROXY, simUrl, String(port)]);
       const url = `http://127.0.0.1:${port}`;
       const deadline = performance.now() + 10_000;
       while ((await getStatus(`${url}/`).catch(() => 0)) === 0) {
@@ -171,7 +167,7 @@ export async function gatewaySuite(profile: Profile): Promise<BenchResult['gatew
 }
 
 /** Per-case medians and the per-round ratios the targets read (pure). */
-export function summarizeGateway(
+function summarizeGateway(
   profile: Profile,
   names: readonly GatewayCaseName[],
   rounds: GatewayRound[],

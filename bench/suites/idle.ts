@@ -11,7 +11,8 @@ import { freePort, startMeasured, type MeasuredProcess } from '../lib/process.js
 import type { Profile } from '../lib/profile.js';
 import type { BenchResult } from '../lib/result.js';
 import { alternating, ratioSpread, spreadOf } from '../lib/rounds.js';
-import { shippedNodeFlags, startScript, startShippedAgent } from '../lib/shipped.js';
+import { startShippedAgent } from '../lib/shipped.js';
+import { NODE_FLAGS } from '../../src/runtime/node-flags.js';
 
 const FLOOR_IDLE = fileURLToPath(new URL('../children/floor-idle.js', import.meta.url));
 const BARE = "require('node:http').createServer((q, s) => s.end()).listen(+process.argv[1], '127.0.0.1')";
@@ -29,7 +30,7 @@ async function listening(url: string, proc: MeasuredProcess): Promise<void> {
 }
 
 async function rssOf(kind: Kind, simUrl: string, settleMs: number): Promise<number> {
-  const flags = shippedNodeFlags(startScript());
+  const flags = NODE_FLAGS;
   let proc: MeasuredProcess;
   if (kind === 'agent') {
     const agent = await startShippedAgent(agentEnv(simUrl), { gateway: false });

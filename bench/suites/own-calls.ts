@@ -13,7 +13,7 @@ import type { BenchResult } from '../lib/result.js';
 import { BENCH_AGENT } from '../lib/scenario.js';
 
 /** Genesys' default client-credentials limit per token, per minute. */
-export const CLIENT_LIMIT_PER_MINUTE = 300;
+const CLIENT_LIMIT_PER_MINUTE = 300;
 
 const callsSchema = z.object({
   total: z.number(),

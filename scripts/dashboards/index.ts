@@ -19,7 +19,7 @@ function numberPanels(dashboard: Dashboard): Dashboard {
   return dashboard;
 }
 
-export function buildDashboards(): Map<string, Dashboard> {
+function buildDashboards(): Map<string, Dashboard> {
   return new Map([
     ['genesys-api-consumption.json', numberPanels(consumptionDashboard())],
     ['agent-health.json', numberPanels(agentHealthDashboard())],

@@ -23,10 +23,10 @@ import { agentResources, IMAGE_USER, shardResources } from './sizing.js';
 
 export const NAME = 'genesys-usage-agent';
 /** The image reference the manifests use; kustomization.yaml's `images:` maps it to a registry. */
-export const IMAGE = NAME;
-export const PORTS = { http: 9464, gateway: 8080 } as const;
+export const IMAGE = 'genesys-usage-agent';
+const PORTS = { http: 9464, gateway: 8080 } as const;
 /** The Secret the operator creates (docs/deployment.md); the manifests only reference it. */
-export const SECRET = { name: NAME, clientSecretKey: 'client-secret', eventsTokenKey: 'events-token' };
+const SECRET = { name: NAME, clientSecretKey: 'client-secret', eventsTokenKey: 'events-token' };
 /** The non-secret settings, from kustomization.yaml's configMapGenerator (agent.env). */
 export const ENV_CONFIGMAP = `${NAME}-env`;
 const SECRET_DIR = '/run/secrets/genesys-usage-agent';

@@ -1,7 +1,7 @@
 import type { AgentConfig } from '../config/config.js';
 import { resolveOrgs } from '../demo/index.js';
 import { StopStack } from '../lifecycle/stop-stack.js';
-import { createOrgRuntime, orgView, type OrgRuntime } from '../runtime/org.js';
+import { createOrgRuntimes, orgView, type OrgRuntimeDeps } from '../runtime/org.js';
 import { buildSnapshot, type ClientsSnapshot } from '../server/snapshot.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { describeError } from '../util/logger.js';
@@ -16,6 +16,8 @@ export async function runOnceCommand(
   { json }: { json: boolean },
   out: CommandOutput = process.stdout,
   clock: Clock = systemClock,
+  /** Genesys client overrides (tests: the usage job's first status check without a 1 s wait). */
+  client?: OrgRuntimeDeps['client'],
 ): Promise<number> {
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   const stack = new StopStack(logger);
@@ -26,12 +28,11 @@ export async function runOnceCommand(
       process.stderr.write(
         'DEMO MODE: no Genesys credentials configured; collecting from the embedded simulator\n',
       );
-    const runtimes: OrgRuntime[] = [];
-    for (const org of resolved.orgs) {
-      const r = await createOrgRuntime(org, { config, clock, logger, gateway: null });
-      stack.push(`genesys client ${org.name}`, () => r.api.close());
-      runtimes.push(r);
-    }
+    const runtimes = await createOrgRuntimes(
+      resolved.orgs,
+      { config, clock, logger, gateway: null, ...(client ? { client } : {}) },
+      stack,
+    );
     let failed = false;
     for (const r of runtimes) {
       await r.clients.refresh(true).catch(() => {});

@@ -33,7 +33,7 @@ export const EnvSchema = z.object(
   ),
 );
 
-export interface EnvDoc {
+interface EnvDoc {
   name: string | null;
   fileKey: string | null;
   description: string;
@@ -41,7 +41,7 @@ export interface EnvDoc {
 }
 
 /** One row per variable or file-only key, in table order. */
-export function envDocs(): EnvDoc[] {
+function envDocs(): EnvDoc[] {
   return SETTING_IDS.flatMap((id) => {
     const s = spec(id);
     const row: EnvDoc = { name: s.env, fileKey: s.file, description: s.doc, default: s.shownDefault };

@@ -1,5 +1,5 @@
 /** Genesys Cloud regions: SDK key -> domain (as the official SDK's PureCloudRegionHosts lists them). */
-export const REGIONS: Readonly<Record<string, string>> = {
+const REGIONS: Readonly<Record<string, string>> = {
   us_east_1: 'mypurecloud.com',
   eu_west_1: 'mypurecloud.ie',
   ap_southeast_2: 'mypurecloud.com.au',

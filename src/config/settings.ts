@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- the settings table: one entry per setting (env, file key, parser, default, doc) in one list on purpose */
 /**
  * The settings table: every setting the agent reads, declared once. The environment schema, the
  * config-file schema, the precedence rule (config.ts), the README's configuration table
@@ -22,7 +23,7 @@ import {
   url,
 } from './kinds.js';
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const WEEK_MS = 7 * 86_400_000;
 
 export interface SettingSpec<
@@ -436,9 +437,6 @@ export type OrgSettingId = Exclude<SettingId, AgentSettingId>;
 /** A setting's resolved value: its parser's output, or undefined when it has no default. */
 export type Value<K extends SettingId> =
   z.output<Table[K]['parse']> | (undefined extends Table[K]['default'] ? undefined : never);
-
-export type AgentValues = { [K in AgentSettingId]: Value<K> };
-export type OrgValues = { [K in OrgSettingId]: Value<K> };
 
 export const SETTING_IDS = Object.keys(SETTINGS) as SettingId[];
 export const spec = (id: SettingId): SettingSpec => SETTINGS[id];

@@ -27,7 +27,7 @@ export interface Layer {
 const emptyLayer = (): Layer => ({ values: {}, names: {} });
 
 /** Most orgs in one config file: a typo or a generated file must not take the agent's memory. */
-export const MAX_ORGS = 1_000;
+const MAX_ORGS = 1_000;
 
 /** A file's text (a regular file, capped by kind), or a one-line error naming the setting that pointed at it. */
 export function readText(path: string, name: string, kind: FileKind): string {

@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- retry policy and HTTP error mapping are split out; what is left is the one send loop (attempts, budget, token refresh) */
 /**
  * The one HTTP path to Genesys: undici pools with timeouts, the call budget, the agent's bearer
  * token (re-login once after a 401), retries (policy in retry-policy.ts, error mapping in
@@ -23,10 +24,7 @@ import {
 } from './retry-policy.js';
 import { describeIssue } from './schemas.js';
 
-export type { RetryMode } from './retry-policy.js';
-
-export type Auth =
-  { kind: 'agent' } | { kind: 'bearer'; token: string } | { kind: 'basic'; credentials: string };
+type Auth = { kind: 'agent' } | { kind: 'bearer'; token: string } | { kind: 'basic'; credentials: string };
 
 export interface HttpCall {
   base: 'api' | 'login';

@@ -8,12 +8,12 @@ import type { StatusClass } from '../util/status-class.js';
 
 export type ClassCounts = Record<StatusClass, number>;
 
-export interface UsageDayFigures {
+interface UsageDayFigures {
   requests: number;
   byClass: ClassCounts;
 }
 
-export interface UsageClientFigures {
+interface UsageClientFigures {
   clientId: string;
   /** The name the API returned (kept for deleted clients). */
   clientName: string;
@@ -50,21 +50,21 @@ const DAY_MS = 86_400_000;
  * lists them and the legacy Usage API hides them (docs/metrics.md). Exported under one stable name,
  * never as deleted.
  */
-export const BUILTIN_CLIENT_IDS: ReadonlySet<string> = new Set(['purecloud', 'purecloud-builtin']);
-export const BUILTIN_CLIENT_NAME = 'Genesys Cloud (built-in)';
+const BUILTIN_CLIENT_IDS: ReadonlySet<string> = new Set(['purecloud', 'purecloud-builtin']);
+const BUILTIN_CLIENT_NAME = 'Genesys Cloud (built-in)';
 
 export function utcDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
 /** `YYYY-MM` of the UTC month before the one of `month` (`YYYY-MM`). */
-export function monthBefore(month: string): string {
+function monthBefore(month: string): string {
   const [y, m] = month.split('-').map(Number) as [number, number];
   return utcDay(Date.UTC(y, m - 2, 1)).slice(0, 7);
 }
 
 /** The last day (`YYYY-MM-DD`) of a UTC month (`YYYY-MM`). */
-export function lastDayOfMonth(month: string): string {
+function lastDayOfMonth(month: string): string {
   const [y, m] = month.split('-').map(Number) as [number, number];
   return utcDay(Date.UTC(y, m, 1) - DAY_MS);
 }

@@ -2,6 +2,7 @@ import type { Logger as PinoLogger } from 'pino';
 import type { AgentConfig, OrgConfig } from '../config/config.js';
 import { GenesysClient, type GenesysClientOptions } from '../genesys/client.js';
 import type { Scheduler } from '../lifecycle/scheduler.js';
+import type { StopStack } from '../lifecycle/stop-stack.js';
 import type { Readiness } from '../server/app.js';
 import type { OrgView } from '../server/snapshot.js';
 import { ClientsRefresher } from '../sources/clients/refresher.js';
@@ -146,6 +147,24 @@ export async function createOrgRuntime(org: OrgConfig, deps: OrgRuntimeDeps): Pr
     sources,
     all: [...sources, events],
   };
+}
+
+/**
+ * The runtimes of `run` and `once`: one per org, in order, the gateway (when configured) on the
+ * first; each org's client is closed by `stack`.
+ */
+export async function createOrgRuntimes(
+  orgs: OrgConfig[],
+  deps: OrgRuntimeDeps,
+  stack: StopStack,
+): Promise<OrgRuntime[]> {
+  const runtimes: OrgRuntime[] = [];
+  for (const [i, org] of orgs.entries()) {
+    const r = await createOrgRuntime(org, { ...deps, gateway: i === 0 ? deps.gateway : null });
+    stack.push(`genesys client ${org.name}`, () => r.api.close());
+    runtimes.push(r);
+  }
+  return runtimes;
 }
 
 export function orgView(r: OrgRuntime, nowMs: number): OrgView {

@@ -35,7 +35,7 @@ export interface ServerOptions {
 }
 
 /** No route of the agent port takes more (POST /v1/events has the same limit). */
-export const BODY_LIMIT_BYTES = 1024 * 1024;
+const BODY_LIMIT_BYTES = 1024 * 1024;
 /** The same policy as the status page's own: nothing but this origin's script, style and API. */
 const CSP_DIRECTIVES = {
   defaultSrc: ["'none'"],

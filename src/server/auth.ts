@@ -24,7 +24,7 @@ const OPEN_ROUTES = new Set(['/healthz', '/readyz', '/', '/status.js', '/status.
  * Whether a route, named by its registered URL pattern (never the raw request URL: `%6detrics`,
  * `/metrics#x` or an absolute-form target reach the same route under other spellings), needs credentials.
  */
-export function isProtectedRoute(routeUrl: string): boolean {
+function isProtectedRoute(routeUrl: string): boolean {
   return !OPEN_ROUTES.has(routeUrl);
 }
 

@@ -7,7 +7,7 @@ import type { UsageSummary } from '../model/usage.js';
 import { dataAgeSeconds, hasCompleteDayThisMonth, previousMonthComplete } from '../model/usage.js';
 
 /** How fresh each source's figures are, stated next to them on the status page. */
-export const FRESHNESS: Record<SourceName, string> = {
+const FRESHNESS: Record<SourceName, string> = {
   gateway: 'live',
   ratelimits: 'near real time',
   events: 'near real time',
@@ -15,8 +15,8 @@ export const FRESHNESS: Record<SourceName, string> = {
   limits: 'static',
 };
 
-export type LiveClientFigures = GatewayClientSnapshot;
-export type WarningFigures = RateLimitWarning;
+type LiveClientFigures = GatewayClientSnapshot;
+type WarningFigures = RateLimitWarning;
 
 export interface OrgView {
   org: string;
@@ -28,7 +28,7 @@ export interface OrgView {
 }
 
 /** A client's busiest endpoints, busiest first, at most `ENDPOINTS_SHOWN`: live (gateway) and the last complete day (Usage API). */
-export interface ClientEndpoints {
+interface ClientEndpoints {
   live?: EndpointMeasurement[];
   lastDay?: { endpoint: string; method: string; requests: number; rateLimited: number }[];
 }

@@ -61,7 +61,7 @@ export function errorBody(
 }
 
 /** The normalized 429 (docs/simulator.md, endpoints served). */
-export function tooManyRequests(contextId: string, retryAfter: number): ErrorBody {
+function tooManyRequests(contextId: string, retryAfter: number): ErrorBody {
   return errorBody(429, contextId, {
     message: `Rate limit exceeded the maximum. Retry the request in [${retryAfter}] seconds`,
   });

@@ -31,7 +31,6 @@ export const faultSchema = z.strictObject({
     .max(64 * 1024 * 1024)
     .optional(),
 });
-export type FaultInput = z.input<typeof faultSchema>;
 export type FaultSpec = z.output<typeof faultSchema>;
 export interface Fault extends FaultSpec {
   id: string;

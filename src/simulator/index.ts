@@ -7,9 +7,9 @@ import type { Scenario, ScenarioInput } from './scenario.js';
 import { resolveScenario } from './scenarios/index.js';
 import { SimWorld } from './world.js';
 
-export { ScenarioError, type Scenario, type ScenarioInput } from './scenario.js';
+export { ScenarioError, type ScenarioInput } from './scenario.js';
 export { BUILTIN_SCENARIOS, loadScenario } from './scenarios/index.js';
-export type { Truth, TruthClient, TruthRateLimitRecord } from './truth.js';
+export type { Truth } from './truth.js';
 
 export interface SimulatorOptions {
   /** Built-in name ('demo' default), a YAML/JSON file path, or an already-parsed object. */

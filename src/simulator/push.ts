@@ -5,7 +5,7 @@ import { operationalEvent } from './routes/ratelimits.js';
 import { RATE_LIMIT_EVENT_DEFINITION, type HotMinute } from './hot-minutes.js';
 import type { SimWorld } from './world.js';
 
-export function eventBridgeEnvelope(world: SimWorld, h: HotMinute): Record<string, unknown> {
+function eventBridgeEnvelope(world: SimWorld, h: HotMinute): Record<string, unknown> {
   const id = world.hotMinuteId(h);
   const e = operationalEvent(h);
   const definition = RATE_LIMIT_EVENT_DEFINITION;

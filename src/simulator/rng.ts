@@ -32,7 +32,7 @@ function finish(h: number): number {
 }
 
 /** Mixes a few 32-bit integers into one (murmur3 rounds and finaliser). */
-export function mix(...parts: number[]): number {
+function mix(...parts: number[]): number {
   let h = 0x9e3779b9;
   for (const p of parts) h = round(h, p);
   return finish(h);

@@ -35,12 +35,11 @@ export const trafficSchema = z.strictObject({
     .min(1)
     .default([{ templateUri: 'api/v2/users', method: 'GET', weight: 1 }]),
 });
-export type TrafficInput = z.input<typeof trafficSchema>;
 export type Traffic = z.output<typeof trafficSchema>;
 
 const permissionsSchema = z.array(z.string().min(1)).optional();
 
-export const clientSchema = z.strictObject({
+const clientSchema = z.strictObject({
   id: z.string().min(1).optional(),
   name: z.string().min(1),
   secret: z.string().min(1).optional(),
@@ -57,7 +56,6 @@ export const clientSchema = z.strictObject({
   /** The client is deleted this many minutes after simulator start. */
   deletedAfterMinutes: z.number().int().nonnegative().optional(),
 });
-export type ClientInput = z.input<typeof clientSchema>;
 
 export const scenarioSchema = z.strictObject({
   name: z.string().default('custom'),

@@ -1,7 +1,7 @@
 /** The shape of `GET /__sim/truth` (docs/simulator.md): what really happened, for tests to compare with. */
 import type { Counts } from './traffic.js';
 
-export interface TruthTraffic {
+interface TruthTraffic {
   requests: number;
   status429: number;
 }

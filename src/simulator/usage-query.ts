@@ -38,7 +38,7 @@ export function parseInterval(s: string): Interval | string {
 export type Granularity = 'Day' | 'Week' | 'Month';
 
 /** Bucket start (UTC midnight) of a day; weeks start on Monday, months on the 1st. */
-export function bucketStart(day: number, g: Granularity): number {
+function bucketStart(day: number, g: Granularity): number {
   if (g === 'Day') return day;
   const d = new Date(day);
   if (g === 'Month') return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);

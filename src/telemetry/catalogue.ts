@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- the metric catalogue: one declaration per family (name, help, unit, labels, docs) in one list on purpose */
 /**
  * Every metric family the agent exports, declared once: name, help, unit, kind, label keys, the
  * source that fills it, its freshness and its documentation. Sources build their families through
@@ -21,9 +22,9 @@ import { METHODS } from '../genesys/endpoints/index.js';
 import { SOURCE_NAMES } from '../sources/source.js';
 import { withPoints, type CounterFamily, type GaugeFamily, type HistogramFamily } from './families.js';
 
-export type MetricKind = 'gauge' | 'counter' | 'histogram';
+type MetricKind = 'gauge' | 'counter' | 'histogram';
 /** Who fills a family (`agent` = the agent itself, not a Genesys source). */
-export type MetricSource = 'usage' | 'ratelimits' | 'events' | 'gateway' | 'limits' | 'agent';
+type MetricSource = 'usage' | 'ratelimits' | 'events' | 'gateway' | 'limits' | 'agent';
 /** Where a family is listed in docs/metrics.md. */
 export type MetricSection = 'usage' | 'signals' | 'gateway' | 'limits' | 'agent';
 
@@ -81,33 +82,33 @@ abstract class MetricDef<K extends MetricKind, L extends string> {
   }
 }
 
-export interface GaugePoint<L extends string> {
+interface GaugePoint<L extends string> {
   attributes: Labels<L>;
   value: number;
 }
 export interface CounterPoint<L extends string> extends GaugePoint<L> {
   startTimeMs: number;
 }
-export type HistogramPoint<L extends string> = Omit<HistogramFamily['points'][number], 'attributes'> & {
+type HistogramPoint<L extends string> = Omit<HistogramFamily['points'][number], 'attributes'> & {
   attributes: Labels<L>;
 };
 
 /** Points, or how to build them when the family's turn comes (see `withPoints` in ./families.ts). */
 type PointsOf<P> = P[] | (() => P[]);
 
-export class GaugeDef<L extends string> extends MetricDef<'gauge', L> {
+class GaugeDef<L extends string> extends MetricDef<'gauge', L> {
   family(points: PointsOf<GaugePoint<L>> = []): GaugeFamily & { points: GaugePoint<L>[] } {
     return withPoints({ ...this.descriptor(), kind: 'gauge' as const }, points);
   }
 }
 
-export class CounterDef<L extends string> extends MetricDef<'counter', L> {
+class CounterDef<L extends string> extends MetricDef<'counter', L> {
   family(points: PointsOf<CounterPoint<L>> = []): CounterFamily & { points: CounterPoint<L>[] } {
     return withPoints({ ...this.descriptor(), kind: 'counter' as const }, points);
   }
 }
 
-export class HistogramDef<L extends string> extends MetricDef<'histogram', L> {
+class HistogramDef<L extends string> extends MetricDef<'histogram', L> {
   family(boundaries: readonly number[], points: PointsOf<HistogramPoint<L>> = []): HistogramFamily {
     return withPoints({ ...this.descriptor(), kind: 'histogram' as const, boundaries }, points);
   }

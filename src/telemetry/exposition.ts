@@ -13,7 +13,7 @@ import {
 } from '@opentelemetry/sdk-metrics';
 
 /** Exposition lines per chunk (a histogram point is one per bucket plus three): ~100–300 kB. */
-export const LINES_PER_CHUNK = 1_000;
+const LINES_PER_CHUNK = 1_000;
 
 interface Options {
   withoutTargetInfo: boolean;

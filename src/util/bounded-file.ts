@@ -6,7 +6,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 
 /** Most bytes per kind of file (docs/security.md). */
-export const FILE_LIMITS = {
+const FILE_LIMITS = {
   secret: 64 * 1024,
   config: 1024 * 1024,
   tls: 1024 * 1024,

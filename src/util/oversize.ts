@@ -8,9 +8,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Most bytes of a refused body read and discarded before the connection is cut. */
-export const DISCARD_LIMIT_BYTES = 8 * 1024 * 1024;
+const DISCARD_LIMIT_BYTES = 8 * 1024 * 1024;
 /** Longest a refused request's connection stays open to drain its body. */
-export const DISCARD_DEADLINE_MS = 10_000;
+const DISCARD_DEADLINE_MS = 10_000;
 
 /** The declared body length; NaN when absent or not a plain number. */
 export function declaredLength(req: IncomingMessage): number {

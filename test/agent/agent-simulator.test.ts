@@ -65,7 +65,11 @@ beforeAll(async () => {
       OTEL_METRIC_EXPORT_INTERVAL: '600000',
     }),
   );
-  agent = await startAgent(config, { logger: pino({ level: 'silent' }), clock });
+  agent = await startAgent(config, {
+    logger: pino({ level: 'silent' }),
+    clock,
+    client: { usageJobPoll: { initialMs: 10 } },
+  });
   await agent.orgs[0]!.usage.runOnce();
 });
 
@@ -112,7 +116,7 @@ describe('agent against the simulator (demo scenario)', () => {
     expect(valueOf(samples, 'genesys_agent_source_up', { source: 'usage' })).toBe(1);
   });
 
-  it('/metrics passes promtool check metrics', async () => {
+  it('/metrics passes promtool check metrics', { tags: ['system'] }, async () => {
     const promtool = requireBinary('promtool', 'prometheus');
     const text = await (await fetch(`${agent.url}/metrics`)).text();
     const r = spawnSync(promtool, ['check', 'metrics'], { input: text, encoding: 'utf8' });

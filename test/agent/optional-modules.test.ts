@@ -4,6 +4,8 @@
  * file, the rate limiter with the push endpoint, each command with its command. Every module costs
  * idle memory (docs/performance.md). The built CLI runs with a module resolve hook that writes every
  * resolved URL to a file; a run with each wing on must list it, so no check passes vacuously.
+ *
+ * @module-tag system
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

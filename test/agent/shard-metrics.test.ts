@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startAgent, type RunningAgent } from '../../src/agent.js';
 import { loadConfig } from '../../src/config/config.js';
 import { shardOfOrg } from '../../src/config/shard.js';
-import { ManualScheduler } from '../../src/lifecycle/scheduler.js';
+import { ManualScheduler } from '../helpers/clock.js';
 import { parseProm, samplesOf } from '../helpers/prom-text.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gua-shard-metrics-'));

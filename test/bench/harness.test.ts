@@ -13,7 +13,7 @@ import { benchResultSchema } from '../../bench/lib/result.js';
 import { cgroupUnavailable, parseOomControl } from '../../bench/lib/cgroup.js';
 import { perHour } from '../../bench/lib/own-calls.js';
 import { alternating, distinguishable, ratioSpread, spreadOf } from '../../bench/lib/rounds.js';
-import { shippedNodeFlags, startScript } from '../../bench/lib/shipped.js';
+import { NODE_FLAGS } from '../../src/runtime/node-flags.js';
 import { percentile, summarize } from '../../bench/lib/stats.js';
 import {
   sampleCount,
@@ -27,73 +27,77 @@ const dir = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('bench harness', () => {
-  it('runs a smoke benchmark and writes a well-formed result', async () => {
-    if (!existsSync(RUNNER))
-      throw new Error(`${RUNNER} is missing; run "npm run build" first (npm test does)`);
-    const out = join(dir, 'latest.json');
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      [RUNNER, '--smoke', '--no-nginx', '--out', out],
-      {
-        timeout: 240_000,
-      },
-    );
-    expect(stdout).toContain('### Targets');
-    const result = benchResultSchema.parse(JSON.parse(readFileSync(out, 'utf8')));
-    expect(result.mode).toBe('smoke');
-    const byName = new Map(result.gateway.cases.map((c) => [c.name, c]));
-    for (const name of ['direct', 'floor', 'gateway', 'gateway-shaping'] as const) {
-      const c = byName.get(name)!;
-      expect(c.skipped).toBeNull();
-      expect(c.requestsPerSecond!.median).toBeGreaterThan(0);
-    }
-    // Every case ran once per round, alternating, and every request succeeded (no 429s at the raised limit).
-    const rounds = result.gateway.rounds;
-    expect(rounds.map((r) => `${r.round}:${r.case}`)).toEqual(
-      [0, 1].flatMap((i) => ['direct', 'floor', 'gateway', 'gateway-shaping'].map((n) => `${i}:${n}`)),
-    );
-    for (const r of rounds) {
-      expect(r.non2xx + r.errors, `${r.round}:${r.case}`).toBe(0);
-      expect(r.paced.latency.samples).toBeGreaterThan(0);
-    }
-    expect(byName.get('nginx')!.skipped).toMatch(/no-nginx/);
-    expect(byName.get('gateway')!.proxyCpuMicrosPerRequest!.median).toBeGreaterThan(0);
-    expect(byName.get('floor')!.proxyPeakRssBytes).toBeGreaterThan(0);
-    // Ratios are per-round medians over both rounds; nginx-side ones are absent without nginx.
-    expect(result.gateway.ratios.gatewayCpuToFloor!.rounds).toBe(2);
-    expect(result.gateway.ratios.gatewayToNginxThroughput).toBeNull();
-    // The shipped agent's flags are the ones npm start uses.
-    expect(result.shippedNodeFlags).toEqual(shippedNodeFlags(startScript()));
-    // Idle: agent, floor and bare listener each measured.
-    expect(result.idle.agentRssBytes!.median).toBeGreaterThan(result.idle.bareRssBytes!.median);
-    expect(result.idle.floorRssBytes!.median).toBeGreaterThan(0);
-    // Both /metrics renderings carry the same series (the OTel one adds target_info).
-    const m = result.metrics[0]!;
-    expect(m.agent.samples - m.promClient.samples).toBe(1);
-    expect(m.latencyRatio).toBeGreaterThan(0);
-    // The idle agent's own calls were counted by the simulator and extrapolated per route.
-    expect(result.ownCalls.observedTotal).toBeGreaterThan(0);
-    expect(result.ownCalls.byRoute.some((r) => r.route.includes('/oauth/token'))).toBe(true);
-    expect(result.ownCalls.perHourEstimate).toBeGreaterThan(0);
-    // In a cgroup where this machine has one (root, cgroup v1), else skipped with the reason.
-    const why = cgroupUnavailable();
-    if (why) expect(result.container.skipped).toBe(why);
-    else {
-      const limited = result.container.cases.find((c) => c.limitBytes !== null)!;
-      expect(limited.alive).toBe(true);
-      expect(limited.oomKills).toBe(0);
-      expect(limited.scrapesAnswered).toBe(limited.scrapes);
-      expect(limited.maxUsageBytes).toBeGreaterThan(0);
-    }
-    // One replica over several orgs: alive, every client's series scraped, own calls counted per 1 000 clients.
-    const [orgs] = result.orgs ?? [];
-    expect(orgs?.alive).toBe(true);
-    expect(orgs!.scrapeSeries).toBeGreaterThan(orgs!.clients);
-    expect(orgs!.firstPollCallsPer1000Clients).toBeGreaterThan(0);
-    // Targets that need the full sizes are reported as not measured rather than guessed.
-    const scrape10k = result.targets.find((t) => t.name.startsWith('/metrics at 10 000'))!;
-    expect(scrape10k.met).toBeNull();
-  }, 250_000);
+  it(
+    'runs a smoke benchmark and writes a well-formed result',
+    { tags: ['system'], timeout: 250_000 },
+    async () => {
+      if (!existsSync(RUNNER))
+        throw new Error(`${RUNNER} is missing; run "npm run build" first (npm test does)`);
+      const out = join(dir, 'latest.json');
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [RUNNER, '--smoke', '--no-nginx', '--out', out],
+        {
+          timeout: 240_000,
+        },
+      );
+      expect(stdout).toContain('### Targets');
+      const result = benchResultSchema.parse(JSON.parse(readFileSync(out, 'utf8')));
+      expect(result.mode).toBe('smoke');
+      const byName = new Map(result.gateway.cases.map((c) => [c.name, c]));
+      for (const name of ['direct', 'floor', 'gateway', 'gateway-shaping'] as const) {
+        const c = byName.get(name)!;
+        expect(c.skipped).toBeNull();
+        expect(c.requestsPerSecond!.median).toBeGreaterThan(0);
+      }
+      // Every case ran once per round, alternating, and every request succeeded (no 429s at the raised limit).
+      const rounds = result.gateway.rounds;
+      expect(rounds.map((r) => `${r.round}:${r.case}`)).toEqual(
+        [0, 1].flatMap((i) => ['direct', 'floor', 'gateway', 'gateway-shaping'].map((n) => `${i}:${n}`)),
+      );
+      for (const r of rounds) {
+        expect(r.non2xx + r.errors, `${r.round}:${r.case}`).toBe(0);
+        expect(r.paced.latency.samples).toBeGreaterThan(0);
+      }
+      expect(byName.get('nginx')!.skipped).toMatch(/no-nginx/);
+      expect(byName.get('gateway')!.proxyCpuMicrosPerRequest!.median).toBeGreaterThan(0);
+      expect(byName.get('floor')!.proxyPeakRssBytes).toBeGreaterThan(0);
+      // Ratios are per-round medians over both rounds; nginx-side ones are absent without nginx.
+      expect(result.gateway.ratios.gatewayCpuToFloor!.rounds).toBe(2);
+      expect(result.gateway.ratios.gatewayToNginxThroughput).toBeNull();
+      // The shipped agent's flags are the ones npm start uses.
+      expect(result.shippedNodeFlags).toEqual(NODE_FLAGS);
+      // Idle: agent, floor and bare listener each measured.
+      expect(result.idle.agentRssBytes!.median).toBeGreaterThan(result.idle.bareRssBytes!.median);
+      expect(result.idle.floorRssBytes!.median).toBeGreaterThan(0);
+      // Both /metrics renderings carry the same series (the OTel one adds target_info).
+      const m = result.metrics[0]!;
+      expect(m.agent.samples - m.promClient.samples).toBe(1);
+      expect(m.latencyRatio).toBeGreaterThan(0);
+      // The idle agent's own calls were counted by the simulator and extrapolated per route.
+      expect(result.ownCalls.observedTotal).toBeGreaterThan(0);
+      expect(result.ownCalls.byRoute.some((r) => r.route.includes('/oauth/token'))).toBe(true);
+      expect(result.ownCalls.perHourEstimate).toBeGreaterThan(0);
+      // In a cgroup where this machine has one (root, cgroup v1), else skipped with the reason.
+      const why = cgroupUnavailable();
+      if (why) expect(result.container.skipped).toBe(why);
+      else {
+        const limited = result.container.cases.find((c) => c.limitBytes !== null)!;
+        expect(limited.alive).toBe(true);
+        expect(limited.oomKills).toBe(0);
+        expect(limited.scrapesAnswered).toBe(limited.scrapes);
+        expect(limited.maxUsageBytes).toBeGreaterThan(0);
+      }
+      // One replica over several orgs: alive, every client's series scraped, own calls counted per 1 000 clients.
+      const [orgs] = result.orgs ?? [];
+      expect(orgs?.alive).toBe(true);
+      expect(orgs!.scrapeSeries).toBeGreaterThan(orgs!.clients);
+      expect(orgs!.firstPollCallsPer1000Clients).toBeGreaterThan(0);
+      // Targets that need the full sizes are reported as not measured rather than guessed.
+      const scrape10k = result.targets.find((t) => t.name.startsWith('/metrics at 10 000'))!;
+      expect(scrape10k.met).toBeNull();
+    },
+  );
 });
 
 describe('bench pure helpers', () => {
@@ -112,12 +116,6 @@ describe('bench pure helpers', () => {
     expect(spreadOf([4, 1, 3, 2])!.median).toBe(2.5);
     expect(distinguishable({ median: 1, min: 0.2, max: 2, rounds: 5 })).toBe(true);
     expect(distinguishable({ median: 1, min: -0.2, max: 2, rounds: 5 })).toBe(false);
-  });
-
-  it('reads the shipped Node flags from the start script', () => {
-    expect(shippedNodeFlags('npm run build && node --a=1 --b dist/src/bin.js run')).toEqual(['--a=1', '--b']);
-    expect(shippedNodeFlags('npm run build && node dist/src/bin.js run')).toEqual([]);
-    expect(() => shippedNodeFlags('tsx src/cli.ts')).toThrow(/start/);
   });
 
   it('reads OOM kills from the cgroup v1 oom_control file', () => {

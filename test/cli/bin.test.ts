@@ -1,6 +1,8 @@
 /**
  * The binary on a Node that is too old: one line naming the fix, never a stack trace. The machine's
  * own Node (20) is such a Node; the project's Node 24 comes from node_modules/node.
+ *
+ * @module-tag system
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -57,15 +59,18 @@ describe('bin on an old Node', () => {
       expect(r.stdout).toBe('');
       expect(r.stderr).toBe(
         `genesys-usage-agent: needs Node.js ≥ ${engines.engines.node.slice(2)} (this is ${version}); ` +
-          'run it with npx genesys-usage-agent or npm start, which bring Node 24\n',
+          `in this checkout run npx genesys-usage-agent ${args.join(' ')} or npm start, which bring Node 24\n`,
       );
     },
   );
 
-  it('`npx genesys-usage-agent` in the checkout brings Node 24, and `once --json` prints only JSON', () => {
+  it('the advice works: `npx genesys-usage-agent` in the checkout brings Node 24, and `once --json` prints only JSON', () => {
     // PATH starts with the old system Node, as on the machine; npx adds node_modules/.bin.
     const env = { PATH: `/usr/bin:/bin:${process.env['PATH'] ?? ''}`, HOME: process.env['HOME'] ?? '/tmp' };
-    const v = spawnSync('npx', ['--no-install', 'genesys-usage-agent', '--version'], {
+    const advice = spawnSync(oldNode(), [BIN, '--version'], { encoding: 'utf8', env, timeout: 10_000 });
+    const advised = / run (npx genesys-usage-agent --version) or /.exec(advice.stderr)?.[1];
+    expect(advised, advice.stderr).toBeDefined();
+    const v = spawnSync('sh', ['-c', advised!], {
       cwd: repoRoot,
       encoding: 'utf8',
       env,

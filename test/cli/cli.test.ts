@@ -1,3 +1,4 @@
+/** @module-tag system */
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';

@@ -1,6 +1,8 @@
 /**
  * The agent's JSON log lines name each field once: `org` used to be bound on the org's logger and
  * also written by the client and pollers, so every line of theirs carried it twice.
+ *
+ * @module-tag system
  */
 import { describe, expect, it } from 'vitest';
 import { freePort, spawnCli, waitFor } from '../helpers/spawn-agent.js';

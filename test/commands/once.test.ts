@@ -4,8 +4,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { simulatorEnv } from '../helpers/sim-env.js';
 import type { ClientsSnapshot } from '../../src/server/snapshot.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
-import type { FakeClock } from '../../src/util/clock.js';
-import { BOUNDARIES, fakeClockAt, utcDayOf, type BoundaryName } from '../helpers/clock.js';
+import { BOUNDARIES, fakeClockAt, utcDayOf, type BoundaryName, type FakeClock } from '../helpers/clock.js';
 import { expectedUsage, fetchTruth } from '../helpers/sim-truth.js';
 import { MODES, setMode } from '../helpers/sim-mode.js';
 
@@ -22,12 +21,9 @@ async function startAt(instant: number): Promise<RunningSimulator> {
 async function once(json: boolean): Promise<{ code: number; text: string }> {
   let text = '';
   const config = loadConfig(simulatorEnv(sim!, { AGENT_LOG_LEVEL: 'silent' }));
-  const code = await runOnceCommand(
-    config,
-    { json },
-    { write: (t: string) => (text += t), isTTY: false },
-    clock,
-  );
+  const out = { write: (t: string) => (text += t), isTTY: false };
+  // Usage jobs polled after 10 ms instead of 1 s: the simulator finishes them at once.
+  const code = await runOnceCommand(config, { json }, out, clock, { usageJobPoll: { initialMs: 10 } });
   return { code, text };
 }
 

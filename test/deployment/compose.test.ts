@@ -1,3 +1,4 @@
+/** @module-tag system */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { parse } from 'yaml';

@@ -31,7 +31,7 @@ const telemetryReader = z.object({
   }),
 });
 
-export const collectorConfigSchema = z.strictObject({
+const collectorConfigSchema = z.strictObject({
   extensions: componentMap.default({}),
   receivers: componentMap,
   processors: componentMap.default({}),
@@ -52,7 +52,7 @@ export type CollectorConfig = z.infer<typeof collectorConfigSchema>;
  * Expands the Collector's `${env:VAR}` / `${env:VAR:-default}` references the way its env provider
  * does at start-up, with the given environment.
  */
-export function expandCollectorEnv(text: string, env: Readonly<Record<string, string>>): string {
+function expandCollectorEnv(text: string, env: Readonly<Record<string, string>>): string {
   return text.replace(
     /\$\{env:([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g,
     (_m, name: string, fallback?: string) => {
@@ -134,7 +134,7 @@ const service = z.object({
   healthcheck: z.record(z.string(), z.unknown()).optional(),
   depends_on: z.union([stringList, z.record(z.string(), z.unknown())]).optional(),
 });
-export const composeSchema = z.object({
+const composeSchema = z.object({
   services: z.record(z.string(), service),
   secrets: z.record(z.string(), z.object({ file: z.string() })).default({}),
   volumes: z.record(z.string(), z.unknown().nullable()).default({}),
@@ -152,18 +152,6 @@ export function composeService(compose: ComposeFile, name: string): z.infer<type
   const svc = compose.services[name];
   if (!svc) throw new Error(`docker-compose.yml has no service ${name}`);
   return svc;
-}
-
-/** Container-side ports a service publishes (`"host:container"` or `"container"`). */
-export function containerPorts(svc: z.infer<typeof service>): number[] {
-  return svc.ports.map((p) =>
-    Number(
-      p
-        .replace(/\/(tcp|udp)$/, '')
-        .split(':')
-        .at(-1),
-    ),
-  );
 }
 
 /** Publishes the container port on the same host port (the ports documented in docs/deployment.md). */

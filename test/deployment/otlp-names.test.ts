@@ -2,6 +2,8 @@
  * The built agent, in demo mode, pushes OTLP to a local receiver while serving /metrics. Translating
  * the pushed metrics the way the Collector's Prometheus exporters do must give exactly the genesys_*
  * names and types /metrics serves, so dashboards and alerts work whichever path a deployment picks.
+ *
+ * @module-tag system
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';

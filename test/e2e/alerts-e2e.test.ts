@@ -6,6 +6,8 @@
  *
  * The demo's runaway client ramps past 250 req/min on its busiest token within about a minute,
  * so this test takes a minute or two. Needs `npm run build` first (npm test does it).
+ *
+ * @module-tag system
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';

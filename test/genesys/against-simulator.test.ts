@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BudgetExhaustedError, GenesysClient, type GenesysClientOptions } from '../../src/genesys/client.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
-import { FakeClock } from '../../src/util/clock.js';
 import { MODES, setMode } from '../helpers/sim-mode.js';
+import { FakeClock } from '../helpers/clock.js';
 
 interface CallsReport {
   total: number;

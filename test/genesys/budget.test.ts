@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CallBudget } from '../../src/genesys/budget.js';
-import { FakeClock } from '../../src/util/clock.js';
+import { FakeClock } from '../helpers/clock.js';
 
 describe('CallBudget', () => {
   it('allows `limit` calls, then says when the oldest slot frees', () => {

@@ -1,9 +1,9 @@
 /** A tiny scripted Genesys stand-in on 127.0.0.1:0 for client tests. */
 import Fastify, { type FastifyInstance } from 'fastify';
-import { FakeClock } from '../../src/util/clock.js';
 import { GenesysClient, type GenesysClientOptions } from '../../src/genesys/client.js';
+import { FakeClock } from '../helpers/clock.js';
 
-export interface SeenRequest {
+interface SeenRequest {
   method: string;
   url: string;
   authorization: string | undefined;

@@ -166,28 +166,32 @@ describe('generated dashboards', () => {
 });
 
 describe('PromQL in dashboards and Grafana alert rules', () => {
-  it('parses in promtool check rules once Grafana variables are substituted', async () => {
-    const exprs = [...(await dashboardExprs()), ...(await alertRuleExprs())];
-    expect(exprs.length).toBeGreaterThan(20);
-    const rules = exprs.map(({ expr }, i) => {
-      const substituted = substituteVariables(expr);
-      expect(substituted, `unsubstituted variable in ${exprs[i]!.where}`).not.toMatch(/\$/);
-      return { record: `grafana:check:expr_${i}`, expr: substituted };
-    });
-    const dir = await mkdtemp(join(tmpdir(), 'grafana-promql-'));
-    try {
-      await writeFile(join(dir, 'exprs.yml'), stringify({ groups: [{ name: 'grafana-exprs', rules }] }));
-      const result = await promtool(['check', 'rules', join(dir, 'exprs.yml')]);
-      const failures = result.stdout + result.stderr;
-      // Map promtool's "group ..., rule N" messages back to where the expression lives.
-      expect(
-        result.code,
-        failures.replace(/rule (\d+)/g, (m, n: string) => `${m} (${exprs[Number(n) - 1]?.where})`),
-      ).toBe(0);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
+  it(
+    'parses in promtool check rules once Grafana variables are substituted',
+    { tags: ['system'] },
+    async () => {
+      const exprs = [...(await dashboardExprs()), ...(await alertRuleExprs())];
+      expect(exprs.length).toBeGreaterThan(20);
+      const rules = exprs.map(({ expr }, i) => {
+        const substituted = substituteVariables(expr);
+        expect(substituted, `unsubstituted variable in ${exprs[i]!.where}`).not.toMatch(/\$/);
+        return { record: `grafana:check:expr_${i}`, expr: substituted };
+      });
+      const dir = await mkdtemp(join(tmpdir(), 'grafana-promql-'));
+      try {
+        await writeFile(join(dir, 'exprs.yml'), stringify({ groups: [{ name: 'grafana-exprs', rules }] }));
+        const result = await promtool(['check', 'rules', join(dir, 'exprs.yml')]);
+        const failures = result.stdout + result.stderr;
+        // Map promtool's "group ..., rule N" messages back to where the expression lives.
+        expect(
+          result.code,
+          failures.replace(/rule (\d+)/g, (m, n: string) => `${m} (${exprs[Number(n) - 1]?.where})`),
+        ).toBe(0);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('uses only contract metrics (docs/metrics.md) and shipped recording rules', async () => {
     const recorded = new Set<string>();

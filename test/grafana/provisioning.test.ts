@@ -243,75 +243,79 @@ describe('the Grafana headline rule', () => {
    * The Grafana condition "$B > $U" over the last values of A and T is the Prometheus alert
    * `A > T` with the same `for`; promtool checks it fires above 250/300 of the org's limit.
    */
-  it('fires like the Prometheus alert: above 250 req/min for 2 minutes, following the reported limit', async () => {
-    const rule = await headline();
-    const expr = (refId: string) => z.string().parse(rule.data.find((q) => q.refId === refId)?.model.expr);
-    const dir = await mkdtemp(join(tmpdir(), 'grafana-rule-'));
-    const peak = (org: string, id: string, name: string, values: string) => ({
-      series: `genesys_gateway_token_peak_requests_per_minute{job="genesys-usage-agent",instance="agent:9464",org="${org}",client_id="${id}",client_name="${name}"}`,
-      values,
-    });
-    const firing = (org: string, id: string, name: string) => ({
-      exp_labels: { severity: 'warning', org, client_id: id, client_name: name },
-    });
-    try {
-      await writeFile(
-        join(dir, 'rules.yml'),
-        stringify({
-          groups: [
-            {
-              name: 'grafana-headline',
-              rules: [
-                {
-                  alert: 'GrafanaHeadline',
-                  expr: `(${expr('A')}) > on (org, client_id, client_name) (${expr('T')})`,
-                  for: rule.for,
-                  labels: rule.labels,
-                },
-              ],
-            },
-          ],
-        }),
-      );
-      await writeFile(
-        join(dir, 'test.yml'),
-        stringify({
-          rule_files: ['rules.yml'],
-          evaluation_interval: '15s',
-          tests: [
-            {
-              interval: '15s',
-              input_series: [
-                peak('Demo Org', 'c1', 'Runaway', '200x3 280x40'),
-                peak('Demo Org', 'c2', 'AtThreshold', '250x40'),
-                {
-                  series:
-                    'genesys_limit_requests_per_minute{job="genesys-usage-agent",instance="agent:9464",org="Big Org",limit_key="client.credentials.token.rate.per.minute"}',
-                  values: '600x40',
-                },
-                peak('Big Org', 'b1', 'BelowRaised', '400x40'),
-                peak('Big Org', 'b2', 'NearRaised', '520x40'),
-              ],
-              alert_rule_test: [
-                {
-                  eval_time: '2m45s',
-                  alertname: 'GrafanaHeadline',
-                  exp_alerts: [firing('Big Org', 'b2', 'NearRaised')],
-                },
-                {
-                  eval_time: '3m',
-                  alertname: 'GrafanaHeadline',
-                  exp_alerts: [firing('Big Org', 'b2', 'NearRaised'), firing('Demo Org', 'c1', 'Runaway')],
-                },
-              ],
-            },
-          ],
-        }),
-      );
-      const result = await promtool(['test', 'rules', 'test.yml'], dir);
-      expect(result.code, result.stdout + result.stderr).toBe(0);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
+  it(
+    'fires like the Prometheus alert: above 250 req/min for 2 minutes, following the reported limit',
+    { tags: ['system'] },
+    async () => {
+      const rule = await headline();
+      const expr = (refId: string) => z.string().parse(rule.data.find((q) => q.refId === refId)?.model.expr);
+      const dir = await mkdtemp(join(tmpdir(), 'grafana-rule-'));
+      const peak = (org: string, id: string, name: string, values: string) => ({
+        series: `genesys_gateway_token_peak_requests_per_minute{job="genesys-usage-agent",instance="agent:9464",org="${org}",client_id="${id}",client_name="${name}"}`,
+        values,
+      });
+      const firing = (org: string, id: string, name: string) => ({
+        exp_labels: { severity: 'warning', org, client_id: id, client_name: name },
+      });
+      try {
+        await writeFile(
+          join(dir, 'rules.yml'),
+          stringify({
+            groups: [
+              {
+                name: 'grafana-headline',
+                rules: [
+                  {
+                    alert: 'GrafanaHeadline',
+                    expr: `(${expr('A')}) > on (org, client_id, client_name) (${expr('T')})`,
+                    for: rule.for,
+                    labels: rule.labels,
+                  },
+                ],
+              },
+            ],
+          }),
+        );
+        await writeFile(
+          join(dir, 'test.yml'),
+          stringify({
+            rule_files: ['rules.yml'],
+            evaluation_interval: '15s',
+            tests: [
+              {
+                interval: '15s',
+                input_series: [
+                  peak('Demo Org', 'c1', 'Runaway', '200x3 280x40'),
+                  peak('Demo Org', 'c2', 'AtThreshold', '250x40'),
+                  {
+                    series:
+                      'genesys_limit_requests_per_minute{job="genesys-usage-agent",instance="agent:9464",org="Big Org",limit_key="client.credentials.token.rate.per.minute"}',
+                    values: '600x40',
+                  },
+                  peak('Big Org', 'b1', 'BelowRaised', '400x40'),
+                  peak('Big Org', 'b2', 'NearRaised', '520x40'),
+                ],
+                alert_rule_test: [
+                  {
+                    eval_time: '2m45s',
+                    alertname: 'GrafanaHeadline',
+                    exp_alerts: [firing('Big Org', 'b2', 'NearRaised')],
+                  },
+                  {
+                    eval_time: '3m',
+                    alertname: 'GrafanaHeadline',
+                    exp_alerts: [firing('Big Org', 'b2', 'NearRaised'), firing('Demo Org', 'c1', 'Runaway')],
+                  },
+                ],
+              },
+            ],
+          }),
+        );
+        const result = await promtool(['test', 'rules', 'test.yml'], dir);
+        expect(result.code, result.stdout + result.stderr).toBe(0);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });

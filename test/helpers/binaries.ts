@@ -1,10 +1,15 @@
-import { execFileSync } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { join } from 'node:path';
 
-/** Path of a Debian-packaged binary, or a loud failure naming the package that installs it. */
+/** Path of a Debian-packaged binary on PATH, or a loud failure naming the package that installs it. */
 export function requireBinary(name: string, debianPackage: string): string {
-  try {
-    return execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim();
-  } catch {
-    throw new Error(`${name} is not installed; run: apt-get update && apt-get install -y ${debianPackage}`);
+  for (const dir of (process.env['PATH'] ?? '').split(':').filter(Boolean)) {
+    try {
+      accessSync(join(dir, name), constants.X_OK);
+      return join(dir, name);
+    } catch {
+      // not in this directory
+    }
   }
+  throw new Error(`${name} is not installed; run: apt-get update && apt-get install -y ${debianPackage}`);
 }

@@ -1,9 +1,10 @@
 /**
  * The one place tests read time. Date-sensitive behaviour runs on a FakeClock at the calendar's
  * edges (BOUNDARIES); the wall clock is only for deadlines and for components that time real
- * sockets, never for a date. test/meta/wall-clock.test.ts enforces it.
+ * sockets, never for a date. ESLint enforces it (eslint.config.js; samples in test/structure/lint-rules.test.ts).
  */
-import { FakeClock, systemClock, type Clock } from '../../src/util/clock.js';
+import type { Scheduler } from '../../src/lifecycle/scheduler.js';
+import { systemClock, type Clock } from '../../src/util/clock.js';
 
 export const MINUTE_MS = 60_000;
 export const DAY_MS = 86_400_000;
@@ -33,9 +34,6 @@ export const BOUNDARIES = {
 
 export type BoundaryName = keyof typeof BOUNDARIES;
 
-/** `[name, epoch ms]` pairs for `it.each`. */
-export const BOUNDARY_CASES = Object.entries(BOUNDARIES) as [BoundaryName, number][];
-
 /** A fake clock at a fixed instant (epoch ms or ISO). */
 export function fakeClockAt(instant: number | string): FakeClock {
   return new FakeClock(typeof instant === 'string' ? at(instant) : instant);
@@ -56,4 +54,53 @@ export const wallClock: Clock = systemClock;
 export function deadline(ms: number): { expired(): boolean; remainingMs(): number } {
   const end = wallClock.now() + ms;
   return { expired: () => wallClock.now() > end, remainingMs: () => Math.max(0, end - wallClock.now()) };
+}
+
+/** A clock tests move by hand. */
+export class FakeClock implements Clock {
+  constructor(private ms = Date.UTC(2026, 0, 15, 12, 0, 0)) {}
+  now(): number {
+    return this.ms;
+  }
+  advance(ms: number): void {
+    this.ms += ms;
+  }
+  set(ms: number): void {
+    this.ms = ms;
+  }
+}
+
+/** A scheduler that runs nothing until a test moves it. */
+export class ManualScheduler implements Scheduler {
+  private nowMs = 0;
+  private seq = 0;
+  private readonly queue: { at: number; seq: number; fn: () => void }[] = [];
+
+  after(ms: number, fn: () => void): () => void {
+    const entry = { at: this.nowMs + Math.max(0, ms), seq: this.seq++, fn };
+    this.queue.push(entry);
+    return () => {
+      const i = this.queue.indexOf(entry);
+      if (i >= 0) this.queue.splice(i, 1);
+    };
+  }
+
+  /** Callbacks waiting to run. */
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  /** Moves time forward, running every callback that falls due, in order. */
+  advance(ms: number): void {
+    const target = this.nowMs + ms;
+    for (;;) {
+      this.queue.sort((a, b) => a.at - b.at || a.seq - b.seq);
+      const next = this.queue[0];
+      if (!next || next.at > target) break;
+      this.queue.shift();
+      this.nowMs = next.at;
+      next.fn();
+    }
+    this.nowMs = target;
+  }
 }

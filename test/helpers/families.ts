@@ -15,7 +15,7 @@ type Name = string | Pick<AnyMetricDef, 'name'>;
 const nameOf = (n: Name) => (typeof n === 'string' ? n : n.name);
 
 /** The family, or undefined when absent. */
-export function findFamily(fams: readonly MetricFamily[], name: Name): MetricFamily | undefined {
+function findFamily(fams: readonly MetricFamily[], name: Name): MetricFamily | undefined {
   return fams.find((f) => f.name === nameOf(name));
 }
 

@@ -32,7 +32,7 @@ const metric = z.object({
   histogram: points.extend({ aggregationTemporality: z.number().int().optional() }).optional(),
 });
 
-export const exportMetricsRequestSchema = z.object({
+const exportMetricsRequestSchema = z.object({
   resourceMetrics: z
     .array(
       z.object({

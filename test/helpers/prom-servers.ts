@@ -22,12 +22,7 @@ export interface ToolResult {
 }
 
 /** Runs promtool/amtool and friends; never throws on a non-zero exit (tests assert on `code`). */
-export function runTool(
-  bin: string,
-  debianPackage: string,
-  args: string[],
-  cwd?: string,
-): Promise<ToolResult> {
+function runTool(bin: string, debianPackage: string, args: string[], cwd?: string): Promise<ToolResult> {
   const path = requireBinary(bin, debianPackage);
   return new Promise((resolve) => {
     execFile(path, args, { cwd, encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
@@ -166,7 +161,7 @@ export function startAlertmanager(config: string): Promise<RunningServer> {
 }
 
 /** Alertmanager 0.25 webhook body (the fields tests look at). */
-export const alertmanagerPayloadSchema = z.object({
+const alertmanagerPayloadSchema = z.object({
   receiver: z.string(),
   status: z.enum(['firing', 'resolved']),
   alerts: z.array(
@@ -182,7 +177,7 @@ export const alertmanagerPayloadSchema = z.object({
   commonLabels: z.record(z.string(), z.string()),
   version: z.literal('4'),
 });
-export type AlertmanagerPayload = z.infer<typeof alertmanagerPayloadSchema>;
+type AlertmanagerPayload = z.infer<typeof alertmanagerPayloadSchema>;
 
 async function listen(server: Server): Promise<string> {
   server.listen(0, '127.0.0.1');

@@ -7,7 +7,7 @@ import type { Truth } from '../../src/simulator/index.js';
 
 export type { Truth } from '../../src/simulator/index.js';
 /** One client's figures of one UTC day. */
-export type TruthDay = Truth['clients'][number]['days'][string];
+type TruthDay = Truth['clients'][number]['days'][string];
 export type SimTruth = Truth;
 
 export async function fetchTruth(simUrl: string): Promise<Truth> {

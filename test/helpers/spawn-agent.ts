@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { deadline } from './clock.js';
 
-export const CLI = fileURLToPath(new URL('../../dist/src/bin.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../dist/src/bin.js', import.meta.url));
 
 export function requireBuiltCli(): string {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing; run "npm run build" first (npm test does)`);

@@ -2,6 +2,8 @@
  * `npm pack` → an empty folder → `npm install <tarball>`: the package carries only the compiled
  * agent, installs with its runtime dependencies alone, and its binary works for `--version`,
  * `once`, `doctor` and `run` (demo mode). Dependencies come from the npm cache when it has them.
+ *
+ * @module-tag system
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -9,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { NODE_FLAGS } from '../../src/runtime/node-flags.js';
 import { repoPath, repoRoot } from '../deployment/deployment-files.js';
 import { freePort, waitFor } from '../helpers/spawn-agent.js';
 
@@ -143,21 +146,38 @@ describe('npm pack', () => {
         'the installed agent to serve /api/v1/clients',
       );
       expect(snapshot.demo).toBe(true);
+      // Started through its shebang, the binary runs with the declared Node flags.
+      const args = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0');
+      expect(args.slice(1, 1 + NODE_FLAGS.length)).toEqual([...NODE_FLAGS]);
     } finally {
       child.kill('SIGTERM');
     }
     expect(await exit, stderr).toBe(0);
   });
 
-  it('on the machine’s old Node the installed binary says what it needs in one line', () => {
-    const r = npx(['--version'], {}, '/usr/bin:/bin');
+  it('on the machine’s old Node the installed binary says what it needs in one line, and the advice works', () => {
+    const oldPath = '/usr/bin:/bin';
+    const r = npx(['--version'], {}, oldPath);
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
-    expect(
-      r.stderr
-        .trim()
-        .split('\n')
-        .filter((l) => !l.startsWith('npm warn')),
-    ).toEqual([expect.stringMatching(/^genesys-usage-agent: needs Node\.js ≥ 22\.19 .*bring Node 24$/)]);
-  });
+    const lines = r.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => !l.startsWith('npm warn'));
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^genesys-usage-agent: needs Node\.js ≥ 22\.21 .*; install it, or run with npm's Node 24: npx -p node@24 -c 'genesys-usage-agent --version'$/,
+      ),
+    ]);
+    // The advised command, as the user would paste it, on the same old Node (npm's cache serves node@24).
+    const advised = / (npx -p node@24 -c .+)$/.exec(lines[0]!)![1]!;
+    const v = spawnSync('sh', ['-c', advised.replace('npx ', 'npx --yes --prefer-offline ')], {
+      cwd: installDir,
+      encoding: 'utf8',
+      env: env(oldPath),
+      timeout: 120_000,
+    });
+    expect(v.status, v.stderr).toBe(0);
+    expect(v.stdout.trim()).toBe(pkg.version);
+  }, 150_000);
 });

@@ -2,6 +2,8 @@
  * The shipped prometheus.yml, rules and alertmanager.yml in real servers: Prometheus scrapes a
  * small exposition server standing in for the agent, evaluates the shipped rules (with `for:`
  * shortened in a temp copy) and Alertmanager routes GenesysClientNearRateLimit to a local webhook.
+ *
+ * @module-tag system
  */
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -62,7 +62,10 @@ beforeAll(async () => {
     AGENT_GATEWAY_PORT: '0',
     AGENT_GATEWAY_SHAPING: 'smooth',
   });
-  agent = await startAgent(config, { logger: pino({ level: 'silent' }) });
+  agent = await startAgent(config, {
+    logger: pino({ level: 'silent' }),
+    client: { usageJobPoll: { initialMs: 10 } },
+  });
   const expected = METRICS.filter((m) => !NOT_IN_DEMO.has(m)).map((m) => m.prometheusName);
   const until = deadline(60_000);
   for (;;) {

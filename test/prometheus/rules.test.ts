@@ -1,6 +1,8 @@
 /**
  * The shipped Prometheus/Alertmanager files pass the official checkers, carry every alert of
  * the contract (one docs/runbooks.md section each) with its annotations and runbook, and every rule is covered by a promtool unit test.
+ *
+ * @module-tag system
  */
 import { readdirSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';

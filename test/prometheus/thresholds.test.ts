@@ -2,6 +2,8 @@
  * The rule files and the Grafana alert are static YAML, so their thresholds are written there
  * again. These tests pin them to src/model/thresholds.ts (what the status page, `once` and the
  * dashboards use): promtool evaluates the recorded threshold constants of the shipped rules.
+ *
+ * @module-tag system
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -6,12 +6,12 @@ import { createOrgRuntime, type OrgRuntime } from '../../src/runtime/org.js';
 import type { OrgConfig } from '../../src/config/config.js';
 import { startSimulator, type RunningSimulator, type ScenarioInput } from '../../src/simulator/index.js';
 import type { MetricFamily } from '../../src/telemetry/families.js';
-import { FakeClock } from '../../src/util/clock.js';
 import { setMode, type Mode } from '../helpers/sim-mode.js';
+import { FakeClock } from '../helpers/clock.js';
 
 export { MODES, type Mode } from '../helpers/sim-mode.js';
 
-export interface LogLine {
+interface LogLine {
   level: number;
   msg: string;
   source?: string;
@@ -19,7 +19,7 @@ export interface LogLine {
 }
 
 export const WARN = 40;
-export const AGENT_ID = 'simulator-agent';
+const AGENT_ID = 'simulator-agent';
 
 export interface Harness {
   clock: FakeClock;

@@ -4,6 +4,8 @@
  * reloaded at most once a minute however many unknown ids arrive), and an oversized body always
  * gets its 413 — refused before `100 Continue` when the client asks for one, and delivered under
  * concurrent load while clients are still sending.
+ *
+ * @module-tag system
  */
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

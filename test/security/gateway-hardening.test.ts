@@ -3,6 +3,8 @@
  * spoofing and the clients cap, slow request bodies (logins and API calls), a flood of unknown
  * tokens, a decompression bomb in the token answer, `Expect: 100-continue`, and encoded traversal.
  * The login host is a small proxy in front of the simulator that can answer with a bomb.
+ *
+ * @module-tag system
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';

@@ -1,6 +1,8 @@
 /**
  * Hostile configuration through the built CLI: every mistake ends with exit code 2 and exactly one
  * stderr line naming the field (and the fix where one exists), no stack trace, no secret echoed.
+ *
+ * @module-tag system
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -8,10 +8,10 @@ import pino from 'pino';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgent, type RunningAgent } from '../../src/agent.js';
-import { ManualScheduler } from '../../src/lifecycle/scheduler.js';
 import { loadConfig } from '../../src/config/config.js';
 import { simulatorEnv } from '../helpers/sim-env.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { ManualScheduler } from '../helpers/clock.js';
 
 const EVENTS_TOKEN = 'hostile-events-token-P0';
 let sim: RunningSimulator;

@@ -4,6 +4,8 @@
  * either case, fragments, query tricks, absolute-form targets, double and trailing slashes, case,
  * `;` parameters, dot segments), sent over raw sockets to the built agent, never gets its data
  * without credentials; and every spelling of POST /v1/events shares the one rate-limit bucket.
+ *
+ * @module-tag system
  */
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -5,6 +5,8 @@
  * a control character, CL+TE) and a failed start. None of the secrets may appear in any log line,
  * metric, OTLP export, page, API answer, error or crash output — in any encoding: byte arrays,
  * base64 and hex are decoded before the search.
+ *
+ * @module-tag system
  */
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

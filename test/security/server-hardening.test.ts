@@ -7,7 +7,6 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgent } from '../../src/agent.js';
-import { ManualScheduler } from '../../src/lifecycle/scheduler.js';
 import { loadConfig } from '../../src/config/config.js';
 import { simulatorEnv } from '../helpers/sim-env.js';
 import { ConfigError } from '../../src/config/errors.js';
@@ -18,7 +17,7 @@ import { EventLedger } from '../../src/sources/events/ledger.js';
 import { eventsRoutes } from '../../src/sources/events/routes.js';
 import { startSimulator } from '../../src/simulator/index.js';
 import { selfSignedCert } from '../helpers/tls.js';
-import { BOUNDARIES } from '../helpers/clock.js';
+import { BOUNDARIES, ManualScheduler } from '../helpers/clock.js';
 
 const TOKEN = 'metrics-token-Zq81';
 const basic = (user: string, password: string) =>

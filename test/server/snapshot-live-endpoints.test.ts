@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayMeasurements } from '../../src/model/gateway/measurements.js';
 import { buildSnapshot } from '../../src/server/snapshot.js';
-import { FakeClock } from '../../src/util/clock.js';
+import { FakeClock } from '../helpers/clock.js';
 
 describe('snapshot endpoints.live', () => {
   it('lists a client row its 10 busiest endpoints, busiest first, out of the live figures', () => {

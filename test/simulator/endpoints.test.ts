@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { templateOf } from '../../src/simulator/routes/catchall.js';
-import { FakeClock } from '../../src/util/clock.js';
+import { FakeClock } from '../helpers/clock.js';
 import { call, login, truth, type Loose } from './helpers.js';
 
 const START = Date.UTC(2026, 0, 15, 12, 0, 0);

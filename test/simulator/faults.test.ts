@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
-import { FakeClock } from '../../src/util/clock.js';
 import { call, login } from './helpers.js';
 import { fetchTruth } from '../helpers/sim-truth.js';
+import { FakeClock } from '../helpers/clock.js';
 
 let sim: RunningSimulator;
 let token: string;

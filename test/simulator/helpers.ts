@@ -1,8 +1,6 @@
 /** Small HTTP helpers for simulator tests (loopback only). */
 import { fetchTruth } from '../helpers/sim-truth.js';
 
-export type { Truth } from '../helpers/sim-truth.js';
-
 // Response bodies are checked field by field by the assertions that read them.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Loose = any;

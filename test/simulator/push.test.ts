@@ -2,8 +2,8 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
-import { FakeClock } from '../../src/util/clock.js';
 import { call, login, truth } from './helpers.js';
+import { FakeClock } from '../helpers/clock.js';
 
 interface Received {
   auth: string | undefined;

@@ -1,8 +1,8 @@
 import platformClient from 'purecloud-platform-client-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
-import { FakeClock } from '../../src/util/clock.js';
 import { fetchTruth } from '../helpers/sim-truth.js';
+import { FakeClock } from '../helpers/clock.js';
 
 // The unchanged official SDK against the simulator. ApiClient is a singleton: configured once for this file.
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 30);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_SCENARIOS, startSimulator } from '../../src/simulator/index.js';
-import { FakeClock } from '../../src/util/clock.js';
 import type { Counts as DayCounts } from '../../src/simulator/traffic.js';
 import { call, login, runLegacyQuery, runUsageJob, truth } from './helpers.js';
+import { FakeClock } from '../helpers/clock.js';
 
 const START = Date.UTC(2026, 0, 15, 12, 0, 0);
 const LATER = Date.UTC(2026, 0, 16, 0, 30, 0);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
-import { FakeClock } from '../../src/util/clock.js';
 import { call, login, truth, type Loose } from './helpers.js';
+import { FakeClock } from '../helpers/clock.js';
 
 let sim: RunningSimulator;
 let token: string;

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ManualScheduler } from '../../src/lifecycle/scheduler.js';
 import { PollLoop } from '../../src/sources/poll-loop.js';
-import { FakeClock } from '../../src/util/clock.js';
+import { ManualScheduler, FakeClock } from '../helpers/clock.js';
 
 const settle = () => new Promise((r) => setImmediate(r));
 

@@ -3,8 +3,8 @@ import { EventsSource } from '../../src/sources/events/index.js';
 import { sourceFamilies } from '../../src/sources/registry.js';
 import type { Source, SourceHealth, SourceName } from '../../src/sources/source.js';
 import type { MetricFamily } from '../../src/telemetry/families.js';
-import { FakeClock } from '../../src/util/clock.js';
 import { pointsOf } from '../helpers/families.js';
+import { FakeClock } from '../helpers/clock.js';
 
 function fake(name: SourceName, health: SourceHealth, families: MetricFamily[] = []): Source {
   return {

@@ -9,8 +9,7 @@ import { hasCompleteDayThisMonth, previousMonthComplete } from '../../src/model/
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { ClientsRefresher } from '../../src/sources/clients/refresher.js';
 import { UsageSource } from '../../src/sources/usage/index.js';
-import type { FakeClock } from '../../src/util/clock.js';
-import { at, fakeClockAt } from '../helpers/clock.js';
+import { at, fakeClockAt, type FakeClock } from '../helpers/clock.js';
 import { expectedUsage, fetchTruth } from '../helpers/sim-truth.js';
 
 let sim: RunningSimulator | undefined;

@@ -100,7 +100,7 @@ describe('metric catalogue', () => {
     expect(typeChecks).toBeTypeOf('function');
   });
 
-  it('has examples that promtool accepts', async () => {
+  it('has examples that promtool accepts', { tags: ['system'] }, async () => {
     const rules = METRICS.map((m, i) => ({ record: `catalogue:example:${i}`, expr: m.spec.example.promql }));
     const dir = await mkdtemp(join(tmpdir(), 'catalogue-promql-'));
     try {

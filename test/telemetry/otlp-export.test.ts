@@ -127,40 +127,46 @@ describe('OTLP export failures', () => {
     expect(Number((failure as { asDouble?: number }).asDouble)).toBeGreaterThanOrEqual(2);
   });
 
-  it('the running agent: /readyz shows the last export state and the log has one line for the episode', async () => {
-    const port = await freePort();
-    const dead = await freePort();
-    const agent: SpawnedAgent = spawnCli(['run'], {
-      AGENT_HOST: '127.0.0.1',
-      AGENT_PORT: String(port),
-      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${dead}`,
-      OTEL_METRIC_EXPORT_INTERVAL: '200',
-    });
-    cleanups.push(() => agent.stop());
-    const otlp = z.object({
-      endpoint: z.string(),
-      lastAttempt: z.string().nullable(),
-      lastSuccess: z.string().nullable(),
-      lastError: z.string().nullable(),
-      consecutiveFailures: z.number(),
-    });
-    const detail = await waitFor(
-      async () => {
-        const body = z.object({ otlp }).parse(await (await fetch(`http://127.0.0.1:${port}/readyz`)).json());
-        return body.otlp.consecutiveFailures >= 3 ? body.otlp : undefined;
-      },
-      20_000,
-      '/readyz otlp detail after three failed exports',
-    );
-    expect(detail.endpoint).toBe(`http://127.0.0.1:${dead}/v1/metrics`);
-    expect(detail.lastSuccess).toBeNull();
-    expect(detail.lastError).toMatch(/ECONNREFUSED/);
-    const episodes = agent
-      .stderr()
-      .split('\n')
-      .filter((l) => l.includes('OTLP export failing'));
-    expect(episodes).toHaveLength(1);
-    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    expect(metrics).toMatch(/genesys_agent_otlp_exports_total\{outcome="failure"\} [3-9]/);
-  });
+  it(
+    'the running agent: /readyz shows the last export state and the log has one line for the episode',
+    { tags: ['system'] },
+    async () => {
+      const port = await freePort();
+      const dead = await freePort();
+      const agent: SpawnedAgent = spawnCli(['run'], {
+        AGENT_HOST: '127.0.0.1',
+        AGENT_PORT: String(port),
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${dead}`,
+        OTEL_METRIC_EXPORT_INTERVAL: '200',
+      });
+      cleanups.push(() => agent.stop());
+      const otlp = z.object({
+        endpoint: z.string(),
+        lastAttempt: z.string().nullable(),
+        lastSuccess: z.string().nullable(),
+        lastError: z.string().nullable(),
+        consecutiveFailures: z.number(),
+      });
+      const detail = await waitFor(
+        async () => {
+          const body = z
+            .object({ otlp })
+            .parse(await (await fetch(`http://127.0.0.1:${port}/readyz`)).json());
+          return body.otlp.consecutiveFailures >= 3 ? body.otlp : undefined;
+        },
+        20_000,
+        '/readyz otlp detail after three failed exports',
+      );
+      expect(detail.endpoint).toBe(`http://127.0.0.1:${dead}/v1/metrics`);
+      expect(detail.lastSuccess).toBeNull();
+      expect(detail.lastError).toMatch(/ECONNREFUSED/);
+      const episodes = agent
+        .stderr()
+        .split('\n')
+        .filter((l) => l.includes('OTLP export failing'));
+      expect(episodes).toHaveLength(1);
+      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      expect(metrics).toMatch(/genesys_agent_otlp_exports_total\{outcome="failure"\} [3-9]/);
+    },
+  );
 });

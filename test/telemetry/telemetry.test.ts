@@ -85,7 +85,7 @@ describe('telemetry', () => {
     expect(text).not.toContain('otel_scope_name');
   });
 
-  it('passes promtool check metrics', async () => {
+  it('passes promtool check metrics', { tags: ['system'] }, async () => {
     const promtool = requireBinary('promtool', 'prometheus');
     const r = spawnSync(promtool, ['check', 'metrics'], {
       input: await telemetry.scrape(),

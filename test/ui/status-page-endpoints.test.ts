@@ -6,7 +6,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgent, type RunningAgent } from '../../src/agent.js';
 import { loadConfig } from '../../src/config/config.js';
-import { ManualScheduler } from '../../src/lifecycle/scheduler.js';
+import { ManualScheduler } from '../helpers/clock.js';
 import type { ClientsSnapshot } from '../../src/server/snapshot.js';
 import { fakeClockAt } from '../helpers/clock.js';
 import { fetchTruth } from '../helpers/sim-truth.js';

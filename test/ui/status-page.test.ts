@@ -1,3 +1,4 @@
+/** @module-tag system */
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
@@ -7,8 +8,7 @@ import { startAgent, type RunningAgent } from '../../src/agent.js';
 import { loadConfig } from '../../src/config/config.js';
 import type { ClientsSnapshot } from '../../src/server/snapshot.js';
 import { waitFor } from '../helpers/spawn-agent.js';
-import { BOUNDARIES, fakeClockAt } from '../helpers/clock.js';
-import { ManualScheduler } from '../../src/lifecycle/scheduler.js';
+import { BOUNDARIES, fakeClockAt, ManualScheduler } from '../helpers/clock.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));

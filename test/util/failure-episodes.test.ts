@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { OAuthClientInfo } from '../../src/genesys/api.js';
 import { ClientsRefresher } from '../../src/sources/clients/refresher.js';
-import { FakeClock } from '../../src/util/clock.js';
 import { FailureEpisodes } from '../../src/util/failure-episodes.js';
 import type { Logger } from '../../src/util/logger.js';
+import { FakeClock } from '../helpers/clock.js';
 
 /** Feeds a sequence of outcomes ('x' failure, 'o' success) and returns the lines it would log. */
 function replay(episodes: FailureEpisodes, seq: string, key?: string): string[] {

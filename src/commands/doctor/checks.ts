@@ -30,7 +30,7 @@ export interface Check {
 }
 
 /** Larger skews break token expiry and the usage intervals' day boundaries. */
-export const MAX_CLOCK_SKEW_SECONDS = 30;
+const MAX_CLOCK_SKEW_SECONDS = 30;
 
 /** A permission check: call the endpoint that needs it and read a 403 `missing.any.permissions`. */
 function permissionCheck(

@@ -12,7 +12,7 @@ import { LIMITS_NAMESPACE } from './directory.js';
 const DURATION = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
 
 /** ISO-8601 duration in ms (weeks, days, hours, minutes, seconds), undefined if unsupported. */
-export function parseDuration(s: string): number | undefined {
+function parseDuration(s: string): number | undefined {
   const m = DURATION.exec(s);
   if (!m || s === 'P' || s.endsWith('T')) return undefined;
   const [w, d, h, min, sec] = m.slice(1).map((x) => Number(x ?? 0)) as [

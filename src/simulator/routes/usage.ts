@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- both Usage APIs with their sparse answers; split per API next */
 /** Usage API: the new aggregates jobs (org and client) and the legacy query, client query, summary and simple search. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Models } from 'purecloud-platform-client-v2';

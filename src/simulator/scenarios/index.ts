@@ -11,7 +11,7 @@ import { demo } from './demo.js';
 import { burst, churn, intraday, runaway, steady } from './others.js';
 
 // Typed by the names configuration checks AGENT_DEMO_SCENARIO against, so the two lists cannot drift.
-export const BUILTIN_SCENARIO_INPUTS: Readonly<Record<string, ScenarioInput>> = {
+const BUILTIN_SCENARIO_INPUTS: Readonly<Record<string, ScenarioInput>> = {
   demo,
   steady,
   runaway,

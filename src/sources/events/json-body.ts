@@ -1,5 +1,5 @@
 /** Deeper than any EventBridge envelope or notification; bounds the recursion of later JSON walks. */
-export const MAX_JSON_DEPTH = 64;
+const MAX_JSON_DEPTH = 64;
 
 export class JsonBodyError extends Error {
   override name = 'JsonBodyError';

@@ -13,7 +13,7 @@ export type LatestEvent = LedgerEvent & { rateLimit: boolean; truncated?: true }
 
 const MIN_DEDUPE_MS = 10 * 60_000;
 /** The label of events whose definition the definitions list does not know. */
-export const OTHER_DEFINITION = 'other';
+const OTHER_DEFINITION = 'other';
 /** Bounds of the ledger's maps: definitions kept from the list, event ids remembered for dedupe. */
 const MAX_DEFINITIONS = 1_000;
 const MAX_REMEMBERED_IDS = 100_000;
@@ -21,7 +21,7 @@ const MAX_REMEMBERED_IDS = 100_000;
  * Longest string kept from an event (names, values, ids): with the latest 50 per org, the list and
  * GET /api/v1/events stay near 100 kB however large the pushed strings (1 MiB bodies are accepted).
  */
-export const MAX_FIELD_CHARS = 256;
+const MAX_FIELD_CHARS = 256;
 const TEXT_FIELDS = [
   'id',
   'eventDefinitionId',

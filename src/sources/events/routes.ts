@@ -6,12 +6,12 @@ import { type JsonBodyError, parseJsonLimited } from './json-body.js';
 import type { EventLedger } from './ledger.js';
 import { PayloadError, parsePushBody } from './push-payload.js';
 
-export const EVENTS_BODY_LIMIT = 1024 * 1024;
+const EVENTS_BODY_LIMIT = 1024 * 1024;
 /**
  * A pushed timestamp is kept only within this window around the agent's clock (EventBridge retries
  * for 24 h; a sender's clock may run a little fast); outside it the arrival time stands in.
  */
-export const PUSHED_TIMESTAMP_WINDOW = { pastMs: 7 * 86_400_000, futureMs: 5 * 60_000 };
+const PUSHED_TIMESTAMP_WINDOW = { pastMs: 7 * 86_400_000, futureMs: 5 * 60_000 };
 
 export interface EventsRoutesOptions {
   /** Bearer token required on POST /v1/events; undefined registers only GET /api/v1/events. */

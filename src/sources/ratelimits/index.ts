@@ -14,7 +14,7 @@ import { PolledSource, type PollSchedule } from '../polled-source.js';
 const DEFINITIONS_MIN_GAP_MS = 60_000;
 
 /** Finest first; the API's smallest accepted granularity is undocumented (docs/simulator.md assumes PT1M). */
-export const GRANULARITIES = [
+const GRANULARITIES = [
   { iso: 'PT1M', ms: 60_000 },
   { iso: 'PT5M', ms: 300_000 },
   { iso: 'PT15M', ms: 900_000 },

@@ -4,7 +4,7 @@ import type { MetricFamily } from '../../telemetry/families.js';
 import { STATUS_CLASSES } from '../../util/status-class.js';
 
 /** Deleted clients' usage is kept in one series, so org totals stay right while their own series go. */
-export const DELETED_CLIENT = { client_id: 'deleted', client_name: '(deleted clients)' } as const;
+const DELETED_CLIENT = { client_id: 'deleted', client_name: '(deleted clients)' } as const;
 
 type ClientUsage = UsageSummary['clients'][number];
 type Attrs = { org: string; client_id: string; client_name: string };

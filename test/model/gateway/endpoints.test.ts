@@ -4,7 +4,7 @@ import { EndpointCap } from '../../../src/model/gateway/endpoints.js';
 import { GatewayMeasurements } from '../../../src/model/gateway/measurements.js';
 import { gatewayFamilies } from '../../../src/sources/gateway/families.js';
 import { catalogue } from '../../../src/telemetry/catalogue.js';
-import { FakeClock } from '../../../src/util/clock.js';
+import { FakeClock } from '../../helpers/clock.js';
 import { pointValue, pointsOf } from '../../helpers/families.js';
 
 const ctx = { org: 'o1', nameOf: (id: string) => id, limitOf: () => 300 };

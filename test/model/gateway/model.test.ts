@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../../src/util/clock.js';
 import { SecondsWindow } from '../../../src/model/gateway/window.js';
 import { TokenPacer, PACER_WINDOW_MS } from '../../../src/model/gateway/pacer.js';
 import { GatewayMeasurements, UNKNOWN_CLIENT } from '../../../src/model/gateway/measurements.js';
 import { gatewayFamilies } from '../../../src/sources/gateway/families.js';
 import { counter, gauge, histogram } from '../../helpers/families.js';
+import { FakeClock } from '../../helpers/clock.js';
 
 describe('SecondsWindow', () => {
   it('counts correctly when it is read long before its first event (its ring is allocated then)', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EventLedger, type LedgerEvent } from '../../../src/sources/events/ledger.js';
-import { FakeClock } from '../../../src/util/clock.js';
 import { pointsOf } from '../../helpers/families.js';
+import { FakeClock } from '../../helpers/clock.js';
 
 function ev(id: string, over: Partial<LedgerEvent> = {}): LedgerEvent {
   return {

@@ -2,8 +2,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventLedger } from '../../../src/sources/events/ledger.js';
 import { eventsRoutes } from '../../../src/sources/events/routes.js';
-import { FakeClock } from '../../../src/util/clock.js';
 import { DEF_ID, envelope, notification, ORG_ID } from '../../helpers/signal-fixtures.js';
+import { FakeClock } from '../../helpers/clock.js';
 
 const TOKEN = 'test-events-token-0123456789';
 const clock = new FakeClock();

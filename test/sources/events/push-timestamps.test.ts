@@ -7,7 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EventLedger } from '../../../src/sources/events/ledger.js';
 import { eventsRoutes } from '../../../src/sources/events/routes.js';
-import type { FakeClock } from '../../../src/util/clock.js';
+import type { FakeClock } from '../../helpers/clock.js';
 import { BOUNDARIES, DAY_MS, MINUTE_MS, fakeClockAt } from '../../helpers/clock.js';
 import { envelope, notification, ORG_ID } from '../../helpers/signal-fixtures.js';
 

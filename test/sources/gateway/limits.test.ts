@@ -6,7 +6,7 @@ import { ConnectionTokens, loginClientId, tokenOf } from '../../../src/sources/g
 import { forwarded } from '../../../src/sources/gateway/headers.js';
 import { ConcurrencyLimiter } from '../../../src/sources/gateway/limits.js';
 import { hostilePath } from '../../../src/sources/gateway/path-guard.js';
-import { FakeClock } from '../../../src/util/clock.js';
+import { FakeClock } from '../../helpers/clock.js';
 
 describe('hostilePath', () => {
   it.each([

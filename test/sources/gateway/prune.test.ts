@@ -4,10 +4,9 @@
  */
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { ManualScheduler } from '../../../src/lifecycle/scheduler.js';
-import { FakeClock } from '../../../src/util/clock.js';
 import { counter } from '../../helpers/families.js';
 import { gatewayFor, startFakeUpstream } from './helpers.js';
+import { ManualScheduler, FakeClock } from '../../helpers/clock.js';
 
 describe('gateway pruning tick', () => {
   it('runs every minute while listening, leaves reads exact, and stops with the gateway', async () => {

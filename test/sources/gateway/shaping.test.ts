@@ -2,9 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 
 import { GatewaySource, type ShapingOptions } from '../../../src/sources/gateway/index.js';
-import { FakeClock } from '../../../src/util/clock.js';
 import { counter } from '../../helpers/families.js';
 import { startFakeUpstream, type FakeUpstream, gatewayFor } from './helpers.js';
+import { FakeClock } from '../../helpers/clock.js';
 
 const LIMIT = 300;
 

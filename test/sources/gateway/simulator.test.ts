@@ -8,11 +8,10 @@ import { MapClientDirectory } from '../../../src/model/client-directory.js';
 import { GatewaySource } from '../../../src/sources/gateway/index.js';
 import { startSimulator, type RunningSimulator } from '../../../src/simulator/index.js';
 import { steady } from '../../../src/simulator/scenarios/others.js';
-import { FakeClock } from '../../../src/util/clock.js';
 import { pointsOf } from '../../helpers/families.js';
 import { captureLogger, gatewayFor } from './helpers.js';
 import { fetchTruth } from '../../helpers/sim-truth.js';
-import { wallClock } from '../../helpers/clock.js';
+import { wallClock, FakeClock } from '../../helpers/clock.js';
 
 const CLIENTS = steady.clients ?? [];
 const WFM = CLIENTS[0]!; // WFM_Sync_Script

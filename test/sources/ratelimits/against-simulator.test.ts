@@ -6,10 +6,10 @@ import { startSimulator, type RunningSimulator } from '../../../src/simulator/in
 import { EventLedger } from '../../../src/sources/events/ledger.js';
 import { eventsRoutes } from '../../../src/sources/events/routes.js';
 import { RateLimitsSource } from '../../../src/sources/ratelimits/index.js';
-import { FakeClock } from '../../../src/util/clock.js';
 import { pointsOf } from '../../helpers/families.js';
 import { fetchTruth } from '../../helpers/sim-truth.js';
 import { MODES, setMode } from '../../helpers/sim-mode.js';
+import { FakeClock } from '../../helpers/clock.js';
 
 const MIN = 60_000;
 const TOKEN = 'integration-events-token';

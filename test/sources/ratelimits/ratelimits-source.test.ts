@@ -9,8 +9,8 @@ import { GenesysApiError } from '../../../src/genesys/errors.js';
 import { MapClientDirectory } from '../../../src/model/client-directory.js';
 import { EventLedger } from '../../../src/sources/events/ledger.js';
 import { RateLimitsSource } from '../../../src/sources/ratelimits/index.js';
-import { FakeClock } from '../../../src/util/clock.js';
 import { pointsOf } from '../../helpers/families.js';
+import { FakeClock } from '../../helpers/clock.js';
 
 const MIN = 60_000;
 type FakeApi = Pick<
