@@ -3,6 +3,8 @@
  * each org served by its own simulator. Every org is polled by exactly one replica — the
  * simulators count one login per org — and a real Prometheus scraping the replicas sees each org
  * once; when one replica stops, the shipped coverage alert fires for exactly the orgs it owned.
+ *
+ * @module-tag system
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';

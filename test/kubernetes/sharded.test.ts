@@ -3,6 +3,8 @@
  * over the base as an operator would add it: the single-org agent gives way to a StatefulSet whose
  * every replica takes its shard from its ordinal, reads the shared orgs file, is scraped through
  * a headless Service, and is drained one at a time.
+ *
+ * @module-tag system
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';

@@ -3,6 +3,8 @@
  * scrapes beyond AGENT_MAX_CONCURRENT_SCRAPES get a quick 503, a stalled reader is cut off after
  * AGENT_WRITE_TIMEOUT (short here), memory stays bounded and /healthz keeps answering. Before, 60
  * stalled readers of an 8 000-client org took RSS from 194 MB to 873 MB and one was held for good.
+ *
+ * @module-tag system
  */
 import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';

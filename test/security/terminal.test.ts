@@ -3,6 +3,8 @@
  * error codes, last errors): the built CLI prints them escaped and width-capped, so no escape
  * sequence, bell, carriage return, newline, C1 control or bidi override gets through and a 64 KiB
  * name does not make a 65 000-column table. `once --json` keeps the full value, as JSON.
+ *
+ * @module-tag system
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

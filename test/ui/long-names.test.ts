@@ -3,6 +3,8 @@
  * row stays one ordinary row high at desktop and phone widths, the page does not scroll sideways,
  * and the full value stays reachable (the title attribute; the JSON API has it whole). Before, the
  * row was 20 000 px tall (40 000 at phone width).
+ *
+ * @module-tag system
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,4 +1,8 @@
-/** Issue 24: a client's row opens to show its top endpoints, live and yesterday (headless Chromium). */
+/**
+ * Issue 24: a client's row opens to show its top endpoints, live and yesterday (headless Chromium).
+ *
+ * @module-tag system
+ */
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
