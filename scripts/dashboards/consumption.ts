@@ -190,17 +190,27 @@ function quotaTable(): TablePanel {
 }
 
 /** The selected clients' busiest endpoints: the call to fix (cache it, bulk it, move it to notifications). */
-function topEndpoints(): TablePanel {
-  const byEndpoint = (name: string, selector: string) =>
-    `sum by (client_name, method, endpoint) (${name}{${selector}})`;
-  const top = `topk(10, ${byEndpoint(metric.usageEndpointRequestsLastDay, ORG_CLIENT)})`;
-  const limited = byEndpoint(metric.usageEndpointResponsesLastDay, `status_class="429", ${ORG_CLIENT}`);
+function topEndpoints(live: boolean): TablePanel {
+  const byEndpoint = (expr: string) => `sum by (client_name, method, endpoint) (${expr})`;
+  // Live: the gateway's sliding minute and its 429s of the last 5 minutes; daily: the Usage API's last complete day.
+  const top = live
+    ? `topk(10, ${byEndpoint(`${metric.gatewayEndpointRequestsPerMinute}{${ORG_CLIENT}}`)})`
+    : `topk(10, ${byEndpoint(`${metric.usageEndpointRequestsLastDay}{${ORG_CLIENT}}`)})`;
+  const limited = live
+    ? byEndpoint(`increase(${metric.gatewayEndpointRequests}{status_class="429", ${ORG_CLIENT}}[5m])`)
+    : byEndpoint(`${metric.usageEndpointResponsesLastDay}{status_class="429", ${ORG_CLIENT}}`);
+  const [requests, limitedName] = live
+    ? ['Requests/min (now)', '429s (last 5 min)']
+    : ['Requests (last day)', '429s (last day)'];
   const panel = new TablePanel()
-    .title('Top endpoints (last complete day)')
+    .title(live ? 'Top endpoints now (gateway)' : 'Top endpoints (last complete day)')
     .description(
-      'The 10 busiest (client, endpoint, method) of the selected clients on the last complete day, from the Usage API. ' +
-        'Each client exports its AGENT_USAGE_TOP_ENDPOINTS busiest endpoints; endpoint "other" sums the rest. ' +
-        'Select one client to see its own top endpoints.',
+      live
+        ? 'The 10 busiest (client, endpoint, method) of the selected clients over the last minute, measured by the agent gateway ' +
+            '(only integrations routed through it). Endpoint "other": a path the Genesys API catalogue does not know, or past AGENT_MAX_ENDPOINTS.'
+        : 'The 10 busiest (client, endpoint, method) of the selected clients on the last complete day, from the Usage API. ' +
+            'Each client exports its AGENT_USAGE_TOP_ENDPOINTS busiest endpoints; endpoint "other" sums the rest. ' +
+            'Select one client to see its own top endpoints.',
     )
     .datasource(PROMETHEUS)
     .withTarget(instant(top, 'A'))
@@ -216,15 +226,15 @@ function topEndpoints(): TablePanel {
           client_name: 'OAuth client',
           method: 'Method',
           endpoint: 'Endpoint',
-          'Value #A': 'Requests (last day)',
-          'Value #B': '429s (last day)',
+          'Value #A': requests,
+          'Value #B': limitedName,
         },
         indexByName: { client_name: 0, method: 1, endpoint: 2, 'Value #A': 3, 'Value #B': 4 },
       },
     })
-    .withTransformation({ id: 'sortBy', options: { sort: [{ field: 'Requests (last day)', desc: true }] } })
+    .withTransformation({ id: 'sortBy', options: { sort: [{ field: requests, desc: true }] } })
     .height(9)
-    .span(24);
+    .span(12);
 }
 
 function upstream429s(): TimeseriesPanel {
@@ -370,7 +380,8 @@ export function consumptionDashboard(): Dashboard {
     .withPanel(requestsPerMinute())
     .withPanel(utilisation())
     .withPanel(quotaTable())
-    .withPanel(topEndpoints())
+    .withPanel(topEndpoints(true))
+    .withPanel(topEndpoints(false))
     .withPanel(upstream429s())
     .withPanel(rateLimitWarnings())
     .withPanel(operationalEvents())
