@@ -71,7 +71,7 @@ export interface GatewayOptions {
 
 export type GatewayClientSnapshot = ClientMeasurement;
 
-/** How often idle state is freed (memory only: reads already leave it out). */
+/** How often idle state is freed (memory only: reads already leave it out) and failed look-ups are summed up. */
 const PRUNE_EVERY_MS = 60_000;
 
 export class GatewaySource implements Source {
@@ -94,7 +94,6 @@ export class GatewaySource implements Source {
   private readonly refused = new Map<RefusalReason, number>();
   /** Failed token look-ups since the last summary line, by reason. */
   private readonly lookupFailures = new Map<LookupFailure, number>();
-  private summaryTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: GatewayOptions) {
     this.org = opts.org;
@@ -110,8 +109,8 @@ export class GatewaySource implements Source {
     this.identity = new IdentityCache({
       maxEntries: maxTokens,
       clock: this.clock,
-      ...(opts.resolveToken ? { resolveToken: opts.resolveToken } : {}),
-      ...(opts.tokenLookupsPerMinute === undefined ? {} : { lookupsPerMinute: opts.tokenLookupsPerMinute }),
+      resolveToken: opts.resolveToken,
+      lookupsPerMinute: opts.tokenLookupsPerMinute,
       // Counted, and logged as one summary a minute: a flood of made-up tokens is one line, not one per token.
       onResolveError: (reason) => this.lookupFailures.set(reason, (this.lookupFailures.get(reason) ?? 0) + 1),
     });
@@ -121,9 +120,7 @@ export class GatewaySource implements Source {
         ? new Shaper({
             share: shaping.share ?? 0.95,
             maxWaitMs: shaping.maxWaitMs ?? 10_000,
-            ...(shaping.maxConcurrencyPerToken === undefined
-              ? {}
-              : { maxConcurrencyPerToken: shaping.maxConcurrencyPerToken }),
+            maxConcurrencyPerToken: shaping.maxConcurrencyPerToken,
             maxTokens,
             clock: this.clock,
             sleep: opts.sleep ?? realSleep,
@@ -190,12 +187,12 @@ export class GatewaySource implements Source {
       watchdog,
       onRefused,
     });
-    this.summaryTimer = setInterval(() => this.logLookupFailures(), 60_000).unref();
     this.address = await listen(app, this.opts.host, this.opts.port);
     this.server = app;
     const scheduler = this.opts.scheduler ?? realScheduler;
     const tick = () => {
       this.prune(this.clock.now());
+      this.logLookupFailures();
       this.cancelPrune = scheduler.after(PRUNE_EVERY_MS, tick);
     };
     this.cancelPrune = scheduler.after(PRUNE_EVERY_MS, tick);
@@ -206,8 +203,6 @@ export class GatewaySource implements Source {
   async stop(): Promise<void> {
     this.cancelPrune?.();
     this.cancelPrune = null;
-    if (this.summaryTimer) clearInterval(this.summaryTimer);
-    this.summaryTimer = null;
     this.logLookupFailures();
     this.watchdog?.stop();
     const server = this.server;

@@ -3,10 +3,11 @@
  * both ways (nothing buffered except small login bodies, copied on the side to learn identities).
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { on } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { Dispatcher, Pool } from 'undici';
-import type { GatewayMeasurements, RequestHandle } from '../../model/gateway/measurements.js';
+import type { GatewayMeasurements } from '../../model/gateway/measurements.js';
 import { matchEndpoint } from '../../genesys/endpoints/index.js';
 import { errorCode as requestErrorCode } from '../../genesys/http-errors.js';
 import type { Clock } from '../../util/clock.js';
@@ -100,9 +101,7 @@ export function registerProxy(app: FastifyInstance, deps: ProxyDeps): void {
     const x = req.exchange!;
     reply.hijack();
     try {
-      (x.route.upstream === 'login' ? forwardLogin(ctx, x) : forwardApi(ctx, x))?.catch((err: unknown) =>
-        failed(ctx, x.res, err),
-      );
+      forward(ctx, x)?.catch((err: unknown) => failed(ctx, x.res, err));
     } catch (err) {
       failed(ctx, x.res, err);
     }
@@ -232,66 +231,59 @@ function refuseTooLarge(res: ServerResponse, limit: number): void {
 }
 
 /** The whole body, or null when it grew past `limit` (then answered 413) or broke off. */
-function readBody(req: IncomingMessage, res: ServerResponse, limit: number): Promise<Buffer | null> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const settle = (value: Buffer | null): void => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('close', onClose);
-      resolve(value);
-    };
-    const onData = (chunk: Buffer): void => {
+async function readBody(req: IncomingMessage, res: ServerResponse, limit: number): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    // Read flowing, as the watchdog expects; `close` ends it when the client left or was cut off.
+    for await (const [chunk] of on(req, 'data', { close: ['end', 'close'] }) as AsyncIterable<[Buffer]>) {
       size += chunk.length;
-      if (size <= limit) {
-        chunks.push(chunk);
-        return;
+      if (size > limit) {
+        refuseTooLarge(res, limit); // keeps reading (and discarding) the rest
+        return null;
       }
-      settle(null);
-      refuseTooLarge(res, limit); // keeps reading (and discarding) the rest
-    };
-    const onEnd = (): void => settle(Buffer.concat(chunks));
-    // The client went away, or the watchdog cut it off.
-    const onClose = (): void => settle(null);
-    req.on('data', onData);
-    req.once('end', onEnd);
-    req.once('close', onClose);
-  });
+      chunks.push(chunk);
+    }
+  } catch {
+    return null;
+  }
+  return req.complete ? Buffer.concat(chunks) : null;
 }
 
-async function forwardLogin(deps: ProxyDeps, x: Exchange): Promise<void> {
-  const { req, res } = x;
-  // Read whole before the login host is contacted: a slow sender holds no upstream connection.
-  const body = hasBody(req) ? await readBody(req, res, deps.limits.loginBodyBytes) : null;
-  if (hasBody(req) && body === null) return;
-  const formText = body?.toString('utf8') ?? '';
+/**
+ * Bodies within their limit (logins, small API bodies) are read whole before the upstream is
+ * contacted, so a slow sender holds no upstream connection; larger API bodies stream.
+ */
+function forward(ctx: Ctx, x: Exchange): Pending {
+  const { req } = x;
+  const login = x.route.upstream === 'login';
+  const next = (body: Body): Pending => (login ? forwardLogin(ctx, x, body) : identified(ctx, x, body));
+  if (!hasBody(req)) return next(null);
+  const limit = login ? ctx.limits.loginBodyBytes : ctx.limits.bufferedBodyBytes;
+  // Only API bodies get here: admit() refused a login declared larger.
+  if (declaredLength(req) > limit) return next(req);
+  return readBody(req, x.res, limit).then((body) => (body === null ? undefined : next(body)));
+}
+
+async function forwardLogin(deps: ProxyDeps, x: Exchange, body: Body): Promise<void> {
+  const formText = body instanceof Buffer ? body.toString('utf8') : '';
   // A tap in front of the response keeps a copy of the token answer to learn token -> client;
   // the client's answer passes through it untouched whatever the copy turns out to be.
   const tapped = (statusCode: number, headers: IncomingHttpHeaders): Writable => {
     const tap = new CaptureStream(LOGIN_CAPTURE_BYTES, async (captured) => {
       if (statusCode !== 200 || !captured) return;
       const text = await decodeBody(captured, headers['content-encoding'], LOGIN_CAPTURE_BYTES);
-      const parsed = tokenResponseSchema.safeParse(safeJson(text));
       const clientId = loginClientId(x.headers, formText);
-      if (!parsed.success || !clientId) return;
-      deps.identity.learn(tokenKey(parsed.data.access_token), clientId);
+      if (text === null || !clientId) return;
+      // Not JSON or not a token: nothing learnt (the capture stream swallows the throw).
+      deps.identity.learn(tokenKey(tokenResponseSchema.parse(JSON.parse(text)).access_token), clientId);
       deps.noteClient(clientId);
     });
-    tap.pipe(res);
+    tap.pipe(x.res);
     return tap;
   };
   const outcome = await new Promise<RelayOutcome>((resolve) => relay(deps, x, body, tapped, resolve));
   if (!outcome.ok) fail(deps, x, outcome.error);
-}
-
-function forwardApi(ctx: Ctx, x: Exchange): Pending {
-  const { req } = x;
-  if (!hasBody(req)) return identified(ctx, x, null);
-  if (declaredLength(req) > ctx.limits.bufferedBodyBytes) return identified(ctx, x, req);
-  return readBody(req, x.res, ctx.limits.bufferedBodyBytes).then((body) =>
-    body === null ? undefined : identified(ctx, x, body),
-  );
 }
 
 type Body = Readable | Buffer | null;
@@ -355,8 +347,8 @@ function measured(
     () => x.res,
     (outcome) => {
       try {
-        if (!outcome.ok) finish(deps, handle, method, fail(deps, x, outcome.error));
-        else finish(deps, handle, method, outcome.status, outcome.upstreamSeconds);
+        const answer = outcome.ok ? outcome : { status: fail(deps, x, outcome.error) };
+        deps.measurements.finish(handle, { method, ...answer }, deps.clock.now());
       } catch (err) {
         failed(deps, x.res, err);
       } finally {
@@ -448,20 +440,6 @@ function relay(
   }
 }
 
-function finish(
-  deps: ProxyDeps,
-  handle: RequestHandle,
-  method: string,
-  status: number,
-  upstreamSeconds?: number,
-): void {
-  deps.measurements.finish(
-    handle,
-    { method, status, ...(upstreamSeconds === undefined ? {} : { upstreamSeconds }) },
-    deps.clock.now(),
-  );
-}
-
 /** Answers an upstream failure; returns the status it stands for in the measurements. */
 function fail(deps: ProxyDeps, x: Exchange, err: unknown): number {
   const { res, route } = x;
@@ -506,15 +484,6 @@ function isUpstreamError(code: string): boolean {
     code.startsWith('HPE_') || // the upstream's answer did not parse
     /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_/.test(code)
   );
-}
-
-function safeJson(text: string | null): unknown {
-  if (text === null) return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
 }
 
 /** An error's code (shared with the Genesys client) or class name only: messages may quote URLs or headers. */
