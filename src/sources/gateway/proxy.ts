@@ -309,7 +309,7 @@ function admitted(deps: ProxyDeps, x: Exchange, body: Body, who: Who): Pending {
   x.token = who.key;
   deps.noteClient(who.clientId);
   if (deps.shaper) return shaped(deps, deps.shaper, x, body, who);
-  return measured(deps, x, body, who, null);
+  return measured(deps, x, body, who);
 }
 
 async function shaped(deps: ProxyDeps, shaper: Shaper, x: Exchange, body: Body, who: Who): Promise<void> {
@@ -325,18 +325,11 @@ async function shaped(deps: ProxyDeps, shaper: Shaper, x: Exchange, body: Body, 
     return;
   }
   if (admission.delayed) deps.measurements.shaped(who.clientId, 'delayed', deps.clock.now());
-  await new Promise<void>((resolve) => measured(deps, x, body, who, admission.release, resolve));
+  measured(deps, x, body, who, admission.release);
 }
 
 /** Forwards and measures one admitted request; `release` frees its shaping slot once it is answered. */
-function measured(
-  deps: ProxyDeps,
-  x: Exchange,
-  body: Body,
-  who: Who,
-  release: (() => void) | null,
-  answered?: () => void,
-): void {
+function measured(deps: ProxyDeps, x: Exchange, body: Body, who: Who, release?: () => void): void {
   const method = x.req.method ?? 'GET';
   const endpoint = matchEndpoint(method, x.route.path);
   const handle = deps.measurements.start(who.key, who.clientId, deps.clock.now(), { endpoint, method });
@@ -353,7 +346,6 @@ function measured(
         failed(deps, x.res, err);
       } finally {
         release?.();
-        answered?.();
       }
     },
   );
