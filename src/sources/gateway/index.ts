@@ -22,7 +22,7 @@ import { systemClock, type Clock } from '../../util/clock.js';
 import type { Source, SourceHealth } from '../source.js';
 import { gatewayFamilies } from './families.js';
 import { IdentityCache, type LookupFailure, type ResolveToken } from './identity.js';
-import { BodyWatchdog, ConcurrencyLimiter, DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from './limits.js';
+import { ConcurrencyLimiter, DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from './limits.js';
 import { silentLogger, type Logger } from '../../util/logger.js';
 import { createListener, listen } from '../../server/listener.js';
 import { REFUSAL_REASONS, refuseBadPath, registerProxy, type RefusalReason, type Upstream } from './proxy.js';
@@ -90,7 +90,6 @@ export class GatewaySource implements Source {
   private lastUpstreamOkMs: number | null = null;
   private lastError: string | null = null;
   private readonly limits: GatewayLimits;
-  private watchdog: BodyWatchdog | null = null;
   private readonly refused = new Map<RefusalReason, number>();
   /** Failed token look-ups since the last summary line, by reason. */
   private readonly lookupFailures = new Map<LookupFailure, number>();
@@ -142,8 +141,6 @@ export class GatewaySource implements Source {
       login: upstreamFor(this.opts.loginBaseUrl, timeoutMs, limits.upstreamConnections),
       api: upstreamFor(this.opts.apiBaseUrl, timeoutMs, limits.upstreamConnections),
     };
-    const watchdog = new BodyWatchdog(limits);
-    this.watchdog = watchdog;
     const onRefused = (reason: RefusalReason) =>
       this.refused.set(reason, (this.refused.get(reason) ?? 0) + 1);
     const tls = this.opts.tls;
@@ -184,7 +181,6 @@ export class GatewaySource implements Source {
       limits,
       perAddress: new ConcurrencyLimiter(limits.maxConcurrentPerAddress),
       perToken: new ConcurrencyLimiter(limits.maxConcurrentPerToken),
-      watchdog,
       onRefused,
     });
     this.address = await listen(app, this.opts.host, this.opts.port);
@@ -204,7 +200,6 @@ export class GatewaySource implements Source {
     this.cancelPrune?.();
     this.cancelPrune = null;
     this.logLookupFailures();
-    this.watchdog?.stop();
     const server = this.server;
     this.server = null;
     await server?.close();

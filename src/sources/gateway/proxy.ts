@@ -23,7 +23,7 @@ import {
   type Identity,
   type IdentityCache,
 } from './identity.js';
-import type { BodyWatchdog, ConcurrencyLimiter, GatewayLimits } from './limits.js';
+import { watchBody, type ConcurrencyLimiter, type GatewayLimits } from './limits.js';
 import { hostilePath } from './path-guard.js';
 import { routeOf, type Route } from './routes.js';
 import type { Shaper } from './shaper.js';
@@ -57,10 +57,9 @@ export interface ProxyDeps {
   logger: Logger;
   /** An upstream answered (null) or could not be reached (its error code). Local failures never come here. */
   onUpstream: (error: string | null) => void;
-  limits: Pick<GatewayLimits, 'loginBodyBytes' | 'bufferedBodyBytes'>;
+  limits: GatewayLimits;
   perAddress: ConcurrencyLimiter;
   perToken: ConcurrencyLimiter;
-  watchdog: BodyWatchdog;
   onRefused: (reason: RefusalReason) => void;
 }
 
@@ -166,7 +165,7 @@ function admit(deps: Ctx, req: IncomingMessage, res: ServerResponse): Exchange |
     if (!res.writableFinished) x.leave();
   });
   if (hasBody(req)) {
-    x.unwatch = deps.watchdog.watch(req, () => {
+    x.unwatch = watchBody(req, deps.limits, () => {
       deps.onRefused('body_too_slow');
       if (res.headersSent) res.destroy();
       else
