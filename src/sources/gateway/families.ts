@@ -85,16 +85,8 @@ export function gatewayFamilies(m: GatewayMeasurements, nowMs: number, ctx: Fami
       ),
     ),
     catalogue.gatewayUpstreamDuration.family(LATENCY_BOUNDARIES_S, () =>
-      counters().flatMap((c) =>
-        c.latency
-          ? [
-              {
-                attributes: base(c.clientId),
-                startTimeMs: c.startTimeMs,
-                ...c.latency,
-              },
-            ]
-          : [],
+      counters().flatMap(({ clientId, startTimeMs, latency }) =>
+        latency ? [{ attributes: base(clientId), startTimeMs, ...latency }] : [],
       ),
     ),
     catalogue.clientLimitUtilization.family(gauge((c) => c.utilization)),

@@ -4,6 +4,7 @@
  * from `resolveToken` (GET /api/v2/tokens/me) for tokens minted elsewhere.
  */
 import { hash } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { CallBudget } from '../../genesys/budget.js';
@@ -182,12 +183,8 @@ export class IdentityCache {
       p = this.resolve(key, bearer, this.opts.resolveToken).finally(() => this.pending.delete(key));
       this.pending.set(key, p);
     }
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<null>((resolve) => {
-      timer = setTimeout(resolve, this.opts.lookupWaitMs ?? DEFAULT_LOOKUP_WAIT_MS, null);
-    });
+    const late = delay(this.opts.lookupWaitMs ?? DEFAULT_LOOKUP_WAIT_MS, null, { ref: false });
     const got = await Promise.race([p, late]);
-    clearTimeout(timer);
     return { key, ...(got ?? { clientId: UNKNOWN_CLIENT }) };
   }
 

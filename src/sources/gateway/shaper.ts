@@ -38,6 +38,7 @@ export class Shaper {
       updateAgeOnGet: true,
       perf: opts.clock,
       ttlResolution: 0,
+      memoMethod: () => new TokenPacer(),
     });
     const cap = opts.maxConcurrencyPerToken;
     this.slots = cap === undefined ? null : new ConcurrencyLimiter(cap);
@@ -53,7 +54,7 @@ export class Shaper {
     try {
       const budget = Math.max(1, Math.floor(this.opts.share * limitPerMinute));
       const waitedMs = this.opts.clock.now() - started;
-      const decision = this.pacer(tokenKey).decide(this.opts.clock.now(), {
+      const decision = this.pacers.memo(tokenKey).decide(this.opts.clock.now(), {
         budget,
         maxWaitMs: Math.max(0, this.opts.maxWaitMs - waitedMs),
         // Up to one average spacing, so a queue wakes spread out rather than as a burst.
@@ -75,15 +76,6 @@ export class Shaper {
   /** Drops idle pacers (memory only: an idle one decides as a new one would). */
   prune(): void {
     this.pacers.purgeStale();
-  }
-
-  private pacer(key: string): TokenPacer {
-    let p = this.pacers.get(key);
-    if (!p) {
-      p = new TokenPacer();
-      this.pacers.set(key, p);
-    }
-    return p;
   }
 }
 
