@@ -227,12 +227,10 @@ export class GenesysClient implements GenesysApi {
     signal?: AbortSignal,
   ): Promise<RateLimitAggregateGroup[]> {
     const res = await this.transport.send({
-      base: 'api',
       method: 'POST',
       path: PATHS.rateLimitAggregates,
       endpoint: RATELIMIT_AGGREGATES,
       json: rateLimitQueryBody(q),
-      auth: { kind: 'agent' },
       retry: 'query',
       signal,
     });
@@ -270,12 +268,10 @@ export class GenesysClient implements GenesysApi {
     let path = PATHS.eventsQuery(EVENTS_PAGE_SIZE);
     for (;;) {
       const res = await this.transport.send({
-        base: 'api',
         method: 'POST',
         path,
         endpoint: EVENTS_QUERY,
         json: eventsQueryBody(q),
-        auth: { kind: 'agent' },
         retry: 'query',
         signal,
       });
@@ -307,7 +303,6 @@ export class GenesysClient implements GenesysApi {
 
   async getTokenInfo(bearerToken: string, signal?: AbortSignal): Promise<TokenInfo> {
     const res = await this.transport.send({
-      base: 'api',
       method: 'GET',
       path: PATHS.tokensMe,
       endpoint: TOKENS_ME,
@@ -328,11 +323,9 @@ export class GenesysClient implements GenesysApi {
 
   private get(path: string, endpoint: string, signal?: AbortSignal) {
     return this.transport.send({
-      base: 'api',
       method: 'GET',
       path,
       endpoint,
-      auth: { kind: 'agent' },
       retry: 'read',
       signal,
     });

@@ -25,11 +25,12 @@ import { describeIssue } from './schemas.js';
 
 export type { RetryMode } from './retry-policy.js';
 
-export type Auth =
-  { kind: 'agent' } | { kind: 'bearer'; token: string } | { kind: 'basic'; credentials: string };
+/** Absent: the agent's own token. */
+export type Auth = { kind: 'bearer'; token: string } | { kind: 'basic'; credentials: string };
 
 export interface HttpCall {
-  base: 'api' | 'login';
+  /** Default `api`. */
+  base?: 'api' | 'login';
   method: 'GET' | 'POST';
   /** Path below the base URL, with query string. */
   path: string;
@@ -37,7 +38,7 @@ export interface HttpCall {
   endpoint: string;
   json?: unknown;
   form?: string;
-  auth: Auth;
+  auth?: Auth;
   retry: RetryMode;
   signal?: AbortSignal | undefined;
   /** No log lines at all (calls made with someone else's token). */
@@ -134,7 +135,7 @@ export class Transport {
     let retries = 0;
     let reloggedIn = false;
     for (;;) {
-      const token = call.auth.kind === 'agent' ? await this.tokens.get() : undefined;
+      const token = call.auth ? undefined : await this.tokens.get();
       if (!call.unbudgeted) await this.acquireSlot(call, deadline);
       const attempt = await this.sendOnce(call, token);
       this.stats.record(
@@ -222,13 +223,13 @@ export class Transport {
   }
 
   private async sendOnce(call: HttpCall, token: string | undefined): Promise<Attempt> {
-    const base = call.base === 'api' ? this.api : this.login;
+    const base = call.base === 'login' ? this.login : this.api;
     const headers: Record<string, string> = {
       accept: 'application/json',
       'user-agent': 'genesys-usage-agent',
     };
-    if (call.auth.kind === 'basic') headers.authorization = `Basic ${call.auth.credentials}`;
-    else headers.authorization = `Bearer ${call.auth.kind === 'bearer' ? call.auth.token : token}`;
+    if (call.auth?.kind === 'basic') headers.authorization = `Basic ${call.auth.credentials}`;
+    else headers.authorization = `Bearer ${call.auth?.token ?? token}`;
     let body: string | undefined;
     if (call.form !== undefined) {
       headers['content-type'] = 'application/x-www-form-urlencoded';

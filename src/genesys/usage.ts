@@ -85,11 +85,9 @@ async function getJobPage(
   signal?: AbortSignal,
 ): Promise<z.output<typeof usageJobResultsSchema>> {
   const res = await d.transport.send({
-    base: 'api',
     method: 'GET',
     path,
     endpoint: JOBS_RESULTS,
-    auth: { kind: 'agent' },
     retry: 'read',
     signal,
   });
@@ -121,11 +119,9 @@ export async function queryUsageLegacy(
 
   const done = await pollUntil(d, signal, LEGACY_RESULTS, async () => {
     const res = await d.transport.send({
-      base: 'api',
       method: 'GET',
       path,
       endpoint: LEGACY_RESULTS,
-      auth: { kind: 'agent' },
       retry: 'read',
       signal,
     });
@@ -154,12 +150,10 @@ export async function queryUsageLegacy(
 /** Submits a usage query (a job or a legacy execution); only retried where nothing was started. */
 function submit(d: UsageDeps, path: string, endpoint: string, json: unknown, signal?: AbortSignal) {
   return d.transport.send({
-    base: 'api',
     method: 'POST',
     path,
     endpoint,
     json,
-    auth: { kind: 'agent' },
     retry: 'submit',
     signal,
   });
