@@ -136,6 +136,8 @@ export class IdentityCache {
   private readonly names: LRUCache<string, string>;
   private readonly pending = new Map<string, Promise<Identity>>();
   private readonly lookups: CallBudget;
+  /** Requests' tokens, remembered per connection. */
+  readonly tokens = new ConnectionTokens();
 
   constructor(private readonly opts: IdentityCacheOptions) {
     // ttlResolution 0: expiry reads the clock every time (no cached "now" across a clock change).

@@ -145,11 +145,9 @@ export class GatewaySource implements Source {
       this.refused.set(reason, (this.refused.get(reason) ?? 0) + 1);
     const tls = this.opts.tls;
     const app = createListener({
+      ...limits, // its deadlines
       logger: false,
       tls: tls ? { cert: await readFile(tls.certFile), key: await readFile(tls.keyFile) } : null,
-      headersTimeoutMs: limits.headersTimeoutMs,
-      requestTimeoutMs: limits.requestTimeoutMs,
-      keepAliveTimeoutMs: limits.keepAliveTimeoutMs,
       // No socket sits idle longer than the longest wait for the upstream.
       idleTimeoutMs: timeoutMs + limits.keepAliveTimeoutMs,
       // Bodies are relayed as they come, never parsed; the login limit is checked per route.

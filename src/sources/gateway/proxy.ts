@@ -16,7 +16,6 @@ import { CaptureStream, decodeBody } from './capture.js';
 import { hasBody, sendGenesysError, sendRateLimited } from './errors.js';
 import { endToEnd, forwarded, type Forwarded } from './headers.js';
 import {
-  ConnectionTokens,
   loginClientId,
   tokenKey,
   tokenResponseSchema,
@@ -67,11 +66,6 @@ const LOGIN_CAPTURE_BYTES = 64 * 1024;
 /** nginx's "client closed request": counted so in-flight drops, never sent to anyone. */
 const CLIENT_CLOSED = 499;
 
-/** What one gateway shares across its requests. */
-interface Ctx extends ProxyDeps {
-  tokens: ConnectionTokens;
-}
-
 declare module 'fastify' {
   interface FastifyRequest {
     /** The gateway's exchange once `onRequest` admitted the request. */
@@ -88,10 +82,9 @@ declare module 'fastify' {
  * docs/performance.md). Any step that must wait returns a promise, and the rest follows it.
  */
 export function registerProxy(app: FastifyInstance, deps: ProxyDeps): void {
-  const ctx: Ctx = { ...deps, tokens: new ConnectionTokens() };
   app.decorateRequest('exchange', null);
   app.addHook('onRequest', (req, reply, done) => {
-    const x = admit(ctx, req.raw, reply.raw);
+    const x = admit(deps, req.raw, reply.raw);
     if (x) req.exchange = x;
     else reply.hijack(); // answered already
     done();
@@ -100,9 +93,9 @@ export function registerProxy(app: FastifyInstance, deps: ProxyDeps): void {
     const x = req.exchange!;
     reply.hijack();
     try {
-      forward(ctx, x)?.catch((err: unknown) => failed(ctx, x.res, err));
+      forward(deps, x)?.catch((err: unknown) => failed(deps, x.res, err));
     } catch (err) {
-      failed(ctx, x.res, err);
+      failed(deps, x.res, err);
     }
     done(null, payload);
   });
@@ -132,7 +125,7 @@ function failed(deps: ProxyDeps, res: ServerResponse, err: unknown): void {
 type Pending = Promise<void> | void;
 
 /** The request's exchange once admitted, or null once it is answered. */
-function admit(deps: Ctx, req: IncomingMessage, res: ServerResponse): Exchange | null {
+function admit(deps: ProxyDeps, req: IncomingMessage, res: ServerResponse): Exchange | null {
   const rawUrl = req.url ?? '/';
   if (hostilePath(rawUrl)) {
     refuseBadPath(deps, res);
@@ -253,12 +246,12 @@ async function readBody(req: IncomingMessage, res: ServerResponse, limit: number
  * Bodies within their limit (logins, small API bodies) are read whole before the upstream is
  * contacted, so a slow sender holds no upstream connection; larger API bodies stream.
  */
-function forward(ctx: Ctx, x: Exchange): Pending {
+function forward(deps: ProxyDeps, x: Exchange): Pending {
   const { req } = x;
   const login = x.route.upstream === 'login';
-  const next = (body: Body): Pending => (login ? forwardLogin(ctx, x, body) : identified(ctx, x, body));
+  const next = (body: Body): Pending => (login ? forwardLogin(deps, x, body) : identified(deps, x, body));
   if (!hasBody(req)) return next(null);
-  const limit = login ? ctx.limits.loginBodyBytes : ctx.limits.bufferedBodyBytes;
+  const limit = login ? deps.limits.loginBodyBytes : deps.limits.bufferedBodyBytes;
   // Only API bodies get here: admit() refused a login declared larger.
   if (declaredLength(req) > limit) return next(req);
   return readBody(req, x.res, limit).then((body) => (body === null ? undefined : next(body)));
@@ -288,10 +281,10 @@ async function forwardLogin(deps: ProxyDeps, x: Exchange, body: Body): Promise<v
 type Body = Readable | Buffer | null;
 type Who = Identity & { key: string };
 
-function identified(ctx: Ctx, x: Exchange, body: Body): Pending {
-  const known = ctx.identity.identify(ctx.tokens.of(x.req.socket, x.headers));
-  if (known instanceof Promise) return known.then((who) => admitted(ctx, x, body, who));
-  return admitted(ctx, x, body, known);
+function identified(deps: ProxyDeps, x: Exchange, body: Body): Pending {
+  const known = deps.identity.identify(deps.identity.tokens.of(x.req.socket, x.headers));
+  if (known instanceof Promise) return known.then((who) => admitted(deps, x, body, who));
+  return admitted(deps, x, body, known);
 }
 
 function admitted(deps: ProxyDeps, x: Exchange, body: Body, who: Who): Pending {
