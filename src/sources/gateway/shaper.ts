@@ -50,7 +50,8 @@ export class Shaper {
     const slots = this.slots;
     if (slots && !(await slots.acquire(tokenKey, this.opts.maxWaitMs, signal)))
       return { kind: 'reject', retryAfterSeconds: 1 };
-    const release = once(() => slots?.release(tokenKey));
+    // Called exactly once: here on a refusal or a failed wait, else by the caller once the request is answered.
+    const release = (): void => slots?.release(tokenKey);
     try {
       const budget = Math.max(1, Math.floor(this.opts.share * limitPerMinute));
       const waitedMs = this.opts.clock.now() - started;
@@ -77,13 +78,4 @@ export class Shaper {
   prune(): void {
     this.pacers.purgeStale();
   }
-}
-
-function once(fn: () => void): () => void {
-  let done = false;
-  return () => {
-    if (done) return;
-    done = true;
-    fn();
-  };
 }
