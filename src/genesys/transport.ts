@@ -77,9 +77,8 @@ export interface TokenSource {
   invalidate(token: string): void;
 }
 
-type Attempt =
-  | { kind: 'response'; status: number; headers: Record<string, string | string[] | undefined>; text: string }
-  | { kind: 'network'; reason: string; beforeSend: boolean };
+/** An attempt's outcome as the retry policy reads it, with what the transport needs besides. */
+type Attempt = AttemptOutcome & ({ kind: 'response'; text: string } | { kind: 'network'; reason: string });
 
 /** The body as text, or null (and the stream destroyed) once it passes `max` bytes. */
 async function readCapped(
@@ -160,7 +159,7 @@ export class Transport {
         attempt.kind === 'response'
           ? errorFromResponse(call.endpoint, attempt.status, attempt.text)
           : networkError(call.endpoint, attempt.reason);
-      if (!isRetryable(outcome(attempt), call.retry) || retries >= this.o.maxRetries) {
+      if (!isRetryable(attempt, call.retry) || retries >= this.o.maxRetries) {
         this.failure(call, error, retries > 0 ? `giving up after ${retries + 1} attempts` : 'request failed');
         throw error;
       }
@@ -190,7 +189,7 @@ export class Transport {
     deadline: number,
     error: GenesysApiError,
   ): number {
-    const decision = retryWait(outcome(attempt), retries, this.o.clock.now(), deadline, this.o);
+    const decision = retryWait(attempt, retries, this.o.clock.now(), deadline, this.o);
     if (decision.kind === 'wait') return decision.ms;
     if (decision.kind === 'deadline') {
       this.failure(call, error, 'deadline reached');
@@ -255,7 +254,7 @@ export class Transport {
           reason: `response larger than ${this.o.maxResponseBytes} bytes`,
           beforeSend: false,
         };
-      return { kind: 'response', status: res.statusCode, headers: res.headers, text };
+      return { kind: 'response', status: res.statusCode, retryAfter: res.headers['retry-after'], text };
     } catch (err) {
       if (call.signal?.aborted) throw call.signal.reason ?? err;
       const code = errorCode(err);
@@ -301,10 +300,4 @@ export class Transport {
       prefix: url.pathname.replace(/\/+$/, ''),
     };
   }
-}
-
-function outcome(attempt: Attempt): AttemptOutcome {
-  return attempt.kind === 'response'
-    ? { kind: 'response', status: attempt.status, retryAfter: attempt.headers['retry-after'] }
-    : { kind: 'network', beforeSend: attempt.beforeSend };
 }
