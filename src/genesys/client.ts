@@ -37,7 +37,7 @@ import {
 } from './schemas.js';
 import type { RequestOutcome } from './request-stats.js';
 import { TokenCache, makeToken, type AccessToken } from './token-cache.js';
-import { Transport, defaultSleep } from './transport.js';
+import { TRANSPORT_DEFAULTS, Transport, defaultSleep, type TransportTunables } from './transport.js';
 import {
   EVENT_DEFINITIONS,
   EVENTS_QUERY,
@@ -56,7 +56,7 @@ import { apiPath, queryUsageAggregates, queryUsageLegacy, type UsageDeps } from 
 
 export { GenesysApiError, BudgetExhaustedError } from './errors.js';
 
-export interface GenesysClientOptions {
+export interface GenesysClientOptions extends Partial<TransportTunables> {
   /** Org label for metrics. */
   org: string;
   /** e.g. https://api.mypurecloud.com or http://127.0.0.1:PORT */
@@ -64,22 +64,6 @@ export interface GenesysClientOptions {
   loginBaseUrl: string;
   clientId: string;
   clientSecret: string;
-  /** Default 60: hard ceiling on requests sent (logins and retries included) in any rolling 60 s. */
-  callBudgetPerMinute?: number;
-  /** Default 10 000, per attempt. */
-  requestTimeoutMs?: number;
-  /** Default 4. */
-  maxRetries?: number;
-  /** Default 500 (full-jitter exponential backoff, capped by retryMaxMs). */
-  retryBaseMs?: number;
-  /** Default 30 000. */
-  retryMaxMs?: number;
-  /** Default 120 000: a Retry-After longer than this (or past the call's deadline) fails the call instead of sleeping. */
-  maxRetryAfterMs?: number;
-  /** Default 120 000: how long one call may take including budget waits and retries. */
-  callDeadlineMs?: number;
-  /** Default 64 MiB: no Genesys answer the agent reads comes near it; a larger one fails the attempt unbuffered. */
-  maxResponseBytes?: number;
   clock?: Clock;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
@@ -120,19 +104,11 @@ export class GenesysClient implements GenesysApi {
           'token refresh failed; the current token is still valid',
         ),
     );
+    const { clientId: _id, clientSecret: _secret, usageJobPoll: _poll, ...tunables } = opts;
     this.transport = new Transport(
       {
-        org: opts.org,
-        apiBaseUrl: opts.apiBaseUrl,
-        loginBaseUrl: opts.loginBaseUrl,
-        callBudgetPerMinute: opts.callBudgetPerMinute ?? 60,
-        requestTimeoutMs: opts.requestTimeoutMs ?? 10_000,
-        maxRetries: opts.maxRetries ?? 4,
-        retryBaseMs: opts.retryBaseMs ?? 500,
-        retryMaxMs: opts.retryMaxMs ?? 30_000,
-        maxRetryAfterMs: opts.maxRetryAfterMs ?? 120_000,
-        callDeadlineMs: opts.callDeadlineMs ?? 120_000,
-        maxResponseBytes: opts.maxResponseBytes ?? 64 * 1024 * 1024,
+        ...TRANSPORT_DEFAULTS,
+        ...tunables,
         clock: this.clock,
         sleep,
         random: opts.random ?? Math.random,

@@ -53,19 +53,29 @@ export interface HttpResponse {
   body: unknown;
 }
 
-export interface TransportOptions {
+/** The transport's tunables, at their defaults. */
+export const TRANSPORT_DEFAULTS = {
+  /** Hard ceiling on requests sent (logins and retries included) in any rolling 60 s. */
+  callBudgetPerMinute: 60,
+  /** Per attempt. */
+  requestTimeoutMs: 10_000,
+  maxRetries: 4,
+  /** Full-jitter exponential backoff from this, capped by retryMaxMs. */
+  retryBaseMs: 500,
+  retryMaxMs: 30_000,
+  /** A Retry-After longer than this (or past the call's deadline) fails the call instead of sleeping. */
+  maxRetryAfterMs: 120_000,
+  /** How long one call may take including budget waits and retries. */
+  callDeadlineMs: 120_000,
+  /** No Genesys answer the agent reads comes near it; a larger one fails the attempt unbuffered. */
+  maxResponseBytes: 64 * 1024 * 1024,
+};
+export type TransportTunables = typeof TRANSPORT_DEFAULTS;
+
+export interface TransportOptions extends TransportTunables {
   org: string;
   apiBaseUrl: string;
   loginBaseUrl: string;
-  callBudgetPerMinute: number;
-  requestTimeoutMs: number;
-  maxRetries: number;
-  retryBaseMs: number;
-  retryMaxMs: number;
-  maxRetryAfterMs: number;
-  callDeadlineMs: number;
-  /** A larger response is refused, not buffered. */
-  maxResponseBytes: number;
   clock: Clock;
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   random: () => number;
