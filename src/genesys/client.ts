@@ -168,8 +168,7 @@ export class GenesysClient implements GenesysApi {
     const guard = new PagingGuard('OAuth client', OAUTH_CLIENTS, MAX_CLIENT_PAGES);
     let path: string = PATHS.oauthClients;
     for (;;) {
-      const res = await this.get(path, OAUTH_CLIENTS, signal);
-      const page = Transport.parse(oauthClientListSchema, res, OAUTH_CLIENTS);
+      const page = await this.transport.get(oauthClientListSchema, path, OAUTH_CLIENTS, signal);
       for (const c of this.skips.keep(page.entities, oauthClientRecordSchema, {
         source: 'usage',
         endpoint: OAUTH_CLIENTS,
@@ -191,8 +190,7 @@ export class GenesysClient implements GenesysApi {
   }
 
   async getLimits(namespace: string, signal?: AbortSignal): Promise<LimitValue[]> {
-    const res = await this.get(PATHS.limits(namespace), LIMITS, signal);
-    const body = Transport.parse(limitsListSchema, res, LIMITS);
+    const body = await this.transport.get(limitsListSchema, PATHS.limits(namespace), LIMITS, signal);
     return this.skips
       .keep(body.entities, limitRecordSchema, { source: 'limits', endpoint: LIMITS })
       .map((e) => ({ key: e.key, namespace: e.namespace ?? namespace, value: e.value }));
@@ -227,8 +225,12 @@ export class GenesysClient implements GenesysApi {
   }
 
   async listEventDefinitions(signal?: AbortSignal): Promise<EventDefinition[]> {
-    const res = await this.get(PATHS.eventDefinitions, EVENT_DEFINITIONS, signal);
-    const body = Transport.parse(eventDefinitionListSchema, res, EVENT_DEFINITIONS);
+    const body = await this.transport.get(
+      eventDefinitionListSchema,
+      PATHS.eventDefinitions,
+      EVENT_DEFINITIONS,
+      signal,
+    );
     return this.skips
       .keep(body.entities, eventDefinitionRecordSchema, { source: 'events', endpoint: EVENT_DEFINITIONS })
       .map((d) => ({
@@ -295,16 +297,6 @@ export class GenesysClient implements GenesysApi {
       clientName: body.OAuthClient.name || body.OAuthClient.id,
       ...(body.organization?.id ? { organizationId: body.organization.id } : {}),
     };
-  }
-
-  private get(path: string, endpoint: string, signal?: AbortSignal) {
-    return this.transport.send({
-      method: 'GET',
-      path,
-      endpoint,
-      retry: 'read',
-      signal,
-    });
   }
 
   private async login(): Promise<AccessToken> {

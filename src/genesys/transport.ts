@@ -180,6 +180,12 @@ export class Transport {
     }
   }
 
+  /** GETs `path` (retried as a read) and validates its body against `schema`. */
+  async get<S extends z.ZodType>(schema: S, path: string, endpoint: string, signal?: AbortSignal) {
+    const res = await this.send({ method: 'GET', path, endpoint, retry: 'read', signal });
+    return Transport.parse(schema, res, endpoint);
+  }
+
   /** Validates a response body, turning a schema mismatch into a one-line GenesysApiError naming the field. */
   static parse<S extends z.ZodType>(schema: S, res: HttpResponse, endpoint: string): z.output<S> {
     const result = schema.safeParse(res.body);

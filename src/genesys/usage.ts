@@ -51,7 +51,7 @@ export async function queryUsageAggregates(
   const firstPath = PATHS.usageJobResults(id, PAGE_SIZE);
 
   let page = await pollUntil(d, signal, JOBS_RESULTS, async () => {
-    const res = await getJobPage(d, firstPath, signal);
+    const res = await d.transport.get(usageJobResultsSchema, firstPath, JOBS_RESULTS, signal);
     if (res.queryStatus === 'Failed' || res.queryStatus === 'Cancelled') {
       const why = res.errorBody?.message ?? res.errorBody?.code;
       throw new GenesysApiError(
@@ -75,23 +75,8 @@ export async function queryUsageAggregates(
     if (!page.nextUri) return rows;
     const next = apiPath(page.nextUri, JOBS_RESULTS);
     guard.next(next);
-    page = await getJobPage(d, next, signal);
+    page = await d.transport.get(usageJobResultsSchema, next, JOBS_RESULTS, signal);
   }
-}
-
-async function getJobPage(
-  d: UsageDeps,
-  path: string,
-  signal?: AbortSignal,
-): Promise<z.output<typeof usageJobResultsSchema>> {
-  const res = await d.transport.send({
-    method: 'GET',
-    path,
-    endpoint: JOBS_RESULTS,
-    retry: 'read',
-    signal,
-  });
-  return Transport.parse(usageJobResultsSchema, res, JOBS_RESULTS);
 }
 
 function fromJobEntity(e: z.output<typeof usageJobRecordSchema>): UsageRow {
