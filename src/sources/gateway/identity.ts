@@ -114,7 +114,6 @@ export interface IdentityCacheOptions {
   maxEntries: number;
   resolveToken?: ResolveToken;
   clock: Clock;
-  resolveTimeoutMs?: number;
   negativeTtlMs?: number;
   /** Most `resolveToken` calls per minute (default 30); beyond, tokens count as unknown until a slot frees. */
   lookupsPerMinute?: number;
@@ -129,6 +128,7 @@ export type LookupFailure = 'budget' | 'timeout' | 'rejected' | 'error';
 export const DEFAULT_TOKEN_LOOKUPS_PER_MINUTE = 30;
 const NO_TOKEN: Readonly<Identity & { key: string }> = { key: 'no-token', clientId: UNKNOWN_CLIENT };
 const DEFAULT_LOOKUP_WAIT_MS = 250;
+const RESOLVE_TIMEOUT_MS = 5_000;
 
 export class IdentityCache {
   /** Learnt identities; failed look-ups expire (negativeTtlMs), on the gateway's clock. */
@@ -192,9 +192,7 @@ export class IdentityCache {
 
   private async resolve(key: string, bearer: string, resolveToken: ResolveToken): Promise<Identity> {
     try {
-      const got = resolvedSchema.parse(
-        await resolveToken(bearer, AbortSignal.timeout(this.opts.resolveTimeoutMs ?? 5_000)),
-      );
+      const got = resolvedSchema.parse(await resolveToken(bearer, AbortSignal.timeout(RESOLVE_TIMEOUT_MS)));
       const identity = { clientId: got.clientId, clientName: got.clientName };
       if (got.clientName) this.names.set(got.clientId, got.clientName);
       this.byToken.set(key, identity);

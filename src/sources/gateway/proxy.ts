@@ -472,8 +472,5 @@ function isUpstreamError(code: string): boolean {
 
 /** An error's code (shared with the Genesys client) or class name only: messages may quote URLs or headers. */
 function errorCode(err: unknown): string {
-  const code = requestErrorCode(err);
-  if (code !== undefined) return code;
-  const name = err && typeof err === 'object' ? (err as { name?: unknown }).name : undefined;
-  return typeof name === 'string' ? name : 'unknown error';
+  return requestErrorCode(err) ?? (err instanceof Error ? err.name : 'unknown error');
 }
