@@ -23,10 +23,8 @@ import {
 } from './retry-policy.js';
 import { describeIssue } from './schemas.js';
 
-export type { RetryMode } from './retry-policy.js';
-
 /** Absent: the agent's own token. */
-export type Auth = { kind: 'bearer'; token: string } | { kind: 'basic'; credentials: string };
+type Auth = { kind: 'bearer'; token: string } | { kind: 'basic'; credentials: string };
 
 export interface HttpCall {
   /** Default `api`. */

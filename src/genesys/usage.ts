@@ -23,7 +23,7 @@ import {
 } from './requests.js';
 import { Transport } from './transport.js';
 
-export interface PollOptions {
+interface PollOptions {
   initialMs: number;
   maxMs: number;
   timeoutMs: number;
@@ -170,7 +170,7 @@ async function pollUntil<T>(
 }
 
 /** `yyyy-MM-dd` stays; a timestamp (`2020-02-02T00:00:00Z`) becomes its UTC day. The schema checked it parses. */
-export function utcDay(value: string): string {
+function utcDay(value: string): string {
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
   return new Date(Date.parse(value)).toISOString().slice(0, 10);
 }

@@ -17,11 +17,11 @@ export const UNKNOWN_CLIENT = 'unknown';
 export const OTHER_CLIENT = 'other';
 export const DEFAULT_MAX_CLIENTS = 2_000;
 /** A token is active while it sent a request within this long (tokens live for hours; 5 min spans bursty jobs). */
-export const ACTIVE_TOKEN_MS = 5 * 60_000;
+const ACTIVE_TOKEN_MS = 5 * 60_000;
 /** A client idle this long drops out of the gauges (and the snapshot). */
-export const CLIENT_GAUGE_IDLE_MS = 10 * 60_000;
+const CLIENT_GAUGE_IDLE_MS = 10 * 60_000;
 /** A client idle this long is forgotten entirely, counters and histogram included. */
-export const CLIENT_FORGET_IDLE_MS = 60 * 60_000;
+const CLIENT_FORGET_IDLE_MS = 60 * 60_000;
 const RATE_WINDOW_S = 60;
 const RATE_LIMITED_WINDOW_S = 300;
 

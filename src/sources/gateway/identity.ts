@@ -125,7 +125,7 @@ export interface IdentityCacheOptions {
 
 export type LookupFailure = 'budget' | 'timeout' | 'rejected' | 'error';
 
-export const DEFAULT_TOKEN_LOOKUPS_PER_MINUTE = 30;
+const DEFAULT_TOKEN_LOOKUPS_PER_MINUTE = 30;
 const NO_TOKEN: Readonly<Identity & { key: string }> = { key: 'no-token', clientId: UNKNOWN_CLIENT };
 const DEFAULT_LOOKUP_WAIT_MS = 250;
 const RESOLVE_TIMEOUT_MS = 5_000;
