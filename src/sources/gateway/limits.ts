@@ -5,36 +5,27 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Deadlines } from '../../server/listener.js';
 
-export interface GatewayLimits extends Deadlines {
-  /** A body must keep arriving at this rate or better, measured over every `bodyRateWindowMs`. */
-  bodyMinBytesPerSecond: number;
-  bodyRateWindowMs: number;
-  /** Requests one source address may have open at once (the upstream pool has `upstreamConnections`). */
-  maxConcurrentPerAddress: number;
-  /** Requests one bearer token may have open at once. */
-  maxConcurrentPerToken: number;
-  /** Connections to each upstream host. */
-  upstreamConnections: number;
-  /** Largest login body (a client-credentials form is a few hundred bytes). */
-  loginBodyBytes: number;
-  /** API bodies up to this size are read whole before the upstream is contacted, so a slow sender holds no upstream connection. */
-  bufferedBodyBytes: number;
-}
-
-export const DEFAULT_GATEWAY_LIMITS: GatewayLimits = {
+/** The limits, at their defaults (deadlines as server/listener.ts declares them). */
+export const DEFAULT_GATEWAY_LIMITS = {
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 60_000,
   keepAliveTimeoutMs: 5_000,
+  /** A body must keep arriving at this rate or better, measured over every `bodyRateWindowMs`. */
   bodyMinBytesPerSecond: 1024,
   bodyRateWindowMs: 5_000,
+  /** Requests one source address may have open at once (the upstream pool has `upstreamConnections`). */
   maxConcurrentPerAddress: 64,
+  /** Requests one bearer token may have open at once. */
   maxConcurrentPerToken: 32,
+  /** Connections to each upstream host. */
   upstreamConnections: 256,
+  /** Largest login body (a client-credentials form is a few hundred bytes). */
   loginBodyBytes: 64 * 1024,
+  /** API bodies up to this size are read whole before the upstream is contacted, so a slow sender holds no upstream connection. */
   bufferedBodyBytes: 64 * 1024,
 };
+export type GatewayLimits = typeof DEFAULT_GATEWAY_LIMITS;
 
 /**
  * Counts open requests per key: one caller may refuse at once past the cap, another wait for a
