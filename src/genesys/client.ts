@@ -120,11 +120,7 @@ export class GenesysClient implements GenesysApi {
       transport: this.transport,
       clock: this.clock,
       sleep,
-      poll: {
-        initialMs: opts.usageJobPoll?.initialMs ?? 1000,
-        maxMs: opts.usageJobPoll?.maxMs ?? 15_000,
-        timeoutMs: opts.usageJobPoll?.timeoutMs ?? 300_000,
-      },
+      poll: { initialMs: 1000, maxMs: 15_000, timeoutMs: 300_000, ...opts.usageJobPoll },
       skips: this.skips,
     };
   }
