@@ -38,7 +38,7 @@ import {
 } from './schemas.js';
 import type { RequestOutcome } from './request-stats.js';
 import { TokenCache, makeToken, type AccessToken } from './token-cache.js';
-import { Transport, defaultSleep } from './transport.js';
+import { TRANSPORT_DEFAULTS, Transport, defaultSleep, type TransportTunables } from './transport.js';
 import {
   EVENT_DEFINITIONS,
   EVENTS_QUERY,
@@ -57,7 +57,7 @@ import { apiPath, queryUsageAggregates, queryUsageLegacy, type UsageDeps } from 
 
 export { GenesysApiError, BudgetExhaustedError } from './errors.js';
 
-export interface GenesysClientOptions {
+export interface GenesysClientOptions extends Partial<TransportTunables> {
   /** Org label for metrics. */
   org: string;
   /** e.g. https://api.mypurecloud.com or http://127.0.0.1:PORT */
@@ -65,22 +65,6 @@ export interface GenesysClientOptions {
   loginBaseUrl: string;
   clientId: string;
   clientSecret: string;
-  /** Default 60: hard ceiling on requests sent (logins and retries included) in any rolling 60 s. */
-  callBudgetPerMinute?: number;
-  /** Default 10 000, per attempt. */
-  requestTimeoutMs?: number;
-  /** Default 4. */
-  maxRetries?: number;
-  /** Default 500 (full-jitter exponential backoff, capped by retryMaxMs). */
-  retryBaseMs?: number;
-  /** Default 30 000. */
-  retryMaxMs?: number;
-  /** Default 120 000: a Retry-After longer than this (or past the call's deadline) fails the call instead of sleeping. */
-  maxRetryAfterMs?: number;
-  /** Default 120 000: how long one call may take including budget waits and retries. */
-  callDeadlineMs?: number;
-  /** Default 64 MiB: no Genesys answer the agent reads comes near it; a larger one fails the attempt unbuffered. */
-  maxResponseBytes?: number;
   clock?: Clock;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
@@ -121,19 +105,11 @@ export class GenesysClient implements GenesysApi {
           'token refresh failed; the current token is still valid',
         ),
     );
+    const { clientId: _id, clientSecret: _secret, usageJobPoll: _poll, ...tunables } = opts;
     this.transport = new Transport(
       {
-        org: opts.org,
-        apiBaseUrl: opts.apiBaseUrl,
-        loginBaseUrl: opts.loginBaseUrl,
-        callBudgetPerMinute: opts.callBudgetPerMinute ?? 60,
-        requestTimeoutMs: opts.requestTimeoutMs ?? 10_000,
-        maxRetries: opts.maxRetries ?? 4,
-        retryBaseMs: opts.retryBaseMs ?? 500,
-        retryMaxMs: opts.retryMaxMs ?? 30_000,
-        maxRetryAfterMs: opts.maxRetryAfterMs ?? 120_000,
-        callDeadlineMs: opts.callDeadlineMs ?? 120_000,
-        maxResponseBytes: opts.maxResponseBytes ?? 64 * 1024 * 1024,
+        ...TRANSPORT_DEFAULTS,
+        ...tunables,
         clock: this.clock,
         sleep,
         random: opts.random ?? Math.random,
@@ -145,11 +121,7 @@ export class GenesysClient implements GenesysApi {
       transport: this.transport,
       clock: this.clock,
       sleep,
-      poll: {
-        initialMs: opts.usageJobPoll?.initialMs ?? 1000,
-        maxMs: opts.usageJobPoll?.maxMs ?? 15_000,
-        timeoutMs: opts.usageJobPoll?.timeoutMs ?? 300_000,
-      },
+      poll: { initialMs: 1000, maxMs: 15_000, timeoutMs: 300_000, ...opts.usageJobPoll },
       skips: this.skips,
     };
   }
@@ -193,8 +165,7 @@ export class GenesysClient implements GenesysApi {
     const guard = new PagingGuard('OAuth client', OAUTH_CLIENTS, MAX_CLIENT_PAGES);
     let path: string = PATHS.oauthClients;
     for (;;) {
-      const res = await this.get(path, OAUTH_CLIENTS, signal);
-      const page = Transport.parse(oauthClientListSchema, res, OAUTH_CLIENTS);
+      const page = await this.transport.get(oauthClientListSchema, path, OAUTH_CLIENTS, signal);
       for (const c of this.skips.keep(page.entities, oauthClientRecordSchema, {
         source: 'usage',
         endpoint: OAUTH_CLIENTS,
@@ -216,8 +187,7 @@ export class GenesysClient implements GenesysApi {
   }
 
   async getLimits(namespace: string, signal?: AbortSignal): Promise<LimitValue[]> {
-    const res = await this.get(PATHS.limits(namespace), LIMITS, signal);
-    const body = Transport.parse(limitsListSchema, res, LIMITS);
+    const body = await this.transport.get(limitsListSchema, PATHS.limits(namespace), LIMITS, signal);
     return this.skips
       .keep(body.entities, limitRecordSchema, { source: 'limits', endpoint: LIMITS })
       .map((e) => ({ key: e.key, namespace: e.namespace ?? namespace, value: e.value }));
@@ -228,12 +198,10 @@ export class GenesysClient implements GenesysApi {
     signal?: AbortSignal,
   ): Promise<RateLimitAggregateGroup[]> {
     const res = await this.transport.send({
-      base: 'api',
       method: 'POST',
       path: PATHS.rateLimitAggregates,
       endpoint: RATELIMIT_AGGREGATES,
       json: rateLimitQueryBody(q),
-      auth: { kind: 'agent' },
       retry: 'query',
       signal,
     });
@@ -254,8 +222,12 @@ export class GenesysClient implements GenesysApi {
   }
 
   async listEventDefinitions(signal?: AbortSignal): Promise<EventDefinition[]> {
-    const res = await this.get(PATHS.eventDefinitions, EVENT_DEFINITIONS, signal);
-    const body = Transport.parse(eventDefinitionListSchema, res, EVENT_DEFINITIONS);
+    const body = await this.transport.get(
+      eventDefinitionListSchema,
+      PATHS.eventDefinitions,
+      EVENT_DEFINITIONS,
+      signal,
+    );
     return this.skips
       .keep(body.entities, eventDefinitionRecordSchema, { source: 'events', endpoint: EVENT_DEFINITIONS })
       .map((d) => ({
@@ -271,12 +243,10 @@ export class GenesysClient implements GenesysApi {
     let path = PATHS.eventsQuery(EVENTS_PAGE_SIZE);
     for (;;) {
       const res = await this.transport.send({
-        base: 'api',
         method: 'POST',
         path,
         endpoint: EVENTS_QUERY,
         json: eventsQueryBody(q),
-        auth: { kind: 'agent' },
         retry: 'query',
         signal,
       });
@@ -308,7 +278,6 @@ export class GenesysClient implements GenesysApi {
 
   async getTokenInfo(bearerToken: string, signal?: AbortSignal): Promise<TokenInfo> {
     const res = await this.transport.send({
-      base: 'api',
       method: 'GET',
       path: PATHS.tokensMe,
       endpoint: TOKENS_ME,
@@ -325,18 +294,6 @@ export class GenesysClient implements GenesysApi {
       clientName: body.OAuthClient.name || body.OAuthClient.id,
       ...(body.organization?.id ? { organizationId: body.organization.id } : {}),
     };
-  }
-
-  private get(path: string, endpoint: string, signal?: AbortSignal) {
-    return this.transport.send({
-      base: 'api',
-      method: 'GET',
-      path,
-      endpoint,
-      auth: { kind: 'agent' },
-      retry: 'read',
-      signal,
-    });
   }
 
   private async login(): Promise<AccessToken> {

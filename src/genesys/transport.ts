@@ -24,10 +24,12 @@ import {
 } from './retry-policy.js';
 import { describeIssue } from './schemas.js';
 
-type Auth = { kind: 'agent' } | { kind: 'bearer'; token: string } | { kind: 'basic'; credentials: string };
+/** Absent: the agent's own token. */
+type Auth = { kind: 'bearer'; token: string } | { kind: 'basic'; credentials: string };
 
 export interface HttpCall {
-  base: 'api' | 'login';
+  /** Default `api`. */
+  base?: 'api' | 'login';
   method: 'GET' | 'POST';
   /** Path below the base URL, with query string. */
   path: string;
@@ -35,7 +37,7 @@ export interface HttpCall {
   endpoint: string;
   json?: unknown;
   form?: string;
-  auth: Auth;
+  auth?: Auth;
   retry: RetryMode;
   signal?: AbortSignal | undefined;
   /** No log lines at all (calls made with someone else's token). */
@@ -50,19 +52,29 @@ export interface HttpResponse {
   body: unknown;
 }
 
-export interface TransportOptions {
+/** The transport's tunables, at their defaults. */
+export const TRANSPORT_DEFAULTS = {
+  /** Hard ceiling on requests sent (logins and retries included) in any rolling 60 s. */
+  callBudgetPerMinute: 60,
+  /** Per attempt. */
+  requestTimeoutMs: 10_000,
+  maxRetries: 4,
+  /** Full-jitter exponential backoff from this, capped by retryMaxMs. */
+  retryBaseMs: 500,
+  retryMaxMs: 30_000,
+  /** A Retry-After longer than this (or past the call's deadline) fails the call instead of sleeping. */
+  maxRetryAfterMs: 120_000,
+  /** How long one call may take including budget waits and retries. */
+  callDeadlineMs: 120_000,
+  /** No Genesys answer the agent reads comes near it; a larger one fails the attempt unbuffered. */
+  maxResponseBytes: 64 * 1024 * 1024,
+};
+export type TransportTunables = typeof TRANSPORT_DEFAULTS;
+
+export interface TransportOptions extends TransportTunables {
   org: string;
   apiBaseUrl: string;
   loginBaseUrl: string;
-  callBudgetPerMinute: number;
-  requestTimeoutMs: number;
-  maxRetries: number;
-  retryBaseMs: number;
-  retryMaxMs: number;
-  maxRetryAfterMs: number;
-  callDeadlineMs: number;
-  /** A larger response is refused, not buffered. */
-  maxResponseBytes: number;
   clock: Clock;
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   random: () => number;
@@ -74,9 +86,8 @@ export interface TokenSource {
   invalidate(token: string): void;
 }
 
-type Attempt =
-  | { kind: 'response'; status: number; headers: Record<string, string | string[] | undefined>; text: string }
-  | { kind: 'network'; reason: string; beforeSend: boolean };
+/** An attempt's outcome as the retry policy reads it, with what the transport needs besides. */
+type Attempt = AttemptOutcome & ({ kind: 'response'; text: string } | { kind: 'network'; reason: string });
 
 /** The body as text, or null (and the stream destroyed) once it passes `max` bytes. */
 async function readCapped(
@@ -132,7 +143,7 @@ export class Transport {
     let retries = 0;
     let reloggedIn = false;
     for (;;) {
-      const token = call.auth.kind === 'agent' ? await this.tokens.get() : undefined;
+      const token = call.auth ? undefined : await this.tokens.get();
       if (!call.unbudgeted) await this.acquireSlot(call, deadline);
       const attempt = await this.sendOnce(call, token);
       this.stats.record(
@@ -157,7 +168,7 @@ export class Transport {
         attempt.kind === 'response'
           ? errorFromResponse(call.endpoint, attempt.status, attempt.text)
           : networkError(call.endpoint, attempt.reason);
-      if (!isRetryable(outcome(attempt), call.retry) || retries >= this.o.maxRetries) {
+      if (!isRetryable(attempt, call.retry) || retries >= this.o.maxRetries) {
         this.failure(call, error, retries > 0 ? `giving up after ${retries + 1} attempts` : 'request failed');
         throw error;
       }
@@ -166,6 +177,12 @@ export class Transport {
       await this.o.sleep(waitMs, call.signal);
       retries += 1;
     }
+  }
+
+  /** GETs `path` (retried as a read) and validates its body against `schema`. */
+  async get<S extends z.ZodType>(schema: S, path: string, endpoint: string, signal?: AbortSignal) {
+    const res = await this.send({ method: 'GET', path, endpoint, retry: 'read', signal });
+    return Transport.parse(schema, res, endpoint);
   }
 
   /** Validates a response body, turning a schema mismatch into a one-line GenesysApiError naming the field. */
@@ -187,7 +204,7 @@ export class Transport {
     deadline: number,
     error: GenesysApiError,
   ): number {
-    const decision = retryWait(outcome(attempt), retries, this.o.clock.now(), deadline, this.o);
+    const decision = retryWait(attempt, retries, this.o.clock.now(), deadline, this.o);
     if (decision.kind === 'wait') return decision.ms;
     if (decision.kind === 'deadline') {
       this.failure(call, error, 'deadline reached');
@@ -220,13 +237,13 @@ export class Transport {
   }
 
   private async sendOnce(call: HttpCall, token: string | undefined): Promise<Attempt> {
-    const base = call.base === 'api' ? this.api : this.login;
+    const base = call.base === 'login' ? this.login : this.api;
     const headers: Record<string, string> = {
       accept: 'application/json',
       'user-agent': 'genesys-usage-agent',
     };
-    if (call.auth.kind === 'basic') headers.authorization = `Basic ${call.auth.credentials}`;
-    else headers.authorization = `Bearer ${call.auth.kind === 'bearer' ? call.auth.token : token}`;
+    if (call.auth?.kind === 'basic') headers.authorization = `Basic ${call.auth.credentials}`;
+    else headers.authorization = `Bearer ${call.auth?.token ?? token}`;
     let body: string | undefined;
     if (call.form !== undefined) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
@@ -252,7 +269,7 @@ export class Transport {
           reason: `response larger than ${this.o.maxResponseBytes} bytes`,
           beforeSend: false,
         };
-      return { kind: 'response', status: res.statusCode, headers: res.headers, text };
+      return { kind: 'response', status: res.statusCode, retryAfter: res.headers['retry-after'], text };
     } catch (err) {
       if (call.signal?.aborted) throw call.signal.reason ?? err;
       const code = errorCode(err);
@@ -298,10 +315,4 @@ export class Transport {
       prefix: url.pathname.replace(/\/+$/, ''),
     };
   }
-}
-
-function outcome(attempt: Attempt): AttemptOutcome {
-  return attempt.kind === 'response'
-    ? { kind: 'response', status: attempt.status, retryAfter: attempt.headers['retry-after'] }
-    : { kind: 'network', beforeSend: attempt.beforeSend };
 }

@@ -52,7 +52,7 @@ export async function queryUsageAggregates(
   const firstPath = PATHS.usageJobResults(id, PAGE_SIZE);
 
   let page = await pollUntil(d, signal, JOBS_RESULTS, async () => {
-    const res = await getJobPage(d, firstPath, signal);
+    const res = await d.transport.get(usageJobResultsSchema, firstPath, JOBS_RESULTS, signal);
     if (res.queryStatus === 'Failed' || res.queryStatus === 'Cancelled') {
       const why = res.errorBody?.message ?? res.errorBody?.code;
       throw new GenesysApiError(
@@ -76,25 +76,8 @@ export async function queryUsageAggregates(
     if (!page.nextUri) return rows;
     const next = apiPath(page.nextUri, JOBS_RESULTS);
     guard.next(next);
-    page = await getJobPage(d, next, signal);
+    page = await d.transport.get(usageJobResultsSchema, next, JOBS_RESULTS, signal);
   }
-}
-
-async function getJobPage(
-  d: UsageDeps,
-  path: string,
-  signal?: AbortSignal,
-): Promise<z.output<typeof usageJobResultsSchema>> {
-  const res = await d.transport.send({
-    base: 'api',
-    method: 'GET',
-    path,
-    endpoint: JOBS_RESULTS,
-    auth: { kind: 'agent' },
-    retry: 'read',
-    signal,
-  });
-  return Transport.parse(usageJobResultsSchema, res, JOBS_RESULTS);
 }
 
 function fromJobEntity(e: z.output<typeof usageJobRecordSchema>, byEndpoint: boolean): UsageRow {
@@ -155,11 +138,9 @@ export async function queryUsageLegacy(
 
   const done = await pollUntil(d, signal, LEGACY_RESULTS, async () => {
     const res = await d.transport.send({
-      base: 'api',
       method: 'GET',
       path,
       endpoint: LEGACY_RESULTS,
-      auth: { kind: 'agent' },
       retry: 'read',
       signal,
     });
@@ -184,12 +165,10 @@ export async function queryUsageLegacy(
 /** Submits a usage query (a job or a legacy execution); only retried where nothing was started. */
 function submit(d: UsageDeps, path: string, endpoint: string, json: unknown, signal?: AbortSignal) {
   return d.transport.send({
-    base: 'api',
     method: 'POST',
     path,
     endpoint,
     json,
-    auth: { kind: 'agent' },
     retry: 'submit',
     signal,
   });

@@ -10,7 +10,7 @@ import type { Logger as PinoLogger } from 'pino';
 import { clientErrorHandler } from './client-error.js';
 
 /** A client that trickles its request must not hold a socket for ever. */
-export interface Deadlines {
+interface Deadlines {
   /** All request headers must arrive within this (Node's headersTimeout). */
   headersTimeoutMs: number;
   /** The whole request, body included, must arrive within this (Node's requestTimeout). */

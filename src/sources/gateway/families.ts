@@ -3,7 +3,11 @@
  * families out (the model itself names no metric).
  */
 import { LATENCY_BOUNDARIES_S } from '../../model/gateway/histogram.js';
-import type { ClientMeasurement, GatewayMeasurements } from '../../model/gateway/measurements.js';
+import type {
+  ClientCounters,
+  ClientMeasurement,
+  GatewayMeasurements,
+} from '../../model/gateway/measurements.js';
 import { catalogue } from '../../telemetry/catalogue.js';
 import type { MetricFamily } from '../../telemetry/families.js';
 
@@ -31,28 +35,27 @@ export function gatewayFamilies(m: GatewayMeasurements, nowMs: number, ctx: Fami
   });
   const gauge = (pick: (c: ClientMeasurement) => number) => () =>
     live().map((c) => ({ attributes: base(c.clientId), value: pick(c) }));
+  /** Per client, its counter points: each one's own attributes (beyond the client's) and value. */
+  const counter =
+    <K extends string>(points: (c: ClientCounters) => [Record<K, string>, number][]) =>
+    () =>
+      counters().flatMap((c) =>
+        points(c).map(([own, value]) => ({
+          attributes: { ...base(c.clientId), ...own },
+          value,
+          startTimeMs: c.startTimeMs,
+        })),
+      );
   return [
-    catalogue.gatewayRequests.family(() =>
-      counters().flatMap((c) =>
-        c.requests.map((r) => ({
-          attributes: { ...base(c.clientId), method: r.method, status_class: r.statusClass },
-          value: r.value,
-          startTimeMs: c.startTimeMs,
-        })),
-      ),
+    catalogue.gatewayRequests.family(
+      counter((c) => c.requests.map((r) => [{ method: r.method, status_class: r.statusClass }, r.value])),
     ),
-    catalogue.gatewayEndpointRequests.family(() =>
-      counters().flatMap((c) =>
-        c.endpoints.map((e) => ({
-          attributes: {
-            ...base(c.clientId),
-            endpoint: e.endpoint,
-            method: e.method,
-            status_class: e.statusClass,
-          },
-          value: e.value,
-          startTimeMs: c.startTimeMs,
-        })),
+    catalogue.gatewayEndpointRequests.family(
+      counter((c) =>
+        c.endpoints.map((e) => [
+          { endpoint: e.endpoint, method: e.method, status_class: e.statusClass },
+          e.value,
+        ]),
       ),
     ),
     catalogue.gatewayEndpointRequestsPerMinute.family(() =>
@@ -67,34 +70,14 @@ export function gatewayFamilies(m: GatewayMeasurements, nowMs: number, ctx: Fami
     catalogue.gatewayTokenPeakRequestsPerMinute.family(gauge((c) => c.peakTokenRequestsPerMinute)),
     catalogue.gatewayTokensActive.family(gauge((c) => c.activeTokens)),
     catalogue.gatewayInflightRequests.family(gauge((c) => c.inflight)),
-    catalogue.gatewayRateLimited.family(() =>
-      counters().map((c) => ({
-        attributes: base(c.clientId),
-        value: c.rateLimited,
-        startTimeMs: c.startTimeMs,
-      })),
-    ),
+    catalogue.gatewayRateLimited.family(counter((c) => [[{}, c.rateLimited]])),
     // Both outcomes for every client, zeros included: also while shaping is off (docs/metrics.md says so).
-    catalogue.gatewayShaped.family(() =>
-      counters().flatMap((c) =>
-        (['delayed', 'rejected'] as const).map((outcome) => ({
-          attributes: { ...base(c.clientId), outcome },
-          value: c.shaped[outcome],
-          startTimeMs: c.startTimeMs,
-        })),
-      ),
+    catalogue.gatewayShaped.family(
+      counter((c) => (['delayed', 'rejected'] as const).map((outcome) => [{ outcome }, c.shaped[outcome]])),
     ),
     catalogue.gatewayUpstreamDuration.family(LATENCY_BOUNDARIES_S, () =>
-      counters().flatMap((c) =>
-        c.latency
-          ? [
-              {
-                attributes: base(c.clientId),
-                startTimeMs: c.startTimeMs,
-                ...c.latency,
-              },
-            ]
-          : [],
+      counters().flatMap(({ clientId, startTimeMs, latency }) =>
+        latency ? [{ attributes: base(clientId), startTimeMs, ...latency }] : [],
       ),
     ),
     catalogue.clientLimitUtilization.family(gauge((c) => c.utilization)),

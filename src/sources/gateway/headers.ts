@@ -4,25 +4,14 @@ type HeaderValue = string | string[] | undefined;
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade']);
 
 const NONE: ReadonlySet<string> = new Set();
-/** `Connection` values seen, parsed once: nearly every request says `keep-alive`. */
-const parsed = new Map<string, ReadonlySet<string>>();
-const MAX_PARSED = 64;
 
 /** Header names a `Connection` header lists (they are hop-by-hop too). */
 function listed(connection: HeaderValue): ReadonlySet<string> {
   if (connection === undefined) return NONE;
   const raw = Array.isArray(connection) ? connection.join(',') : connection;
-  let names = parsed.get(raw);
-  if (names) return names;
-  names = new Set(
-    raw
-      .split(',')
-      .map((s) => s.trim().toLowerCase())
-      .filter(Boolean),
-  );
-  // Bounded: a caller inventing values gets them parsed every time, never a growing map.
-  if (parsed.size < MAX_PARSED && raw.length <= 256) parsed.set(raw, names);
-  return names;
+  // Nearly every request says `keep-alive` or `close`, which list no other header: no set for them.
+  if (/^\s*(?:keep-alive|close)\s*$/i.test(raw)) return NONE;
+  return new Set(raw.split(',').map((s) => s.trim().toLowerCase()));
 }
 
 declare const sent: unique symbol;

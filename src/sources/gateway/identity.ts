@@ -4,6 +4,7 @@
  * from `resolveToken` (GET /api/v2/tokens/me) for tokens minted elsewhere.
  */
 import { hash } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { CallBudget } from '../../genesys/budget.js';
@@ -113,7 +114,6 @@ export interface IdentityCacheOptions {
   maxEntries: number;
   resolveToken?: ResolveToken;
   clock: Clock;
-  resolveTimeoutMs?: number;
   negativeTtlMs?: number;
   /** Most `resolveToken` calls per minute (default 30); beyond, tokens count as unknown until a slot frees. */
   lookupsPerMinute?: number;
@@ -128,6 +128,7 @@ export type LookupFailure = 'budget' | 'timeout' | 'rejected' | 'error';
 const DEFAULT_TOKEN_LOOKUPS_PER_MINUTE = 30;
 const NO_TOKEN: Readonly<Identity & { key: string }> = { key: 'no-token', clientId: UNKNOWN_CLIENT };
 export const DEFAULT_LOOKUP_WAIT_MS = 250;
+const RESOLVE_TIMEOUT_MS = 5_000;
 
 export class IdentityCache {
   /** Learnt identities; failed look-ups expire (negativeTtlMs), on the gateway's clock. */
@@ -135,6 +136,8 @@ export class IdentityCache {
   private readonly names: LRUCache<string, string>;
   private readonly pending = new Map<string, Promise<Identity>>();
   private readonly lookups: CallBudget;
+  /** Requests' tokens, remembered per connection. */
+  readonly tokens = new ConnectionTokens();
 
   constructor(private readonly opts: IdentityCacheOptions) {
     // ttlResolution 0: expiry reads the clock every time (no cached "now" across a clock change).
@@ -182,20 +185,14 @@ export class IdentityCache {
       p = this.resolve(key, bearer, this.opts.resolveToken).finally(() => this.pending.delete(key));
       this.pending.set(key, p);
     }
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<null>((resolve) => {
-      timer = setTimeout(resolve, this.opts.lookupWaitMs ?? DEFAULT_LOOKUP_WAIT_MS, null);
-    });
+    const late = delay(this.opts.lookupWaitMs ?? DEFAULT_LOOKUP_WAIT_MS, null, { ref: false });
     const got = await Promise.race([p, late]);
-    clearTimeout(timer);
     return { key, ...(got ?? { clientId: UNKNOWN_CLIENT }) };
   }
 
   private async resolve(key: string, bearer: string, resolveToken: ResolveToken): Promise<Identity> {
     try {
-      const got = resolvedSchema.parse(
-        await resolveToken(bearer, AbortSignal.timeout(this.opts.resolveTimeoutMs ?? 5_000)),
-      );
+      const got = resolvedSchema.parse(await resolveToken(bearer, AbortSignal.timeout(RESOLVE_TIMEOUT_MS)));
       const identity = { clientId: got.clientId, clientName: got.clientName };
       if (got.clientName) this.names.set(got.clientId, got.clientName);
       this.byToken.set(key, identity);

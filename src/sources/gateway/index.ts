@@ -21,7 +21,7 @@ import { systemClock, type Clock } from '../../util/clock.js';
 import type { Source, SourceHealth } from '../source.js';
 import { gatewayFamilies } from './families.js';
 import { IdentityCache, type LookupFailure, type ResolveToken } from './identity.js';
-import { BodyWatchdog, ConcurrencyLimiter, DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from './limits.js';
+import { ConcurrencyLimiter, DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from './limits.js';
 import { silentLogger, type Logger } from '../../util/logger.js';
 import { createListener, listen } from '../../server/listener.js';
 import { REFUSAL_REASONS, refuseBadPath, registerProxy, type RefusalReason, type Upstream } from './proxy.js';
@@ -71,7 +71,7 @@ export interface GatewayOptions {
 
 export type GatewayClientSnapshot = ClientMeasurement;
 
-/** How often idle state is freed (memory only: reads already leave it out). */
+/** How often idle state is freed (memory only: reads already leave it out) and failed look-ups are summed up. */
 const PRUNE_EVERY_MS = 60_000;
 
 export class GatewaySource implements Source {
@@ -90,11 +90,9 @@ export class GatewaySource implements Source {
   private lastUpstreamOkMs: number | null = null;
   private lastError: string | null = null;
   private readonly limits: GatewayLimits;
-  private watchdog: BodyWatchdog | null = null;
   private readonly refused = new Map<RefusalReason, number>();
   /** Failed token look-ups since the last summary line, by reason. */
   private readonly lookupFailures = new Map<LookupFailure, number>();
-  private summaryTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: GatewayOptions) {
     this.org = opts.org;
@@ -110,8 +108,8 @@ export class GatewaySource implements Source {
     this.identity = new IdentityCache({
       maxEntries: maxTokens,
       clock: this.clock,
-      ...(opts.resolveToken ? { resolveToken: opts.resolveToken } : {}),
-      ...(opts.tokenLookupsPerMinute === undefined ? {} : { lookupsPerMinute: opts.tokenLookupsPerMinute }),
+      resolveToken: opts.resolveToken,
+      lookupsPerMinute: opts.tokenLookupsPerMinute,
       // Counted, and logged as one summary a minute: a flood of made-up tokens is one line, not one per token.
       onResolveError: (reason) => this.lookupFailures.set(reason, (this.lookupFailures.get(reason) ?? 0) + 1),
     });
@@ -121,9 +119,7 @@ export class GatewaySource implements Source {
         ? new Shaper({
             share: shaping.share ?? 0.95,
             maxWaitMs: shaping.maxWaitMs ?? 10_000,
-            ...(shaping.maxConcurrencyPerToken === undefined
-              ? {}
-              : { maxConcurrencyPerToken: shaping.maxConcurrencyPerToken }),
+            maxConcurrencyPerToken: shaping.maxConcurrencyPerToken,
             maxTokens,
             clock: this.clock,
             sleep: opts.sleep ?? realSleep,
@@ -145,16 +141,12 @@ export class GatewaySource implements Source {
       login: upstreamFor(this.opts.loginBaseUrl, timeoutMs, limits.upstreamConnections),
       api: upstreamFor(this.opts.apiBaseUrl, timeoutMs, limits.upstreamConnections),
     };
-    const watchdog = new BodyWatchdog(limits);
-    this.watchdog = watchdog;
     const onRefused = (reason: RefusalReason) =>
       this.refused.set(reason, (this.refused.get(reason) ?? 0) + 1);
     const app = createListener({
+      ...limits, // its deadlines
       logger: false,
       tls: this.opts.tls ?? null,
-      headersTimeoutMs: limits.headersTimeoutMs,
-      requestTimeoutMs: limits.requestTimeoutMs,
-      keepAliveTimeoutMs: limits.keepAliveTimeoutMs,
       // No socket sits idle longer than the longest wait for the upstream.
       idleTimeoutMs: timeoutMs + limits.keepAliveTimeoutMs,
       // Bodies are relayed as they come, never parsed; the login limit is checked per route.
@@ -186,15 +178,14 @@ export class GatewaySource implements Source {
       limits,
       perAddress: new ConcurrencyLimiter(limits.maxConcurrentPerAddress),
       perToken: new ConcurrencyLimiter(limits.maxConcurrentPerToken),
-      watchdog,
       onRefused,
     });
-    this.summaryTimer = setInterval(() => this.logLookupFailures(), 60_000).unref();
     this.address = await listen(app, this.opts.host, this.opts.port);
     this.server = app;
     const scheduler = this.opts.scheduler ?? realScheduler;
     const tick = () => {
       this.prune(this.clock.now());
+      this.logLookupFailures();
       this.cancelPrune = scheduler.after(PRUNE_EVERY_MS, tick);
     };
     this.cancelPrune = scheduler.after(PRUNE_EVERY_MS, tick);
@@ -205,10 +196,7 @@ export class GatewaySource implements Source {
   async stop(): Promise<void> {
     this.cancelPrune?.();
     this.cancelPrune = null;
-    if (this.summaryTimer) clearInterval(this.summaryTimer);
-    this.summaryTimer = null;
     this.logLookupFailures();
-    this.watchdog?.stop();
     const server = this.server;
     this.server = null;
     await server?.close();

@@ -5,36 +5,27 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Deadlines } from '../../server/listener.js';
 
-export interface GatewayLimits extends Deadlines {
-  /** A body must keep arriving at this rate or better, measured over every `bodyRateWindowMs`. */
-  bodyMinBytesPerSecond: number;
-  bodyRateWindowMs: number;
-  /** Requests one source address may have open at once (the upstream pool has `upstreamConnections`). */
-  maxConcurrentPerAddress: number;
-  /** Requests one bearer token may have open at once. */
-  maxConcurrentPerToken: number;
-  /** Connections to each upstream host. */
-  upstreamConnections: number;
-  /** Largest login body (a client-credentials form is a few hundred bytes). */
-  loginBodyBytes: number;
-  /** API bodies up to this size are read whole before the upstream is contacted, so a slow sender holds no upstream connection. */
-  bufferedBodyBytes: number;
-}
-
-export const DEFAULT_GATEWAY_LIMITS: GatewayLimits = {
+/** The limits, at their defaults (deadlines as server/listener.ts declares them). */
+export const DEFAULT_GATEWAY_LIMITS = {
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 60_000,
   keepAliveTimeoutMs: 5_000,
+  /** A body must keep arriving at this rate or better, measured over every `bodyRateWindowMs`. */
   bodyMinBytesPerSecond: 1024,
   bodyRateWindowMs: 5_000,
+  /** Requests one source address may have open at once (the upstream pool has `upstreamConnections`). */
   maxConcurrentPerAddress: 64,
+  /** Requests one bearer token may have open at once. */
   maxConcurrentPerToken: 32,
+  /** Connections to each upstream host. */
   upstreamConnections: 256,
+  /** Largest login body (a client-credentials form is a few hundred bytes). */
   loginBodyBytes: 64 * 1024,
+  /** API bodies up to this size are read whole before the upstream is contacted, so a slow sender holds no upstream connection. */
   bufferedBodyBytes: 64 * 1024,
 };
+export type GatewayLimits = typeof DEFAULT_GATEWAY_LIMITS;
 
 /**
  * Counts open requests per key: one caller may refuse at once past the cap, another wait for a
@@ -85,69 +76,29 @@ export class ConcurrencyLimiter {
   }
 }
 
-interface Upload {
-  req: IncomingMessage;
-  lastBytes: number;
-  /** When `lastBytes` was read: a window is judged only once it is whole. */
-  sinceMs: number;
-  onTooSlow: () => void;
-}
-
 /**
- * One timer for all uploads in progress: every window, each body must have grown by the minimum
- * rate or be complete. Measured on the socket's byte count (reading the body here would take it
- * out of flow control); a body the gateway itself is holding back (paused, or data waiting to be
- * read) is not the sender's fault and is not judged.
+ * Cuts off a request body that does not keep arriving at `bodyMinBytesPerSecond`, judged every
+ * `bodyRateWindowMs` on the socket's byte count (reading the body here would take it out of flow
+ * control). A body the gateway itself is holding back (paused, or data waiting to be read) is not
+ * the sender's fault and is not judged. Returns the function that stops watching.
  */
-export class BodyWatchdog {
-  private readonly uploads = new Set<Upload>();
-  private timer: NodeJS.Timeout | null = null;
-
-  constructor(private readonly limits: Pick<GatewayLimits, 'bodyMinBytesPerSecond' | 'bodyRateWindowMs'>) {}
-
-  /** Watches `req` until it is complete; returns the function that stops watching. */
-  watch(req: IncomingMessage, onTooSlow: () => void): () => void {
-    if (req.complete) return () => undefined;
-    const upload: Upload = { req, lastBytes: req.socket.bytesRead, sinceMs: performance.now(), onTooSlow };
-    this.uploads.add(upload);
-    this.timer ??= setInterval(() => this.check(), this.limits.bodyRateWindowMs).unref();
-    const stop = (): void => {
-      this.uploads.delete(upload);
-      if (this.uploads.size === 0 && this.timer) {
-        clearInterval(this.timer);
-        this.timer = null;
-      }
-    };
-    req.once('end', stop);
-    req.once('close', stop);
-    return stop;
-  }
-
-  stop(): void {
-    this.uploads.clear();
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-  }
-
-  private check(): void {
+export function watchBody(req: IncomingMessage, limits: GatewayLimits, onTooSlow: () => void): () => void {
+  let lastBytes = req.socket.bytesRead;
+  let sinceMs = performance.now();
+  const timer = setInterval(() => {
     const now = performance.now();
-    for (const u of this.uploads) {
-      if (u.req.complete || u.req.destroyed) {
-        this.uploads.delete(u);
-        continue;
-      }
-      // Timers fire a little early or late: judge windows of at least 90 % of the nominal length.
-      const elapsedMs = now - u.sinceMs;
-      if (elapsedMs < this.limits.bodyRateWindowMs * 0.9) continue;
-      const bytes = u.req.socket.bytesRead;
-      const grew = bytes - u.lastBytes;
-      u.lastBytes = bytes;
-      u.sinceMs = now;
-      if (u.req.isPaused() || u.req.readableLength > 0) continue;
-      if (grew < (this.limits.bodyMinBytesPerSecond * elapsedMs) / 1000) {
-        this.uploads.delete(u);
-        u.onTooSlow();
-      }
+    const grew = req.socket.bytesRead - lastBytes;
+    const elapsedMs = now - sinceMs;
+    lastBytes += grew;
+    sinceMs = now;
+    if (req.isPaused() || req.readableLength > 0) return;
+    if (grew < (limits.bodyMinBytesPerSecond * elapsedMs) / 1000) {
+      stop();
+      onTooSlow();
     }
-  }
+  }, limits.bodyRateWindowMs).unref();
+  const stop = (): void => clearInterval(timer);
+  req.once('end', stop);
+  req.once('close', stop);
+  return stop;
 }

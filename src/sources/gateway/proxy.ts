@@ -4,10 +4,11 @@
  * both ways (nothing buffered except small login bodies, copied on the side to learn identities).
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { on } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { Dispatcher, Pool } from 'undici';
-import type { GatewayMeasurements, RequestHandle } from '../../model/gateway/measurements.js';
+import type { GatewayMeasurements } from '../../model/gateway/measurements.js';
 import { matchEndpoint } from '../../genesys/endpoints/index.js';
 import { errorCode as requestErrorCode } from '../../genesys/http-errors.js';
 import type { Clock } from '../../util/clock.js';
@@ -16,14 +17,13 @@ import { CaptureStream, decodeBody } from './capture.js';
 import { hasBody, sendGenesysError, sendRateLimited } from './errors.js';
 import { endToEnd, forwarded, type Forwarded } from './headers.js';
 import {
-  ConnectionTokens,
   loginClientId,
   tokenKey,
   tokenResponseSchema,
   type Identity,
   type IdentityCache,
 } from './identity.js';
-import type { BodyWatchdog, ConcurrencyLimiter, GatewayLimits } from './limits.js';
+import { watchBody, type ConcurrencyLimiter, type GatewayLimits } from './limits.js';
 import { hostilePath } from './path-guard.js';
 import { routeOf, type Route } from './routes.js';
 import type { Shaper } from './shaper.js';
@@ -57,21 +57,15 @@ export interface ProxyDeps {
   logger: Logger;
   /** An upstream answered (null) or could not be reached (its error code). Local failures never come here. */
   onUpstream: (error: string | null) => void;
-  limits: Pick<GatewayLimits, 'loginBodyBytes' | 'bufferedBodyBytes'>;
+  limits: GatewayLimits;
   perAddress: ConcurrencyLimiter;
   perToken: ConcurrencyLimiter;
-  watchdog: BodyWatchdog;
   onRefused: (reason: RefusalReason) => void;
 }
 
 const LOGIN_CAPTURE_BYTES = 64 * 1024;
 /** nginx's "client closed request": counted so in-flight drops, never sent to anyone. */
 const CLIENT_CLOSED = 499;
-
-/** What one gateway shares across its requests. */
-interface Ctx extends ProxyDeps {
-  tokens: ConnectionTokens;
-}
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -89,10 +83,9 @@ declare module 'fastify' {
  * docs/performance.md). Any step that must wait returns a promise, and the rest follows it.
  */
 export function registerProxy(app: FastifyInstance, deps: ProxyDeps): void {
-  const ctx: Ctx = { ...deps, tokens: new ConnectionTokens() };
   app.decorateRequest('exchange', null);
   app.addHook('onRequest', (req, reply, done) => {
-    const x = admit(ctx, req.raw, reply.raw);
+    const x = admit(deps, req.raw, reply.raw);
     if (x) req.exchange = x;
     else reply.hijack(); // answered already
     done();
@@ -101,11 +94,9 @@ export function registerProxy(app: FastifyInstance, deps: ProxyDeps): void {
     const x = req.exchange!;
     reply.hijack();
     try {
-      (x.route.upstream === 'login' ? forwardLogin(ctx, x) : forwardApi(ctx, x))?.catch((err: unknown) =>
-        failed(ctx, x.res, err),
-      );
+      forward(deps, x)?.catch((err: unknown) => failed(deps, x.res, err));
     } catch (err) {
-      failed(ctx, x.res, err);
+      failed(deps, x.res, err);
     }
     done(null, payload);
   });
@@ -135,7 +126,7 @@ function failed(deps: ProxyDeps, res: ServerResponse, err: unknown): void {
 type Pending = Promise<void> | void;
 
 /** The request's exchange once admitted, or null once it is answered. */
-function admit(deps: Ctx, req: IncomingMessage, res: ServerResponse): Exchange | null {
+function admit(deps: ProxyDeps, req: IncomingMessage, res: ServerResponse): Exchange | null {
   const rawUrl = req.url ?? '/';
   if (hostilePath(rawUrl)) {
     refuseBadPath(deps, res);
@@ -168,7 +159,7 @@ function admit(deps: Ctx, req: IncomingMessage, res: ServerResponse): Exchange |
     if (!res.writableFinished) x.leave();
   });
   if (hasBody(req)) {
-    x.unwatch = deps.watchdog.watch(req, () => {
+    x.unwatch = watchBody(req, deps.limits, () => {
       deps.onRefused('body_too_slow');
       if (res.headersSent) res.destroy();
       else
@@ -233,75 +224,68 @@ function refuseTooLarge(res: ServerResponse, limit: number): void {
 }
 
 /** The whole body, or null when it grew past `limit` (then answered 413) or broke off. */
-function readBody(req: IncomingMessage, res: ServerResponse, limit: number): Promise<Buffer | null> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const settle = (value: Buffer | null): void => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('close', onClose);
-      resolve(value);
-    };
-    const onData = (chunk: Buffer): void => {
+async function readBody(req: IncomingMessage, res: ServerResponse, limit: number): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    // Read flowing, as the watchdog expects; `close` ends it when the client left or was cut off.
+    for await (const [chunk] of on(req, 'data', { close: ['end', 'close'] }) as AsyncIterable<[Buffer]>) {
       size += chunk.length;
-      if (size <= limit) {
-        chunks.push(chunk);
-        return;
+      if (size > limit) {
+        refuseTooLarge(res, limit); // keeps reading (and discarding) the rest
+        return null;
       }
-      settle(null);
-      refuseTooLarge(res, limit); // keeps reading (and discarding) the rest
-    };
-    const onEnd = (): void => settle(Buffer.concat(chunks));
-    // The client went away, or the watchdog cut it off.
-    const onClose = (): void => settle(null);
-    req.on('data', onData);
-    req.once('end', onEnd);
-    req.once('close', onClose);
-  });
+      chunks.push(chunk);
+    }
+  } catch {
+    return null;
+  }
+  return req.complete ? Buffer.concat(chunks) : null;
 }
 
-async function forwardLogin(deps: ProxyDeps, x: Exchange): Promise<void> {
-  const { req, res } = x;
-  // Read whole before the login host is contacted: a slow sender holds no upstream connection.
-  const body = hasBody(req) ? await readBody(req, res, deps.limits.loginBodyBytes) : null;
-  if (hasBody(req) && body === null) return;
-  const formText = body?.toString('utf8') ?? '';
+/**
+ * Bodies within their limit (logins, small API bodies) are read whole before the upstream is
+ * contacted, so a slow sender holds no upstream connection; larger API bodies stream.
+ */
+function forward(deps: ProxyDeps, x: Exchange): Pending {
+  const { req } = x;
+  const login = x.route.upstream === 'login';
+  const next = (body: Body): Pending => (login ? forwardLogin(deps, x, body) : identified(deps, x, body));
+  if (!hasBody(req)) return next(null);
+  const limit = login ? deps.limits.loginBodyBytes : deps.limits.bufferedBodyBytes;
+  // Only API bodies get here: admit() refused a login declared larger.
+  if (declaredLength(req) > limit) return next(req);
+  return readBody(req, x.res, limit).then((body) => (body === null ? undefined : next(body)));
+}
+
+async function forwardLogin(deps: ProxyDeps, x: Exchange, body: Body): Promise<void> {
+  const formText = body instanceof Buffer ? body.toString('utf8') : '';
   // A tap in front of the response keeps a copy of the token answer to learn token -> client;
   // the client's answer passes through it untouched whatever the copy turns out to be.
   const tapped = (statusCode: number, headers: IncomingHttpHeaders): Writable => {
     const tap = new CaptureStream(LOGIN_CAPTURE_BYTES, async (captured) => {
       if (statusCode !== 200 || !captured) return;
       const text = await decodeBody(captured, headers['content-encoding'], LOGIN_CAPTURE_BYTES);
-      const parsed = tokenResponseSchema.safeParse(safeJson(text));
       const clientId = loginClientId(x.headers, formText);
-      if (!parsed.success || !clientId) return;
-      deps.identity.learn(tokenKey(parsed.data.access_token), clientId);
+      if (text === null || !clientId) return;
+      // Not JSON or not a token: nothing learnt (the capture stream swallows the throw).
+      deps.identity.learn(tokenKey(tokenResponseSchema.parse(JSON.parse(text)).access_token), clientId);
       deps.noteClient(clientId);
     });
-    tap.pipe(res);
+    tap.pipe(x.res);
     return tap;
   };
   const outcome = await new Promise<RelayOutcome>((resolve) => relay(deps, x, body, tapped, resolve));
   if (!outcome.ok) fail(deps, x, outcome.error);
 }
 
-function forwardApi(ctx: Ctx, x: Exchange): Pending {
-  const { req } = x;
-  if (!hasBody(req)) return identified(ctx, x, null);
-  if (declaredLength(req) > ctx.limits.bufferedBodyBytes) return identified(ctx, x, req);
-  return readBody(req, x.res, ctx.limits.bufferedBodyBytes).then((body) =>
-    body === null ? undefined : identified(ctx, x, body),
-  );
-}
-
 type Body = Readable | Buffer | null;
 type Who = Identity & { key: string };
 
-function identified(ctx: Ctx, x: Exchange, body: Body): Pending {
-  const known = ctx.identity.identify(ctx.tokens.of(x.req.socket, x.headers));
-  if (known instanceof Promise) return known.then((who) => admitted(ctx, x, body, who));
-  return admitted(ctx, x, body, known);
+function identified(deps: ProxyDeps, x: Exchange, body: Body): Pending {
+  const known = deps.identity.identify(deps.identity.tokens.of(x.req.socket, x.headers));
+  if (known instanceof Promise) return known.then((who) => admitted(deps, x, body, who));
+  return admitted(deps, x, body, known);
 }
 
 function admitted(deps: ProxyDeps, x: Exchange, body: Body, who: Who): Pending {
@@ -318,7 +302,7 @@ function admitted(deps: ProxyDeps, x: Exchange, body: Body, who: Who): Pending {
   x.token = who.key;
   deps.noteClient(who.clientId);
   if (deps.shaper) return shaped(deps, deps.shaper, x, body, who);
-  return measured(deps, x, body, who, null);
+  return measured(deps, x, body, who);
 }
 
 async function shaped(deps: ProxyDeps, shaper: Shaper, x: Exchange, body: Body, who: Who): Promise<void> {
@@ -334,18 +318,11 @@ async function shaped(deps: ProxyDeps, shaper: Shaper, x: Exchange, body: Body, 
     return;
   }
   if (admission.delayed) deps.measurements.shaped(who.clientId, 'delayed', deps.clock.now());
-  await new Promise<void>((resolve) => measured(deps, x, body, who, admission.release, resolve));
+  measured(deps, x, body, who, admission.release);
 }
 
 /** Forwards and measures one admitted request; `release` frees its shaping slot once it is answered. */
-function measured(
-  deps: ProxyDeps,
-  x: Exchange,
-  body: Body,
-  who: Who,
-  release: (() => void) | null,
-  answered?: () => void,
-): void {
+function measured(deps: ProxyDeps, x: Exchange, body: Body, who: Who, release?: () => void): void {
   const method = x.req.method ?? 'GET';
   const endpoint = matchEndpoint(method, x.route.path);
   const handle = deps.measurements.start(who.key, who.clientId, deps.clock.now(), { endpoint, method });
@@ -356,13 +333,12 @@ function measured(
     () => x.res,
     (outcome) => {
       try {
-        if (!outcome.ok) finish(deps, handle, method, fail(deps, x, outcome.error));
-        else finish(deps, handle, method, outcome.status, outcome.upstreamSeconds);
+        const answer = outcome.ok ? outcome : { status: fail(deps, x, outcome.error) };
+        deps.measurements.finish(handle, { method, ...answer }, deps.clock.now());
       } catch (err) {
         failed(deps, x.res, err);
       } finally {
         release?.();
-        answered?.();
       }
     },
   );
@@ -449,20 +425,6 @@ function relay(
   }
 }
 
-function finish(
-  deps: ProxyDeps,
-  handle: RequestHandle,
-  method: string,
-  status: number,
-  upstreamSeconds?: number,
-): void {
-  deps.measurements.finish(
-    handle,
-    { method, status, ...(upstreamSeconds === undefined ? {} : { upstreamSeconds }) },
-    deps.clock.now(),
-  );
-}
-
 /** Answers an upstream failure; returns the status it stands for in the measurements. */
 function fail(deps: ProxyDeps, x: Exchange, err: unknown): number {
   const { res, route } = x;
@@ -509,19 +471,7 @@ function isUpstreamError(code: string): boolean {
   );
 }
 
-function safeJson(text: string | null): unknown {
-  if (text === null) return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}
-
 /** An error's code (shared with the Genesys client) or class name only: messages may quote URLs or headers. */
 function errorCode(err: unknown): string {
-  const code = requestErrorCode(err);
-  if (code !== undefined) return code;
-  const name = err && typeof err === 'object' ? (err as { name?: unknown }).name : undefined;
-  return typeof name === 'string' ? name : 'unknown error';
+  return requestErrorCode(err) ?? (err instanceof Error ? err.name : 'unknown error');
 }

@@ -38,6 +38,7 @@ export class Shaper {
       updateAgeOnGet: true,
       perf: opts.clock,
       ttlResolution: 0,
+      memoMethod: () => new TokenPacer(),
     });
     const cap = opts.maxConcurrencyPerToken;
     this.slots = cap === undefined ? null : new ConcurrencyLimiter(cap);
@@ -49,11 +50,12 @@ export class Shaper {
     const slots = this.slots;
     if (slots && !(await slots.acquire(tokenKey, this.opts.maxWaitMs, signal)))
       return { kind: 'reject', retryAfterSeconds: 1 };
-    const release = once(() => slots?.release(tokenKey));
+    // Called exactly once: here on a refusal or a failed wait, else by the caller once the request is answered.
+    const release = (): void => slots?.release(tokenKey);
     try {
       const budget = Math.max(1, Math.floor(this.opts.share * limitPerMinute));
       const waitedMs = this.opts.clock.now() - started;
-      const decision = this.pacer(tokenKey).decide(this.opts.clock.now(), {
+      const decision = this.pacers.memo(tokenKey).decide(this.opts.clock.now(), {
         budget,
         maxWaitMs: Math.max(0, this.opts.maxWaitMs - waitedMs),
         // Up to one average spacing, so a queue wakes spread out rather than as a burst.
@@ -76,22 +78,4 @@ export class Shaper {
   prune(): void {
     this.pacers.purgeStale();
   }
-
-  private pacer(key: string): TokenPacer {
-    let p = this.pacers.get(key);
-    if (!p) {
-      p = new TokenPacer();
-      this.pacers.set(key, p);
-    }
-    return p;
-  }
-}
-
-function once(fn: () => void): () => void {
-  let done = false;
-  return () => {
-    if (done) return;
-    done = true;
-    fn();
-  };
 }
