@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
+import { configError } from '../helpers/config-error.js';
 import { parseDuration } from '../../src/config/duration.js';
-import { ConfigError } from '../../src/config/errors.js';
 import { resolveRegion } from '../../src/config/regions.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gua-config-'));
@@ -18,16 +18,6 @@ const live = {
   GENESYS_CLIENT_ID: 'id-1',
   GENESYS_CLIENT_SECRET: 's3cr3t-value',
 };
-
-function configError(env: NodeJS.ProcessEnv): string {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('durations and regions', () => {
   it('parses seconds and unit forms', () => {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
-import { ConfigError } from '../../src/config/errors.js';
+import { configError } from '../helpers/config-error.js';
 import { shardOfOrg } from '../../src/config/shard.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gua-shard-'));
@@ -22,16 +22,6 @@ const orgsFile = (orgs: string[]) => {
   return path;
 };
 const TWELVE = orgsFile(names(12));
-
-function configError(env: NodeJS.ProcessEnv): string {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('the replica’s shard', () => {
   it('polls only its share of the shared file, and every org is some shard’s, exactly once', () => {
