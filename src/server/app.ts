@@ -9,6 +9,7 @@ import { answerAndDiscard, declaredLength } from '../util/oversize.js';
 import { registerAuth, type AuthConfig } from './auth.js';
 import { createListener } from './listener.js';
 import { guardReaders, type ReaderLimits } from './readers.js';
+import { sharedScrapes } from './shared-scrape.js';
 import type { ClientsSnapshot } from './snapshot.js';
 import { statusPageRoutes } from './status-page.js';
 
@@ -87,10 +88,11 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     strictTransportSecurity: opts.tls ? { maxAge: 15_552_000 } : false,
   });
 
+  const scrape = sharedScrapes(() => opts.telemetry.scrapeChunks());
   app.get('/metrics', { onRequest: scrapeSlot }, async (req, reply) => {
     try {
-      const chunks = await opts.telemetry.scrapeChunks();
-      // Streamed: the text is serialized as the socket drains, never held whole.
+      const chunks = await scrape();
+      // Streamed from the rendering concurrent scrapes share (shared-scrape.ts).
       return reply.type(PROMETHEUS_CONTENT_TYPE).send(Readable.from(chunks, { objectMode: false }));
     } catch (err) {
       req.log.error({ err: describeError(err) }, 'metric collection failed');
