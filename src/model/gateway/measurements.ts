@@ -129,7 +129,9 @@ export class GatewayMeasurements {
     client.lastSeenMs = nowMs;
     client.inflight += 1;
     this.evictOverflow();
-    return { tokenKey, clientId, endpoint: call ? client.endpoints.start(call, nowMs) : null };
+    // A cap of 0 turns attribution off (AGENT_MAX_ENDPOINTS=0): not even `other` series.
+    const endpoint = call && this.endpointCap.max > 0 ? client.endpoints.start(call, nowMs) : null;
+    return { tokenKey, clientId, endpoint };
   }
 
   finish(handle: RequestHandle, result: RequestResult, nowMs: number): void {
