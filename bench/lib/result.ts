@@ -113,7 +113,7 @@ const endpointsCaseSchema = z.object({
 });
 export type EndpointsCase = z.infer<typeof endpointsCaseSchema>;
 
-export const endpointsResultSchema = z.object({
+const endpointsResultSchema = z.object({
   clients: num,
   endpointsPerClient: num,
   /** Endpoints off and at the default settings, at each AGENT_MAX_CLIENTS; ratios are default over off. */

@@ -23,7 +23,7 @@ export interface BenchScenarioOptions {
 }
 
 /** Real SDK templates (Usage API form, no leading slash) with the method each is called with. */
-export const ENDPOINT_POOL = [
+const ENDPOINT_POOL = [
   { templateUri: 'api/v2/users/{userId}', method: 'GET' },
   { templateUri: 'api/v2/users/me', method: 'GET' },
   { templateUri: 'api/v2/analytics/conversations/details/query', method: 'POST' },

@@ -129,9 +129,7 @@ export class GatewayMeasurements {
     client.lastSeenMs = nowMs;
     client.inflight += 1;
     this.evictOverflow();
-    // A cap of 0 turns attribution off (AGENT_MAX_ENDPOINTS=0): not even `other` series.
-    const endpoint = call && this.endpointCap.max > 0 ? client.endpoints.start(call, nowMs) : null;
-    return { tokenKey, clientId, endpoint };
+    return { tokenKey, clientId, endpoint: call ? client.endpoints.start(call, nowMs) : null };
   }
 
   finish(handle: RequestHandle, result: RequestResult, nowMs: number): void {
