@@ -8,8 +8,9 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { profileFor, type Mode } from './lib/profile.js';
 import { benchResultSchema, type BenchResult } from './lib/result.js';
-import { evaluateTargets, renderOrgs, renderReport } from './lib/report.js';
+import { evaluateTargets, renderEndpoints, renderOrgs, renderReport } from './lib/report.js';
 import { containerSuite } from './suites/container.js';
+import { endpointsSuite } from './suites/endpoints.js';
 import { gatewaySuite } from './suites/gateway.js';
 import { idleSuite } from './suites/idle.js';
 import { metricsSuite } from './suites/metrics.js';
@@ -18,8 +19,11 @@ import { startOwnCalls } from './suites/own-calls.js';
 import { NODE_FLAGS } from '../src/runtime/node-flags.js';
 
 const USAGE =
-  'usage: bench/run.js [--quick | --smoke] [--no-nginx] [--only orgs] [--out FILE] | --render FILE';
+  'usage: bench/run.js [--quick | --smoke] [--no-nginx] [--only orgs|endpoints] [--out FILE] | --render FILE';
 const DEFAULT_OUT = fileURLToPath(new URL('../../bench/results/latest.json', import.meta.url));
+
+const ONLY = ['orgs', 'endpoints'] as const;
+type Only = (typeof ONLY)[number];
 
 export interface RunOptions {
   mode: Mode;
@@ -27,8 +31,8 @@ export interface RunOptions {
   out: string;
   /** Print the tables of an earlier result instead of running. */
   render: string | null;
-  /** Run one suite alone (the machine may be shared): only `orgs` so far. */
-  only: 'orgs' | null;
+  /** Run one suite alone (the machine may be shared). */
+  only: Only | null;
 }
 
 export function parseArgs(argv: string[]): RunOptions {
@@ -40,7 +44,7 @@ export function parseArgs(argv: string[]): RunOptions {
     else if (a === '--no-nginx') opts.nginx = false;
     else if (a === '--out' && argv[i + 1]) opts.out = resolve(argv[++i]!);
     else if (a === '--render' && argv[i + 1]) opts.render = resolve(argv[++i]!);
-    else if (a === '--only' && argv[i + 1] === 'orgs') opts.only = argv[++i] as 'orgs';
+    else if (a === '--only' && ONLY.includes(argv[i + 1] as Only)) opts.only = argv[++i] as Only;
     else throw new UsageError(`unknown option "${a}"; ${USAGE}`);
   }
   return opts;
@@ -85,15 +89,20 @@ async function main(argv: string[]): Promise<number> {
   }
   const profile = profileFor(opts.mode, opts.nginx);
   const startedAt = new Date();
-  if (opts.only === 'orgs') {
-    const orgs = await orgsSuite(profile);
-    const out = opts.out === DEFAULT_OUT ? DEFAULT_OUT.replace(/latest\.json$/, 'orgs.json') : opts.out;
+  if (opts.only) {
+    const section =
+      opts.only === 'orgs'
+        ? { orgs: await orgsSuite(profile) }
+        : { endpoints: await endpointsSuite(profile) };
+    const out =
+      opts.out === DEFAULT_OUT ? DEFAULT_OUT.replace(/latest\.json$/, `${opts.only}.json`) : opts.out;
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(
       out,
-      `${JSON.stringify({ mode: opts.mode, startedAt, machine: machine(), orgs }, null, 2)}\n`,
+      `${JSON.stringify({ mode: opts.mode, startedAt, machine: machine(), ...section }, null, 2)}\n`,
     );
-    process.stdout.write(`${renderOrgs(orgs)}\n\nwritten: ${out}\n`);
+    const text = section.orgs ? renderOrgs(section.orgs) : renderEndpoints(section.endpoints!);
+    process.stdout.write(`${text}\n\nwritten: ${out}\n`);
     return 0;
   }
   const t0 = performance.now();
@@ -104,12 +113,14 @@ async function main(argv: string[]): Promise<number> {
   let idle: BenchResult['idle'];
   let container: BenchResult['container'];
   let orgs: BenchResult['orgs'];
+  let endpoints: BenchResult['endpoints'];
   try {
     gateway = await gatewaySuite(profile);
     idle = await idleSuite(profile);
     container = await containerSuite(profile);
     metrics = await metricsSuite(profile);
     orgs = await orgsSuite(profile);
+    endpoints = await endpointsSuite(profile);
   } catch (err) {
     await ownCalls.finish().catch(() => undefined);
     throw err;
@@ -128,6 +139,7 @@ async function main(argv: string[]): Promise<number> {
     metrics,
     ownCalls: await ownCalls.finish(),
     orgs,
+    endpoints,
   };
   measured.durationSeconds = Math.round((performance.now() - t0) / 100) / 10;
   const result = benchResultSchema.parse({ ...measured, targets: evaluateTargets(measured) });

@@ -52,3 +52,37 @@ export async function waitReady(agentUrl: string, timeoutMs = 60_000): Promise<v
   }
   throw new Error(`agent at ${agentUrl} was not ready within ${timeoutMs} ms`);
 }
+
+export interface Scrape {
+  bytes: number;
+  /** Sample lines (not comments). */
+  series: number;
+  /** Sample lines whose metric name starts with each given prefix. */
+  byPrefix: number[];
+  ms: number;
+}
+
+/** Scrapes /metrics, counting sample lines as they stream (a 10 000-client scrape is megabytes). */
+export async function scrapeMetrics(url: string, prefixes: readonly string[] = []): Promise<Scrape> {
+  const t0 = performance.now();
+  const res = await request(`${url}/metrics`, { headersTimeout: 120_000, bodyTimeout: 120_000 });
+  if (res.statusCode !== 200) throw new Error(`/metrics answered ${res.statusCode}`);
+  const out = { bytes: 0, series: 0, byPrefix: prefixes.map(() => 0) };
+  const text = new TextDecoder();
+  let rest = '';
+  const line = (l: string) => {
+    if (l === '' || l.startsWith('#')) return;
+    out.series += 1;
+    prefixes.forEach((p, i) => {
+      if (l.startsWith(p)) out.byPrefix[i]! += 1;
+    });
+  };
+  for await (const chunk of res.body as AsyncIterable<Buffer>) {
+    out.bytes += chunk.length;
+    const lines = (rest + text.decode(chunk, { stream: true })).split('\n');
+    rest = lines.pop()!;
+    lines.forEach(line);
+  }
+  line(rest);
+  return { ...out, ms: performance.now() - t0 };
+}

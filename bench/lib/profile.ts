@@ -30,6 +30,8 @@ export interface Profile {
    * 2 500 answered usage queries slower than the agent's 10 s timeout.
    */
   orgs: { sizes: [orgs: number, clientsPerOrg: number][]; limitMiB: number; scrapes: number };
+  /** One org's clients, each calling three endpoints, with endpoint series off and at the defaults. */
+  endpoints: { clients: number; scrapes: number };
 }
 
 export function profileFor(mode: Mode, nginx: boolean): Profile {
@@ -51,6 +53,7 @@ export function profileFor(mode: Mode, nginx: boolean): Profile {
         container: { clients: 20, limitsMiB: [256], scrapes: 1, rounds: 1, saturationS: 1 },
         metrics: { sizes: [50], scrapes: 2 },
         orgs: { sizes: [[2, 20]], limitMiB: 256, scrapes: 1 },
+        endpoints: { clients: 20, scrapes: 1 },
       };
     case 'quick':
       return {
@@ -72,6 +75,7 @@ export function profileFor(mode: Mode, nginx: boolean): Profile {
         container: { clients: 2_000, limitsMiB: [128], scrapes: 1, rounds: 3, saturationS: 1.5 },
         metrics: { sizes: [1_000, 10_000], scrapes: 2 },
         orgs: { sizes: [[4, 1_000]], limitMiB: 256, scrapes: 1 },
+        endpoints: { clients: 1_000, scrapes: 1 },
       };
     case 'full':
       return {
@@ -97,6 +101,7 @@ export function profileFor(mode: Mode, nginx: boolean): Profile {
           limitMiB: 256,
           scrapes: 3,
         },
+        endpoints: { clients: 10_000, scrapes: 3 },
       };
   }
 }

@@ -1,6 +1,6 @@
 /** Targets of issue 18 (and those of issue 10 still in force) and the printed tables (pure). */
 import type { Spread } from './rounds.js';
-import type { BenchResult, OrgsCase, Target } from './result.js';
+import type { BenchResult, EndpointsResult, OrgsCase, Target } from './result.js';
 
 const MB = 1024 * 1024;
 
@@ -260,6 +260,7 @@ export function renderReport(r: BenchResult): string {
     `Per hour ≈ ${f(o.perHourEstimate, 1)} of ${o.limitPerHour} (300/min × 60) = ${f(o.sharePercent, 3)} %`,
   );
   if (r.orgs) out.push('', renderOrgs(r.orgs));
+  if (r.endpoints) out.push('', renderEndpoints(r.endpoints));
   out.push('', '### Targets');
   out.push(
     table(
@@ -307,6 +308,51 @@ export function renderOrgs(cases: OrgsCase[]): string {
         f(c.callsPerHourPer1000Clients, 2),
         c.failure ?? '',
       ]),
+    ),
+  ].join('\n');
+}
+
+/** Endpoint series off and at the default settings, side by side (bench/suites/endpoints.ts). */
+export function renderEndpoints(e: EndpointsResult): string {
+  const n = (x: number | null) => (x === null ? '–' : String(x));
+  return [
+    `### Per-endpoint series (one org, ${e.clients} clients, each calling ${e.endpointsPerClient} endpoints through the gateway and in the daily figures)`,
+    table(
+      [
+        'case',
+        'settings',
+        'ready s',
+        'gateway requests (non-2xx)',
+        'series',
+        'of which gateway / usage endpoint',
+        'scrape MB',
+        'scrape ms',
+        'RSS ready / traffic / scrape MB',
+        'peak RSS MB',
+        'failure',
+      ],
+      e.pairs
+        .flatMap((p) => [p.off, p.on])
+        .map((c) => [
+          c.label,
+          Object.entries(c.env)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' ') || '(defaults)',
+          f(c.readySeconds, 1),
+          `${c.gatewayRequests} (${c.gatewayNon2xx})`,
+          n(c.scrapeSeries),
+          `${n(c.gatewayEndpointSeries)} / ${n(c.usageEndpointSeries)}`,
+          mb(c.scrapeBytes),
+          s(c.scrapeMs, 0),
+          `${mb(c.rssReadyBytes)} / ${mb(c.rssTrafficBytes)} / ${mb(c.rssScrapeBytes)}`,
+          mb(c.peakRssBytes),
+          c.failure ?? '',
+        ]),
+    ),
+    '',
+    ...e.pairs.map(
+      (p) =>
+        `Default over off at AGENT_MAX_CLIENTS=${p.maxClients}: series ${f(p.seriesRatio, 2)}×, scrape bytes ${f(p.scrapeBytesRatio, 2)}×, RSS after the scrape ${f(p.rssRatio, 2)}× (issue 24's budget: series ≤ 2×)`,
     ),
   ].join('\n');
 }

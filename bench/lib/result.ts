@@ -92,6 +92,44 @@ const orgsCaseSchema = z.object({
 });
 export type OrgsCase = z.infer<typeof orgsCaseSchema>;
 
+/** One agent of the endpoint-series comparison (issue 24, bench/suites/endpoints.ts). */
+const endpointsCaseSchema = z.object({
+  label: z.string(),
+  /** Settings beside the defaults. */
+  env: z.record(z.string(), z.string()),
+  failure: z.string().nullable(),
+  readySeconds: nullableNum,
+  gatewayRequests: num,
+  gatewayNon2xx: num,
+  rssReadyBytes: nullableNum,
+  rssTrafficBytes: nullableNum,
+  rssScrapeBytes: nullableNum,
+  peakRssBytes: nullableNum,
+  scrapeBytes: nullableNum,
+  scrapeSeries: nullableNum,
+  gatewayEndpointSeries: nullableNum,
+  usageEndpointSeries: nullableNum,
+  scrapeMs: spreadSchema,
+});
+export type EndpointsCase = z.infer<typeof endpointsCaseSchema>;
+
+const endpointsResultSchema = z.object({
+  clients: num,
+  endpointsPerClient: num,
+  /** Endpoints off and at the default settings, at each AGENT_MAX_CLIENTS; ratios are default over off. */
+  pairs: z.array(
+    z.object({
+      maxClients: num,
+      off: endpointsCaseSchema,
+      on: endpointsCaseSchema,
+      seriesRatio: nullableNum,
+      scrapeBytesRatio: nullableNum,
+      rssRatio: nullableNum,
+    }),
+  ),
+});
+export type EndpointsResult = z.infer<typeof endpointsResultSchema>;
+
 const ownCallsSchema = z.object({
   method: z.string(),
   windowSeconds: num,
@@ -171,6 +209,7 @@ export const benchResultSchema = z.object({
   metrics: z.array(metricsSizeSchema),
   ownCalls: ownCallsSchema,
   orgs: z.array(orgsCaseSchema).optional(),
+  endpoints: endpointsResultSchema.optional(),
   targets: z.array(targetSchema),
 });
 export type BenchResult = z.infer<typeof benchResultSchema>;

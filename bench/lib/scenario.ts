@@ -18,15 +18,46 @@ export interface BenchScenarioOptions {
   limit?: number;
   /** Background traffic of each extra client (req/min), so it has usage series; none by default. */
   trafficRpm?: number;
+  /** Each extra client calls three endpoints of ENDPOINT_POOL (bench/suites/endpoints.ts); one in ten bursts past its limit. */
+  endpointMix?: boolean;
+}
+
+/** Real SDK templates (Usage API form, no leading slash) with the method each is called with. */
+const ENDPOINT_POOL = [
+  { templateUri: 'api/v2/users/{userId}', method: 'GET' },
+  { templateUri: 'api/v2/users/me', method: 'GET' },
+  { templateUri: 'api/v2/analytics/conversations/details/query', method: 'POST' },
+  { templateUri: 'api/v2/routing/queues/{queueId}', method: 'GET' },
+  { templateUri: 'api/v2/conversations/{conversationId}', method: 'GET' },
+  { templateUri: 'api/v2/analytics/users/aggregates/query', method: 'POST' },
+  { templateUri: 'api/v2/users', method: 'GET' },
+  { templateUri: 'api/v2/groups/{groupId}', method: 'GET' },
+] as const;
+
+/** Client i's three endpoints (weights 6, 3, 1): neighbours in the pool, so the org sees all eight. */
+export function endpointsOf(i: number): { templateUri: string; method: 'GET' | 'POST'; weight: number }[] {
+  return [0, 1, 3].map((step, k) => ({
+    ...ENDPOINT_POOL[(i + step) % ENDPOINT_POOL.length]!,
+    weight: [6, 3, 1][k]!,
+  }));
+}
+
+function trafficOf(i: number, opts: BenchScenarioOptions) {
+  if (!opts.trafficRpm) return {};
+  if (!opts.endpointMix) return { traffic: { profile: 'steady' as const, rpm: opts.trafficRpm } };
+  // Every tenth client bursts to twice the per-token limit, so the daily figures carry 429s.
+  const burst = i % 10 === 0 ? { profile: 'burst' as const, peakRpm: 2 * (opts.limit ?? HIGH_LIMIT) } : {};
+  return {
+    traffic: { profile: 'steady' as const, rpm: opts.trafficRpm, ...burst, endpoints: endpointsOf(i) },
+  };
 }
 
 export function benchScenario(opts: BenchScenarioOptions = {}): ScenarioInput {
-  const traffic = opts.trafficRpm ? { traffic: { profile: 'steady' as const, rpm: opts.trafficRpm } } : {};
   const extra = Array.from({ length: opts.extraClients ?? 0 }, (_, i) => ({
     id: loadClientId(i),
     name: `Bench Client ${i}`,
     secret: `${loadClientId(i)}-secret`,
-    ...traffic,
+    ...trafficOf(i, opts),
   }));
   return {
     name: 'bench',

@@ -13,7 +13,7 @@ import { request } from 'undici';
 import { z } from 'zod';
 import { agentEnv } from '../lib/agent-env.js';
 import { cgroupUnavailable, createMemoryCgroup } from '../lib/cgroup.js';
-import { waitReady } from '../lib/http.js';
+import { scrapeMetrics, waitReady } from '../lib/http.js';
 import { startChild, type BenchChild } from '../lib/ipc.js';
 import { perHour } from '../lib/own-calls.js';
 import type { Profile } from '../lib/profile.js';
@@ -26,23 +26,6 @@ const MiB = 1024 * 1024;
 const callsSchema = z.object({
   byRoute: z.array(z.object({ method: z.string(), route: z.string(), count: z.number() })),
 });
-
-async function scrape(url: string): Promise<{ bytes: number; series: number; ms: number }> {
-  const t0 = performance.now();
-  const res = await request(`${url}/metrics`, { headersTimeout: 120_000, bodyTimeout: 120_000 });
-  if (res.statusCode !== 200) throw new Error(`/metrics answered ${res.statusCode}`);
-  let bytes = 0;
-  let series = 0;
-  let lineStart = true;
-  for await (const chunk of res.body as AsyncIterable<Buffer>) {
-    bytes += chunk.length;
-    for (const byte of chunk) {
-      if (lineStart && byte !== 0x23 /* # */ && byte !== 0x0a) series += 1;
-      lineStart = byte === 0x0a;
-    }
-  }
-  return { bytes, series, ms: performance.now() - t0 };
-}
 
 async function oneCase(profile: Profile, orgs: number, clientsPerOrg: number): Promise<OrgsCase> {
   const { limitMiB } = profile.orgs;
@@ -113,7 +96,7 @@ async function oneCase(profile: Profile, orgs: number, clientsPerOrg: number): P
       result.firstPollCallsPer1000Clients = per1000(rows.reduce((a, r) => a + r.count, 0));
       result.callsPerHourPer1000Clients = per1000(perHour(rows, rows).reduce((a, r) => a + r.perHour, 0));
       const scrapes = [];
-      for (let i = 0; i < profile.orgs.scrapes; i++) scrapes.push(await scrape(agent.url));
+      for (let i = 0; i < profile.orgs.scrapes; i++) scrapes.push(await scrapeMetrics(agent.url));
       result.scrapeBytes = scrapes.at(-1)!.bytes;
       result.scrapeSeries = scrapes.at(-1)!.series;
       result.scrapeMs = spreadOf(scrapes.map((s) => Math.round(s.ms)));

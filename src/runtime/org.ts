@@ -87,7 +87,7 @@ export async function createOrgRuntime(org: OrgConfig, deps: OrgRuntimeDeps): Pr
     api,
     clients,
     intervalMs: config.usageIntervalMs,
-    ...(config.usageTopEndpoints ? { topEndpoints: config.usageTopEndpoints } : {}),
+    topEndpoints: config.usageTopEndpoints,
     ...timing,
   });
   const events = new EventsSource({ org: org.name, push: deps.eventsPush ?? false, clock });
@@ -113,7 +113,7 @@ export async function createOrgRuntime(org: OrgConfig, deps: OrgRuntimeDeps): Pr
         },
         ...(config.tokenLookupsPerMinute ? { tokenLookupsPerMinute: config.tokenLookupsPerMinute } : {}),
         ...(config.maxClients ? { maxClients: config.maxClients } : {}),
-        ...(config.maxEndpoints ? { maxEndpoints: config.maxEndpoints } : {}),
+        maxEndpoints: config.maxEndpoints,
         directory: clients.directory,
         limitPerMinute: (clientId) => limits.limitFor(clientId),
         shaping: { mode: gw.shaping },

@@ -93,6 +93,27 @@ describe('bench harness', () => {
       expect(orgs?.alive).toBe(true);
       expect(orgs!.scrapeSeries).toBeGreaterThan(orgs!.clients);
       expect(orgs!.firstPollCallsPer1000Clients).toBeGreaterThan(0);
+      // Endpoint series off, then at the defaults (issue 24): every client's three calls went through, the
+      // off agent exported no per-endpoint series (at most the org's overflow counter), the default one
+      // a series per (client, endpoint) from each source.
+      const ep = result.endpoints!;
+      expect(ep.pairs.map((p) => p.maxClients)).toEqual([ep.clients]); // below the default cap: one pair
+      const [{ off, on, seriesRatio }] = ep.pairs as [(typeof ep.pairs)[number]];
+      for (const c of ep.pairs.flatMap((p) => [p.off, p.on])) {
+        expect(c.failure, c.label).toBeNull();
+        expect(c.gatewayRequests - c.gatewayNon2xx, c.label).toBe(ep.clients * ep.endpointsPerClient);
+        expect(c.rssScrapeBytes, c.label).toBeGreaterThan(0);
+      }
+      expect(off.usageEndpointSeries).toBe(0);
+      expect(off.gatewayEndpointSeries).toBeLessThanOrEqual(1);
+      const pairs = ep.clients * ep.endpointsPerClient;
+      expect(on.usageEndpointSeries).toBeGreaterThanOrEqual(pairs);
+      expect(on.gatewayEndpointSeries).toBeGreaterThanOrEqual(2 * pairs); // requests and per-minute
+      expect(on.scrapeSeries! - off.scrapeSeries!).toBe(
+        on.gatewayEndpointSeries! + on.usageEndpointSeries! - off.gatewayEndpointSeries!,
+      );
+      expect(seriesRatio).toBeGreaterThan(1);
+      expect(stdout).toContain('### Per-endpoint series');
       // Targets that need the full sizes are reported as not measured rather than guessed.
       const scrape10k = result.targets.find((t) => t.name.startsWith('/metrics at 10 000'))!;
       expect(scrape10k.met).toBeNull();

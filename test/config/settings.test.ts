@@ -45,7 +45,7 @@ const SAMPLES: Record<Exclude<AgentSettingId, 'configFile'>, Sample> = {
   writeTimeout: { env: '10s', envValue: 10_000, file: '2m', fileValue: 120_000 },
   maxConcurrentScrapes: { env: '2', envValue: 2, file: 8, fileValue: 8 },
   usageInterval: { env: '5m', envValue: 300_000, file: 90, fileValue: 90_000 },
-  usageTopEndpoints: { env: '5', envValue: 5, file: 20, fileValue: 20 },
+  usageTopEndpoints: { env: '0', envValue: 0, file: 20, fileValue: 20 }, // 0: endpoints off
   ratelimitsInterval: { env: '30s', envValue: 30_000, file: '2m', fileValue: 120_000 },
   poll: {
     env: 'usage',
@@ -64,7 +64,7 @@ const SAMPLES: Record<Exclude<AgentSettingId, 'configFile'>, Sample> = {
   gatewayMaxConcurrentPerAddress: { env: '10', envValue: 10, file: 20, fileValue: 20 },
   tokenLookupsPerMinute: { env: '5', envValue: 5, file: 6, fileValue: 6 },
   maxClients: { env: '100', envValue: 100, file: 200, fileValue: 200 },
-  maxEndpoints: { env: '300', envValue: 300, file: 400, fileValue: 400 },
+  maxEndpoints: { env: '0', envValue: 0, file: 400, fileValue: 400 }, // 0: endpoints off
   eventsToken: same('events-env', 'events-file'),
   eventsRateLimit: { env: '100', envValue: 100, file: 200, fileValue: 200 },
   authToken: same('auth-env', 'auth-file'),

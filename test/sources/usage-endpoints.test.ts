@@ -18,7 +18,7 @@ const row = (date: string, requests: number, extra: Partial<UsageRow> = {}): Usa
   ...extra,
 });
 
-function source(opts: { failEndpoints?: () => boolean; lastDay: () => number }) {
+function source(opts: { failEndpoints?: () => boolean; lastDay: () => number; top?: number }) {
   const clock = fakeClockAt('2026-11-28T06:00:00Z');
   const queries: UsageQuery[] = [];
   const answer = async (q: UsageQuery): Promise<UsageRow[]> => {
@@ -36,7 +36,7 @@ function source(opts: { failEndpoints?: () => boolean; lastDay: () => number }) 
     api: { queryUsageAggregates: answer, queryUsageLegacy: answer },
     clients: { existingIds: () => null, refresh: async () => {}, directory: new MapClientDirectory() },
     intervalMs: 900_000,
-    topEndpoints: 1,
+    topEndpoints: opts.top ?? 1,
     clock,
   });
   return { usage, queries, clock };
@@ -62,6 +62,14 @@ describe('usage source: endpoints of the last complete day', () => {
     expect(queries.map((q) => q.byEndpoint)).toEqual([false, true, false, false, true]);
     expect(usage.current()!.clients[0]!.lastDayEndpoints![0]!.requests).toBe(119);
     expect(at('2026-11-28T06:30:00Z')).toBe(clock.now());
+  });
+
+  it('AGENT_USAGE_TOP_ENDPOINTS=0: no per-endpoint query and no per-endpoint figures', async () => {
+    const { usage, queries } = source({ lastDay: () => 100, top: 0 });
+    await usage.runOnce();
+    expect(queries.map((q) => q.byEndpoint)).toEqual([false]);
+    expect(usage.current()!.clients[0]!.lastDay.requests).toBe(100);
+    expect(usage.current()!.clients[0]!.lastDayEndpoints).toBeUndefined();
   });
 
   it('a failed endpoint query fails the poll but the daily figures stand', async () => {

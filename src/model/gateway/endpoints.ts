@@ -51,8 +51,9 @@ export class ClientEndpoints {
 
   constructor(private readonly cap: EndpointCap) {}
 
-  /** A request to `call` is sent now; returns the state its answer is counted in. */
-  start(call: Call, nowMs: number): EndpointState {
+  /** A request to `call` is sent now; returns the state its answer is counted in (none when the cap is 0: off). */
+  start(call: Call, nowMs: number): EndpointState | null {
+    if (this.cap.max === 0) return null;
     const method = methodLabel(call.method);
     let endpoint = call.endpoint;
     const byKey = (this.byKey ??= new Map());

@@ -83,7 +83,8 @@ export class UsageSource extends PolledSource {
    */
   private async addEndpoints(summary: UsageSummary, signal: AbortSignal): Promise<void> {
     const day = summary.lastCompleteDay;
-    if (day === null) return;
+    // AGENT_USAGE_TOP_ENDPOINTS=0: no per-endpoint figures, so no query for them either.
+    if (day === null || this.opts.topEndpoints === 0) return;
     const key = `${day}|${summary.clients.reduce((sum, c) => sum + c.lastDay.requests, 0)}`;
     if (this.endpoints?.key !== key) {
       const rows = await this.query(`${day}T00:00:00Z/${day}T23:59:59.999Z`, signal, true);

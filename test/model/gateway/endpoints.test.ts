@@ -83,6 +83,19 @@ describe('gateway endpoint measurements', () => {
     expect(m.endpointCap.overflowed).toBe(2);
   });
 
+  it('AGENT_MAX_ENDPOINTS=0: no per-endpoint series at all, not even `other`; the client is still counted', () => {
+    const clock = new FakeClock();
+    const m = new GatewayMeasurements(1_000, 100, new EndpointCap(0));
+    call(m, clock, 'c1', USER);
+    call(m, clock, 'c1', 'other', 429);
+    const fams = gatewayFamilies(m, clock.now(), ctx);
+    expect(pointsOf(fams, catalogue.gatewayEndpointRequests)).toEqual([]);
+    expect(pointsOf(fams, catalogue.gatewayEndpointRequestsPerMinute)).toEqual([]);
+    expect(m.endpointCap.overflowed).toBe(0);
+    expect(pointValue(fams, catalogue.gatewayRequests, { client_id: 'c1', status_class: '2xx' })).toBe(1);
+    expect(m.snapshot(clock.now(), ctx.nameOf, ctx.limitOf)[0]!.endpoints).toEqual([]);
+  });
+
   it('drops an idle endpoint from the velocity after 10 min, and every series of a forgotten client, freeing its share of the cap', () => {
     const clock = new FakeClock();
     const m = new GatewayMeasurements(1_000, 100, new EndpointCap(1));
