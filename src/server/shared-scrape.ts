@@ -1,11 +1,15 @@
 /**
  * One rendering of /metrics shared by every scrape that starts within a second of it: rendered
  * once, as the fastest reader pulls, into Buffers that each reader streams with its own cursor. A
- * reader then costs a cursor and its socket's buffers whatever the org's size, where a rendering
- * per reader held one family's points each (issue 25 item 4). A scrape never gets data collected
- * more than WINDOW_MS before it started.
+ * stalled reader then costs a cursor and its socket's buffers whatever the org's size, where a
+ * rendering per reader held one family's points each (issue 25 item 4). So that late joiners can
+ * start from the top, chunks are kept for the window, but never more than RETAIN_BYTES: past that
+ * (and past the window) chunks every reader has passed go at once, so a lone scrape of a large org
+ * holds about what streaming did (holding a 10 000-client scrape whole broke the 128 MiB sizing).
+ * A scrape never gets data collected more than WINDOW_MS before it started.
  */
 const WINDOW_MS = 1_000;
+const RETAIN_BYTES = 8 * 1024 * 1024;
 
 class Rendering {
   /** chunks[0] is chunk number `base`: once no reader can join, chunks all readers passed go. */
@@ -14,10 +18,12 @@ class Rendering {
   private readonly cursors = new Set<{ at: number }>();
   private source: Iterator<string> | undefined;
   private failure: { err: unknown } | undefined;
+  private retained = 0;
 
   constructor(
     source: Iterable<string>,
-    private readonly joinable: () => boolean,
+    private readonly inWindow: () => boolean,
+    private readonly retainBytes: number,
     private readonly idle: () => void,
     windowMs: number,
   ) {
@@ -26,8 +32,9 @@ class Rendering {
     setTimeout(() => this.trim(), windowMs).unref();
   }
 
-  reader(): IterableIterator<Buffer> {
-    if (this.base > 0) throw new Error('scrape joined a rendering already released in part');
+  /** A reader from the first chunk, or null once a chunk was released (the scrape renders anew). */
+  reader(): IterableIterator<Buffer> | null {
+    if (this.base > 0 || !this.source) return null;
     const cursor = { at: 0 };
     this.cursors.add(cursor);
     const end = (): IteratorResult<Buffer> => {
@@ -61,7 +68,9 @@ class Rendering {
           this.source = undefined;
           return undefined;
         }
-        this.chunks.push(Buffer.from(next.value));
+        const chunk = Buffer.from(next.value);
+        this.chunks.push(chunk);
+        this.retained += chunk.length;
       } catch (err) {
         this.failure = { err };
         this.source = undefined;
@@ -71,7 +80,8 @@ class Rendering {
   }
 
   private trim(): void {
-    if (this.joinable()) return;
+    // Kept from the first chunk while a scrape may still join, within the byte bound.
+    if (this.base === 0 && this.retained <= this.retainBytes && this.inWindow()) return;
     let min = Infinity;
     for (const c of this.cursors) min = Math.min(min, c.at);
     if (min === Infinity) {
@@ -79,7 +89,7 @@ class Rendering {
       this.source = undefined;
       return;
     }
-    this.chunks.splice(0, min - this.base);
+    for (const c of this.chunks.splice(0, min - this.base)) this.retained -= c.length;
     this.base = min;
   }
 }
@@ -87,31 +97,35 @@ class Rendering {
 /** Wraps a collection so that scrapes starting within `windowMs` of one another share it. */
 export function sharedScrapes(
   collect: () => Promise<Iterable<string>>,
-  opts: { windowMs?: number; now?: () => number } = {},
+  opts: { windowMs?: number; retainBytes?: number; now?: () => number } = {},
 ): () => Promise<Iterable<Buffer>> {
   const windowMs = opts.windowMs ?? WINDOW_MS;
   const now = opts.now ?? Date.now;
   let current: { since: number; rendering: Promise<Rendering> } | null = null;
+  const start = (t: number): Promise<IterableIterator<Buffer>> => {
+    const made: NonNullable<typeof current> = {
+      since: t,
+      // Its last reader gone (idle), the next scrape collects afresh and this one can be freed.
+      rendering: collect().then(
+        (chunks) =>
+          new Rendering(
+            chunks,
+            () => now() - t < windowMs,
+            opts.retainBytes ?? RETAIN_BYTES,
+            () => current === made && (current = null),
+            windowMs,
+          ),
+      ),
+    };
+    current = made;
+    // A failed collection is not shared: the next scrape tries again.
+    made.rendering.catch(() => current === made && (current = null));
+    // Registered first, so the starter's reader exists before any joiner's (and before any chunk goes).
+    return made.rendering.then((r) => r.reader()!);
+  };
   return async () => {
     const t = now();
-    if (!current || t - current.since >= windowMs) {
-      const made: typeof current = {
-        since: t,
-        rendering: collect().then(
-          (chunks) =>
-            new Rendering(
-              chunks,
-              () => now() - t < windowMs,
-              // Its last reader is gone: the next scrape collects afresh, this one can be freed.
-              () => current === made && (current = null),
-              windowMs,
-            ),
-        ),
-      };
-      current = made;
-      // A failed collection is not shared: the next scrape tries again.
-      made.rendering.catch(() => current === made && (current = null));
-    }
-    return (await current.rendering).reader();
+    const joined = current && t - current.since < windowMs ? (await current.rendering).reader() : null;
+    return joined ?? start(t);
   };
 }

@@ -74,6 +74,24 @@ describe('shared scrapes', () => {
     expect(telemetry.collections).toBe(2);
   });
 
+  it('past RETAIN_BYTES, chunks every reader has passed go at once: a later scrape renders anew, even within the window', async () => {
+    const clock = new FakeClock();
+    const telemetry = counting();
+    const scrape = sharedScrapes(telemetry.scrapeChunks, {
+      now: () => clock.now(),
+      windowMs: 1_000,
+      retainBytes: 0,
+    });
+    const held = (await scrape())[Symbol.iterator]();
+    held.next();
+    clock.advance(10);
+    expect(text(await scrape())).toContain('collection="2"');
+    expect([...{ [Symbol.iterator]: () => held }].map(String)).toEqual([
+      'm{collection="1",chunk="1"} 1\n',
+      'm{collection="1",chunk="2"} 1\n',
+    ]);
+  });
+
   it('once its last reader is done, the next scrape collects afresh', async () => {
     const telemetry = counting();
     const scrape = sharedScrapes(telemetry.scrapeChunks, { now: () => 0 });
