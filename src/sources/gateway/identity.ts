@@ -75,7 +75,7 @@ export class ConnectionTokens {
  * is ignored. What the host may read differently (not plain base64, an encoded form) is not
  * guessed at: null, and the token's client is asked from `tokens/me` when it is used.
  */
-export function loginClientId(headers: Forwarded, formBody: string): string | null {
+export function loginClientId(headers: Forwarded, formBody: string, query = ''): string | null {
   const authorization = headers['authorization'];
   if (authorization !== undefined) {
     const basic = typeof authorization === 'string' ? /^\s*Basic\s+([\s\S]*)$/i.exec(authorization) : null;
@@ -96,7 +96,13 @@ export function loginClientId(headers: Forwarded, formBody: string): string | nu
     // RFC 6749 §2.3.1: the id is form-encoded before it goes into Basic auth.
     return safeDecode(text.slice(0, colon)) || null;
   }
+  // The form is what the host reads only when it is a plain form, and no query may compete with it.
+  const type = headers['content-type'];
+  if (type !== undefined && !/^\s*application\/x-www-form-urlencoded\s*(;|$)/i.test(String(type)))
+    return null;
   if (headers['content-encoding'] !== undefined) return null;
+  const params = new URLSearchParams(query);
+  if (params.has('client_id') || params.has('client_secret')) return null;
   // Two client_id fields: which one the login host takes is its business, not a guess of ours.
   const ids = new URLSearchParams(formBody).getAll('client_id');
   return ids.length === 1 && ids[0] ? ids[0] : null;

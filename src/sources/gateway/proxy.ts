@@ -266,7 +266,8 @@ async function forwardLogin(deps: ProxyDeps, x: Exchange, body: Body): Promise<v
     const tap = new CaptureStream(LOGIN_CAPTURE_BYTES, async (captured) => {
       if (statusCode !== 200 || !captured) return;
       const text = await decodeBody(captured, headers['content-encoding'], LOGIN_CAPTURE_BYTES);
-      const clientId = loginClientId(x.headers, formText);
+      const q = x.route.path.indexOf('?');
+      const clientId = loginClientId(x.headers, formText, q < 0 ? '' : x.route.path.slice(q + 1));
       if (text === null || !clientId) return;
       // Not JSON or not a token: nothing learnt (the capture stream swallows the throw).
       deps.identity.learn(tokenKey(tokenResponseSchema.parse(JSON.parse(text)).access_token), clientId);

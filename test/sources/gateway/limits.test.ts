@@ -69,6 +69,13 @@ describe('loginClientId', () => {
     expect(loginClientId(sent(), 'client_id=a&client_secret=s')).toBe('a');
     expect(loginClientId(sent(), 'client_id=a&client_id=b')).toBeNull();
     expect(loginClientId(sent(undefined, { 'content-encoding': 'gzip' }), 'client_id=a')).toBeNull();
+    // The host may read another body type, or a query, where the form's id is not the one it uses.
+    const form = { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8' };
+    expect(loginClientId(sent(undefined, form), 'client_id=a')).toBe('a');
+    for (const type of ['application/json', 'text/plain', 'multipart/form-data; boundary=x'])
+      expect(loginClientId(sent(undefined, { 'content-type': type }), 'x=1&client_id=a'), type).toBeNull();
+    for (const query of ['client_id=b', 'client_secret=s', 'a=1&client_id=a'])
+      expect(loginClientId(sent(undefined, form), 'client_id=a', query), query).toBeNull();
   });
   it.each(STRIPPING)('reads the form, not an Authorization the gateway strips (Connection: %s)', (c) => {
     expect(loginClientId(sent(victim, { connection: c }), 'client_id=real&client_secret=s')).toBe('real');
