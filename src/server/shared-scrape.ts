@@ -19,6 +19,8 @@ class Rendering {
   private source: Iterator<string> | undefined;
   private failure: { err: unknown } | undefined;
   private retained = 0;
+  /** Every reader gone and the chunks let go: nothing left to join. */
+  private dropped = false;
 
   constructor(
     source: Iterable<string>,
@@ -34,7 +36,7 @@ class Rendering {
 
   /** A reader from the first chunk, or null once a chunk was released (the scrape renders anew). */
   reader(): IterableIterator<Buffer> | null {
-    if (this.base > 0 || !this.source) return null;
+    if (this.base > 0 || this.dropped) return null;
     const cursor = { at: 0 };
     this.cursors.add(cursor);
     const end = (): IteratorResult<Buffer> => {
@@ -85,6 +87,7 @@ class Rendering {
     let min = Infinity;
     for (const c of this.cursors) min = Math.min(min, c.at);
     if (min === Infinity) {
+      this.dropped = true;
       this.chunks = [];
       this.source = undefined;
       return;

@@ -92,6 +92,18 @@ describe('shared scrapes', () => {
     ]);
   });
 
+  it('a scrape joins a rendering a fast reader has already drained while a stalled one holds it', async () => {
+    const clock = new FakeClock();
+    const telemetry = counting();
+    const scrape = sharedScrapes(telemetry.scrapeChunks, { now: () => clock.now() });
+    const [fast, stalled] = await Promise.all([scrape(), scrape()]);
+    expect([...fast]).toHaveLength(3);
+    clock.advance(100);
+    expect(text(await scrape())).toContain('collection="1"');
+    expect([...stalled]).toHaveLength(3);
+    expect(telemetry.collections).toBe(1);
+  });
+
   it('once its last reader is done, the next scrape collects afresh', async () => {
     const telemetry = counting();
     const scrape = sharedScrapes(telemetry.scrapeChunks, { now: () => 0 });
