@@ -97,14 +97,15 @@ type Counted = Pick<UsageRow, 'status200' | 'status300' | 'status429' | 'status5
 
 /**
  * Whether `status400` holds the 429s, decided by the row's own arithmetic (docs/simulator.md,
- * assumptions): requests = 2xx+3xx+4xx+5xx means they are inside, anything else (requests = that +
- * 429, as the usage-api-blueprint's Month row, or no requests at all) means beside it.
+ * assumptions): the reading whose sum is nearer to `requests` — 2xx+3xx+4xx+5xx (inside) or that +
+ * 429 (beside, as the usage-api-blueprint's Month row) — wins; no `requests` at all means beside.
  */
 export function split429(
   r: Counted,
 ): Pick<UsageRow, 'requests' | 'status200' | 'status300' | 'status4xx' | 'status429' | 'status500'> {
   const classes = r.status200 + r.status300 + r.status400 + r.status500;
-  const inside = r.requests === classes;
+  // Nearer to `classes` than to `classes + 429`, so a row off by a few requests is still read right.
+  const inside = r.requests != null && 2 * r.requests < 2 * classes + r.status429;
   return {
     requests: r.requests ?? classes + r.status429,
     status200: r.status200,

@@ -46,6 +46,13 @@ describe('split429: the row says whether status400 holds its 429s', () => {
     const c = split429({ ...counters, requests: 7 }); // matches neither: the default
     expect(Object.values(c).every((v) => v >= 0)).toBe(true);
   });
+
+  it('a row off either sum by a few requests is read by the nearer one, never counting its 429s twice', () => {
+    // classes = 100, + 429 = 109: 101 is nearer 100, so the 429s are inside status400.
+    expect(split429({ ...counters, requests: 101 }).status4xx).toBe(6);
+    // 108 is nearer 109: beside.
+    expect(split429({ ...counters, requests: 108 }).status4xx).toBe(15);
+  });
 });
 
 describe('endpointOf', () => {
