@@ -60,6 +60,12 @@ function assemble(
   const v = s.values;
   /** `demo` when no Genesys credentials are configured: the agent runs an embedded simulator. */
   const mode: 'live' | 'demo' = configured.length > 0 ? 'live' : 'demo';
+  const gateway = gatewayFrom(s, configured.length);
+  // A replica whose shard did not get the org would start no listener, without a word.
+  if (gateway && shard.total > 1)
+    throw new ConfigError(
+      `${s.name('gatewayPort')}: the gateway stays with its one org, which sharding may give another replica; run it in an unsharded agent (unset ${s.name('shard')} and ${s.name('shardTotal')})`,
+    );
   return {
     mode,
     /** The orgs this replica polls: its shard's share of the configured ones (all of them unsharded). */
@@ -78,7 +84,7 @@ function assemble(
     ratelimitsIntervalMs: v.ratelimitsInterval,
     /** Which polled sources run (limits always runs: the gateway needs it). */
     poll: v.poll,
-    gateway: gatewayFrom(s, configured.length),
+    gateway,
     /** Most tokens/me look-ups per minute per org, outside the call budget. */
     tokenLookupsPerMinute: v.tokenLookupsPerMinute,
     /** Most distinct clients per org in the gateway's series (the rest: client_id="other"). */

@@ -85,6 +85,15 @@ describe('the replica’s shard', () => {
   it('refuses sharding with no orgs configured (demo mode)', () => {
     expect(configError({ AGENT_SHARD: '0/2' })).toMatch(/^AGENT_SHARD: sharding spreads the configured orgs/);
   });
+
+  it('refuses a gateway on a sharded replica, which may not own the gateway’s org', () => {
+    const one = orgsFile(names(1));
+    for (const shard of ['0/2', '1/2'])
+      expect(
+        configError({ AGENT_CONFIG_FILE: one, AGENT_SHARD: shard, AGENT_GATEWAY_PORT: '18080' }),
+      ).toMatch(/^AGENT_GATEWAY_PORT: the gateway stays with its one org/);
+    expect(loadConfig({ AGENT_CONFIG_FILE: one, AGENT_GATEWAY_PORT: '18080' }).gateway).not.toBeNull();
+  });
 });
 
 describe('rendezvous hashing', () => {
