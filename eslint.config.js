@@ -55,14 +55,13 @@ export default tseslint.config(
       'max-lines': ['error', 300],
       // Value-import circles (type-only ones: test/structure/import-graph.test.ts).
       'import-x/no-cycle': 'error',
-      // V8 flags are start-up options (src/runtime/node-flags.ts), never switched at run time.
-      'no-restricted-imports': [
+      // V8 flags are start-up options (src/runtime/node-flags.ts), never switched at run time: the
+      // name in any spelling (named, default or namespace import, require, dynamic import, v8['…']).
+      'no-restricted-syntax': [
         'error',
-        {
-          name: 'node:v8',
-          importNames: ['setFlagsFromString'],
-          message: 'declare the flag in src/runtime/node-flags.ts',
-        },
+        ...["Identifier[name='setFlagsFromString']", "Literal[value='setFlagsFromString']"].map(
+          (selector) => ({ selector, message: 'declare the flag in src/runtime/node-flags.ts' }),
+        ),
       ],
     },
   },
