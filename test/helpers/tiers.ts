@@ -31,7 +31,14 @@ afterEach(() => void (state.testIsSystem = false));
 
 function allow(name: string, args: unknown[]): void {
   const command = typeof args[0] === 'string' ? args[0] : '';
-  if (state.fileIsSystem || state.testIsSystem || FIXTURE_TOOLS.has(basename(command.split(' ')[0]!))) return;
+  // A fixture tool alone: a shell string (exec) may not chain anything after it.
+  const fixture =
+    FIXTURE_TOOLS.has(basename(command.split(' ')[0]!)) &&
+    (!name.startsWith('exec') ||
+      name === 'execFile' ||
+      name === 'execFileSync' ||
+      !/[;&|`$<>\n]/.test(command));
+  if (state.fileIsSystem || state.testIsSystem || fixture) return;
   throw new Error(
     `${name}(${command}) from a test without the system tag: add "@module-tag system" to the file's ` +
       "header comment, or { tags: ['system'] } to the test (test/helpers/tiers.ts)",
