@@ -15,6 +15,7 @@ import { startChild } from '../lib/ipc.js';
 import type { Profile } from '../lib/profile.js';
 import type { BenchResult, EndpointsCase } from '../lib/result.js';
 import { spreadOf } from '../lib/rounds.js';
+import { ratio } from '../lib/stats.js';
 import { endpointsOf, loadClientId } from '../lib/scenario.js';
 import { startShippedAgent } from '../lib/shipped.js';
 import { spec } from '../../src/config/settings.js';
@@ -104,9 +105,6 @@ async function oneCase(
   }
   return result;
 }
-
-const ratio = (a: number | null, b: number | null) =>
-  a === null || b === null || b === 0 ? null : Math.round((a / b) * 1000) / 1000;
 
 export async function endpointsSuite(profile: Profile): Promise<NonNullable<BenchResult['endpoints']>> {
   const { clients, scrapes } = profile.endpoints;

@@ -105,11 +105,12 @@ export class GenesysClient implements GenesysApi {
           'token refresh failed; the current token is still valid',
         ),
     );
-    const { clientId: _id, clientSecret: _secret, usageJobPoll: _poll, ...tunables } = opts;
+    const { clientId: _id, clientSecret: _secret, usageJobPoll: _poll, ...given } = opts;
     this.transport = new Transport(
       {
         ...TRANSPORT_DEFAULTS,
-        ...tunables,
+        // An option passed as undefined (a spread of optional settings) keeps its default.
+        ...(definedOnly(given) as typeof given),
         clock: this.clock,
         sleep,
         random: opts.random ?? Math.random,
@@ -121,7 +122,7 @@ export class GenesysClient implements GenesysApi {
       transport: this.transport,
       clock: this.clock,
       sleep,
-      poll: { initialMs: 1000, maxMs: 15_000, timeoutMs: 300_000, ...opts.usageJobPoll },
+      poll: { initialMs: 1000, maxMs: 15_000, timeoutMs: 300_000, ...definedOnly(opts.usageJobPoll ?? {}) },
       skips: this.skips,
     };
   }
@@ -321,4 +322,8 @@ export class GenesysClient implements GenesysApi {
       throw err;
     }
   }
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
