@@ -4,7 +4,6 @@
  * both ways (nothing buffered except small login bodies, copied on the side to learn identities).
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { on } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { Dispatcher, Pool } from 'undici';
@@ -223,24 +222,32 @@ function refuseTooLarge(res: ServerResponse, limit: number): void {
   sendGenesysError(res, 413, 'request.entity.too.large', message, {}, true);
 }
 
-/** The whole body, or null when it grew past `limit` (then answered 413) or broke off. */
-async function readBody(req: IncomingMessage, res: ServerResponse, limit: number): Promise<Buffer | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
+/**
+ * The whole body, or null when it grew past `limit` (then answered 413) or broke off. Listeners,
+ * not `events.on`: its iterator allocates two 2 048-slot queues (36 KB) per request, promoted to
+ * old space while a login is relayed (RSS after 10 000 logins: 290 MB with it, 179 MB without).
+ */
+function readBody(req: IncomingMessage, res: ServerResponse, limit: number): Promise<Buffer | null> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (body: Buffer | null) => {
+      req.off('data', onData).off('end', onEnd).off('close', onEnd).off('error', onError);
+      resolve(body);
+    };
     // Read flowing, as the watchdog expects; `close` ends it when the client left or was cut off.
-    for await (const [chunk] of on(req, 'data', { close: ['end', 'close'] }) as AsyncIterable<[Buffer]>) {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
+      if (size <= limit) chunks.push(chunk);
+      else {
         refuseTooLarge(res, limit); // keeps reading (and discarding) the rest
-        return null;
+        done(null);
       }
-      chunks.push(chunk);
-    }
-  } catch {
-    return null;
-  }
-  return req.complete ? Buffer.concat(chunks) : null;
+    };
+    const onEnd = () => done(req.complete ? Buffer.concat(chunks) : null);
+    const onError = () => done(null);
+    req.on('data', onData).on('end', onEnd).on('close', onEnd).on('error', onError);
+  });
 }
 
 /**
