@@ -6,9 +6,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { profileFor, type Mode } from './lib/profile.js';
+import { profileFor, type Mode, type Profile } from './lib/profile.js';
 import { benchResultSchema, type BenchResult } from './lib/result.js';
-import { evaluateTargets, renderEndpoints, renderOrgs, renderReport } from './lib/report.js';
+import { evaluateTargets, renderContainer, renderEndpoints, renderOrgs, renderReport } from './lib/report.js';
 import { containerSuite } from './suites/container.js';
 import { endpointsSuite } from './suites/endpoints.js';
 import { gatewaySuite } from './suites/gateway.js';
@@ -19,11 +19,22 @@ import { startOwnCalls } from './suites/own-calls.js';
 import { NODE_FLAGS } from '../src/runtime/node-flags.js';
 
 const USAGE =
-  'usage: bench/run.js [--quick | --smoke] [--no-nginx] [--only orgs|endpoints] [--out FILE] | --render FILE';
+  'usage: bench/run.js [--quick | --smoke] [--no-nginx] [--only orgs|endpoints|container] [--out FILE] | --render FILE';
 const DEFAULT_OUT = fileURLToPath(new URL('../../bench/results/latest.json', import.meta.url));
 
-const ONLY = ['orgs', 'endpoints'] as const;
-type Only = (typeof ONLY)[number];
+/** A suite that runs alone (`--only`): its figures and its table. */
+const alone =
+  <T>(suite: (p: Profile) => Promise<T>, render: (x: T) => string) =>
+  async (p: Profile) => {
+    const figures = await suite(p);
+    return { figures, text: render(figures) };
+  };
+const ONLY = {
+  orgs: alone(orgsSuite, renderOrgs),
+  endpoints: alone(endpointsSuite, renderEndpoints),
+  container: alone(containerSuite, renderContainer),
+};
+type Only = keyof typeof ONLY;
 
 export interface RunOptions {
   mode: Mode;
@@ -44,7 +55,7 @@ export function parseArgs(argv: string[]): RunOptions {
     else if (a === '--no-nginx') opts.nginx = false;
     else if (a === '--out' && argv[i + 1]) opts.out = resolve(argv[++i]!);
     else if (a === '--render' && argv[i + 1]) opts.render = resolve(argv[++i]!);
-    else if (a === '--only' && ONLY.includes(argv[i + 1] as Only)) opts.only = argv[++i] as Only;
+    else if (a === '--only' && Object.hasOwn(ONLY, argv[i + 1] ?? '')) opts.only = argv[++i] as Only;
     else throw new UsageError(`unknown option "${a}"; ${USAGE}`);
   }
   return opts;
@@ -90,18 +101,12 @@ async function main(argv: string[]): Promise<number> {
   const profile = profileFor(opts.mode, opts.nginx);
   const startedAt = new Date();
   if (opts.only) {
-    const section =
-      opts.only === 'orgs'
-        ? { orgs: await orgsSuite(profile) }
-        : { endpoints: await endpointsSuite(profile) };
+    const { figures, text } = await ONLY[opts.only](profile);
     const out =
       opts.out === DEFAULT_OUT ? DEFAULT_OUT.replace(/latest\.json$/, `${opts.only}.json`) : opts.out;
     mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(
-      out,
-      `${JSON.stringify({ mode: opts.mode, startedAt, machine: machine(), ...section }, null, 2)}\n`,
-    );
-    const text = section.orgs ? renderOrgs(section.orgs) : renderEndpoints(section.endpoints!);
+    const section = { mode: opts.mode, startedAt, machine: machine(), [opts.only]: figures };
+    writeFileSync(out, `${JSON.stringify(section, null, 2)}\n`);
     process.stdout.write(`${text}\n\nwritten: ${out}\n`);
     return 0;
   }

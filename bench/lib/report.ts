@@ -170,40 +170,7 @@ export function renderReport(r: BenchResult): string {
       ],
     ),
   );
-  const c = r.container;
-  out.push('', `### In a memory cgroup (${c.clients} clients, each logging in once through the gateway)`);
-  if (c.skipped) out.push(`skipped: ${c.skipped}`);
-  else
-    out.push(
-      table(
-        [
-          'limit',
-          'alive',
-          'OOM kills',
-          'failcnt',
-          'cgroup max MB',
-          'RSS idle / tokens / after scrape MB',
-          'scrapes answered',
-          'scrape MB',
-          'scrape ms',
-          'gateway req/s',
-          'vs no limit',
-        ],
-        c.cases.map((x) => [
-          x.label,
-          x.alive && !x.failure ? 'yes' : `no: ${x.failure ?? x.exit}`,
-          f(x.oomKills, 0),
-          f(x.failcnt, 0),
-          mb(x.maxUsageBytes),
-          `${mb(x.rssIdleBytes)} / ${mb(x.rssTokensBytes)} / ${mb(x.rssScrapeBytes)}`,
-          `${x.scrapesAnswered}/${x.scrapes}`,
-          mb(x.scrapeBytes),
-          s(x.scrapeMs, 0),
-          s(x.requestsPerSecond, 0),
-          s(x.throughputToUnlimited),
-        ]),
-      ),
-    );
+  out.push('', renderContainer(r.container));
   const z = sizing(r);
   out.push(
     '',
@@ -274,6 +241,43 @@ export function renderReport(r: BenchResult): string {
     ),
   );
   return out.join('\n');
+}
+
+/** The shipped agent in memory limits beside no limit (bench/suites/container.ts). */
+export function renderContainer(c: BenchResult['container']): string {
+  const title = `### In a memory cgroup (${c.clients} clients, each logging in once through the gateway)`;
+  if (c.skipped) return `${title}\nskipped: ${c.skipped}`;
+  return [
+    title,
+    table(
+      [
+        'limit',
+        'alive',
+        'OOM kills',
+        'failcnt',
+        'cgroup max MB',
+        'RSS idle / tokens / after scrape MB',
+        'scrapes answered',
+        'scrape MB',
+        'scrape ms',
+        'gateway req/s',
+        'vs no limit',
+      ],
+      c.cases.map((x) => [
+        x.label,
+        x.alive && !x.failure ? 'yes' : `no: ${x.failure ?? x.exit}`,
+        f(x.oomKills, 0),
+        f(x.failcnt, 0),
+        mb(x.maxUsageBytes),
+        `${mb(x.rssIdleBytes)} / ${mb(x.rssTokensBytes)} / ${mb(x.rssScrapeBytes)}`,
+        `${x.scrapesAnswered}/${x.scrapes}`,
+        mb(x.scrapeBytes),
+        s(x.scrapeMs, 0),
+        s(x.requestsPerSecond, 0),
+        s(x.throughputToUnlimited),
+      ]),
+    ),
+  ].join('\n');
 }
 
 /** One shard replica polling several orgs, per size (bench/suites/orgs.ts). */

@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { benchResultSchema } from '../../bench/lib/result.js';
 import { cgroupUnavailable, parseOomControl } from '../../bench/lib/cgroup.js';
 import { perHour } from '../../bench/lib/own-calls.js';
+import { parseArgs } from '../../bench/run.js';
 import { alternating, distinguishable, ratioSpread, spreadOf } from '../../bench/lib/rounds.js';
 import { NODE_FLAGS } from '../../src/runtime/node-flags.js';
 import { percentile, summarize } from '../../bench/lib/stats.js';
@@ -137,6 +138,12 @@ describe('bench pure helpers', () => {
     expect(spreadOf([4, 1, 3, 2])!.median).toBe(2.5);
     expect(distinguishable({ median: 1, min: 0.2, max: 2, rounds: 5 })).toBe(true);
     expect(distinguishable({ median: 1, min: -0.2, max: 2, rounds: 5 })).toBe(false);
+  });
+
+  it('runs one suite alone with --only, and says which ones it knows', () => {
+    for (const only of ['orgs', 'endpoints', 'container'] as const)
+      expect(parseArgs(['--quick', '--only', only])).toMatchObject({ mode: 'quick', only });
+    expect(() => parseArgs(['--only', 'gateway'])).toThrow(/--only orgs\|endpoints\|container/);
   });
 
   it('reads OOM kills from the cgroup v1 oom_control file', () => {
