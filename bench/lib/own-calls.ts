@@ -1,11 +1,15 @@
 /**
- * The agent's own Genesys API calls per hour, extrapolated from what the simulator counted (pure).
+ * The agent's own Genesys API calls per hour, extrapolated from what the simulator counted
+ * (`simCalls`; the rest is pure).
  *
  * Every source polls once at start-up, so the calls counted until the agent is first ready are
  * exactly one poll of each source. Each route is repeated at the cadence of the source that calls
  * it (the agent's defaults), which gives calls per hour = Σ first-poll calls × 3600 / interval.
  * A route not in the table is assumed to repeat at the fastest cadence (an over-estimate).
  */
+import { request } from 'undici';
+import { z } from 'zod';
+
 export interface Cadence {
   prefix: string;
   source: string;
@@ -31,6 +35,23 @@ const FASTEST_SECONDS = 60;
 export interface RouteCount {
   route: string;
   count: number;
+}
+
+const callsSchema = z.object({
+  total: z.number(),
+  byRoute: z.array(z.object({ method: z.string(), route: z.string(), count: z.number() })),
+  byCaller: z.array(z.object({ clientId: z.string(), count: z.number() })),
+});
+
+/** What the simulator at `simUrl` counted so far (/__sim/calls), its routes read `METHOD /path`. */
+export async function simCalls(
+  simUrl: string,
+): Promise<z.infer<typeof callsSchema> & { routes: RouteCount[] }> {
+  const calls = callsSchema.parse(await (await request(`${simUrl}/__sim/calls`)).body.json());
+  return {
+    ...calls,
+    routes: calls.byRoute.map((r) => ({ route: `${r.method} ${r.route}`, count: r.count })),
+  };
 }
 
 function intervalFor(route: string, cadences: readonly Cadence[] = DEFAULT_CADENCES): number {

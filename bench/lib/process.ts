@@ -17,6 +17,13 @@ export interface MeasuredProcess {
   stop(): Promise<void>;
 }
 
+/** Why a phase failed: the process's exit when it has died (the likelier cause), else the error. */
+export function failureOf(proc: MeasuredProcess, err: unknown): string {
+  const end = proc.ended();
+  if (end) return `agent exited (${end.code ?? end.signal})`;
+  return err instanceof Error ? err.message : String(err);
+}
+
 export async function freePort(): Promise<number> {
   const srv = createServer();
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));

@@ -15,6 +15,7 @@ import type { Profile } from '../lib/profile.js';
 import type { BenchResult, ContainerCase } from '../lib/result.js';
 import { alternating, ratioSpread, spreadOf } from '../lib/rounds.js';
 import { LOAD_CLIENT, loadClientId } from '../lib/scenario.js';
+import { failureOf } from '../lib/process.js';
 import { startShippedAgent, type ShippedAgent } from '../lib/shipped.js';
 import { LOAD_PATH } from './gateway.js';
 
@@ -51,8 +52,7 @@ async function phases(r: Running, ids: string[], profile: Profile): Promise<stri
       await fn();
       return null;
     } catch (err) {
-      const end = r.agent.proc.ended();
-      return `${name}: ${end ? `agent exited (${end.code ?? end.signal})` : err instanceof Error ? err.message : String(err)}`;
+      return `${name}: ${failureOf(r.agent.proc, err)}`;
     }
   };
   const gw = r.agent.gatewayUrl!;
@@ -129,8 +129,7 @@ export async function containerSuite(profile: Profile): Promise<BenchResult['con
           ),
         );
       } catch (err) {
-        const end = r.agent.proc.ended();
-        r.failure = `load tokens: ${end ? `agent exited (${end.code ?? end.signal})` : String(err)}`;
+        r.failure = `load tokens: ${failureOf(r.agent.proc, err)}`;
       }
     }
     for (const { round, item } of alternating(

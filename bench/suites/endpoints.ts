@@ -17,6 +17,7 @@ import type { BenchResult, EndpointsCase } from '../lib/result.js';
 import { spreadOf } from '../lib/rounds.js';
 import { ratio } from '../lib/stats.js';
 import { endpointsOf, loadClientId } from '../lib/scenario.js';
+import { failureOf } from '../lib/process.js';
 import { startShippedAgent } from '../lib/shipped.js';
 import { spec } from '../../src/config/settings.js';
 
@@ -94,12 +95,7 @@ async function oneCase(
     result.rssScrapeBytes = stats.rssBytes;
     result.peakRssBytes = stats.maxRssBytes;
   } catch (err) {
-    const end = agent.proc.ended();
-    result.failure = end
-      ? `agent exited (${end.code ?? end.signal})`
-      : err instanceof Error
-        ? err.message
-        : String(err);
+    result.failure = failureOf(agent.proc, err);
   } finally {
     await agent.proc.stop();
   }

@@ -9,23 +9,19 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { request } from 'undici';
-import { z } from 'zod';
 import { agentEnv } from '../lib/agent-env.js';
 import { cgroupUnavailable, createMemoryCgroup } from '../lib/cgroup.js';
 import { scrapeMetrics, waitReady } from '../lib/http.js';
 import { startChild, type BenchChild } from '../lib/ipc.js';
-import { perHour } from '../lib/own-calls.js';
+import { perHour, simCalls } from '../lib/own-calls.js';
 import type { Profile } from '../lib/profile.js';
 import type { OrgsCase } from '../lib/result.js';
 import { spreadOf } from '../lib/rounds.js';
 import { BENCH_AGENT } from '../lib/scenario.js';
+import { failureOf } from '../lib/process.js';
 import { startShippedAgent } from '../lib/shipped.js';
 
 const MiB = 1024 * 1024;
-const callsSchema = z.object({
-  byRoute: z.array(z.object({ method: z.string(), route: z.string(), count: z.number() })),
-});
 
 async function oneCase(profile: Profile, orgs: number, clientsPerOrg: number): Promise<OrgsCase> {
   const { limitMiB } = profile.orgs;
@@ -70,28 +66,14 @@ async function oneCase(profile: Profile, orgs: number, clientsPerOrg: number): P
       clientSecret: BENCH_AGENT.clientSecret,
     }));
     writeFileSync(file, JSON.stringify({ orgs: entries }));
-    const env = agentEnv('http://127.0.0.1:1', { AGENT_CONFIG_FILE: file });
-    for (const k of [
-      'GENESYS_CLIENT_ID',
-      'GENESYS_CLIENT_SECRET',
-      'GENESYS_API_BASE_URL',
-      'GENESYS_LOGIN_BASE_URL',
-      'GENESYS_ORG_NAME',
-    ])
-      delete env[k];
+    const env = agentEnv(null, { AGENT_CONFIG_FILE: file });
     const t0 = performance.now();
     const agent = await startShippedAgent(env, { gateway: false, ...(cgroup ? { cgroup } : {}) });
     try {
       await waitReady(agent.url, 600_000);
       result.readySeconds = Math.round((performance.now() - t0) / 100) / 10;
       // The calls until ready are one poll of every source (bench/lib/own-calls.ts).
-      const rows = (
-        await Promise.all(
-          sims.map(async (s) =>
-            callsSchema.parse(await (await request(`${s.info.url}/__sim/calls`)).body.json()),
-          ),
-        )
-      ).flatMap((c) => c.byRoute.map((r) => ({ route: `${r.method} ${r.route}`, count: r.count })));
+      const rows = (await Promise.all(sims.map((s) => simCalls(s.info.url)))).flatMap((c) => c.routes);
       const per1000 = (n: number) => Math.round((n / clients) * 1000 * 100) / 100;
       result.firstPollCallsPer1000Clients = per1000(rows.reduce((a, r) => a + r.count, 0));
       result.callsPerHourPer1000Clients = per1000(perHour(rows, rows).reduce((a, r) => a + r.perHour, 0));
@@ -103,12 +85,7 @@ async function oneCase(profile: Profile, orgs: number, clientsPerOrg: number): P
       result.rssBytes = agent.proc.stats().rssBytes;
       result.alive = agent.proc.ended() === null;
     } catch (err) {
-      const end = agent.proc.ended();
-      result.failure = end
-        ? `agent exited (${end.code ?? end.signal})`
-        : err instanceof Error
-          ? err.message
-          : String(err);
+      result.failure = failureOf(agent.proc, err);
     } finally {
       if (cgroup) {
         const r = cgroup.read();

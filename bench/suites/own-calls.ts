@@ -2,36 +2,16 @@
  * The agent's own Genesys API calls at default settings: an idle agent (no gateway, default
  * cadences) against its own simulator for the whole benchmark run; the simulator counts every call.
  */
-import { request } from 'undici';
-import { z } from 'zod';
 import { agentEnv } from '../lib/agent-env.js';
 import { waitReady } from '../lib/http.js';
 import { startChild } from '../lib/ipc.js';
 import { startShippedAgent } from '../lib/shipped.js';
-import { perHour, type RouteCount } from '../lib/own-calls.js';
+import { perHour, simCalls } from '../lib/own-calls.js';
 import type { BenchResult } from '../lib/result.js';
 import { BENCH_AGENT } from '../lib/scenario.js';
 
 /** Genesys' default client-credentials limit per token, per minute. */
 const CLIENT_LIMIT_PER_MINUTE = 300;
-
-const callsSchema = z.object({
-  total: z.number(),
-  byRoute: z.array(
-    z.object({ method: z.string(), route: z.string(), status: z.number(), count: z.number() }),
-  ),
-  byCaller: z.array(z.object({ clientId: z.string(), count: z.number() })),
-});
-type Calls = z.infer<typeof callsSchema>;
-
-async function calls(simUrl: string): Promise<Calls> {
-  const res = await request(`${simUrl}/__sim/calls`);
-  return callsSchema.parse(await res.body.json());
-}
-
-function routes(c: Calls): RouteCount[] {
-  return c.byRoute.map((r) => ({ route: `${r.method} ${r.route}`, count: r.count }));
-}
 
 export interface OwnCallsRun {
   finish(): Promise<BenchResult['ownCalls']>;
@@ -55,13 +35,13 @@ export async function startOwnCalls(): Promise<OwnCallsRun> {
     await Promise.all([agent.stop(), sim.stop()]);
     throw err;
   }
-  const first = await calls(sim.info.url);
+  const first = await simCalls(sim.info.url);
   return {
     async finish() {
       try {
-        const end = await calls(sim.info.url);
+        const end = await simCalls(sim.info.url);
         const windowSeconds = Math.round((performance.now() - started) / 100) / 10;
-        const byRoute = perHour(routes(first), routes(end));
+        const byRoute = perHour(first.routes, end.routes);
         const perHourEstimate = Math.round(byRoute.reduce((a, r) => a + r.perHour, 0) * 10) / 10;
         const limitPerHour = CLIENT_LIMIT_PER_MINUTE * 60;
         const agentCalls = end.byCaller.find((c) => c.clientId === BENCH_AGENT.clientId)?.count ?? 0;
