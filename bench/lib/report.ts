@@ -2,7 +2,8 @@
 import type { Spread } from './rounds.js';
 import type { BenchResult, EndpointsResult, OrgsCase, Target } from './result.js';
 
-const MB = 1024 * 1024;
+/** Memory figures are in MiB (2^20 bytes), as limits are. */
+const MiB = 1024 * 1024;
 
 type Measured = Omit<BenchResult, 'targets'>;
 
@@ -17,19 +18,19 @@ function target(
 }
 
 /** Idle RSS may sit this far above the libraries' own floor. */
-const IDLE_ABOVE_FLOOR_MB = 8;
+const IDLE_ABOVE_FLOOR_MIB = 8;
 
 export function evaluateTargets(r: Measured): Target[] {
   const metrics10k = r.metrics.find((m) => m.clients === 10_000)?.latencyRatio ?? null;
-  const aboveMb = r.idle.agentAboveFloorBytes ? r.idle.agentAboveFloorBytes.median / MB : null;
+  const aboveMb = r.idle.agentAboveFloorBytes ? r.idle.agentAboveFloorBytes.median / MiB : null;
   const out = [
     // Idle RSS is judged beside the libraries' own floor: an absolute figure moves with Node and the host.
     target(
       'idle RSS above the libraries’ floor (median)',
-      `≤ ${IDLE_ABOVE_FLOOR_MB} MB`,
+      `≤ ${IDLE_ABOVE_FLOOR_MIB} MiB`,
       round1(aboveMb),
-      'MB',
-      (m) => m <= IDLE_ABOVE_FLOOR_MB,
+      'MiB',
+      (m) => m <= IDLE_ABOVE_FLOOR_MIB,
     ),
     target(
       'gateway CPU per request vs the bare Node proxy',
@@ -91,16 +92,16 @@ function sizing(r: Measured): Sizing {
   const idle = r.idle.agentRssBytes?.median ?? null;
   const cpu = r.gateway.cases.find((c) => c.name === 'gateway')?.proxyCpuMicrosPerRequest?.median ?? null;
   return {
-    idleMb: round1(idle === null ? null : idle / MB),
-    perThousandClientsMb: free && idle !== null && k > 0 ? round1((free.rssIdleBytes - idle) / MB / k) : null,
-    perThousandTokensMb: free && k > 0 ? round1((free.rssTokensBytes - free.rssIdleBytes) / MB / k) : null,
+    idleMb: round1(idle === null ? null : idle / MiB),
+    perThousandClientsMb: free && idle !== null && k > 0 ? round1((free.rssIdleBytes - idle) / MiB / k) : null,
+    perThousandTokensMb: free && k > 0 ? round1((free.rssTokensBytes - free.rssIdleBytes) / MiB / k) : null,
     coresPerThousandRps: cpu === null ? null : Math.round((cpu * 1000) / 1e4) / 100,
   };
 }
 
 const f = (x: number | null | undefined, digits = 1) =>
   x === null || x === undefined ? '–' : x.toFixed(digits);
-const mb = (x: number | null | undefined) => (x === null || x === undefined ? '–' : (x / MB).toFixed(1));
+const mib = (x: number | null | undefined) => (x === null || x === undefined ? '–' : (x / MiB).toFixed(1));
 /** "median (min–max)" of a spread. */
 const s = (x: Spread | null | undefined, digits = 2, scale = 1) =>
   x
@@ -127,7 +128,7 @@ export function renderReport(r: BenchResult): string {
   );
   out.push(
     table(
-      ['case', 'saturation req/s', 'proxy CPU µs/req', `p99 at ${g.pacedRate}/s ms`, 'peak RSS MB'],
+      ['case', 'saturation req/s', 'proxy CPU µs/req', `p99 at ${g.pacedRate}/s ms`, 'peak RSS MiB'],
       g.cases.map((c) =>
         c.skipped
           ? [c.name, `skipped: ${c.skipped}`, '', '', '']
@@ -136,7 +137,7 @@ export function renderReport(r: BenchResult): string {
               s(c.requestsPerSecond, 0),
               s(c.proxyCpuMicrosPerRequest, 1),
               s(c.pacedP99Ms, 2),
-              mb(c.proxyPeakRssBytes),
+              mib(c.proxyPeakRssBytes),
             ],
       ),
     ),
@@ -159,14 +160,14 @@ export function renderReport(r: BenchResult): string {
   const i = r.idle;
   out.push(
     '',
-    `### Idle RSS (shipped flags, ${i.rounds} alternating rounds; MB, median (min–max))`,
+    `### Idle RSS (shipped flags, ${i.rounds} alternating rounds; MiB, median (min–max))`,
     table(
-      ['process', 'RSS MB'],
+      ['process', 'RSS MiB'],
       [
-        ['agent (no demo, default sources)', s(i.agentRssBytes, 1, MB)],
-        ['floor: fastify + undici + pino + zod + OTel SDK, one listener', s(i.floorRssBytes, 1, MB)],
-        ['bare node:http', s(i.bareRssBytes, 1, MB)],
-        ['agent − floor', s(i.agentAboveFloorBytes, 1, MB)],
+        ['agent (no demo, default sources)', s(i.agentRssBytes, 1, MiB)],
+        ['floor: fastify + undici + pino + zod + OTel SDK, one listener', s(i.floorRssBytes, 1, MiB)],
+        ['bare node:http', s(i.bareRssBytes, 1, MiB)],
+        ['agent − floor', s(i.agentAboveFloorBytes, 1, MiB)],
       ],
     ),
   );
@@ -174,7 +175,7 @@ export function renderReport(r: BenchResult): string {
   const z = sizing(r);
   out.push(
     '',
-    `Sizing from this run: idle ${f(z.idleMb)} MB; + ${f(z.perThousandClientsMb)} MB per 1 000 clients; + ${f(z.perThousandTokensMb)} MB per 1 000 tokens; ${f(z.coresPerThousandRps, 2)} cores per 1 000 req/s through the gateway`,
+    `Sizing from this run: idle ${f(z.idleMb)} MiB; + ${f(z.perThousandClientsMb)} MiB per 1 000 clients; + ${f(z.perThousandTokensMb)} MiB per 1 000 tokens; ${f(z.coresPerThousandRps, 2)} cores per 1 000 req/s through the gateway`,
   );
   out.push('', '### /metrics (median of sequential scrapes; CPU of the serving process per scrape)');
   out.push(
@@ -188,8 +189,8 @@ export function renderReport(r: BenchResult): string {
         'agent CPU ms',
         'prom-client CPU ms',
         'CPU ratio',
-        'agent MB',
-        'prom-client MB',
+        'agent MiB',
+        'prom-client MiB',
       ],
       r.metrics.map((x) => [
         String(x.clients),
@@ -200,8 +201,8 @@ export function renderReport(r: BenchResult): string {
         f(x.agent.cpuMsPerScrape),
         f(x.promClient.cpuMsPerScrape),
         f(x.cpuRatio, 2),
-        mb(x.agent.bytes),
-        mb(x.promClient.bytes),
+        mib(x.agent.bytes),
+        mib(x.promClient.bytes),
       ]),
     ),
   );
@@ -255,10 +256,10 @@ export function renderContainer(c: BenchResult['container']): string {
         'alive',
         'OOM kills',
         'failcnt',
-        'cgroup max MB',
-        'RSS idle / tokens / after scrape MB',
+        'cgroup max MiB',
+        'RSS idle / tokens / after scrape MiB',
         'scrapes answered',
-        'scrape MB',
+        'scrape MiB',
         'scrape ms',
         'gateway req/s',
         'vs no limit',
@@ -268,10 +269,10 @@ export function renderContainer(c: BenchResult['container']): string {
         x.alive && !x.failure ? 'yes' : `no: ${x.failure ?? x.exit}`,
         f(x.oomKills, 0),
         f(x.failcnt, 0),
-        mb(x.maxUsageBytes),
-        `${mb(x.rssIdleBytes)} / ${mb(x.rssTokensBytes)} / ${mb(x.rssScrapeBytes)}`,
+        mib(x.maxUsageBytes),
+        `${mib(x.rssIdleBytes)} / ${mib(x.rssTokensBytes)} / ${mib(x.rssScrapeBytes)}`,
         `${x.scrapesAnswered}/${x.scrapes}`,
-        mb(x.scrapeBytes),
+        mib(x.scrapeBytes),
         s(x.scrapeMs, 0),
         s(x.requestsPerSecond, 0),
         s(x.throughputToUnlimited),
@@ -284,15 +285,15 @@ export function renderContainer(c: BenchResult['container']): string {
 export function renderOrgs(cases: OrgsCase[]): string {
   const limit = cases[0]?.limitBytes;
   return [
-    `### One replica, several orgs (${limit ? `${limit / MB} MiB memory limit` : 'no memory limit'}; every client with traffic)`,
+    `### One replica, several orgs (${limit ? `${limit / MiB} MiB memory limit` : 'no memory limit'}; every client with traffic)`,
     table(
       [
         'orgs × clients',
         'ready s',
-        'RSS MB',
-        'peak cgroup MB',
+        'RSS MiB',
+        'peak cgroup MiB',
         'OOM kills',
-        'scrape MB',
+        'scrape MiB',
         'series',
         'scrape ms',
         'first-poll calls / 1 000 clients',
@@ -302,10 +303,10 @@ export function renderOrgs(cases: OrgsCase[]): string {
       cases.map((c) => [
         `${c.orgs} × ${c.clients / c.orgs}`,
         f(c.readySeconds, 1),
-        mb(c.rssBytes),
-        mb(c.maxUsageBytes),
+        mib(c.rssBytes),
+        mib(c.maxUsageBytes),
         c.oomKills === null ? '–' : String(c.oomKills),
-        mb(c.scrapeBytes),
+        mib(c.scrapeBytes),
         c.scrapeSeries === null ? '–' : String(c.scrapeSeries),
         s(c.scrapeMs, 0),
         f(c.firstPollCallsPer1000Clients, 2),
@@ -329,10 +330,10 @@ export function renderEndpoints(e: EndpointsResult): string {
         'gateway requests (non-2xx)',
         'series',
         'of which gateway / usage endpoint',
-        'scrape MB',
+        'scrape MiB',
         'scrape ms',
-        'RSS ready / traffic / scrape MB',
-        'peak RSS MB',
+        'RSS ready / traffic / scrape MiB',
+        'peak RSS MiB',
         'failure',
       ],
       e.pairs
@@ -346,10 +347,10 @@ export function renderEndpoints(e: EndpointsResult): string {
           `${c.gatewayRequests} (${c.gatewayNon2xx})`,
           n(c.scrapeSeries),
           `${n(c.gatewayEndpointSeries)} / ${n(c.usageEndpointSeries)}`,
-          mb(c.scrapeBytes),
+          mib(c.scrapeBytes),
           s(c.scrapeMs, 0),
-          `${mb(c.rssReadyBytes)} / ${mb(c.rssTrafficBytes)} / ${mb(c.rssScrapeBytes)}`,
-          mb(c.peakRssBytes),
+          `${mib(c.rssReadyBytes)} / ${mib(c.rssTrafficBytes)} / ${mib(c.rssScrapeBytes)}`,
+          mib(c.peakRssBytes),
           c.failure ?? '',
         ]),
     ),

@@ -5,7 +5,7 @@
  * docs/performance.md) and run `npm run generate`.
  */
 
-/** Figures of the latest full benchmark run (MiB: the bench's "MB" is 1024²). */
+/** Figures of the latest full benchmark run (MiB, as the bench prints them). */
 export const MEASURED = {
   /** Smallest memory limit the agent ran in with 10 000 clients and tokens: no OOM, every scrape answered. */
   fitsLimitMiB: 128,

@@ -3,7 +3,7 @@
  * scrapes beyond AGENT_MAX_CONCURRENT_SCRAPES get a quick 503, a stalled reader is cut off after
  * AGENT_WRITE_TIMEOUT (short here), memory stays bounded and /healthz keeps answering, and readers
  * that start together share one rendering, so each extra one costs next to nothing. Before, 60
- * stalled readers of an 8 000-client org took RSS from 194 MB to 873 MB and one was held for good.
+ * stalled readers of an 8 000-client org took RSS from 194 MiB to 873 MiB and one was held for good.
  *
  * @module-tag system
  */
@@ -35,7 +35,7 @@ async function scrape(): Promise<{ status: number; bytes: number; ms: number }> 
 
 /**
  * A reader that asks for /metrics and never reads a byte. The kernel's socket buffers on loopback
- * swallow about 4 MB, so the org is large enough for an answer to be bigger than that.
+ * swallow about 4 MiB, so the org is large enough for an answer to be bigger than that.
  */
 interface Stalled {
   socket: Socket;
@@ -119,11 +119,11 @@ describe('stalled readers of /metrics', () => {
     for (const r of many) r.socket.destroy();
     const perExtra = (withMany - withOne) / (MAX_SCRAPES - 1);
     console.log(
-      `scrape ${(full.bytes / 2 ** 20).toFixed(1)} MB; RSS ${before.toFixed(0)} MB, ` +
-        `1 stalled ${withOne.toFixed(0)} MB, ${MAX_SCRAPES} stalled ${withMany.toFixed(0)} MB, per extra reader ${perExtra.toFixed(1)} MB`,
+      `scrape ${(full.bytes / 2 ** 20).toFixed(1)} MiB; RSS ${before.toFixed(0)} MiB, ` +
+        `1 stalled ${withOne.toFixed(0)} MiB, ${MAX_SCRAPES} stalled ${withMany.toFixed(0)} MiB, per extra reader ${perExtra.toFixed(1)} MiB`,
     );
     // Each extra reader is a cursor and its socket's buffers, a small fraction of the scrape (it
-    // was 1.7–6.3 MB, 28–100 %, when each reader rendered its own copy a family at a time).
+    // was 1.7–6.3 MiB, 28–100 %, when each reader rendered its own copy a family at a time).
     expect(perExtra).toBeLessThan(full.bytes / 2 ** 20 / 10);
     await sleep(500);
   }, 60_000);
