@@ -109,5 +109,5 @@ export class ClientEndpoints {
 export function countAnswer(e: EndpointState, statusClass: string): void {
   const counted = e.classes.find((r) => r.statusClass === statusClass);
   if (counted) counted.value += 1;
-  else e.classes = e.classes.concat({ statusClass, value: 1 }); // exact size (push reserves 17 slots)
+  else e.classes = e.classes.concat({ statusClass, value: 1 }); // exact size: push reserves 17 slots
 }
