@@ -93,7 +93,8 @@ function sizing(r: Measured): Sizing {
   const cpu = r.gateway.cases.find((c) => c.name === 'gateway')?.proxyCpuMicrosPerRequest?.median ?? null;
   return {
     idleMb: round1(idle === null ? null : idle / MiB),
-    perThousandClientsMb: free && idle !== null && k > 0 ? round1((free.rssIdleBytes - idle) / MiB / k) : null,
+    perThousandClientsMb:
+      free && idle !== null && k > 0 ? round1((free.rssIdleBytes - idle) / MiB / k) : null,
     perThousandTokensMb: free && k > 0 ? round1((free.rssTokensBytes - free.rssIdleBytes) / MiB / k) : null,
     coresPerThousandRps: cpu === null ? null : Math.round((cpu * 1000) / 1e4) / 100,
   };
