@@ -1,8 +1,8 @@
-/* eslint-disable max-lines -- one method per Genesys endpoint the agent calls; split by endpoint family next */
 /**
  * `GenesysClient`: the typed Genesys endpoints the sources use, over one Transport per org
  * (undici pools, call budget, token cache, retries, request counts).
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import type { MetricFamily } from '../telemetry/families.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { silentLogger, type Logger } from '../util/logger.js';
@@ -23,13 +23,10 @@ import { PagingGuard } from './paging.js';
 import { GenesysApiError } from './errors.js';
 import { RecordSkips } from './records.js';
 import {
-  eventDefinitionListSchema,
   eventDefinitionRecordSchema,
   limitRecordSchema,
-  limitsListSchema,
-  oauthClientListSchema,
+  listingSchema,
   oauthClientRecordSchema,
-  operationalEventPageSchema,
   operationalEventRecordSchema,
   rateLimitAggregatesSchema,
   rateLimitRecordSchema,
@@ -37,8 +34,8 @@ import {
   tokenResponseSchema,
 } from './schemas.js';
 import type { RequestOutcome } from './request-stats.js';
-import { TokenCache, makeToken, type AccessToken } from './token-cache.js';
-import { TRANSPORT_DEFAULTS, Transport, defaultSleep, type TransportTunables } from './transport.js';
+import { TokenCache } from './token-cache.js';
+import { TRANSPORT_DEFAULTS, Transport, type TransportTunables } from './transport.js';
 import {
   EVENT_DEFINITIONS,
   EVENTS_QUERY,
@@ -53,7 +50,7 @@ import {
   eventsQueryBody,
   rateLimitQueryBody,
 } from './requests.js';
-import { apiPath, queryUsageAggregates, queryUsageLegacy, type UsageDeps } from './usage.js';
+import { queryUsageAggregates, queryUsageLegacy, type UsageDeps } from './usage.js';
 
 export { GenesysApiError, BudgetExhaustedError } from './errors.js';
 
@@ -83,7 +80,6 @@ const MAX_CLIENT_PAGES = 1_000;
 
 export class GenesysClient implements GenesysApi {
   private readonly transport: Transport;
-  private readonly tokens: TokenCache;
   private readonly usage: UsageDeps;
   private readonly basicCredentials: string;
   private readonly clock: Clock;
@@ -92,11 +88,11 @@ export class GenesysClient implements GenesysApi {
 
   constructor(opts: GenesysClientOptions) {
     this.clock = opts.clock ?? systemClock;
-    const sleep = opts.sleep ?? defaultSleep;
+    const sleep = opts.sleep ?? ((ms, signal) => delay(ms, undefined, { signal }));
     const logger = opts.logger ?? silentLogger;
     this.skips = new RecordSkips(opts.org, logger, this.clock.now());
     this.basicCredentials = Buffer.from(`${opts.clientId}:${opts.clientSecret}`).toString('base64');
-    this.tokens = new TokenCache(
+    const tokens = new TokenCache(
       () => this.login(),
       this.clock,
       (err) =>
@@ -116,7 +112,7 @@ export class GenesysClient implements GenesysApi {
         random: opts.random ?? Math.random,
         logger,
       },
-      this.tokens,
+      tokens,
     );
     this.usage = {
       transport: this.transport,
@@ -161,34 +157,33 @@ export class GenesysClient implements GenesysApi {
   }
 
   /** Every page: the listing follows `nextUri` (bounded, and a repeated page ends it with an error). */
+  /** Every page: the listing follows `nextUri` (bounded, and a repeated page ends it with an error). */
   async listOAuthClients(signal?: AbortSignal): Promise<OAuthClientInfo[]> {
     const out: OAuthClientInfo[] = [];
     const guard = new PagingGuard('OAuth client', OAUTH_CLIENTS, MAX_CLIENT_PAGES);
-    let path: string = PATHS.oauthClients;
-    for (;;) {
-      const page = await this.transport.get(oauthClientListSchema, path, OAUTH_CLIENTS, signal);
-      for (const c of this.skips.keep(page.entities, oauthClientRecordSchema, {
-        source: 'usage',
+    for (let path: string = PATHS.oauthClients; ;) {
+      const page = await this.transport.request(listingSchema, {
         endpoint: OAUTH_CLIENTS,
-      })) {
-        out.push({
-          id: c.id,
-          name: c.name || c.id,
-          ...(c.authorizedGrantType ? { authorizedGrantType: c.authorizedGrantType } : {}),
-          ...(c.state ? { state: c.state } : {}),
-          ...(typeof c.accessTokenValiditySeconds === 'number'
-            ? { accessTokenValiditySeconds: c.accessTokenValiditySeconds }
-            : {}),
-        });
-      }
+        path,
+        signal,
+      });
+      out.push(
+        ...this.skips.keep(page.entities, oauthClientRecordSchema, {
+          source: 'usage',
+          endpoint: OAUTH_CLIENTS,
+        }),
+      );
       if (!page.nextUri) return out;
-      path = apiPath(page.nextUri, OAUTH_CLIENTS);
-      guard.next(path);
+      path = guard.follow(page.nextUri);
     }
   }
 
   async getLimits(namespace: string, signal?: AbortSignal): Promise<LimitValue[]> {
-    const body = await this.transport.get(limitsListSchema, PATHS.limits(namespace), LIMITS, signal);
+    const body = await this.transport.request(listingSchema, {
+      endpoint: LIMITS,
+      path: PATHS.limits(namespace),
+      signal,
+    });
     return this.skips
       .keep(body.entities, limitRecordSchema, { source: 'limits', endpoint: LIMITS })
       .map((e) => ({ key: e.key, namespace: e.namespace ?? namespace, value: e.value }));
@@ -198,118 +193,65 @@ export class GenesysClient implements GenesysApi {
     q: RateLimitAggregateQuery,
     signal?: AbortSignal,
   ): Promise<RateLimitAggregateGroup[]> {
-    const res = await this.transport.send({
-      method: 'POST',
-      path: PATHS.rateLimitAggregates,
+    const body = await this.transport.request(rateLimitAggregatesSchema, {
       endpoint: RATELIMIT_AGGREGATES,
+      path: PATHS.rateLimitAggregates,
       json: rateLimitQueryBody(q),
-      retry: 'query',
       signal,
     });
-    const body = Transport.parse(rateLimitAggregatesSchema, res, RATELIMIT_AGGREGATES);
-    const records = this.skips.keep(body.results, rateLimitRecordSchema, {
+    return this.skips.keep(body.results, rateLimitRecordSchema, {
       source: 'ratelimits',
       endpoint: RATELIMIT_AGGREGATES,
     });
-    return records.map((r) => ({
-      namespace: r.group.namespace,
-      limitName: r.group.limitName,
-      entityId: r.group.entityId ?? '',
-      data: (r.data ?? []).map((bucket) => {
-        const stats = bucket.metrics?.find((m) => m.metric === 'oRateLimitRecorded')?.stats;
-        return { interval: bucket.interval, count: stats?.count ?? 0, max: stats?.max ?? null };
-      }),
-    }));
   }
 
   async listEventDefinitions(signal?: AbortSignal): Promise<EventDefinition[]> {
-    const body = await this.transport.get(
-      eventDefinitionListSchema,
-      PATHS.eventDefinitions,
-      EVENT_DEFINITIONS,
-      signal,
-    );
-    return this.skips
-      .keep(body.entities, eventDefinitionRecordSchema, { source: 'events', endpoint: EVENT_DEFINITIONS })
-      .map((d) => ({
-        id: d.id,
-        name: d.name || d.id,
-        ...(d.description ? { description: d.description } : {}),
-      }));
+    const call = { endpoint: EVENT_DEFINITIONS, path: PATHS.eventDefinitions, signal };
+    const body = await this.transport.request(listingSchema, call);
+    return this.skips.keep(body.entities, eventDefinitionRecordSchema, {
+      source: 'events',
+      endpoint: EVENT_DEFINITIONS,
+    });
   }
 
   async queryOperationalEvents(q: { interval: string }, signal?: AbortSignal): Promise<OperationalEvent[]> {
     const events: OperationalEvent[] = [];
     const guard = new PagingGuard('operational events', EVENTS_QUERY, MAX_EVENT_PAGES);
-    let path = PATHS.eventsQuery(EVENTS_PAGE_SIZE);
-    for (;;) {
-      const res = await this.transport.send({
-        method: 'POST',
-        path,
-        endpoint: EVENTS_QUERY,
-        json: eventsQueryBody(q),
-        retry: 'query',
-        signal,
-      });
-      const page = Transport.parse(operationalEventPageSchema, res, EVENTS_QUERY);
-      for (const e of this.skips.keep(page.entities, operationalEventRecordSchema, {
-        source: 'events',
-        endpoint: EVENTS_QUERY,
-      })) {
-        const timestamp = Date.parse(e.dateCreated);
-        events.push({
-          // The REST model has no id; this key is stable across polls of the same event.
-          id: e.id ?? [e.eventDefinition.id, e.entityId ?? '', e.dateCreated, e.currentValue ?? ''].join('|'),
-          eventDefinitionId: e.eventDefinition.id,
-          eventDefinitionName: e.eventDefinition.name || e.eventDefinition.id,
-          entityId: e.entityId ?? null,
-          entityName: e.entityName ?? null,
-          previousValue: e.previousValue ?? null,
-          currentValue: e.currentValue ?? null,
-          errorCode: e.errorCode ?? null,
-          timestamp,
-        });
-      }
-      if (!page.nextUri) break;
-      path = apiPath(page.nextUri, EVENTS_QUERY);
-      guard.next(path);
+    for (let path = PATHS.eventsQuery(EVENTS_PAGE_SIZE); ;) {
+      const call = { endpoint: EVENTS_QUERY, path, json: eventsQueryBody(q), signal };
+      const page = await this.transport.request(listingSchema, call);
+      events.push(
+        ...this.skips.keep(page.entities, operationalEventRecordSchema, {
+          source: 'events',
+          endpoint: EVENTS_QUERY,
+        }),
+      );
+      if (!page.nextUri) return events.sort((a, b) => a.timestamp - b.timestamp);
+      path = guard.follow(page.nextUri);
     }
-    return events.sort((a, b) => a.timestamp - b.timestamp);
   }
 
-  async getTokenInfo(bearerToken: string, signal?: AbortSignal): Promise<TokenInfo> {
-    const res = await this.transport.send({
-      method: 'GET',
-      path: PATHS.tokensMe,
+  getTokenInfo(bearerToken: string, signal?: AbortSignal): Promise<TokenInfo> {
+    // Not budgeted: the gateway gives these look-ups a budget of their own (src/sources/gateway/identity.ts).
+    const call = {
       endpoint: TOKENS_ME,
-      auth: { kind: 'bearer', token: bearerToken },
+      path: PATHS.tokensMe,
+      bearer: bearerToken,
       retry: 'none',
-      quiet: true,
-      // The gateway gives these look-ups a budget of their own (src/sources/gateway/identity.ts).
-      unbudgeted: true,
       signal,
-    });
-    const body = Transport.parse(tokenInfoSchema, res, TOKENS_ME);
-    return {
-      clientId: body.OAuthClient.id,
-      clientName: body.OAuthClient.name || body.OAuthClient.id,
-      ...(body.organization?.id ? { organizationId: body.organization.id } : {}),
-    };
+    } as const;
+    return this.transport.request(tokenInfoSchema, call);
   }
 
-  private async login(): Promise<AccessToken> {
+  private async login(): Promise<{ token: string; expiresInSeconds: number }> {
     try {
-      const res = await this.transport.send({
-        base: 'login',
-        method: 'POST',
-        path: PATHS.login,
+      const login = { basic: this.basicCredentials, form: LOGIN_FORM };
+      const body = await this.transport.request(tokenResponseSchema, {
         endpoint: LOGIN,
-        form: LOGIN_FORM,
-        auth: { kind: 'basic', credentials: this.basicCredentials },
-        retry: 'query',
+        path: PATHS.login,
+        login,
       });
-      const body = Transport.parse(tokenResponseSchema, res, LOGIN);
-      return makeToken(body.access_token, body.expires_in, this.clock.now());
+      return { token: body.access_token, expiresInSeconds: body.expires_in };
     } catch (err) {
       if (err instanceof GenesysApiError && (err.code === 'invalid_client' || err.status === 401)) {
         throw new GenesysApiError(

@@ -47,12 +47,15 @@ export async function queryUsageAggregates(
   q: UsageQuery,
   signal?: AbortSignal,
 ): Promise<UsageRow[]> {
-  const submitted = await submit(d, PATHS.usageJobs, JOBS_SUBMIT, usageQueryBody(q, 'jobs'), signal);
-  const { id } = Transport.parse(usageJobSubmitSchema, submitted, JOBS_SUBMIT);
+  const json = usageQueryBody(q, 'jobs');
+  const submit = { endpoint: JOBS_SUBMIT, path: PATHS.usageJobs, json, retry: 'submit', signal } as const;
+  const { id } = await d.transport.request(usageJobSubmitSchema, submit);
   const firstPath = PATHS.usageJobResults(id, PAGE_SIZE);
+  const read = (path: string) =>
+    d.transport.request(usageJobResultsSchema, { endpoint: JOBS_RESULTS, path, signal });
 
   let page = await pollUntil(d, signal, JOBS_RESULTS, async () => {
-    const res = await d.transport.get(usageJobResultsSchema, firstPath, JOBS_RESULTS, signal);
+    const res = await read(firstPath);
     if (res.queryStatus === 'Failed' || res.queryStatus === 'Cancelled') {
       const why = res.errorBody?.message ?? res.errorBody?.code;
       throw new GenesysApiError(
@@ -68,15 +71,11 @@ export async function queryUsageAggregates(
   const rows: UsageRow[] = [];
   const guard = new PagingGuard('usage job', JOBS_RESULTS, MAX_PAGES);
   for (;;) {
-    for (const e of d.skips.keep(page.entities, usageJobRecordSchema, {
-      source: 'usage',
-      endpoint: JOBS_RESULTS,
-    }))
+    const where = { source: 'usage', endpoint: JOBS_RESULTS } as const;
+    for (const e of d.skips.keep(page.entities, usageJobRecordSchema, where))
       rows.push(fromJobEntity(e, q.byEndpoint === true));
     if (!page.nextUri) return rows;
-    const next = apiPath(page.nextUri, JOBS_RESULTS);
-    guard.next(next);
-    page = await d.transport.get(usageJobResultsSchema, next, JOBS_RESULTS, signal);
+    page = await read(guard.follow(page.nextUri));
   }
 }
 
@@ -133,46 +132,26 @@ export async function queryUsageLegacy(
   q: UsageQuery,
   signal?: AbortSignal,
 ): Promise<UsageRow[]> {
-  const submitted = await submit(d, PATHS.usageLegacy, LEGACY_SUBMIT, usageQueryBody(q, 'legacy'), signal);
-  const { executionId } = Transport.parse(legacyUsageSubmitSchema, submitted, LEGACY_SUBMIT);
+  const json = usageQueryBody(q, 'legacy');
+  const submit = { endpoint: LEGACY_SUBMIT, path: PATHS.usageLegacy, json, retry: 'submit', signal } as const;
+  const { executionId } = await d.transport.request(legacyUsageSubmitSchema, submit);
   const path = PATHS.usageLegacyResults(executionId);
 
   const done = await pollUntil(d, signal, LEGACY_RESULTS, async () => {
-    const res = await d.transport.send({
-      method: 'GET',
-      path,
-      endpoint: LEGACY_RESULTS,
-      retry: 'read',
-      signal,
-    });
+    const res = await d.transport.send({ endpoint: LEGACY_RESULTS, path, signal });
     const body = Transport.parse(legacyUsageResultsSchema, res, LEGACY_RESULTS);
     if (body.queryStatus === 'Failed')
       throw new GenesysApiError('legacy usage query failed', res.status, LEGACY_RESULTS, 'job_failed');
     return body.queryStatus === 'Complete' ? body : null;
   });
-  const rows = d.skips.keep(done.results, legacyUsageRecordSchema, {
-    source: 'usage',
-    endpoint: LEGACY_RESULTS,
-  });
-  return rows.map((r) => ({
+  const where = { source: 'usage', endpoint: LEGACY_RESULTS } as const;
+  return d.skips.keep(done.results, legacyUsageRecordSchema, where).map((r) => ({
     date: utcDay(r.date),
     clientId: r.clientId,
     clientName: r.clientName ?? '',
     ...split429(r),
     ...(q.byEndpoint ? endpointOf(r.templateUri, r.httpMethod) : {}),
   }));
-}
-
-/** Submits a usage query (a job or a legacy execution); only retried where nothing was started. */
-function submit(d: UsageDeps, path: string, endpoint: string, json: unknown, signal?: AbortSignal) {
-  return d.transport.send({
-    method: 'POST',
-    path,
-    endpoint,
-    json,
-    retry: 'submit',
-    signal,
-  });
 }
 
 /** Calls `check` until it yields a value, sleeping with doubling waits; fails after `timeoutMs`. */
@@ -204,21 +183,4 @@ async function pollUntil<T>(
 function utcDay(value: string): string {
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
   return new Date(Date.parse(value)).toISOString().slice(0, 10);
-}
-
-/**
- * A `nextUri` as a path below the API base. Only its path and query are used, always on the API
- * pool, so the agent's token never travels to another host.
- */
-export function apiPath(uri: string, endpoint: string): string {
-  const url = new URL(uri, 'http://relative.invalid');
-  if (!url.pathname.startsWith('/api/v2/')) {
-    throw new GenesysApiError(
-      `${endpoint} returned a nextUri outside the API`,
-      null,
-      endpoint,
-      'invalid_response',
-    );
-  }
-  return url.pathname + url.search;
 }

@@ -11,7 +11,7 @@ import {
   rateLimitQueryBody,
   usageQueryBody,
 } from '../../genesys/requests.js';
-import { limitRecordSchema, limitsListSchema, tokenResponseSchema } from '../../genesys/schemas.js';
+import { limitRecordSchema, listingSchema, tokenResponseSchema } from '../../genesys/schemas.js';
 import { CLIENT_TOKEN_LIMIT_KEY, DEFAULT_TOKEN_LIMIT, LIMITS_NAMESPACE } from '../../sources/limits/index.js';
 import { describeError } from '../../util/logger.js';
 import { clockSkewSeconds, described, type ProbeResponse, type Prober } from './probe.js';
@@ -145,7 +145,7 @@ export function orgChecks(org: OrgConfig, p: Prober): Check[] {
       needs: 'login works',
       async run() {
         const r = await p.send('api', 'GET', limitsPath);
-        const limits = limitsListSchema.safeParse(r.body);
+        const limits = listingSchema.safeParse(r.body);
         if (r.status !== 200 || !limits.success) {
           return {
             ok: false,
