@@ -213,18 +213,3 @@ export const tokenInfoSchema = z
     /** Org id the token belongs to, when the API says. */
     ...(t.organization?.id ? { organizationId: t.organization.id } : {}),
   }));
-
-/** Dotted path of a zod issue, `a.b[0].c`. */
-export function issuePath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>(
-    (acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : acc ? `${acc}.${String(seg)}` : String(seg)),
-    '',
-  );
-}
-
-/** Turns the first zod issue into "field `a.b[0].c`: <what is wrong>" for one-line errors. */
-export function describeIssue(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return 'unexpected body';
-  return `field \`${issuePath(issue.path) || '(root)'}\`: ${issue.message}`;
-}

@@ -4,7 +4,7 @@
  * of every request sent. Endpoint knowledge lives in client.ts; this file knows only HTTP.
  */
 import { Pool } from 'undici';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Clock } from '../util/clock.js';
 import { FailureEpisodes } from '../util/failure-episodes.js';
 import type { Logger } from '../util/logger.js';
@@ -19,7 +19,6 @@ import {
   parseRetryAfterMs,
   type RetryMode,
 } from './retry-policy.js';
-import { describeIssue } from './schemas.js';
 import type { TokenCache } from './token-cache.js';
 
 export interface HttpCall {
@@ -147,8 +146,12 @@ export class Transport {
   static parse<S extends z.ZodType>(schema: S, res: { status: number; body: unknown }, endpoint: string) {
     const result = schema.safeParse(res.body);
     if (result.success) return result.data as z.output<S>;
+    const issue = result.error.issues[0];
+    const where = issue
+      ? `field \`${z.core.toDotPath(issue.path) || '(root)'}\`: ${issue.message}`
+      : 'unexpected body';
     throw new GenesysApiError(
-      `${endpoint} returned an unexpected body: ${describeIssue(result.error)}`,
+      `${endpoint} returned an unexpected body: ${where}`,
       res.status,
       endpoint,
       'invalid_response',

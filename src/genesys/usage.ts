@@ -1,5 +1,4 @@
 /** The two Usage API flows (submit a job, poll it, page through it) normalised to UsageRow. */
-import type { z } from 'zod';
 import type { Clock } from '../util/clock.js';
 import type { UsageQuery, UsageRow } from './api.js';
 import { canonicalEndpoint, methodLabel } from './endpoints/index.js';
@@ -24,17 +23,11 @@ import {
 } from './requests.js';
 import { Transport } from './transport.js';
 
-interface PollOptions {
-  initialMs: number;
-  maxMs: number;
-  timeoutMs: number;
-}
-
 export interface UsageDeps {
   transport: Transport;
   clock: Clock;
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
-  poll: PollOptions;
+  poll: { initialMs: number; maxMs: number; timeoutMs: number };
   skips: RecordSkips;
 }
 
@@ -73,20 +66,10 @@ export async function queryUsageAggregates(
   for (;;) {
     const where = { source: 'usage', endpoint: JOBS_RESULTS } as const;
     for (const e of d.skips.keep(page.entities, usageJobRecordSchema, where))
-      rows.push(fromJobEntity(e, q.byEndpoint === true));
+      rows.push(toRow(q, { ...e, requests: e.requestCount }, e.oauthClient.id, e.oauthClient.name));
     if (!page.nextUri) return rows;
     page = await read(guard.follow(page.nextUri));
   }
-}
-
-function fromJobEntity(e: z.output<typeof usageJobRecordSchema>, byEndpoint: boolean): UsageRow {
-  return {
-    date: utcDay(e.date),
-    clientId: e.oauthClient.id,
-    clientName: e.oauthClient.name ?? '',
-    ...split429({ ...e, requests: e.requestCount }),
-    ...(byEndpoint ? endpointOf(e.templateUri, e.httpMethod) : {}),
-  };
 }
 
 type Counted = Pick<UsageRow, 'status200' | 'status300' | 'status429' | 'status500'> & {
@@ -145,13 +128,9 @@ export async function queryUsageLegacy(
     return body.queryStatus === 'Complete' ? body : null;
   });
   const where = { source: 'usage', endpoint: LEGACY_RESULTS } as const;
-  return d.skips.keep(done.results, legacyUsageRecordSchema, where).map((r) => ({
-    date: utcDay(r.date),
-    clientId: r.clientId,
-    clientName: r.clientName ?? '',
-    ...split429(r),
-    ...(q.byEndpoint ? endpointOf(r.templateUri, r.httpMethod) : {}),
-  }));
+  return d.skips
+    .keep(done.results, legacyUsageRecordSchema, where)
+    .map((r) => toRow(q, r, r.clientId, r.clientName));
 }
 
 /** Calls `check` until it yields a value, sleeping with doubling waits; fails after `timeoutMs`. */
@@ -179,8 +158,21 @@ async function pollUntil<T>(
   }
 }
 
-/** `yyyy-MM-dd` stays; a timestamp (`2020-02-02T00:00:00Z`) becomes its UTC day. The schema checked it parses. */
-function utcDay(value: string): string {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
-  return new Date(Date.parse(value)).toISOString().slice(0, 10);
+/** A record of either API as a row. */
+function toRow(
+  q: UsageQuery,
+  r: Counted & { date: string; templateUri?: string | null; httpMethod?: string | null },
+  clientId: string,
+  clientName: string | null | undefined,
+): UsageRow {
+  return {
+    // `yyyy-MM-dd` stays; a timestamp (`2020-02-02T00:00:00Z`) becomes its UTC day (the schema checked it parses).
+    date: /^\d{4}-\d{2}-\d{2}$/.test(r.date)
+      ? r.date
+      : new Date(Date.parse(r.date)).toISOString().slice(0, 10),
+    clientId,
+    clientName: clientName ?? '',
+    ...split429(r),
+    ...(q.byEndpoint ? endpointOf(r.templateUri, r.httpMethod) : {}),
+  };
 }
