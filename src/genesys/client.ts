@@ -3,6 +3,8 @@
  * (undici pools, call budget, token cache, retries, request counts).
  */
 import { setTimeout as delay } from 'node:timers/promises';
+import type { z } from 'zod';
+import type { SourceName } from '../sources/source.js';
 import type { MetricFamily } from '../telemetry/families.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { silentLogger, type Logger } from '../util/logger.js';
@@ -35,7 +37,7 @@ import {
 } from './schemas.js';
 import type { RequestOutcome } from './request-stats.js';
 import { TokenCache } from './token-cache.js';
-import { TRANSPORT_DEFAULTS, Transport, type TransportTunables } from './transport.js';
+import { TRANSPORT_DEFAULTS, Transport, type HttpCall, type TransportTunables } from './transport.js';
 import {
   EVENT_DEFINITIONS,
   EVENTS_QUERY,
@@ -81,7 +83,7 @@ const MAX_CLIENT_PAGES = 1_000;
 export class GenesysClient implements GenesysApi {
   private readonly transport: Transport;
   private readonly usage: UsageDeps;
-  private readonly basicCredentials: string;
+  private readonly credentials: { basic: string; form: string };
   private readonly clock: Clock;
   /** Records of list responses the agent could not use, counted and skipped. */
   readonly skips: RecordSkips;
@@ -91,7 +93,8 @@ export class GenesysClient implements GenesysApi {
     const sleep = opts.sleep ?? ((ms, signal) => delay(ms, undefined, { signal }));
     const logger = opts.logger ?? silentLogger;
     this.skips = new RecordSkips(opts.org, logger, this.clock.now());
-    this.basicCredentials = Buffer.from(`${opts.clientId}:${opts.clientSecret}`).toString('base64');
+    const basic = Buffer.from(`${opts.clientId}:${opts.clientSecret}`).toString('base64');
+    this.credentials = { basic, form: LOGIN_FORM };
     const tokens = new TokenCache(
       () => this.login(),
       this.clock,
@@ -156,101 +159,68 @@ export class GenesysClient implements GenesysApi {
     return queryUsageLegacy(this.usage, q, signal);
   }
 
-  /** Every page: the listing follows `nextUri` (bounded, and a repeated page ends it with an error). */
-  /** Every page: the listing follows `nextUri` (bounded, and a repeated page ends it with an error). */
-  async listOAuthClients(signal?: AbortSignal): Promise<OAuthClientInfo[]> {
-    const out: OAuthClientInfo[] = [];
+  listOAuthClients(signal?: AbortSignal): Promise<OAuthClientInfo[]> {
+    const call = { endpoint: OAUTH_CLIENTS, path: PATHS.oauthClients, signal };
     const guard = new PagingGuard('OAuth client', OAUTH_CLIENTS, MAX_CLIENT_PAGES);
-    for (let path: string = PATHS.oauthClients; ;) {
-      const page = await this.transport.request(listingSchema, {
-        endpoint: OAUTH_CLIENTS,
-        path,
-        signal,
-      });
-      out.push(
-        ...this.skips.keep(page.entities, oauthClientRecordSchema, {
-          source: 'usage',
-          endpoint: OAUTH_CLIENTS,
-        }),
-      );
-      if (!page.nextUri) return out;
-      path = guard.follow(page.nextUri);
-    }
+    return this.list('usage', oauthClientRecordSchema, call, guard);
   }
 
   async getLimits(namespace: string, signal?: AbortSignal): Promise<LimitValue[]> {
-    const body = await this.transport.request(listingSchema, {
-      endpoint: LIMITS,
-      path: PATHS.limits(namespace),
-      signal,
-    });
-    return this.skips
-      .keep(body.entities, limitRecordSchema, { source: 'limits', endpoint: LIMITS })
-      .map((e) => ({ key: e.key, namespace: e.namespace ?? namespace, value: e.value }));
+    const call = { endpoint: LIMITS, path: PATHS.limits(namespace), signal };
+    const limits = await this.list('limits', limitRecordSchema, call);
+    return limits.map((e) => ({ key: e.key, namespace: e.namespace ?? namespace, value: e.value }));
   }
 
   async queryRateLimitAggregates(
     q: RateLimitAggregateQuery,
     signal?: AbortSignal,
   ): Promise<RateLimitAggregateGroup[]> {
-    const body = await this.transport.request(rateLimitAggregatesSchema, {
-      endpoint: RATELIMIT_AGGREGATES,
-      path: PATHS.rateLimitAggregates,
-      json: rateLimitQueryBody(q),
-      signal,
-    });
-    return this.skips.keep(body.results, rateLimitRecordSchema, {
-      source: 'ratelimits',
-      endpoint: RATELIMIT_AGGREGATES,
-    });
+    const json = rateLimitQueryBody(q);
+    const call = { endpoint: RATELIMIT_AGGREGATES, path: PATHS.rateLimitAggregates, json, signal };
+    const body = await this.transport.request(rateLimitAggregatesSchema, call);
+    const where = { source: 'ratelimits', endpoint: RATELIMIT_AGGREGATES } as const;
+    return this.skips.keep(body.results, rateLimitRecordSchema, where);
   }
 
-  async listEventDefinitions(signal?: AbortSignal): Promise<EventDefinition[]> {
+  listEventDefinitions(signal?: AbortSignal): Promise<EventDefinition[]> {
     const call = { endpoint: EVENT_DEFINITIONS, path: PATHS.eventDefinitions, signal };
-    const body = await this.transport.request(listingSchema, call);
-    return this.skips.keep(body.entities, eventDefinitionRecordSchema, {
-      source: 'events',
-      endpoint: EVENT_DEFINITIONS,
-    });
+    return this.list('events', eventDefinitionRecordSchema, call);
   }
 
   async queryOperationalEvents(q: { interval: string }, signal?: AbortSignal): Promise<OperationalEvent[]> {
-    const events: OperationalEvent[] = [];
+    const path = PATHS.eventsQuery(EVENTS_PAGE_SIZE);
+    const call = { endpoint: EVENTS_QUERY, path, json: eventsQueryBody(q), signal };
     const guard = new PagingGuard('operational events', EVENTS_QUERY, MAX_EVENT_PAGES);
-    for (let path = PATHS.eventsQuery(EVENTS_PAGE_SIZE); ;) {
-      const call = { endpoint: EVENTS_QUERY, path, json: eventsQueryBody(q), signal };
-      const page = await this.transport.request(listingSchema, call);
-      events.push(
-        ...this.skips.keep(page.entities, operationalEventRecordSchema, {
-          source: 'events',
-          endpoint: EVENTS_QUERY,
-        }),
-      );
-      if (!page.nextUri) return events.sort((a, b) => a.timestamp - b.timestamp);
-      path = guard.follow(page.nextUri);
-    }
+    const events = await this.list('events', operationalEventRecordSchema, call, guard);
+    return events.sort((a, b) => a.timestamp - b.timestamp);
   }
 
-  getTokenInfo(bearerToken: string, signal?: AbortSignal): Promise<TokenInfo> {
+  getTokenInfo(bearer: string, signal?: AbortSignal): Promise<TokenInfo> {
     // Not budgeted: the gateway gives these look-ups a budget of their own (src/sources/gateway/identity.ts).
-    const call = {
-      endpoint: TOKENS_ME,
-      path: PATHS.tokensMe,
-      bearer: bearerToken,
-      retry: 'none',
-      signal,
-    } as const;
+    const call = { endpoint: TOKENS_ME, path: PATHS.tokensMe, bearer, retry: 'none', signal } as const;
     return this.transport.request(tokenInfoSchema, call);
+  }
+
+  /** The usable records of a listing; with a `guard`, of every page it leads to through `nextUri`. */
+  private async list<S extends z.ZodType>(
+    source: SourceName,
+    record: S,
+    call: HttpCall,
+    guard?: PagingGuard,
+  ): Promise<z.output<S>[]> {
+    const out: z.output<S>[] = [];
+    for (;;) {
+      const page = await this.transport.request(listingSchema, call);
+      out.push(...this.skips.keep(page.entities, record, { source, endpoint: call.endpoint }));
+      if (!guard || !page.nextUri) return out;
+      call = { ...call, path: guard.follow(page.nextUri) };
+    }
   }
 
   private async login(): Promise<{ token: string; expiresInSeconds: number }> {
     try {
-      const login = { basic: this.basicCredentials, form: LOGIN_FORM };
-      const body = await this.transport.request(tokenResponseSchema, {
-        endpoint: LOGIN,
-        path: PATHS.login,
-        login,
-      });
+      const call = { endpoint: LOGIN, path: PATHS.login, login: this.credentials };
+      const body = await this.transport.request(tokenResponseSchema, call);
       return { token: body.access_token, expiresInSeconds: body.expires_in };
     } catch (err) {
       if (err instanceof GenesysApiError && (err.code === 'invalid_client' || err.status === 401)) {
