@@ -4,7 +4,8 @@
  * OpenAPI spec): what the SDK marks optional may be absent in production. Absent counters read as 0
  * and absent names fall back to ids. Lists are parsed record by record (src/genesys/records.ts):
  * a record lacking what the agent truly needs (the `*RecordSchema`s' required fields) is skipped
- * and counted, never the whole response. Objects are not strict: extra fields are ignored.
+ * and counted, never the whole response. Objects are not strict, and fields the agent does not
+ * read are not declared.
  */
 import { z } from 'zod';
 
@@ -26,7 +27,6 @@ const dateString = z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'not a
 
 export const tokenResponseSchema = z.object({
   access_token: z.string().min(1),
-  token_type: z.string().optional(),
   expires_in: z.number().positive(),
 });
 
@@ -38,17 +38,10 @@ export const oauthErrorSchema = z.object({
 });
 
 /** Platform `ErrorBody`; every field optional because error bodies vary. */
-export const errorBodySchema = z.object({
-  message: z.string().optional(),
-  code: z.string().optional(),
-  status: z.number().optional(),
-});
+export const errorBodySchema = z.object({ message: z.string().optional(), code: z.string().optional() });
 
 // --- Usage API, new jobs (SDK OrganizationUsageQueryResponse, OrganizationPublicApiUsageResultsResponse) ---
-export const usageJobSubmitSchema = z.object({
-  id: z.string().min(1),
-  resultsUri: z.string().optional(),
-});
+export const usageJobSubmitSchema = z.object({ id: z.string().min(1) });
 
 /** `OrganizationPublicApiUsage`: every field optional in the SDK; the agent needs the day and the client id. */
 export const usageJobRecordSchema = z.object({
@@ -73,10 +66,7 @@ export const usageJobResultsSchema = z.object({
 });
 
 // --- Usage API, legacy (SDK UsageExecutionResult, ApiUsageQueryResult) ---
-export const legacyUsageSubmitSchema = z.object({
-  executionId: z.string().min(1),
-  resultsUri: z.string().optional(),
-});
+export const legacyUsageSubmitSchema = z.object({ executionId: z.string().min(1) });
 
 /** `ApiUsageRow`: every field optional in the SDK; the agent needs the day and the client id. */
 export const legacyUsageRecordSchema = z.object({
