@@ -9,7 +9,6 @@ import type { MetricFamily } from '../telemetry/families.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import {
-  EndpointUnavailableError,
   type EventDefinition,
   type GenesysApi,
   type LimitValue,
@@ -41,7 +40,6 @@ import { TRANSPORT_DEFAULTS, Transport, type HttpCall, type TransportTunables } 
 import {
   EVENT_DEFINITIONS,
   EVENTS_QUERY,
-  JOBS_SUBMIT,
   LIMITS,
   LOGIN,
   LOGIN_FORM,
@@ -73,8 +71,6 @@ export interface GenesysClientOptions extends Partial<TransportTunables> {
   usageJobPoll?: { initialMs?: number; maxMs?: number; timeoutMs?: number };
 }
 
-/** Status codes meaning "this API is not offered here" rather than "this call went wrong". */
-const UNAVAILABLE_STATUSES = new Set([403, 404, 410, 501]);
 const EVENTS_PAGE_SIZE = 200;
 const MAX_EVENT_PAGES = 500;
 /** 25 000 OAuth clients at Genesys' default page size of 25: far above any org's count. */
@@ -139,20 +135,8 @@ export class GenesysClient implements GenesysApi {
     await this.transport.close();
   }
 
-  async queryUsageAggregates(q: UsageQuery, signal?: AbortSignal): Promise<UsageRow[]> {
-    try {
-      return await queryUsageAggregates(this.usage, q, signal);
-    } catch (err) {
-      if (
-        err instanceof GenesysApiError &&
-        err.endpoint === JOBS_SUBMIT &&
-        err.status !== null &&
-        UNAVAILABLE_STATUSES.has(err.status)
-      ) {
-        throw new EndpointUnavailableError(JOBS_SUBMIT, err.status);
-      }
-      throw err;
-    }
+  queryUsageAggregates(q: UsageQuery, signal?: AbortSignal): Promise<UsageRow[]> {
+    return queryUsageAggregates(this.usage, q, signal);
   }
 
   queryUsageLegacy(q: UsageQuery, signal?: AbortSignal): Promise<UsageRow[]> {

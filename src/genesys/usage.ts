@@ -1,6 +1,6 @@
 /** The two Usage API flows (submit a job, poll it, page through it) normalised to UsageRow. */
 import type { Clock } from '../util/clock.js';
-import type { UsageQuery, UsageRow } from './api.js';
+import { EndpointUnavailableError, type UsageQuery, type UsageRow } from './api.js';
 import { canonicalEndpoint, methodLabel } from './endpoints/index.js';
 import { GenesysApiError } from './errors.js';
 import { PagingGuard } from './paging.js';
@@ -31,6 +31,8 @@ export interface UsageDeps {
   skips: RecordSkips;
 }
 
+/** Statuses of a job submit meaning "this API is not offered here" rather than "this call went wrong". */
+const UNAVAILABLE = new Set([403, 404, 410, 501]);
 const PAGE_SIZE = 1000;
 /** Far above any real org (≤ 90 days × clients / 1000 per page); stops a server that never ends. */
 const MAX_PAGES = 500;
@@ -42,7 +44,11 @@ export async function queryUsageAggregates(
 ): Promise<UsageRow[]> {
   const json = usageQueryBody(q, 'jobs');
   const submit = { endpoint: JOBS_SUBMIT, path: PATHS.usageJobs, json, retry: 'submit', signal } as const;
-  const { id } = await d.transport.request(usageJobSubmitSchema, submit);
+  const { id } = await d.transport.request(usageJobSubmitSchema, submit).catch((err: unknown) => {
+    const status = err instanceof GenesysApiError && err.endpoint === JOBS_SUBMIT ? err.status : null;
+    if (status !== null && UNAVAILABLE.has(status)) throw new EndpointUnavailableError(JOBS_SUBMIT, status);
+    throw err;
+  });
   const firstPath = PATHS.usageJobResults(id, PAGE_SIZE);
   const read = (path: string) =>
     d.transport.request(usageJobResultsSchema, { endpoint: JOBS_RESULTS, path, signal });
