@@ -6,8 +6,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { z } from 'zod';
 import type { SourceName } from '../sources/source.js';
 import type { MetricFamily } from '../telemetry/families.js';
-import { systemClock, type Clock } from '../util/clock.js';
-import { silentLogger, type Logger } from '../util/logger.js';
+import { systemClock } from '../util/clock.js';
+import { silentLogger } from '../util/logger.js';
 import {
   type EventDefinition,
   type GenesysApi,
@@ -36,7 +36,7 @@ import {
 } from './schemas.js';
 import type { RequestOutcome } from './request-stats.js';
 import { TokenCache } from './token-cache.js';
-import { TRANSPORT_DEFAULTS, Transport, type HttpCall, type TransportTunables } from './transport.js';
+import { TRANSPORT_DEFAULTS, Transport, type HttpCall, type TransportOptions } from './transport.js';
 import {
   EVENT_DEFINITIONS,
   EVENTS_QUERY,
@@ -54,22 +54,14 @@ import { queryUsageAggregates, queryUsageLegacy, type UsageDeps } from './usage.
 
 export { GenesysApiError, BudgetExhaustedError } from './errors.js';
 
-export interface GenesysClientOptions extends Partial<TransportTunables> {
-  /** Org label for metrics. */
-  org: string;
-  /** e.g. https://api.mypurecloud.com or http://127.0.0.1:PORT */
-  apiBaseUrl: string;
-  loginBaseUrl: string;
-  clientId: string;
-  clientSecret: string;
-  clock?: Clock;
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-  random?: () => number;
-  /** pino-compatible. */
-  logger?: Logger;
-  /** Default 1000 / 15 000 / 300 000 (Genesys asks not to poll aggressively). */
-  usageJobPoll?: { initialMs?: number; maxMs?: number; timeoutMs?: number };
-}
+/** Transport options (defaults in TRANSPORT_DEFAULTS), the agent's OAuth client and the usage job polling. */
+export type GenesysClientOptions = Partial<TransportOptions> &
+  Pick<TransportOptions, 'org' | 'apiBaseUrl' | 'loginBaseUrl'> & {
+    clientId: string;
+    clientSecret: string;
+    /** Default 1000 / 15 000 / 300 000 (Genesys asks not to poll aggressively). */
+    usageJobPoll?: { initialMs?: number; maxMs?: number; timeoutMs?: number };
+  };
 
 const EVENTS_PAGE_SIZE = 200;
 const MAX_EVENT_PAGES = 500;
@@ -80,20 +72,19 @@ export class GenesysClient implements GenesysApi {
   private readonly transport: Transport;
   private readonly usage: UsageDeps;
   private readonly credentials: { basic: string; form: string };
-  private readonly clock: Clock;
   /** Records of list responses the agent could not use, counted and skipped. */
   readonly skips: RecordSkips;
 
   constructor(opts: GenesysClientOptions) {
-    this.clock = opts.clock ?? systemClock;
+    const clock = opts.clock ?? systemClock;
     const sleep = opts.sleep ?? ((ms, signal) => delay(ms, undefined, { signal }));
     const logger = opts.logger ?? silentLogger;
-    this.skips = new RecordSkips(opts.org, logger, this.clock.now());
+    this.skips = new RecordSkips(opts.org, logger, clock.now());
     const basic = Buffer.from(`${opts.clientId}:${opts.clientSecret}`).toString('base64');
     this.credentials = { basic, form: LOGIN_FORM };
     const tokens = new TokenCache(
       () => this.login(),
-      this.clock,
+      clock,
       (err) =>
         logger.warn(
           { org: opts.org, err: err instanceof Error ? err.message : String(err) },
@@ -106,7 +97,7 @@ export class GenesysClient implements GenesysApi {
         ...TRANSPORT_DEFAULTS,
         // An option passed as undefined (a spread of optional settings) keeps its default.
         ...(definedOnly(given) as typeof given),
-        clock: this.clock,
+        clock,
         sleep,
         random: opts.random ?? Math.random,
         logger,
@@ -115,7 +106,7 @@ export class GenesysClient implements GenesysApi {
     );
     this.usage = {
       transport: this.transport,
-      clock: this.clock,
+      clock,
       sleep,
       poll: { initialMs: 1000, maxMs: 15_000, timeoutMs: 300_000, ...definedOnly(opts.usageJobPoll ?? {}) },
       skips: this.skips,

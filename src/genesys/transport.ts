@@ -53,15 +53,18 @@ export const TRANSPORT_DEFAULTS = {
   /** No Genesys answer the agent reads comes near it; a larger one fails the attempt unbuffered. */
   maxResponseBytes: 64 * 1024 * 1024,
 };
-export type TransportTunables = typeof TRANSPORT_DEFAULTS;
+type TransportTunables = typeof TRANSPORT_DEFAULTS;
 
 export interface TransportOptions extends TransportTunables {
+  /** Org label for metrics. */
   org: string;
+  /** e.g. https://api.mypurecloud.com or http://127.0.0.1:PORT */
   apiBaseUrl: string;
   loginBaseUrl: string;
   clock: Clock;
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   random: () => number;
+  /** pino-compatible. */
   logger: Logger;
 }
 
