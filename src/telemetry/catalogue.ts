@@ -1,10 +1,9 @@
 /* eslint-disable max-lines -- the metric catalogue: one declaration per family (name, help, unit, labels, docs) in one list on purpose */
 /**
- * Every metric family the agent exports, declared once: name, help, unit, kind, label keys, the
- * source that fills it, its freshness and its documentation. Sources build their families through
- * these entries (`catalogue.usageRequestsLastDay.family(points)`), so a misspelt name or label key
- * does not compile; docs/metrics.md (scripts/docs), the contract test and the dashboard generators
- * read the same entries. This is the only file in src/ that spells a metric name
+ * Every metric family the agent exports, declared once with its documentation. Sources build their
+ * families through these entries (`catalogue.usageRequestsLastDay.family(points)`), so a misspelt
+ * name or label key does not compile; docs/metrics.md, the contract test and the dashboard
+ * generators read the same entries. The only file in src/ that spells a metric name
  * (test/telemetry/catalogue.test.ts checks it).
  *
  * Names are the OTel names without the `_total` suffix of counters (the Prometheus serializer and
@@ -112,9 +111,9 @@ export type AnyMetricDef = GaugeDef<string> | CounterDef<string> | HistogramDef<
 /** What an entry declares; its section supplies the rest. */
 type Entry<K extends MetricKind, L extends string> = Omit<
   MetricSpec<K, L>,
-  'kind' | 'section' | 'sources' | 'unit'
+  'kind' | 'section' | 'sources' | 'unit' | 'freshness'
 > &
-  Partial<Pick<MetricSpec<K, L>, 'sources' | 'unit'>>;
+  Partial<Pick<MetricSpec<K, L>, 'sources' | 'unit' | 'freshness'>>;
 
 /** The unit for people, derived from the OTel unit: `{request}` → `requests`, `s` → `seconds`. */
 function unitText(name: string, unit: string): string | undefined {
@@ -123,13 +122,15 @@ function unitText(name: string, unit: string): string | undefined {
 }
 
 /**
- * The constructors of a docs section's entries: their source defaults to the section's own, the
- * unit to none and `unitText` to the unit's plural.
+ * The constructors of a docs section's entries: their source and freshness default to the
+ * section's own, the unit to none and `unitText` to the unit's plural.
  */
-function section(section: MetricSection, sources: readonly MetricSource[]) {
+function section(section: MetricSection, sources: readonly MetricSource[], freshness?: string) {
   const spec = <K extends MetricKind, L extends string>(kind: K, e: Entry<K, L>): MetricSpec<K, L> => {
     const unit = e.unit ?? '';
-    return { sources, unitText: unitText(e.name, unit), ...e, unit, kind, section };
+    const fresh = e.freshness ?? freshness;
+    if (fresh === undefined) throw new Error(`${e.name}: how fresh is it?`);
+    return { sources, unitText: unitText(e.name, unit), ...e, freshness: fresh, unit, kind, section };
   };
   return {
     gauge: <const L extends string>(e: Entry<'gauge', L>) => new GaugeDef<L>(spec('gauge', e)),
@@ -138,9 +139,9 @@ function section(section: MetricSection, sources: readonly MetricSource[]) {
       new HistogramDef<L>(spec('histogram', e)),
   };
 }
-const usage = section('usage', ['usage']);
+const usage = section('usage', ['usage'], 'daily.');
 const signals = section('signals', ['ratelimits']);
-const gateway = section('gateway', ['gateway']);
+const gateway = section('gateway', ['gateway'], 'real time.');
 const limits = section('limits', ['limits']);
 const agent = section('agent', ['agent']);
 
@@ -165,7 +166,6 @@ export const catalogue = {
     unit: '{response}',
     labels: [...CLIENT, 'status_class'],
     labelValues: { status_class: STATUS_CLASS_VALUES },
-    freshness: 'daily.',
     meaning: 'responses to those requests per status class during the last complete UTC day.',
     notes:
       "The `4xx` status class excludes 429s, so the five classes add up to the requests. Whether a row's `status400` holds its 429s is read from the row's own arithmetic (docs/simulator.md, assumptions).",
@@ -180,7 +180,6 @@ export const catalogue = {
     help: 'Requests on the last complete UTC day per endpoint (path template and method) of the OAuth client',
     unit: '{request}',
     labels: [...CLIENT, 'endpoint', 'method'],
-    freshness: 'daily.',
     meaning: "requests on each of the client's busiest endpoints during the last complete UTC day.",
     notes:
       'Each existing client\'s `AGENT_USAGE_TOP_ENDPOINTS` (default 10) busiest (`endpoint`, `method`) pairs; the rest are summed as `endpoint="other"`, `method="other"`. `endpoint` is the Usage API\'s `templateUri` with a leading slash, the same value as in the gateway\'s per-endpoint families. Deleted clients have none. No month-to-date figure per endpoint: it would multiply the month query\'s pages by the endpoints per client.',
@@ -195,7 +194,6 @@ export const catalogue = {
     unit: '{response}',
     labels: [...CLIENT, 'endpoint', 'method', 'status_class'],
     labelValues: { status_class: ['429'] },
-    freshness: 'daily.',
     meaning: "429 responses on each of the client's busiest endpoints during the last complete UTC day.",
     notes:
       'The endpoints of `genesys_usage_endpoint_requests_last_day`, only where there were 429s. Other status classes per endpoint are left out to keep the series within the cardinality budget (docs/performance.md); the per-client `genesys_usage_responses_last_day` has them all.',
@@ -288,7 +286,6 @@ export const catalogue = {
     unit: '{request}',
     labels: [...CLIENT, 'method', 'status_class'],
     labelValues: { status_class: STATUS_CLASS_VALUES },
-    freshness: 'real time.',
     meaning: 'requests forwarded to Genesys per client, method and response status class.',
     notes:
       'Bounded: at most `AGENT_MAX_CLIENTS` (default 2 000) distinct clients per org have series of their own in every gateway family; requests of further clients are counted under `client_id="other"` (see `genesys_gateway_clients_overflow_total`).',
@@ -302,7 +299,6 @@ export const catalogue = {
     help: 'Requests a client sent upstream in the last 60 s (all its tokens).',
     unit: '{request}',
     labels: CLIENT,
-    freshness: 'real time.',
     meaning: 'requests of the client over all its tokens in the last 60 s (sliding window).',
     example: { caption: 'busiest clients now', promql: 'topk(5, genesys_gateway_requests_per_minute)' },
   }),
@@ -323,7 +319,6 @@ export const catalogue = {
     help: 'Tokens of the client that sent a request in the last 5 minutes.',
     unit: '{token}',
     labels: CLIENT,
-    freshness: 'real time.',
     meaning: 'tokens of the client that carried requests in the last 5 minutes.',
     example: {
       caption: 'clients spreading load over several tokens',
@@ -335,7 +330,6 @@ export const catalogue = {
     help: 'Requests of the client currently waiting for the upstream.',
     unit: '{request}',
     labels: CLIENT,
-    freshness: 'real time.',
     meaning: 'requests of the client forwarded and not yet answered (concurrency).',
     example: { caption: 'peak concurrency', promql: 'max_over_time(genesys_gateway_inflight_requests[5m])' },
   }),
@@ -344,7 +338,6 @@ export const catalogue = {
     help: 'Upstream 429 responses passed back to the client.',
     unit: '{request}',
     labels: CLIENT,
-    freshness: 'real time.',
     meaning: "`429` answers Genesys gave to the client's forwarded requests (upstream 429s).",
     example: {
       caption: '429s in the last 5 minutes',
@@ -370,7 +363,6 @@ export const catalogue = {
     help: 'Time from sending a request upstream to its response headers.',
     unit: 's',
     labels: CLIENT,
-    freshness: 'real time.',
     meaning: 'time Genesys took to answer forwarded requests.',
     example: {
       caption: 'p95 per client',
