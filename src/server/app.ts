@@ -10,7 +10,7 @@ import { registerAuth, type AuthConfig } from './auth.js';
 import { createListener } from './listener.js';
 import { guardReaders, type ReaderLimits } from './readers.js';
 import { sharedScrapes } from './shared-scrape.js';
-import type { ClientsSnapshot } from './snapshot.js';
+import { iso, type ClientsSnapshot } from './snapshot.js';
 import { STATUS_PAGE_CSP, statusPageRoutes } from './status-page.js';
 
 export interface Readiness {
@@ -118,13 +118,6 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
 }
 
 /** Times as ISO strings, like the rest of the JSON the agent serves. */
-function otlpDetail(s: OtlpExportStatus) {
-  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-  return {
-    endpoint: s.endpoint,
-    lastAttempt: iso(s.lastAttemptMs),
-    lastSuccess: iso(s.lastSuccessMs),
-    lastError: s.lastError,
-    consecutiveFailures: s.consecutiveFailures,
-  };
+function otlpDetail({ lastAttemptMs, lastSuccessMs, ...rest }: OtlpExportStatus) {
+  return { ...rest, lastAttempt: iso(lastAttemptMs), lastSuccess: iso(lastSuccessMs) };
 }

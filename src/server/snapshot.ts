@@ -54,7 +54,7 @@ export interface ClientRow {
 /** The JSON the status page and `once` show. */
 export type ClientsSnapshot = ReturnType<typeof buildSnapshot>;
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+export const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** Per org, every client known to any source, worst first. */
 export function buildSnapshot(views: OrgView[], nowMs: number, demo: boolean) {

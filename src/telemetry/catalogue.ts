@@ -30,7 +30,7 @@ export type MetricSection = 'usage' | 'signals' | 'gateway' | 'limits' | 'agent'
 /** A point's attributes: exactly the declared label keys. */
 export type Labels<L extends string> = { readonly [K in L]: string };
 
-export interface MetricSpec<K extends MetricKind, L extends string> {
+interface MetricSpec<K extends MetricKind, L extends string> {
   /** OTel name; counters without `_total`. */
   name: string;
   kind: K;
