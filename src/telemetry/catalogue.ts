@@ -19,7 +19,7 @@ import {
 } from '../model/thresholds.js';
 import { METHODS } from '../genesys/endpoints/index.js';
 import { SOURCE_NAMES } from '../sources/source.js';
-import { withPoints, type CounterFamily, type GaugeFamily, type HistogramFamily } from './families.js';
+import { withPoints, type CounterFamily, type HistogramFamily, type MetricFamily } from './families.js';
 
 type MetricKind = 'gauge' | 'counter' | 'histogram';
 /** Who fills a family (`agent` = the agent itself, not a Genesys source). */
@@ -81,32 +81,24 @@ abstract class MetricDef<K extends MetricKind, L extends string> {
 type PointOf<F extends { points: object[] }, L extends string> = Omit<F['points'][number], 'attributes'> & {
   attributes: Labels<L>;
 };
-type GaugePoint<L extends string> = PointOf<GaugeFamily, L>;
 export type CounterPoint<L extends string> = PointOf<CounterFamily, L>;
-type HistogramPoint<L extends string> = PointOf<HistogramFamily, L>;
 
 /** Points, or how to build them when the family's turn comes (see `withPoints` in ./families.ts). */
 type PointsOf<P> = P[] | (() => P[]);
 
-class GaugeDef<L extends string> extends MetricDef<'gauge', L> {
-  family(points: PointsOf<GaugePoint<L>> = []): GaugeFamily & { points: GaugePoint<L>[] } {
-    return withPoints({ ...this.descriptor(), kind: 'gauge' as const }, points);
-  }
-}
-
-class CounterDef<L extends string> extends MetricDef<'counter', L> {
-  family(points: PointsOf<CounterPoint<L>> = []): CounterFamily & { points: CounterPoint<L>[] } {
-    return withPoints({ ...this.descriptor(), kind: 'counter' as const }, points);
+class PointsDef<K extends 'gauge' | 'counter', L extends string> extends MetricDef<K, L> {
+  family(points: PointsOf<PointOf<Extract<MetricFamily, { kind: K }>, L>> = []) {
+    return withPoints({ ...this.descriptor(), kind: this.kind }, points);
   }
 }
 
 class HistogramDef<L extends string> extends MetricDef<'histogram', L> {
-  family(boundaries: readonly number[], points: PointsOf<HistogramPoint<L>> = []): HistogramFamily {
-    return withPoints({ ...this.descriptor(), kind: 'histogram' as const, boundaries }, points);
+  family(boundaries: readonly number[], points: PointsOf<PointOf<HistogramFamily, L>> = []) {
+    return withPoints({ ...this.descriptor(), kind: this.kind, boundaries }, points);
   }
 }
 
-export type AnyMetricDef = GaugeDef<string> | CounterDef<string> | HistogramDef<string>;
+export type AnyMetricDef = PointsDef<'gauge' | 'counter', string> | HistogramDef<string>;
 
 /** What an entry declares; its section supplies the rest. */
 type Entry<K extends MetricKind, L extends string> = Omit<
@@ -133,8 +125,9 @@ function section(section: MetricSection, sources: readonly MetricSource[], fresh
     return { sources, unitText: unitText(e.name, unit), ...e, freshness: fresh, unit, kind, section };
   };
   return {
-    gauge: <const L extends string>(e: Entry<'gauge', L>) => new GaugeDef<L>(spec('gauge', e)),
-    counter: <const L extends string>(e: Entry<'counter', L>) => new CounterDef<L>(spec('counter', e)),
+    gauge: <const L extends string>(e: Entry<'gauge', L>) => new PointsDef<'gauge', L>(spec('gauge', e)),
+    counter: <const L extends string>(e: Entry<'counter', L>) =>
+      new PointsDef<'counter', L>(spec('counter', e)),
     histogram: <const L extends string>(e: Entry<'histogram', L>) =>
       new HistogramDef<L>(spec('histogram', e)),
   };

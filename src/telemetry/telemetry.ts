@@ -33,9 +33,7 @@ export interface OtlpEndpoint {
   intervalMs: number;
 }
 
-export interface OtlpPush extends OtlpEndpoint {
-  Exporter: typeof OTLPMetricExporter;
-}
+export type OtlpPush = OtlpEndpoint & { Exporter: typeof OTLPMetricExporter };
 
 /**
  * The endpoint with its exporter, imported only when an endpoint is configured: an agent without
@@ -116,11 +114,7 @@ export class Telemetry {
     })();
   }
 
-  /**
-   * Prometheus exposition of the families as they are now, serialized a slice at a time as the
-   * reader drains it; each family's points are built only when its turn comes. Rejects when the
-   * families cannot be listed; a family that fails to build ends the stream.
-   */
+  /** /metrics as the reader drains it. Rejects when the families cannot be listed; a family that fails to build ends the stream. */
   async scrapeChunks(): Promise<Iterable<string>> {
     return metricChunks(this.resource, this.scope, this.collect(), {
       withoutTargetInfo: false,
