@@ -34,15 +34,7 @@ export interface ClientRow {
   /** Busiest token's rate ÷ limit; null without gateway data. */
   utilization: number | null;
   live: Omit<GatewayClientSnapshot, 'clientId' | 'clientName' | 'limit' | 'utilization' | 'endpoints'> | null;
-  usage: {
-    lastDayRequests: number;
-    lastDay429: number;
-    share429: number | null;
-    /** 0 on the 1st: then `monthHasCompleteDay` is false and `previousMonthTotal` says more. */
-    monthToDate: number;
-    previousMonthTotal: number;
-    today: number | null;
-  } | null;
+  usage: ReturnType<typeof usageFigures> | null;
   latestWarning: { limitKey: string; count: number; max: number | null; lastSeen: string } | null;
   /** The busiest endpoints, busiest first, at most `ENDPOINTS_SHOWN`: live (gateway) and the last complete day (Usage API). */
   endpoints?: {
@@ -56,6 +48,20 @@ export type ClientsSnapshot = ReturnType<typeof buildSnapshot>;
 
 export const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
+/** A client's Usage API figures as the snapshot shows them. */
+function usageFigures(c: UsageSummary['clients'][number]) {
+  const { requests, byClass } = c.lastDay;
+  return {
+    lastDayRequests: requests,
+    lastDay429: byClass['429'],
+    share429: requests > 0 ? byClass['429'] / requests : null,
+    /** 0 on the 1st: then `monthHasCompleteDay` is false and `previousMonthTotal` says more. */
+    monthToDate: c.monthToDate,
+    previousMonthTotal: c.previousMonthTotal,
+    today: c.today?.requests ?? null,
+  };
+}
+
 /** Per org, every client known to any source, worst first. */
 export function buildSnapshot(views: OrgView[], nowMs: number, demo: boolean) {
   return { generatedAt: new Date(nowMs).toISOString(), demo, orgs: views.map((v) => orgSnapshot(v, nowMs)) };
@@ -64,34 +70,23 @@ export function buildSnapshot(views: OrgView[], nowMs: number, demo: boolean) {
 function orgSnapshot(v: OrgView, nowMs: number) {
   const rows = new Map<string, ClientRow>();
   const row = (clientId: string, clientName: string): ClientRow => {
-    let r = rows.get(clientId);
-    if (!r) {
-      r = {
-        clientId,
-        clientName,
-        exists: true,
-        limit: v.limitFor(clientId),
-        utilization: null,
-        live: null,
-        usage: null,
-        latestWarning: null,
-      };
-      rows.set(clientId, r);
-    }
+    const r = rows.get(clientId) ?? {
+      clientId,
+      clientName,
+      exists: true,
+      limit: v.limitFor(clientId),
+      utilization: null,
+      live: null,
+      usage: null,
+      latestWarning: null,
+    };
+    rows.set(clientId, r);
     return r;
   };
   for (const c of v.usage?.clients ?? []) {
     const r = row(c.clientId, c.clientName);
-    const lastDay429 = c.lastDay.byClass['429'];
     r.exists = c.exists;
-    r.usage = {
-      lastDayRequests: c.lastDay.requests,
-      lastDay429,
-      share429: c.lastDay.requests > 0 ? lastDay429 / c.lastDay.requests : null,
-      monthToDate: c.monthToDate,
-      previousMonthTotal: c.previousMonthTotal,
-      today: c.today?.requests ?? null,
-    };
+    r.usage = usageFigures(c);
     if (c.lastDayEndpoints?.length)
       r.endpoints = {
         lastDay: c.lastDayEndpoints
