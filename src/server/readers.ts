@@ -18,8 +18,7 @@ export type ReaderLimits = typeof DEFAULTS;
 export function guardReaders(app: FastifyInstance, limits: ReaderLimits = DEFAULTS): onRequestHookHandler {
   app.addHook('onRequest', (_req, reply, done) => {
     const res = reply.raw;
-    const timer = setTimeout(() => res.destroy(), limits.writeTimeoutMs);
-    timer.unref();
+    const timer = setTimeout(() => res.destroy(), limits.writeTimeoutMs).unref();
     res.once('close', () => clearTimeout(timer));
     done();
   });

@@ -22,15 +22,7 @@ function linesPerPoint(metric: MetricData): number {
 }
 
 /** A continuation slice without the `# HELP`/`# UNIT`/`# TYPE` lines already written. */
-function withoutMetadata(text: string): string {
-  let i = 0;
-  while (text.startsWith('#', i)) {
-    const nl = text.indexOf('\n', i);
-    if (nl < 0) return '';
-    i = nl + 1;
-  }
-  return text.slice(i);
-}
+const withoutMetadata = (text: string): string => text.replace(/^(?:#.*(?:\n|$))*/, '');
 
 /**
  * The exposition of `metrics` (one per name: Telemetry merges families first); a metric, and
