@@ -78,11 +78,7 @@ export function requireCredentials(
   };
 }
 
-/**
- * Adds the check to every protected route of `app`, as a hook of the route itself: protection is
- * decided by the route the router matched, whatever spelling of the path reached it. Call before
- * routes are registered (plugins' routes included).
- */
+/** Adds the check as a hook of each protected route; call before any route (plugins' too) is registered. */
 export function registerAuth(app: FastifyInstance, cfg: AuthConfig): void {
   const message =
     'this endpoint needs the credentials configured with AGENT_AUTH_TOKEN or AGENT_AUTH_BASIC_FILE';

@@ -1,12 +1,9 @@
 /**
- * What a source hands to telemetry at each collection: complete, current metric families built
- * from in-memory state through the catalogue (./catalogue.ts), so a series not in the latest
- * families is gone from the next scrape and OTLP export (no cumulative memo, no stale series).
- *
- * A family's points may be built only when read, afresh at every read (`withPoints` with a
- * function): /metrics serializes one family at a time, so a 10 000-client scrape holds one
- * family's points, not all of them (docs/performance.md, "Container"). Read `points` once per
- * collection.
+ * What a source hands to telemetry at each collection: complete, current families built from
+ * in-memory state through ./catalogue.ts, so a series not in the latest ones is gone from the next
+ * scrape and OTLP export (no cumulative memo, no stale series). Points may be built only when read,
+ * afresh at every read (`withPoints` with a function), so a 10 000-client scrape holds one family's
+ * points, not all of them (docs/performance.md, "Container"). Read `points` once per collection.
  */
 export type Attributes = Readonly<Record<string, string>>;
 

@@ -71,12 +71,8 @@ export class OtlpExportLedger {
 
 /** The endpoint as it may be logged: no credentials, query or fragment. */
 export function loggableEndpoint(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}${u.pathname}`;
-  } catch {
-    return '(unparsable URL)';
-  }
+  const u = URL.parse(url);
+  return u ? `${u.protocol}//${u.host}${u.pathname}` : '(unparsable URL)';
 }
 
 /**

@@ -114,7 +114,7 @@ export class Telemetry {
     })();
   }
 
-  /** /metrics as the reader drains it. Rejects when the families cannot be listed; a family that fails to build ends the stream. */
+  /** /metrics as the reader drains it: rejects if the families cannot be listed, ends if one fails to build. */
   async scrapeChunks(): Promise<Iterable<string>> {
     return metricChunks(this.resource, this.scope, this.collect(), {
       withoutTargetInfo: false,
