@@ -18,12 +18,12 @@ import {
   percent,
 } from '../model/thresholds.js';
 import { METHODS } from '../genesys/endpoints/index.js';
-import { SOURCE_NAMES } from '../sources/source.js';
+import { SOURCE_NAMES, type SourceName } from '../sources/source.js';
 import { withPoints, type CounterFamily, type HistogramFamily, type MetricFamily } from './families.js';
 
 type MetricKind = 'gauge' | 'counter' | 'histogram';
 /** Who fills a family (`agent` = the agent itself, not a Genesys source). */
-type MetricSource = 'usage' | 'ratelimits' | 'events' | 'gateway' | 'limits' | 'agent';
+type MetricSource = SourceName | 'agent';
 /** Where a family is listed in docs/metrics.md. */
 export type MetricSection = 'usage' | 'signals' | 'gateway' | 'limits' | 'agent';
 

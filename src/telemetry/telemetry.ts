@@ -72,10 +72,9 @@ export class Telemetry {
       }),
     );
     this.scope = { name: 'genesys-usage-agent', version: opts.serviceVersion };
-    const ledger = opts.otlp ? new OtlpExportLedger(loggableEndpoint(opts.otlp.url), this.now()) : null;
+    const ledger = opts.otlp && new OtlpExportLedger(loggableEndpoint(opts.otlp.url), this.now());
     // One family per name on both paths: the exposition writes each name's metadata once.
-    this.families = (nowMs) =>
-      mergeFamilies(ledger ? [...opts.families(nowMs), ...ledger.family()] : opts.families(nowMs));
+    this.families = (nowMs) => mergeFamilies([...opts.families(nowMs), ...(ledger?.family() ?? [])]);
     if (!opts.otlp || !ledger) return;
     this.otlpLedger = ledger;
     const exportTimeoutMs = Math.min(opts.otlp.intervalMs, 10_000);
@@ -114,7 +113,7 @@ export class Telemetry {
     })();
   }
 
-  /** /metrics as the reader drains it: rejects if the families cannot be listed, ends if one fails to build. */
+  /** /metrics as the reader drains it: rejects if the families cannot be listed, ends if one fails. */
   async scrapeChunks(): Promise<Iterable<string>> {
     return metricChunks(this.resource, this.scope, this.collect(), {
       withoutTargetInfo: false,
