@@ -10,8 +10,8 @@ import { registerAuth, type AuthConfig } from './auth.js';
 import { createListener } from './listener.js';
 import { guardReaders, type ReaderLimits } from './readers.js';
 import { sharedScrapes } from './shared-scrape.js';
-import type { ClientsSnapshot } from './snapshot.js';
-import { statusPageRoutes } from './status-page.js';
+import { iso, type ClientsSnapshot } from './snapshot.js';
+import { STATUS_PAGE_CSP, statusPageRoutes } from './status-page.js';
 
 export interface Readiness {
   ready: boolean;
@@ -37,18 +37,6 @@ export interface ServerOptions {
 
 /** No route of the agent port takes more (POST /v1/events has the same limit). */
 const BODY_LIMIT_BYTES = 1024 * 1024;
-/** The same policy as the status page's own: nothing but this origin's script, style and API. */
-const CSP_DIRECTIVES = {
-  defaultSrc: ["'none'"],
-  scriptSrc: ["'self'"],
-  styleSrc: ["'self'"],
-  connectSrc: ["'self'"],
-  imgSrc: ["'self'", 'data:'],
-  baseUri: ["'none'"],
-  formAction: ["'none'"],
-  frameAncestors: ["'none'"],
-};
-
 /** The agent's own HTTP surface (routes and their protection: docs/security.md, network exposure). */
 export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
   const app = createListener({
@@ -83,7 +71,13 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     registerAuth(app, opts.auth);
   const scrapeSlot = guardReaders(app, opts.readers);
   await app.register(helmet, {
-    contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES },
+    // The status page's policy on every route of the port.
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: Object.fromEntries(
+        STATUS_PAGE_CSP.split('; ').map((d) => [d.replace(/ .*/, ''), d.split(' ').slice(1)]),
+      ),
+    },
     // HSTS only means something over HTTPS.
     strictTransportSecurity: opts.tls ? { maxAge: 15_552_000 } : false,
   });
@@ -124,13 +118,6 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
 }
 
 /** Times as ISO strings, like the rest of the JSON the agent serves. */
-function otlpDetail(s: OtlpExportStatus) {
-  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-  return {
-    endpoint: s.endpoint,
-    lastAttempt: iso(s.lastAttemptMs),
-    lastSuccess: iso(s.lastSuccessMs),
-    lastError: s.lastError,
-    consecutiveFailures: s.consecutiveFailures,
-  };
+function otlpDetail({ lastAttemptMs, lastSuccessMs, ...rest }: OtlpExportStatus) {
+  return { ...rest, lastAttempt: iso(lastAttemptMs), lastSuccess: iso(lastSuccessMs) };
 }
