@@ -14,6 +14,7 @@ import {
 } from '../../model/gateway/measurements.js';
 import type { ClientDirectory } from '../../model/client-directory.js';
 import { EndpointCap } from '../../model/gateway/endpoints.js';
+import { matchEndpoint } from '../../genesys/endpoints/index.js';
 import { catalogue } from '../../telemetry/catalogue.js';
 import type { MetricFamily } from '../../telemetry/families.js';
 import { realScheduler, type Scheduler } from '../../lifecycle/scheduler.js';
@@ -24,7 +25,14 @@ import { IdentityCache, type LookupFailure, type ResolveToken } from './identity
 import { ConcurrencyLimiter, DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from './limits.js';
 import { silentLogger, type Logger } from '../../util/logger.js';
 import { createListener, listen } from '../../server/listener.js';
-import { REFUSAL_REASONS, refuseBadPath, registerProxy, type RefusalReason, type Upstream } from './proxy.js';
+import {
+  REFUSAL_REASONS,
+  refuseBadPath,
+  registerProxy,
+  tooLargeLogin,
+  type RefusalReason,
+  type Upstream,
+} from './proxy.js';
 import { realSleep, Shaper, type Sleep } from './shaper.js';
 
 export interface ShapingOptions {
@@ -67,6 +75,8 @@ export interface GatewayOptions {
   random?: () => number;
   /** Runs the pruning tick (tests pass a ManualScheduler). */
   scheduler?: Scheduler;
+  /** Attributes a request to its catalogue endpoint (default matchEndpoint; tests count its calls). */
+  endpointOf?: (method: string, path: string) => string;
 }
 
 export type GatewayClientSnapshot = ClientMeasurement;
@@ -111,7 +121,7 @@ export class GatewaySource implements Source {
       resolveToken: opts.resolveToken,
       lookupsPerMinute: opts.tokenLookupsPerMinute,
       // Counted, and logged as one summary a minute: a flood of made-up tokens is one line, not one per token.
-      onResolveError: (reason) => this.lookupFailures.set(reason, (this.lookupFailures.get(reason) ?? 0) + 1),
+      onResolveError: (reason) => count(this.lookupFailures, reason),
     });
     const shaping = opts.shaping ?? { mode: 'off' };
     this.shaper =
@@ -141,16 +151,16 @@ export class GatewaySource implements Source {
       login: upstreamFor(this.opts.loginBaseUrl, timeoutMs, limits.upstreamConnections),
       api: upstreamFor(this.opts.apiBaseUrl, timeoutMs, limits.upstreamConnections),
     };
-    const onRefused = (reason: RefusalReason) =>
-      this.refused.set(reason, (this.refused.get(reason) ?? 0) + 1);
+    const onRefused = (reason: RefusalReason) => count(this.refused, reason);
     const app = createListener({
       ...limits, // its deadlines
       logger: false,
       tls: this.opts.tls ?? null,
       // No socket sits idle longer than the longest wait for the upstream.
       idleTimeoutMs: timeoutMs + limits.keepAliveTimeoutMs,
-      // Bodies are relayed as they come, never parsed; the login limit is checked per route.
+      // Bodies are relayed as they come, never parsed; only logins have a cap.
       bodyLimit: limits.loginBodyBytes,
+      tooLarge: tooLargeLogin({ onRefused, limits }),
       // A relayed stream must not hold stop() up.
       forceCloseConnections: true,
       // A target the router cannot decode is one the path guard refuses.
@@ -168,7 +178,7 @@ export class GatewaySource implements Source {
       noteClient: (id) => {
         if (id !== UNKNOWN_CLIENT) this.opts.directory.noteUnknown(id);
       },
-      timeoutMs,
+      endpointOf: this.opts.endpointOf ?? matchEndpoint,
       clock: this.clock,
       logger: this.logger,
       onUpstream: (error) => {
@@ -265,6 +275,10 @@ export class GatewaySource implements Source {
     if (clientId === UNKNOWN_CLIENT || clientId === OTHER_CLIENT) return clientId;
     return this.opts.directory.nameOf(clientId) ?? this.identity.nameOf(clientId) ?? clientId;
   };
+}
+
+function count<K>(counts: Map<K, number>, key: K): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
 }
 
 function upstreamFor(baseUrl: string, timeoutMs: number, connections: number): Upstream {

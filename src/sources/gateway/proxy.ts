@@ -1,4 +1,4 @@
-/* eslint-disable max-lines -- grew with issue 16 hardening (deadlines, caps, refusals); split next */
+/* eslint-disable max-lines -- one request's path through the gateway, admission to relay, read in order */
 /**
  * The forwarding path: one request in, one request to the login or API host out, bodies streamed
  * both ways (nothing buffered except small login bodies, copied on the side to learn identities).
@@ -9,12 +9,12 @@ import type { Readable, Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { Dispatcher, Pool } from 'undici';
 import type { GatewayMeasurements } from '../../model/gateway/measurements.js';
-import { matchEndpoint } from '../../genesys/endpoints/index.js';
 import { errorCode as requestErrorCode } from '../../genesys/http-errors.js';
 import type { Clock } from '../../util/clock.js';
 import { declaredLength } from '../../util/oversize.js';
+import type { ListenerOptions } from '../../server/listener.js';
 import { CaptureStream, decodeBody } from './capture.js';
-import { hasBody, sendGenesysError, sendRateLimited } from './errors.js';
+import { genesysError, hasBody, sendGenesysError, sendRateLimited } from './errors.js';
 import { endToEnd, forwarded, type Forwarded } from './headers.js';
 import {
   loginClientId,
@@ -52,7 +52,8 @@ export interface ProxyDeps {
   shaper: Shaper | null;
   limitPerMinute: (clientId: string) => number;
   noteClient: (clientId: string) => void;
-  timeoutMs: number;
+  /** The catalogue endpoint of a request (matchEndpoint; tests count its calls). */
+  endpointOf: (method: string, path: string) => string;
   clock: Clock;
   logger: Logger;
   /** An upstream answered (null) or could not be reached (its error code). Local failures never come here. */
@@ -104,12 +105,45 @@ export function registerProxy(app: FastifyInstance, deps: ProxyDeps): void {
   app.all('*', () => undefined);
 }
 
+/** Answers a request the gateway refuses to forward, counted by reason. */
+function refuse(
+  deps: Pick<ProxyDeps, 'onRefused'>,
+  res: ServerResponse,
+  reason: RefusalReason,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
+  deps.onRefused(reason);
+  sendGenesysError(res, status, code, message, headers, true);
+}
+
 /** Answers a request target the router could not decode as the path guard does (Fastify's `frameworkErrors`). */
 export function refuseBadPath(deps: Pick<ProxyDeps, 'onRefused'>, res: ServerResponse): void {
-  deps.onRefused('bad_path');
   const message =
     'The request path is not allowed: encoded slashes or backslashes, dot segments and ";" are refused.';
-  sendGenesysError(res, 400, 'bad.request', message, {}, true);
+  refuse(deps, res, 'bad_path', 400, 'bad.request', message);
+}
+
+const RETRY_1 = { 'retry-after': '1' };
+const tooLargeMessage = (cap: number) => `The request body is larger than ${cap} bytes.`;
+
+/**
+ * The listener's refusal of a declared body over its cap: logins only (API bodies stream), and
+ * only on a path the gateway would forward (the path guard and the 404 answer the others first).
+ */
+export function tooLargeLogin(deps: Pick<ProxyDeps, 'onRefused' | 'limits'>): ListenerOptions['tooLarge'] {
+  return {
+    capOf: (url) =>
+      !hostilePath(url) && routeOf(url)?.upstream === 'login'
+        ? deps.limits.loginBodyBytes
+        : Number.POSITIVE_INFINITY,
+    refuse: (cap) => {
+      deps.onRefused('body_too_large');
+      return genesysError(413, 'request.entity.too.large', tooLargeMessage(cap));
+    },
+  };
 }
 
 function failed(deps: ProxyDeps, res: ServerResponse, err: unknown): void {
@@ -137,17 +171,11 @@ function admit(deps: ProxyDeps, req: IncomingMessage, res: ServerResponse): Exch
     sendGenesysError(res, 404, 'not.found', 'The requested resource was not found.');
     return null;
   }
-  const maxBody = route.upstream === 'login' ? deps.limits.loginBodyBytes : Number.POSITIVE_INFINITY;
-  if (declaredLength(req) > maxBody) {
-    deps.onRefused('body_too_large');
-    refuseTooLarge(res, maxBody);
-    return null;
-  }
   // One caller (address) cannot hold more than its share of the upstream connections.
   const address = req.socket.remoteAddress ?? 'unknown';
   if (!deps.perAddress.tryAcquire(address)) {
-    deps.onRefused('address_concurrency');
-    sendTooMany(res, 'Too many requests in progress from this address through the gateway.');
+    const message = 'Too many requests in progress from this address through the gateway.';
+    refuse(deps, res, 'address_concurrency', 429, 'too.many.requests', message, RETRY_1);
     return null;
   }
   const x = new Exchange(req, res, route);
@@ -161,11 +189,9 @@ function admit(deps: ProxyDeps, req: IncomingMessage, res: ServerResponse): Exch
   if (hasBody(req)) {
     x.unwatch = watchBody(req, deps.limits, () => {
       deps.onRefused('body_too_slow');
-      if (res.headersSent) res.destroy();
-      else
-        sendGenesysError(res, 408, 'request.timeout', 'The request body arrived too slowly.', {
-          connection: 'close',
-        });
+      sendGenesysError(res, 408, 'request.timeout', 'The request body arrived too slowly.', {
+        connection: 'close',
+      });
       x.leave();
     });
   }
@@ -214,15 +240,6 @@ class Exchange {
   }
 }
 
-function sendTooMany(res: ServerResponse, message: string): void {
-  sendGenesysError(res, 429, 'too.many.requests', message, { 'retry-after': '1' }, true);
-}
-
-function refuseTooLarge(res: ServerResponse, limit: number): void {
-  const message = `The request body is larger than ${limit} bytes.`;
-  sendGenesysError(res, 413, 'request.entity.too.large', message, {}, true);
-}
-
 /** The whole body, or null when it grew past `limit` (then answered 413) or broke off. */
 async function readBody(req: IncomingMessage, res: ServerResponse, limit: number): Promise<Buffer | null> {
   const chunks: Buffer[] = [];
@@ -232,7 +249,8 @@ async function readBody(req: IncomingMessage, res: ServerResponse, limit: number
     for await (const [chunk] of on(req, 'data', { close: ['end', 'close'] }) as AsyncIterable<[Buffer]>) {
       size += chunk.length;
       if (size > limit) {
-        refuseTooLarge(res, limit); // keeps reading (and discarding) the rest
+        // Keeps reading (and discarding) the rest.
+        sendGenesysError(res, 413, 'request.entity.too.large', tooLargeMessage(limit), {}, true);
         return null;
       }
       chunks.push(chunk);
@@ -253,7 +271,7 @@ function forward(deps: ProxyDeps, x: Exchange): Pending {
   const next = (body: Body): Pending => (login ? forwardLogin(deps, x, body) : identified(deps, x, body));
   if (!hasBody(req)) return next(null);
   const limit = login ? deps.limits.loginBodyBytes : deps.limits.bufferedBodyBytes;
-  // Only API bodies get here: admit() refused a login declared larger.
+  // Only API bodies get here: the listener refused a login declared larger.
   if (declaredLength(req) > limit) return next(req);
   return readBody(req, x.res, limit).then((body) => (body === null ? undefined : next(body)));
 }
@@ -291,8 +309,8 @@ function identified(deps: ProxyDeps, x: Exchange, body: Body): Pending {
 
 function admitted(deps: ProxyDeps, x: Exchange, body: Body, who: Who): Pending {
   if (!deps.perToken.tryAcquire(who.key)) {
-    deps.onRefused('token_concurrency');
-    sendTooMany(x.res, 'Too many requests in progress with this token through the gateway.');
+    const message = 'Too many requests in progress with this token through the gateway.';
+    refuse(deps, x.res, 'token_concurrency', 429, 'too.many.requests', message, RETRY_1);
     return;
   }
   if (x.res.closed) {
@@ -325,8 +343,12 @@ async function shaped(deps: ProxyDeps, shaper: Shaper, x: Exchange, body: Body, 
 /** Forwards and measures one admitted request; `release` frees its shaping slot once it is answered. */
 function measured(deps: ProxyDeps, x: Exchange, body: Body, who: Who, release?: () => void): void {
   const method = x.req.method ?? 'GET';
-  const endpoint = matchEndpoint(method, x.route.path);
-  const handle = deps.measurements.start(who.key, who.clientId, deps.clock.now(), { endpoint, method });
+  // With the per-endpoint families off (a cap of 0) nothing would count the match.
+  const call =
+    deps.measurements.endpointCap.max === 0
+      ? undefined
+      : { endpoint: deps.endpointOf(method, x.route.path), method };
+  const handle = deps.measurements.start(who.key, who.clientId, deps.clock.now(), call);
   relay(
     deps,
     x,
@@ -416,8 +438,6 @@ function relay(
         method: (req.method ?? 'GET') as Dispatcher.HttpMethod,
         headers: x.headers,
         body,
-        headersTimeout: deps.timeoutMs,
-        bodyTimeout: deps.timeoutMs,
       },
       handler,
     );
@@ -434,7 +454,7 @@ function fail(deps: ProxyDeps, x: Exchange, err: unknown): number {
     return CLIENT_CLOSED;
   }
   const code = errorCode(err);
-  if (!isUpstreamError(code)) {
+  if (!UPSTREAM_ERROR.test(code)) {
     // Ours, not the upstream's: never reported as the upstream's health.
     deps.logger.warn({ upstream: route.upstream, err: code }, 'gateway could not forward the request');
     sendGenesysError(res, 500, 'internal.server.error', 'The gateway failed to forward the request.');
@@ -451,26 +471,12 @@ function fail(deps: ProxyDeps, x: Exchange, err: unknown): number {
   return status;
 }
 
-/** Failures of the connection to the upstream or of its answer; anything else is the gateway's own. */
-const UPSTREAM_CODES = new Set([
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
-  'UND_ERR_RES_EXCEEDED_MAX_SIZE',
-  'UND_ERR_INFO',
-]);
-
-function isUpstreamError(code: string): boolean {
-  return (
-    UPSTREAM_CODES.has(code) ||
-    /^E[A-Z]+$/.test(code) || // system errors: ECONNREFUSED, ECONNRESET, ENOTFOUND, ETIMEDOUT, …
-    code.startsWith('HPE_') || // the upstream's answer did not parse
-    /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_/.test(code)
-  );
-}
+/**
+ * Failures of the connection to the upstream or of its answer: undici's, system errors (ECONNREFUSED,
+ * ENOTFOUND, …), an answer that did not parse (HPE_*), TLS. Any other code is the gateway's own.
+ */
+const UPSTREAM_ERROR =
+  /^(?:UND_ERR_(?:CONNECT_TIMEOUT|HEADERS_TIMEOUT|BODY_TIMEOUT|SOCKET|CLOSED|RES_CONTENT_LENGTH_MISMATCH|RES_EXCEEDED_MAX_SIZE|INFO)|E[A-Z]+|HPE_.*)$|CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_/;
 
 /** An error's code (shared with the Genesys client) or class name only: messages may quote URLs or headers. */
 function errorCode(err: unknown): string {
