@@ -24,15 +24,8 @@ import { gatewayFamilies } from './families.js';
 import { IdentityCache, type LookupFailure, type ResolveToken } from './identity.js';
 import { ConcurrencyLimiter, DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from './limits.js';
 import { silentLogger, type Logger } from '../../util/logger.js';
-import { createListener, listen } from '../../server/listener.js';
-import {
-  REFUSAL_REASONS,
-  refuseBadPath,
-  registerProxy,
-  tooLargeLogin,
-  type RefusalReason,
-  type Upstream,
-} from './proxy.js';
+import { listen } from '../../server/listener.js';
+import { createProxy, REFUSAL_REASONS, type RefusalReason, type Upstream } from './proxy.js';
 import { realSleep, Shaper, type Sleep } from './shaper.js';
 
 export interface ShapingOptions {
@@ -87,19 +80,20 @@ const PRUNE_EVERY_MS = 60_000;
 export class GatewaySource implements Source {
   readonly name = 'gateway' as const;
   readonly org: string;
+  /** Base URL of the listener, e.g. `http://127.0.0.1:8080`; empty before start(). */
+  url = '';
   private readonly clock: Clock;
   private readonly logger: Logger;
+  private readonly limits: GatewayLimits;
   private readonly measurements: GatewayMeasurements;
   private readonly identity: IdentityCache;
   private readonly shaper: Shaper | null;
   private server: FastifyInstance | null = null;
   private cancelPrune: (() => void) | null = null;
   private upstreams: Record<'login' | 'api', Upstream> | null = null;
-  private address = '';
   private startedMs: number | null = null;
   private lastUpstreamOkMs: number | null = null;
   private lastError: string | null = null;
-  private readonly limits: GatewayLimits;
   private readonly refused = new Map<RefusalReason, number>();
   /** Failed token look-ups since the last summary line, by reason. */
   private readonly lookupFailures = new Map<LookupFailure, number>();
@@ -123,24 +117,7 @@ export class GatewaySource implements Source {
       // Counted, and logged as one summary a minute: a flood of made-up tokens is one line, not one per token.
       onResolveError: (reason) => count(this.lookupFailures, reason),
     });
-    const shaping = opts.shaping ?? { mode: 'off' };
-    this.shaper =
-      shaping.mode === 'smooth'
-        ? new Shaper({
-            share: shaping.share ?? 0.95,
-            maxWaitMs: shaping.maxWaitMs ?? 10_000,
-            maxConcurrencyPerToken: shaping.maxConcurrencyPerToken,
-            maxTokens,
-            clock: this.clock,
-            sleep: opts.sleep ?? realSleep,
-            random: opts.random ?? Math.random,
-          })
-        : null;
-  }
-
-  /** Base URL of the listener, e.g. `http://127.0.0.1:8080`; empty before start(). */
-  get url(): string {
-    return this.address;
+    this.shaper = shaperFor(opts, maxTokens, this.clock);
   }
 
   async start(): Promise<void> {
@@ -151,46 +128,32 @@ export class GatewaySource implements Source {
       login: upstreamFor(this.opts.loginBaseUrl, timeoutMs, limits.upstreamConnections),
       api: upstreamFor(this.opts.apiBaseUrl, timeoutMs, limits.upstreamConnections),
     };
-    const onRefused = (reason: RefusalReason) => count(this.refused, reason);
-    const app = createListener({
-      ...limits, // its deadlines
-      logger: false,
-      tls: this.opts.tls ?? null,
+    const app = createProxy(
+      {
+        upstreams: this.upstreams,
+        identity: this.identity,
+        measurements: this.measurements,
+        shaper: this.shaper,
+        limitPerMinute: this.opts.limitPerMinute,
+        noteClient: (id) => {
+          if (id !== UNKNOWN_CLIENT) this.opts.directory.noteUnknown(id);
+        },
+        endpointOf: this.opts.endpointOf ?? matchEndpoint,
+        clock: this.clock,
+        logger: this.logger,
+        onUpstream: (error) => {
+          if (error === null) this.lastUpstreamOkMs = this.clock.now();
+          this.lastError = error;
+        },
+        limits,
+        perAddress: new ConcurrencyLimiter(limits.maxConcurrentPerAddress),
+        perToken: new ConcurrencyLimiter(limits.maxConcurrentPerToken),
+        onRefused: (reason) => count(this.refused, reason),
+      },
       // No socket sits idle longer than the longest wait for the upstream.
-      idleTimeoutMs: timeoutMs + limits.keepAliveTimeoutMs,
-      // Bodies are relayed as they come, never parsed; only logins have a cap.
-      bodyLimit: limits.loginBodyBytes,
-      tooLarge: tooLargeLogin({ onRefused, limits }),
-      // A relayed stream must not hold stop() up.
-      forceCloseConnections: true,
-      // A target the router cannot decode is one the path guard refuses.
-      frameworkErrors: (_err, _req, reply) => {
-        reply.hijack();
-        refuseBadPath({ onRefused }, reply.raw);
-      },
-    });
-    registerProxy(app, {
-      upstreams: this.upstreams,
-      identity: this.identity,
-      measurements: this.measurements,
-      shaper: this.shaper,
-      limitPerMinute: this.opts.limitPerMinute,
-      noteClient: (id) => {
-        if (id !== UNKNOWN_CLIENT) this.opts.directory.noteUnknown(id);
-      },
-      endpointOf: this.opts.endpointOf ?? matchEndpoint,
-      clock: this.clock,
-      logger: this.logger,
-      onUpstream: (error) => {
-        if (error === null) this.lastUpstreamOkMs = this.clock.now();
-        this.lastError = error;
-      },
-      limits,
-      perAddress: new ConcurrencyLimiter(limits.maxConcurrentPerAddress),
-      perToken: new ConcurrencyLimiter(limits.maxConcurrentPerToken),
-      onRefused,
-    });
-    this.address = await listen(app, this.opts.host, this.opts.port);
+      { tls: this.opts.tls ?? null, idleTimeoutMs: timeoutMs + limits.keepAliveTimeoutMs },
+    );
+    this.url = await listen(app, this.opts.host, this.opts.port);
     this.server = app;
     const scheduler = this.opts.scheduler ?? realScheduler;
     const tick = () => {
@@ -200,7 +163,7 @@ export class GatewaySource implements Source {
     };
     this.cancelPrune = scheduler.after(PRUNE_EVERY_MS, tick);
     this.startedMs = this.clock.now();
-    this.logger.info({ url: this.address, shaping: this.shaper ? 'smooth' : 'off' }, 'gateway listening');
+    this.logger.info({ url: this.url, shaping: this.shaper ? 'smooth' : 'off' }, 'gateway listening');
   }
 
   async stop(): Promise<void> {
@@ -218,6 +181,7 @@ export class GatewaySource implements Source {
   collect(nowMs: number): MetricFamily[] {
     if (this.startedMs === null) return [];
     const startTimeMs = this.startedMs;
+    const attributes = { org: this.org };
     return [
       ...gatewayFamilies(this.measurements, nowMs, {
         org: this.org,
@@ -225,14 +189,14 @@ export class GatewaySource implements Source {
         limitOf: this.opts.limitPerMinute,
       }),
       catalogue.gatewayClientsOverflow.family([
-        { attributes: { org: this.org }, value: this.measurements.overflowCount(), startTimeMs },
+        { attributes, value: this.measurements.overflowCount(), startTimeMs },
       ]),
       catalogue.gatewayEndpointsOverflow.family([
-        { attributes: { org: this.org }, value: this.measurements.endpointCap.overflowed, startTimeMs },
+        { attributes, value: this.measurements.endpointCap.overflowed, startTimeMs },
       ]),
       catalogue.gatewayRefused.family(
         REFUSAL_REASONS.map((reason) => ({
-          attributes: { org: this.org, reason },
+          attributes: { ...attributes, reason },
           value: this.refused.get(reason) ?? 0,
           startTimeMs,
         })),
@@ -262,10 +226,9 @@ export class GatewaySource implements Source {
   }
 
   health(): SourceHealth {
-    const lastSuccessMs = this.lastUpstreamOkMs ?? this.startedMs;
     return {
       up: this.server !== null,
-      lastSuccessMs,
+      lastSuccessMs: this.lastUpstreamOkMs ?? this.startedMs,
       lastDurationMs: this.startedMs === null ? null : 0,
       lastError: this.lastError,
     };
@@ -279,6 +242,20 @@ export class GatewaySource implements Source {
 
 function count<K>(counts: Map<K, number>, key: K): void {
   counts.set(key, (counts.get(key) ?? 0) + 1);
+}
+
+function shaperFor(opts: GatewayOptions, maxTokens: number, clock: Clock): Shaper | null {
+  const shaping = opts.shaping ?? { mode: 'off' };
+  if (shaping.mode !== 'smooth') return null;
+  return new Shaper({
+    share: shaping.share ?? 0.95,
+    maxWaitMs: shaping.maxWaitMs ?? 10_000,
+    maxConcurrencyPerToken: shaping.maxConcurrencyPerToken,
+    maxTokens,
+    clock,
+    sleep: opts.sleep ?? realSleep,
+    random: opts.random ?? Math.random,
+  });
 }
 
 function upstreamFor(baseUrl: string, timeoutMs: number, connections: number): Upstream {

@@ -12,7 +12,7 @@ import type { GatewayMeasurements } from '../../model/gateway/measurements.js';
 import { errorCode as requestErrorCode } from '../../genesys/http-errors.js';
 import type { Clock } from '../../util/clock.js';
 import { declaredLength } from '../../util/oversize.js';
-import type { ListenerOptions } from '../../server/listener.js';
+import { createListener, type ListenerOptions } from '../../server/listener.js';
 import { CaptureStream, decodeBody } from './capture.js';
 import { genesysError, hasBody, sendGenesysError, sendRateLimited } from './errors.js';
 import { endToEnd, forwarded, type Forwarded } from './headers.js';
@@ -76,14 +76,42 @@ declare module 'fastify' {
 }
 
 /**
- * The gateway on its listener (server/listener.ts): `onRequest` admits a request (path guard, route,
- * declared size, per-address cap), the listener then sends any `100 Continue`, and `preParsing`
- * takes the request over from Fastify before it would read the body, which is relayed as it comes.
- * The common request (a known token, no body, no shaping) runs without a promise from arrival to
- * the upstream's answer: no async function, await or promise of its own per request (A/B in
- * docs/performance.md). Any step that must wait returns a promise, and the rest follows it.
+ * The gateway's listener (server/listener.ts): `onRequest` admits a request (path guard, route,
+ * per-address cap; the listener refuses an oversized login first), the listener then sends any
+ * `100 Continue`, and `preParsing` takes the request over before Fastify would read the body,
+ * which is relayed as it comes. The common request (a known token, no body, no shaping) runs
+ * without a promise of its own from arrival to the upstream's answer (A/B in
+ * docs/performance.md); any step that must wait returns a promise, and the rest follows it.
  */
-export function registerProxy(app: FastifyInstance, deps: ProxyDeps): void {
+export function createProxy(
+  deps: ProxyDeps,
+  listener: Pick<ListenerOptions, 'tls' | 'idleTimeoutMs'>,
+): FastifyInstance {
+  const app = createListener({
+    ...deps.limits, // its deadlines
+    ...listener,
+    logger: false,
+    // Bodies are relayed as they come, never parsed; only logins have a cap (API bodies stream),
+    // on a path the gateway would forward (the path guard and the 404 answer the others).
+    bodyLimit: deps.limits.loginBodyBytes,
+    tooLarge: {
+      capOf: (url) =>
+        !hostilePath(url) && routeOf(url)?.upstream === 'login'
+          ? deps.limits.loginBodyBytes
+          : Number.POSITIVE_INFINITY,
+      refuse: (cap) => {
+        deps.onRefused('body_too_large');
+        return genesysError(413, 'request.entity.too.large', tooLargeMessage(cap));
+      },
+    },
+    // A relayed stream must not hold stop() up.
+    forceCloseConnections: true,
+    // A target the router cannot decode is one the path guard refuses.
+    frameworkErrors: (_err, _req, reply) => {
+      reply.hijack();
+      refuseBadPath(deps, reply.raw);
+    },
+  });
   app.decorateRequest('exchange', null);
   app.addHook('onRequest', (req, reply, done) => {
     const x = admit(deps, req.raw, reply.raw);
@@ -103,11 +131,12 @@ export function registerProxy(app: FastifyInstance, deps: ProxyDeps): void {
   });
   // Every path reaches the hooks above; the request is taken over before this would run.
   app.all('*', () => undefined);
+  return app;
 }
 
 /** Answers a request the gateway refuses to forward, counted by reason. */
 function refuse(
-  deps: Pick<ProxyDeps, 'onRefused'>,
+  deps: ProxyDeps,
   res: ServerResponse,
   reason: RefusalReason,
   status: number,
@@ -119,8 +148,7 @@ function refuse(
   sendGenesysError(res, status, code, message, headers, true);
 }
 
-/** Answers a request target the router could not decode as the path guard does (Fastify's `frameworkErrors`). */
-export function refuseBadPath(deps: Pick<ProxyDeps, 'onRefused'>, res: ServerResponse): void {
+function refuseBadPath(deps: ProxyDeps, res: ServerResponse): void {
   const message =
     'The request path is not allowed: encoded slashes or backslashes, dot segments and ";" are refused.';
   refuse(deps, res, 'bad_path', 400, 'bad.request', message);
@@ -129,34 +157,13 @@ export function refuseBadPath(deps: Pick<ProxyDeps, 'onRefused'>, res: ServerRes
 const RETRY_1 = { 'retry-after': '1' };
 const tooLargeMessage = (cap: number) => `The request body is larger than ${cap} bytes.`;
 
-/**
- * The listener's refusal of a declared body over its cap: logins only (API bodies stream), and
- * only on a path the gateway would forward (the path guard and the 404 answer the others first).
- */
-export function tooLargeLogin(deps: Pick<ProxyDeps, 'onRefused' | 'limits'>): ListenerOptions['tooLarge'] {
-  return {
-    capOf: (url) =>
-      !hostilePath(url) && routeOf(url)?.upstream === 'login'
-        ? deps.limits.loginBodyBytes
-        : Number.POSITIVE_INFINITY,
-    refuse: (cap) => {
-      deps.onRefused('body_too_large');
-      return genesysError(413, 'request.entity.too.large', tooLargeMessage(cap));
-    },
-  };
-}
-
+/** The gateway itself failed: a 500, or a cut response once its head is out. */
 function failed(deps: ProxyDeps, res: ServerResponse, err: unknown): void {
   deps.logger.error({ err: errorCode(err) }, 'gateway request failed');
-  if (!res.headersSent)
-    sendGenesysError(res, 500, 'internal.server.error', 'The gateway failed to handle the request.');
-  else res.destroy();
+  sendGenesysError(res, 500, 'internal.server.error', 'The gateway failed to handle the request.');
 }
 
-/**
- * A promise while a step of the request waits (its body, its token's look-up, shaping), rejected if
- * the gateway itself fails; nothing once the request is on its way upstream or answered.
- */
+/** A promise while a step waits (body, token look-up, shaping), rejected if the gateway fails. */
 type Pending = Promise<void> | void;
 
 /** The request's exchange once admitted, or null once it is answered. */
@@ -201,11 +208,7 @@ function admit(deps: ProxyDeps, req: IncomingMessage, res: ServerResponse): Exch
 /** The reason an upstream request is aborted when its client leaves (never sent to anyone). */
 const CLIENT_LEFT = Object.assign(new Error('the client closed the request'), { name: 'ClientLeft' });
 
-/**
- * One request through the gateway: what it holds until its response closes (its per-token slot,
- * the body watchdog) and whether its client left. Leaving aborts the upstream request in flight and
- * any wait for it.
- */
+/** One request: what it holds until its response closes, and whether its client left (which aborts its waits). */
 class Exchange {
   gone = false;
   /** The upstream request in flight, while there is one. */
@@ -276,7 +279,7 @@ function forward(deps: ProxyDeps, x: Exchange): Pending {
   return readBody(req, x.res, limit).then((body) => (body === null ? undefined : next(body)));
 }
 
-async function forwardLogin(deps: ProxyDeps, x: Exchange, body: Body): Promise<void> {
+function forwardLogin(deps: ProxyDeps, x: Exchange, body: Body): void {
   const formText = body instanceof Buffer ? body.toString('utf8') : '';
   // A tap in front of the response keeps a copy of the token answer to learn token -> client;
   // the client's answer passes through it untouched whatever the copy turns out to be.
@@ -294,8 +297,9 @@ async function forwardLogin(deps: ProxyDeps, x: Exchange, body: Body): Promise<v
     tap.pipe(x.res);
     return tap;
   };
-  const outcome = await new Promise<RelayOutcome>((resolve) => relay(deps, x, body, tapped, resolve));
-  if (!outcome.ok) fail(deps, x, outcome.error);
+  relay(deps, x, body, tapped, (outcome) => {
+    if (!outcome.ok) fail(deps, x, outcome.error);
+  });
 }
 
 type Body = Readable | Buffer | null;
@@ -358,8 +362,6 @@ function measured(deps: ProxyDeps, x: Exchange, body: Body, who: Who, release?: 
       try {
         const answer = outcome.ok ? outcome : { status: fail(deps, x, outcome.error) };
         deps.measurements.finish(handle, { method, ...answer }, deps.clock.now());
-      } catch (err) {
-        failed(deps, x.res, err);
       } finally {
         release?.();
       }
@@ -370,12 +372,10 @@ function measured(deps: ProxyDeps, x: Exchange, body: Body, who: Who, release?: 
 type RelayOutcome = { ok: true; status: number; upstreamSeconds: number } | { ok: false; error: unknown };
 
 /**
- * Sends the request upstream and streams the answer into the writable `sink` returns (the client
- * response, or a tap in front of it), through undici's dispatch handler API: no per-request
- * AsyncResource, signal listeners, stream-lifecycle listeners or promise layer of its stream()
- * (A/B in docs/performance.md). Backpressure pauses the upstream until the sink drains. `done`
- * gets the outcome once: not ok means nothing came back; a body that breaks off after the headers
- * destroys the response.
+ * Sends the request upstream and streams the answer into `sink`'s writable (the response, or a tap
+ * in front of it) through undici's dispatch handler API: none of stream()'s per-request resources,
+ * listeners or promises (A/B in docs/performance.md); backpressure pauses the upstream. `done` gets
+ * the outcome once (not ok: nothing came back), and a throw in it is the gateway failing.
  */
 function relay(
   deps: ProxyDeps,
@@ -392,7 +392,11 @@ function relay(
   const resolve = (outcome: RelayOutcome): void => {
     if (settled) return;
     settled = true;
-    done(outcome);
+    try {
+      done(outcome);
+    } catch (err) {
+      failed(deps, res, err);
+    }
   };
   let status = 0;
   let upstreamSeconds = 0;
@@ -460,14 +464,13 @@ function fail(deps: ProxyDeps, x: Exchange, err: unknown): number {
     sendGenesysError(res, 500, 'internal.server.error', 'The gateway failed to forward the request.');
     return 500;
   }
-  const timedOut = code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT';
-  const status = timedOut ? 504 : 502;
+  const [status, genesysCode, message] =
+    code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT'
+      ? [504, 'gateway.timeout', 'The upstream Genesys Cloud API did not answer in time.']
+      : [502, 'bad.gateway', 'The gateway could not reach the upstream Genesys Cloud API.'];
   deps.onUpstream(`${route.upstream} upstream: ${code}`);
   deps.logger.warn({ upstream: route.upstream, err: code, status }, 'upstream request failed');
-  if (timedOut)
-    sendGenesysError(res, 504, 'gateway.timeout', 'The upstream Genesys Cloud API did not answer in time.');
-  else
-    sendGenesysError(res, 502, 'bad.gateway', 'The gateway could not reach the upstream Genesys Cloud API.');
+  sendGenesysError(res, status, genesysCode, message);
   return status;
 }
 

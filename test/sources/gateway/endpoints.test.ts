@@ -167,7 +167,7 @@ describe('gateway endpoint attribution', () => {
 
 describe('gateway with the per-endpoint families off (AGENT_MAX_ENDPOINTS=0)', () => {
   it('never matches a request to an endpoint, and still forwards and counts it', async () => {
-    const upstream = await startFakeUpstream((_req, res) => res.end('{}'));
+    const upstream = await startFakeUpstream((_req, res) => void res.end('{}'));
     const matched: string[] = [];
     const match = (method: string, path: string): string => {
       matched.push(`${method} ${path}`);
