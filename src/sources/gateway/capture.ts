@@ -1,7 +1,4 @@
-/**
- * A pass-through stream that keeps a copy of the first bytes (for small login bodies only) and
- * hands them to `onEnd` before the last bytes pass.
- */
+/** A pass-through stream that copies the first bytes (small login answers) for `onEnd`, before the last pass. */
 import { Transform, type TransformCallback } from 'node:stream';
 import { promisify } from 'node:util';
 import { brotliDecompress, gunzip, inflate, type ZlibOptions } from 'node:zlib';

@@ -16,13 +16,7 @@ import { createListener, type ListenerOptions } from '../../server/listener.js';
 import { CaptureStream, decodeBody } from './capture.js';
 import { genesysError, hasBody, sendGenesysError, sendRateLimited } from './errors.js';
 import { endToEnd, forwarded, type Forwarded } from './headers.js';
-import {
-  loginClientId,
-  tokenKey,
-  tokenResponseSchema,
-  type Identity,
-  type IdentityCache,
-} from './identity.js';
+import { loginClientId, tokenKey, tokenResponseSchema, type IdentityCache, type Who } from './identity.js';
 import { watchBody, type ConcurrencyLimiter, type GatewayLimits } from './limits.js';
 import { hostilePath } from './path-guard.js';
 import { routeOf, type Route } from './routes.js';
@@ -109,7 +103,7 @@ export function createProxy(
     // A target the router cannot decode is one the path guard refuses.
     frameworkErrors: (_err, _req, reply) => {
       reply.hijack();
-      refuseBadPath(deps, reply.raw);
+      refuse(deps, reply.raw, 'bad_path');
     },
   });
   app.decorateRequest('exchange', null);
@@ -134,27 +128,21 @@ export function createProxy(
   return app;
 }
 
+/** Why a request is refused before it is forwarded (oversized and slow bodies: see their checks). */
+const REFUSED = {
+  bad_path:
+    'The request path is not allowed: encoded slashes or backslashes, dot segments and ";" are refused.',
+  address_concurrency: 'Too many requests in progress from this address through the gateway.',
+  token_concurrency: 'Too many requests in progress with this token through the gateway.',
+};
+
 /** Answers a request the gateway refuses to forward, counted by reason. */
-function refuse(
-  deps: ProxyDeps,
-  res: ServerResponse,
-  reason: RefusalReason,
-  status: number,
-  code: string,
-  message: string,
-  headers: Record<string, string> = {},
-): void {
+function refuse(deps: ProxyDeps, res: ServerResponse, reason: keyof typeof REFUSED): void {
   deps.onRefused(reason);
-  sendGenesysError(res, status, code, message, headers, true);
+  if (reason === 'bad_path') sendGenesysError(res, 400, 'bad.request', REFUSED[reason], {}, true);
+  else sendGenesysError(res, 429, 'too.many.requests', REFUSED[reason], { 'retry-after': '1' }, true);
 }
 
-function refuseBadPath(deps: ProxyDeps, res: ServerResponse): void {
-  const message =
-    'The request path is not allowed: encoded slashes or backslashes, dot segments and ";" are refused.';
-  refuse(deps, res, 'bad_path', 400, 'bad.request', message);
-}
-
-const RETRY_1 = { 'retry-after': '1' };
 const tooLargeMessage = (cap: number) => `The request body is larger than ${cap} bytes.`;
 
 /** The gateway itself failed: a 500, or a cut response once its head is out. */
@@ -170,7 +158,7 @@ type Pending = Promise<void> | void;
 function admit(deps: ProxyDeps, req: IncomingMessage, res: ServerResponse): Exchange | null {
   const rawUrl = req.url ?? '/';
   if (hostilePath(rawUrl)) {
-    refuseBadPath(deps, res);
+    refuse(deps, res, 'bad_path');
     return null;
   }
   const route = routeOf(rawUrl);
@@ -181,8 +169,7 @@ function admit(deps: ProxyDeps, req: IncomingMessage, res: ServerResponse): Exch
   // One caller (address) cannot hold more than its share of the upstream connections.
   const address = req.socket.remoteAddress ?? 'unknown';
   if (!deps.perAddress.tryAcquire(address)) {
-    const message = 'Too many requests in progress from this address through the gateway.';
-    refuse(deps, res, 'address_concurrency', 429, 'too.many.requests', message, RETRY_1);
+    refuse(deps, res, 'address_concurrency');
     return null;
   }
   const x = new Exchange(req, res, route);
@@ -303,7 +290,6 @@ function forwardLogin(deps: ProxyDeps, x: Exchange, body: Body): void {
 }
 
 type Body = Readable | Buffer | null;
-type Who = Identity & { key: string };
 
 function identified(deps: ProxyDeps, x: Exchange, body: Body): Pending {
   const known = deps.identity.identify(deps.identity.tokens.of(x.req.socket, x.headers));
@@ -313,8 +299,7 @@ function identified(deps: ProxyDeps, x: Exchange, body: Body): Pending {
 
 function admitted(deps: ProxyDeps, x: Exchange, body: Body, who: Who): Pending {
   if (!deps.perToken.tryAcquire(who.key)) {
-    const message = 'Too many requests in progress with this token through the gateway.';
-    refuse(deps, x.res, 'token_concurrency', 429, 'too.many.requests', message, RETRY_1);
+    refuse(deps, x.res, 'token_concurrency');
     return;
   }
   if (x.res.closed) {
