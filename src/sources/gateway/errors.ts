@@ -42,14 +42,3 @@ export function hasBody(req: IncomingMessage): boolean {
   const len = req.headers['content-length'];
   return req.headers['transfer-encoding'] !== undefined || (len !== undefined && len !== '0');
 }
-
-/** The normalized Genesys 429 (docs/gateway.md, shaping), used when shaping rejects a request locally. */
-export function sendRateLimited(res: ServerResponse, retryAfterSeconds: number): void {
-  sendGenesysError(
-    res,
-    429,
-    'too.many.requests.retry.after',
-    `Rate limit exceeded the maximum. Retry the request in [${retryAfterSeconds}] seconds`,
-    { 'retry-after': String(retryAfterSeconds) },
-  );
-}

@@ -26,16 +26,9 @@ import { ConcurrencyLimiter, DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from '
 import { silentLogger, type Logger } from '../../util/logger.js';
 import { listen } from '../../server/listener.js';
 import { createProxy, REFUSAL_REASONS, type RefusalReason, type Upstream } from './proxy.js';
-import { realSleep, Shaper, type Sleep } from './shaper.js';
+import { realSleep, Shaper, type ShapingOptions, type Sleep } from './shaper.js';
 
-export interface ShapingOptions {
-  mode: 'off' | 'smooth';
-  /** Fraction of the per-token limit to stay under (default 0.95). */
-  share?: number;
-  /** Longest a request is held before a local 429 (default 10 s). */
-  maxWaitMs?: number;
-  maxConcurrencyPerToken?: number;
-}
+export type { ShapingOptions } from './shaper.js';
 
 export interface GatewayOptions {
   org: string;
@@ -90,7 +83,6 @@ export class GatewaySource implements Source {
   private readonly shaper: Shaper | null;
   private server: FastifyInstance | null = null;
   private cancelPrune: (() => void) | null = null;
-  private upstreams: Record<'login' | 'api', Upstream> | null = null;
   private startedMs: number | null = null;
   private lastUpstreamOkMs: number | null = null;
   private lastError: string | null = null;
@@ -117,20 +109,23 @@ export class GatewaySource implements Source {
       // Counted, and logged as one summary a minute: a flood of made-up tokens is one line, not one per token.
       onResolveError: (reason) => count(this.lookupFailures, reason),
     });
-    this.shaper = shaperFor(opts, maxTokens, this.clock);
+    const { shaping, sleep = realSleep, random = Math.random } = opts;
+    this.shaper =
+      shaping?.mode === 'smooth'
+        ? new Shaper(shaping, { maxTokens, clock: this.clock, sleep, random })
+        : null;
   }
 
   async start(): Promise<void> {
     if (this.server) return;
     const timeoutMs = this.opts.upstreamTimeoutMs ?? 60_000;
     const limits = this.limits;
-    this.upstreams = {
-      login: upstreamFor(this.opts.loginBaseUrl, timeoutMs, limits.upstreamConnections),
-      api: upstreamFor(this.opts.apiBaseUrl, timeoutMs, limits.upstreamConnections),
-    };
     const app = createProxy(
       {
-        upstreams: this.upstreams,
+        upstreams: {
+          login: upstreamFor(this.opts.loginBaseUrl, timeoutMs, limits.upstreamConnections),
+          api: upstreamFor(this.opts.apiBaseUrl, timeoutMs, limits.upstreamConnections),
+        },
         identity: this.identity,
         measurements: this.measurements,
         shaper: this.shaper,
@@ -172,10 +167,7 @@ export class GatewaySource implements Source {
     this.logLookupFailures();
     const server = this.server;
     this.server = null;
-    await server?.close();
-    const upstreams = this.upstreams;
-    this.upstreams = null;
-    if (upstreams) await Promise.all([upstreams.login.pool.destroy(), upstreams.api.pool.destroy()]);
+    await server?.close(); // and its upstream pools
   }
 
   collect(nowMs: number): MetricFamily[] {
@@ -242,20 +234,6 @@ export class GatewaySource implements Source {
 
 function count<K>(counts: Map<K, number>, key: K): void {
   counts.set(key, (counts.get(key) ?? 0) + 1);
-}
-
-function shaperFor(opts: GatewayOptions, maxTokens: number, clock: Clock): Shaper | null {
-  const shaping = opts.shaping ?? { mode: 'off' };
-  if (shaping.mode !== 'smooth') return null;
-  return new Shaper({
-    share: shaping.share ?? 0.95,
-    maxWaitMs: shaping.maxWaitMs ?? 10_000,
-    maxConcurrencyPerToken: shaping.maxConcurrencyPerToken,
-    maxTokens,
-    clock,
-    sleep: opts.sleep ?? realSleep,
-    random: opts.random ?? Math.random,
-  });
 }
 
 function upstreamFor(baseUrl: string, timeoutMs: number, connections: number): Upstream {

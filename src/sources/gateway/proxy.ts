@@ -14,7 +14,7 @@ import type { Clock } from '../../util/clock.js';
 import { declaredLength } from '../../util/oversize.js';
 import { createListener, type ListenerOptions } from '../../server/listener.js';
 import { CaptureStream, decodeBody } from './capture.js';
-import { genesysError, hasBody, sendGenesysError, sendRateLimited } from './errors.js';
+import { genesysError, hasBody, sendGenesysError } from './errors.js';
 import { endToEnd, forwarded, type Forwarded } from './headers.js';
 import { loginClientId, tokenKey, tokenResponseSchema, type IdentityCache, type Who } from './identity.js';
 import { watchBody, type ConcurrencyLimiter, type GatewayLimits } from './limits.js';
@@ -125,6 +125,9 @@ export function createProxy(
   });
   // Every path reaches the hooks above; the request is taken over before this would run.
   app.all('*', () => undefined);
+  app.addHook('onClose', async () => {
+    await Promise.all([deps.upstreams.login.pool.destroy(), deps.upstreams.api.pool.destroy()]);
+  });
   return app;
 }
 
@@ -322,7 +325,12 @@ async function shaped(deps: ProxyDeps, shaper: Shaper, x: Exchange, body: Body, 
   }
   if (admission.kind === 'reject') {
     deps.measurements.shaped(who.clientId, 'rejected', deps.clock.now());
-    sendRateLimited(x.res, admission.retryAfterSeconds);
+    // The normalized Genesys 429 (docs/gateway.md, shaping).
+    const seconds = admission.retryAfterSeconds;
+    const message = `Rate limit exceeded the maximum. Retry the request in [${seconds}] seconds`;
+    sendGenesysError(x.res, 429, 'too.many.requests.retry.after', message, {
+      'retry-after': String(seconds),
+    });
     return;
   }
   if (admission.delayed) deps.measurements.shaped(who.clientId, 'delayed', deps.clock.now());
