@@ -18,9 +18,8 @@ export function genesysError(
 }
 
 /**
- * Answers with a Genesys error. A request the gateway `refused` to forward whose body is still
- * coming is drained for a bounded time and then closed (util/oversize.ts): neither kept open for as
- * long as its sender likes to trickle, nor reset before it can read the answer.
+ * Answers with a Genesys error. A `refused` request whose body is still coming is drained for a
+ * bounded time, then closed (util/oversize.ts): not reset before its client can read the answer.
  */
 export function sendGenesysError(
   res: ServerResponse,

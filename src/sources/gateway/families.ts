@@ -1,7 +1,4 @@
-/**
- * The gateway's figures as metric families: plain measurements from the model in, catalogue
- * families out (the model itself names no metric).
- */
+/** The gateway's figures as metric families (the model itself names no metric). */
 import { LATENCY_BOUNDARIES_S } from '../../model/gateway/histogram.js';
 import type {
   ClientCounters,

@@ -1,7 +1,6 @@
 /**
- * Which OAuth client a bearer token belongs to. Tokens are known only by their SHA-256 hash; the
- * mapping is learnt from `/oauth/token` exchanges that pass through the gateway, or asked once
- * from `resolveToken` (GET /api/v2/tokens/me) for tokens minted elsewhere.
+ * Which OAuth client a bearer token (known only by its SHA-256) belongs to: learnt from logins through
+ * the gateway, or asked once from `resolveToken` (GET /api/v2/tokens/me) for tokens minted elsewhere.
  */
 import { hash } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';

@@ -1,7 +1,6 @@
 /**
- * Source 4 (docs/gateway.md): the agent as the SDKs' intermediate gateway. Integrations send
- * `/oauth/token` and `/api/v2/**` here; requests are forwarded to the real region (or the
- * simulator) and measured per token and per OAuth client in real time.
+ * Source 4 (docs/gateway.md): the SDKs' gateway. `/oauth/token` and `/api/v2/**` are forwarded to
+ * the real region (or the simulator) and measured per token and per OAuth client in real time.
  */
 import type { FastifyInstance } from 'fastify';
 import { Pool } from 'undici';

@@ -1,8 +1,5 @@
 /* eslint-disable max-lines -- one request's path through the gateway, admission to relay, read in order */
-/**
- * The forwarding path: one request in, one request to the login or API host out, bodies streamed
- * both ways (nothing buffered except small login bodies, copied on the side to learn identities).
- */
+/** The forwarding path: one request in, one to the login or API host out, bodies streamed both ways. */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { on } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
@@ -70,12 +67,10 @@ declare module 'fastify' {
 }
 
 /**
- * The gateway's listener (server/listener.ts): `onRequest` admits a request (path guard, route,
- * per-address cap; the listener refuses an oversized login first), the listener then sends any
- * `100 Continue`, and `preParsing` takes the request over before Fastify would read the body,
- * which is relayed as it comes. The common request (a known token, no body, no shaping) runs
- * without a promise of its own from arrival to the upstream's answer (A/B in
- * docs/performance.md); any step that must wait returns a promise, and the rest follows it.
+ * The gateway's listener (server/listener.ts): `onRequest` admits a request, the listener then
+ * sends any `100 Continue`, and `preParsing` takes the request over before Fastify reads the body.
+ * The common request (known token, no body, no shaping) makes no promise of its own on its way
+ * (A/B in docs/performance.md); a step that must wait returns one, and the rest follows it.
  */
 export function createProxy(
   deps: ProxyDeps,
@@ -85,8 +80,7 @@ export function createProxy(
     ...deps.limits, // its deadlines
     ...listener,
     logger: false,
-    // Bodies are relayed as they come, never parsed; only logins have a cap (API bodies stream),
-    // on a path the gateway would forward (the path guard and the 404 answer the others).
+    // Bodies are relayed, never parsed; only logins have a cap (the path guard and 404 go first).
     bodyLimit: deps.limits.loginBodyBytes,
     tooLarge: {
       capOf: (url) =>
@@ -176,7 +170,7 @@ function admit(deps: ProxyDeps, req: IncomingMessage, res: ServerResponse): Exch
     return null;
   }
   const x = new Exchange(req, res, route);
-  // One listener for everything the request holds (listeners are per-request work too).
+  // One listener for everything the request holds.
   res.once('close', () => {
     deps.perAddress.release(address);
     if (x.token !== null) deps.perToken.release(x.token);
@@ -254,10 +248,7 @@ async function readBody(req: IncomingMessage, res: ServerResponse, limit: number
   return req.complete ? Buffer.concat(chunks) : null;
 }
 
-/**
- * Bodies within their limit (logins, small API bodies) are read whole before the upstream is
- * contacted, so a slow sender holds no upstream connection; larger API bodies stream.
- */
+/** Bodies within their limit are read whole first, so a slow sender holds no upstream connection. */
 function forward(deps: ProxyDeps, x: Exchange): Pending {
   const { req } = x;
   const login = x.route.upstream === 'login';
@@ -271,8 +262,7 @@ function forward(deps: ProxyDeps, x: Exchange): Pending {
 
 function forwardLogin(deps: ProxyDeps, x: Exchange, body: Body): void {
   const formText = body instanceof Buffer ? body.toString('utf8') : '';
-  // A tap in front of the response keeps a copy of the token answer to learn token -> client;
-  // the client's answer passes through it untouched whatever the copy turns out to be.
+  // A tap keeps a copy of the token answer to learn token -> client; the answer passes untouched.
   const tapped = (statusCode: number, headers: IncomingHttpHeaders): Writable => {
     const tap = new CaptureStream(LOGIN_CAPTURE_BYTES, async (captured) => {
       if (statusCode !== 200 || !captured) return;
@@ -287,9 +277,8 @@ function forwardLogin(deps: ProxyDeps, x: Exchange, body: Body): void {
     tap.pipe(x.res);
     return tap;
   };
-  relay(deps, x, body, tapped, (outcome) => {
-    if (!outcome.ok) fail(deps, x, outcome.error);
-  });
+  const done = (outcome: RelayOutcome) => outcome.ok || fail(deps, x, outcome.error);
+  relay(deps, x, body, done, tapped);
 }
 
 type Body = Readable | Buffer | null;
@@ -346,27 +335,21 @@ function measured(deps: ProxyDeps, x: Exchange, body: Body, who: Who, release?: 
       ? undefined
       : { endpoint: deps.endpointOf(method, x.route.path), method };
   const handle = deps.measurements.start(who.key, who.clientId, deps.clock.now(), call);
-  relay(
-    deps,
-    x,
-    body,
-    () => x.res,
-    (outcome) => {
-      try {
-        const answer = outcome.ok ? outcome : { status: fail(deps, x, outcome.error) };
-        deps.measurements.finish(handle, { method, ...answer }, deps.clock.now());
-      } finally {
-        release?.();
-      }
-    },
-  );
+  relay(deps, x, body, (outcome) => {
+    try {
+      const answer = outcome.ok ? outcome : { status: fail(deps, x, outcome.error) };
+      deps.measurements.finish(handle, { method, ...answer }, deps.clock.now());
+    } finally {
+      release?.();
+    }
+  });
 }
 
 type RelayOutcome = { ok: true; status: number; upstreamSeconds: number } | { ok: false; error: unknown };
 
 /**
- * Sends the request upstream and streams the answer into `sink`'s writable (the response, or a tap
- * in front of it) through undici's dispatch handler API: none of stream()'s per-request resources,
+ * Sends the request upstream and streams the answer into the response (or `sink`'s tap in front of
+ * it) through undici's dispatch handler API: none of stream()'s per-request resources,
  * listeners or promises (A/B in docs/performance.md); backpressure pauses the upstream. `done` gets
  * the outcome once (not ok: nothing came back), and a throw in it is the gateway failing.
  */
@@ -374,8 +357,8 @@ function relay(
   deps: ProxyDeps,
   x: Exchange,
   body: Body,
-  sink: (statusCode: number, headers: IncomingHttpHeaders) => Writable,
   done: (outcome: RelayOutcome) => void,
+  sink?: (statusCode: number, headers: IncomingHttpHeaders) => Writable,
 ): void {
   const { req, res, route } = x;
   const upstream = deps.upstreams[route.upstream];
@@ -405,7 +388,7 @@ function relay(
       upstreamSeconds = (performance.now() - t0) / 1000;
       deps.onUpstream(null);
       res.writeHead(statusCode, endToEnd(headers));
-      out = sink(statusCode, headers);
+      out = sink?.(statusCode, headers) ?? res;
     },
     onResponseData(controller, chunk) {
       // Chunks already parsed may still arrive while paused: one drain listener per pause.
