@@ -12,9 +12,9 @@ const decoders = new Map<string, (buf: Buffer, o: ZlibOptions) => Promise<Buffer
 ]);
 
 export class CaptureStream extends Transform {
-  private chunks: Buffer[] = [];
+  /** Null once more than `limit` bytes passed. */
+  private chunks: Buffer[] | null = [];
   private size = 0;
-  private overflow = false;
   /**
    * The latest chunk, passed on only when the next one comes or `onEnd` is done: the client cannot
    * have the whole answer (and use its token) before what it teaches is learnt.
@@ -29,12 +29,10 @@ export class CaptureStream extends Transform {
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    if (!this.overflow) {
+    if (this.chunks) {
       this.size += chunk.length;
-      if (this.size > this.limit) {
-        this.overflow = true;
-        this.chunks = [];
-      } else this.chunks.push(chunk);
+      if (this.size > this.limit) this.chunks = null;
+      else this.chunks.push(chunk);
     }
     const previous = this.held;
     this.held = chunk;
@@ -50,7 +48,7 @@ export class CaptureStream extends Transform {
 
   /** The bytes seen so far, or null when more than `limit` passed. */
   captured(): Buffer | null {
-    return this.overflow ? null : Buffer.concat(this.chunks);
+    return this.chunks && Buffer.concat(this.chunks);
   }
 }
 

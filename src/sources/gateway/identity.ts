@@ -11,21 +11,16 @@ import type { Clock } from '../../util/clock.js';
 import { UNKNOWN_CLIENT } from '../../model/gateway/measurements.js';
 import type { Forwarded } from './headers.js';
 
-export type ResolveToken = (
-  bearer: string,
-  signal?: AbortSignal,
-) => Promise<{ clientId: string; clientName: string }>;
-
-export interface Identity {
+/** A token's client (its name, when `resolveToken` gave one, is kept per client: nameOf). */
+interface Identity {
   clientId: string;
-  /** Name learnt from `resolveToken`, when it was asked. */
-  clientName?: string;
 }
 /** A request's identity and the key its token is known by. */
 export type Who = Identity & { key: string };
 
 export const tokenResponseSchema = z.object({ access_token: z.string().min(1) }).loose();
 const resolvedSchema = z.object({ clientId: z.string().min(1), clientName: z.string() });
+export type ResolveToken = (bearer: string, signal?: AbortSignal) => Promise<z.infer<typeof resolvedSchema>>;
 
 export function tokenKey(token: string): string {
   // One-shot: no Hash object per request (the gateway hashes every request's token).
@@ -193,11 +188,11 @@ export class IdentityCache {
 
   private async resolve(key: string, bearer: string, resolveToken: ResolveToken): Promise<Identity> {
     try {
-      // The schema keeps only the id and the name.
       const got = resolvedSchema.parse(await resolveToken(bearer, AbortSignal.timeout(RESOLVE_TIMEOUT_MS)));
       if (got.clientName) this.names.set(got.clientId, got.clientName);
-      this.byToken.set(key, got);
-      return got;
+      const identity = { clientId: got.clientId };
+      this.byToken.set(key, identity);
+      return identity;
     } catch (err) {
       this.opts.onResolveError?.(failureOf(err));
       // Remembered briefly so a bad token cannot make us call Genesys per request.

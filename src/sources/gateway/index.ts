@@ -3,7 +3,6 @@
  * the real region (or the simulator) and measured per token and per OAuth client in real time.
  */
 import type { FastifyInstance } from 'fastify';
-import { Pool } from 'undici';
 import {
   DEFAULT_MAX_CLIENTS,
   GatewayMeasurements,
@@ -24,7 +23,7 @@ import { IdentityCache, type LookupFailure, type ResolveToken } from './identity
 import { ConcurrencyLimiter, DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from './limits.js';
 import { silentLogger, type Logger } from '../../util/logger.js';
 import { listen } from '../../server/listener.js';
-import { createProxy, REFUSAL_REASONS, type RefusalReason, type Upstream } from './proxy.js';
+import { createProxy, REFUSAL_REASONS, upstreamFor, type RefusalReason } from './proxy.js';
 import { realSleep, Shaper, type ShapingOptions, type Sleep } from './shaper.js';
 
 export type { ShapingOptions } from './shaper.js';
@@ -233,18 +232,4 @@ export class GatewaySource implements Source {
 
 function count<K>(counts: Map<K, number>, key: K): void {
   counts.set(key, (counts.get(key) ?? 0) + 1);
-}
-
-function upstreamFor(baseUrl: string, timeoutMs: number, connections: number): Upstream {
-  const url = new URL(baseUrl);
-  return {
-    // TLS is verified by undici's defaults; bounded connections keep a flood from exhausting sockets.
-    pool: new Pool(url.origin, {
-      connections,
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-      connectTimeout: Math.min(timeoutMs, 10_000),
-    }),
-    basePath: url.pathname.replace(/\/+$/, ''),
-  };
 }

@@ -4,7 +4,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import { on } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import type { Dispatcher, Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import type { GatewayMeasurements } from '../../model/gateway/measurements.js';
 import { errorCode as requestErrorCode } from '../../genesys/http-errors.js';
 import type { Clock } from '../../util/clock.js';
@@ -30,14 +30,8 @@ export const REFUSAL_REASONS = [
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
-export interface Upstream {
-  pool: Pool;
-  /** Path prefix of the configured base URL (usually empty). */
-  basePath: string;
-}
-
 export interface ProxyDeps {
-  upstreams: Record<Route['upstream'], Upstream>;
+  upstreams: Record<Route['upstream'], ReturnType<typeof upstreamFor>>;
   identity: IdentityCache;
   measurements: GatewayMeasurements;
   shaper: Shaper | null;
@@ -460,4 +454,19 @@ const UPSTREAM_ERROR =
 /** An error's code (shared with the Genesys client) or class name only: messages may quote URLs or headers. */
 function errorCode(err: unknown): string {
   return requestErrorCode(err) ?? (err instanceof Error ? err.name : 'unknown error');
+}
+
+export function upstreamFor(baseUrl: string, timeoutMs: number, connections: number) {
+  const url = new URL(baseUrl);
+  return {
+    // TLS is verified by undici's defaults; bounded connections keep a flood from exhausting sockets.
+    pool: new Pool(url.origin, {
+      connections,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      connectTimeout: Math.min(timeoutMs, 10_000),
+    }),
+    /** Path prefix of the configured base URL (usually empty). */
+    basePath: url.pathname.replace(/\/+$/, ''),
+  };
 }
