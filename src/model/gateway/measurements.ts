@@ -133,10 +133,7 @@ export class GatewayMeasurements {
     return this.tokens.get(tokenKey)?.window.total(nowMs) ?? 0;
   }
 
-  /**
-   * Frees idle tokens and long-idle clients. Reads never change state: they already leave out what
-   * this would free, so the owner calls it on its own tick, only to bound memory.
-   */
+  /** Frees idle tokens and long-idle clients: memory only, as reads already leave them out. */
   prune(nowMs: number): void {
     for (const [key, token] of this.tokens) {
       if (token.inflight === 0 && token.lastSeenMs <= nowMs - ACTIVE_TOKEN_MS) this.dropToken(key, token);

@@ -15,10 +15,7 @@ export class CaptureStream extends Transform {
   /** Null once more than `limit` bytes passed. */
   private chunks: Buffer[] | null = [];
   private size = 0;
-  /**
-   * The latest chunk, passed on only when the next one comes or `onEnd` is done: the client cannot
-   * have the whole answer (and use its token) before what it teaches is learnt.
-   */
+  /** The latest chunk, held until the next or until `onEnd` is done: the token is learnt before it is used. */
   private held: Buffer | null = null;
 
   constructor(
@@ -52,10 +49,7 @@ export class CaptureStream extends Transform {
   }
 }
 
-/**
- * Decodes a captured body per its Content-Encoding into at most `maxBytes` (a compressed answer
- * can expand a thousandfold: a decompression bomb stops at the limit); null when it cannot.
- */
+/** A captured body decoded per its Content-Encoding into at most `maxBytes` (a bomb stops there), or null. */
 export async function decodeBody(
   body: Buffer,
   contentEncoding: string | string[] | undefined,

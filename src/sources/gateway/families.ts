@@ -14,10 +14,7 @@ export interface FamiliesContext {
   limitOf: (clientId: string) => number;
 }
 
-/**
- * Every family's points are built when it is serialized (one family at a time: a 10 000-client
- * org's families together are tens of MB); the clients' figures are read once per collection.
- */
+/** Points are built family by family as serialized (at 10 000 clients all are tens of MB), figures read once. */
 export function gatewayFamilies(m: GatewayMeasurements, nowMs: number, ctx: FamiliesContext): MetricFamily[] {
   const once = <T>(read: () => T): (() => T) => {
     let value: { v: T } | null = null;

@@ -1,8 +1,6 @@
 /**
- * Optional shaping (`AGENT_GATEWAY_SHAPING=smooth`): hold each token under `share` of its
- * per-minute limit by delaying requests (with jitter) instead of letting Genesys answer 429, and
- * optionally cap a token's concurrent requests. Decisions come from the pure TokenPacer; this
- * module only waits.
+ * Optional shaping (`AGENT_GATEWAY_SHAPING=smooth`): hold each token under `share` of its limit by
+ * delaying requests (with jitter) rather than meet Genesys' 429, optionally capping its concurrency.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { LRUCache } from 'lru-cache';
