@@ -33,12 +33,9 @@ export function bearerOf(authorization: string | undefined): string | null {
 }
 
 /** A request's bearer token and the key it is known by. */
-export interface Token {
-  readonly bearer: string;
-  readonly key: string;
-}
+export type Token = ReturnType<typeof tokenOf>;
 
-export function tokenOf(bearer: string): Token {
+export function tokenOf(bearer: string) {
   return { bearer, key: tokenKey(bearer) };
 }
 
