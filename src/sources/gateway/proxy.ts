@@ -245,13 +245,15 @@ async function readBody(req: IncomingMessage, res: ServerResponse, limit: number
 /** Bodies within their limit are read whole first, so a slow sender holds no upstream connection. */
 function forward(deps: ProxyDeps, x: Exchange): Pending {
   const { req } = x;
-  const login = x.route.upstream === 'login';
-  const next = (body: Body): Pending => (login ? forwardLogin(deps, x, body) : identified(deps, x, body));
-  if (!hasBody(req)) return next(null);
-  const limit = login ? deps.limits.loginBodyBytes : deps.limits.bufferedBodyBytes;
+  if (!hasBody(req)) return withBody(deps, x, null);
+  const limit = x.route.upstream === 'login' ? deps.limits.loginBodyBytes : deps.limits.bufferedBodyBytes;
   // Only API bodies get here: the listener refused a login declared larger.
-  if (declaredLength(req) > limit) return next(req);
-  return readBody(req, x.res, limit).then((body) => (body === null ? undefined : next(body)));
+  if (declaredLength(req) > limit) return withBody(deps, x, req);
+  return readBody(req, x.res, limit).then((body) => (body === null ? undefined : withBody(deps, x, body)));
+}
+
+function withBody(deps: ProxyDeps, x: Exchange, body: Body): Pending {
+  return x.route.upstream === 'login' ? forwardLogin(deps, x, body) : identified(deps, x, body);
 }
 
 function forwardLogin(deps: ProxyDeps, x: Exchange, body: Body): void {
