@@ -1,6 +1,7 @@
 /**
  * The one HTTP(S) listener both ports are built on (the agent port, server/app.ts; the gateway,
- * sources/gateway): deadlines, keep-alive, TLS, parser errors and `Expect: 100-continue` admission.
+ * sources/gateway): deadlines, keep-alive, TLS, parser errors, the 413 for a declared body over the
+ * cap and `Expect: 100-continue` admission.
  */
 import { createServer as createHttpServer, type IncomingMessage } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
