@@ -11,12 +11,9 @@ import type { Clock } from '../../util/clock.js';
 import { UNKNOWN_CLIENT } from '../../model/gateway/measurements.js';
 import type { Forwarded } from './headers.js';
 
-/** A token's client (its name, when `resolveToken` gave one, is kept per client: nameOf). */
-interface Identity {
-  clientId: string;
-}
-/** A request's identity and the key its token is known by. */
-export type Who = Identity & { key: string };
+/** A request's client and the key its token is known by (names are kept per client: nameOf). */
+export type Who = { clientId: string; key: string };
+type Identity = Pick<Who, 'clientId'>;
 
 export const tokenResponseSchema = z.object({ access_token: z.string().min(1) }).loose();
 const resolvedSchema = z.object({ clientId: z.string().min(1), clientName: z.string() });
