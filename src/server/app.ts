@@ -5,7 +5,6 @@ import type { Logger as PinoLogger } from 'pino';
 import type { OtlpExportStatus } from '../telemetry/otlp-export.js';
 import { PROMETHEUS_CONTENT_TYPE, type Telemetry } from '../telemetry/telemetry.js';
 import { describeError } from '../util/logger.js';
-import { answerAndDiscard, declaredLength } from '../util/oversize.js';
 import { registerAuth, type AuthConfig } from './auth.js';
 import { createListener } from './listener.js';
 import { guardReaders, type ReaderLimits } from './readers.js';
@@ -47,23 +46,15 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     requestTimeoutMs: 30_000,
     keepAliveTimeoutMs: 5_000,
     bodyLimit: BODY_LIMIT_BYTES,
-  });
-  // A declared body over the limit is answered before any route and before `100 Continue`, and
-  // delivered even while the client is still sending (util/oversize.ts).
-  app.addHook('onRequest', (req, reply, done) => {
-    if (!(declaredLength(req.raw) > BODY_LIMIT_BYTES)) return done();
-    reply.hijack();
-    answerAndDiscard(
-      req.raw,
-      reply.raw,
-      413,
-      { 'content-type': 'application/json; charset=utf-8' },
-      JSON.stringify({
-        error: 'Payload Too Large',
-        message: `body larger than ${BODY_LIMIT_BYTES} bytes (1 MiB); send smaller batches`,
+    tooLarge: {
+      refuse: () => ({
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+        body: JSON.stringify({
+          error: 'Payload Too Large',
+          message: `body larger than ${BODY_LIMIT_BYTES} bytes (1 MiB); send smaller batches`,
+        }),
       }),
-    );
-    done();
+    },
   });
 
   // Hooks first, so they cover every route below, including the plugins' ones.

@@ -1,8 +1,4 @@
-/**
- * What one caller of the gateway may hold: its deadlines, how many requests it may have open at a
- * time (per source address and per token), and how fast its request body must arrive. The defaults
- * are documented in docs/security.md.
- */
+/** What one caller of the gateway may hold: deadlines, open requests, body rate (docs/security.md). */
 import type { IncomingMessage } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 
@@ -27,10 +23,7 @@ export const DEFAULT_GATEWAY_LIMITS = {
 };
 export type GatewayLimits = typeof DEFAULT_GATEWAY_LIMITS;
 
-/**
- * Counts open requests per key: one caller may refuse at once past the cap, another wait for a
- * slot. A key's entries live only while it has requests open or waiting, so the maps are bounded by them.
- */
+/** Open requests per key, up to `max`: refused at once or waited for; a key lives while it has any. */
 export class ConcurrencyLimiter {
   private readonly open = new Map<string, number>();
   private readonly waiters = new Map<string, (() => void)[]>();
@@ -77,10 +70,9 @@ export class ConcurrencyLimiter {
 }
 
 /**
- * Cuts off a request body that does not keep arriving at `bodyMinBytesPerSecond`, judged every
- * `bodyRateWindowMs` on the socket's byte count (reading the body here would take it out of flow
- * control). A body the gateway itself is holding back (paused, or data waiting to be read) is not
- * the sender's fault and is not judged. Returns the function that stops watching.
+ * Cuts off a body arriving slower than `bodyMinBytesPerSecond`, judged every `bodyRateWindowMs` on
+ * the socket's byte count (reading it here would defeat flow control); a body the gateway holds
+ * back (paused, or unread data) is not judged. Returns the function that stops watching.
  */
 export function watchBody(req: IncomingMessage, limits: GatewayLimits, onTooSlow: () => void): () => void {
   let lastBytes = req.socket.bytesRead;

@@ -1,9 +1,7 @@
 /**
- * Paths the gateway refuses outright (400): a segment that decodes — once or several times — to a
- * dot segment, or that carries an encoded slash or backslash, a backslash, a `;` or an invalid
- * encoding. Upstream
- * servers and the proxies in front of them disagree on whether to decode these before routing,
- * which is how `/api/v2/..%2f..%2fx` or `..;/` climb out of the two forwarded trees.
+ * Paths refused outright (400): a segment that decodes (once or more) to a dot segment, or carries an
+ * encoded slash or backslash, a backslash, a `;` or an invalid encoding. Upstreams disagree on
+ * decoding these before routing: how `/api/v2/..%2f..%2fx` or `..;/` climb out of the forwarded trees.
  */
 const FORBIDDEN = /%2f|%5c|\\|;/i;
 /** Deeper nesting than this is itself a sign of an attack. */
