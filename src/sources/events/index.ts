@@ -58,10 +58,10 @@ export function eventsEndpoint(
   const byOrg = new Map(sources.map((s) => [s.org, s.ledger]));
   const only = sources.length === 1 ? sources[0]!.ledger : undefined;
   return eventsRoutes({
-    token: token ?? undefined,
-    ledgerFor: (key) => (key !== undefined ? byOrg.get(key) : undefined) ?? only,
+    token,
+    rateLimitPerMinute,
+    ledgerFor: (orgId) => (orgId === undefined ? undefined : byOrg.get(orgId)) ?? only,
     // An org the status page or a user names must exist: another org's events would be a wrong answer.
     ledgerOf: (org) => (org === undefined ? only : byOrg.get(org)),
-    ...(rateLimitPerMinute ? { rateLimitPerMinute } : {}),
   });
 }
