@@ -5,8 +5,6 @@ import { EventPullWindow } from '../../model/signals/event-pull-window.js';
 import { RateLimitTracker } from '../../model/signals/rate-limit-tracker.js';
 import { catalogue } from '../../telemetry/catalogue.js';
 import type { MetricFamily } from '../../telemetry/families.js';
-import { systemClock, type Clock } from '../../util/clock.js';
-import type { Logger } from '../../util/logger.js';
 import type { EventLedger } from '../events/ledger.js';
 import { PolledSource, type PollSchedule } from '../polled-source.js';
 
@@ -35,15 +33,10 @@ export interface RateLimitWarning {
   lastSeenMs: number;
 }
 
-export interface RateLimitsSourceOptions {
-  org: string;
+export interface RateLimitsSourceOptions extends PollSchedule {
   api: Pick<GenesysApi, 'queryRateLimitAggregates' | 'listEventDefinitions' | 'queryOperationalEvents'>;
-  intervalMs: number;
   directory: ClientDirectory;
   ledger: EventLedger;
-  clock?: Clock;
-  logger?: Logger;
-  scheduler?: PollSchedule['scheduler'];
   /** How far back each aggregates query reaches (and the first events query). Default 10 min. */
   lookbackMs?: number;
   /** How far each events query reaches behind the previous one, for late events. Default 5 min. */
@@ -59,7 +52,6 @@ export interface RateLimitsSourceOptions {
  * belongs to the org's events source (src/sources/events/index.ts).
  */
 export class RateLimitsSource extends PolledSource {
-  private readonly clock: Clock;
   private readonly lookbackMs: number;
   private readonly definitionsRefreshMs: number;
   private readonly startedAtMs: number;
@@ -72,8 +64,7 @@ export class RateLimitsSource extends PolledSource {
   private definitionsWanted = false;
 
   constructor(private readonly opts: RateLimitsSourceOptions) {
-    super('ratelimits', opts.org, opts);
-    this.clock = opts.clock ?? systemClock;
+    super('ratelimits', opts);
     this.lookbackMs = opts.lookbackMs ?? 10 * 60_000;
     this.definitionsRefreshMs = opts.definitionsRefreshMs ?? 3_600_000;
     opts.ledger.onUnknownDefinition(() => {
@@ -160,7 +151,7 @@ export class RateLimitsSource extends PolledSource {
           err instanceof GenesysApiError && err.status === 400 && /granularity/i.test(err.detail ?? '');
         if (!rejected || this.granularity === GRANULARITIES.length - 1) throw err;
         this.granularity++;
-        this.opts.logger?.info(
+        this.logger.info(
           { org: this.org, source: this.name, granularity: this.granularityInUse() },
           `rate-limit aggregates rejected ${g.iso}; trying a coarser granularity`,
         );
