@@ -63,7 +63,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps) {
       for (const s of r.all) await stack.start(s, `${s.name} source of ${r.config.name}`);
     const gatewayUrl = runtimes[0]?.gateway?.url ?? null;
     const traffic = resolved.traffic(gatewayUrl, { logger, scheduler });
-    if (traffic) await stack.start(traffic);
+    if (traffic) stack.push('demo traffic', () => traffic.stop());
 
     logger.info(
       {

@@ -8,7 +8,6 @@ import { randomBytes } from 'node:crypto';
 import type { AgentConfig, OrgConfig } from '../config/config.js';
 import { SETTINGS } from '../config/settings.js';
 import type { Scheduler } from '../lifecycle/scheduler.js';
-import type { Service } from '../lifecycle/service.js';
 import type { RunningSimulator } from '../simulator/index.js';
 import type { Logger } from '../util/logger.js';
 import type { Clock } from '../util/clock.js';
@@ -21,7 +20,10 @@ export interface ResolvedOrgs {
   eventsToken: string | null;
   simulator: RunningSimulator | null;
   /** Demo mode: real HTTP traffic through the started gateway, so the live panels move. */
-  traffic(gatewayUrl: string | null, deps: { logger?: Logger; scheduler?: Scheduler }): Service | null;
+  traffic(
+    gatewayUrl: string | null,
+    deps: { logger?: Logger; scheduler?: Scheduler },
+  ): { stop(): Promise<void> } | null;
   /** Stops the simulator, if any; idempotent. */
   close(): Promise<void>;
 }
@@ -51,7 +53,7 @@ export async function resolveOrgs(
     deps.pushToAgent && config.port !== 0 && !config.tls
       ? { url: `http://127.0.0.1:${config.port}/v1/events`, token: eventsToken }
       : undefined;
-  const [{ startSimulator }, { demoOrg }, { demoTrafficClients, demoTrafficService }] = await Promise.all([
+  const [{ startSimulator }, { demoOrg }, { demoTrafficClients, startDemoTraffic }] = await Promise.all([
     import('../simulator/index.js'),
     import('./org.js'),
     import('./traffic.js'),
@@ -78,7 +80,7 @@ export async function resolveOrgs(
     traffic: (gatewayUrl, opts) =>
       gatewayUrl === null
         ? null
-        : demoTrafficService({
+        : startDemoTraffic({
             gatewayUrl,
             clients: demoTrafficClients(simulator.scenario),
             ...(deps.clock ? { clock: deps.clock } : {}),

@@ -44,17 +44,7 @@ export async function createOrgRuntime(org: OrgConfig, deps: OrgRuntimeDeps) {
   const { clock, config, logger, scheduler } = deps;
   // The client and the pollers name the org in their own log fields; only the gateway's logger binds it.
   const timing = { org: org.name, clock, logger, scheduler };
-  const api = new GenesysClient({
-    org: org.name,
-    apiBaseUrl: org.apiBaseUrl,
-    loginBaseUrl: org.loginBaseUrl,
-    clientId: org.clientId,
-    clientSecret: org.clientSecret,
-    callBudgetPerMinute: org.callBudgetPerMinute,
-    ...deps.client,
-    clock,
-    logger,
-  });
+  const api = new GenesysClient({ ...org, org: org.name, ...deps.client, clock, logger });
   const clients = new ClientsRefresher(api, { org: org.name, clock, logger });
   const limits = new LimitsSource({ api, overrides: org.limitOverrides, ...timing });
   const usage = new UsageSource({

@@ -118,20 +118,14 @@ export function eventsRoutes(opts: EventsRoutesOptions): FastifyPluginAsync {
         t !== undefined &&
         t >= nowMs - PUSHED_TIMESTAMP_WINDOW.pastMs &&
         t <= nowMs + PUSHED_TIMESTAMP_WINDOW.futureMs;
-      for (const [i, e] of events.entries()) {
+      for (const [i, { orgId: _, ...e }] of events.entries()) {
         const ledger = ledgers[i]!;
         const fresh = ledger.record({
-          id: e.id,
-          eventDefinitionId: e.eventDefinitionId,
+          ...e,
           // The definitions list names an event the same way for both paths (the pulled event has
           // only the id, and the list's name is optional too: then both fall back to the id).
           eventDefinitionName:
             ledger.definitionName(e.eventDefinitionId) ?? e.eventDefinitionName ?? e.eventDefinitionId,
-          entityId: e.entityId,
-          entityName: e.entityName,
-          previousValue: e.previousValue,
-          currentValue: e.currentValue,
-          errorCode: e.errorCode,
           timestamp: plausible(e.timestamp) ? e.timestamp : nowMs,
           source: 'push',
         });

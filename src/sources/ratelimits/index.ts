@@ -19,19 +19,7 @@ const GRANULARITIES = [
   { iso: 'PT1H', ms: 3_600_000 },
 ] as const;
 
-export interface RateLimitWarning {
-  namespace: string;
-  limitKey: string;
-  entityId: string;
-  entityName: string;
-  /**
-   * Records counted since the agent started: the value of this series of
-   * the warnings counter, so the status page and the metric never disagree.
-   */
-  count: number;
-  max: number | null;
-  lastSeenMs: number;
-}
+export type RateLimitWarning = ReturnType<RateLimitsSource['latestWarnings']>[number];
 
 export interface RateLimitsSourceOptions extends PollSchedule {
   api: Pick<GenesysApi, 'queryRateLimitAggregates' | 'listEventDefinitions' | 'queryOperationalEvents'>;
@@ -83,8 +71,11 @@ export class RateLimitsSource extends PolledSource {
     return GRANULARITIES[this.granularity]!.iso;
   }
 
-  /** Groups with records in the lookback window, newest first, with their totals, for the status page. */
-  latestWarnings(): RateLimitWarning[] {
+  /**
+   * Groups with records in the lookback window, newest first, for the status page. `count` is the
+   * group's value of the warnings counter, so the page and the metric never disagree.
+   */
+  latestWarnings() {
     return this.tracker
       .snapshot()
       .flatMap((g) =>
@@ -107,27 +98,28 @@ export class RateLimitsSource extends PolledSource {
 
   collect(_nowMs: number): MetricFamily[] {
     if (!this.aggregatesSucceeded) return [];
-    const warnings = catalogue.rateLimitWarnings.family(
-      this.tracker.snapshot().map((g) => ({
-        attributes: {
-          org: this.org,
-          namespace: g.namespace,
-          limit_key: g.limitName,
-          entity_id: g.entityId,
-          entity_name: this.entityName(g.entityId),
-        },
-        value: g.total,
-        startTimeMs: this.startedAtMs,
-      })),
-    );
-    return [warnings];
+    return [
+      catalogue.rateLimitWarnings.family(
+        this.tracker.snapshot().map((g) => ({
+          attributes: {
+            org: this.org,
+            namespace: g.namespace,
+            limit_key: g.limitName,
+            entity_id: g.entityId,
+            entity_name: this.entityName(g.entityId),
+          },
+          value: g.total,
+          startTimeMs: this.startedAtMs,
+        })),
+      ),
+    ];
   }
 
   /** Both halves run even when one fails, so a broken events API does not hide rate-limit records. */
   protected async poll(signal: AbortSignal): Promise<void> {
     const results = await Promise.allSettled([this.pollAggregates(signal), this.pollEvents(signal)]);
-    const failed = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
-    if (failed.length > 0) throw failed[0];
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   private async pollAggregates(signal: AbortSignal): Promise<void> {
