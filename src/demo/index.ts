@@ -28,15 +28,10 @@ export interface ResolvedOrgs {
   close(): Promise<void>;
 }
 
-export interface ResolveDeps {
-  clock?: Clock;
-  /** The simulator pushes EventBridge envelopes to this agent's own /v1/events (the `run` command). */
-  pushToAgent?: boolean;
-}
-
 export async function resolveOrgs(
   config: Pick<AgentConfig, 'mode' | 'orgs' | 'gateway' | 'eventsToken' | 'demoScenario' | 'port' | 'tls'>,
-  deps: ResolveDeps = {},
+  /** pushToAgent: the simulator pushes EventBridge envelopes to this agent's /v1/events (`run`). */
+  deps: { clock?: Clock; pushToAgent?: boolean } = {},
 ): Promise<ResolvedOrgs> {
   if (config.mode !== 'demo')
     return {

@@ -18,13 +18,7 @@ import type { Clock } from '../util/clock.js';
 export type OrgRuntime = Awaited<ReturnType<typeof createOrgRuntime>>;
 
 export interface OrgRuntimeDeps {
-  config: Pick<AgentConfig, 'usageIntervalMs' | 'ratelimitsIntervalMs'> &
-    Partial<
-      Pick<
-        AgentConfig,
-        'poll' | 'tls' | 'tokenLookupsPerMinute' | 'maxClients' | 'maxEndpoints' | 'usageTopEndpoints'
-      >
-    >;
+  config: Pick<AgentConfig, 'usageIntervalMs' | 'ratelimitsIntervalMs'> & Partial<AgentConfig>;
   clock: Clock;
   logger: PinoLogger;
   gateway: AgentConfig['gateway'];

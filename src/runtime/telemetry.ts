@@ -25,7 +25,7 @@ export async function agentTelemetry(
     otlp: await otlpPush(config.otlp),
     families: (nowMs) => [...agentFamilies(runtimes, nowMs), ...shardFamilies(config, runtimes)],
     now: () => clock.now(),
-    ...(logger ? { logger } : {}),
+    logger,
   });
 }
 

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { MetricFamily } from '../../telemetry/families.js';
-import { systemClock, type Clock } from '../../util/clock.js';
+import type { Clock } from '../../util/clock.js';
 import type { Source, SourceHealth } from '../source.js';
 import { EventLedger } from './ledger.js';
 import { eventsRoutes } from './routes.js';
@@ -19,7 +19,7 @@ export class EventsSource implements Source {
 
   constructor(private readonly opts: { org: string; push: boolean; clock?: Clock }) {
     this.org = opts.org;
-    this.ledger = new EventLedger({ org: opts.org, clock: opts.clock ?? systemClock });
+    this.ledger = new EventLedger(opts);
   }
 
   /** Called once the HTTP server that carries the route is listening. */

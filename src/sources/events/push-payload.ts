@@ -118,17 +118,9 @@ function check<S extends z.ZodType>(schema: S, value: unknown, at: string): z.in
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   const issue = r.error.issues[0];
-  throw new PayloadError(at + formatPath(issue?.path ?? []), issue?.message ?? 'invalid');
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((p) =>
-      typeof p === 'number'
-        ? `[${p}]`
-        : /^[A-Za-z_$][\w$]*$/.test(String(p))
-          ? `.${String(p)}`
-          : `[${JSON.stringify(String(p))}]`,
-    )
-    .join('');
+  const path = z.core.toDotPath(issue?.path ?? []);
+  throw new PayloadError(
+    path === '' || path.startsWith('[') ? at + path : `${at}.${path}`,
+    issue?.message ?? 'invalid',
+  );
 }

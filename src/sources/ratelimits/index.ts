@@ -78,21 +78,16 @@ export class RateLimitsSource extends PolledSource {
   latestWarnings() {
     return this.tracker
       .snapshot()
-      .flatMap((g) =>
-        g.lastSeenMs === null
-          ? []
-          : [
-              {
-                namespace: g.namespace,
-                limitKey: g.limitName,
-                entityId: g.entityId,
-                entityName: this.entityName(g.entityId),
-                count: g.total,
-                max: g.recentMax,
-                lastSeenMs: g.lastSeenMs,
-              },
-            ],
-      )
+      .filter((g) => g.lastSeenMs !== null)
+      .map((g) => ({
+        namespace: g.namespace,
+        limitKey: g.limitName,
+        entityId: g.entityId,
+        entityName: this.entityName(g.entityId),
+        count: g.total,
+        max: g.recentMax,
+        lastSeenMs: g.lastSeenMs!,
+      }))
       .sort((a, b) => b.lastSeenMs - a.lastSeenMs);
   }
 
