@@ -150,14 +150,8 @@ export function orgsSnapshot(runtimes: OrgRuntime[], nowMs: number, demo: boolea
 export function readiness(runtimes: OrgRuntime[]): Readiness {
   const sources = runtimes.flatMap((r) =>
     r.sources.map((s) => {
-      const h = s.health();
-      return {
-        org: r.config.name,
-        source: s.name,
-        succeeded: h.lastSuccessMs !== null,
-        up: h.up,
-        lastError: h.lastError,
-      };
+      const { lastSuccessMs, up, lastError } = s.health();
+      return { org: r.config.name, source: s.name, succeeded: lastSuccessMs !== null, up, lastError };
     }),
   );
   return { ready: sources.every((s) => s.succeeded), sources };

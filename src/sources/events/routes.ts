@@ -70,22 +70,18 @@ export function eventsRoutes(opts: EventsRoutesOptions): FastifyPluginAsync {
       if (!q.success)
         return reply.code(400).send({ error: 'Bad Request', message: 'org must be a non-empty string' });
       const ledger = opts.ledgerOf(q.data.org);
+      // The name is not echoed: it is the caller's text, of any length.
       if (!ledger)
-        return (
-          reply
-            .code(404)
-            // The name is not echoed: it is the caller's text, of any length.
-            .send({ error: 'Not Found', message: 'no such org here; /api/v1/clients lists the orgs' })
-        );
+        return reply
+          .code(404)
+          .send({ error: 'Not Found', message: 'no such org here; /api/v1/clients lists the orgs' });
       return { org: ledger.org, events: ledger.latest(), truncatedEvents: ledger.truncatedEvents };
     });
 
     if (!authenticate) return;
 
-    // Only the push endpoint is throttled, and only when it is served: the limiter is registered in
-    // this scope, after GET /api/v1/events, so it covers exactly the matched POST route (any
-    // spelling of its path) and scrapes or the status page never wait; an agent without the push
-    // endpoint never loads it.
+    // Registered after GET /api/v1/events, the limiter throttles only the matched POST route (any
+    // spelling of its path), never scrapes or the status page; without the push endpoint it never loads.
     const { default: rateLimit } = await import('@fastify/rate-limit');
     await app.register(rateLimit, { max: opts.rateLimitPerMinute ?? 600, timeWindow: 60_000 });
 

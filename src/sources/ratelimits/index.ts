@@ -8,6 +8,12 @@ import type { MetricFamily } from '../../telemetry/families.js';
 import type { EventLedger } from '../events/ledger.js';
 import { PolledSource, type PollSchedule } from '../polled-source.js';
 
+/** How far back each aggregates query reaches (and the first events query). */
+const LOOKBACK_MS = 10 * 60_000;
+/** How far each events query reaches behind the previous one, for late events. */
+const EVENTS_OVERLAP_MS = 5 * 60_000;
+/** Event definitions change rarely. */
+const DEFINITIONS_REFRESH_MS = 3_600_000;
 /** An unknown definition id reloads the list at most this often (a pushed flood of made-up ids costs one call a minute). */
 const DEFINITIONS_MIN_GAP_MS = 60_000;
 
@@ -25,12 +31,6 @@ export interface RateLimitsSourceOptions extends PollSchedule {
   api: Pick<GenesysApi, 'queryRateLimitAggregates' | 'listEventDefinitions' | 'queryOperationalEvents'>;
   directory: ClientDirectory;
   ledger: EventLedger;
-  /** How far back each aggregates query reaches (and the first events query). Default 10 min. */
-  lookbackMs?: number;
-  /** How far each events query reaches behind the previous one, for late events. Default 5 min. */
-  eventsOverlapMs?: number;
-  /** Event definitions change rarely. Default 1 h. */
-  definitionsRefreshMs?: number;
 }
 
 /**
@@ -40,11 +40,9 @@ export interface RateLimitsSourceOptions extends PollSchedule {
  * belongs to the org's events source (src/sources/events/index.ts).
  */
 export class RateLimitsSource extends PolledSource {
-  private readonly lookbackMs: number;
-  private readonly definitionsRefreshMs: number;
-  private readonly startedAtMs: number;
-  private readonly tracker: RateLimitTracker;
-  private readonly pull: EventPullWindow;
+  private readonly startedAtMs = this.clock.now();
+  private readonly tracker = new RateLimitTracker(this.startedAtMs);
+  private readonly pull = new EventPullWindow({ lookbackMs: LOOKBACK_MS, overlapMs: EVENTS_OVERLAP_MS });
   private granularity = 0;
   private aggregatesSucceeded = false;
   private definitionsAtMs: number | null = null;
@@ -53,16 +51,8 @@ export class RateLimitsSource extends PolledSource {
 
   constructor(private readonly opts: RateLimitsSourceOptions) {
     super('ratelimits', opts);
-    this.lookbackMs = opts.lookbackMs ?? 10 * 60_000;
-    this.definitionsRefreshMs = opts.definitionsRefreshMs ?? 3_600_000;
     opts.ledger.onUnknownDefinition(() => {
       this.definitionsWanted = true;
-    });
-    this.startedAtMs = this.clock.now();
-    this.tracker = new RateLimitTracker(this.startedAtMs);
-    this.pull = new EventPullWindow({
-      lookbackMs: this.lookbackMs,
-      overlapMs: opts.eventsOverlapMs ?? 5 * 60_000,
     });
   }
 
@@ -122,7 +112,7 @@ export class RateLimitsSource extends PolledSource {
     for (;;) {
       const g = GRANULARITIES[this.granularity]!;
       // Align to the bucket size so every query sees whole buckets with the same starts.
-      const startMs = Math.floor((nowMs - this.lookbackMs) / g.ms) * g.ms;
+      const startMs = Math.floor((nowMs - LOOKBACK_MS) / g.ms) * g.ms;
       try {
         const groups = await this.opts.api.queryRateLimitAggregates(
           { interval: `${iso(startMs)}/${iso(nowMs)}`, granularity: g.iso },
@@ -150,7 +140,7 @@ export class RateLimitsSource extends PolledSource {
     const nowMs = this.clock.now();
     const { ledger, api } = this.opts;
     const age = this.definitionsAtMs === null ? Number.POSITIVE_INFINITY : nowMs - this.definitionsAtMs;
-    if (age >= this.definitionsRefreshMs || (this.definitionsWanted && age >= DEFINITIONS_MIN_GAP_MS)) {
+    if (age >= DEFINITIONS_REFRESH_MS || (this.definitionsWanted && age >= DEFINITIONS_MIN_GAP_MS)) {
       this.definitionsWanted = false;
       ledger.setDefinitions(await api.listEventDefinitions(signal));
       this.definitionsAtMs = nowMs;

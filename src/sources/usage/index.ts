@@ -43,8 +43,7 @@ export class UsageSource extends PolledSource {
   }
 
   protected async poll(signal: AbortSignal): Promise<void> {
-    const now = this.clock.now();
-    const { interval } = usageQueryInterval(now);
+    const { interval } = usageQueryInterval(this.clock.now());
     // The client list decides which clients still exist; a failure there must not stop usage.
     const listing = this.opts.clients.refresh(true).catch(() => {});
     const rows = await this.query(interval, signal);
