@@ -38,7 +38,7 @@ export class EventsSource implements Source {
   health(): SourceHealth {
     return {
       up: this.serving,
-      lastSuccessMs: this.ledger.lastRecordedMs('push'),
+      lastSuccessMs: this.ledger.lastPushMs,
       lastDurationMs: null,
       lastError: null,
     };
