@@ -4,8 +4,6 @@
  * (orgs.ts, checks.ts). docs/configuration.md describes the result for operators.
  */
 import { authFrom, gatewayFrom, otlpFrom, tlsFrom } from './checks.js';
-import { forTerminal } from '../util/terminal.js';
-import { ConfigError } from './errors.js';
 import { ORG_IDS, resolveOrgs } from './orgs.js';
 import { resolve, type Resolved } from './resolve.js';
 import { shardFrom, shardOfOrg, type Shard } from './shard.js';
@@ -16,18 +14,11 @@ export type { OrgConfig } from './orgs.js';
 
 const AGENT_IDS = SETTING_IDS.filter((id): id is AgentSettingId => spec(id).scope === 'agent');
 
-/** Builds the agent's configuration from the environment and the optional config file. Throws ConfigError. */
+/**
+ * Builds the agent's configuration from the environment and the optional config file. Throws
+ * ConfigError, whose message may quote what the operator wrote: the CLI's say() escapes it.
+ */
 export function loadConfig(rawEnv: NodeJS.ProcessEnv): AgentConfig {
-  try {
-    return buildConfig(rawEnv);
-  } catch (err) {
-    // Messages quote what the operator wrote; a newline or escape sequence in it must not break the one-line contract.
-    if (err instanceof ConfigError) throw new ConfigError(forTerminal(err.message));
-    throw err;
-  }
-}
-
-function buildConfig(rawEnv: NodeJS.ProcessEnv) {
   const { settings, envOrg, fileOrgs, file } = readSettings(rawEnv);
   const orgs = resolveOrgs(envOrg, fileOrgs, file ?? '', settings.values.callBudget);
   return assemble(settings, orgs, shardFrom(settings, orgs.length), unknownVariables(rawEnv));
@@ -45,7 +36,7 @@ export function readSettings(rawEnv: NodeJS.ProcessEnv) {
     // Org settings come from one place: the GENESYS_* variables or the file's orgs (orgs.ts refuses both).
     envOrg: resolve(ORG_IDS, [env]),
     fileOrgs: layers.orgs?.map((layer, i) =>
-      resolve(ORG_IDS, [layer], (id) => `${file}: orgs[${i}].${spec(id).file!.slice('orgs[].'.length)}`),
+      resolve(ORG_IDS, [layer], (id) => ({ file, key: spec(id).file!.replace('orgs[]', `orgs[${i}]`) })),
     ),
     file,
   };
@@ -63,8 +54,10 @@ function assemble(
   const gateway = gatewayFrom(s, configured.length);
   // A replica whose shard did not get the org would start no listener, without a word.
   if (gateway && shard.total > 1)
-    throw new ConfigError(
-      `${s.name('gatewayPort')}: the gateway stays with its one org, which sharding may give another replica; run it in an unsharded agent (unset ${s.name('shard')} and ${s.name('shardTotal')})`,
+    throw s.error(
+      'gatewayPort',
+      (n) =>
+        `the gateway stays with its one org, which sharding may give another replica; run it in an unsharded agent (unset ${n('shard')} and ${n('shardTotal')})`,
     );
   return {
     mode,

@@ -2,10 +2,7 @@ import type { z } from 'zod';
 
 /** A mistake in the operator's configuration: printed as one line, exit code 2, no stack trace. */
 export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
+  override name = 'ConfigError';
 }
 
 /**

@@ -4,27 +4,16 @@
  */
 import { z } from 'zod';
 import { closest, describeIssue } from './errors.js';
-import { text } from './kinds.js';
-import { fileFileKey, SETTING_IDS, spec, type SettingId } from './settings.js';
+import { isSecret, parserOf, spec, VARIANTS, type Variant } from './settings.js';
 
-export interface FileKey {
-  /** Key path below the top level or below one `orgs[]` entry, e.g. `['gateway', 'port']`. */
-  path: string[];
-  id: SettingId;
-  variant: 'value' | 'file';
-}
+/** A setting's name in the file, as a key path below the top level or below one `orgs[]` entry. */
+export type FileKey = Variant & { path: string[] };
 
-const ORGS = 'orgs[].';
-
-function keysOf(scope: 'agent' | 'org'): FileKey[] {
-  return SETTING_IDS.flatMap((id): FileKey[] => {
-    const s = spec(id);
-    if (s.file === null || s.scope !== scope) return [];
-    const split = (key: string) => (key.startsWith(ORGS) ? key.slice(ORGS.length) : key).split('.');
-    const own: FileKey = { path: split(s.file), id, variant: 'value' };
-    return s.viaFile ? [own, { path: split(fileFileKey(id)), id, variant: 'file' }] : [own];
-  });
-}
+const keysOf = (scope: 'agent' | 'org'): FileKey[] =>
+  VARIANTS.filter((v) => v.file !== null && spec(v.id).scope === scope).map((v) => ({
+    ...v,
+    path: v.file!.replace(/^orgs\[\]\./, '').split('.'),
+  }));
 
 export const AGENT_FILE_KEYS = keysOf('agent');
 export const ORG_FILE_KEYS = keysOf('org');
@@ -36,7 +25,7 @@ function tree(keys: FileKey[]): Tree {
   for (const k of keys) {
     let node = root;
     for (const part of k.path.slice(0, -1)) node = (node[part] ??= {}) as Tree;
-    node[k.path.at(-1)!] = k.variant === 'file' ? text() : spec(k.id).parse;
+    node[k.path.at(-1)!] = parserOf(k);
   }
   return root;
 }
@@ -97,6 +86,5 @@ export function describeFileIssues(file: string, issues: readonly z.core.$ZodIss
     return `${file}: ${where}: unknown key${hint ? `; did you mean "${hint}"?` : `; known keys: ${known.join(', ')}`}`;
   }
   const k = keyAt(issue.path);
-  const secret = k !== undefined && k.variant === 'value' && spec(k.id).secret === true;
-  return describeIssue(`${file}: ${at || '(top level)'}`, issue, secret);
+  return describeIssue(`${file}: ${at || '(top level)'}`, issue, k !== undefined && isSecret(k));
 }

@@ -5,7 +5,6 @@
 import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
 import { closest, ConfigError, describeIssue } from './errors.js';
-import { forTerminal } from '../util/terminal.js';
 import { ENV_VARIABLES, EnvSchema } from './env-schema.js';
 import {
   AGENT_FILE_KEYS,
@@ -15,16 +14,10 @@ import {
   ORG_FILE_KEYS,
   type FileKey,
 } from './file-schema.js';
-import { spec, type SettingId } from './settings.js';
+import type { Layer } from './resolve.js';
+import { isSecret, spec, type SettingId, type Variant } from './settings.js';
 import { FileRefusal, readBoundedFile, type FileKind } from '../util/bounded-file.js';
-
-/** Parsed values by setting, and the name each was given under (for errors). */
-export interface Layer {
-  values: Partial<Record<SettingId, unknown>>;
-  names: Partial<Record<SettingId, string>>;
-}
-
-const emptyLayer = (): Layer => ({ values: {}, names: {} });
+import { forTerminal } from '../util/terminal.js';
 
 /** Most orgs in one config file: a typo or a generated file must not take the agent's memory. */
 const MAX_ORGS = 1_000;
@@ -83,18 +76,21 @@ export function readEnv(rawEnv: NodeJS.ProcessEnv): Layer {
   const r = EnvSchema.safeParse(present);
   if (!r.success) {
     const issue = r.error.issues[0]!;
-    const v = ENV_VARIABLES.get(String(issue.path[0]))!;
-    throw new ConfigError(describeIssue(v.name, issue, v.variant === 'value' && spec(v.id).secret === true));
+    const name = String(issue.path[0]);
+    throw new ConfigError(describeIssue(name, issue, isSecret(ENV_VARIABLES.get(name)!)));
   }
-  const layer = emptyLayer();
-  const byVariant = [...ENV_VARIABLES.values()].sort(
-    (a, b) => Number(a.variant === 'file') - Number(b.variant === 'file'),
-  );
-  for (const v of byVariant) {
-    const value = (r.data as Record<string, unknown>)[v.name];
+  const parsed = r.data as Record<string, unknown>;
+  return layerOf([...ENV_VARIABLES].map(([name, v]) => [v, name, parsed[name]]));
+}
+
+/** The values found under each variant's name, in VARIANTS order (so a file variant's content wins). */
+function layerOf(found: [Variant, string, unknown][], file?: string): Layer {
+  const layer: Layer = { values: {}, names: {}, ...(file === undefined ? {} : { file }) };
+  for (const [v, name, value] of found) {
     if (value === undefined) continue;
-    layer.values[v.id] = v.variant === 'file' ? fromFile(value as string, v.name, v.id) : value;
-    layer.names[v.id] = v.name;
+    const full = file === undefined ? name : `${file}: ${name}`;
+    layer.values[v.id] = v.variant === 'file' ? fromFile(value as string, full, v.id) : value;
+    layer.names[v.id] = name;
   }
   return layer;
 }
@@ -132,21 +128,16 @@ export function readConfigFile(path: string): FileLayers {
   if (!r.success) throw new ConfigError(describeFileIssues(path, r.error.issues));
   const parsed = r.data as Record<string, unknown> & { orgs?: Record<string, unknown>[] };
   return {
-    agent: layerOf(parsed, AGENT_FILE_KEYS, path, []),
-    orgs: parsed.orgs?.map((o, i) => layerOf(o, ORG_FILE_KEYS, path, ['orgs', i])),
+    agent: fileLayer(parsed, AGENT_FILE_KEYS, path, []),
+    orgs: parsed.orgs?.map((o, i) => fileLayer(o, ORG_FILE_KEYS, path, ['orgs', i])),
   };
 }
 
-function layerOf(data: Record<string, unknown>, keys: FileKey[], file: string, prefix: PropertyKey[]): Layer {
-  const layer = emptyLayer();
-  const byVariant = [...keys].sort((a, b) => Number(a.variant === 'file') - Number(b.variant === 'file'));
-  for (const k of byVariant) {
-    let value: unknown = data;
-    for (const p of k.path) value = (value as Record<string, unknown> | undefined)?.[p];
-    if (value === undefined) continue;
-    const name = `${file}: ${keyPath([...prefix, ...k.path])}`;
-    layer.values[k.id] = k.variant === 'file' ? fromFile(value as string, name, k.id) : value;
-    layer.names[k.id] = name;
-  }
-  return layer;
+function fileLayer(data: Record<string, unknown>, keys: FileKey[], file: string, prefix: PropertyKey[]) {
+  const dig = (path: string[]) =>
+    path.reduce<unknown>((node, p) => (node as Record<string, unknown> | undefined)?.[p], data);
+  return layerOf(
+    keys.map((k) => [k, keyPath([...prefix, ...k.path]), dig(k.path)]),
+    file,
+  );
 }
