@@ -19,7 +19,7 @@ export function configError(env: NodeJS.ProcessEnv): string {
  * its place, and the other settings it mentions go by their key (src/config/resolve.ts `error`).
  */
 export function expectPlacesNamedOnce(message: string): void {
-  const places = message.match(/(?<=^|[\s"(])\/[^\s:"()]+|orgs\[\d+\]/g) ?? [];
+  const places: string[] = message.match(/(?<=^|[\s"(])\/[^\s:"()]+|orgs\[\d+\]/g) ?? [];
   expect(
     places.filter((p, i) => places.indexOf(p) !== i),
     message,
