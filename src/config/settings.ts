@@ -26,21 +26,17 @@ import {
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const WEEK_MS = 7 * 86_400_000;
 
-export interface SettingSpec<
-  P extends z.ZodType = z.ZodType,
-  D = unknown,
-  S extends 'agent' | 'org' = 'agent' | 'org',
-> {
+export interface SettingSpec {
   /** Environment variable; null: only in the config file. */
   env: string | null;
   /** Key in the config file (dots nest; `orgs[].` is a key of each org); null: only in the environment. */
   file: string | null;
   /** `org`: the GENESYS_* variables describe the single org; the file keys belong to each `orgs[]` entry. */
-  scope: S;
-  parse: P;
+  scope: 'agent' | 'org';
+  parse: z.ZodType;
   /** Used when neither the environment nor the file sets it; absent: the setting stays unset. */
-  default?: D;
-  /** The default as the README shows it. */
+  default?: unknown;
+  /** The default as the README shows it; absent: the default in backticks, or `—` if not a number or text. */
   shownDefault: string;
   /** One line for the README. */
   doc: string;
@@ -50,21 +46,14 @@ export interface SettingSpec<
   viaFile?: boolean;
 }
 
-type Entry<P extends z.ZodType, D, S extends 'agent' | 'org'> = Omit<
-  SettingSpec<P, D, S>,
-  'scope' | 'shownDefault'
-> & {
-  default?: z.output<P>;
-  /** Absent: the default in backticks, or `—` when it is not a number or text. */
-  shownDefault?: string;
-};
+type Entry = Omit<SettingSpec, 'scope' | 'shownDefault'> & { shownDefault?: string };
 
 const scoped =
-  <S extends 'agent' | 'org'>(scope: S) =>
-  <P extends z.ZodType, D = undefined>(entry: Entry<P, D, S>) => {
+  <S extends SettingSpec['scope']>(scope: S) =>
+  <E extends Entry>(entry: E & { default?: z.output<E['parse']> }) => {
     const d: unknown = entry.default;
     const shown = typeof d === 'string' || typeof d === 'number' ? `\`${d}\`` : '—';
-    return { shownDefault: shown, ...entry, scope } as SettingSpec<P, D, S> & { default: D };
+    return { shownDefault: shown, ...entry, scope };
   };
 const org = scoped('org');
 const agent = scoped('agent');
@@ -383,7 +372,7 @@ export type OrgSettingId = Exclude<SettingId, AgentSettingId>;
 
 /** A setting's resolved value: its parser's output, or undefined when it has no default. */
 export type Value<K extends SettingId> =
-  z.output<Table[K]['parse']> | (undefined extends Table[K]['default'] ? undefined : never);
+  z.output<Table[K]['parse']> | (Table[K] extends { default: unknown } ? never : undefined);
 
 export const SETTING_IDS = Object.keys(SETTINGS) as SettingId[];
 export const spec = (id: SettingId): SettingSpec => SETTINGS[id];
