@@ -148,14 +148,10 @@ async function runCommand(config: AgentConfig): Promise<number> {
     logger.fatal({ err: describeError(err) }, 'agent failed to start');
     return 1;
   }
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      logger.info({ signal }, 'shutting down (final OTLP flush)');
-      resolve();
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+  const signal = await new Promise((resolve) => {
+    for (const name of ['SIGTERM', 'SIGINT']) process.once(name, () => resolve(name));
   });
+  logger.info({ signal }, 'shutting down (final OTLP flush)');
   await agent.close();
   return 0;
 }

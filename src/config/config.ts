@@ -8,7 +8,7 @@ import { ORG_IDS, resolveOrgs } from './orgs.js';
 import { resolve, type Resolved } from './resolve.js';
 import { shardFrom, shardOfOrg, type Shard } from './shard.js';
 import { SETTING_IDS, spec, type AgentSettingId } from './settings.js';
-import { readConfigFile, readEnv, unknownVariables, type FileLayers } from './sources.js';
+import { readConfigFile, readEnv, unknownVariables } from './sources.js';
 
 export type { OrgConfig } from './orgs.js';
 
@@ -28,9 +28,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv): AgentConfig {
 export function readSettings(rawEnv: NodeJS.ProcessEnv) {
   const env = readEnv(rawEnv);
   const file = env.values.configFile as string | undefined;
-  const layers: FileLayers = file
-    ? readConfigFile(file)
-    : { agent: { values: {}, names: {} }, orgs: undefined };
+  const layers = file ? readConfigFile(file) : { agent: { values: {}, names: {} }, orgs: undefined };
   return {
     settings: resolve(AGENT_IDS, [env, layers.agent]),
     // Org settings come from one place: the GENESYS_* variables or the file's orgs (orgs.ts refuses both).

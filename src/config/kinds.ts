@@ -134,30 +134,26 @@ export const host = (portVariable: string) =>
 export const keyValues = (headers = false) =>
   kind((raw, ctx) => {
     const out: Record<string, string> = {};
+    // A secret setting's error says "an entry" instead of quoting it.
+    const no = (message: string, value: string) => refuse(ctx, message, { value, noun: 'an entry' });
     const add = (k: string, v: string) => {
       if (headers && !/^[!#$%&'*+.^_`|~0-9a-z-]+$/i.test(k))
-        return refuse(ctx, 'has a header name that is not an HTTP token; use names like Authorization', {
-          value: k,
-          noun: 'an entry',
-        });
-      if (/[\r\n\0]/.test(v))
-        return refuse(ctx, 'has a value with a line break', { value: k, noun: 'an entry' });
+        return no('has a header name that is not an HTTP token; use names like Authorization', k);
+      if (/[\r\n\0]/.test(v)) return no('has a value with a line break', k);
       out[k] = v;
     };
     if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) {
       for (const [k, v] of Object.entries(raw)) add(k, textOf(v, ctx));
       return out;
     }
-    const t = textOf(raw, ctx);
-    for (const part of t.split(',')) {
+    for (const part of textOf(raw, ctx).split(',')) {
       if (!part.trim()) continue;
       const eq = part.indexOf('=');
-      const entry = { value: part.trim(), noun: 'an entry' };
-      if (eq <= 0) return refuse(ctx, 'is not key=value; use k=v,k2=v2', entry);
+      if (eq <= 0) return no('is not key=value; use k=v,k2=v2', part.trim());
       try {
         add(decodeURIComponent(part.slice(0, eq).trim()), decodeURIComponent(part.slice(eq + 1).trim()));
       } catch {
-        return refuse(ctx, 'has a malformed %-escape; encode % as %25', entry);
+        return no('has a malformed %-escape; encode % as %25', part.trim());
       }
     }
     return out;

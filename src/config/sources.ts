@@ -95,12 +95,6 @@ function layerOf(found: [Variant, string, unknown][], file?: string): Layer {
   return layer;
 }
 
-export interface FileLayers {
-  agent: Layer;
-  /** One layer per `orgs[]` entry; undefined when the file has no `orgs`. */
-  orgs: Layer[] | undefined;
-}
-
 /**
  * The YAML parser, loaded with the first config file: an agent configured by its environment never
  * loads it (test/agent/optional-modules.test.ts). Synchronous, as configuration is; yaml's Node
@@ -108,8 +102,8 @@ export interface FileLayers {
  */
 const yaml = (): typeof Yaml => createRequire(import.meta.url)('yaml') as typeof Yaml;
 
-/** The config file (YAML, or JSON as YAML's subset), checked against the settings table. */
-export function readConfigFile(path: string): FileLayers {
+/** The config file (YAML, or JSON as YAML's subset), checked against the settings table: a layer for the agent, one per org. */
+export function readConfigFile(path: string) {
   const text = readText(path, 'AGENT_CONFIG_FILE', 'config');
   let data: unknown;
   try {
