@@ -67,7 +67,6 @@ function assemble(
     demoScenario: v.demoScenario,
     host: v.host,
     port: v.port,
-    /** Longest an answer on the agent port may take to deliver. */
     writeTimeoutMs: v.writeTimeout,
     maxConcurrentScrapes: v.maxConcurrentScrapes,
     usageIntervalMs: v.usageInterval,
@@ -76,11 +75,8 @@ function assemble(
     /** Which polled sources run (limits always runs: the gateway needs it). */
     poll: v.poll,
     gateway,
-    /** Most tokens/me look-ups per minute per org, outside the call budget. */
     tokenLookupsPerMinute: v.tokenLookupsPerMinute,
-    /** Most distinct clients per org in the gateway's series (the rest: client_id="other"). */
     maxClients: v.maxClients,
-    /** Most (client, endpoint, method) combinations per org in the gateway's series (the rest: endpoint="other"). */
     maxEndpoints: v.maxEndpoints,
     /** Bearer token required on POST /v1/events; null: the endpoint is off (demo mode makes one). */
     eventsToken: v.eventsToken ?? null,
@@ -95,5 +91,5 @@ function assemble(
   };
 }
 
-/** The configuration every command runs on, as the settings table and the checks produce it. */
+/** The configuration every command runs on; each setting's meaning is its doc line in settings.ts. */
 export type AgentConfig = ReturnType<typeof assemble>;

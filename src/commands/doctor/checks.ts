@@ -68,15 +68,12 @@ function permissionCheck(
 }
 
 export function orgChecks(org: OrgConfig, p: Prober): Check[] {
-  const hour = () => {
+  // The last hour (full timestamps) or yesterday/today (dates), as ISO-8601 intervals.
+  const last = (ms: number, length: number) => () => {
     const now = Date.now();
-    return `${new Date(now - 3_600_000).toISOString()}/${new Date(now).toISOString()}`;
+    return `${new Date(now - ms).toISOString().slice(0, length)}/${new Date(now).toISOString().slice(0, length)}`;
   };
-  const day = () => {
-    const today = new Date().toISOString().slice(0, 10);
-    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
-    return `${yesterday}/${today}`;
-  };
+  const [hour, day] = [last(3_600_000, 24), last(86_400_000, 10)];
   const limitsPath = PATHS.limits(LIMITS_NAMESPACE);
   const hosts = [...new Set([org.apiBaseUrl, org.loginBaseUrl])];
   return [
