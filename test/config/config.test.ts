@@ -252,6 +252,11 @@ describe('loadConfig', () => {
       "{file}: podName: takes the shard from the pod's ordinal only with AGENT_SHARD_TOTAL; set AGENT_SHARD_TOTAL too",
     ],
     [
+      'service-link.yaml',
+      'port: tcp://10.0.0.7:9464\n',
+      '{file}: port: "tcp://10.0.0.7:9464" is a Kubernetes service link, not a port; set port explicitly or use enableServiceLinks: false',
+    ],
+    [
       'sharded-gateway.yaml',
       'shard: 0/2\ngateway: {port: 0}\norgs:\n  - {name: a, region: us_east_1, clientId: x, clientSecret: y}\n',
       '{file}: gateway.port: the gateway stays with its one org, which sharding may give another replica; run it in an unsharded agent (unset shard and AGENT_SHARD_TOTAL)',
