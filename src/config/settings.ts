@@ -1,9 +1,8 @@
 /* eslint-disable max-lines -- the settings table: one entry per setting (env, file key, parser, default, doc) in one list on purpose */
 /**
- * The settings table: every setting the agent reads, declared once. The environment schema, the
- * config-file schema, the precedence rule (config.ts), the README's configuration table
- * (env-schema.ts) and the `AgentConfig` type all derive from it. Longer than our usual 300 lines
- * on purpose: it is one table, an entry per setting, and splitting it would undo its point.
+ * The settings table: every setting the agent reads, declared once. The environment and file
+ * schemas, the precedence rule (resolve.ts), the README's configuration table (env-schema.ts) and
+ * the `AgentConfig` type all derive from it.
  */
 import type { z } from 'zod';
 import {
