@@ -1,17 +1,11 @@
 /**
  * The environment side of the settings table: which variables exist (a setting's own, and
- * `<NAME>_FILE` for those read from files), their schema, and the README's configuration table.
+ * `<NAME>_FILE` for those read from files) and the README's configuration table.
  */
-import { z } from 'zod';
-import { parserOf, spec, VARIANTS, type Variant } from './settings.js';
+import { spec, VARIANTS, type Variant } from './settings.js';
 
 export const ENV_VARIABLES: ReadonlyMap<string, Variant> = new Map(
   VARIANTS.filter((v) => v.env !== null).map((v) => [v.env!, v]),
-);
-
-/** Every variable the agent reads, parsed by its setting's parser (a `_FILE` variable: a path). */
-export const EnvSchema = z.object(
-  Object.fromEntries([...ENV_VARIABLES].map(([name, v]) => [name, parserOf(v).optional()])),
 );
 
 /** The README's configuration table, as Markdown: one row per variable or file-only key, in table order. */

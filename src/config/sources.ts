@@ -4,8 +4,9 @@
  */
 import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
+import type { z } from 'zod';
 import { closest, ConfigError, describeIssue } from './errors.js';
-import { ENV_VARIABLES, EnvSchema } from './env-schema.js';
+import { ENV_VARIABLES } from './env-schema.js';
 import {
   AGENT_FILE_KEYS,
   describeFileIssues,
@@ -15,7 +16,7 @@ import {
   type FileKey,
 } from './file-schema.js';
 import type { Layer } from './resolve.js';
-import { isSecret, spec, type SettingId, type Variant } from './settings.js';
+import { isSecret, parserOf, spec, type SettingId, type Variant } from './settings.js';
 import { FileRefusal, readBoundedFile, type FileKind } from '../util/bounded-file.js';
 import { forTerminal } from '../util/terminal.js';
 
@@ -32,14 +33,19 @@ export function readText(path: string, name: string, kind: FileKind): string {
   }
 }
 
+/** `raw` through a parser, or the one-line error naming the setting (and its value, unless `secret`). */
+function check(parser: z.ZodType, raw: unknown, name: string, secret: boolean): unknown {
+  const r = parser.safeParse(raw);
+  if (!r.success) throw new ConfigError(describeIssue(name, r.error.issues[0]!, secret));
+  return r.data;
+}
+
 /** A value held in a file (`GENESYS_CLIENT_SECRET_FILE`), checked by its setting's parser. */
 function fromFile(path: string, name: string, id: SettingId): unknown {
   const content = readText(path, name, 'secret').trim();
   if (!content) throw new ConfigError(`${name}: ${path} is empty`);
-  const r = spec(id).parse.safeParse(content);
   // The content is the setting's value: shown only if the setting is not secret.
-  if (!r.success) throw new ConfigError(describeIssue(name, r.error.issues[0]!, spec(id).secret === true));
-  return r.data;
+  return check(spec(id).parse, content, name, spec(id).secret === true);
 }
 
 /** Prefixes of the variables the agent owns: any other name under them is likely a misspelling. */
@@ -71,16 +77,12 @@ export function unknownVariables(rawEnv: NodeJS.ProcessEnv): string[] {
 
 /** The variables the agent knows, parsed; a `_FILE` variable wins over the variable itself. */
 export function readEnv(rawEnv: NodeJS.ProcessEnv): Layer {
-  const present: Record<string, string> = {};
-  for (const name of ENV_VARIABLES.keys()) if (rawEnv[name] !== undefined) present[name] = rawEnv[name];
-  const r = EnvSchema.safeParse(present);
-  if (!r.success) {
-    const issue = r.error.issues[0]!;
-    const name = String(issue.path[0]);
-    throw new ConfigError(describeIssue(name, issue, isSecret(ENV_VARIABLES.get(name)!)));
-  }
-  const parsed = r.data as Record<string, unknown>;
-  return layerOf([...ENV_VARIABLES].map(([name, v]) => [v, name, parsed[name]]));
+  // Every variable is checked before any `_FILE` is read.
+  const found = [...ENV_VARIABLES].map(([name, v]): [Variant, string, unknown] => {
+    const raw = rawEnv[name];
+    return [v, name, raw === undefined ? undefined : check(parserOf(v), raw, name, isSecret(v))];
+  });
+  return layerOf(found);
 }
 
 /** The values found under each variant's name, in VARIANTS order (so a file variant's content wins). */
