@@ -15,26 +15,15 @@ interface Where {
   key: string;
 }
 
-export interface Resolved<K extends SettingId> {
-  values: { [I in K]: Value<I> };
-  /** How the operator named the setting (the variable, or `file: key`). */
-  name(id: K): string;
-  /** Whether a layer set it (false: the default applies). */
-  isSet(id: K): boolean;
-  /**
-   * The one-line error `subject: text`, with the subject named in full and every other setting the
-   * text names through `n` without the file (and `orgs[i].`) the subject already gave. Several
-   * subjects are joined by `/`.
-   */
-  error(subject: K | K[], text: string | ((n: (id: K) => string) => string)): ConfigError;
-}
+/** Every setting of `K` resolved, with how the operator named each. */
+export type Resolved<K extends SettingId> = ReturnType<typeof resolve<K>>;
 
 /** `layers` from highest precedence down; `unset` names a setting no layer set. */
 export function resolve<K extends SettingId>(
   ids: readonly K[],
   layers: readonly Layer[],
   unset: (id: K) => Where = (id) => ({ key: spec(id).env ?? spec(id).file ?? id }),
-): Resolved<K> {
+) {
   const values = {} as Record<K, unknown>;
   const where = {} as Record<K, Where & { set: boolean }>;
   for (const id of ids) {
@@ -42,13 +31,19 @@ export function resolve<K extends SettingId>(
     values[id] = layer ? layer.values[id] : structuredClone(spec(id).default);
     where[id] = layer ? { file: layer.file, key: layer.names[id]!, set: true } : { ...unset(id), set: false };
   }
+  /** How the operator named the setting (the variable, or `file: key`). */
   const name = (id: K) =>
     where[id].file === undefined ? where[id].key : `${where[id].file}: ${where[id].key}`;
   return {
-    values: values as Resolved<K>['values'],
+    values: values as { [I in K]: Value<I> },
     name,
-    isSet: (id) => where[id].set,
-    error(subject, text) {
+    /** Whether a layer set it (false: the default applies). */
+    isSet: (id: K) => where[id].set,
+    /**
+     * The one-line error `subject: text`: the subject named in full, every other setting named
+     * through `n` without the file (and `orgs[i].`) the subject already gave; subjects joined by `/`.
+     */
+    error(subject: K | K[], text: string | ((n: (id: K) => string) => string)) {
       const [first, ...more] = (Array.isArray(subject) ? subject : [subject]) as K[];
       const s = where[first!];
       const org = /^orgs\[\d+\]\./.exec(s.key)?.[0] ?? '';
