@@ -18,6 +18,7 @@ import {
   percent,
 } from '../model/thresholds.js';
 import { METHODS } from '../genesys/endpoints/index.js';
+import { REFUSAL_REASONS } from '../sources/gateway/errors.js';
 import { SOURCE_NAMES, type SourceName } from '../sources/source.js';
 import { withPoints, type CounterFamily, type HistogramFamily, type MetricFamily } from './families.js';
 
@@ -426,9 +427,7 @@ export const catalogue = {
     help: 'Requests the gateway answered itself instead of forwarding: bad path, body too large or too slow, too many in progress per address or token.',
     unit: '{request}',
     labels: ['org', 'reason'],
-    labelValues: {
-      reason: ['bad_path', 'body_too_large', 'body_too_slow', 'address_concurrency', 'token_concurrency'],
-    },
+    labelValues: { reason: REFUSAL_REASONS },
     freshness: 'real time; present (at 0) while the gateway runs.',
     meaning:
       'requests the gateway answered itself instead of forwarding (docs/security.md lists the limits).',

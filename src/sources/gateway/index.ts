@@ -23,7 +23,8 @@ import { IdentityCache, type LookupFailure, type ResolveToken } from './identity
 import { ConcurrencyLimiter, DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from './limits.js';
 import { silentLogger, type Logger } from '../../util/logger.js';
 import { listen } from '../../server/listener.js';
-import { createProxy, REFUSAL_REASONS, upstreamFor, type RefusalReason } from './proxy.js';
+import { createProxy, upstreamFor } from './proxy.js';
+import { REFUSAL_REASONS, type RefusalReason } from './errors.js';
 import { realSleep, Shaper, type ShapingOptions, type Sleep } from './shaper.js';
 
 export type { ShapingOptions } from './shaper.js';

@@ -11,24 +11,13 @@ import type { Clock } from '../../util/clock.js';
 import { declaredLength } from '../../util/oversize.js';
 import { createListener, type ListenerOptions } from '../../server/listener.js';
 import { CaptureStream, decodeBody } from './capture.js';
-import { genesysError, hasBody, sendGenesysError } from './errors.js';
+import { genesysError, hasBody, sendGenesysError, type RefusalReason } from './errors.js';
 import { endToEnd, forwarded, type Forwarded } from './headers.js';
 import { loginClientId, tokenKey, tokenResponseSchema, type IdentityCache, type Who } from './identity.js';
 import { watchBody, type ConcurrencyLimiter, type GatewayLimits } from './limits.js';
-import { hostilePath } from './path-guard.js';
 import { routeOf, type Route } from './routes.js';
 import type { Shaper } from './shaper.js';
 import type { Logger } from '../../util/logger.js';
-
-/** Why the gateway answered a request itself instead of forwarding it. */
-export const REFUSAL_REASONS = [
-  'bad_path',
-  'body_too_large',
-  'body_too_slow',
-  'address_concurrency',
-  'token_concurrency',
-] as const;
-export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
 export interface ProxyDeps {
   upstreams: Record<Route['upstream'], ReturnType<typeof upstreamFor>>;
@@ -77,10 +66,10 @@ export function createProxy(
     // Bodies are relayed, never parsed; only logins have a cap (the path guard and 404 go first).
     bodyLimit: deps.limits.loginBodyBytes,
     tooLarge: {
-      capOf: (url) =>
-        !hostilePath(url) && routeOf(url)?.upstream === 'login'
-          ? deps.limits.loginBodyBytes
-          : Number.POSITIVE_INFINITY,
+      capOf: (url) => {
+        const route = routeOf(url);
+        return route !== 'bad_path' && route?.upstream === 'login' ? deps.limits.loginBodyBytes : Infinity;
+      },
       refuse: (cap) => {
         deps.onRefused('body_too_large');
         return genesysError(413, 'request.entity.too.large', tooLargeMessage(cap));
@@ -147,12 +136,11 @@ type Pending = Promise<void> | void;
 
 /** The request's exchange once admitted, or null once it is answered. */
 function admit(deps: ProxyDeps, req: IncomingMessage, res: ServerResponse): Exchange | null {
-  const rawUrl = req.url ?? '/';
-  if (hostilePath(rawUrl)) {
+  const route = routeOf(req.url ?? '/');
+  if (route === 'bad_path') {
     refuse(deps, res, 'bad_path');
     return null;
   }
-  const route = routeOf(rawUrl);
   if (!route) {
     sendGenesysError(res, 404, 'not.found', 'The requested resource was not found.');
     return null;
@@ -319,11 +307,11 @@ async function shaped(deps: ProxyDeps, shaper: Shaper, x: Exchange, body: Body, 
     return;
   }
   if (admission.delayed) deps.measurements.shaped(who.clientId, 'delayed', deps.clock.now());
-  measured(deps, x, body, who, admission.release);
+  measured(deps, x, body, who);
 }
 
-/** Forwards and measures one admitted request; `release` frees its shaping slot once it is answered. */
-function measured(deps: ProxyDeps, x: Exchange, body: Body, who: Who, release?: () => void): void {
+/** Forwards and measures one admitted request. */
+function measured(deps: ProxyDeps, x: Exchange, body: Body, who: Who): void {
   const method = x.req.method ?? 'GET';
   // With the per-endpoint families off (a cap of 0) nothing would count the match.
   const call =
@@ -332,12 +320,8 @@ function measured(deps: ProxyDeps, x: Exchange, body: Body, who: Who, release?: 
       : { endpoint: deps.endpointOf(method, x.route.path), method };
   const handle = deps.measurements.start(who.key, who.clientId, deps.clock.now(), call);
   relay(deps, x, body, (outcome) => {
-    try {
-      const answer = outcome.ok ? outcome : { status: fail(deps, x, outcome.error) };
-      deps.measurements.finish(handle, { method, ...answer }, deps.clock.now());
-    } finally {
-      release?.();
-    }
+    const answer = outcome.ok ? outcome : { status: fail(deps, x, outcome.error) };
+    deps.measurements.finish(handle, { method, ...answer }, deps.clock.now());
   });
 }
 

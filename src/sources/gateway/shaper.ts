@@ -1,12 +1,11 @@
 /**
  * Optional shaping (`AGENT_GATEWAY_SHAPING=smooth`): hold each token under `share` of its limit by
- * delaying requests (with jitter) rather than meet Genesys' 429, optionally capping its concurrency.
+ * delaying requests (with jitter) rather than meet Genesys' 429.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { LRUCache } from 'lru-cache';
 import { PACER_WINDOW_MS, TokenPacer } from '../../model/gateway/pacer.js';
 import type { Clock } from '../../util/clock.js';
-import { ConcurrencyLimiter } from './limits.js';
 
 export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
 export const realSleep: Sleep = (ms, signal) => delay(ms, undefined, { signal });
@@ -17,16 +16,13 @@ export interface ShapingOptions {
   share?: number;
   /** Longest a request is held before a local 429 (default 10 s). */
   maxWaitMs?: number;
-  maxConcurrencyPerToken?: number;
 }
 
-export type Admission =
-  { kind: 'go'; delayed: boolean; release: () => void } | { kind: 'reject'; retryAfterSeconds: number };
+export type Admission = { kind: 'go'; delayed: boolean } | { kind: 'reject'; retryAfterSeconds: number };
 
 export class Shaper {
   /** A pacer is idle once its last admission, up to `maxWaitMs` ahead, has left the window. */
   private readonly pacers: LRUCache<string, TokenPacer>;
-  private readonly slots: ConcurrencyLimiter | null;
   private readonly share: number;
   private readonly maxWaitMs: number;
 
@@ -44,39 +40,22 @@ export class Shaper {
       ttlResolution: 0,
       memoMethod: () => new TokenPacer(),
     });
-    const cap = opts.maxConcurrencyPerToken;
-    this.slots = cap === undefined ? null : new ConcurrencyLimiter(cap);
   }
 
   /** Waits until the token may send; rejects when that would take longer than `maxWaitMs`. Throws if `signal` aborts. */
   async admit(tokenKey: string, limitPerMinute: number, signal: AbortSignal): Promise<Admission> {
     const { clock, sleep, random } = this.deps;
-    const started = clock.now();
-    const slots = this.slots;
-    if (slots && !(await slots.acquire(tokenKey, this.maxWaitMs, signal)))
-      return { kind: 'reject', retryAfterSeconds: 1 };
-    // Called exactly once: here on a refusal or a failed wait, else by the caller once the request is answered.
-    const release = (): void => slots?.release(tokenKey);
-    try {
-      const budget = Math.max(1, Math.floor(this.share * limitPerMinute));
-      const waitedMs = clock.now() - started;
-      const decision = this.pacers.memo(tokenKey).decide(clock.now(), {
-        budget,
-        maxWaitMs: Math.max(0, this.maxWaitMs - waitedMs),
-        // Up to one average spacing, so a queue wakes spread out rather than as a burst.
-        jitterMs: Math.min(1_000, 60_000 / budget),
-        random,
-      });
-      if (decision.kind === 'reject') {
-        release();
-        return decision;
-      }
-      if (decision.kind === 'delay') await sleep(decision.waitMs, signal);
-      return { kind: 'go', delayed: decision.kind === 'delay' || waitedMs > 0, release };
-    } catch (err) {
-      release();
-      throw err;
-    }
+    const budget = Math.max(1, Math.floor(this.share * limitPerMinute));
+    const decision = this.pacers.memo(tokenKey).decide(clock.now(), {
+      budget,
+      maxWaitMs: this.maxWaitMs,
+      // Up to one average spacing, so a queue wakes spread out rather than as a burst.
+      jitterMs: Math.min(1_000, 60_000 / budget),
+      random,
+    });
+    if (decision.kind === 'reject') return decision;
+    if (decision.kind === 'delay') await sleep(decision.waitMs, signal);
+    return { kind: 'go', delayed: decision.kind === 'delay' };
   }
 
   /** Drops idle pacers (memory only: an idle one decides as a new one would). */
