@@ -3,30 +3,18 @@
  * org (src/runtime/org.ts) → telemetry and the HTTP server → every source started, each running
  * part on one stop stack that `close()` unwinds in reverse.
  */
-import type { FastifyInstance } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import type { AgentConfig } from './config/config.js';
-import { resolveOrgs } from './demo/index.js';
 import type { Scheduler } from './lifecycle/scheduler.js';
 import { StopStack } from './lifecycle/stop-stack.js';
-import { startHttp } from './runtime/http.js';
-import { createOrgRuntimes, type OrgRuntime, type OrgRuntimeDeps } from './runtime/org.js';
+import { buildServer } from './server/app.js';
+import { listen } from './server/listener.js';
+import { eventsEndpoint } from './sources/events/index.js';
+import { openOrgRuntimes, orgsSnapshot, readiness, type OrgRuntimeDeps } from './runtime/org.js';
 import { agentTelemetry } from './runtime/telemetry.js';
-import type { ClientsSnapshot } from './server/snapshot.js';
-import type { RunningSimulator } from './simulator/index.js';
-import type { Telemetry } from './telemetry/telemetry.js';
 import { systemClock, type Clock } from './util/clock.js';
 
-export interface RunningAgent {
-  url: string;
-  gatewayUrl: string | null;
-  simulator: RunningSimulator | null;
-  orgs: OrgRuntime[];
-  snapshot(): ClientsSnapshot;
-  telemetry: Telemetry;
-  server: FastifyInstance;
-  close(): Promise<void>;
-}
+export type RunningAgent = Awaited<ReturnType<typeof startAgent>>;
 
 export interface AgentDeps {
   logger: PinoLogger;
@@ -37,46 +25,51 @@ export interface AgentDeps {
   client?: OrgRuntimeDeps['client'];
 }
 
-export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<RunningAgent> {
-  const { logger } = deps;
+export async function startAgent(config: AgentConfig, deps: AgentDeps) {
+  const { logger, scheduler } = deps;
   const clock = deps.clock ?? systemClock;
-  const timers = deps.scheduler ? { scheduler: deps.scheduler } : {};
   const stack = new StopStack(logger);
   const close = async () => void (await stack.close());
   try {
-    const resolved = await resolveOrgs(config, { clock, pushToAgent: true });
-    stack.push('demo simulator', () => resolved.close());
-    const { eventsToken } = resolved;
-    const runtimes = await createOrgRuntimes(
-      resolved.orgs,
-      {
-        config,
-        clock,
-        logger,
-        gateway: resolved.gateway,
-        eventsPush: eventsToken !== null,
-        ...timers,
-        ...(deps.client ? { client: deps.client } : {}),
-      },
+    const { resolved, runtimes } = await openOrgRuntimes(
+      config,
+      { clock, logger, scheduler, client: deps.client, serve: true },
       stack,
     );
 
     const telemetry = await agentTelemetry(config, runtimes, clock, logger.child({ component: 'otlp' }));
     stack.push('telemetry', () => telemetry.shutdown());
-    const http = await startHttp({ config, runtimes, telemetry, eventsToken, clock, logger, stack });
+    const snapshot = () => orgsSnapshot(runtimes, clock.now(), config.mode === 'demo');
+    const server = await buildServer({
+      logger: logger.child({ component: 'http' }),
+      telemetry,
+      snapshot,
+      readiness: () => ({ ...readiness(runtimes), otlp: telemetry.otlpStatus() }),
+      plugins: [
+        eventsEndpoint(
+          runtimes.map((r) => r.events),
+          resolved.eventsToken,
+          config.eventsRateLimitPerMinute,
+        ),
+      ],
+      auth: config.auth ?? null,
+      tls: config.tls ?? null,
+      readers: { writeTimeoutMs: config.writeTimeoutMs, maxConcurrentScrapes: config.maxConcurrentScrapes },
+    });
+    stack.push('http server', () => server.close());
+    const url = await listen(server, config.host, config.port);
 
     for (const r of runtimes)
       for (const s of r.all) await stack.start(s, `${s.name} source of ${r.config.name}`);
     const gatewayUrl = runtimes[0]?.gateway?.url ?? null;
-    const traffic = resolved.traffic(gatewayUrl, { logger, ...timers });
-    if (traffic) await stack.start(traffic);
+    const traffic = resolved.traffic(gatewayUrl, { logger, scheduler });
+    if (traffic) stack.push('demo traffic', () => traffic.stop());
 
-    const orgs = runtimes.map((r) => r.config.name);
     logger.info(
       {
-        url: http.url,
+        url,
         gateway: gatewayUrl,
-        orgs,
+        orgs: runtimes.map((r) => r.config.name),
         shard: `${config.shard.index}/${config.shard.total}`,
         otlp: config.otlp ? 'on' : 'off',
       },
@@ -88,15 +81,14 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
         { scenario: config.demoScenario, simulator: resolved.simulator.url },
         'DEMO MODE: no Genesys credentials configured (GENESYS_CLIENT_ID/GENESYS_CLIENT_SECRET); running against the embedded simulator with generated traffic',
       );
-    const { server, url, snapshot } = http;
     return {
       url,
+      server,
+      snapshot,
       gatewayUrl,
       simulator: resolved.simulator,
       orgs: runtimes,
-      snapshot,
       telemetry,
-      server,
       close,
     };
   } catch (err) {

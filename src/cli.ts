@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import type { ParseArgsOptionsConfig } from 'node:util';
 import { startAgent } from './agent.js';
 import { commandArgs, say, usageError } from './util/cli-args.js';
 import { loadConfig, type AgentConfig } from './config/config.js';
@@ -50,6 +51,12 @@ Checks the configuration, reachability, login, each permission the sources need,
 the clock, with a fix for every failure; exits 0 only if every check passes.
 `;
 
+const COMMANDS: Record<string, { usage: string; options: ParseArgsOptionsConfig }> = {
+  run: { usage: RUN_USAGE, options: {} },
+  once: { usage: ONCE_USAGE, options: { json: { type: 'boolean' } } },
+  doctor: { usage: DOCTOR_USAGE, options: {} },
+};
+
 export async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
   if (first === '--help' || first === '-h' || first === 'help') {
@@ -61,55 +68,38 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const command = first === undefined || first.startsWith('-') ? 'run' : first;
-  const args = first === undefined || first.startsWith('-') ? argv : rest;
-  switch (command) {
-    case 'run': {
-      const parsed = commandArgs('run', args, {}, RUN_USAGE);
-      return typeof parsed === 'number' ? parsed : runCommand();
-    }
-    case 'simulate': {
-      // Loaded only for this command: `run` against a real org never carries the simulator.
-      const { runSimulateCommand } = await import('./simulator/cli.js');
-      return runSimulateCommand(args);
-    }
-    // Each command's modules load with it, so `run` carries neither `once`'s table nor `doctor`.
-    case 'once': {
-      const parsed = commandArgs('once', args, { json: { type: 'boolean' } }, ONCE_USAGE);
-      if (typeof parsed === 'number') return parsed;
-      const { runOnceCommand } = await import('./commands/once.js');
-      return withConfig((config) => runOnceCommand(config, { json: parsed.json === true }));
-    }
-    case 'doctor': {
-      const parsed = commandArgs('doctor', args, {}, DOCTOR_USAGE);
-      if (typeof parsed === 'number') return parsed;
-      const { runDoctorCommand } = await import('./commands/doctor.js');
-      return withConfig((config) => runDoctorCommand(config));
-    }
-    default:
-      return usageError(`unknown command "${command}"; run with --help`);
+  const args = command === first ? rest : argv;
+  if (command === 'simulate') {
+    // Loaded only for this command: `run` against a real org never carries the simulator.
+    const { runSimulateCommand } = await import('./simulator/cli.js');
+    return runSimulateCommand(args);
   }
-}
-
-async function withConfig(fn: (config: AgentConfig) => Promise<number>): Promise<number> {
+  if (!Object.hasOwn(COMMANDS, command)) return usageError(`unknown command "${command}"; run with --help`);
+  const { usage, options } = COMMANDS[command]!;
+  const parsed = commandArgs(command, args, options, usage);
+  if (typeof parsed === 'number') return parsed;
   let config: AgentConfig;
   try {
     config = loadConfig(process.env);
   } catch (err) {
-    return configFailure(err);
+    if (err instanceof ConfigError) return configLine(err.message);
+    throw err;
   }
-  for (const w of config.warnings) say(`warning: ${w}`);
   try {
-    return await fn(config);
+    if (command === 'run') return await runCommand(config);
+    for (const w of config.warnings) say(`warning: ${w}`);
+    // Each command's modules load with it, so `run` carries neither `once`'s table nor `doctor`.
+    if (command === 'once') {
+      const { runOnceCommand } = await import('./commands/once.js');
+      return await runOnceCommand(config, { json: parsed.json === true });
+    }
+    const { runDoctorCommand } = await import('./commands/doctor.js');
+    return await runDoctorCommand(config);
   } catch (err) {
     const line = startupMistake(err, config);
     if (line === undefined) throw err;
     return configLine(line);
   }
-}
-
-function configFailure(err: unknown): number {
-  if (err instanceof ConfigError) return configLine(err.message);
-  throw err;
 }
 
 function configLine(message: string): number {
@@ -146,32 +136,22 @@ function startupMistake(err: unknown, config: AgentConfig): string | undefined {
   return undefined;
 }
 
-async function runCommand(): Promise<number> {
-  let config: AgentConfig;
-  try {
-    config = loadConfig(process.env);
-  } catch (err) {
-    return configFailure(err);
-  }
+/** `run`: a start-up mistake is rethrown for main() to name; any other failure is logged, exit 1. */
+async function runCommand(config: AgentConfig): Promise<number> {
   const logger = createLogger(config.logLevel);
   for (const w of config.warnings) logger.warn(w);
   let agent;
   try {
     agent = await startAgent(config, { logger });
   } catch (err) {
-    const line = startupMistake(err, config);
-    if (line !== undefined) return configLine(line);
+    if (startupMistake(err, config) !== undefined) throw err;
     logger.fatal({ err: describeError(err) }, 'agent failed to start');
     return 1;
   }
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      logger.info({ signal }, 'shutting down (final OTLP flush)');
-      resolve();
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+  const signal = await new Promise((resolve) => {
+    for (const name of ['SIGTERM', 'SIGINT']) process.once(name, () => resolve(name));
   });
+  logger.info({ signal }, 'shutting down (final OTLP flush)');
   await agent.close();
   return 0;
 }

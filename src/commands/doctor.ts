@@ -20,17 +20,14 @@ export async function runDoctorCommand(
 ): Promise<number> {
   const list = new Checklist(out);
   list.line('genesys-usage-agent doctor');
-  let orgs = config.orgs;
-  let closeSimulator: (() => Promise<void>) | null = null;
+  if (config.mode === 'demo')
+    list.line(
+      'DEMO MODE: no GENESYS_CLIENT_ID/GENESYS_CLIENT_SECRET configured; checking the embedded simulator instead of a real org',
+    );
+  // The configured orgs, or in demo mode the embedded simulator's.
+  const resolved = await resolveOrgs(config);
+  const { orgs } = resolved;
   try {
-    if (config.mode === 'demo') {
-      list.line(
-        'DEMO MODE: no GENESYS_CLIENT_ID/GENESYS_CLIENT_SECRET configured; checking the embedded simulator instead of a real org',
-      );
-      const demo = await resolveOrgs(config);
-      closeSimulator = () => demo.close();
-      orgs = demo.orgs;
-    }
     list.report('configuration valid', {
       ok: true,
       detail: `${config.mode} mode, ${orgs.length} org${orgs.length === 1 ? '' : 's'} (${orgs.map((o) => o.name).join(', ')})`,
@@ -45,7 +42,7 @@ export async function runDoctorCommand(
       }
     }
   } finally {
-    await closeSimulator?.();
+    await resolved.close();
   }
   list.line(
     list.failed === 0

@@ -1,8 +1,6 @@
 import type { AgentConfig } from '../config/config.js';
-import { resolveOrgs } from '../demo/index.js';
 import { StopStack } from '../lifecycle/stop-stack.js';
-import { createOrgRuntimes, orgView, type OrgRuntimeDeps } from '../runtime/org.js';
-import { buildSnapshot, type ClientsSnapshot } from '../server/snapshot.js';
+import { openOrgRuntimes, orgsSnapshot, type OrgRuntimeDeps } from '../runtime/org.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { describeError } from '../util/logger.js';
 import { createLogger } from '../util/pino.js';
@@ -22,17 +20,15 @@ export async function runOnceCommand(
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   const stack = new StopStack(logger);
   try {
-    const resolved = await resolveOrgs(config, { clock });
-    stack.push('demo simulator', () => resolved.close());
+    const { resolved, runtimes } = await openOrgRuntimes(
+      config,
+      { clock, logger, client, serve: false },
+      stack,
+    );
     if (resolved.simulator && !json)
       process.stderr.write(
         'DEMO MODE: no Genesys credentials configured; collecting from the embedded simulator\n',
       );
-    const runtimes = await createOrgRuntimes(
-      resolved.orgs,
-      { config, clock, logger, gateway: null, ...(client ? { client } : {}) },
-      stack,
-    );
     let failed = false;
     for (const r of runtimes) {
       await r.clients.refresh(true).catch(() => {});
@@ -46,12 +42,7 @@ export async function runOnceCommand(
         }
       });
     }
-    const now = clock.now();
-    const snapshot: ClientsSnapshot = buildSnapshot(
-      runtimes.map((r) => orgView(r, now)),
-      now,
-      config.mode === 'demo',
-    );
+    const snapshot = orgsSnapshot(runtimes, clock.now(), config.mode === 'demo');
     out.write(
       json ? `${JSON.stringify(snapshot, null, 2)}\n` : renderTable(snapshot, { color: Boolean(out.isTTY) }),
     );

@@ -16,10 +16,10 @@ function age(seconds: number | null): string {
   return `${Math.round(s / 86_400)}d`;
 }
 
-type OrgUsage = NonNullable<ClientsSnapshot['orgs'][number]['usage']>;
+type Org = ClientsSnapshot['orgs'][number];
 
 /** On the 1st no complete day of the month exists: say so, with the previous month's total, not a bare 0. */
-function monthCell(c: ClientRow, usage: OrgUsage | null): string {
+function monthCell(c: ClientRow, { usage }: Org): string {
   if (!c.usage) return '–';
   if (!usage || usage.monthHasCompleteDay) return num(c.usage.monthToDate);
   const prev = `${usage.previousMonth}${usage.previousMonthComplete ? '' : ' so far'}`;
@@ -62,22 +62,29 @@ function endpointLines(clients: readonly ClientRow[]): string[] {
   return lines.length ? ['  top endpoints', ...lines] : [];
 }
 
-const HEADER = [
-  '',
-  'CLIENT',
-  'CLIENT ID',
-  'REQ/MIN',
-  'TOKEN PEAK',
-  'LIMIT',
-  'UTIL',
-  '429 5M',
-  'LAST DAY',
-  '429 SHARE',
-  'MONTH',
-  'LATEST WARNING',
+/** The columns: heading, whether it holds text (left-aligned; numbers are right-aligned), cell. */
+const COLUMNS: [string, boolean, (c: ClientRow, org: Org) => string][] = [
+  ['', true, markOf],
+  ['CLIENT', true, (c) => forTerminal(c.clientName, NAME_WIDTH) + (c.exists ? '' : ' (deleted)')],
+  ['CLIENT ID', true, (c) => forTerminal(c.clientId, NAME_WIDTH)],
+  ['REQ/MIN', false, (c) => num(c.live?.requestsPerMinute)],
+  ['TOKEN PEAK', false, (c) => num(c.live?.peakTokenRequestsPerMinute)],
+  ['LIMIT', false, (c) => num(c.limit)],
+  ['UTIL', false, (c) => pct(c.utilization, 0)],
+  ['429 5M', false, (c) => num(c.live?.rateLimited5m)],
+  ['LAST DAY', false, (c) => num(c.usage?.lastDayRequests)],
+  ['429 SHARE', false, (c) => pct(c.usage?.share429, 2)],
+  ['MONTH', false, monthCell],
+  [
+    'LATEST WARNING',
+    true,
+    (c) =>
+      c.latestWarning
+        ? `${forTerminal(c.latestWarning.limitKey, NAME_WIDTH)} ×${c.latestWarning.count}`
+        : '–',
+  ],
 ];
-/** Columns that hold text (left-aligned); the others are numbers (right-aligned). */
-const TEXT_COLUMNS = new Set([0, 1, 2, 11]);
+const HEADER = COLUMNS.map(([heading]) => heading);
 
 /** The per-client terminal table of `once`: aligned columns, worst first, colour only on a TTY. */
 export function renderTable(s: ClientsSnapshot, opts: { color: boolean }): string {
@@ -95,26 +102,11 @@ export function renderTable(s: ClientsSnapshot, opts: { color: boolean }): strin
     out.push(
       `org ${forTerminal(org.org, NAME_WIDTH)}: ${org.usage ? `last complete day ${org.usage.lastCompleteDay ?? '–'}, usage data age ${age(org.usage.dataAgeSeconds)}${org.usage.monthHasCompleteDay ? '' : `, MONTH: no complete day yet this month (${org.usage.month}), the previous month's total beside it`}` : 'no usage data yet'}`,
     );
-    const rows = org.clients.map((c) => [
-      markOf(c),
-      forTerminal(c.clientName, NAME_WIDTH) + (c.exists ? '' : ' (deleted)'),
-      forTerminal(c.clientId, NAME_WIDTH),
-      num(c.live?.requestsPerMinute),
-      num(c.live?.peakTokenRequestsPerMinute),
-      num(c.limit),
-      pct(c.utilization, 0),
-      num(c.live?.rateLimited5m),
-      num(c.usage?.lastDayRequests),
-      pct(c.usage?.share429, 2),
-      monthCell(c, org.usage),
-      c.latestWarning
-        ? `${forTerminal(c.latestWarning.limitKey, NAME_WIDTH)} ×${c.latestWarning.count}`
-        : '–',
-    ]);
+    const rows = org.clients.map((c) => COLUMNS.map(([, , cell]) => cell(c, org)));
     const widths = HEADER.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     const line = (cells: string[]) =>
       cells
-        .map((c, i) => (TEXT_COLUMNS.has(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+        .map((c, i) => (COLUMNS[i]![1] ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
         .join('  ')
         .trimEnd();
     out.push(line(HEADER));

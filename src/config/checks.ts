@@ -15,16 +15,14 @@ export function gatewayFrom(s: Settings, orgCount: number) {
       gatewayMaxConcurrentPerAddress: 'a gateway limit',
     };
     for (const id of Object.keys(what) as (keyof typeof what)[]) {
-      if (s.isSet(id))
-        throw new ConfigError(
-          `${s.name(id)}: ${what[id]} needs the gateway; set ${s.name('gatewayPort')} too`,
-        );
+      if (s.isSet(id)) throw s.error(id, (n) => `${what[id]} needs the gateway; set ${n('gatewayPort')} too`);
     }
     return null;
   }
   if (orgCount > 1) {
-    throw new ConfigError(
-      `${s.name('gatewayPort')}: the gateway forwards to one org; with several orgs run one agent per org for the gateway`,
+    throw s.error(
+      'gatewayPort',
+      'the gateway forwards to one org; with several orgs run one agent per org for the gateway',
     );
   }
   const host = v.gatewayHost ?? v.host;
@@ -34,8 +32,9 @@ export function gatewayFrom(s: Settings, orgCount: number) {
     v.gatewayPort === v.port &&
     (host === v.host || wildcard(host) || wildcard(v.host))
   )
-    throw new ConfigError(
-      `${s.name('gatewayPort')}: ${v.gatewayPort} is also the agent's port (${s.name('port')}); give the gateway another port`,
+    throw s.error(
+      'gatewayPort',
+      (n) => `${v.gatewayPort} is also the agent's port (${n('port')}); give the gateway another port`,
     );
   return {
     port: v.gatewayPort,
@@ -49,21 +48,20 @@ export function gatewayFrom(s: Settings, orgCount: number) {
 /** PEM certificate and key (the agent port's and the gateway's); null: plain HTTP. */
 export function tlsFrom(s: Settings) {
   const { tlsCertFile: certFile, tlsKeyFile: keyFile } = s.values;
-  const cert = s.name('tlsCertFile');
-  const key = s.name('tlsKeyFile');
   if (certFile === undefined && keyFile === undefined) return null;
-  if (certFile === undefined)
-    throw new ConfigError(`${cert}: required when ${key} is set; set both for HTTPS`);
-  if (keyFile === undefined)
-    throw new ConfigError(`${key}: required when ${cert} is set; set both for HTTPS`);
-  const tls = { cert: readText(certFile, cert, 'tls'), key: readText(keyFile, key, 'tls') };
+  const [cert, key] = ['tlsCertFile', 'tlsKeyFile'] as const;
+  if (certFile === undefined || keyFile === undefined) {
+    const [missing, set] = certFile === undefined ? [cert, key] : [key, cert];
+    throw s.error(missing, (n) => `required when ${n(set)} is set; set both for HTTPS`);
+  }
+  const tls = { cert: readText(certFile, s.name(cert), 'tls'), key: readText(keyFile, s.name(key), 'tls') };
   try {
     // Fail at start-up, with the setting named, rather than on the first connection. node:tls is
     // loaded here, when TLS is configured, not by every agent that reads its configuration.
     process.getBuiltinModule('node:tls').createSecureContext({ cert: tls.cert, key: tls.key });
   } catch (err) {
     const reason = (err as Error).message.split('\n')[0]!.slice(0, 120);
-    throw new ConfigError(`${cert}/${key}: not a usable PEM certificate and matching key (${reason})`);
+    throw s.error([cert, key], `not a usable PEM certificate and matching key (${reason})`);
   }
   return tls;
 }

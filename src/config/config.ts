@@ -4,30 +4,21 @@
  * (orgs.ts, checks.ts). docs/configuration.md describes the result for operators.
  */
 import { authFrom, gatewayFrom, otlpFrom, tlsFrom } from './checks.js';
-import { forTerminal } from '../util/terminal.js';
-import { ConfigError } from './errors.js';
 import { ORG_IDS, resolveOrgs } from './orgs.js';
 import { resolve, type Resolved } from './resolve.js';
 import { shardFrom, shardOfOrg, type Shard } from './shard.js';
 import { SETTING_IDS, spec, type AgentSettingId } from './settings.js';
-import { readConfigFile, readEnv, unknownVariables, type FileLayers } from './sources.js';
+import { readConfigFile, readEnv, unknownVariables } from './sources.js';
 
 export type { OrgConfig } from './orgs.js';
 
 const AGENT_IDS = SETTING_IDS.filter((id): id is AgentSettingId => spec(id).scope === 'agent');
 
-/** Builds the agent's configuration from the environment and the optional config file. Throws ConfigError. */
+/**
+ * Builds the agent's configuration from the environment and the optional config file. Throws
+ * ConfigError, whose message may quote what the operator wrote: the CLI's say() escapes it.
+ */
 export function loadConfig(rawEnv: NodeJS.ProcessEnv): AgentConfig {
-  try {
-    return buildConfig(rawEnv);
-  } catch (err) {
-    // Messages quote what the operator wrote; a newline or escape sequence in it must not break the one-line contract.
-    if (err instanceof ConfigError) throw new ConfigError(forTerminal(err.message));
-    throw err;
-  }
-}
-
-function buildConfig(rawEnv: NodeJS.ProcessEnv) {
   const { settings, envOrg, fileOrgs, file } = readSettings(rawEnv);
   const orgs = resolveOrgs(envOrg, fileOrgs, file ?? '', settings.values.callBudget);
   return assemble(settings, orgs, shardFrom(settings, orgs.length), unknownVariables(rawEnv));
@@ -37,15 +28,13 @@ function buildConfig(rawEnv: NodeJS.ProcessEnv) {
 export function readSettings(rawEnv: NodeJS.ProcessEnv) {
   const env = readEnv(rawEnv);
   const file = env.values.configFile as string | undefined;
-  const layers: FileLayers = file
-    ? readConfigFile(file)
-    : { agent: { values: {}, names: {} }, orgs: undefined };
+  const layers = file ? readConfigFile(file) : { agent: { values: {}, names: {} }, orgs: undefined };
   return {
     settings: resolve(AGENT_IDS, [env, layers.agent]),
     // Org settings come from one place: the GENESYS_* variables or the file's orgs (orgs.ts refuses both).
     envOrg: resolve(ORG_IDS, [env]),
     fileOrgs: layers.orgs?.map((layer, i) =>
-      resolve(ORG_IDS, [layer], (id) => `${file}: orgs[${i}].${spec(id).file!.slice('orgs[].'.length)}`),
+      resolve(ORG_IDS, [layer], (id) => ({ file, key: spec(id).file!.replace('orgs[]', `orgs[${i}]`) })),
     ),
     file,
   };
@@ -63,8 +52,10 @@ function assemble(
   const gateway = gatewayFrom(s, configured.length);
   // A replica whose shard did not get the org would start no listener, without a word.
   if (gateway && shard.total > 1)
-    throw new ConfigError(
-      `${s.name('gatewayPort')}: the gateway stays with its one org, which sharding may give another replica; run it in an unsharded agent (unset ${s.name('shard')} and ${s.name('shardTotal')})`,
+    throw s.error(
+      'gatewayPort',
+      (n) =>
+        `the gateway stays with its one org, which sharding may give another replica; run it in an unsharded agent (unset ${n('shard')} and ${n('shardTotal')})`,
     );
   return {
     mode,
@@ -76,7 +67,6 @@ function assemble(
     demoScenario: v.demoScenario,
     host: v.host,
     port: v.port,
-    /** Longest an answer on the agent port may take to deliver. */
     writeTimeoutMs: v.writeTimeout,
     maxConcurrentScrapes: v.maxConcurrentScrapes,
     usageIntervalMs: v.usageInterval,
@@ -85,11 +75,8 @@ function assemble(
     /** Which polled sources run (limits always runs: the gateway needs it). */
     poll: v.poll,
     gateway,
-    /** Most tokens/me look-ups per minute per org, outside the call budget. */
     tokenLookupsPerMinute: v.tokenLookupsPerMinute,
-    /** Most distinct clients per org in the gateway's series (the rest: client_id="other"). */
     maxClients: v.maxClients,
-    /** Most (client, endpoint, method) combinations per org in the gateway's series (the rest: endpoint="other"). */
     maxEndpoints: v.maxEndpoints,
     /** Bearer token required on POST /v1/events; null: the endpoint is off (demo mode makes one). */
     eventsToken: v.eventsToken ?? null,
@@ -104,5 +91,5 @@ function assemble(
   };
 }
 
-/** The configuration every command runs on, as the settings table and the checks produce it. */
+/** The configuration every command runs on; each setting's meaning is its doc line in settings.ts. */
 export type AgentConfig = ReturnType<typeof assemble>;

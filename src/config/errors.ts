@@ -2,10 +2,7 @@ import type { z } from 'zod';
 
 /** A mistake in the operator's configuration: printed as one line, exit code 2, no stack trace. */
 export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
+  override name = 'ConfigError';
 }
 
 /**
@@ -27,7 +24,8 @@ export interface Refusal {
  */
 export function describeIssue(name: string, issue: z.core.$ZodIssue, secret: boolean): string {
   const r = (issue.code === 'custom' ? (issue.params ?? {}) : {}) as Refusal;
-  const message = issue.message.replaceAll('{name}', () => name);
+  // `{name}` is the setting itself, without the file the line already named.
+  const message = issue.message.replaceAll('{name}', () => name.split(': ').at(-1)!);
   if (r.value === undefined) return `${name}: ${message}`;
   const v = secret ? (r.noun ?? 'the value') : shown(withoutUserinfo(r.value));
   const quoted = secret || r.bare ? v : `"${v}"`;

@@ -4,39 +4,29 @@
  */
 import { z } from 'zod';
 import { closest, describeIssue } from './errors.js';
-import { text } from './kinds.js';
-import { fileFileKey, SETTING_IDS, spec, type SettingId } from './settings.js';
+import { isSecret, parserOf, spec, VARIANTS, type Variant } from './settings.js';
 
-export interface FileKey {
-  /** Key path below the top level or below one `orgs[]` entry, e.g. `['gateway', 'port']`. */
-  path: string[];
-  id: SettingId;
-  variant: 'value' | 'file';
-}
+/** A setting's name in the file, as a key path below the top level or below one `orgs[]` entry. */
+export type FileKey = Variant & { path: string[] };
 
-const ORGS = 'orgs[].';
-
-function keysOf(scope: 'agent' | 'org'): FileKey[] {
-  return SETTING_IDS.flatMap((id): FileKey[] => {
-    const s = spec(id);
-    if (s.file === null || s.scope !== scope) return [];
-    const split = (key: string) => (key.startsWith(ORGS) ? key.slice(ORGS.length) : key).split('.');
-    const own: FileKey = { path: split(s.file), id, variant: 'value' };
-    return s.viaFile ? [own, { path: split(fileFileKey(id)), id, variant: 'file' }] : [own];
-  });
-}
+const keysOf = (scope: 'agent' | 'org'): FileKey[] =>
+  VARIANTS.filter((v) => v.file !== null && spec(v.id).scope === scope).map((v) => ({
+    ...v,
+    path: v.file!.replace(/^orgs\[\]\./, '').split('.'),
+  }));
 
 export const AGENT_FILE_KEYS = keysOf('agent');
 export const ORG_FILE_KEYS = keysOf('org');
 
-type Tree = { [key: string]: Tree | z.ZodType };
+type Tree = { [key: string]: Tree | FileKey };
+const isKey = (node: Tree | FileKey): node is FileKey => Array.isArray(node.path);
 
 function tree(keys: FileKey[]): Tree {
   const root: Tree = {};
   for (const k of keys) {
     let node = root;
     for (const part of k.path.slice(0, -1)) node = (node[part] ??= {}) as Tree;
-    node[k.path.at(-1)!] = k.variant === 'file' ? text() : spec(k.id).parse;
+    node[k.path.at(-1)!] = k;
   }
   return root;
 }
@@ -44,7 +34,7 @@ function tree(keys: FileKey[]): Tree {
 function strict(t: Tree): z.ZodObject {
   return z.strictObject(
     Object.fromEntries(
-      Object.entries(t).map(([k, v]) => [k, (v instanceof z.ZodType ? v : strict(v)).optional()]),
+      Object.entries(t).map(([k, v]) => [k, (isKey(v) ? parserOf(v) : strict(v)).optional()]),
     ),
   );
 }
@@ -55,25 +45,11 @@ const ORG_TREE = tree(ORG_FILE_KEYS);
 /** The config file: any setting under its file key, and `orgs`. Unknown keys are errors. */
 export const FileSchema = strict(AGENT_TREE).extend({ orgs: z.array(strict(ORG_TREE)).min(1).optional() });
 
-/** Keys known at an issue's path (numbers, i.e. list indices, skipped). */
-function knownKeysAt(path: PropertyKey[]): string[] {
-  let node: Tree = { ...AGENT_TREE, orgs: ORG_TREE };
-  for (const p of path) {
-    if (typeof p !== 'string') continue;
-    const next = node[p];
-    if (!next || next instanceof z.ZodType) return [];
-    node = next;
-  }
-  return Object.keys(node);
-}
-
-/** The setting an issue belongs to: the longest file key that starts its path. */
-function keyAt(path: PropertyKey[]): FileKey | undefined {
-  const inOrg = path[0] === 'orgs' && typeof path[1] === 'number';
-  const rest = (inOrg ? path.slice(2) : path).map(String);
-  return (inOrg ? ORG_FILE_KEYS : AGENT_FILE_KEYS)
-    .filter((k) => k.path.every((p, i) => rest[i] === p))
-    .sort((a, b) => b.path.length - a.path.length)[0];
+/** Where an issue's path leads (list indices skipped): the keys known there, or the setting it is in. */
+function nodeAt(path: PropertyKey[]): Tree | FileKey | undefined {
+  let node: Tree | FileKey | undefined = { ...AGENT_TREE, orgs: ORG_TREE };
+  for (const p of path) if (typeof p === 'string' && node && !isKey(node)) node = node[p];
+  return node;
 }
 
 export function keyPath(path: PropertyKey[]): string {
@@ -90,13 +66,13 @@ export function describeFileIssues(file: string, issues: readonly z.core.$ZodIss
   )[0]!;
   const at = keyPath(issue.path);
   if (issue.code === 'unrecognized_keys') {
-    const known = knownKeysAt(issue.path);
+    const node = nodeAt(issue.path);
+    const known = node && !isKey(node) ? Object.keys(node) : [];
     const key = issue.keys[0]!;
     const hint = closest(key, known);
     const where = at ? `${at}.${key}` : key;
     return `${file}: ${where}: unknown key${hint ? `; did you mean "${hint}"?` : `; known keys: ${known.join(', ')}`}`;
   }
-  const k = keyAt(issue.path);
-  const secret = k !== undefined && k.variant === 'value' && spec(k.id).secret === true;
-  return describeIssue(`${file}: ${at || '(top level)'}`, issue, secret);
+  const k = nodeAt(issue.path);
+  return describeIssue(`${file}: ${at || '(top level)'}`, issue, k !== undefined && isKey(k) && isSecret(k));
 }

@@ -44,144 +44,116 @@ function kind<T>(parse: (raw: unknown, ctx: Ctx) => T) {
   });
 }
 
+type No = (message: string, refusal?: Refusal) => never;
+
+/** A parser of one trimmed scalar; `no` refuses it, quoting the value unless given another refusal. */
+function scalar<T>(parse: (t: string, no: No) => T) {
+  return kind((raw, ctx) => {
+    const t = textOf(raw, ctx);
+    return parse(t, (message, refusal = { value: t }) => refuse(ctx, message, refusal));
+  });
+}
+
 export const text = () => kind(textOf);
 
 /** A credential: any text without control characters; `token` also refuses spaces (it is sent in a header). */
 export const secret = (token = false) =>
-  kind((raw, ctx) => {
-    const t = textOf(raw, ctx);
+  scalar((t, no) => {
     // The value goes with the issue like any other; errors.ts shows a noun instead for secret settings.
-    if (/\p{Cc}/u.test(t))
-      return refuse(ctx, 'contains a control character; remove it (a stray newline?)', { value: t });
+    if (/\p{Cc}/u.test(t)) return no('contains a control character; remove it (a stray newline?)');
     if (token && !/^[\x21-\x7e]+$/.test(t))
-      return refuse(
-        ctx,
-        'must be one word of visible ASCII characters (e.g. the output of openssl rand -hex 32)',
-        {
-          value: t,
-        },
-      );
+      return no('must be one word of visible ASCII characters (e.g. the output of openssl rand -hex 32)');
     return t;
   });
 
 export const int = (min: number, max: number) =>
-  kind((raw, ctx) => {
-    const t = textOf(raw, ctx);
+  scalar((t, no) => {
     if (/^tcp:\/\//.test(t))
-      return refuse(
-        ctx,
+      return no(
         'is a Kubernetes service link, not a port; set {name} explicitly or use enableServiceLinks: false',
-        { value: t },
       );
     if (!/^\d+$/.test(t) || Number(t) < min || Number(t) > max)
-      return refuse(ctx, `is not a whole number between ${min} and ${max}`, { value: t });
+      return no(`is not a whole number between ${min} and ${max}`);
     return Number(t);
   });
 
 /** A duration (`900` seconds, `15m`, `1h30m`) in milliseconds, within [minMs, maxMs]. */
 export const duration = (minMs: number, maxMs: number, range: string) =>
-  kind((raw, ctx) => {
-    const t = textOf(raw, ctx);
+  scalar((t, no) => {
     const ms = parseDuration(t);
-    if (ms === undefined)
-      return refuse(ctx, 'is not a duration; use seconds (900) or a unit (15m, 60s, 1h)', { value: t });
-    if (ms < minMs || ms > maxMs)
-      return refuse(ctx, `is out of range; use ${range}`, { value: t, bare: true });
+    if (ms === undefined) return no('is not a duration; use seconds (900) or a unit (15m, 60s, 1h)');
+    if (ms < minMs || ms > maxMs) return no(`is out of range; use ${range}`, { value: t, bare: true });
     return ms;
   });
 
 /** Whole milliseconds, at least `min` (the OpenTelemetry variables' unit). */
 export const millis = (min: number) =>
-  kind((raw, ctx) => {
-    const t = textOf(raw, ctx);
+  scalar((t, no) => {
     if (!/^\d+$/.test(t) || Number(t) < min || Number(t) > 7 * 86_400_000)
-      return refuse(ctx, `must be milliseconds, at least ${min} (at most 7 days)`, { value: t });
+      return no(`must be milliseconds, at least ${min} (at most 7 days)`);
     return Number(t);
   });
 
 export const oneOf = <T extends string>(allowed: readonly T[], lowerCase = false) =>
-  kind((raw, ctx): T => {
-    const t = textOf(raw, ctx);
+  scalar((t, no): T => {
     const v = lowerCase ? t.toLowerCase() : t;
-    if (!(allowed as readonly string[]).includes(v))
-      return refuse(ctx, `is not one of ${allowed.join(', ')}`, { value: t });
+    if (!(allowed as readonly string[]).includes(v)) return no(`is not one of ${allowed.join(', ')}`);
     return v as T;
   });
 
 /** An http(s) URL without trailing slashes. */
 export const url = (example: string) =>
-  kind((raw, ctx) => {
-    const t = textOf(raw, ctx);
-    let parsed: URL;
-    try {
-      parsed = new URL(t);
-    } catch {
-      return refuse(ctx, `is not a URL; use e.g. ${example}`, { value: t });
-    }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
-      return refuse(ctx, 'must be an http(s) URL');
+  scalar((t, no) => {
+    if (!URL.canParse(t)) return no(`is not a URL; use e.g. ${example}`);
+    if (!/^https?:$/.test(new URL(t).protocol)) return no('must be an http(s) URL', {});
     return t.replace(/\/+$/, '');
   });
 
 /** A region domain, SDK key or API URL, as the region's domain. */
 export const region = () =>
-  kind((raw, ctx) => {
-    const t = textOf(raw, ctx);
-    const domain = resolveRegion(t);
-    if (!domain)
-      return refuse(
-        ctx,
-        'unknown region {value}; use a domain like mypurecloud.ie or an SDK key like eu_west_1',
-        { value: t },
-      );
-    return domain;
-  });
+  scalar(
+    (t, no) =>
+      resolveRegion(t) ??
+      no('unknown region {value}; use a domain like mypurecloud.ie or an SDK key like eu_west_1'),
+  );
 
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 
 /** A listen address: an IP address or a host name — no port, scheme or brackets. */
 export const host = (portVariable: string) =>
-  kind((raw, ctx) => {
-    const t = textOf(raw, ctx);
+  scalar((t, no) => {
     if (isIP(t) !== 0 || HOSTNAME.test(t)) return t;
-    const value = { value: t };
-    if (t.includes('://'))
-      return refuse(ctx, 'is a URL; give the address alone, e.g. 0.0.0.0 or 127.0.0.1', value);
-    if (/^\[.*\]$/.test(t))
-      return refuse(ctx, 'has brackets; give the IPv6 address without them, e.g. ::1', value);
+    if (t.includes('://')) return no('is a URL; give the address alone, e.g. 0.0.0.0 or 127.0.0.1');
+    if (/^\[.*\]$/.test(t)) return no('has brackets; give the IPv6 address without them, e.g. ::1');
     if (/^[^:]*:\d*$/.test(t) || /^\[.*\]:\d*$/.test(t))
-      return refuse(ctx, `carries a port; give the address alone and the port in ${portVariable}`, value);
-    return refuse(ctx, 'is not an IP address or host name; use e.g. 0.0.0.0, 127.0.0.1 or ::', value);
+      return no(`carries a port; give the address alone and the port in ${portVariable}`);
+    return no('is not an IP address or host name; use e.g. 0.0.0.0, 127.0.0.1 or ::');
   });
 
 /** `k=v,k2=v2` (values may be %-encoded), or in the file a map. `headers` also checks HTTP header syntax. */
 export const keyValues = (headers = false) =>
   kind((raw, ctx) => {
     const out: Record<string, string> = {};
+    // A secret setting's error says "an entry" instead of quoting it.
+    const no = (message: string, value: string) => refuse(ctx, message, { value, noun: 'an entry' });
     const add = (k: string, v: string) => {
       if (headers && !/^[!#$%&'*+.^_`|~0-9a-z-]+$/i.test(k))
-        return refuse(ctx, 'has a header name that is not an HTTP token; use names like Authorization', {
-          value: k,
-          noun: 'an entry',
-        });
-      if (/[\r\n\0]/.test(v))
-        return refuse(ctx, 'has a value with a line break', { value: k, noun: 'an entry' });
+        return no('has a header name that is not an HTTP token; use names like Authorization', k);
+      if (/[\r\n\0]/.test(v)) return no('has a value with a line break', k);
       out[k] = v;
     };
     if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) {
       for (const [k, v] of Object.entries(raw)) add(k, textOf(v, ctx));
       return out;
     }
-    const t = textOf(raw, ctx);
-    for (const part of t.split(',')) {
+    for (const part of textOf(raw, ctx).split(',')) {
       if (!part.trim()) continue;
       const eq = part.indexOf('=');
-      const entry = { value: part.trim(), noun: 'an entry' };
-      if (eq <= 0) return refuse(ctx, 'is not key=value; use k=v,k2=v2', entry);
+      if (eq <= 0) return no('is not key=value; use k=v,k2=v2', part.trim());
       try {
         add(decodeURIComponent(part.slice(0, eq).trim()), decodeURIComponent(part.slice(eq + 1).trim()));
       } catch {
-        return refuse(ctx, 'has a malformed %-escape; encode % as %25', entry);
+        return no('has a malformed %-escape; encode % as %25', part.trim());
       }
     }
     return out;
@@ -189,15 +161,12 @@ export const keyValues = (headers = false) =>
 
 /** `i/n`: this replica is shard i of n (0 ≤ i < n). */
 export const shard = () =>
-  kind((raw, ctx) => {
-    const t = textOf(raw, ctx);
+  scalar((t, no) => {
     const m = /^(\d{1,3})\/(\d{1,3})$/.exec(t);
-    if (!m)
-      return refuse(ctx, "is not i/n; give this replica's shard i of n replicas, e.g. 0/3", { value: t });
+    if (!m) return no("is not i/n; give this replica's shard i of n replicas, e.g. 0/3");
     const [index, total] = [Number(m[1]), Number(m[2])];
-    if (total === 0) return refuse(ctx, 'has n = 0; n is the number of replicas, at least 1', { value: t });
-    if (index >= total)
-      return refuse(ctx, `is outside 0..${total - 1}; shards are numbered from 0 to n-1`, { value: t });
+    if (total === 0) return no('has n = 0; n is the number of replicas, at least 1');
+    if (index >= total) return no(`is outside 0..${total - 1}; shards are numbered from 0 to n-1`);
     return { index, total };
   });
 
@@ -217,15 +186,12 @@ export const pollList = () =>
 
 /** A built-in scenario name or a scenario file that exists (its contents are the simulator's to check). */
 export const scenario = () =>
-  kind((raw, ctx) => {
-    const t = textOf(raw, ctx);
+  scalar((t, no) => {
     if ((BUILTIN_SCENARIO_NAMES as readonly string[]).includes(t)) return t;
     if (existsSync(t) && statSync(t).isFile()) return t;
     const hint = closest(t, BUILTIN_SCENARIO_NAMES);
-    return refuse(
-      ctx,
+    return no(
       `is neither a built-in scenario nor a file; ${hint ? `did you mean "${hint}"? ` : ''}use one of ${BUILTIN_SCENARIO_NAMES.join(', ')} or a YAML/JSON file path`,
-      { value: t },
     );
   });
 

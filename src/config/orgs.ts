@@ -1,5 +1,4 @@
 /** Cross-field checks of the orgs: the GENESYS_* variables or the file's `orgs`, hosts, budgets. */
-import { ConfigError } from './errors.js';
 import { regionHosts } from './regions.js';
 import type { Resolved } from './resolve.js';
 import { envFileName, SETTING_IDS, spec, type OrgSettingId } from './settings.js';
@@ -9,17 +8,7 @@ export const ORG_IDS = SETTING_IDS.filter((id): id is OrgSettingId => spec(id).s
 type OrgSettings = Resolved<OrgSettingId>;
 
 /** One org the agent watches. */
-export interface OrgConfig {
-  /** Value of the `org` label. */
-  name: string;
-  apiBaseUrl: string;
-  loginBaseUrl: string;
-  clientId: string;
-  clientSecret: string;
-  callBudgetPerMinute: number;
-  /** Per-client overrides of the per-token limit (client id -> req/min). */
-  limitOverrides: Record<string, number>;
-}
+export type OrgConfig = ReturnType<typeof orgFrom>;
 
 /**
  * The orgs: from the GENESYS_* variables (one org, or none: demo mode) or from the file's `orgs`,
@@ -34,9 +23,7 @@ export function resolveOrgs(
   const envSet = ORG_IDS.filter((id) => fromEnv.isSet(id));
   if (fromFile && envSet.length > 0) {
     const named = envSet.includes('clientId') ? 'clientId' : envSet[0]!;
-    throw new ConfigError(
-      `${fromEnv.name(named)}: set either the GENESYS_* variables or orgs in ${file}, not both`,
-    );
+    throw fromEnv.error(named, `set either the GENESYS_* variables or orgs in ${file}, not both`);
   }
   const orgs = fromFile
     ? fromFile.map((o) => orgFrom(o, budget, 'clientSecretFile'))
@@ -49,7 +36,7 @@ export function resolveOrgs(
       const fix = org.isSet('orgName')
         ? 'org names must be unique'
         : 'give every org its own name (orgs[].name)';
-      throw new ConfigError(`${org.name('orgName')}: "${o.name}" is used twice; ${fix}`);
+      throw org.error('orgName', `"${o.name}" is used twice; ${fix}`);
     }
     names.add(o.name);
   }
@@ -61,8 +48,10 @@ function envOrg(o: OrgSettings, budget: number): OrgConfig[] {
     // Any org setting means a real org was meant: running the demo instead would hide the mistake.
     const set = ORG_IDS.find((id) => o.isSet(id));
     if (set)
-      throw new ConfigError(
-        `${o.name('clientId')}: required when ${o.name(set)} is set; set it and ${o.name('clientSecret')}, or unset the GENESYS_* variables for demo mode`,
+      throw o.error(
+        'clientId',
+        (n) =>
+          `required when ${n(set)} is set; set it and ${n('clientSecret')}, or unset the GENESYS_* variables for demo mode`,
       );
     return [];
   }
@@ -70,34 +59,33 @@ function envOrg(o: OrgSettings, budget: number): OrgConfig[] {
 }
 
 /** `secretFile`: how the operator names the secret's file variant where this org is configured. */
-function orgFrom(o: OrgSettings, budget: number, secretFile: string): OrgConfig {
+function orgFrom(o: OrgSettings, budget: number, secretFile: string) {
   const v = o.values;
   if (v.clientId === undefined)
-    throw new ConfigError(`${o.name('clientId')}: required; every org needs the agent's OAuth client id`);
+    throw o.error('clientId', "required; every org needs the agent's OAuth client id");
   if (v.clientSecret === undefined)
-    throw new ConfigError(
-      `${o.name('clientSecret')}: required when ${key(o.name('clientId'))} is set; set it or ${secretFile}`,
-    );
+    throw o.error('clientSecret', (n) => `required when ${n('clientId')} is set; set it or ${secretFile}`);
   return {
+    /** Value of the `org` label. */
     name: v.orgName,
     ...hosts(o),
     clientId: v.clientId,
     clientSecret: v.clientSecret,
     callBudgetPerMinute: v.orgCallBudget ?? budget,
+    /** Per-client overrides of the per-token limit (client id -> req/min). */
     limitOverrides: v.limitsPerClient,
   };
 }
-
-/** A sibling setting of the same org, named without the file and `orgs[i].` the message already gave. */
-const key = (name: string) => name.replace(/^.*: orgs\[\d+\]\./, '');
 
 /** API and login hosts: both URLs given, or the region fills what is missing. */
 function hosts(o: OrgSettings): { apiBaseUrl: string; loginBaseUrl: string } {
   const { apiBaseUrl, loginBaseUrl, region } = o.values;
   if (apiBaseUrl && loginBaseUrl) return { apiBaseUrl, loginBaseUrl };
   if (region === undefined) {
-    throw new ConfigError(
-      `${o.name('region')}: required (e.g. mypurecloud.com or us_east_1), or set both ${key(o.name('apiBaseUrl'))} and ${key(o.name('loginBaseUrl'))}`,
+    throw o.error(
+      'region',
+      (n) =>
+        `required (e.g. mypurecloud.com or us_east_1), or set both ${n('apiBaseUrl')} and ${n('loginBaseUrl')}`,
     );
   }
   const fromRegion = regionHosts(region);

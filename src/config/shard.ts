@@ -7,7 +7,6 @@
  * at the end; HRW stays minimal for any change and is a few lines over node:crypto.
  */
 import { createHash } from 'node:crypto';
-import { ConfigError } from './errors.js';
 import type { Resolved } from './resolve.js';
 import type { AgentSettingId } from './settings.js';
 
@@ -19,29 +18,42 @@ export interface Shard {
 /** This replica's shard: `AGENT_SHARD=i/n`, or i from the pod name's `-<ordinal>` and n from `AGENT_SHARD_TOTAL`; 0/1 when neither. */
 export function shardFrom(s: Resolved<AgentSettingId>, orgCount: number): Shard {
   const { shard, shardTotal, podName } = s.values;
-  const [i, n, pod] = [s.name('shard'), s.name('shardTotal'), s.name('podName')];
   if (shard && shardTotal !== undefined)
-    throw new ConfigError(`${n}: set either ${i}=i/n or ${n} with ${pod}, not both`);
+    throw s.error(
+      'shardTotal',
+      (n) => `set either ${n('shard')}=i/n or ${n('shardTotal')} with ${n('podName')}, not both`,
+    );
   if (podName !== undefined && shardTotal === undefined)
-    throw new ConfigError(`${pod}: takes the shard from the pod's ordinal only with ${n}; set ${n} too`);
+    throw s.error(
+      'podName',
+      (n) =>
+        `takes the shard from the pod's ordinal only with ${n('shardTotal')}; set ${n('shardTotal')} too`,
+    );
   if ((shard || shardTotal !== undefined) && orgCount === 0)
-    throw new ConfigError(
-      `${shard ? i : n}: sharding spreads the configured orgs and none are (demo mode); configure orgs or unset it`,
+    throw s.error(
+      shard ? 'shard' : 'shardTotal',
+      'sharding spreads the configured orgs and none are (demo mode); configure orgs or unset it',
     );
   if (shard) return shard;
   if (shardTotal === undefined) return { index: 0, total: 1 };
   if (podName === undefined)
-    throw new ConfigError(
-      `${n}: needs this replica's ordinal; set ${pod} (a StatefulSet pod name ending in -<ordinal>) or use ${i}=i/n`,
+    throw s.error(
+      'shardTotal',
+      (n) =>
+        `needs this replica's ordinal; set ${n('podName')} (a StatefulSet pod name ending in -<ordinal>) or use ${n('shard')}=i/n`,
     );
   const ordinal = /-(\d{1,3})$/.exec(podName)?.[1];
   if (ordinal === undefined)
-    throw new ConfigError(
-      `${pod}: "${podName.slice(0, 63)}" does not end in -<ordinal>; run the agent as a StatefulSet or set ${i}=i/n`,
+    throw s.error(
+      'podName',
+      (n) =>
+        `"${podName.slice(0, 63)}" does not end in -<ordinal>; run the agent as a StatefulSet or set ${n('shard')}=i/n`,
     );
   if (Number(ordinal) >= shardTotal)
-    throw new ConfigError(
-      `${pod}: ordinal ${ordinal} is outside 0..${shardTotal - 1}; make ${n} equal to the StatefulSet's replicas`,
+    throw s.error(
+      'podName',
+      (n) =>
+        `ordinal ${ordinal} is outside 0..${shardTotal - 1}; make ${n('shardTotal')} equal to the StatefulSet's replicas`,
     );
   return { index: Number(ordinal), total: shardTotal };
 }

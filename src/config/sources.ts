@@ -4,9 +4,9 @@
  */
 import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
+import type { z } from 'zod';
 import { closest, ConfigError, describeIssue } from './errors.js';
-import { forTerminal } from '../util/terminal.js';
-import { ENV_VARIABLES, EnvSchema } from './env-schema.js';
+import { ENV_VARIABLES } from './env-schema.js';
 import {
   AGENT_FILE_KEYS,
   describeFileIssues,
@@ -15,16 +15,10 @@ import {
   ORG_FILE_KEYS,
   type FileKey,
 } from './file-schema.js';
-import { spec, type SettingId } from './settings.js';
+import type { Layer } from './resolve.js';
+import { isSecret, parserOf, spec, type SettingId, type Variant } from './settings.js';
 import { FileRefusal, readBoundedFile, type FileKind } from '../util/bounded-file.js';
-
-/** Parsed values by setting, and the name each was given under (for errors). */
-export interface Layer {
-  values: Partial<Record<SettingId, unknown>>;
-  names: Partial<Record<SettingId, string>>;
-}
-
-const emptyLayer = (): Layer => ({ values: {}, names: {} });
+import { forTerminal } from '../util/terminal.js';
 
 /** Most orgs in one config file: a typo or a generated file must not take the agent's memory. */
 const MAX_ORGS = 1_000;
@@ -39,14 +33,19 @@ export function readText(path: string, name: string, kind: FileKind): string {
   }
 }
 
+/** `raw` through a parser, or the one-line error naming the setting (and its value, unless `secret`). */
+function check(parser: z.ZodType, raw: unknown, name: string, secret: boolean): unknown {
+  const r = parser.safeParse(raw);
+  if (!r.success) throw new ConfigError(describeIssue(name, r.error.issues[0]!, secret));
+  return r.data;
+}
+
 /** A value held in a file (`GENESYS_CLIENT_SECRET_FILE`), checked by its setting's parser. */
 function fromFile(path: string, name: string, id: SettingId): unknown {
   const content = readText(path, name, 'secret').trim();
   if (!content) throw new ConfigError(`${name}: ${path} is empty`);
-  const r = spec(id).parse.safeParse(content);
   // The content is the setting's value: shown only if the setting is not secret.
-  if (!r.success) throw new ConfigError(describeIssue(name, r.error.issues[0]!, spec(id).secret === true));
-  return r.data;
+  return check(spec(id).parse, content, name, spec(id).secret === true);
 }
 
 /** Prefixes of the variables the agent owns: any other name under them is likely a misspelling. */
@@ -78,31 +77,24 @@ export function unknownVariables(rawEnv: NodeJS.ProcessEnv): string[] {
 
 /** The variables the agent knows, parsed; a `_FILE` variable wins over the variable itself. */
 export function readEnv(rawEnv: NodeJS.ProcessEnv): Layer {
-  const present: Record<string, string> = {};
-  for (const name of ENV_VARIABLES.keys()) if (rawEnv[name] !== undefined) present[name] = rawEnv[name];
-  const r = EnvSchema.safeParse(present);
-  if (!r.success) {
-    const issue = r.error.issues[0]!;
-    const v = ENV_VARIABLES.get(String(issue.path[0]))!;
-    throw new ConfigError(describeIssue(v.name, issue, v.variant === 'value' && spec(v.id).secret === true));
-  }
-  const layer = emptyLayer();
-  const byVariant = [...ENV_VARIABLES.values()].sort(
-    (a, b) => Number(a.variant === 'file') - Number(b.variant === 'file'),
-  );
-  for (const v of byVariant) {
-    const value = (r.data as Record<string, unknown>)[v.name];
-    if (value === undefined) continue;
-    layer.values[v.id] = v.variant === 'file' ? fromFile(value as string, v.name, v.id) : value;
-    layer.names[v.id] = v.name;
-  }
-  return layer;
+  // Every variable is checked before any `_FILE` is read.
+  const found = [...ENV_VARIABLES].map(([name, v]): [Variant, string, unknown] => {
+    const raw = rawEnv[name];
+    return [v, name, raw === undefined ? undefined : check(parserOf(v), raw, name, isSecret(v))];
+  });
+  return layerOf(found);
 }
 
-export interface FileLayers {
-  agent: Layer;
-  /** One layer per `orgs[]` entry; undefined when the file has no `orgs`. */
-  orgs: Layer[] | undefined;
+/** The values found under each variant's name, in VARIANTS order (so a file variant's content wins). */
+function layerOf(found: [Variant, string, unknown][], file?: string): Layer {
+  const layer: Layer = { values: {}, names: {}, ...(file === undefined ? {} : { file }) };
+  for (const [v, name, value] of found) {
+    if (value === undefined) continue;
+    const full = file === undefined ? name : `${file}: ${name}`;
+    layer.values[v.id] = v.variant === 'file' ? fromFile(value as string, full, v.id) : value;
+    layer.names[v.id] = name;
+  }
+  return layer;
 }
 
 /**
@@ -112,8 +104,8 @@ export interface FileLayers {
  */
 const yaml = (): typeof Yaml => createRequire(import.meta.url)('yaml') as typeof Yaml;
 
-/** The config file (YAML, or JSON as YAML's subset), checked against the settings table. */
-export function readConfigFile(path: string): FileLayers {
+/** The config file (YAML, or JSON as YAML's subset), checked against the settings table: a layer for the agent, one per org. */
+export function readConfigFile(path: string) {
   const text = readText(path, 'AGENT_CONFIG_FILE', 'config');
   let data: unknown;
   try {
@@ -132,21 +124,16 @@ export function readConfigFile(path: string): FileLayers {
   if (!r.success) throw new ConfigError(describeFileIssues(path, r.error.issues));
   const parsed = r.data as Record<string, unknown> & { orgs?: Record<string, unknown>[] };
   return {
-    agent: layerOf(parsed, AGENT_FILE_KEYS, path, []),
-    orgs: parsed.orgs?.map((o, i) => layerOf(o, ORG_FILE_KEYS, path, ['orgs', i])),
+    agent: fileLayer(parsed, AGENT_FILE_KEYS, path, []),
+    orgs: parsed.orgs?.map((o, i) => fileLayer(o, ORG_FILE_KEYS, path, ['orgs', i])),
   };
 }
 
-function layerOf(data: Record<string, unknown>, keys: FileKey[], file: string, prefix: PropertyKey[]): Layer {
-  const layer = emptyLayer();
-  const byVariant = [...keys].sort((a, b) => Number(a.variant === 'file') - Number(b.variant === 'file'));
-  for (const k of byVariant) {
-    let value: unknown = data;
-    for (const p of k.path) value = (value as Record<string, unknown> | undefined)?.[p];
-    if (value === undefined) continue;
-    const name = `${file}: ${keyPath([...prefix, ...k.path])}`;
-    layer.values[k.id] = k.variant === 'file' ? fromFile(value as string, name, k.id) : value;
-    layer.names[k.id] = name;
-  }
-  return layer;
+function fileLayer(data: Record<string, unknown>, keys: FileKey[], file: string, prefix: PropertyKey[]) {
+  const dig = (path: string[]) =>
+    path.reduce<unknown>((node, p) => (node as Record<string, unknown> | undefined)?.[p], data);
+  return layerOf(
+    keys.map((k) => [k, keyPath([...prefix, ...k.path]), dig(k.path)]),
+    file,
+  );
 }

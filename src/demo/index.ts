@@ -8,7 +8,6 @@ import { randomBytes } from 'node:crypto';
 import type { AgentConfig, OrgConfig } from '../config/config.js';
 import { SETTINGS } from '../config/settings.js';
 import type { Scheduler } from '../lifecycle/scheduler.js';
-import type { Service } from '../lifecycle/service.js';
 import type { RunningSimulator } from '../simulator/index.js';
 import type { Logger } from '../util/logger.js';
 import type { Clock } from '../util/clock.js';
@@ -21,20 +20,18 @@ export interface ResolvedOrgs {
   eventsToken: string | null;
   simulator: RunningSimulator | null;
   /** Demo mode: real HTTP traffic through the started gateway, so the live panels move. */
-  traffic(gatewayUrl: string | null, deps: { logger?: Logger; scheduler?: Scheduler }): Service | null;
+  traffic(
+    gatewayUrl: string | null,
+    deps: { logger?: Logger; scheduler?: Scheduler },
+  ): { stop(): Promise<void> } | null;
   /** Stops the simulator, if any; idempotent. */
   close(): Promise<void>;
 }
 
-export interface ResolveDeps {
-  clock?: Clock;
-  /** The simulator pushes EventBridge envelopes to this agent's own /v1/events (the `run` command). */
-  pushToAgent?: boolean;
-}
-
 export async function resolveOrgs(
   config: Pick<AgentConfig, 'mode' | 'orgs' | 'gateway' | 'eventsToken' | 'demoScenario' | 'port' | 'tls'>,
-  deps: ResolveDeps = {},
+  /** pushToAgent: the simulator pushes EventBridge envelopes to this agent's /v1/events (`run`). */
+  deps: { clock?: Clock; pushToAgent?: boolean } = {},
 ): Promise<ResolvedOrgs> {
   if (config.mode !== 'demo')
     return {
@@ -51,7 +48,7 @@ export async function resolveOrgs(
     deps.pushToAgent && config.port !== 0 && !config.tls
       ? { url: `http://127.0.0.1:${config.port}/v1/events`, token: eventsToken }
       : undefined;
-  const [{ startSimulator }, { demoOrg }, { demoTrafficClients, demoTrafficService }] = await Promise.all([
+  const [{ startSimulator }, { demoOrg }, { demoTrafficClients, startDemoTraffic }] = await Promise.all([
     import('../simulator/index.js'),
     import('./org.js'),
     import('./traffic.js'),
@@ -78,7 +75,7 @@ export async function resolveOrgs(
     traffic: (gatewayUrl, opts) =>
       gatewayUrl === null
         ? null
-        : demoTrafficService({
+        : startDemoTraffic({
             gatewayUrl,
             clients: demoTrafficClients(simulator.scenario),
             ...(deps.clock ? { clock: deps.clock } : {}),

@@ -6,7 +6,6 @@
 import { Agent, request } from 'undici';
 import { z } from 'zod';
 import { realScheduler, type Scheduler } from '../lifecycle/scheduler.js';
-import type { Service } from '../lifecycle/service.js';
 import type { RunningSimulator } from '../simulator/index.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { silentLogger, type Logger } from '../util/logger.js';
@@ -61,20 +60,7 @@ export function demoTrafficClients(scenario: Pick<RunningSimulator['scenario'], 
   ];
 }
 
-/** The generator as a service: it starts calling when started, once the gateway listens. */
-export function demoTrafficService(opts: DemoTrafficOptions): Service {
-  let traffic: { stop(): Promise<void> } | null = null;
-  return {
-    name: 'demo traffic',
-    async start() {
-      traffic ??= startDemoTraffic(opts);
-    },
-    async stop() {
-      await traffic?.stop();
-    },
-  };
-}
-
+/** Starts calling at once: the gateway must be listening. */
 export function startDemoTraffic(opts: DemoTrafficOptions): { stop(): Promise<void> } {
   const clock = opts.clock ?? systemClock;
   const scheduler = opts.scheduler ?? realScheduler;

@@ -1,7 +1,15 @@
 /**
  * The typed surface of Genesys Cloud the sources use. Implemented by `GenesysClient` (src/genesys/client.ts)
- * over one undici pool per org; every response is zod-validated before it gets here.
+ * over one undici pool per org; every response is zod-validated (and its types derived) in schemas.ts.
  */
+import type { z } from 'zod';
+import type {
+  eventDefinitionRecordSchema,
+  oauthClientRecordSchema,
+  operationalEventRecordSchema,
+  rateLimitRecordSchema,
+  tokenInfoSchema,
+} from './schemas.js';
 
 /** One row of usage, normalised from either Usage API (new jobs API or legacy query). */
 export interface UsageRow {
@@ -30,59 +38,17 @@ export interface UsageQuery {
   byEndpoint?: boolean;
 }
 
-export interface OAuthClientInfo {
-  id: string;
-  name: string;
-  authorizedGrantType?: string;
-  state?: string;
-  accessTokenValiditySeconds?: number;
-}
-
-export interface LimitValue {
-  key: string;
-  namespace: string;
-  value: number;
-}
-
-export interface RateLimitAggregateGroup {
-  namespace: string;
-  limitName: string;
-  entityId: string;
-  /** One entry per interval bucket. */
-  data: { interval: string; count: number; max: number | null }[];
-}
+export type OAuthClientInfo = z.output<typeof oauthClientRecordSchema>;
+export type LimitValue = { key: string; namespace: string; value: number };
+export type RateLimitAggregateGroup = z.output<typeof rateLimitRecordSchema>;
+export type EventDefinition = z.output<typeof eventDefinitionRecordSchema>;
+export type OperationalEvent = z.output<typeof operationalEventRecordSchema>;
+export type TokenInfo = z.output<typeof tokenInfoSchema>;
 
 export interface RateLimitAggregateQuery {
   interval: string;
   /** ISO-8601 period, e.g. `PT1M`; omitted = whole interval. */
   granularity?: string;
-}
-
-export interface EventDefinition {
-  id: string;
-  name: string;
-  description?: string;
-}
-
-export interface OperationalEvent {
-  /** Unique id (or a stable key derived from the fields when the API gives none). */
-  id: string;
-  eventDefinitionId: string;
-  eventDefinitionName: string;
-  entityId: string | null;
-  entityName: string | null;
-  previousValue: string | null;
-  currentValue: string | null;
-  errorCode: string | null;
-  /** Epoch ms. */
-  timestamp: number;
-}
-
-export interface TokenInfo {
-  clientId: string;
-  clientName: string;
-  /** Org id the token belongs to, when the API says. */
-  organizationId?: string;
 }
 
 /** Thrown when an endpoint/variant is not available (404/403/410 or 501) so callers can fall back. */

@@ -1,29 +1,22 @@
 /**
- * HTTP failures as one-line errors: a non-2xx answer mapped to GenesysApiError (endpoint, status and
- * Genesys' own code/message only), and the code of a failed undici request. Shared by the Genesys
- * client's transport and the gateway's proxy (src/sources/gateway/proxy.ts).
+ * HTTP failures as one-line errors, shared by the Genesys client's transport and the gateway's
+ * proxy (src/sources/gateway/proxy.ts).
  */
 import { GenesysApiError, oneLine } from './errors.js';
 import { errorBodySchema, oauthErrorSchema } from './schemas.js';
 
 /** Error from a non-2xx answer: endpoint, status and Genesys' own code/message only. */
 export function errorFromResponse(endpoint: string, status: number, text: string): GenesysApiError {
-  let code: string | undefined;
-  let detail: string | undefined;
+  let body: unknown;
   try {
-    const body = JSON.parse(text) as unknown;
-    const platform = errorBodySchema.safeParse(body);
-    const oauth = oauthErrorSchema.safeParse(body);
-    if (oauth.success) {
-      code = oauth.data.error;
-      detail = oauth.data.error_description ?? oauth.data.description;
-    } else if (platform.success) {
-      code = platform.data.code;
-      detail = platform.data.message;
-    }
+    body = JSON.parse(text);
   } catch {
     // Not JSON (a proxy's HTML page, say): the status alone describes it.
   }
+  const oauth = oauthErrorSchema.safeParse(body).data;
+  const platform = errorBodySchema.safeParse(body).data;
+  const code = oauth ? oauth.error : platform?.code;
+  const detail = oauth ? (oauth.error_description ?? oauth.description) : platform?.message;
   const suffix = [code, detail].filter(Boolean).join(': ');
   return new GenesysApiError(
     `${endpoint} failed: HTTP ${status}${suffix ? ` ${oneLine(suffix, 200)}` : ''}`,

@@ -24,6 +24,24 @@ export class PagingGuard {
     this.pages += 1;
   }
 
+  /**
+   * A page's `nextUri` as the next path to read, below the API base: only its path and query are
+   * used, always on the API pool, so the agent's token never travels to another host.
+   */
+  follow(nextUri: string): string {
+    const url = new URL(nextUri, 'http://relative.invalid');
+    if (!url.pathname.startsWith('/api/v2/'))
+      throw new GenesysApiError(
+        `${this.endpoint} returned a nextUri outside the API`,
+        null,
+        this.endpoint,
+        'invalid_response',
+      );
+    const path = url.pathname + url.search;
+    this.next(path);
+    return path;
+  }
+
   private error(message: string): GenesysApiError {
     return new GenesysApiError(message, null, this.endpoint, 'paging_loop');
   }

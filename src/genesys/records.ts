@@ -4,16 +4,13 @@
  * The reason names the field (`missing_oauthClient.id`, `invalid_date`): bounded, because only the
  * fields a record schema declares can produce an issue. One warning per failure episode: the first
  * skip of a (source, reason) warns; a later response of the same endpoint without it ends the episode.
- * A response whose every record is unusable is a schema change: the call fails (the source keeps its
- * last good values).
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import { catalogue } from '../telemetry/catalogue.js';
 import type { CounterFamily } from '../telemetry/families.js';
 import type { SourceName } from '../sources/source.js';
 import type { Logger } from '../util/logger.js';
 import { GenesysApiError } from './errors.js';
-import { issuePath } from './schemas.js';
 
 export class RecordSkips {
   private readonly counts = new Map<string, { source: SourceName; reason: string; value: number }>();
@@ -41,7 +38,7 @@ export class RecordSkips {
         continue;
       }
       const issue = r.error.issues[0];
-      const field = issuePath((issue?.path ?? []).filter((p) => typeof p !== 'number')) || '(record)';
+      const field = z.core.toDotPath((issue?.path ?? []).filter((p) => typeof p !== 'number')) || '(record)';
       const missing = issue?.code === 'invalid_type' && issue.input === undefined;
       const reason = `${missing ? 'missing' : 'invalid'}_${field}`;
       const seen = reasons.get(reason);

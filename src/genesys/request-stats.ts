@@ -5,10 +5,6 @@ import { statusClassOf } from '../util/status-class.js';
 /** Status class label of one request: the HTTP class, or `error` when no response arrived. */
 export type RequestOutcome = ReturnType<typeof statusClassOf> | 'error';
 
-export function outcomeOf(status: number | null): RequestOutcome {
-  return status === null ? 'error' : statusClassOf(status);
-}
-
 /** Counts every request the client sends, by endpoint template and status class. */
 export class RequestStats {
   private readonly counts = new Map<
@@ -18,7 +14,9 @@ export class RequestStats {
 
   constructor(private readonly org: string) {}
 
-  record(endpoint: string, statusClass: RequestOutcome, nowMs: number): void {
+  /** `status` null: no response arrived. */
+  record(endpoint: string, status: number | null, nowMs: number): void {
+    const statusClass = status === null ? 'error' : statusClassOf(status);
     const key = `${endpoint}\u0000${statusClass}`;
     const entry = this.counts.get(key);
     if (entry) entry.value += 1;

@@ -48,7 +48,7 @@ export function usageQueryBody(
   q: UsageQuery,
   api: 'jobs' | 'legacy',
 ): Models.OrganizationPublicApiUsageQueryRequest | Models.ApiUsageOrganizationQuery {
-  const metrics = DAILY_METRICS;
+  const metrics = ['Requests', 'Status200', 'Status300', 'Status400', 'Status429', 'Status500'] as const;
   if (api === 'jobs')
     return {
       interval: q.interval,
@@ -58,24 +58,15 @@ export function usageQueryBody(
         'OauthClientName',
         ...(q.byEndpoint ? (['TemplateUri', 'HttpMethod'] as const) : []),
       ],
-      metrics,
+      metrics: [...metrics],
     } satisfies Models.OrganizationPublicApiUsageQueryRequest;
   return {
     interval: q.interval,
     granularity: 'Day',
     groupBy: ['OAuthClientId', ...(q.byEndpoint ? (['TemplateUri', 'HttpMethod'] as const) : [])],
-    metrics,
+    metrics: [...metrics],
   } satisfies Models.ApiUsageOrganizationQuery;
 }
-
-const DAILY_METRICS: ('Requests' | 'Status200' | 'Status300' | 'Status400' | 'Status429' | 'Status500')[] = [
-  'Requests',
-  'Status200',
-  'Status300',
-  'Status400',
-  'Status429',
-  'Status500',
-];
 
 /** Rate-limit records grouped by namespace, limit and entity (the client id for token limits). */
 export function rateLimitQueryBody(q: RateLimitAggregateQuery) {

@@ -1,8 +1,4 @@
-/**
- * Which failed attempts may be sent again, and how long to wait first. Pure: no clock, no I/O.
- * The transport (src/genesys/transport.ts) applies it to every call.
- */
-import { fullJitterDelay, parseRetryAfterMs } from './backoff.js';
+/** Which failed attempts may be sent again, and the backoff before. Pure: no clock, no I/O. */
 
 /**
  * Which failures a call may be retried on:
@@ -12,11 +8,6 @@ import { fullJitterDelay, parseRetryAfterMs } from './backoff.js';
  * - `none`: a single attempt.
  */
 export type RetryMode = 'read' | 'query' | 'submit' | 'none';
-
-/** What one attempt came back with, as far as the policy cares. */
-export type AttemptOutcome =
-  | { kind: 'response'; status: number; retryAfter?: string | string[] | undefined }
-  | { kind: 'network'; beforeSend: boolean };
 
 /** Error codes meaning the request never reached the server, so even a job submit may be resent. */
 export const NOT_SENT_CODES: ReadonlySet<string> = new Set([
@@ -28,46 +19,37 @@ export const NOT_SENT_CODES: ReadonlySet<string> = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
-export function isRetryable(attempt: AttemptOutcome, mode: RetryMode): boolean {
+/** `status` null: no response, and `beforeSend` says whether the request surely never left. */
+export function isRetryable(status: number | null, beforeSend: boolean, mode: RetryMode): boolean {
   if (mode === 'none') return false;
-  if (attempt.kind === 'network') return mode !== 'submit' || attempt.beforeSend;
-  const s = attempt.status;
-  if (s === 429 || s === 503) return true;
+  if (status === null) return mode !== 'submit' || beforeSend;
+  if (status === 429 || status === 503) return true;
   if (mode === 'submit') return false;
-  if (s === 502 || s === 504) return true;
-  return s === 500 && mode === 'read';
+  if (status === 502 || status === 504) return true;
+  return status === 500 && mode === 'read';
 }
 
-export interface WaitOptions {
-  retryBaseMs: number;
-  retryMaxMs: number;
-  maxRetryAfterMs: number;
-  random: () => number;
+/**
+ * Full jitter (AWS architecture blog): a uniform wait in [0, min(maxMs, baseMs * 2^attempt)).
+ * `attempt` counts from 0 for the first retry.
+ */
+export function fullJitterDelay(
+  attempt: number,
+  baseMs: number,
+  maxMs: number,
+  random: () => number,
+): number {
+  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt));
+  return Math.floor(random() * ceiling);
 }
 
-export type WaitDecision =
-  | { kind: 'wait'; ms: number }
-  /** The server asked for a longer pause than allowed (or than the deadline leaves). */
-  | { kind: 'retry_after_too_long'; retryAfterMs: number }
-  | { kind: 'deadline' };
-
-/** Full-jitter backoff, at least the server's `Retry-After` on 429/503, within the call's deadline. */
-export function retryWait(
-  attempt: AttemptOutcome,
-  retries: number,
-  nowMs: number,
-  deadlineMs: number,
-  o: WaitOptions,
-): WaitDecision {
-  let waitMs = fullJitterDelay(retries, o.retryBaseMs, o.retryMaxMs, o.random);
-  if (attempt.kind === 'response' && (attempt.status === 429 || attempt.status === 503)) {
-    const retryAfter = parseRetryAfterMs(attempt.retryAfter, nowMs);
-    if (retryAfter !== null) {
-      if (retryAfter > o.maxRetryAfterMs || nowMs + retryAfter > deadlineMs)
-        return { kind: 'retry_after_too_long', retryAfterMs: retryAfter };
-      waitMs = Math.max(waitMs, retryAfter);
-    }
-  }
-  if (nowMs + waitMs > deadlineMs) return { kind: 'deadline' };
-  return { kind: 'wait', ms: waitMs };
+/** `Retry-After` in ms: Genesys sends integer seconds, an HTTP-date is accepted; null when absent or unreadable. */
+export function parseRetryAfterMs(value: string | string[] | undefined, nowMs: number): number | null {
+  const raw = Array.isArray(value) ? value[0] : value;
+  if (raw === undefined) return null;
+  const text = raw.trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  const date = Date.parse(text);
+  if (Number.isNaN(date)) return null;
+  return Math.max(0, date - nowMs);
 }

@@ -1,13 +1,5 @@
 import type { Clock } from '../util/clock.js';
 
-export interface AccessToken {
-  value: string;
-  obtainedAtMs: number;
-  expiresAtMs: number;
-  /** When to log in again although the token still works. */
-  refreshAtMs: number;
-}
-
 const FIVE_MINUTES_MS = 5 * 60_000;
 /** Keeps a broken login endpoint from delaying every call while the old token still works. */
 const REFRESH_RETRY_PAUSE_MS = 60_000;
@@ -21,14 +13,10 @@ export function refreshTime(obtainedAtMs: number, lifetimeMs: number): number {
   return obtainedAtMs + lifetimeMs - margin;
 }
 
-export function makeToken(value: string, expiresInSeconds: number, nowMs: number): AccessToken {
-  const lifetimeMs = expiresInSeconds * 1000;
-  return {
-    value,
-    obtainedAtMs: nowMs,
-    expiresAtMs: nowMs + lifetimeMs,
-    refreshAtMs: refreshTime(nowMs, lifetimeMs),
-  };
+interface AccessToken {
+  value: string;
+  expiresAtMs: number;
+  refreshAtMs: number;
 }
 
 /**
@@ -39,11 +27,10 @@ export function makeToken(value: string, expiresInSeconds: number, nowMs: number
 export class TokenCache {
   private current: AccessToken | null = null;
   private inflight: Promise<AccessToken> | null = null;
-  /** After a failed early refresh, the old token serves until then without another login attempt. */
   private refreshPausedUntilMs = 0;
 
   constructor(
-    private readonly login: () => Promise<AccessToken>,
+    private readonly login: () => Promise<{ token: string; expiresInSeconds: number }>,
     private readonly clock: Clock,
     private readonly onRefreshFailed: (err: unknown) => void,
   ) {}
@@ -72,16 +59,20 @@ export class TokenCache {
   }
 
   private loginOnce(): Promise<AccessToken> {
-    if (!this.inflight) {
-      this.inflight = this.login()
-        .then((t) => {
-          this.current = t;
-          return t;
-        })
-        .finally(() => {
-          this.inflight = null;
-        });
-    }
+    this.inflight ??= this.login()
+      .then(({ token, expiresInSeconds }) => {
+        const now = this.clock.now();
+        const lifetimeMs = expiresInSeconds * 1000;
+        this.current = {
+          value: token,
+          expiresAtMs: now + lifetimeMs,
+          refreshAtMs: refreshTime(now, lifetimeMs),
+        };
+        return this.current;
+      })
+      .finally(() => {
+        this.inflight = null;
+      });
     return this.inflight;
   }
 }

@@ -1,55 +1,39 @@
-/* eslint-disable max-lines -- retry policy and HTTP error mapping are split out; what is left is the one send loop (attempts, budget, token refresh) */
 /**
- * The one HTTP path to Genesys: undici pools with timeouts, the call budget, the agent's bearer
- * token (re-login once after a 401), retries (policy in retry-policy.ts, error mapping in
- * http-errors.ts) and a count of every request sent. Endpoint knowledge lives in client.ts; this
- * file knows only HTTP.
+ * The one HTTP path to Genesys: undici pools (timeouts, response size cap), the call budget, the
+ * agent's bearer token (re-login once after a 401), retries (policy in retry-policy.ts) and a count
+ * of every request sent. Endpoint knowledge lives in client.ts; this file knows only HTTP.
  */
-import { setTimeout as delay } from 'node:timers/promises';
 import { Pool } from 'undici';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Clock } from '../util/clock.js';
 import { FailureEpisodes } from '../util/failure-episodes.js';
 import type { Logger } from '../util/logger.js';
 import { CallBudget } from './budget.js';
 import { BudgetExhaustedError, GenesysApiError } from './errors.js';
 import { errorCode, errorFromResponse, networkError, parseJson } from './http-errors.js';
-import { RequestStats, outcomeOf } from './request-stats.js';
+import { RequestStats } from './request-stats.js';
 import {
   NOT_SENT_CODES,
+  fullJitterDelay,
   isRetryable,
-  retryWait,
-  type AttemptOutcome,
+  parseRetryAfterMs,
   type RetryMode,
 } from './retry-policy.js';
-import { describeIssue } from './schemas.js';
-
-/** Absent: the agent's own token. */
-type Auth = { kind: 'bearer'; token: string } | { kind: 'basic'; credentials: string };
+import type { TokenCache } from './token-cache.js';
 
 export interface HttpCall {
-  /** Default `api`. */
-  base?: 'api' | 'login';
-  method: 'GET' | 'POST';
+  /** Endpoint template, e.g. `GET /api/v2/oauth/clients`: the method sent, and the label of metrics, logs and errors. */
+  endpoint: string;
   /** Path below the base URL, with query string. */
   path: string;
-  /** Endpoint template for metrics, logs and errors, e.g. `GET /api/v2/oauth/clients`. */
-  endpoint: string;
   json?: unknown;
-  form?: string;
-  auth?: Auth;
-  retry: RetryMode;
+  /** Default `read` for a GET, `query` for a POST. */
+  retry?: RetryMode;
   signal?: AbortSignal | undefined;
-  /** No log lines at all (calls made with someone else's token). */
-  quiet?: boolean;
-  /** Not charged to the call budget: the caller bounds these calls itself (the gateway's token look-ups). */
-  unbudgeted?: boolean;
-}
-
-export interface HttpResponse {
-  status: number;
-  /** Parsed JSON, or undefined for an empty body. */
-  body: unknown;
+  /** The agent's own login: on the login base URL, with client credentials and a form body. */
+  login?: { basic: string; form: string };
+  /** Someone else's token (gateway look-ups): never logged, and not charged to the call budget (the caller bounds these). */
+  bearer?: string;
 }
 
 /** The transport's tunables, at their defaults. */
@@ -69,46 +53,25 @@ export const TRANSPORT_DEFAULTS = {
   /** No Genesys answer the agent reads comes near it; a larger one fails the attempt unbuffered. */
   maxResponseBytes: 64 * 1024 * 1024,
 };
-export type TransportTunables = typeof TRANSPORT_DEFAULTS;
+type TransportTunables = typeof TRANSPORT_DEFAULTS;
 
 export interface TransportOptions extends TransportTunables {
+  /** Org label for metrics. */
   org: string;
+  /** e.g. https://api.mypurecloud.com or http://127.0.0.1:PORT */
   apiBaseUrl: string;
   loginBaseUrl: string;
   clock: Clock;
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   random: () => number;
+  /** pino-compatible. */
   logger: Logger;
 }
 
-export interface TokenSource {
-  get(): Promise<string>;
-  invalidate(token: string): void;
-}
-
-/** An attempt's outcome as the retry policy reads it, with what the transport needs besides. */
-type Attempt = AttemptOutcome & ({ kind: 'response'; text: string } | { kind: 'network'; reason: string });
-
-/** The body as text, or null (and the stream destroyed) once it passes `max` bytes. */
-async function readCapped(
-  body: AsyncIterable<Buffer> & { destroy(): unknown },
-  max: number,
-): Promise<string | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > max) {
-      body.destroy();
-      return null;
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-export const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  delay(ms, undefined, { signal });
+/** One attempt: a response, or none (and whether the request surely never left). */
+type Attempt =
+  | { status: number; retryAfter: string | string[] | undefined; text: string }
+  | { status: null; reason: string; beforeSend: boolean };
 
 interface Base {
   pool: Pool;
@@ -125,7 +88,7 @@ export class Transport {
 
   constructor(
     private readonly o: TransportOptions,
-    private readonly tokens: TokenSource,
+    private readonly tokens: TokenCache,
   ) {
     this.stats = new RequestStats(o.org);
     this.budget = new CallBudget(o.callBudgetPerMinute);
@@ -137,26 +100,28 @@ export class Transport {
     await Promise.all([...new Set([this.api.pool, this.login.pool])].map((p) => p.close()));
   }
 
+  /** Sends `call` and validates its 2xx body against `schema`. */
+  async request<S extends z.ZodType>(schema: S, call: HttpCall): Promise<z.output<S>> {
+    return Transport.parse(schema, await this.send(call), call.endpoint);
+  }
+
   /** Sends `call` with budget, auth and retries; resolves with a 2xx response or throws GenesysApiError. */
-  async send(call: HttpCall): Promise<HttpResponse> {
+  async send(call: HttpCall): Promise<{ status: number; body: unknown }> {
     const deadline = this.o.clock.now() + this.o.callDeadlineMs;
+    const mode = call.retry ?? (call.endpoint.startsWith('GET ') ? 'read' : 'query');
     let retries = 0;
     let reloggedIn = false;
     for (;;) {
-      const token = call.auth ? undefined : await this.tokens.get();
-      if (!call.unbudgeted) await this.acquireSlot(call, deadline);
+      const token = call.login || call.bearer !== undefined ? undefined : await this.tokens.get();
+      if (call.bearer === undefined) await this.acquireSlot(call, deadline);
       const attempt = await this.sendOnce(call, token);
-      this.stats.record(
-        call.endpoint,
-        outcomeOf(attempt.kind === 'response' ? attempt.status : null),
-        this.o.clock.now(),
-      );
+      this.stats.record(call.endpoint, attempt.status, this.o.clock.now());
 
-      if (attempt.kind === 'response' && attempt.status >= 200 && attempt.status < 300) {
-        this.endEpisode(call);
+      if (attempt.status !== null && attempt.status >= 200 && attempt.status < 300) {
+        if (this.episodes.succeed(call.endpoint)) this.log(call, 'info', {}, 'recovered');
         return { status: attempt.status, body: parseJson(attempt.text, attempt.status, call.endpoint) };
       }
-      if (attempt.kind === 'response' && attempt.status === 401 && token !== undefined && !reloggedIn) {
+      if (attempt.status === 401 && token !== undefined && !reloggedIn) {
         // An expired or revoked token: log in again and resend once, outside the retry count.
         this.tokens.invalidate(token);
         reloggedIn = true;
@@ -165,10 +130,11 @@ export class Transport {
       }
 
       const error =
-        attempt.kind === 'response'
-          ? errorFromResponse(call.endpoint, attempt.status, attempt.text)
-          : networkError(call.endpoint, attempt.reason);
-      if (!isRetryable(attempt, call.retry) || retries >= this.o.maxRetries) {
+        attempt.status === null
+          ? networkError(call.endpoint, attempt.reason)
+          : errorFromResponse(call.endpoint, attempt.status, attempt.text);
+      const beforeSend = attempt.status === null && attempt.beforeSend;
+      if (!isRetryable(attempt.status, beforeSend, mode) || retries >= this.o.maxRetries) {
         this.failure(call, error, retries > 0 ? `giving up after ${retries + 1} attempts` : 'request failed');
         throw error;
       }
@@ -179,24 +145,23 @@ export class Transport {
     }
   }
 
-  /** GETs `path` (retried as a read) and validates its body against `schema`. */
-  async get<S extends z.ZodType>(schema: S, path: string, endpoint: string, signal?: AbortSignal) {
-    const res = await this.send({ method: 'GET', path, endpoint, retry: 'read', signal });
-    return Transport.parse(schema, res, endpoint);
-  }
-
   /** Validates a response body, turning a schema mismatch into a one-line GenesysApiError naming the field. */
-  static parse<S extends z.ZodType>(schema: S, res: HttpResponse, endpoint: string): z.output<S> {
+  static parse<S extends z.ZodType>(schema: S, res: { status: number; body: unknown }, endpoint: string) {
     const result = schema.safeParse(res.body);
-    if (result.success) return result.data;
+    if (result.success) return result.data as z.output<S>;
+    const issue = result.error.issues[0];
+    const where = issue
+      ? `field \`${z.core.toDotPath(issue.path) || '(root)'}\`: ${issue.message}`
+      : 'unexpected body';
     throw new GenesysApiError(
-      `${endpoint} returned an unexpected body: ${describeIssue(result.error)}`,
+      `${endpoint} returned an unexpected body: ${where}`,
       res.status,
       endpoint,
       'invalid_response',
     );
   }
 
+  /** Full-jitter backoff, at least the server's Retry-After on 429/503; throws when that passes a bound. */
   private retryWait(
     call: HttpCall,
     attempt: Attempt,
@@ -204,21 +169,28 @@ export class Transport {
     deadline: number,
     error: GenesysApiError,
   ): number {
-    const decision = retryWait(attempt, retries, this.o.clock.now(), deadline, this.o);
-    if (decision.kind === 'wait') return decision.ms;
-    if (decision.kind === 'deadline') {
+    const now = this.o.clock.now();
+    let waitMs = fullJitterDelay(retries, this.o.retryBaseMs, this.o.retryMaxMs, this.o.random);
+    if (attempt.status === 429 || attempt.status === 503) {
+      const retryAfter = parseRetryAfterMs(attempt.retryAfter, now);
+      if (retryAfter !== null && (retryAfter > this.o.maxRetryAfterMs || now + retryAfter > deadline)) {
+        const e = new GenesysApiError(
+          `${error.message} (Retry-After ${Math.ceil(retryAfter / 1000)} s is too long to wait)`,
+          error.status,
+          call.endpoint,
+          error.code,
+          error.detail,
+        );
+        this.failure(call, e, 'not waiting');
+        throw e;
+      }
+      waitMs = Math.max(waitMs, retryAfter ?? 0);
+    }
+    if (now + waitMs > deadline) {
       this.failure(call, error, 'deadline reached');
       throw error;
     }
-    const e = new GenesysApiError(
-      `${error.message} (Retry-After ${Math.ceil(decision.retryAfterMs / 1000)} s is too long to wait)`,
-      error.status,
-      call.endpoint,
-      error.code,
-      error.detail,
-    );
-    this.failure(call, e, 'not waiting');
-    throw e;
+    return waitMs;
   }
 
   private async acquireSlot(call: HttpCall, deadline: number): Promise<void> {
@@ -237,68 +209,49 @@ export class Transport {
   }
 
   private async sendOnce(call: HttpCall, token: string | undefined): Promise<Attempt> {
-    const base = call.base === 'login' ? this.login : this.api;
+    const base = call.login ? this.login : this.api;
     const headers: Record<string, string> = {
       accept: 'application/json',
       'user-agent': 'genesys-usage-agent',
+      authorization: call.login ? `Basic ${call.login.basic}` : `Bearer ${call.bearer ?? token}`,
     };
-    if (call.auth?.kind === 'basic') headers.authorization = `Basic ${call.auth.credentials}`;
-    else headers.authorization = `Bearer ${call.auth?.token ?? token}`;
-    let body: string | undefined;
-    if (call.form !== undefined) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      body = call.form;
-    } else if (call.json !== undefined) {
-      headers['content-type'] = 'application/json';
-      body = JSON.stringify(call.json);
-    }
+    if (call.login) headers['content-type'] = 'application/x-www-form-urlencoded';
+    else if (call.json !== undefined) headers['content-type'] = 'application/json';
     const timeout = AbortSignal.timeout(this.o.requestTimeoutMs);
-    const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
     try {
       const res = await base.pool.request({
         path: base.prefix + call.path,
-        method: call.method,
+        method: call.endpoint.startsWith('GET ') ? 'GET' : 'POST',
         headers,
-        body: body ?? null,
-        signal,
+        body: call.login?.form ?? (call.json === undefined ? null : JSON.stringify(call.json)),
+        signal: call.signal ? AbortSignal.any([call.signal, timeout]) : timeout,
       });
-      const text = await readCapped(res.body, this.o.maxResponseBytes);
-      if (text === null)
-        return {
-          kind: 'network',
-          reason: `response larger than ${this.o.maxResponseBytes} bytes`,
-          beforeSend: false,
-        };
-      return { kind: 'response', status: res.statusCode, retryAfter: res.headers['retry-after'], text };
+      return { status: res.statusCode, retryAfter: res.headers['retry-after'], text: await res.body.text() };
     } catch (err) {
       if (call.signal?.aborted) throw call.signal.reason ?? err;
       const code = errorCode(err);
+      // The pool's maxResponseSize stopped reading and closed the connection.
+      if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE')
+        return {
+          status: null,
+          reason: `response larger than ${this.o.maxResponseBytes} bytes`,
+          beforeSend: false,
+        };
       // undici's own header/body timers and our abort timer race at the same deadline: one wording.
       if (timeout.aborted || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT')
-        return { kind: 'network', reason: `timeout after ${this.o.requestTimeoutMs} ms`, beforeSend: false };
-      return {
-        kind: 'network',
-        reason: code ?? 'connection failed',
-        beforeSend: code !== undefined && NOT_SENT_CODES.has(code),
-      };
+        return { status: null, reason: `timeout after ${this.o.requestTimeoutMs} ms`, beforeSend: false };
+      const beforeSend = code !== undefined && NOT_SENT_CODES.has(code);
+      return { status: null, reason: code ?? 'connection failed', beforeSend };
     }
   }
 
   private failure(call: HttpCall, error: GenesysApiError, what: string, extra: object = {}): void {
-    this.log(
-      call,
-      this.episodes.fail(call.endpoint),
-      { status: error.status, code: error.code, ...extra },
-      `${error.message}; ${what}`,
-    );
-  }
-
-  private endEpisode(call: HttpCall): void {
-    if (this.episodes.succeed(call.endpoint)) this.log(call, 'info', {}, 'recovered');
+    const level = this.episodes.fail(call.endpoint);
+    this.log(call, level, { status: error.status, code: error.code, ...extra }, `${error.message}; ${what}`);
   }
 
   private log(call: HttpCall, level: keyof Logger, fields: object, msg: string): void {
-    if (call.quiet) return;
+    if (call.bearer !== undefined) return;
     this.o.logger[level]({ org: this.o.org, endpoint: call.endpoint, ...fields }, msg);
   }
 
@@ -311,6 +264,7 @@ export class Transport {
         connectTimeout: timeouts,
         headersTimeout: timeouts,
         bodyTimeout: timeouts,
+        maxResponseSize: this.o.maxResponseBytes,
       }),
       prefix: url.pathname.replace(/\/+$/, ''),
     };

@@ -1,7 +1,6 @@
 /** The two Usage API flows (submit a job, poll it, page through it) normalised to UsageRow. */
-import type { z } from 'zod';
 import type { Clock } from '../util/clock.js';
-import type { UsageQuery, UsageRow } from './api.js';
+import { EndpointUnavailableError, type UsageQuery, type UsageRow } from './api.js';
 import { canonicalEndpoint, methodLabel } from './endpoints/index.js';
 import { GenesysApiError } from './errors.js';
 import { PagingGuard } from './paging.js';
@@ -24,20 +23,16 @@ import {
 } from './requests.js';
 import { Transport } from './transport.js';
 
-interface PollOptions {
-  initialMs: number;
-  maxMs: number;
-  timeoutMs: number;
-}
-
 export interface UsageDeps {
   transport: Transport;
   clock: Clock;
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
-  poll: PollOptions;
+  poll: { initialMs: number; maxMs: number; timeoutMs: number };
   skips: RecordSkips;
 }
 
+/** Statuses of a job submit meaning "this API is not offered here" rather than "this call went wrong". */
+const UNAVAILABLE = new Set([403, 404, 410, 501]);
 const PAGE_SIZE = 1000;
 /** Far above any real org (≤ 90 days × clients / 1000 per page); stops a server that never ends. */
 const MAX_PAGES = 500;
@@ -47,12 +42,19 @@ export async function queryUsageAggregates(
   q: UsageQuery,
   signal?: AbortSignal,
 ): Promise<UsageRow[]> {
-  const submitted = await submit(d, PATHS.usageJobs, JOBS_SUBMIT, usageQueryBody(q, 'jobs'), signal);
-  const { id } = Transport.parse(usageJobSubmitSchema, submitted, JOBS_SUBMIT);
+  const json = usageQueryBody(q, 'jobs');
+  const submit = { endpoint: JOBS_SUBMIT, path: PATHS.usageJobs, json, retry: 'submit', signal } as const;
+  const { id } = await d.transport.request(usageJobSubmitSchema, submit).catch((err: unknown) => {
+    const status = err instanceof GenesysApiError && err.endpoint === JOBS_SUBMIT ? err.status : null;
+    if (status !== null && UNAVAILABLE.has(status)) throw new EndpointUnavailableError(JOBS_SUBMIT, status);
+    throw err;
+  });
   const firstPath = PATHS.usageJobResults(id, PAGE_SIZE);
+  const read = (path: string) =>
+    d.transport.request(usageJobResultsSchema, { endpoint: JOBS_RESULTS, path, signal });
 
   let page = await pollUntil(d, signal, JOBS_RESULTS, async () => {
-    const res = await d.transport.get(usageJobResultsSchema, firstPath, JOBS_RESULTS, signal);
+    const res = await read(firstPath);
     if (res.queryStatus === 'Failed' || res.queryStatus === 'Cancelled') {
       const why = res.errorBody?.message ?? res.errorBody?.code;
       throw new GenesysApiError(
@@ -68,26 +70,12 @@ export async function queryUsageAggregates(
   const rows: UsageRow[] = [];
   const guard = new PagingGuard('usage job', JOBS_RESULTS, MAX_PAGES);
   for (;;) {
-    for (const e of d.skips.keep(page.entities, usageJobRecordSchema, {
-      source: 'usage',
-      endpoint: JOBS_RESULTS,
-    }))
-      rows.push(fromJobEntity(e, q.byEndpoint === true));
+    const where = { source: 'usage', endpoint: JOBS_RESULTS } as const;
+    for (const e of d.skips.keep(page.entities, usageJobRecordSchema, where))
+      rows.push(toRow(q, { ...e, requests: e.requestCount }, e.oauthClient.id, e.oauthClient.name));
     if (!page.nextUri) return rows;
-    const next = apiPath(page.nextUri, JOBS_RESULTS);
-    guard.next(next);
-    page = await d.transport.get(usageJobResultsSchema, next, JOBS_RESULTS, signal);
+    page = await read(guard.follow(page.nextUri));
   }
-}
-
-function fromJobEntity(e: z.output<typeof usageJobRecordSchema>, byEndpoint: boolean): UsageRow {
-  return {
-    date: utcDay(e.date),
-    clientId: e.oauthClient.id,
-    clientName: e.oauthClient.name ?? '',
-    ...split429({ ...e, requests: e.requestCount }),
-    ...(byEndpoint ? endpointOf(e.templateUri, e.httpMethod) : {}),
-  };
 }
 
 type Counted = Pick<UsageRow, 'status200' | 'status300' | 'status429' | 'status500'> & {
@@ -133,46 +121,22 @@ export async function queryUsageLegacy(
   q: UsageQuery,
   signal?: AbortSignal,
 ): Promise<UsageRow[]> {
-  const submitted = await submit(d, PATHS.usageLegacy, LEGACY_SUBMIT, usageQueryBody(q, 'legacy'), signal);
-  const { executionId } = Transport.parse(legacyUsageSubmitSchema, submitted, LEGACY_SUBMIT);
+  const json = usageQueryBody(q, 'legacy');
+  const submit = { endpoint: LEGACY_SUBMIT, path: PATHS.usageLegacy, json, retry: 'submit', signal } as const;
+  const { executionId } = await d.transport.request(legacyUsageSubmitSchema, submit);
   const path = PATHS.usageLegacyResults(executionId);
 
   const done = await pollUntil(d, signal, LEGACY_RESULTS, async () => {
-    const res = await d.transport.send({
-      method: 'GET',
-      path,
-      endpoint: LEGACY_RESULTS,
-      retry: 'read',
-      signal,
-    });
+    const res = await d.transport.send({ endpoint: LEGACY_RESULTS, path, signal });
     const body = Transport.parse(legacyUsageResultsSchema, res, LEGACY_RESULTS);
     if (body.queryStatus === 'Failed')
       throw new GenesysApiError('legacy usage query failed', res.status, LEGACY_RESULTS, 'job_failed');
     return body.queryStatus === 'Complete' ? body : null;
   });
-  const rows = d.skips.keep(done.results, legacyUsageRecordSchema, {
-    source: 'usage',
-    endpoint: LEGACY_RESULTS,
-  });
-  return rows.map((r) => ({
-    date: utcDay(r.date),
-    clientId: r.clientId,
-    clientName: r.clientName ?? '',
-    ...split429(r),
-    ...(q.byEndpoint ? endpointOf(r.templateUri, r.httpMethod) : {}),
-  }));
-}
-
-/** Submits a usage query (a job or a legacy execution); only retried where nothing was started. */
-function submit(d: UsageDeps, path: string, endpoint: string, json: unknown, signal?: AbortSignal) {
-  return d.transport.send({
-    method: 'POST',
-    path,
-    endpoint,
-    json,
-    retry: 'submit',
-    signal,
-  });
+  const where = { source: 'usage', endpoint: LEGACY_RESULTS } as const;
+  return d.skips
+    .keep(done.results, legacyUsageRecordSchema, where)
+    .map((r) => toRow(q, r, r.clientId, r.clientName));
 }
 
 /** Calls `check` until it yields a value, sleeping with doubling waits; fails after `timeoutMs`. */
@@ -200,25 +164,21 @@ async function pollUntil<T>(
   }
 }
 
-/** `yyyy-MM-dd` stays; a timestamp (`2020-02-02T00:00:00Z`) becomes its UTC day. The schema checked it parses. */
-function utcDay(value: string): string {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
-  return new Date(Date.parse(value)).toISOString().slice(0, 10);
-}
-
-/**
- * A `nextUri` as a path below the API base. Only its path and query are used, always on the API
- * pool, so the agent's token never travels to another host.
- */
-export function apiPath(uri: string, endpoint: string): string {
-  const url = new URL(uri, 'http://relative.invalid');
-  if (!url.pathname.startsWith('/api/v2/')) {
-    throw new GenesysApiError(
-      `${endpoint} returned a nextUri outside the API`,
-      null,
-      endpoint,
-      'invalid_response',
-    );
-  }
-  return url.pathname + url.search;
+/** A record of either API as a row. */
+function toRow(
+  q: UsageQuery,
+  r: Counted & { date: string; templateUri?: string | null; httpMethod?: string | null },
+  clientId: string,
+  clientName: string | null | undefined,
+): UsageRow {
+  return {
+    // `yyyy-MM-dd` stays; a timestamp (`2020-02-02T00:00:00Z`) becomes its UTC day (the schema checked it parses).
+    date: /^\d{4}-\d{2}-\d{2}$/.test(r.date)
+      ? r.date
+      : new Date(Date.parse(r.date)).toISOString().slice(0, 10),
+    clientId,
+    clientName: clientName ?? '',
+    ...split429(r),
+    ...(q.byEndpoint ? endpointOf(r.templateUri, r.httpMethod) : {}),
+  };
 }

@@ -29,8 +29,4 @@ export class MapClientDirectory implements ClientDirectory {
   set(clientId: string, name: string): void {
     this.names.set(clientId, name);
   }
-
-  entries(): [string, string][] {
-    return [...this.names.entries()];
-  }
 }

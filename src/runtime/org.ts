@@ -3,11 +3,11 @@ import type { AgentConfig, OrgConfig } from '../config/config.js';
 import { GenesysClient, type GenesysClientOptions } from '../genesys/client.js';
 import type { Scheduler } from '../lifecycle/scheduler.js';
 import type { StopStack } from '../lifecycle/stop-stack.js';
+import { resolveOrgs, type ResolvedOrgs } from '../demo/index.js';
 import type { Readiness } from '../server/app.js';
-import type { OrgView } from '../server/snapshot.js';
+import { buildSnapshot, type ClientsSnapshot } from '../server/snapshot.js';
 import { ClientsRefresher } from '../sources/clients/refresher.js';
 import { EventsSource } from '../sources/events/index.js';
-import type { GatewaySource } from '../sources/gateway/index.js';
 import { LimitsSource } from '../sources/limits/index.js';
 import { RateLimitsSource } from '../sources/ratelimits/index.js';
 import type { Source } from '../sources/source.js';
@@ -15,29 +15,10 @@ import { UsageSource } from '../sources/usage/index.js';
 import type { Clock } from '../util/clock.js';
 
 /** Everything the agent runs for one org. */
-export interface OrgRuntime {
-  config: OrgConfig;
-  api: GenesysClient;
-  clients: ClientsRefresher;
-  limits: LimitsSource;
-  usage: UsageSource;
-  ratelimits: RateLimitsSource;
-  events: EventsSource;
-  gateway: GatewaySource | null;
-  /** Sources that must succeed once before /readyz says ready (the status page lists them). */
-  sources: Source[];
-  /** Every source that runs, in start order: the ones above, then the events receiver. */
-  all: Source[];
-}
+export type OrgRuntime = Awaited<ReturnType<typeof createOrgRuntime>>;
 
 export interface OrgRuntimeDeps {
-  config: Pick<AgentConfig, 'usageIntervalMs' | 'ratelimitsIntervalMs'> &
-    Partial<
-      Pick<
-        AgentConfig,
-        'poll' | 'tls' | 'tokenLookupsPerMinute' | 'maxClients' | 'maxEndpoints' | 'usageTopEndpoints'
-      >
-    >;
+  config: Pick<AgentConfig, 'usageIntervalMs' | 'ratelimitsIntervalMs'> & Partial<AgentConfig>;
   clock: Clock;
   logger: PinoLogger;
   gateway: AgentConfig['gateway'];
@@ -45,45 +26,22 @@ export interface OrgRuntimeDeps {
   scheduler?: Scheduler;
   /** POST /v1/events is served (an events token is set). */
   eventsPush?: boolean;
-  /** Timeouts, retry and sleep overrides for the Genesys client (fault tests on a fake clock). */
-  client?: Pick<
-    GenesysClientOptions,
-    | 'requestTimeoutMs'
-    | 'maxRetries'
-    | 'retryBaseMs'
-    | 'retryMaxMs'
-    | 'maxRetryAfterMs'
-    | 'callDeadlineMs'
-    | 'sleep'
-    | 'usageJobPoll'
-  >;
+  /** Overrides for the Genesys client: timeouts, retries, sleep (fault tests on a fake clock). */
+  client?: Partial<GenesysClientOptions>;
 }
 
 /**
  * Builds (but does not start) the client and sources of one org. Async only because the gateway's
  * modules are loaded when a gateway is configured: an agent without one never pays for them.
  */
-export async function createOrgRuntime(org: OrgConfig, deps: OrgRuntimeDeps): Promise<OrgRuntime> {
-  const { clock, config } = deps;
-  // The client and the pollers put `org` in their own log fields; binding it here as well printed it
-  // twice in every JSON line. Only the gateway logs without naming the org, so only it gets the binding.
-  const log = deps.logger;
-  const timing = { clock, logger: log, ...(deps.scheduler ? { scheduler: deps.scheduler } : {}) };
-  const api = new GenesysClient({
-    org: org.name,
-    apiBaseUrl: org.apiBaseUrl,
-    loginBaseUrl: org.loginBaseUrl,
-    clientId: org.clientId,
-    clientSecret: org.clientSecret,
-    callBudgetPerMinute: org.callBudgetPerMinute,
-    ...deps.client,
-    clock,
-    logger: log,
-  });
-  const clients = new ClientsRefresher(api, { org: org.name, clock, logger: log });
-  const limits = new LimitsSource({ org: org.name, api, overrides: org.limitOverrides, ...timing });
+export async function createOrgRuntime(org: OrgConfig, deps: OrgRuntimeDeps) {
+  const { clock, config, logger, scheduler } = deps;
+  // The client and the pollers name the org in their own log fields; only the gateway's logger binds it.
+  const timing = { org: org.name, clock, logger, scheduler };
+  const api = new GenesysClient({ ...org, org: org.name, ...deps.client, clock, logger });
+  const clients = new ClientsRefresher(api, { org: org.name, clock, logger });
+  const limits = new LimitsSource({ api, overrides: org.limitOverrides, ...timing });
   const usage = new UsageSource({
-    org: org.name,
     api,
     clients,
     intervalMs: config.usageIntervalMs,
@@ -92,7 +50,6 @@ export async function createOrgRuntime(org: OrgConfig, deps: OrgRuntimeDeps): Pr
   });
   const events = new EventsSource({ org: org.name, push: deps.eventsPush ?? false, clock });
   const ratelimits = new RateLimitsSource({
-    org: org.name,
     api,
     intervalMs: config.ratelimitsIntervalMs,
     directory: clients.directory,
@@ -122,13 +79,14 @@ export async function createOrgRuntime(org: OrgConfig, deps: OrgRuntimeDeps): Pr
           : {}),
         // Integrations send their client secrets and tokens through the gateway: same TLS as the agent port.
         ...(config.tls ? { tls: { cert: config.tls.cert, key: config.tls.key } } : {}),
-        ...timing,
-        // The gateway's own lines carry the org once (its logger is not the one the org binding wraps).
-        logger: deps.logger.child({ org: org.name }),
+        clock,
+        scheduler,
+        logger: logger.child({ org: org.name }),
       })
     : null;
   // Disabled sources still exist (empty figures) but neither run nor count for readiness.
   const poll = config.poll ?? { usage: true, ratelimits: true };
+  /** Sources that must succeed once before /readyz says ready (the status page lists them). */
   const sources: Source[] = [
     ...(poll.usage ? [usage] : []),
     limits,
@@ -145,50 +103,55 @@ export async function createOrgRuntime(org: OrgConfig, deps: OrgRuntimeDeps): Pr
     events,
     gateway,
     sources,
+    /** Every source that runs, in start order: the ones above, then the events receiver. */
     all: [...sources, events],
   };
 }
 
 /**
- * The runtimes of `run` and `once`: one per org, in order, the gateway (when configured) on the
- * first; each org's client is closed by `stack`.
+ * The org runtimes `run` and `once` share: the configured orgs (the embedded simulator's in demo
+ * mode), one runtime each, in order; `serve` (run) adds the gateway, on the first org, and accepts
+ * pushed events. The simulator and each org's client are closed by `stack`.
  */
-export async function createOrgRuntimes(
-  orgs: OrgConfig[],
-  deps: OrgRuntimeDeps,
+export async function openOrgRuntimes(
+  config: Parameters<typeof resolveOrgs>[0] & OrgRuntimeDeps['config'],
+  deps: Omit<OrgRuntimeDeps, 'config' | 'gateway' | 'eventsPush'> & { serve: boolean },
   stack: StopStack,
-): Promise<OrgRuntime[]> {
+): Promise<{ resolved: ResolvedOrgs; runtimes: OrgRuntime[] }> {
+  const resolved = await resolveOrgs(config, { clock: deps.clock, pushToAgent: deps.serve });
+  stack.push('demo simulator', () => resolved.close());
   const runtimes: OrgRuntime[] = [];
-  for (const [i, org] of orgs.entries()) {
-    const r = await createOrgRuntime(org, { ...deps, gateway: i === 0 ? deps.gateway : null });
+  for (const [i, org] of resolved.orgs.entries()) {
+    const r = await createOrgRuntime(org, {
+      ...deps,
+      config,
+      gateway: deps.serve && i === 0 ? resolved.gateway : null,
+      eventsPush: deps.serve && resolved.eventsToken !== null,
+    });
     stack.push(`genesys client ${org.name}`, () => r.api.close());
     runtimes.push(r);
   }
-  return runtimes;
+  return { resolved, runtimes };
 }
 
-export function orgView(r: OrgRuntime, nowMs: number): OrgView {
-  return {
+/** What the status page and `once` show of every org. */
+export function orgsSnapshot(runtimes: OrgRuntime[], nowMs: number, demo: boolean): ClientsSnapshot {
+  const views = runtimes.map((r) => ({
     org: r.config.name,
     sources: r.sources.map((s) => ({ name: s.name, health: s.health() })),
     usage: r.usage.current(),
     live: r.gateway ? r.gateway.snapshot(nowMs) : null,
     warnings: r.ratelimits.latestWarnings(),
-    limitFor: (id) => r.limits.limitFor(id),
-  };
+    limitFor: (id: string) => r.limits.limitFor(id),
+  }));
+  return buildSnapshot(views, nowMs, demo);
 }
 
 export function readiness(runtimes: OrgRuntime[]): Readiness {
   const sources = runtimes.flatMap((r) =>
     r.sources.map((s) => {
-      const h = s.health();
-      return {
-        org: r.config.name,
-        source: s.name,
-        succeeded: h.lastSuccessMs !== null,
-        up: h.up,
-        lastError: h.lastError,
-      };
+      const { lastSuccessMs, up, lastError } = s.health();
+      return { org: r.config.name, source: s.name, succeeded: lastSuccessMs !== null, up, lastError };
     }),
   );
   return { ready: sources.every((s) => s.succeeded), sources };

@@ -11,7 +11,7 @@ import type { OrgRuntime } from './org.js';
 
 /** The agent's telemetry pipeline (Prometheus reader, OTLP when configured) over every org's families. */
 export async function agentTelemetry(
-  config: Pick<AgentConfig, 'resource' | 'otlp'> & ShardedConfig,
+  config: AgentConfig,
   runtimes: OrgRuntime[],
   clock: Clock,
   /** Where OTLP export failures are reported, once per episode. */
@@ -25,7 +25,7 @@ export async function agentTelemetry(
     otlp: await otlpPush(config.otlp),
     families: (nowMs) => [...agentFamilies(runtimes, nowMs), ...shardFamilies(config, runtimes)],
     now: () => clock.now(),
-    ...(logger ? { logger } : {}),
+    logger,
   });
 }
 
@@ -41,10 +41,8 @@ export function agentFamilies(runtimes: OrgRuntime[], nowMs: number): MetricFami
   ];
 }
 
-type ShardedConfig = Pick<AgentConfig, 'mode' | 'shard' | 'configuredOrgs' | 'poll'>;
-
 /** Which shard this replica is, the orgs it polls, and every configured org: Prometheus checks coverage. */
-function shardFamilies(config: ShardedConfig, runtimes: OrgRuntime[]): MetricFamily[] {
+function shardFamilies(config: AgentConfig, runtimes: OrgRuntime[]): MetricFamily[] {
   const shard = String(config.shard.index);
   const names = runtimes.map((r) => r.config.name);
   // In demo mode the configuration has no orgs: the demo org is the whole.

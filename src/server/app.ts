@@ -5,13 +5,12 @@ import type { Logger as PinoLogger } from 'pino';
 import type { OtlpExportStatus } from '../telemetry/otlp-export.js';
 import { PROMETHEUS_CONTENT_TYPE, type Telemetry } from '../telemetry/telemetry.js';
 import { describeError } from '../util/logger.js';
-import { answerAndDiscard, declaredLength } from '../util/oversize.js';
 import { registerAuth, type AuthConfig } from './auth.js';
 import { createListener } from './listener.js';
 import { guardReaders, type ReaderLimits } from './readers.js';
 import { sharedScrapes } from './shared-scrape.js';
-import type { ClientsSnapshot } from './snapshot.js';
-import { statusPageRoutes } from './status-page.js';
+import { iso, type ClientsSnapshot } from './snapshot.js';
+import { STATUS_PAGE_CSP, statusPageRoutes } from './status-page.js';
 
 export interface Readiness {
   ready: boolean;
@@ -37,18 +36,6 @@ export interface ServerOptions {
 
 /** No route of the agent port takes more (POST /v1/events has the same limit). */
 const BODY_LIMIT_BYTES = 1024 * 1024;
-/** The same policy as the status page's own: nothing but this origin's script, style and API. */
-const CSP_DIRECTIVES = {
-  defaultSrc: ["'none'"],
-  scriptSrc: ["'self'"],
-  styleSrc: ["'self'"],
-  connectSrc: ["'self'"],
-  imgSrc: ["'self'", 'data:'],
-  baseUri: ["'none'"],
-  formAction: ["'none'"],
-  frameAncestors: ["'none'"],
-};
-
 /** The agent's own HTTP surface (routes and their protection: docs/security.md, network exposure). */
 export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
   const app = createListener({
@@ -59,23 +46,15 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     requestTimeoutMs: 30_000,
     keepAliveTimeoutMs: 5_000,
     bodyLimit: BODY_LIMIT_BYTES,
-  });
-  // A declared body over the limit is answered before any route and before `100 Continue`, and
-  // delivered even while the client is still sending (util/oversize.ts).
-  app.addHook('onRequest', (req, reply, done) => {
-    if (!(declaredLength(req.raw) > BODY_LIMIT_BYTES)) return done();
-    reply.hijack();
-    answerAndDiscard(
-      req.raw,
-      reply.raw,
-      413,
-      { 'content-type': 'application/json; charset=utf-8' },
-      JSON.stringify({
-        error: 'Payload Too Large',
-        message: `body larger than ${BODY_LIMIT_BYTES} bytes (1 MiB); send smaller batches`,
+    tooLarge: {
+      refuse: () => ({
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+        body: JSON.stringify({
+          error: 'Payload Too Large',
+          message: `body larger than ${BODY_LIMIT_BYTES} bytes (1 MiB); send smaller batches`,
+        }),
       }),
-    );
-    done();
+    },
   });
 
   // Hooks first, so they cover every route below, including the plugins' ones.
@@ -83,7 +62,13 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     registerAuth(app, opts.auth);
   const scrapeSlot = guardReaders(app, opts.readers);
   await app.register(helmet, {
-    contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES },
+    // The status page's policy on every route of the port.
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: Object.fromEntries(
+        STATUS_PAGE_CSP.split('; ').map((d) => [d.replace(/ .*/, ''), d.split(' ').slice(1)]),
+      ),
+    },
     // HSTS only means something over HTTPS.
     strictTransportSecurity: opts.tls ? { maxAge: 15_552_000 } : false,
   });
@@ -124,13 +109,6 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
 }
 
 /** Times as ISO strings, like the rest of the JSON the agent serves. */
-function otlpDetail(s: OtlpExportStatus) {
-  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-  return {
-    endpoint: s.endpoint,
-    lastAttempt: iso(s.lastAttemptMs),
-    lastSuccess: iso(s.lastSuccessMs),
-    lastError: s.lastError,
-    consecutiveFailures: s.consecutiveFailures,
-  };
+function otlpDetail({ lastAttemptMs, lastSuccessMs, ...rest }: OtlpExportStatus) {
+  return { ...rest, lastAttempt: iso(lastAttemptMs), lastSuccess: iso(lastSuccessMs) };
 }

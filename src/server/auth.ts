@@ -1,7 +1,8 @@
 /**
  * The one credential check, for the agent's data endpoints (`/metrics`, `/api/v1/*`) and the events
- * push: a bearer token and/or basic-auth users. Comparisons go through SHA-256 digests and `timingSafeEqual`, and every
- * configured credential is checked, so the answer time does not depend on how much of a guess matched.
+ * push: a bearer token and/or basic-auth users. Comparisons go through SHA-256 digests and
+ * `timingSafeEqual`, and every configured credential is checked, so the answer time does not
+ * depend on how much of a guess matched.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify';
@@ -16,17 +17,10 @@ export interface AuthConfig {
 /**
  * Routes that stay open when auth is on: health probes, the (data-free) page shell, and the push
  * endpoint, which has its own token. Every other route needs credentials, so a new route is
- * protected unless it is listed here.
+ * protected unless it is listed here. Named by registered URL pattern, never the raw request URL:
+ * `%6detrics`, `/metrics#x` or an absolute-form target reach the same route under other spellings.
  */
 const OPEN_ROUTES = new Set(['/healthz', '/readyz', '/', '/status.js', '/status.css', '/v1/events']);
-
-/**
- * Whether a route, named by its registered URL pattern (never the raw request URL: `%6detrics`,
- * `/metrics#x` or an absolute-form target reach the same route under other spellings), needs credentials.
- */
-function isProtectedRoute(routeUrl: string): boolean {
-  return !OPEN_ROUTES.has(routeUrl);
-}
 
 const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
 
@@ -84,17 +78,13 @@ export function requireCredentials(
   };
 }
 
-/**
- * Adds the check to every protected route of `app`, as a hook of the route itself: protection is
- * decided by the route the router matched, whatever spelling of the path reached it. Call before
- * routes are registered (plugins' routes included).
- */
+/** Adds the check as a hook of each protected route; call before any route (plugins' too) is registered. */
 export function registerAuth(app: FastifyInstance, cfg: AuthConfig): void {
   const message =
     'this endpoint needs the credentials configured with AGENT_AUTH_TOKEN or AGENT_AUTH_BASIC_FILE';
   const check = requireCredentials(cfg, { missing: message, wrong: message });
   app.addHook('onRoute', (route) => {
-    if (!isProtectedRoute(route.url)) return;
+    if (OPEN_ROUTES.has(route.url)) return;
     const own = route.onRequest === undefined ? [] : [route.onRequest].flat();
     // First, so no other route hook (rate limit, parsers) runs for a caller without credentials.
     route.onRequest = [check, ...own];

@@ -8,16 +8,15 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 
-function statusOf(code: string | undefined): number {
-  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return 408;
-  if (code === 'HPE_HEADER_OVERFLOW') return 431;
-  return 400;
-}
+const STATUS = new Map([
+  ['ERR_HTTP_REQUEST_TIMEOUT', 408],
+  ['HPE_HEADER_OVERFLOW', 431],
+]);
 
 /** Fastify calls it bound to the instance. */
 export function clientErrorHandler(this: FastifyInstance, err: NodeJS.ErrnoException, socket: Socket): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
-  const status = statusOf(err.code);
+  const status = STATUS.get(err.code ?? '') ?? 400;
   this.log.debug({ code: err.code ?? 'unknown', status }, 'client error: request refused by the HTTP parser');
   if (socket.writable) {
     const body = JSON.stringify({ error: STATUS_CODES[status], statusCode: status });

@@ -1,12 +1,14 @@
 /**
  * The one HTTP(S) listener both ports are built on (the agent port, server/app.ts; the gateway,
- * sources/gateway): deadlines, keep-alive, TLS, parser errors and `Expect: 100-continue` admission.
+ * sources/gateway): deadlines, keep-alive, TLS, parser errors, the 413 for a declared body over the
+ * cap and `Expect: 100-continue` admission.
  */
 import { createServer as createHttpServer, type IncomingMessage } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
+import { answerAndDiscard, declaredLength } from '../util/oversize.js';
 import { clientErrorHandler } from './client-error.js';
 
 /** A client that trickles its request must not hold a socket for ever. */
@@ -26,6 +28,14 @@ export interface ListenerOptions extends Deadlines {
   idleTimeoutMs?: number;
   /** Largest body a route parses (routes that stream their bodies themselves ignore it). */
   bodyLimit: number;
+  /**
+   * A declared body over `capOf(url)` (default: bodyLimit) gets `refuse(cap)`'s 413 before any
+   * route and before `100 Continue`, delivered even while the client is still sending (util/oversize.ts).
+   */
+  tooLarge: {
+    capOf?: (url: string) => number;
+    refuse: (cap: number) => { headers: Record<string, string>; body: string };
+  };
   /** Answers a request whose URL the router cannot decode (default: Fastify's 400). */
   frameworkErrors?: FastifyServerOptions['frameworkErrors'];
   /** close() cuts the connections still open (default: only idle ones; in-flight requests finish). */
@@ -63,6 +73,18 @@ export function createListener(opts: ListenerOptions): FastifyInstance {
     // The server above speaks TLS itself; Fastify reads this only to print https:// addresses.
     ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}),
   }) as unknown as FastifyInstance;
+  const { capOf = () => opts.bodyLimit, refuse } = opts.tooLarge;
+  app.addHook('onRequest', (req, reply, done) => {
+    const length = declaredLength(req.raw);
+    // Only a declared length asks for the cap: a bodiless request costs one header look-up.
+    if (!(length > 0)) return done();
+    const cap = capOf(req.url);
+    if (length <= cap) return done();
+    reply.hijack();
+    const { headers, body } = refuse(cap);
+    answerAndDiscard(req.raw, reply.raw, 413, headers, body);
+    done();
+  });
   app.addHook('preParsing', (req, reply, payload, done) => {
     if (expectsContinue(req.raw) && !reply.raw.headersSent) reply.raw.writeContinue();
     done(null, payload);

@@ -8,22 +8,17 @@
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import { SETTINGS } from '../config/settings.js';
 
-export interface ReaderLimits {
-  writeTimeoutMs: number;
-  maxConcurrentScrapes: number;
-}
-
-const DEFAULTS: ReaderLimits = {
+const DEFAULTS = {
   writeTimeoutMs: SETTINGS.writeTimeout.default,
   maxConcurrentScrapes: SETTINGS.maxConcurrentScrapes.default,
 };
+export type ReaderLimits = typeof DEFAULTS;
 
 /** Arms the deadline on every answer of `app`; returns the onRequest hook that admits a scrape. */
 export function guardReaders(app: FastifyInstance, limits: ReaderLimits = DEFAULTS): onRequestHookHandler {
   app.addHook('onRequest', (_req, reply, done) => {
     const res = reply.raw;
-    const timer = setTimeout(() => res.destroy(), limits.writeTimeoutMs);
-    timer.unref();
+    const timer = setTimeout(() => res.destroy(), limits.writeTimeoutMs).unref();
     res.once('close', () => clearTimeout(timer));
     done();
   });

@@ -7,18 +7,16 @@ import { STATUS_JS } from './status-page/script.js';
 export const STATUS_PAGE_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-function send(reply: FastifyReply, type: string, body: string) {
-  return (
-    reply
-      .header('content-security-policy', STATUS_PAGE_CSP)
-      .header('x-content-type-options', 'nosniff')
-      .header('referrer-policy', 'no-referrer')
-      // The assets change only with the binary; the data comes from /api/v1/clients (no-store).
-      .header('cache-control', 'no-cache')
-      .type(type)
-      .send(body)
-  );
-}
+const HEADERS = {
+  'content-security-policy': STATUS_PAGE_CSP,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  // The assets change only with the binary; the data comes from /api/v1/clients (no-store).
+  'cache-control': 'no-cache',
+};
+
+const send = (reply: FastifyReply, type: string, body: string) =>
+  reply.headers(HEADERS).type(type).send(body);
 
 /** `GET /` status page plus its script and stylesheet, all served from memory. */
 export const statusPageRoutes: FastifyPluginAsync = async (app) => {

@@ -16,18 +16,14 @@ export interface SourceHealth {
 }
 
 /**
- * A source of observations for one org. Sources never talk to OTel: `collect` returns the current
- * metric families from memory and must be cheap (it runs on every scrape and every OTLP export).
- * A source that has never succeeded returns no families rather than zeros.
+ * A source of observations for one org; started (schedules or listeners), not waited for its first
+ * success. Sources never talk to OTel: `collect` returns the current families from memory and must
+ * be cheap (it runs on every scrape and OTLP export); a source that never succeeded returns none.
  */
 export interface Source extends Service {
   readonly name: SourceName;
   readonly org: string;
-  /** Start schedules or listeners. Resolves once started, not once the first poll succeeded. */
-  start(): Promise<void>;
-  /** Stop timers and listeners; idempotent. */
-  stop(): Promise<void>;
-  /** One collection now (used by `once`, tests and the scheduler). Rejects on failure. */
+  /** One collection now (`once`, tests); rejects on failure. */
   runOnce?(): Promise<void>;
   collect(nowMs: number): MetricFamily[];
   health(): SourceHealth;

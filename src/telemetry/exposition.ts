@@ -15,12 +15,6 @@ import {
 /** Exposition lines per chunk (a histogram point is one per bucket plus three): ~100–300 kB. */
 const LINES_PER_CHUNK = 1_000;
 
-interface Options {
-  withoutTargetInfo: boolean;
-  withoutScopeInfo: boolean;
-  linesPerChunk?: number;
-}
-
 function linesPerPoint(metric: MetricData): number {
   if (metric.dataPointType !== DataPointType.HISTOGRAM) return 1;
   const first = metric.dataPoints[0];
@@ -28,27 +22,17 @@ function linesPerPoint(metric: MetricData): number {
 }
 
 /** A continuation slice without the `# HELP`/`# UNIT`/`# TYPE` lines already written. */
-function withoutMetadata(text: string): string {
-  let i = 0;
-  while (text.startsWith('#', i)) {
-    const nl = text.indexOf('\n', i);
-    if (nl < 0) return '';
-    i = nl + 1;
-  }
-  return text.slice(i);
-}
+const withoutMetadata = (text: string): string => text.replace(/^(?:#.*(?:\n|$))*/, '');
 
 /**
- * The exposition of `metrics` (one per name: Telemetry merges families first), produced one
- * metric at a time as the reader pulls: a metric, and whatever builds it, is only taken from
- * `metrics` once the text before it is consumed, so a collection is never held whole. target_info
- * comes first, as the serializer writes it.
+ * The exposition of `metrics` (one per name: Telemetry merges families first); a metric, and
+ * whatever builds it, is only taken once the text before it is consumed. target_info comes first.
  */
 export function* metricChunks(
   resource: ResourceMetrics['resource'],
   scope: ScopeMetrics['scope'],
   metrics: Iterable<MetricData>,
-  opts: Options,
+  opts: { withoutTargetInfo: boolean; withoutScopeInfo: boolean; linesPerChunk?: number },
 ): Generator<string> {
   const lines = opts.linesPerChunk ?? LINES_PER_CHUNK;
   const serializer = (withoutTargetInfo: boolean) =>

@@ -1,16 +1,9 @@
 /**
- * What a source hands to telemetry at each collection: complete, current metric families built from
- * in-memory state. Telemetry turns them into OTel data points through a MetricProducer, so a series
- * that is not in the latest families is gone from the next scrape and the next OTLP export (no
- * cumulative memo, no stale series).
- *
- * Sources build families through the metric catalogue (./catalogue.ts), which holds every name,
- * help text, unit and label key.
- *
- * A family's points may be built only when they are read, and afresh at every read (`withPoints`
- * with a function): /metrics serializes one family at a time (./telemetry.ts), so a scrape of
- * 10 000 clients holds one family's points, not all of them (docs/performance.md, "Container").
- * Read `points` once per collection.
+ * What a source hands to telemetry at each collection: complete, current families built from
+ * in-memory state through ./catalogue.ts, so a series not in the latest ones is gone from the next
+ * scrape and OTLP export (no cumulative memo, no stale series). Points may be built only when read,
+ * afresh at every read (`withPoints` with a function), so a 10 000-client scrape holds one family's
+ * points, not all of them (docs/performance.md, "Container"). Read `points` once per collection.
  */
 export type Attributes = Readonly<Record<string, string>>;
 
@@ -65,13 +58,7 @@ export function withPoints<M extends object, P>(meta: M, points: P[] | (() => P[
  * order; a merged family's points are read from its members only when it is read itself.
  */
 export function mergeFamilies(families: Iterable<MetricFamily>): MetricFamily[] {
-  const byName = new Map<string, MetricFamily[]>();
-  for (const f of families) {
-    const members = byName.get(f.name);
-    if (members) members.push(f);
-    else byName.set(f.name, [f]);
-  }
-  return [...byName.values()].map((members) => {
+  return [...Map.groupBy(families, (f) => f.name).values()].map((members) => {
     const [first] = members as [MetricFamily, ...MetricFamily[]];
     if (members.length === 1) return first;
     const { points: _points, ...meta } = Object.getOwnPropertyDescriptors(first);

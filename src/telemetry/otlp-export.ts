@@ -1,5 +1,5 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { catalogue } from './catalogue.js';
 import type { CounterFamily } from './families.js';
 import { describeError, type Logger } from '../util/logger.js';
@@ -19,7 +19,7 @@ export interface OtlpExportStatus {
  */
 export class OtlpExportLedger {
   private readonly counts = { success: 0, failure: 0 };
-  private status: OtlpExportStatus;
+  private readonly status: OtlpExportStatus;
 
   constructor(
     endpoint: string,
@@ -36,15 +36,17 @@ export class OtlpExportLedger {
 
   /** Records one export; returns the episode edge it crossed, if any. */
   record(nowMs: number, error: string | null): 'failing' | 'recovered' | null {
-    const before = this.status.consecutiveFailures;
-    this.status = { ...this.status, lastAttemptMs: nowMs };
+    const s = this.status;
+    const before = s.consecutiveFailures;
+    s.lastAttemptMs = nowMs;
+    s.lastError = error;
+    this.counts[error === null ? 'success' : 'failure']++;
     if (error === null) {
-      this.counts.success++;
-      this.status = { ...this.status, lastSuccessMs: nowMs, lastError: null, consecutiveFailures: 0 };
+      s.lastSuccessMs = nowMs;
+      s.consecutiveFailures = 0;
       return before > 0 ? 'recovered' : null;
     }
-    this.counts.failure++;
-    this.status = { ...this.status, lastError: error, consecutiveFailures: before + 1 };
+    s.consecutiveFailures = before + 1;
     return before === 0 ? 'failing' : null;
   }
 
@@ -69,12 +71,8 @@ export class OtlpExportLedger {
 
 /** The endpoint as it may be logged: no credentials, query or fragment. */
 export function loggableEndpoint(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}${u.pathname}`;
-  } catch {
-    return '(unparsable URL)';
-  }
+  const u = URL.parse(url);
+  return u ? `${u.protocol}//${u.host}${u.pathname}` : '(unparsable URL)';
 }
 
 /**
@@ -91,39 +89,23 @@ function exportError(result: ExportResult): string {
   return cause !== undefined && !own.includes(describeError(cause)) ? `${own}: ${describeError(cause)}` : own;
 }
 
-/** Wraps the OTLP exporter so every export's outcome reaches the ledger and the log. */
-export class ObservedExporter implements PushMetricExporter {
-  constructor(
-    private readonly inner: PushMetricExporter,
-    private readonly ledger: OtlpExportLedger,
-    private readonly logger: Logger,
-    private readonly now: () => number,
-  ) {
-    if (inner.selectAggregationTemporality)
-      this.selectAggregationTemporality = inner.selectAggregationTemporality.bind(inner);
-    if (inner.selectAggregation) this.selectAggregation = inner.selectAggregation.bind(inner);
-  }
-
-  selectAggregationTemporality?: PushMetricExporter['selectAggregationTemporality'];
-  selectAggregation?: PushMetricExporter['selectAggregation'];
-
-  export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
-    this.inner.export(metrics, (result) => {
+/** `exporter`, with every export's outcome reported to the ledger and, once per episode, the log. */
+export function observeExports(
+  exporter: PushMetricExporter,
+  ledger: OtlpExportLedger,
+  logger: Logger,
+  now: () => number,
+): PushMetricExporter {
+  const send = exporter.export.bind(exporter);
+  exporter.export = (metrics, resultCallback) =>
+    send(metrics, (result) => {
       const error = result.code === ExportResultCode.SUCCESS ? null : exportError(result);
-      const edge = this.ledger.record(this.now(), error);
-      const { endpoint } = this.ledger.current();
+      const edge = ledger.record(now(), error);
+      const { endpoint } = ledger.current();
       if (edge === 'failing')
-        this.logger.warn({ endpoint, cause: error }, 'OTLP export failing; retrying every interval');
-      if (edge === 'recovered') this.logger.info({ endpoint }, 'OTLP export recovered');
+        logger.warn({ endpoint, cause: error }, 'OTLP export failing; retrying every interval');
+      if (edge === 'recovered') logger.info({ endpoint }, 'OTLP export recovered');
       resultCallback(result);
     });
-  }
-
-  forceFlush(): Promise<void> {
-    return this.inner.forceFlush();
-  }
-
-  shutdown(): Promise<void> {
-    return this.inner.shutdown();
-  }
+  return exporter;
 }

@@ -1,16 +1,16 @@
 import type { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
-import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
+import { defaultResource, emptyResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { millisToHrTime } from '@opentelemetry/core';
-import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import {
+  MeterProvider,
+  PeriodicExportingMetricReader,
+  type MetricData,
+  type MetricProducer,
+} from '@opentelemetry/sdk-metrics';
 import { mergeFamilies, type MetricFamily } from './families.js';
 import { metricChunks } from './exposition.js';
-import {
-  loggableEndpoint,
-  ObservedExporter,
-  OtlpExportLedger,
-  type OtlpExportStatus,
-} from './otlp-export.js';
-import { FamiliesProducer, toMetricData } from './producer.js';
+import { loggableEndpoint, observeExports, OtlpExportLedger, type OtlpExportStatus } from './otlp-export.js';
+import { toMetricData } from './producer.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 
 export interface TelemetryOptions {
@@ -33,9 +33,7 @@ export interface OtlpEndpoint {
   intervalMs: number;
 }
 
-export interface OtlpPush extends OtlpEndpoint {
-  Exporter: typeof OTLPMetricExporter;
-}
+export type OtlpPush = OtlpEndpoint & { Exporter: typeof OTLPMetricExporter };
 
 /**
  * The endpoint with its exporter, imported only when an endpoint is configured: an agent without
@@ -56,9 +54,8 @@ export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8
  * MetricProducer. Names and values are identical on both paths (test/telemetry/telemetry.test.ts).
  */
 export class Telemetry {
-  private readonly provider: MeterProvider | null;
-  private readonly otlpReader: PeriodicExportingMetricReader | null;
-  private readonly otlpLedger: OtlpExportLedger | null;
+  private readonly provider: MeterProvider | null = null;
+  private readonly otlpLedger: OtlpExportLedger | null = null;
   private readonly resource: ReturnType<typeof defaultResource>;
   private readonly scope: { name: string; version: string };
   private readonly families: (nowMs: number) => MetricFamily[];
@@ -75,49 +72,50 @@ export class Telemetry {
       }),
     );
     this.scope = { name: 'genesys-usage-agent', version: opts.serviceVersion };
-    this.otlpLedger = opts.otlp ? new OtlpExportLedger(loggableEndpoint(opts.otlp.url), this.now()) : null;
-    const ledger = this.otlpLedger;
+    const ledger = opts.otlp && new OtlpExportLedger(loggableEndpoint(opts.otlp.url), this.now());
     // One family per name on both paths: the exposition writes each name's metadata once.
-    this.families = (nowMs) =>
-      mergeFamilies(ledger ? [...opts.families(nowMs), ...ledger.family()] : opts.families(nowMs));
-    const exportTimeoutMs = Math.min(opts.otlp?.intervalMs ?? 10_000, 10_000);
-    this.otlpReader =
-      opts.otlp && ledger
-        ? new PeriodicExportingMetricReader({
-            exporter: new ObservedExporter(
-              new opts.otlp.Exporter({
-                url: opts.otlp.url,
-                headers: opts.otlp.headers,
-                // Its retries end within the reader's export deadline, so each outcome is reported.
-                timeoutMillis: exportTimeoutMs,
-              }),
-              ledger,
-              opts.logger ?? silentLogger,
-              this.now,
-            ),
-            exportIntervalMillis: opts.otlp.intervalMs,
-            exportTimeoutMillis: exportTimeoutMs,
-            metricProducers: [new FamiliesProducer(this.scope, this.families, this.now)],
-          })
-        : null;
-    this.provider = this.otlpReader
-      ? new MeterProvider({ resource: this.resource, readers: [this.otlpReader] })
-      : null;
+    this.families = (nowMs) => mergeFamilies([...opts.families(nowMs), ...(ledger?.family() ?? [])]);
+    if (!opts.otlp || !ledger) return;
+    this.otlpLedger = ledger;
+    const exportTimeoutMs = Math.min(opts.otlp.intervalMs, 10_000);
+    // Its retries end within the reader's export deadline, so each outcome is reported.
+    const exporter = new opts.otlp.Exporter({
+      url: opts.otlp.url,
+      headers: opts.otlp.headers,
+      timeoutMillis: exportTimeoutMs,
+    });
+    // The families as they are now at every collection (./families.ts); the reader adds the resource.
+    const producer: MetricProducer = {
+      collect: async () => ({
+        resourceMetrics: {
+          resource: emptyResource(),
+          scopeMetrics: [{ scope: this.scope, metrics: [...this.collect()] }],
+        },
+        errors: [],
+      }),
+    };
+    const reader = new PeriodicExportingMetricReader({
+      exporter: observeExports(exporter, ledger, opts.logger ?? silentLogger, this.now),
+      exportIntervalMillis: opts.otlp.intervalMs,
+      exportTimeoutMillis: exportTimeoutMs,
+      metricProducers: [producer],
+    });
+    this.provider = new MeterProvider({ resource: this.resource, readers: [reader] });
   }
 
-  /**
-   * Prometheus exposition of the families as they are now, serialized a slice at a time as the
-   * reader drains it; each family's points are built only when its turn comes. Rejects when the
-   * families cannot be listed; a family that fails to build ends the stream.
-   */
-  async scrapeChunks(): Promise<Iterable<string>> {
+  /** Every family now as OTel data; the families are listed at once, each built when it is taken. */
+  private collect(): Iterable<MetricData> {
     const nowMs = this.now();
     const endTime = millisToHrTime(nowMs);
     const families = this.families(nowMs);
-    const metrics = (function* () {
+    return (function* () {
       for (const f of families) yield toMetricData(f, endTime);
     })();
-    return metricChunks(this.resource, this.scope, metrics, {
+  }
+
+  /** /metrics as the reader drains it: rejects if the families cannot be listed, ends if one fails. */
+  async scrapeChunks(): Promise<Iterable<string>> {
+    return metricChunks(this.resource, this.scope, this.collect(), {
       withoutTargetInfo: false,
       withoutScopeInfo: true,
     });
@@ -135,7 +133,7 @@ export class Telemetry {
 
   /** Pushes one OTLP export now (tests, shutdown). */
   async flush(): Promise<void> {
-    await this.otlpReader?.forceFlush();
+    await this.provider?.forceFlush();
   }
 
   /** Final OTLP flush, then stop. */

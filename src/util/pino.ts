@@ -14,18 +14,12 @@ export function createLogger(level: string, destination: NodeJS.WritableStream =
       serializers: { err: safeError },
       redact: {
         paths: [
-          'clientSecret',
-          '*.clientSecret',
-          'token',
-          '*.token',
-          'access_token',
-          '*.access_token',
-          'authorization',
-          '*.authorization',
+          ...['clientSecret', 'token', 'access_token', 'authorization', 'secret'].flatMap((k) => [
+            k,
+            `*.${k}`,
+          ]),
           'headers.authorization',
           'req.headers.authorization',
-          'secret',
-          '*.secret',
         ],
         censor: '[redacted]',
       },

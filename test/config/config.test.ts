@@ -218,6 +218,56 @@ describe('loadConfig', () => {
     expect(configError({ AGENT_CONFIG_FILE: file(name, text) })).toMatch(message);
   });
 
+  // Cross-field mistakes made wholly in the file: the file is named once, by the subject.
+  it.each([
+    [
+      'shaping.yaml',
+      'gateway: {shaping: smooth}\n',
+      '{file}: gateway.shaping: shaping needs the gateway; set AGENT_GATEWAY_PORT too',
+    ],
+    // An unset setting goes by its variable; the file is then named by the one that is set.
+    [
+      'tls.yaml',
+      'tls: {keyFile: /k.pem}\n',
+      'AGENT_TLS_CERT_FILE: required when {file}: tls.keyFile is set; set both for HTTPS',
+    ],
+    [
+      'tls-both.yaml',
+      `tls: {certFile: ${file('c.pem', 'x')}, keyFile: ${file('k.pem', 'y')}}\n`,
+      /^{file}: tls\.certFile\/tls\.keyFile: not a usable PEM certificate and matching key/,
+    ],
+    [
+      'same-port.yaml',
+      'port: 9000\ngateway: {port: 9000}\n',
+      "{file}: gateway.port: 9000 is also the agent's port (port); give the gateway another port",
+    ],
+    [
+      'both-shards.yaml',
+      'shard: 0/2\nshardTotal: 2\norgs:\n  - {name: a, region: us_east_1, clientId: x, clientSecret: y}\n',
+      '{file}: shardTotal: set either shard=i/n or shardTotal with AGENT_POD_NAME, not both',
+    ],
+    [
+      'pod.yaml',
+      'podName: agent-0\norgs:\n  - {name: a, region: us_east_1, clientId: x, clientSecret: y}\n',
+      "{file}: podName: takes the shard from the pod's ordinal only with AGENT_SHARD_TOTAL; set AGENT_SHARD_TOTAL too",
+    ],
+    [
+      'service-link.yaml',
+      'port: tcp://10.0.0.7:9464\n',
+      '{file}: port: "tcp://10.0.0.7:9464" is a Kubernetes service link, not a port; set port explicitly or use enableServiceLinks: false',
+    ],
+    [
+      'sharded-gateway.yaml',
+      'shard: 0/2\ngateway: {port: 0}\norgs:\n  - {name: a, region: us_east_1, clientId: x, clientSecret: y}\n',
+      '{file}: gateway.port: the gateway stays with its one org, which sharding may give another replica; run it in an unsharded agent (unset shard and AGENT_SHARD_TOTAL)',
+    ],
+  ])('config file %s: a cross-field error names the file once', (name, text, message) => {
+    const path = file(name, text);
+    const got = configError({ AGENT_CONFIG_FILE: path });
+    if (typeof message === 'string') expect(got).toBe(message.replace('{file}', path));
+    else expect(got.replace(path, '{file}')).toMatch(message);
+  });
+
   it('warns about unknown variables under AGENT_ and GENESYS_, with the closest setting', () => {
     expect(
       loadConfig({

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { loadConfig } from '../../src/config/config.js';
 import { ConfigError } from '../../src/config/errors.js';
+import { expectPlacesNamedOnce } from '../helpers/config-error.js';
 import { envFileName, SETTING_IDS, spec } from '../../src/config/settings.js';
 
 const MARK = 'Zq8sekret';
@@ -42,6 +43,7 @@ function errorOf(env: NodeJS.ProcessEnv): string | undefined {
     return undefined;
   } catch (err) {
     expect(err).toBeInstanceOf(ConfigError);
+    expectPlacesNamedOnce((err as Error).message);
     return (err as Error).message;
   }
 }

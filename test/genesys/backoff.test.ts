@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fullJitterDelay, parseRetryAfterMs } from '../../src/genesys/backoff.js';
+import { fullJitterDelay, parseRetryAfterMs } from '../../src/genesys/retry-policy.js';
 import { refreshTime } from '../../src/genesys/token-cache.js';
 
 describe('fullJitterDelay', () => {

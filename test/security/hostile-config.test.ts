@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectPlacesNamedOnce } from '../helpers/config-error.js';
 import { requireBuiltCli } from '../helpers/spawn-agent.js';
 
 const SECRET = 'hostile-secret-7Hq2';
@@ -357,6 +358,21 @@ describe('hostile configuration → exit 2, one line', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.stderr + r.stdout).not.toContain(SECRET);
     expect(r.stdout).toBe('');
+    expectPlacesNamedOnce(lines[0]!);
+  });
+
+  // Escaped once, where the line is written (say()): an escape sequence is spelt out as \u001b, and a
+  // value that already spells one out (a backslash, then u0007) shows as typed, never as \\u0007.
+  it('a hostile value in a configuration error is escaped exactly once, from the environment and the file', async () => {
+    const expected = (name: string) =>
+      `genesys-usage-agent: configuration error: ${name}: "\\u001b[31mloud\\u0007" is not one of fatal, error, warn, info, debug, trace, silent\n`;
+    const fromEnv = await run({ AGENT_LOG_LEVEL: '\u001b[31mloud\\u0007' });
+    expect(fromEnv.code).toBe(2);
+    expect(fromEnv.stderr).toBe(expected('AGENT_LOG_LEVEL'));
+    const path = file('escape.yaml', 'logLevel: "\\e[31mloud\\\\u0007"\n');
+    const fromFile = await run({ AGENT_CONFIG_FILE: path });
+    expect(fromFile.code).toBe(2);
+    expect(fromFile.stderr).toBe(expected(`${path}: logLevel`));
   });
 
   it('the once and doctor commands refuse the same mistakes the same way', async () => {

@@ -121,7 +121,14 @@ describe('POST /v1/events rate limit', () => {
   it('answers 429 past the limit per caller, without throttling scrapes or counting the refused events', async () => {
     const ledger = new EventLedger({ org: 'o' });
     const app = await server({
-      plugins: [eventsRoutes({ token: 'ev-token', ledgerFor: () => ledger, rateLimitPerMinute: 3 })],
+      plugins: [
+        eventsRoutes({
+          token: 'ev-token',
+          ledgerFor: () => ledger,
+          ledgerOf: () => ledger,
+          rateLimitPerMinute: 3,
+        }),
+      ],
     });
     const post = (url = '/v1/events') =>
       app.inject({

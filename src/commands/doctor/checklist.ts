@@ -4,6 +4,8 @@ import { forTerminal } from '../../util/terminal.js';
 import type { CommandOutput } from '../output.js';
 import type { Check, CheckResult } from './checks.js';
 
+const MARKS = { ok: ['✓', 32], fail: ['✗', 31], skip: ['-', 0] } as const;
+
 export class Checklist {
   passed = 0;
   failed = 0;
@@ -11,14 +13,10 @@ export class Checklist {
   private readonly failedTitles = new Set<string>();
   constructor(private readonly out: CommandOutput) {}
 
-  private mark(kind: 'ok' | 'fail' | 'skip'): string {
-    const text = kind === 'ok' ? '✓' : kind === 'fail' ? '✗' : '-';
-    if (!this.out.isTTY) return text;
-    return kind === 'ok'
-      ? `\u001b[32m${text}\u001b[0m`
-      : kind === 'fail'
-        ? `\u001b[31m${text}\u001b[0m`
-        : text;
+  /** The mark leading a line, green or red on a TTY. */
+  private mark(kind: keyof typeof MARKS): string {
+    const [text, colour] = MARKS[kind];
+    return this.out.isTTY && colour ? `\u001b[${colour}m${text}\u001b[0m` : text;
   }
 
   /** Most characters of one line: details quote Genesys answers and hosts. */

@@ -11,7 +11,7 @@ import {
   rateLimitQueryBody,
   usageQueryBody,
 } from '../../genesys/requests.js';
-import { limitRecordSchema, limitsListSchema, tokenResponseSchema } from '../../genesys/schemas.js';
+import { limitRecordSchema, listingSchema, tokenResponseSchema } from '../../genesys/schemas.js';
 import { CLIENT_TOKEN_LIMIT_KEY, DEFAULT_TOKEN_LIMIT, LIMITS_NAMESPACE } from '../../sources/limits/index.js';
 import { describeError } from '../../util/logger.js';
 import { clockSkewSeconds, described, type ProbeResponse, type Prober } from './probe.js';
@@ -28,6 +28,8 @@ export interface Check {
   needs?: string;
   run(): Promise<CheckResult>;
 }
+
+const failed = (detail: string, fix: string): CheckResult => ({ ok: false, detail, fix });
 
 /** Larger skews break token expiry and the usage intervals' day boundaries. */
 const MAX_CLOCK_SKEW_SECONDS = 30;
@@ -52,31 +54,26 @@ function permissionCheck(
       }
       if (r.status < 300) return { ok: true };
       if (r.status === 403) {
-        return {
-          ok: false,
-          detail: `${described(r)}: the agent's OAuth client lacks ${permission}`,
-          fix: `give the agent's OAuth client a role with ${permission} (Admin > Roles/Permissions, then the client's Roles tab); new roles apply to new tokens`,
-        };
+        return failed(
+          `${described(r)}: the agent's OAuth client lacks ${permission}`,
+          `give the agent's OAuth client a role with ${permission} (Admin > Roles/Permissions, then the client's Roles tab); new roles apply to new tokens`,
+        );
       }
-      return {
-        ok: false,
-        detail: `${described(r)} from the endpoint that needs ${permission}`,
-        fix: 'run doctor again; if it persists, check status.mypurecloud.com and the agent log',
-      };
+      return failed(
+        `${described(r)} from the endpoint that needs ${permission}`,
+        'run doctor again; if it persists, check status.mypurecloud.com and the agent log',
+      );
     },
   };
 }
 
 export function orgChecks(org: OrgConfig, p: Prober): Check[] {
-  const hour = () => {
+  // The last hour (full timestamps) or yesterday/today (dates), as ISO-8601 intervals.
+  const last = (ms: number, length: number) => () => {
     const now = Date.now();
-    return `${new Date(now - 3_600_000).toISOString()}/${new Date(now).toISOString()}`;
+    return `${new Date(now - ms).toISOString().slice(0, length)}/${new Date(now).toISOString().slice(0, length)}`;
   };
-  const day = () => {
-    const today = new Date().toISOString().slice(0, 10);
-    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
-    return `${yesterday}/${today}`;
-  };
+  const [hour, day] = [last(3_600_000, 24), last(86_400_000, 10)];
   const limitsPath = PATHS.limits(LIMITS_NAMESPACE);
   const hosts = [...new Set([org.apiBaseUrl, org.loginBaseUrl])];
   return [
@@ -93,11 +90,10 @@ export function orgChecks(org: OrgConfig, p: Prober): Check[] {
             );
             seen.push(`${host} answered HTTP ${r.status}`);
           } catch (err) {
-            return {
-              ok: false,
-              detail: `${host}: ${describeError(err)}`,
-              fix: 'check GENESYS_REGION (e.g. mypurecloud.ie or eu_west_1) or GENESYS_API_BASE_URL/GENESYS_LOGIN_BASE_URL, DNS, the firewall and any HTTPS proxy',
-            };
+            return failed(
+              `${host}: ${describeError(err)}`,
+              'check GENESYS_REGION (e.g. mypurecloud.ie or eu_west_1) or GENESYS_API_BASE_URL/GENESYS_LOGIN_BASE_URL, DNS, the firewall and any HTTPS proxy',
+            );
           }
         }
         return { ok: true, detail: seen.join('; ') };
@@ -114,17 +110,15 @@ export function orgChecks(org: OrgConfig, p: Prober): Check[] {
           return { ok: true, detail: `client ${org.clientId}, token valid for ${token.data.expires_in} s` };
         }
         if (r.status === 400 || r.status === 401) {
-          return {
-            ok: false,
-            detail: `${described(r)}: the login was refused for client ${org.clientId}`,
-            fix: 'check GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET (or GENESYS_CLIENT_SECRET_FILE): a Client Credentials OAuth client of this org and region',
-          };
+          return failed(
+            `${described(r)}: the login was refused for client ${org.clientId}`,
+            'check GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET (or GENESYS_CLIENT_SECRET_FILE): a Client Credentials OAuth client of this org and region',
+          );
         }
-        return {
-          ok: false,
-          detail: `${described(r)} from ${org.loginBaseUrl}${PATHS.login}`,
-          fix: 'check GENESYS_LOGIN_BASE_URL/GENESYS_REGION points at the login host of your region',
-        };
+        return failed(
+          `${described(r)} from ${org.loginBaseUrl}${PATHS.login}`,
+          'check GENESYS_LOGIN_BASE_URL/GENESYS_REGION points at the login host of your region',
+        );
       },
     },
     permissionCheck(
@@ -145,13 +139,12 @@ export function orgChecks(org: OrgConfig, p: Prober): Check[] {
       needs: 'login works',
       async run() {
         const r = await p.send('api', 'GET', limitsPath);
-        const limits = limitsListSchema.safeParse(r.body);
+        const limits = listingSchema.safeParse(r.body);
         if (r.status !== 200 || !limits.success) {
-          return {
-            ok: false,
-            detail: `${described(r)} from GET ${limitsPath}`,
-            fix: `the agent then assumes ${DEFAULT_TOKEN_LIMIT} req/min per token; set per-client limits in AGENT_CONFIG_FILE (orgs[].limits.perClient) if yours differ`,
-          };
+          return failed(
+            `${described(r)} from GET ${limitsPath}`,
+            `the agent then assumes ${DEFAULT_TOKEN_LIMIT} req/min per token; set per-client limits in AGENT_CONFIG_FILE (orgs[].limits.perClient) if yours differ`,
+          );
         }
         const value = limits.data.entities
           .map((e) => limitRecordSchema.safeParse(e).data)
@@ -172,18 +165,16 @@ export function orgChecks(org: OrgConfig, p: Prober): Check[] {
         const last = p.lastDate;
         const skew = last?.date ? clockSkewSeconds(last.date, last.sentMs, last.receivedMs) : null;
         if (skew === null)
-          return {
-            ok: false,
-            detail: 'no usable Date header in the API responses',
-            fix: 'check that no proxy strips the Date header',
-          };
+          return failed(
+            'no usable Date header in the API responses',
+            'check that no proxy strips the Date header',
+          );
         const text = `${skew >= 0 ? 'API ahead' : 'API behind'} by ${Math.abs(skew).toFixed(1)} s`;
         if (Math.abs(skew) <= MAX_CLOCK_SKEW_SECONDS) return { ok: true, detail: text };
-        return {
-          ok: false,
-          detail: `${text} (more than ${MAX_CLOCK_SKEW_SECONDS} s)`,
-          fix: 'synchronise this host clock with NTP (chrony or systemd-timesyncd: timedatectl set-ntp true)',
-        };
+        return failed(
+          `${text} (more than ${MAX_CLOCK_SKEW_SECONDS} s)`,
+          'synchronise this host clock with NTP (chrony or systemd-timesyncd: timedatectl set-ntp true)',
+        );
       },
     },
   ];

@@ -13,15 +13,8 @@ const errorBodySchema = z
   .object({ code: z.string().optional(), error: z.string().optional(), message: z.string().optional() })
   .loose();
 
-export interface ProbeResponse {
-  status: number;
-  code: string | undefined;
-  body: unknown;
-  /** `Date` header and the local times around the request, for the clock check. */
-  date: string | undefined;
-  sentMs: number;
-  receivedMs: number;
-}
+/** One answer: status, error code and body, and the `Date` header with the local times around the request. */
+export type ProbeResponse = Awaited<ReturnType<Prober['send']>>;
 
 /** Server clock minus local clock in seconds, from a `Date` header (1 s resolution) and the request's midpoint. */
 export function clockSkewSeconds(dateHeader: string, sentMs: number, receivedMs: number): number | null {
@@ -51,16 +44,10 @@ export class Prober {
     method: 'GET' | 'POST',
     path: string,
     opts: { json?: unknown; form?: string; basic?: boolean } = {},
-  ): Promise<ProbeResponse> {
+  ) {
     const headers: Record<string, string> = { accept: 'application/json' };
-    let body: string | undefined;
-    if (opts.json !== undefined) {
-      headers['content-type'] = 'application/json';
-      body = JSON.stringify(opts.json);
-    } else if (opts.form !== undefined) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      body = opts.form;
-    }
+    if (opts.json !== undefined) headers['content-type'] = 'application/json';
+    if (opts.form !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
     if (opts.basic)
       headers.authorization = `Basic ${Buffer.from(`${this.org.clientId}:${this.org.clientSecret}`).toString('base64')}`;
     else if (this.token) headers.authorization = `Bearer ${this.token}`;
@@ -69,19 +56,19 @@ export class Prober {
     const res = await request(url, {
       method,
       headers,
-      body,
+      body: opts.json === undefined ? opts.form : JSON.stringify(opts.json),
       dispatcher: this.dispatcher,
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
-    const text = await res.body.text();
+    // A non-JSON answer (proxy page, HTML error) is judged by its status alone.
+    const body: unknown = await res.body.json().catch(() => null);
     const receivedMs = Date.now();
-    const parsed = parseJson(text);
-    const err = errorBodySchema.safeParse(parsed);
+    const err = errorBodySchema.safeParse(body);
     const date = typeof res.headers.date === 'string' ? res.headers.date : undefined;
-    const out: ProbeResponse = {
+    const out = {
       status: res.statusCode,
       code: err.success ? (err.data.code ?? err.data.error) : undefined,
-      body: parsed,
+      body,
       date,
       sentMs,
       receivedMs,
@@ -92,13 +79,5 @@ export class Prober {
 
   close(): Promise<void> {
     return this.dispatcher.close();
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return text ? JSON.parse(text) : null;
-  } catch {
-    return null; // a non-JSON answer (proxy page, HTML error) is judged by its status alone
   }
 }

@@ -3,8 +3,6 @@ export const LATENCY_BOUNDARIES_S: readonly number[] = [
   0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
 ];
 
-export type HistogramCopy = Pick<Histogram, 'count' | 'sum' | 'bucketCounts' | 'min' | 'max'>;
-
 /** Cumulative explicit-bucket histogram in the shape `HistogramFamily` points need. */
 export class Histogram {
   readonly bucketCounts: number[];
@@ -28,7 +26,7 @@ export class Histogram {
   }
 
   /** Its figures as they are now; null before the first value. */
-  copy(): HistogramCopy | null {
+  copy() {
     const { count, sum, min, max } = this;
     return count > 0 ? { count, sum, bucketCounts: [...this.bucketCounts], min, max } : null;
   }

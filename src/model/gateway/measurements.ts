@@ -1,15 +1,13 @@
 /**
- * Real-time measurement of the traffic the gateway forwards (pure: observations in, plain figures
- * out, time passed in; src/sources/gateway/families.ts turns them into metric families). Requests
- * are counted per token (identified by a hash, never the token) and per OAuth client; a client's
- * velocity is its sliding-60 s request count, and its utilisation is its busiest token against the
- * per-token limit, because Genesys limits tokens. Per client and endpoint: see ./endpoints.ts.
+ * Real-time measurement of the traffic the gateway forwards (pure, time passed in), per token (by
+ * its hash) and per OAuth client: a client's velocity is its sliding-60 s request count, its
+ * utilisation its busiest token against the per-token limit (Genesys limits tokens).
  */
 import { methodLabel } from '../../genesys/endpoints/index.js';
 import { statusClassOf } from '../../util/status-class.js';
 import { ClientEndpoints, EndpointCap, countAnswer } from './endpoints.js';
-import type { Call, EndpointCount, EndpointMeasurement, EndpointState } from './endpoints.js';
-import { Histogram, type HistogramCopy } from './histogram.js';
+import type { Call } from './endpoints.js';
+import { Histogram } from './histogram.js';
 import { SecondsWindow } from './window.js';
 
 export const UNKNOWN_CLIENT = 'unknown';
@@ -27,11 +25,7 @@ const RATE_LIMITED_WINDOW_S = 300;
 
 export type ShapedOutcome = 'delayed' | 'rejected';
 
-export interface RequestHandle {
-  readonly tokenKey: string;
-  readonly clientId: string;
-  readonly endpoint: EndpointState | null;
-}
+type RequestHandle = ReturnType<GatewayMeasurements['start']>;
 
 export interface RequestResult {
   method: string;
@@ -41,34 +35,9 @@ export interface RequestResult {
 }
 
 /** One client's current figures (what the status page and `once` show). */
-export interface ClientMeasurement {
-  clientId: string;
-  clientName: string;
-  requestsPerMinute: number;
-  peakTokenRequestsPerMinute: number;
-  activeTokens: number;
-  inflight: number;
-  /** Upstream 429s in the last 5 minutes. */
-  rateLimited5m: number;
-  limit: number;
-  utilization: number;
-  /** Requests answered since the client was first seen. */
-  requestsTotal: number;
-  /** Its (endpoint, method) combinations seen in the last 10 minutes, busiest first. */
-  endpoints: EndpointMeasurement[];
-}
-
+export type ClientMeasurement = ReturnType<GatewayMeasurements['snapshot']>[number];
 /** One client's cumulative counts since it was first seen (what the counters and histogram export). */
-export interface ClientCounters {
-  clientId: string;
-  startTimeMs: number;
-  requests: { method: string; statusClass: string; value: number }[];
-  endpoints: EndpointCount[];
-  rateLimited: number;
-  shaped: Record<ShapedOutcome, number>;
-  /** Upstream latency; null before the first answer. */
-  latency: HistogramCopy | null;
-}
+export type ClientCounters = ReturnType<GatewayMeasurements['counters']>[number];
 
 interface TokenState {
   clientId: string;
@@ -109,7 +78,7 @@ export class GatewayMeasurements {
   ) {}
 
   /** A request is sent upstream now: it counts towards the windows (its endpoint's given `call`) from now on. */
-  start(tokenKey: string, requestedClientId: string, nowMs: number, call?: Call): RequestHandle {
+  start(tokenKey: string, requestedClientId: string, nowMs: number, call?: Call) {
     const clientId = this.admitted(requestedClientId);
     if (clientId !== requestedClientId) this.overflowed += 1;
     const client = this.client(clientId, nowMs);
@@ -164,10 +133,7 @@ export class GatewayMeasurements {
     return this.tokens.get(tokenKey)?.window.total(nowMs) ?? 0;
   }
 
-  /**
-   * Frees idle tokens and long-idle clients. Reads never change state: they already leave out what
-   * this would free, so the owner calls it on its own tick, only to bound memory.
-   */
+  /** Frees idle tokens and long-idle clients: memory only, as reads already leave them out. */
   prune(nowMs: number): void {
     for (const [key, token] of this.tokens) {
       if (token.inflight === 0 && token.lastSeenMs <= nowMs - ACTIVE_TOKEN_MS) this.dropToken(key, token);
@@ -177,24 +143,19 @@ export class GatewayMeasurements {
     }
   }
 
+  trackedTokens(): number {
+    return this.tokens.size;
+  }
+
   /** Requests counted under `other` so far. */
   overflowCount(): number {
     return this.overflowed;
   }
 
-  trackedTokens(): number {
-    return this.tokens.size;
-  }
-
   /** Clients seen within the last 10 minutes (or with requests in flight). */
-  snapshot(
-    nowMs: number,
-    nameOf: (id: string) => string,
-    limitOf: (id: string) => number,
-  ): ClientMeasurement[] {
-    const out: ClientMeasurement[] = [];
-    for (const [clientId, c] of this.clientStates) {
-      if (c.inflight === 0 && c.lastSeenMs <= nowMs - CLIENT_GAUGE_IDLE_MS) continue;
+  snapshot(nowMs: number, nameOf: (id: string) => string, limitOf: (id: string) => number) {
+    return [...this.clientStates].flatMap(([clientId, c]) => {
+      if (c.inflight === 0 && c.lastSeenMs <= nowMs - CLIENT_GAUGE_IDLE_MS) return [];
       let peak = 0;
       let active = 0;
       for (const key of c.tokens) {
@@ -204,39 +165,41 @@ export class GatewayMeasurements {
         if (t.lastSeenMs > nowMs - ACTIVE_TOKEN_MS || t.inflight > 0) active += 1;
       }
       const limit = limitOf(clientId);
-      out.push({
+      return {
         clientId,
         clientName: nameOf(clientId),
         requestsPerMinute: c.window.total(nowMs),
         peakTokenRequestsPerMinute: peak,
         activeTokens: active,
         inflight: c.inflight,
+        /** Upstream 429s in the last 5 minutes. */
         rateLimited5m: c.rateLimitedWindow.total(nowMs),
         limit,
         utilization: limit > 0 ? peak / limit : 0,
+        /** Requests answered since the client was first seen. */
         requestsTotal: c.requestsTotal,
+        /** Its (endpoint, method) combinations seen in the last 10 minutes, busiest first. */
         endpoints: c.endpoints.live(nowMs, CLIENT_GAUGE_IDLE_MS),
-      });
-    }
-    return out;
+      };
+    });
   }
 
   /** Counters of every client not yet forgotten (idle under an hour or with requests in flight). */
-  counters(nowMs: number): ClientCounters[] {
-    const out: ClientCounters[] = [];
-    for (const [clientId, c] of this.clientStates) {
-      if (this.forgettable(c, nowMs)) continue;
-      out.push({
-        clientId,
-        startTimeMs: c.startTimeMs,
-        requests: c.requests.map((r) => ({ ...r })),
-        endpoints: c.endpoints.counts(),
-        rateLimited: c.rateLimited,
-        shaped: { ...c.shaped },
-        latency: c.latency?.copy() ?? null,
-      });
-    }
-    return out;
+  counters(nowMs: number) {
+    return [...this.clientStates].flatMap(([clientId, c]) =>
+      this.forgettable(c, nowMs)
+        ? []
+        : {
+            clientId,
+            startTimeMs: c.startTimeMs,
+            requests: c.requests.map((r) => ({ ...r })),
+            endpoints: c.endpoints.counts(),
+            rateLimited: c.rateLimited,
+            shaped: { ...c.shaped },
+            /** Upstream latency; null before the first answer. */
+            latency: c.latency?.copy() ?? null,
+          },
+    );
   }
 
   /** The id a client's requests are counted under: its own while the cap allows, else `other`. */

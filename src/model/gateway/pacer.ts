@@ -1,7 +1,6 @@
 /**
- * Shaping decision for one token (pure): admit a request now, after a delay, or not at all, so
- * that no 60 s window holds more than `budget` admissions. Admission times are kept sorted and
- * only as many as the budget needs, so memory per token is bounded by the budget plus the queue.
+ * Shaping decision for one token (pure): admit a request now, after a delay, or not at all, so no
+ * 60 s window holds more than `budget` admissions (times kept sorted, only as many as that needs).
  */
 export const PACER_WINDOW_MS = 60_000;
 

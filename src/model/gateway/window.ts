@@ -1,10 +1,7 @@
 /**
- * Event count over a sliding window of whole seconds, kept in a fixed ring of per-second buckets:
- * memory per window is constant whatever the request rate, and reading the total is O(1) after
- * the ring has been advanced to the current second. The gateway keeps one window per token and
- * two per client, so at 10 000 tokens their size is megabytes: while every event so far fell in
- * one second (a token used once, a client that never saw a 429) the window is three numbers, and
- * the ring of 32-bit counts is allocated only when a second second arrives inside the window.
+ * Event count over a sliding window of whole seconds, in a fixed ring of per-second buckets
+ * (constant memory, O(1) total). One per token and two per client make megabytes at 10 000 tokens,
+ * so while every event fell in one second the window is three numbers, and the ring comes later.
  */
 export class SecondsWindow {
   private buckets: Uint32Array | null = null;

@@ -15,20 +15,8 @@ export interface RateLimitGroupTotals {
   lastSeenMs: number | null;
 }
 
-interface BucketState {
-  groupKey: string;
-  startMs: number;
-  endMs: number;
-  count: number;
-  max: number | null;
-}
-
-interface GroupState {
-  namespace: string;
-  limitName: string;
-  entityId: string;
-  total: number;
-}
+type GroupState = Pick<RateLimitGroupTotals, 'namespace' | 'limitName' | 'entityId' | 'total'>;
+type BucketState = { group: GroupState; startMs: number; endMs: number; count: number; max: number | null };
 
 /**
  * Counts rate-limit aggregate records exactly once although successive queries overlap.
@@ -69,7 +57,7 @@ export class RateLimitTracker {
         const endMs = Math.max(bounds.endMs, seen?.endMs ?? 0);
         if (increase > 0 && endMs > this.startedAtMs) group.total += increase;
         this.buckets.set(key, {
-          groupKey,
+          group,
           startMs: bounds.startMs,
           endMs,
           count: Math.max(point.count, seen?.count ?? 0),
@@ -82,26 +70,16 @@ export class RateLimitTracker {
 
   /** Every group ever seen, with its running total and what the lookback window still holds. */
   snapshot(): RateLimitGroupTotals[] {
-    const recent = new Map<string, { count: number; max: number | null; lastSeenMs: number | null }>();
+    const out = new Map<GroupState, RateLimitGroupTotals>();
+    for (const g of this.groups.values())
+      out.set(g, { ...g, recentCount: 0, recentMax: null, lastSeenMs: null });
     for (const b of this.buckets.values()) {
-      const r = recent.get(b.groupKey) ?? { count: 0, max: null, lastSeenMs: null };
-      r.count += b.count;
-      r.max = maxOf(r.max, b.max);
+      const r = out.get(b.group)!;
+      r.recentCount += b.count;
+      r.recentMax = maxOf(r.recentMax, b.max);
       if (b.count > 0) r.lastSeenMs = Math.max(r.lastSeenMs ?? 0, b.endMs);
-      recent.set(b.groupKey, r);
     }
-    return [...this.groups.entries()].map(([key, g]) => {
-      const r = recent.get(key);
-      return {
-        namespace: g.namespace,
-        limitName: g.limitName,
-        entityId: g.entityId,
-        total: g.total,
-        recentCount: r?.count ?? 0,
-        recentMax: r?.max ?? null,
-        lastSeenMs: r?.lastSeenMs ?? null,
-      };
-    });
+    return [...out.values()];
   }
 
   private prune(windowStartMs: number): void {

@@ -12,7 +12,8 @@ export const STATUS_JS = `'use strict';
   // From src/model/thresholds.ts, shared with \`once\` and the alerts.
   const HOT_UTILIZATION = ${JSON.stringify(HOT_UTILIZATION)};
   const HIGH_429_SHARE = ${JSON.stringify(HIGH_429_SHARE)};
-  const FRESH = { live: ['live', 'live'], 'near real time': ['nrt', 'near real time'], daily: ['daily', 'daily'], static: ['static', 'static'] };
+  // A freshness is its own tag class, but for 'near real time'.
+  const FRESH_CLASS = { 'near real time': 'nrt' };
   const int = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
   function el(tag, props, ...children) {
@@ -26,10 +27,7 @@ export const STATUS_JS = `'use strict';
     for (const c of children) if (c !== null && c !== undefined) node.append(c);
     return node;
   }
-  const tag = (freshness) => {
-    const [cls, label] = FRESH[freshness] || ['daily', freshness];
-    return el('span', { class: 'tag ' + cls, text: label });
-  };
+  const tag = (freshness) => el('span', { class: 'tag ' + (FRESH_CLASS[freshness] || freshness), text: freshness });
   const none = (text) => el('span', { class: 'none', text });
   const num = (n) => (n === null || n === undefined ? none('–') : int.format(n));
   const pct = (r, digits) => (r === null || r === undefined ? none('–') : (r * 100).toFixed(digits) + ' %');
@@ -55,10 +53,8 @@ export const STATUS_JS = `'use strict';
 
   function cell(i, content, cls) {
     const [label, freshness] = COLUMNS[i];
-    const td = el('td', { class: cls, 'data-label': freshness ? label + ' (' + (FRESH[freshness] || [0, freshness])[1] + ')' : label });
     // One wrapper per cell, so the phone layout's two-column grid gets exactly label + value.
-    td.append(el('div', { class: 'v' }, ...(Array.isArray(content) ? content : [content])));
-    return td;
+    return el('td', { class: cls, 'data-label': freshness ? label + ' (' + freshness + ')' : label }, el('div', { class: 'v' }, ...[content].flat()));
   }
 
   function utilizationBar(c) {

@@ -11,7 +11,7 @@ type Mix = { templateUri: string; method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DE
 /** Endpoint mixes by kind of integration, with the SDK's own templates (no leading slash, as the Usage API). */
 export const MIX = {
   wfm: [
-    { templateUri: 'api/v2/workforcemanagement/schedules', method: 'GET', weight: 3 },
+    { templateUri: 'api/v2/workforcemanagement/adherence', method: 'GET', weight: 3 },
     { templateUri: 'api/v2/users/{userId}', method: 'GET', weight: 2 },
     { templateUri: 'api/v2/users/me', method: 'GET', weight: 1 },
   ],
@@ -26,7 +26,11 @@ export const MIX = {
     { templateUri: 'api/v2/users/{userId}', method: 'GET', weight: 1 },
   ],
   chatbot: [
-    { templateUri: 'api/v2/conversations/messages/{conversationId}', method: 'POST', weight: 5 },
+    {
+      templateUri: 'api/v2/conversations/messages/{conversationId}/communications/{communicationId}/messages',
+      method: 'POST',
+      weight: 5,
+    },
     { templateUri: 'api/v2/users/{userId}/presences/purecloud', method: 'PATCH', weight: 1 },
     { templateUri: 'api/v2/users/me', method: 'GET', weight: 1 },
   ],

@@ -4,6 +4,9 @@ import { systemClock, type Clock } from '../../util/clock.js';
 import { FailureEpisodes } from '../../util/failure-episodes.js';
 import { describeError, silentLogger, type Logger } from '../../util/logger.js';
 
+/** An unknown id asks for the list again at most this often. */
+const MIN_GAP_MS = 60_000;
+
 /**
  * Keeps an org's client directory filled from `GET /api/v2/oauth/clients`: one call per refresh.
  * The usage source refreshes it every poll; other sources trigger an early (rate-limited) refresh
@@ -22,7 +25,7 @@ export class ClientsRefresher {
 
   constructor(
     private readonly api: Pick<GenesysApi, 'listOAuthClients'>,
-    private readonly opts: { org: string; minGapMs?: number; clock?: Clock; logger?: Logger },
+    private readonly opts: { org: string; clock?: Clock; logger?: Logger },
   ) {
     this.clock = opts.clock ?? systemClock;
     this.logger = opts.logger ?? silentLogger;
@@ -33,11 +36,11 @@ export class ClientsRefresher {
     return this.listed;
   }
 
-  /** Refreshes now; `force` false means at most once per minGapMs (default 60 s). */
+  /** Refreshes now; `force` false means at most once per MIN_GAP_MS. */
   refresh(force = true): Promise<void> {
     if (this.inFlight) return this.inFlight;
     const now = this.clock.now();
-    if (!force && now - this.lastAttemptMs < (this.opts.minGapMs ?? 60_000)) return Promise.resolve();
+    if (!force && now - this.lastAttemptMs < MIN_GAP_MS) return Promise.resolve();
     this.lastAttemptMs = now;
     this.inFlight = this.api
       .listOAuthClients()

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { MetricFamily } from '../../telemetry/families.js';
-import { systemClock, type Clock } from '../../util/clock.js';
+import type { Clock } from '../../util/clock.js';
 import type { Source, SourceHealth } from '../source.js';
 import { EventLedger } from './ledger.js';
 import { eventsRoutes } from './routes.js';
@@ -19,7 +19,7 @@ export class EventsSource implements Source {
 
   constructor(private readonly opts: { org: string; push: boolean; clock?: Clock }) {
     this.org = opts.org;
-    this.ledger = new EventLedger({ org: opts.org, clock: opts.clock ?? systemClock });
+    this.ledger = new EventLedger(opts);
   }
 
   /** Called once the HTTP server that carries the route is listening. */
@@ -38,7 +38,7 @@ export class EventsSource implements Source {
   health(): SourceHealth {
     return {
       up: this.serving,
-      lastSuccessMs: this.ledger.lastRecordedMs('push'),
+      lastSuccessMs: this.ledger.lastPushMs,
       lastDurationMs: null,
       lastError: null,
     };
@@ -58,10 +58,10 @@ export function eventsEndpoint(
   const byOrg = new Map(sources.map((s) => [s.org, s.ledger]));
   const only = sources.length === 1 ? sources[0]!.ledger : undefined;
   return eventsRoutes({
-    token: token ?? undefined,
-    ledgerFor: (key) => (key !== undefined ? byOrg.get(key) : undefined) ?? only,
+    token,
+    rateLimitPerMinute,
+    ledgerFor: (orgId) => (orgId === undefined ? undefined : byOrg.get(orgId)) ?? only,
     // An org the status page or a user names must exist: another org's events would be a wrong answer.
     ledgerOf: (org) => (org === undefined ? only : byOrg.get(org)),
-    ...(rateLimitPerMinute ? { rateLimitPerMinute } : {}),
   });
 }

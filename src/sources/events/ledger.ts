@@ -49,7 +49,8 @@ export class EventLedger {
   private readonly startedAtMs: number;
   private readonly definitionNames = new Map<string, string>();
   private unknownListener: (definitionId: string) => void = () => undefined;
-  private readonly lastRecorded: Record<EventSource, number | null> = { pull: null, push: null };
+  /** When a pushed event was last recorded (duplicates aside): the push path's last success. */
+  lastPushMs: number | null = null;
   /** Events listed with a field cut to MAX_FIELD_CHARS, since start. */
   truncatedEvents = 0;
 
@@ -80,7 +81,7 @@ export class EventLedger {
     // An id longer than a UUID or two is remembered by its hash: the dedupe memory holds 100 000.
     const key = e.id.length > 64 ? createHash('sha256').update(e.id).digest('base64') : e.id;
     if (!this.seen.add(`${e.source}\u0000${key}`, this.clock.now())) return false;
-    this.lastRecorded[e.source] = this.clock.now();
+    if (e.source === 'push') this.lastPushMs = this.clock.now();
     if (opts.count ?? true) {
       const definition = this.labelOf(e.eventDefinitionId);
       const key = `${e.source}\u0000${definition}`;
@@ -129,11 +130,6 @@ export class EventLedger {
     if (name !== undefined) return name;
     this.unknownListener(definitionId);
     return OTHER_DEFINITION;
-  }
-
-  /** When an event from that path was last recorded (duplicates aside), or null. */
-  lastRecordedMs(source: EventSource): number | null {
-    return this.lastRecorded[source];
   }
 
   /** Newest arrival first. */

@@ -2,21 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 /** A pushed operational event, before it is matched to an org's ledger. */
-export interface PushedEvent {
-  /** Genesys org id from the EventBridge `source`; undefined for a bare notification. */
-  orgId: string | undefined;
-  /** The envelope id, or a hash of a bare notification: what at-least-once redeliveries share. */
-  id: string;
-  eventDefinitionId: string;
-  /** From `eventBody.eventEntity.name` when the notification carries it. */
-  eventDefinitionName: string | undefined;
-  entityId: string | null;
-  entityName: string | null;
-  previousValue: string | null;
-  currentValue: string | null;
-  errorCode: string | null;
-  timestamp: number | undefined;
-}
+type PushedEvent = ReturnType<typeof toEvent>;
 
 export class PayloadError extends Error {
   constructor(
@@ -103,12 +89,16 @@ function parseItem(item: unknown, at: string): PushedEvent {
   );
 }
 
+/**
+ * `orgId`: the Genesys org of an envelope's `source`, undefined for a bare notification. `id`: the
+ * envelope's, or a bare notification's hash: what at-least-once redeliveries share.
+ */
 function toEvent(
   n: z.infer<typeof notificationSchema>,
   orgId: string | undefined,
   id: string,
   fallbackMs: number,
-): PushedEvent {
+) {
   const b = n.eventBody;
   return {
     orgId,
@@ -128,17 +118,9 @@ function check<S extends z.ZodType>(schema: S, value: unknown, at: string): z.in
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   const issue = r.error.issues[0];
-  throw new PayloadError(at + formatPath(issue?.path ?? []), issue?.message ?? 'invalid');
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((p) =>
-      typeof p === 'number'
-        ? `[${p}]`
-        : /^[A-Za-z_$][\w$]*$/.test(String(p))
-          ? `.${String(p)}`
-          : `[${JSON.stringify(String(p))}]`,
-    )
-    .join('');
+  const path = z.core.toDotPath(issue?.path ?? []);
+  throw new PayloadError(
+    path === '' || path.startsWith('[') ? at + path : `${at}.${path}`,
+    issue?.message ?? 'invalid',
+  );
 }

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { requireCredentials } from '../../server/auth.js';
@@ -14,12 +15,12 @@ const EVENTS_BODY_LIMIT = 1024 * 1024;
 const PUSHED_TIMESTAMP_WINDOW = { pastMs: 7 * 86_400_000, futureMs: 5 * 60_000 };
 
 export interface EventsRoutesOptions {
-  /** Bearer token required on POST /v1/events; undefined registers only GET /api/v1/events. */
-  token: string | undefined;
-  /** The ledger of a Genesys org id (undefined: the only/default org), or undefined when unknown. */
+  /** Bearer token required on POST /v1/events; without one only GET /api/v1/events is registered. */
+  token: string | null | undefined;
+  /** The ledger of a pushed event's Genesys org id (undefined: a bare notification), or undefined when unknown. */
   ledgerFor: (orgId: string | undefined) => EventLedger | undefined;
-  /** The ledger of an org label (undefined: the only org), for GET; undefined when no such org (default: ledgerFor). */
-  ledgerOf?: (org: string | undefined) => EventLedger | undefined;
+  /** The ledger of an org label, for GET (undefined: the only org), or undefined when there is no such org. */
+  ledgerOf: (org: string | undefined) => EventLedger | undefined;
   /** Most POST /v1/events per minute per caller address (default 600). */
   rateLimitPerMinute?: number;
   clock?: Clock;
@@ -34,16 +35,12 @@ const eventsQuerySchema = z.object({ org: z.string().min(1).optional() });
  */
 export function eventsRoutes(opts: EventsRoutesOptions): FastifyPluginAsync {
   if (opts.token === '') throw new Error('events token must not be empty');
-  const authenticate =
-    opts.token === undefined
-      ? undefined
-      : requireCredentials(
-          { bearerTokens: [opts.token], basicUsers: [] },
-          {
-            missing: 'missing header Authorization: Bearer <AGENT_EVENTS_TOKEN>',
-            wrong: 'wrong bearer token',
-          },
-        );
+  const authenticate = opts.token
+    ? requireCredentials(
+        { bearerTokens: [opts.token], basicUsers: [] },
+        { missing: 'missing header Authorization: Bearer <AGENT_EVENTS_TOKEN>', wrong: 'wrong bearer token' },
+      )
+    : undefined;
   const clock = opts.clock ?? systemClock;
 
   return async (app) => {
@@ -63,30 +60,28 @@ export function eventsRoutes(opts: EventsRoutesOptions): FastifyPluginAsync {
         req.log.error({ err }, 'events route failed');
         return reply.code(500).send({ error: 'Internal Server Error', message: 'event handling failed' });
       }
-      return reply.code(status).send({ error: errorName(status), message: messageFor(err, status) });
+      return reply
+        .code(status)
+        .send({ error: STATUS_CODES[status] ?? 'Error', message: messageFor(err, status) });
     });
 
     app.get('/api/v1/events', async (req, reply) => {
       const q = eventsQuerySchema.safeParse(req.query);
       if (!q.success)
         return reply.code(400).send({ error: 'Bad Request', message: 'org must be a non-empty string' });
-      const ledger = (opts.ledgerOf ?? opts.ledgerFor)(q.data.org);
+      const ledger = opts.ledgerOf(q.data.org);
+      // The name is not echoed: it is the caller's text, of any length.
       if (!ledger)
-        return (
-          reply
-            .code(404)
-            // The name is not echoed: it is the caller's text, of any length.
-            .send({ error: 'Not Found', message: 'no such org here; /api/v1/clients lists the orgs' })
-        );
+        return reply
+          .code(404)
+          .send({ error: 'Not Found', message: 'no such org here; /api/v1/clients lists the orgs' });
       return { org: ledger.org, events: ledger.latest(), truncatedEvents: ledger.truncatedEvents };
     });
 
     if (!authenticate) return;
 
-    // Only the push endpoint is throttled, and only when it is served: the limiter is registered in
-    // this scope, after GET /api/v1/events, so it covers exactly the matched POST route (any
-    // spelling of its path) and scrapes or the status page never wait; an agent without the push
-    // endpoint never loads it.
+    // Registered after GET /api/v1/events, the limiter throttles only the matched POST route (any
+    // spelling of its path), never scrapes or the status page; without the push endpoint it never loads.
     const { default: rateLimit } = await import('@fastify/rate-limit');
     await app.register(rateLimit, { max: opts.rateLimitPerMinute ?? 600, timeWindow: 60_000 });
 
@@ -119,20 +114,14 @@ export function eventsRoutes(opts: EventsRoutesOptions): FastifyPluginAsync {
         t !== undefined &&
         t >= nowMs - PUSHED_TIMESTAMP_WINDOW.pastMs &&
         t <= nowMs + PUSHED_TIMESTAMP_WINDOW.futureMs;
-      for (const [i, e] of events.entries()) {
+      for (const [i, { orgId: _, ...e }] of events.entries()) {
         const ledger = ledgers[i]!;
         const fresh = ledger.record({
-          id: e.id,
-          eventDefinitionId: e.eventDefinitionId,
+          ...e,
           // The definitions list names an event the same way for both paths (the pulled event has
           // only the id, and the list's name is optional too: then both fall back to the id).
           eventDefinitionName:
             ledger.definitionName(e.eventDefinitionId) ?? e.eventDefinitionName ?? e.eventDefinitionId,
-          entityId: e.entityId,
-          entityName: e.entityName,
-          previousValue: e.previousValue,
-          currentValue: e.currentValue,
-          errorCode: e.errorCode,
           timestamp: plausible(e.timestamp) ? e.timestamp : nowMs,
           source: 'push',
         });
@@ -141,19 +130,6 @@ export function eventsRoutes(opts: EventsRoutesOptions): FastifyPluginAsync {
       return reply.code(200).send({ accepted, duplicates: events.length - accepted });
     });
   };
-}
-
-function errorName(status: number): string {
-  return (
-    {
-      400: 'Bad Request',
-      401: 'Unauthorized',
-      404: 'Not Found',
-      413: 'Payload Too Large',
-      415: 'Unsupported Media Type',
-      429: 'Too Many Requests',
-    }[status] ?? 'Error'
-  );
 }
 
 function messageFor(err: FastifyError, status: number): string {

@@ -1,7 +1,4 @@
-/**
- * A pass-through stream that keeps a copy of the first bytes (for small login bodies only) and
- * hands them to `onEnd` before the last bytes pass.
- */
+/** A pass-through stream that copies the first bytes (small login answers) for `onEnd`, before the last pass. */
 import { Transform, type TransformCallback } from 'node:stream';
 import { promisify } from 'node:util';
 import { brotliDecompress, gunzip, inflate, type ZlibOptions } from 'node:zlib';
@@ -15,13 +12,10 @@ const decoders = new Map<string, (buf: Buffer, o: ZlibOptions) => Promise<Buffer
 ]);
 
 export class CaptureStream extends Transform {
-  private chunks: Buffer[] = [];
+  /** Null once more than `limit` bytes passed. */
+  private chunks: Buffer[] | null = [];
   private size = 0;
-  private overflow = false;
-  /**
-   * The latest chunk, passed on only when the next one comes or `onEnd` is done: the client cannot
-   * have the whole answer (and use its token) before what it teaches is learnt.
-   */
+  /** The latest chunk, held until the next or until `onEnd` is done: the token is learnt before it is used. */
   private held: Buffer | null = null;
 
   constructor(
@@ -32,12 +26,10 @@ export class CaptureStream extends Transform {
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    if (!this.overflow) {
+    if (this.chunks) {
       this.size += chunk.length;
-      if (this.size > this.limit) {
-        this.overflow = true;
-        this.chunks = [];
-      } else this.chunks.push(chunk);
+      if (this.size > this.limit) this.chunks = null;
+      else this.chunks.push(chunk);
     }
     const previous = this.held;
     this.held = chunk;
@@ -53,14 +45,11 @@ export class CaptureStream extends Transform {
 
   /** The bytes seen so far, or null when more than `limit` passed. */
   captured(): Buffer | null {
-    return this.overflow ? null : Buffer.concat(this.chunks);
+    return this.chunks && Buffer.concat(this.chunks);
   }
 }
 
-/**
- * Decodes a captured body per its Content-Encoding into at most `maxBytes` (a compressed answer
- * can expand a thousandfold: a decompression bomb stops at the limit); null when it cannot.
- */
+/** A captured body decoded per its Content-Encoding into at most `maxBytes` (a bomb stops there), or null. */
 export async function decodeBody(
   body: Buffer,
   contentEncoding: string | string[] | undefined,

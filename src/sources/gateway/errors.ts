@@ -3,10 +3,33 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { answerAndDiscard } from '../../util/oversize.js';
 
+/** Why the gateway answered a request itself instead of forwarding it. */
+export const REFUSAL_REASONS = [
+  'bad_path',
+  'body_too_large',
+  'body_too_slow',
+  'address_concurrency',
+  'token_concurrency',
+] as const;
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
+
+/** A Genesys error's body and headers. */
+export function genesysError(
+  status: number,
+  code: string,
+  message: string,
+  extraHeaders?: Record<string, string>,
+) {
+  const contextId = randomUUID();
+  return {
+    headers: { 'content-type': 'application/json', 'inin-correlation-id': contextId, ...extraHeaders },
+    body: JSON.stringify({ message, code, status, contextId, details: [], errors: [] }),
+  };
+}
+
 /**
- * Answers with a Genesys error. A request the gateway `refused` to forward whose body is still
- * coming is drained for a bounded time and then closed (util/oversize.ts): neither kept open for as
- * long as its sender likes to trickle, nor reset before it can read the answer.
+ * Answers with a Genesys error. A `refused` request whose body is still coming is drained for a
+ * bounded time, then closed (util/oversize.ts): not reset before its client can read the answer.
  */
 export function sendGenesysError(
   res: ServerResponse,
@@ -16,17 +39,10 @@ export function sendGenesysError(
   extraHeaders: Record<string, string> = {},
   refused = false,
 ): void {
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  const contextId = randomUUID();
-  const body = JSON.stringify({ message, code, status, contextId, details: [], errors: [] });
-  const headers = { 'content-type': 'application/json', 'inin-correlation-id': contextId, ...extraHeaders };
-  if (refused && hasBody(res.req) && !res.req.complete) {
-    answerAndDiscard(res.req, res, status, headers, body);
-    return;
-  }
+  if (res.headersSent) return void res.destroy();
+  const { headers, body } = genesysError(status, code, message, extraHeaders);
+  if (refused && hasBody(res.req) && !res.req.complete)
+    return answerAndDiscard(res.req, res, status, headers, body);
   res.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
@@ -34,15 +50,4 @@ export function sendGenesysError(
 export function hasBody(req: IncomingMessage): boolean {
   const len = req.headers['content-length'];
   return req.headers['transfer-encoding'] !== undefined || (len !== undefined && len !== '0');
-}
-
-/** The normalized Genesys 429 (docs/gateway.md, shaping), used when shaping rejects a request locally. */
-export function sendRateLimited(res: ServerResponse, retryAfterSeconds: number): void {
-  sendGenesysError(
-    res,
-    429,
-    'too.many.requests.retry.after',
-    `Rate limit exceeded the maximum. Retry the request in [${retryAfterSeconds}] seconds`,
-    { 'retry-after': String(retryAfterSeconds) },
-  );
 }

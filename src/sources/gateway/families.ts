@@ -1,7 +1,4 @@
-/**
- * The gateway's figures as metric families: plain measurements from the model in, catalogue
- * families out (the model itself names no metric).
- */
+/** The gateway's figures as metric families (the model itself names no metric). */
 import { LATENCY_BOUNDARIES_S } from '../../model/gateway/histogram.js';
 import type {
   ClientCounters,
@@ -17,10 +14,7 @@ export interface FamiliesContext {
   limitOf: (clientId: string) => number;
 }
 
-/**
- * Every family's points are built when it is serialized (one family at a time: a 10 000-client
- * org's families together are tens of MB); the clients' figures are read once per collection.
- */
+/** Points are built family by family as serialized (at 10 000 clients all are tens of MB), figures read once. */
 export function gatewayFamilies(m: GatewayMeasurements, nowMs: number, ctx: FamiliesContext): MetricFamily[] {
   const once = <T>(read: () => T): (() => T) => {
     let value: { v: T } | null = null;

@@ -16,8 +16,7 @@ function listed(connection: HeaderValue): ReadonlySet<string> {
 
 declare const sent: unique symbol;
 /**
- * The header set a request is forwarded with, exactly what the upstream receives. Identity is read
- * from this alone (identity.ts takes nothing else), so a credential the gateway strips (named in
+ * What the upstream receives, and all identity.ts reads: a credential the gateway strips (named in
  * `Connection`, in any spelling) can never name the request's client.
  */
 export type Forwarded = Readonly<Record<string, string | string[]>> & { readonly [sent]: true };

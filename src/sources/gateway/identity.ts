@@ -1,7 +1,6 @@
 /**
- * Which OAuth client a bearer token belongs to. Tokens are known only by their SHA-256 hash; the
- * mapping is learnt from `/oauth/token` exchanges that pass through the gateway, or asked once
- * from `resolveToken` (GET /api/v2/tokens/me) for tokens minted elsewhere.
+ * Which OAuth client a bearer token (known only by its SHA-256) belongs to: learnt from logins through
+ * the gateway, or asked once from `resolveToken` (GET /api/v2/tokens/me) for tokens minted elsewhere.
  */
 import { hash } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -12,19 +11,13 @@ import type { Clock } from '../../util/clock.js';
 import { UNKNOWN_CLIENT } from '../../model/gateway/measurements.js';
 import type { Forwarded } from './headers.js';
 
-export type ResolveToken = (
-  bearer: string,
-  signal?: AbortSignal,
-) => Promise<{ clientId: string; clientName: string }>;
-
-export interface Identity {
-  clientId: string;
-  /** Name learnt from `resolveToken`, when it was asked. */
-  clientName?: string;
-}
+/** A request's client and the key its token is known by (names are kept per client: nameOf). */
+export type Who = { clientId: string; key: string };
+type Identity = Pick<Who, 'clientId'>;
 
 export const tokenResponseSchema = z.object({ access_token: z.string().min(1) }).loose();
 const resolvedSchema = z.object({ clientId: z.string().min(1), clientName: z.string() });
+export type ResolveToken = (bearer: string, signal?: AbortSignal) => Promise<z.infer<typeof resolvedSchema>>;
 
 export function tokenKey(token: string): string {
   // One-shot: no Hash object per request (the gateway hashes every request's token).
@@ -37,20 +30,15 @@ export function bearerOf(authorization: string | undefined): string | null {
 }
 
 /** A request's bearer token and the key it is known by. */
-export interface Token {
-  readonly bearer: string;
-  readonly key: string;
-}
+export type Token = ReturnType<typeof tokenOf>;
 
-export function tokenOf(bearer: string): Token {
+export function tokenOf(bearer: string) {
   return { bearer, key: tokenKey(bearer) };
 }
 
 /**
- * The token of a request's forwarded Authorization header, remembered per connection: keep-alive
- * clients (the SDKs) send one token on every request, so its header is parsed and hashed once per
- * connection and token, not once per request. An entry lives as long as its connection, which
- * carries the token on every request anyway, and holds one token per connection.
+ * The token of a request's forwarded Authorization header, remembered per connection (one entry,
+ * living as long as it): keep-alive clients send one token on every request, hashed once.
  */
 export class ConnectionTokens {
   private readonly last = new WeakMap<object, { authorization: string; token: Token | null }>();
@@ -68,12 +56,10 @@ export class ConnectionTokens {
 }
 
 /**
- * Client id of a client-credentials login, from the credential the login host receives: the Basic
- * user when an Authorization header is forwarded (never the form then: the form's `client_id` is
- * not what the host authenticates), else the forwarded form's single `client_id`
- * (client_secret_post). The Basic value is decoded as the login host decodes it: whitespace inside
- * is ignored. What the host may read differently (not plain base64, an encoded form) is not
- * guessed at: null, and the token's client is asked from `tokens/me` when it is used.
+ * Client id of a client-credentials login, from the credential the login host authenticates: the
+ * Basic user when an Authorization header is forwarded (never the form then), else the form's single
+ * `client_id` (client_secret_post). Whatever the host may read differently (not canonical base64, an
+ * encoded form) is not guessed at: null, and `tokens/me` is asked when the token is used.
  */
 export function loginClientId(headers: Forwarded, formBody: string, query = ''): string | null {
   const authorization = headers['authorization'];
@@ -84,10 +70,9 @@ export function loginClientId(headers: Forwarded, formBody: string, query = ''):
     const bytes = Buffer.from(b64, 'base64');
     // Only a canonical encoding: one that decoders cannot read differently.
     if (bytes.toString('base64').replace(/=+$/, '') !== b64.replace(/=+$/, '')) return null;
-    const decoded = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
     let text: string;
     try {
-      text = decoded.decode(bytes);
+      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
     } catch {
       return null;
     }
@@ -132,7 +117,7 @@ export interface IdentityCacheOptions {
 export type LookupFailure = 'budget' | 'timeout' | 'rejected' | 'error';
 
 const DEFAULT_TOKEN_LOOKUPS_PER_MINUTE = 30;
-const NO_TOKEN: Readonly<Identity & { key: string }> = { key: 'no-token', clientId: UNKNOWN_CLIENT };
+const NO_TOKEN: Readonly<Who> = { key: 'no-token', clientId: UNKNOWN_CLIENT };
 export const DEFAULT_LOOKUP_WAIT_MS = 250;
 const RESOLVE_TIMEOUT_MS = 5_000;
 
@@ -166,12 +151,11 @@ export class IdentityCache {
   }
 
   /**
-   * Client of a token (synchronously when it is known); concurrent first look-ups of one token share a single `resolveToken` call.
-   * Look-ups have their own budget (a flood of made-up tokens cannot spend the polls' calls), and a
-   * request waits for one only briefly: past that it is forwarded as unknown while the answer is
-   * still learnt for the token's next requests.
+   * Client of a token, synchronously when it is known. Concurrent first look-ups of a token share one
+   * `resolveToken` call, from a budget of their own (made-up tokens cannot spend the polls' calls);
+   * a request waits briefly, then goes on as unknown while the answer is still learnt.
    */
-  identify(token: Token | null): (Identity & { key: string }) | Promise<Identity & { key: string }> {
+  identify(token: Token | null): Who | Promise<Who> {
     if (token === null) return NO_TOKEN;
     const { key, bearer } = token;
     const hit = this.byToken.get(key);
@@ -180,7 +164,7 @@ export class IdentityCache {
     return this.lookUp(key, bearer);
   }
 
-  private async lookUp(key: string, bearer: string): Promise<Identity & { key: string }> {
+  private async lookUp(key: string, bearer: string): Promise<Who> {
     if (!this.opts.resolveToken) return { key, clientId: UNKNOWN_CLIENT };
     let p = this.pending.get(key);
     if (!p) {
@@ -199,8 +183,8 @@ export class IdentityCache {
   private async resolve(key: string, bearer: string, resolveToken: ResolveToken): Promise<Identity> {
     try {
       const got = resolvedSchema.parse(await resolveToken(bearer, AbortSignal.timeout(RESOLVE_TIMEOUT_MS)));
-      const identity = { clientId: got.clientId, clientName: got.clientName };
       if (got.clientName) this.names.set(got.clientId, got.clientName);
+      const identity = { clientId: got.clientId };
       this.byToken.set(key, identity);
       return identity;
     } catch (err) {

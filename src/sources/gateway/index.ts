@@ -1,10 +1,8 @@
 /**
- * Source 4 (docs/gateway.md): the agent as the SDKs' intermediate gateway. Integrations send
- * `/oauth/token` and `/api/v2/**` here; requests are forwarded to the real region (or the
- * simulator) and measured per token and per OAuth client in real time.
+ * Source 4 (docs/gateway.md): the SDKs' gateway. `/oauth/token` and `/api/v2/**` are forwarded to
+ * the real region (or the simulator) and measured per token and per OAuth client in real time.
  */
 import type { FastifyInstance } from 'fastify';
-import { Pool } from 'undici';
 import {
   DEFAULT_MAX_CLIENTS,
   GatewayMeasurements,
@@ -14,6 +12,7 @@ import {
 } from '../../model/gateway/measurements.js';
 import type { ClientDirectory } from '../../model/client-directory.js';
 import { EndpointCap } from '../../model/gateway/endpoints.js';
+import { matchEndpoint } from '../../genesys/endpoints/index.js';
 import { catalogue } from '../../telemetry/catalogue.js';
 import type { MetricFamily } from '../../telemetry/families.js';
 import { realScheduler, type Scheduler } from '../../lifecycle/scheduler.js';
@@ -23,18 +22,12 @@ import { gatewayFamilies } from './families.js';
 import { IdentityCache, type LookupFailure, type ResolveToken } from './identity.js';
 import { ConcurrencyLimiter, DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from './limits.js';
 import { silentLogger, type Logger } from '../../util/logger.js';
-import { createListener, listen } from '../../server/listener.js';
-import { REFUSAL_REASONS, refuseBadPath, registerProxy, type RefusalReason, type Upstream } from './proxy.js';
-import { realSleep, Shaper, type Sleep } from './shaper.js';
+import { listen } from '../../server/listener.js';
+import { createProxy, upstreamFor } from './proxy.js';
+import { REFUSAL_REASONS, type RefusalReason } from './errors.js';
+import { realSleep, Shaper, type ShapingOptions, type Sleep } from './shaper.js';
 
-export interface ShapingOptions {
-  mode: 'off' | 'smooth';
-  /** Fraction of the per-token limit to stay under (default 0.95). */
-  share?: number;
-  /** Longest a request is held before a local 429 (default 10 s). */
-  maxWaitMs?: number;
-  maxConcurrencyPerToken?: number;
-}
+export type { ShapingOptions } from './shaper.js';
 
 export interface GatewayOptions {
   org: string;
@@ -67,6 +60,8 @@ export interface GatewayOptions {
   random?: () => number;
   /** Runs the pruning tick (tests pass a ManualScheduler). */
   scheduler?: Scheduler;
+  /** Attributes a request to its catalogue endpoint (default matchEndpoint; tests count its calls). */
+  endpointOf?: (method: string, path: string) => string;
 }
 
 export type GatewayClientSnapshot = ClientMeasurement;
@@ -77,19 +72,19 @@ const PRUNE_EVERY_MS = 60_000;
 export class GatewaySource implements Source {
   readonly name = 'gateway' as const;
   readonly org: string;
+  /** Base URL of the listener, e.g. `http://127.0.0.1:8080`; empty before start(). */
+  url = '';
   private readonly clock: Clock;
   private readonly logger: Logger;
+  private readonly limits: GatewayLimits;
   private readonly measurements: GatewayMeasurements;
   private readonly identity: IdentityCache;
   private readonly shaper: Shaper | null;
   private server: FastifyInstance | null = null;
   private cancelPrune: (() => void) | null = null;
-  private upstreams: Record<'login' | 'api', Upstream> | null = null;
-  private address = '';
   private startedMs: number | null = null;
   private lastUpstreamOkMs: number | null = null;
   private lastError: string | null = null;
-  private readonly limits: GatewayLimits;
   private readonly refused = new Map<RefusalReason, number>();
   /** Failed token look-ups since the last summary line, by reason. */
   private readonly lookupFailures = new Map<LookupFailure, number>();
@@ -111,76 +106,48 @@ export class GatewaySource implements Source {
       resolveToken: opts.resolveToken,
       lookupsPerMinute: opts.tokenLookupsPerMinute,
       // Counted, and logged as one summary a minute: a flood of made-up tokens is one line, not one per token.
-      onResolveError: (reason) => this.lookupFailures.set(reason, (this.lookupFailures.get(reason) ?? 0) + 1),
+      onResolveError: (reason) => count(this.lookupFailures, reason),
     });
-    const shaping = opts.shaping ?? { mode: 'off' };
+    const { shaping, sleep = realSleep, random = Math.random } = opts;
     this.shaper =
-      shaping.mode === 'smooth'
-        ? new Shaper({
-            share: shaping.share ?? 0.95,
-            maxWaitMs: shaping.maxWaitMs ?? 10_000,
-            maxConcurrencyPerToken: shaping.maxConcurrencyPerToken,
-            maxTokens,
-            clock: this.clock,
-            sleep: opts.sleep ?? realSleep,
-            random: opts.random ?? Math.random,
-          })
+      shaping?.mode === 'smooth'
+        ? new Shaper(shaping, { maxTokens, clock: this.clock, sleep, random })
         : null;
-  }
-
-  /** Base URL of the listener, e.g. `http://127.0.0.1:8080`; empty before start(). */
-  get url(): string {
-    return this.address;
   }
 
   async start(): Promise<void> {
     if (this.server) return;
     const timeoutMs = this.opts.upstreamTimeoutMs ?? 60_000;
     const limits = this.limits;
-    this.upstreams = {
-      login: upstreamFor(this.opts.loginBaseUrl, timeoutMs, limits.upstreamConnections),
-      api: upstreamFor(this.opts.apiBaseUrl, timeoutMs, limits.upstreamConnections),
-    };
-    const onRefused = (reason: RefusalReason) =>
-      this.refused.set(reason, (this.refused.get(reason) ?? 0) + 1);
-    const app = createListener({
-      ...limits, // its deadlines
-      logger: false,
-      tls: this.opts.tls ?? null,
+    const app = createProxy(
+      {
+        upstreams: {
+          login: upstreamFor(this.opts.loginBaseUrl, timeoutMs, limits.upstreamConnections),
+          api: upstreamFor(this.opts.apiBaseUrl, timeoutMs, limits.upstreamConnections),
+        },
+        identity: this.identity,
+        measurements: this.measurements,
+        shaper: this.shaper,
+        limitPerMinute: this.opts.limitPerMinute,
+        noteClient: (id) => {
+          if (id !== UNKNOWN_CLIENT) this.opts.directory.noteUnknown(id);
+        },
+        endpointOf: this.opts.endpointOf ?? matchEndpoint,
+        clock: this.clock,
+        logger: this.logger,
+        onUpstream: (error) => {
+          if (error === null) this.lastUpstreamOkMs = this.clock.now();
+          this.lastError = error;
+        },
+        limits,
+        perAddress: new ConcurrencyLimiter(limits.maxConcurrentPerAddress),
+        perToken: new ConcurrencyLimiter(limits.maxConcurrentPerToken),
+        onRefused: (reason) => count(this.refused, reason),
+      },
       // No socket sits idle longer than the longest wait for the upstream.
-      idleTimeoutMs: timeoutMs + limits.keepAliveTimeoutMs,
-      // Bodies are relayed as they come, never parsed; the login limit is checked per route.
-      bodyLimit: limits.loginBodyBytes,
-      // A relayed stream must not hold stop() up.
-      forceCloseConnections: true,
-      // A target the router cannot decode is one the path guard refuses.
-      frameworkErrors: (_err, _req, reply) => {
-        reply.hijack();
-        refuseBadPath({ onRefused }, reply.raw);
-      },
-    });
-    registerProxy(app, {
-      upstreams: this.upstreams,
-      identity: this.identity,
-      measurements: this.measurements,
-      shaper: this.shaper,
-      limitPerMinute: this.opts.limitPerMinute,
-      noteClient: (id) => {
-        if (id !== UNKNOWN_CLIENT) this.opts.directory.noteUnknown(id);
-      },
-      timeoutMs,
-      clock: this.clock,
-      logger: this.logger,
-      onUpstream: (error) => {
-        if (error === null) this.lastUpstreamOkMs = this.clock.now();
-        this.lastError = error;
-      },
-      limits,
-      perAddress: new ConcurrencyLimiter(limits.maxConcurrentPerAddress),
-      perToken: new ConcurrencyLimiter(limits.maxConcurrentPerToken),
-      onRefused,
-    });
-    this.address = await listen(app, this.opts.host, this.opts.port);
+      { tls: this.opts.tls ?? null, idleTimeoutMs: timeoutMs + limits.keepAliveTimeoutMs },
+    );
+    this.url = await listen(app, this.opts.host, this.opts.port);
     this.server = app;
     const scheduler = this.opts.scheduler ?? realScheduler;
     const tick = () => {
@@ -190,7 +157,7 @@ export class GatewaySource implements Source {
     };
     this.cancelPrune = scheduler.after(PRUNE_EVERY_MS, tick);
     this.startedMs = this.clock.now();
-    this.logger.info({ url: this.address, shaping: this.shaper ? 'smooth' : 'off' }, 'gateway listening');
+    this.logger.info({ url: this.url, shaping: this.shaper ? 'smooth' : 'off' }, 'gateway listening');
   }
 
   async stop(): Promise<void> {
@@ -199,15 +166,13 @@ export class GatewaySource implements Source {
     this.logLookupFailures();
     const server = this.server;
     this.server = null;
-    await server?.close();
-    const upstreams = this.upstreams;
-    this.upstreams = null;
-    if (upstreams) await Promise.all([upstreams.login.pool.destroy(), upstreams.api.pool.destroy()]);
+    await server?.close(); // and its upstream pools
   }
 
   collect(nowMs: number): MetricFamily[] {
     if (this.startedMs === null) return [];
     const startTimeMs = this.startedMs;
+    const attributes = { org: this.org };
     return [
       ...gatewayFamilies(this.measurements, nowMs, {
         org: this.org,
@@ -215,14 +180,14 @@ export class GatewaySource implements Source {
         limitOf: this.opts.limitPerMinute,
       }),
       catalogue.gatewayClientsOverflow.family([
-        { attributes: { org: this.org }, value: this.measurements.overflowCount(), startTimeMs },
+        { attributes, value: this.measurements.overflowCount(), startTimeMs },
       ]),
       catalogue.gatewayEndpointsOverflow.family([
-        { attributes: { org: this.org }, value: this.measurements.endpointCap.overflowed, startTimeMs },
+        { attributes, value: this.measurements.endpointCap.overflowed, startTimeMs },
       ]),
       catalogue.gatewayRefused.family(
         REFUSAL_REASONS.map((reason) => ({
-          attributes: { org: this.org, reason },
+          attributes: { ...attributes, reason },
           value: this.refused.get(reason) ?? 0,
           startTimeMs,
         })),
@@ -252,10 +217,9 @@ export class GatewaySource implements Source {
   }
 
   health(): SourceHealth {
-    const lastSuccessMs = this.lastUpstreamOkMs ?? this.startedMs;
     return {
       up: this.server !== null,
-      lastSuccessMs,
+      lastSuccessMs: this.lastUpstreamOkMs ?? this.startedMs,
       lastDurationMs: this.startedMs === null ? null : 0,
       lastError: this.lastError,
     };
@@ -267,16 +231,6 @@ export class GatewaySource implements Source {
   };
 }
 
-function upstreamFor(baseUrl: string, timeoutMs: number, connections: number): Upstream {
-  const url = new URL(baseUrl);
-  return {
-    // TLS is verified by undici's defaults; bounded connections keep a flood from exhausting sockets.
-    pool: new Pool(url.origin, {
-      connections,
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-      connectTimeout: Math.min(timeoutMs, 10_000),
-    }),
-    basePath: url.pathname.replace(/\/+$/, ''),
-  };
+function count<K>(counts: Map<K, number>, key: K): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
 }

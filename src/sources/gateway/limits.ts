@@ -1,10 +1,5 @@
-/**
- * What one caller of the gateway may hold: its deadlines, how many requests it may have open at a
- * time (per source address and per token), and how fast its request body must arrive. The defaults
- * are documented in docs/security.md.
- */
+/** What one caller of the gateway may hold: deadlines, open requests, body rate (docs/security.md). */
 import type { IncomingMessage } from 'node:http';
-import { setTimeout as delay } from 'node:timers/promises';
 
 /** The limits, at their defaults (deadlines as server/listener.ts declares them). */
 export const DEFAULT_GATEWAY_LIMITS = {
@@ -27,13 +22,9 @@ export const DEFAULT_GATEWAY_LIMITS = {
 };
 export type GatewayLimits = typeof DEFAULT_GATEWAY_LIMITS;
 
-/**
- * Counts open requests per key: one caller may refuse at once past the cap, another wait for a
- * slot. A key's entries live only while it has requests open or waiting, so the maps are bounded by them.
- */
+/** Open requests per key, up to `max`; a key lives while it has any. */
 export class ConcurrencyLimiter {
   private readonly open = new Map<string, number>();
-  private readonly waiters = new Map<string, (() => void)[]>();
   constructor(private readonly max: number) {}
 
   tryAcquire(key: string): boolean {
@@ -43,29 +34,7 @@ export class ConcurrencyLimiter {
     return true;
   }
 
-  /** Waits up to `waitMs` for a slot (a release hands its slot straight to the first waiter); throws if `signal` aborts. */
-  async acquire(key: string, waitMs: number, signal: AbortSignal): Promise<boolean> {
-    if (this.tryAcquire(key)) return true;
-    const granted = new AbortController();
-    const grant = (): void => granted.abort();
-    const queue = this.waiters.get(key) ?? [];
-    queue.push(grant);
-    this.waiters.set(key, queue);
-    const waited = AbortSignal.any([signal, granted.signal]);
-    await delay(waitMs, undefined, { signal: waited }).catch(() => undefined);
-    const i = queue.indexOf(grant);
-    if (i >= 0) queue.splice(i, 1);
-    if (queue.length === 0 && this.waiters.get(key) === queue) this.waiters.delete(key);
-    if (signal.aborted) {
-      if (granted.signal.aborted) this.release(key);
-      signal.throwIfAborted();
-    }
-    return granted.signal.aborted;
-  }
-
   release(key: string): void {
-    const next = this.waiters.get(key)?.shift();
-    if (next) return next(); // the slot passes to the waiter; the count stays
     const n = (this.open.get(key) ?? 1) - 1;
     if (n <= 0) this.open.delete(key);
     else this.open.set(key, n);
@@ -77,10 +46,9 @@ export class ConcurrencyLimiter {
 }
 
 /**
- * Cuts off a request body that does not keep arriving at `bodyMinBytesPerSecond`, judged every
- * `bodyRateWindowMs` on the socket's byte count (reading the body here would take it out of flow
- * control). A body the gateway itself is holding back (paused, or data waiting to be read) is not
- * the sender's fault and is not judged. Returns the function that stops watching.
+ * Cuts off a body arriving slower than `bodyMinBytesPerSecond`, judged every `bodyRateWindowMs` on
+ * the socket's byte count (reading it here would defeat flow control); a body the gateway holds
+ * back (paused, or unread data) is not judged. Returns the function that stops watching.
  */
 export function watchBody(req: IncomingMessage, limits: GatewayLimits, onTooSlow: () => void): () => void {
   let lastBytes = req.socket.bytesRead;

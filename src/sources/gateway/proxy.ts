@@ -1,57 +1,32 @@
-/* eslint-disable max-lines -- grew with issue 16 hardening (deadlines, caps, refusals); split next */
-/**
- * The forwarding path: one request in, one request to the login or API host out, bodies streamed
- * both ways (nothing buffered except small login bodies, copied on the side to learn identities).
- */
+/* eslint-disable max-lines -- one request's path through the gateway, admission to relay, read in order */
+/** The forwarding path: one request in, one to the login or API host out, bodies streamed both ways. */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable, Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import type { Dispatcher, Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import type { GatewayMeasurements } from '../../model/gateway/measurements.js';
-import { matchEndpoint } from '../../genesys/endpoints/index.js';
 import { errorCode as requestErrorCode } from '../../genesys/http-errors.js';
 import type { Clock } from '../../util/clock.js';
 import { declaredLength } from '../../util/oversize.js';
+import { createListener, type ListenerOptions } from '../../server/listener.js';
 import { CaptureStream, decodeBody } from './capture.js';
-import { hasBody, sendGenesysError, sendRateLimited } from './errors.js';
+import { genesysError, hasBody, sendGenesysError, type RefusalReason } from './errors.js';
 import { endToEnd, forwarded, type Forwarded } from './headers.js';
-import {
-  loginClientId,
-  tokenKey,
-  tokenResponseSchema,
-  type Identity,
-  type IdentityCache,
-} from './identity.js';
+import { loginClientId, tokenKey, tokenResponseSchema, type IdentityCache, type Who } from './identity.js';
 import { watchBody, type ConcurrencyLimiter, type GatewayLimits } from './limits.js';
-import { hostilePath } from './path-guard.js';
 import { routeOf, type Route } from './routes.js';
 import type { Shaper } from './shaper.js';
 import type { Logger } from '../../util/logger.js';
 
-/** Why the gateway answered a request itself instead of forwarding it. */
-export const REFUSAL_REASONS = [
-  'bad_path',
-  'body_too_large',
-  'body_too_slow',
-  'address_concurrency',
-  'token_concurrency',
-] as const;
-export type RefusalReason = (typeof REFUSAL_REASONS)[number];
-
-export interface Upstream {
-  pool: Pool;
-  /** Path prefix of the configured base URL (usually empty). */
-  basePath: string;
-}
-
 export interface ProxyDeps {
-  upstreams: Record<Route['upstream'], Upstream>;
+  upstreams: Record<Route['upstream'], ReturnType<typeof upstreamFor>>;
   identity: IdentityCache;
   measurements: GatewayMeasurements;
   shaper: Shaper | null;
   limitPerMinute: (clientId: string) => number;
   noteClient: (clientId: string) => void;
-  timeoutMs: number;
+  /** The catalogue endpoint of a request (matchEndpoint; tests count its calls). */
+  endpointOf: (method: string, path: string) => string;
   clock: Clock;
   logger: Logger;
   /** An upstream answered (null) or could not be reached (its error code). Local failures never come here. */
@@ -74,14 +49,39 @@ declare module 'fastify' {
 }
 
 /**
- * The gateway on its listener (server/listener.ts): `onRequest` admits a request (path guard, route,
- * declared size, per-address cap), the listener then sends any `100 Continue`, and `preParsing`
- * takes the request over from Fastify before it would read the body, which is relayed as it comes.
- * The common request (a known token, no body, no shaping) runs without a promise from arrival to
- * the upstream's answer: no async function, await or promise of its own per request (A/B in
- * docs/performance.md). Any step that must wait returns a promise, and the rest follows it.
+ * The gateway's listener (server/listener.ts): `onRequest` admits a request, the listener then
+ * sends any `100 Continue`, and `preParsing` takes the request over before Fastify reads the body.
+ * The common request (known token, no body, no shaping) makes no promise of its own on its way
+ * (A/B in docs/performance.md); a step that must wait returns one, and the rest follows it.
  */
-export function registerProxy(app: FastifyInstance, deps: ProxyDeps): void {
+export function createProxy(
+  deps: ProxyDeps,
+  listener: Pick<ListenerOptions, 'tls' | 'idleTimeoutMs'>,
+): FastifyInstance {
+  const app = createListener({
+    ...deps.limits, // its deadlines
+    ...listener,
+    logger: false,
+    // Bodies are relayed, never parsed; only logins have a cap (the path guard and 404 go first).
+    bodyLimit: deps.limits.loginBodyBytes,
+    tooLarge: {
+      capOf: (url) => {
+        const route = routeOf(url);
+        return route !== 'bad_path' && route?.upstream === 'login' ? deps.limits.loginBodyBytes : Infinity;
+      },
+      refuse: (cap) => {
+        deps.onRefused('body_too_large');
+        return genesysError(413, 'request.entity.too.large', tooLargeMessage(cap));
+      },
+    },
+    // A relayed stream must not hold stop() up.
+    forceCloseConnections: true,
+    // A target the router cannot decode is one the path guard refuses.
+    frameworkErrors: (_err, _req, reply) => {
+      reply.hijack();
+      refuse(deps, reply.raw, 'bad_path');
+    },
+  });
   app.decorateRequest('exchange', null);
   app.addHook('onRequest', (req, reply, done) => {
     const x = admit(deps, req.raw, reply.raw);
@@ -101,56 +101,57 @@ export function registerProxy(app: FastifyInstance, deps: ProxyDeps): void {
   });
   // Every path reaches the hooks above; the request is taken over before this would run.
   app.all('*', () => undefined);
+  app.addHook('onClose', async () => {
+    await Promise.all([deps.upstreams.login.pool.destroy(), deps.upstreams.api.pool.destroy()]);
+  });
+  return app;
 }
 
-/** Answers a request target the router could not decode as the path guard does (Fastify's `frameworkErrors`). */
-export function refuseBadPath(deps: Pick<ProxyDeps, 'onRefused'>, res: ServerResponse): void {
-  deps.onRefused('bad_path');
-  const message =
-    'The request path is not allowed: encoded slashes or backslashes, dot segments and ";" are refused.';
-  sendGenesysError(res, 400, 'bad.request', message, {}, true);
+/** Why a request is refused before it is forwarded (oversized and slow bodies: see their checks). */
+const REFUSED = {
+  bad_path:
+    'The request path is not allowed: encoded slashes or backslashes, dot segments and ";" are refused.',
+  address_concurrency: 'Too many requests in progress from this address through the gateway.',
+  token_concurrency: 'Too many requests in progress with this token through the gateway.',
+};
+
+/** Answers a request the gateway refuses to forward, counted by reason. */
+function refuse(deps: ProxyDeps, res: ServerResponse, reason: keyof typeof REFUSED): void {
+  deps.onRefused(reason);
+  if (reason === 'bad_path') sendGenesysError(res, 400, 'bad.request', REFUSED[reason], {}, true);
+  else sendGenesysError(res, 429, 'too.many.requests', REFUSED[reason], { 'retry-after': '1' }, true);
 }
 
+const tooLargeMessage = (cap: number) => `The request body is larger than ${cap} bytes.`;
+
+/** The gateway itself failed: a 500, or a cut response once its head is out. */
 function failed(deps: ProxyDeps, res: ServerResponse, err: unknown): void {
   deps.logger.error({ err: errorCode(err) }, 'gateway request failed');
-  if (!res.headersSent)
-    sendGenesysError(res, 500, 'internal.server.error', 'The gateway failed to handle the request.');
-  else res.destroy();
+  sendGenesysError(res, 500, 'internal.server.error', 'The gateway failed to handle the request.');
 }
 
-/**
- * A promise while a step of the request waits (its body, its token's look-up, shaping), rejected if
- * the gateway itself fails; nothing once the request is on its way upstream or answered.
- */
+/** A promise while a step waits (body, token look-up, shaping), rejected if the gateway fails. */
 type Pending = Promise<void> | void;
 
 /** The request's exchange once admitted, or null once it is answered. */
 function admit(deps: ProxyDeps, req: IncomingMessage, res: ServerResponse): Exchange | null {
-  const rawUrl = req.url ?? '/';
-  if (hostilePath(rawUrl)) {
-    refuseBadPath(deps, res);
+  const route = routeOf(req.url ?? '/');
+  if (route === 'bad_path') {
+    refuse(deps, res, 'bad_path');
     return null;
   }
-  const route = routeOf(rawUrl);
   if (!route) {
     sendGenesysError(res, 404, 'not.found', 'The requested resource was not found.');
-    return null;
-  }
-  const maxBody = route.upstream === 'login' ? deps.limits.loginBodyBytes : Number.POSITIVE_INFINITY;
-  if (declaredLength(req) > maxBody) {
-    deps.onRefused('body_too_large');
-    refuseTooLarge(res, maxBody);
     return null;
   }
   // One caller (address) cannot hold more than its share of the upstream connections.
   const address = req.socket.remoteAddress ?? 'unknown';
   if (!deps.perAddress.tryAcquire(address)) {
-    deps.onRefused('address_concurrency');
-    sendTooMany(res, 'Too many requests in progress from this address through the gateway.');
+    refuse(deps, res, 'address_concurrency');
     return null;
   }
   const x = new Exchange(req, res, route);
-  // One listener for everything the request holds (listeners are per-request work too).
+  // One listener for everything the request holds.
   res.once('close', () => {
     deps.perAddress.release(address);
     if (x.token !== null) deps.perToken.release(x.token);
@@ -160,11 +161,9 @@ function admit(deps: ProxyDeps, req: IncomingMessage, res: ServerResponse): Exch
   if (hasBody(req)) {
     x.unwatch = watchBody(req, deps.limits, () => {
       deps.onRefused('body_too_slow');
-      if (res.headersSent) res.destroy();
-      else
-        sendGenesysError(res, 408, 'request.timeout', 'The request body arrived too slowly.', {
-          connection: 'close',
-        });
+      sendGenesysError(res, 408, 'request.timeout', 'The request body arrived too slowly.', {
+        connection: 'close',
+      });
       x.leave();
     });
   }
@@ -174,11 +173,7 @@ function admit(deps: ProxyDeps, req: IncomingMessage, res: ServerResponse): Exch
 /** The reason an upstream request is aborted when its client leaves (never sent to anyone). */
 const CLIENT_LEFT = Object.assign(new Error('the client closed the request'), { name: 'ClientLeft' });
 
-/**
- * One request through the gateway: what it holds until its response closes (its per-token slot,
- * the body watchdog) and whether its client left. Leaving aborts the upstream request in flight and
- * any wait for it.
- */
+/** One request: what it holds until its response closes, and whether its client left (which aborts its waits). */
 class Exchange {
   gone = false;
   /** The upstream request in flight, while there is one. */
@@ -213,15 +208,6 @@ class Exchange {
   }
 }
 
-function sendTooMany(res: ServerResponse, message: string): void {
-  sendGenesysError(res, 429, 'too.many.requests', message, { 'retry-after': '1' }, true);
-}
-
-function refuseTooLarge(res: ServerResponse, limit: number): void {
-  const message = `The request body is larger than ${limit} bytes.`;
-  sendGenesysError(res, 413, 'request.entity.too.large', message, {}, true);
-}
-
 /**
  * The whole body, or null when it grew past `limit` (then answered 413) or broke off. Listeners:
  * `events.on` allocates 35 KiB per request (RSS after 10 000 logins: 277 MiB with it, 171 without).
@@ -238,7 +224,8 @@ function readBody(req: IncomingMessage, res: ServerResponse, limit: number): Pro
     const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size <= limit) return void chunks.push(chunk);
-      refuseTooLarge(res, limit); // keeps reading (and discarding) the rest
+      // Keeps reading (and discarding) the rest.
+      sendGenesysError(res, 413, 'request.entity.too.large', tooLargeMessage(limit), {}, true);
       done(null);
     };
     // `close` or `error` before `end`: the client left or was cut off (the body is not complete).
@@ -247,25 +234,23 @@ function readBody(req: IncomingMessage, res: ServerResponse, limit: number): Pro
   });
 }
 
-/**
- * Bodies within their limit (logins, small API bodies) are read whole before the upstream is
- * contacted, so a slow sender holds no upstream connection; larger API bodies stream.
- */
+/** Bodies within their limit are read whole first, so a slow sender holds no upstream connection. */
 function forward(deps: ProxyDeps, x: Exchange): Pending {
   const { req } = x;
-  const login = x.route.upstream === 'login';
-  const next = (body: Body): Pending => (login ? forwardLogin(deps, x, body) : identified(deps, x, body));
-  if (!hasBody(req)) return next(null);
-  const limit = login ? deps.limits.loginBodyBytes : deps.limits.bufferedBodyBytes;
-  // Only API bodies get here: admit() refused a login declared larger.
-  if (declaredLength(req) > limit) return next(req);
-  return readBody(req, x.res, limit).then((body) => (body === null ? undefined : next(body)));
+  if (!hasBody(req)) return withBody(deps, x, null);
+  const limit = x.route.upstream === 'login' ? deps.limits.loginBodyBytes : deps.limits.bufferedBodyBytes;
+  // Only API bodies get here: the listener refused a login declared larger.
+  if (declaredLength(req) > limit) return withBody(deps, x, req);
+  return readBody(req, x.res, limit).then((body) => (body === null ? undefined : withBody(deps, x, body)));
 }
 
-async function forwardLogin(deps: ProxyDeps, x: Exchange, body: Body): Promise<void> {
+function withBody(deps: ProxyDeps, x: Exchange, body: Body): Pending {
+  return x.route.upstream === 'login' ? forwardLogin(deps, x, body) : identified(deps, x, body);
+}
+
+function forwardLogin(deps: ProxyDeps, x: Exchange, body: Body): void {
   const formText = body instanceof Buffer ? body.toString('utf8') : '';
-  // A tap in front of the response keeps a copy of the token answer to learn token -> client;
-  // the client's answer passes through it untouched whatever the copy turns out to be.
+  // A tap keeps a copy of the token answer to learn token -> client; the answer passes untouched.
   const tapped = (statusCode: number, headers: IncomingHttpHeaders): Writable => {
     const tap = new CaptureStream(LOGIN_CAPTURE_BYTES, async (captured) => {
       if (statusCode !== 200 || !captured) return;
@@ -280,12 +265,11 @@ async function forwardLogin(deps: ProxyDeps, x: Exchange, body: Body): Promise<v
     tap.pipe(x.res);
     return tap;
   };
-  const outcome = await new Promise<RelayOutcome>((resolve) => relay(deps, x, body, tapped, resolve));
-  if (!outcome.ok) fail(deps, x, outcome.error);
+  const done = (outcome: RelayOutcome) => outcome.ok || fail(deps, x, outcome.error);
+  relay(deps, x, body, done, tapped);
 }
 
 type Body = Readable | Buffer | null;
-type Who = Identity & { key: string };
 
 function identified(deps: ProxyDeps, x: Exchange, body: Body): Pending {
   const known = deps.identity.identify(deps.identity.tokens.of(x.req.socket, x.headers));
@@ -295,8 +279,7 @@ function identified(deps: ProxyDeps, x: Exchange, body: Body): Pending {
 
 function admitted(deps: ProxyDeps, x: Exchange, body: Body, who: Who): Pending {
   if (!deps.perToken.tryAcquire(who.key)) {
-    deps.onRefused('token_concurrency');
-    sendTooMany(x.res, 'Too many requests in progress with this token through the gateway.');
+    refuse(deps, x.res, 'token_concurrency');
     return;
   }
   if (x.res.closed) {
@@ -319,52 +302,47 @@ async function shaped(deps: ProxyDeps, shaper: Shaper, x: Exchange, body: Body, 
   }
   if (admission.kind === 'reject') {
     deps.measurements.shaped(who.clientId, 'rejected', deps.clock.now());
-    sendRateLimited(x.res, admission.retryAfterSeconds);
+    // The normalized Genesys 429 (docs/gateway.md, shaping).
+    const seconds = admission.retryAfterSeconds;
+    const message = `Rate limit exceeded the maximum. Retry the request in [${seconds}] seconds`;
+    sendGenesysError(x.res, 429, 'too.many.requests.retry.after', message, {
+      'retry-after': String(seconds),
+    });
     return;
   }
   if (admission.delayed) deps.measurements.shaped(who.clientId, 'delayed', deps.clock.now());
-  measured(deps, x, body, who, admission.release);
+  measured(deps, x, body, who);
 }
 
-/** Forwards and measures one admitted request; `release` frees its shaping slot once it is answered. */
-function measured(deps: ProxyDeps, x: Exchange, body: Body, who: Who, release?: () => void): void {
+/** Forwards and measures one admitted request. */
+function measured(deps: ProxyDeps, x: Exchange, body: Body, who: Who): void {
   const method = x.req.method ?? 'GET';
-  const endpoint = matchEndpoint(method, x.route.path);
-  const handle = deps.measurements.start(who.key, who.clientId, deps.clock.now(), { endpoint, method });
-  relay(
-    deps,
-    x,
-    body,
-    () => x.res,
-    (outcome) => {
-      try {
-        const answer = outcome.ok ? outcome : { status: fail(deps, x, outcome.error) };
-        deps.measurements.finish(handle, { method, ...answer }, deps.clock.now());
-      } catch (err) {
-        failed(deps, x.res, err);
-      } finally {
-        release?.();
-      }
-    },
-  );
+  // With the per-endpoint families off (a cap of 0) nothing would count the match.
+  const call =
+    deps.measurements.endpointCap.max === 0
+      ? undefined
+      : { endpoint: deps.endpointOf(method, x.route.path), method };
+  const handle = deps.measurements.start(who.key, who.clientId, deps.clock.now(), call);
+  relay(deps, x, body, (outcome) => {
+    const answer = outcome.ok ? outcome : { status: fail(deps, x, outcome.error) };
+    deps.measurements.finish(handle, { method, ...answer }, deps.clock.now());
+  });
 }
 
 type RelayOutcome = { ok: true; status: number; upstreamSeconds: number } | { ok: false; error: unknown };
 
 /**
- * Sends the request upstream and streams the answer into the writable `sink` returns (the client
- * response, or a tap in front of it), through undici's dispatch handler API: no per-request
- * AsyncResource, signal listeners, stream-lifecycle listeners or promise layer of its stream()
- * (A/B in docs/performance.md). Backpressure pauses the upstream until the sink drains. `done`
- * gets the outcome once: not ok means nothing came back; a body that breaks off after the headers
- * destroys the response.
+ * Sends the request upstream and streams the answer into the response (or `sink`'s tap in front of
+ * it) through undici's dispatch handler API: none of stream()'s per-request resources,
+ * listeners or promises (A/B in docs/performance.md); backpressure pauses the upstream. `done` gets
+ * the outcome once (not ok: nothing came back), and a throw in it is the gateway failing.
  */
 function relay(
   deps: ProxyDeps,
   x: Exchange,
   body: Body,
-  sink: (statusCode: number, headers: IncomingHttpHeaders) => Writable,
   done: (outcome: RelayOutcome) => void,
+  sink?: (statusCode: number, headers: IncomingHttpHeaders) => Writable,
 ): void {
   const { req, res, route } = x;
   const upstream = deps.upstreams[route.upstream];
@@ -374,7 +352,11 @@ function relay(
   const resolve = (outcome: RelayOutcome): void => {
     if (settled) return;
     settled = true;
-    done(outcome);
+    try {
+      done(outcome);
+    } catch (err) {
+      failed(deps, res, err);
+    }
   };
   let status = 0;
   let upstreamSeconds = 0;
@@ -390,7 +372,7 @@ function relay(
       upstreamSeconds = (performance.now() - t0) / 1000;
       deps.onUpstream(null);
       res.writeHead(statusCode, endToEnd(headers));
-      out = sink(statusCode, headers);
+      out = sink?.(statusCode, headers) ?? res;
     },
     onResponseData(controller, chunk) {
       // Chunks already parsed may still arrive while paused: one drain listener per pause.
@@ -420,8 +402,6 @@ function relay(
         method: (req.method ?? 'GET') as Dispatcher.HttpMethod,
         headers: x.headers,
         body,
-        headersTimeout: deps.timeoutMs,
-        bodyTimeout: deps.timeoutMs,
       },
       handler,
     );
@@ -438,45 +418,45 @@ function fail(deps: ProxyDeps, x: Exchange, err: unknown): number {
     return CLIENT_CLOSED;
   }
   const code = errorCode(err);
-  if (!isUpstreamError(code)) {
+  if (!UPSTREAM_ERROR.test(code)) {
     // Ours, not the upstream's: never reported as the upstream's health.
     deps.logger.warn({ upstream: route.upstream, err: code }, 'gateway could not forward the request');
     sendGenesysError(res, 500, 'internal.server.error', 'The gateway failed to forward the request.');
     return 500;
   }
-  const timedOut = code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT';
-  const status = timedOut ? 504 : 502;
+  const [status, genesysCode, message] =
+    code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT'
+      ? [504, 'gateway.timeout', 'The upstream Genesys Cloud API did not answer in time.']
+      : [502, 'bad.gateway', 'The gateway could not reach the upstream Genesys Cloud API.'];
   deps.onUpstream(`${route.upstream} upstream: ${code}`);
   deps.logger.warn({ upstream: route.upstream, err: code, status }, 'upstream request failed');
-  if (timedOut)
-    sendGenesysError(res, 504, 'gateway.timeout', 'The upstream Genesys Cloud API did not answer in time.');
-  else
-    sendGenesysError(res, 502, 'bad.gateway', 'The gateway could not reach the upstream Genesys Cloud API.');
+  sendGenesysError(res, status, genesysCode, message);
   return status;
 }
 
-/** Failures of the connection to the upstream or of its answer; anything else is the gateway's own. */
-const UPSTREAM_CODES = new Set([
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
-  'UND_ERR_RES_EXCEEDED_MAX_SIZE',
-  'UND_ERR_INFO',
-]);
-
-function isUpstreamError(code: string): boolean {
-  return (
-    UPSTREAM_CODES.has(code) ||
-    /^E[A-Z]+$/.test(code) || // system errors: ECONNREFUSED, ECONNRESET, ENOTFOUND, ETIMEDOUT, …
-    code.startsWith('HPE_') || // the upstream's answer did not parse
-    /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_/.test(code)
-  );
-}
+/**
+ * Failures of the connection to the upstream or of its answer: undici's, system errors (ECONNREFUSED,
+ * ENOTFOUND, …), an answer that did not parse (HPE_*), TLS. Any other code is the gateway's own.
+ */
+const UPSTREAM_ERROR =
+  /^(?:UND_ERR_(?:CONNECT_TIMEOUT|HEADERS_TIMEOUT|BODY_TIMEOUT|SOCKET|CLOSED|RES_CONTENT_LENGTH_MISMATCH|RES_EXCEEDED_MAX_SIZE|INFO)|E[A-Z]+|HPE_.*)$|CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_/;
 
 /** An error's code (shared with the Genesys client) or class name only: messages may quote URLs or headers. */
 function errorCode(err: unknown): string {
   return requestErrorCode(err) ?? (err instanceof Error ? err.name : 'unknown error');
+}
+
+export function upstreamFor(baseUrl: string, timeoutMs: number, connections: number) {
+  const url = new URL(baseUrl);
+  return {
+    // TLS is verified by undici's defaults; bounded connections keep a flood from exhausting sockets.
+    pool: new Pool(url.origin, {
+      connections,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      connectTimeout: Math.min(timeoutMs, 10_000),
+    }),
+    /** Path prefix of the configured base URL (usually empty). */
+    basePath: url.pathname.replace(/\/+$/, ''),
+  };
 }

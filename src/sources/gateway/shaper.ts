@@ -1,77 +1,61 @@
 /**
- * Optional shaping (`AGENT_GATEWAY_SHAPING=smooth`): hold each token under `share` of its
- * per-minute limit by delaying requests (with jitter) instead of letting Genesys answer 429, and
- * optionally cap a token's concurrent requests. Decisions come from the pure TokenPacer; this
- * module only waits.
+ * Optional shaping (`AGENT_GATEWAY_SHAPING=smooth`): hold each token under `share` of its limit by
+ * delaying requests (with jitter) rather than meet Genesys' 429.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { LRUCache } from 'lru-cache';
 import { PACER_WINDOW_MS, TokenPacer } from '../../model/gateway/pacer.js';
 import type { Clock } from '../../util/clock.js';
-import { ConcurrencyLimiter } from './limits.js';
 
 export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
 export const realSleep: Sleep = (ms, signal) => delay(ms, undefined, { signal });
 
-export interface ShaperOptions {
-  share: number;
-  maxWaitMs: number;
-  maxConcurrencyPerToken?: number;
-  maxTokens: number;
-  clock: Clock;
-  sleep: Sleep;
-  random: () => number;
+export interface ShapingOptions {
+  mode: 'off' | 'smooth';
+  /** Fraction of the per-token limit to stay under (default 0.95). */
+  share?: number;
+  /** Longest a request is held before a local 429 (default 10 s). */
+  maxWaitMs?: number;
 }
 
-export type Admission =
-  { kind: 'go'; delayed: boolean; release: () => void } | { kind: 'reject'; retryAfterSeconds: number };
+export type Admission = { kind: 'go'; delayed: boolean } | { kind: 'reject'; retryAfterSeconds: number };
 
 export class Shaper {
   /** A pacer is idle once its last admission, up to `maxWaitMs` ahead, has left the window. */
   private readonly pacers: LRUCache<string, TokenPacer>;
-  private readonly slots: ConcurrencyLimiter | null;
+  private readonly share: number;
+  private readonly maxWaitMs: number;
 
-  constructor(private readonly opts: ShaperOptions) {
+  constructor(
+    opts: ShapingOptions,
+    private readonly deps: { maxTokens: number; clock: Clock; sleep: Sleep; random: () => number },
+  ) {
+    this.share = opts.share ?? 0.95;
+    this.maxWaitMs = opts.maxWaitMs ?? 10_000;
     this.pacers = new LRUCache({
-      max: opts.maxTokens,
-      ttl: PACER_WINDOW_MS + opts.maxWaitMs,
+      max: deps.maxTokens,
+      ttl: PACER_WINDOW_MS + this.maxWaitMs,
       updateAgeOnGet: true,
-      perf: opts.clock,
+      perf: deps.clock,
       ttlResolution: 0,
       memoMethod: () => new TokenPacer(),
     });
-    const cap = opts.maxConcurrencyPerToken;
-    this.slots = cap === undefined ? null : new ConcurrencyLimiter(cap);
   }
 
   /** Waits until the token may send; rejects when that would take longer than `maxWaitMs`. Throws if `signal` aborts. */
   async admit(tokenKey: string, limitPerMinute: number, signal: AbortSignal): Promise<Admission> {
-    const started = this.opts.clock.now();
-    const slots = this.slots;
-    if (slots && !(await slots.acquire(tokenKey, this.opts.maxWaitMs, signal)))
-      return { kind: 'reject', retryAfterSeconds: 1 };
-    // Called exactly once: here on a refusal or a failed wait, else by the caller once the request is answered.
-    const release = (): void => slots?.release(tokenKey);
-    try {
-      const budget = Math.max(1, Math.floor(this.opts.share * limitPerMinute));
-      const waitedMs = this.opts.clock.now() - started;
-      const decision = this.pacers.memo(tokenKey).decide(this.opts.clock.now(), {
-        budget,
-        maxWaitMs: Math.max(0, this.opts.maxWaitMs - waitedMs),
-        // Up to one average spacing, so a queue wakes spread out rather than as a burst.
-        jitterMs: Math.min(1_000, 60_000 / budget),
-        random: this.opts.random,
-      });
-      if (decision.kind === 'reject') {
-        release();
-        return decision;
-      }
-      if (decision.kind === 'delay') await this.opts.sleep(decision.waitMs, signal);
-      return { kind: 'go', delayed: decision.kind === 'delay' || waitedMs > 0, release };
-    } catch (err) {
-      release();
-      throw err;
-    }
+    const { clock, sleep, random } = this.deps;
+    const budget = Math.max(1, Math.floor(this.share * limitPerMinute));
+    const decision = this.pacers.memo(tokenKey).decide(clock.now(), {
+      budget,
+      maxWaitMs: this.maxWaitMs,
+      // Up to one average spacing, so a queue wakes spread out rather than as a burst.
+      jitterMs: Math.min(1_000, 60_000 / budget),
+      random,
+    });
+    if (decision.kind === 'reject') return decision;
+    if (decision.kind === 'delay') await sleep(decision.waitMs, signal);
+    return { kind: 'go', delayed: decision.kind === 'delay' };
   }
 
   /** Drops idle pacers (memory only: an idle one decides as a new one would). */

@@ -2,8 +2,6 @@ import type { GenesysApi, LimitValue } from '../../genesys/api.js';
 import { DEFAULT_TOKEN_LIMIT } from '../../model/thresholds.js';
 import { catalogue } from '../../telemetry/catalogue.js';
 import type { MetricFamily } from '../../telemetry/families.js';
-import type { Clock } from '../../util/clock.js';
-import type { Logger } from '../../util/logger.js';
 import { PolledSource, type PollSchedule } from '../polled-source.js';
 
 export const CLIENT_TOKEN_LIMIT_KEY = 'client.credentials.token.rate.per.minute';
@@ -16,17 +14,13 @@ export class LimitsSource extends PolledSource {
   private limits: LimitValue[] | null = null;
 
   constructor(
-    private readonly opts: {
-      org: string;
+    private readonly opts: Omit<PollSchedule, 'intervalMs'> & {
       api: Pick<GenesysApi, 'getLimits'>;
       intervalMs?: number;
       overrides?: Record<string, number>;
-      clock?: Clock;
-      logger?: Logger;
-      scheduler?: PollSchedule['scheduler'];
     },
   ) {
-    super('limits', opts.org, { ...opts, intervalMs: opts.intervalMs ?? 3_600_000 });
+    super('limits', { ...opts, intervalMs: opts.intervalMs ?? 3_600_000 });
   }
 
   protected async poll(signal: AbortSignal): Promise<void> {
@@ -41,11 +35,9 @@ export class LimitsSource extends PolledSource {
   }
 
   collect(): MetricFamily[] {
-    if (!this.limits) return [];
-    const points = this.limits
+    const points = (this.limits ?? [])
       .filter((l) => l.key.endsWith('.per.minute'))
       .map((l) => ({ attributes: { org: this.org, limit_key: l.key }, value: l.value }));
-    if (points.length === 0) return [];
-    return [catalogue.limitRequestsPerMinute.family(points)];
+    return points.length === 0 ? [] : [catalogue.limitRequestsPerMinute.family(points)];
   }
 }

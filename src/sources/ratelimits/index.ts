@@ -5,11 +5,15 @@ import { EventPullWindow } from '../../model/signals/event-pull-window.js';
 import { RateLimitTracker } from '../../model/signals/rate-limit-tracker.js';
 import { catalogue } from '../../telemetry/catalogue.js';
 import type { MetricFamily } from '../../telemetry/families.js';
-import { systemClock, type Clock } from '../../util/clock.js';
-import type { Logger } from '../../util/logger.js';
 import type { EventLedger } from '../events/ledger.js';
 import { PolledSource, type PollSchedule } from '../polled-source.js';
 
+/** How far back each aggregates query reaches (and the first events query). */
+const LOOKBACK_MS = 10 * 60_000;
+/** How far each events query reaches behind the previous one, for late events. */
+const EVENTS_OVERLAP_MS = 5 * 60_000;
+/** Event definitions change rarely. */
+const DEFINITIONS_REFRESH_MS = 3_600_000;
 /** An unknown definition id reloads the list at most this often (a pushed flood of made-up ids costs one call a minute). */
 const DEFINITIONS_MIN_GAP_MS = 60_000;
 
@@ -21,35 +25,12 @@ const GRANULARITIES = [
   { iso: 'PT1H', ms: 3_600_000 },
 ] as const;
 
-export interface RateLimitWarning {
-  namespace: string;
-  limitKey: string;
-  entityId: string;
-  entityName: string;
-  /**
-   * Records counted since the agent started: the value of this series of
-   * the warnings counter, so the status page and the metric never disagree.
-   */
-  count: number;
-  max: number | null;
-  lastSeenMs: number;
-}
+export type RateLimitWarning = ReturnType<RateLimitsSource['latestWarnings']>[number];
 
-export interface RateLimitsSourceOptions {
-  org: string;
+export interface RateLimitsSourceOptions extends PollSchedule {
   api: Pick<GenesysApi, 'queryRateLimitAggregates' | 'listEventDefinitions' | 'queryOperationalEvents'>;
-  intervalMs: number;
   directory: ClientDirectory;
   ledger: EventLedger;
-  clock?: Clock;
-  logger?: Logger;
-  scheduler?: PollSchedule['scheduler'];
-  /** How far back each aggregates query reaches (and the first events query). Default 10 min. */
-  lookbackMs?: number;
-  /** How far each events query reaches behind the previous one, for late events. Default 5 min. */
-  eventsOverlapMs?: number;
-  /** Event definitions change rarely. Default 1 h. */
-  definitionsRefreshMs?: number;
 }
 
 /**
@@ -59,12 +40,9 @@ export interface RateLimitsSourceOptions {
  * belongs to the org's events source (src/sources/events/index.ts).
  */
 export class RateLimitsSource extends PolledSource {
-  private readonly clock: Clock;
-  private readonly lookbackMs: number;
-  private readonly definitionsRefreshMs: number;
-  private readonly startedAtMs: number;
-  private readonly tracker: RateLimitTracker;
-  private readonly pull: EventPullWindow;
+  private readonly startedAtMs = this.clock.now();
+  private readonly tracker = new RateLimitTracker(this.startedAtMs);
+  private readonly pull = new EventPullWindow({ lookbackMs: LOOKBACK_MS, overlapMs: EVENTS_OVERLAP_MS });
   private granularity = 0;
   private aggregatesSucceeded = false;
   private definitionsAtMs: number | null = null;
@@ -72,18 +50,9 @@ export class RateLimitsSource extends PolledSource {
   private definitionsWanted = false;
 
   constructor(private readonly opts: RateLimitsSourceOptions) {
-    super('ratelimits', opts.org, opts);
-    this.clock = opts.clock ?? systemClock;
-    this.lookbackMs = opts.lookbackMs ?? 10 * 60_000;
-    this.definitionsRefreshMs = opts.definitionsRefreshMs ?? 3_600_000;
+    super('ratelimits', opts);
     opts.ledger.onUnknownDefinition(() => {
       this.definitionsWanted = true;
-    });
-    this.startedAtMs = this.clock.now();
-    this.tracker = new RateLimitTracker(this.startedAtMs);
-    this.pull = new EventPullWindow({
-      lookbackMs: this.lookbackMs,
-      overlapMs: opts.eventsOverlapMs ?? 5 * 60_000,
     });
   }
 
@@ -92,51 +61,50 @@ export class RateLimitsSource extends PolledSource {
     return GRANULARITIES[this.granularity]!.iso;
   }
 
-  /** Groups with records in the lookback window, newest first, with their totals, for the status page. */
-  latestWarnings(): RateLimitWarning[] {
+  /**
+   * Groups with records in the lookback window, newest first, for the status page. `count` is the
+   * group's value of the warnings counter, so the page and the metric never disagree.
+   */
+  latestWarnings() {
     return this.tracker
       .snapshot()
-      .flatMap((g) =>
-        g.lastSeenMs === null
-          ? []
-          : [
-              {
-                namespace: g.namespace,
-                limitKey: g.limitName,
-                entityId: g.entityId,
-                entityName: this.entityName(g.entityId),
-                count: g.total,
-                max: g.recentMax,
-                lastSeenMs: g.lastSeenMs,
-              },
-            ],
-      )
+      .filter((g) => g.lastSeenMs !== null)
+      .map((g) => ({
+        namespace: g.namespace,
+        limitKey: g.limitName,
+        entityId: g.entityId,
+        entityName: this.entityName(g.entityId),
+        count: g.total,
+        max: g.recentMax,
+        lastSeenMs: g.lastSeenMs!,
+      }))
       .sort((a, b) => b.lastSeenMs - a.lastSeenMs);
   }
 
   collect(_nowMs: number): MetricFamily[] {
     if (!this.aggregatesSucceeded) return [];
-    const warnings = catalogue.rateLimitWarnings.family(
-      this.tracker.snapshot().map((g) => ({
-        attributes: {
-          org: this.org,
-          namespace: g.namespace,
-          limit_key: g.limitName,
-          entity_id: g.entityId,
-          entity_name: this.entityName(g.entityId),
-        },
-        value: g.total,
-        startTimeMs: this.startedAtMs,
-      })),
-    );
-    return [warnings];
+    return [
+      catalogue.rateLimitWarnings.family(
+        this.tracker.snapshot().map((g) => ({
+          attributes: {
+            org: this.org,
+            namespace: g.namespace,
+            limit_key: g.limitName,
+            entity_id: g.entityId,
+            entity_name: this.entityName(g.entityId),
+          },
+          value: g.total,
+          startTimeMs: this.startedAtMs,
+        })),
+      ),
+    ];
   }
 
   /** Both halves run even when one fails, so a broken events API does not hide rate-limit records. */
   protected async poll(signal: AbortSignal): Promise<void> {
     const results = await Promise.allSettled([this.pollAggregates(signal), this.pollEvents(signal)]);
-    const failed = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
-    if (failed.length > 0) throw failed[0];
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   private async pollAggregates(signal: AbortSignal): Promise<void> {
@@ -144,7 +112,7 @@ export class RateLimitsSource extends PolledSource {
     for (;;) {
       const g = GRANULARITIES[this.granularity]!;
       // Align to the bucket size so every query sees whole buckets with the same starts.
-      const startMs = Math.floor((nowMs - this.lookbackMs) / g.ms) * g.ms;
+      const startMs = Math.floor((nowMs - LOOKBACK_MS) / g.ms) * g.ms;
       try {
         const groups = await this.opts.api.queryRateLimitAggregates(
           { interval: `${iso(startMs)}/${iso(nowMs)}`, granularity: g.iso },
@@ -160,7 +128,7 @@ export class RateLimitsSource extends PolledSource {
           err instanceof GenesysApiError && err.status === 400 && /granularity/i.test(err.detail ?? '');
         if (!rejected || this.granularity === GRANULARITIES.length - 1) throw err;
         this.granularity++;
-        this.opts.logger?.info(
+        this.logger.info(
           { org: this.org, source: this.name, granularity: this.granularityInUse() },
           `rate-limit aggregates rejected ${g.iso}; trying a coarser granularity`,
         );
@@ -172,7 +140,7 @@ export class RateLimitsSource extends PolledSource {
     const nowMs = this.clock.now();
     const { ledger, api } = this.opts;
     const age = this.definitionsAtMs === null ? Number.POSITIVE_INFINITY : nowMs - this.definitionsAtMs;
-    if (age >= this.definitionsRefreshMs || (this.definitionsWanted && age >= DEFINITIONS_MIN_GAP_MS)) {
+    if (age >= DEFINITIONS_REFRESH_MS || (this.definitionsWanted && age >= DEFINITIONS_MIN_GAP_MS)) {
       this.definitionsWanted = false;
       ledger.setDefinitions(await api.listEventDefinitions(signal));
       this.definitionsAtMs = nowMs;

@@ -7,22 +7,15 @@ import {
   type UsageSummary,
 } from '../../model/usage.js';
 import type { MetricFamily } from '../../telemetry/families.js';
-import { systemClock, type Clock } from '../../util/clock.js';
-import { silentLogger, type Logger } from '../../util/logger.js';
 import { PolledSource, type PollSchedule } from '../polled-source.js';
 import type { ClientsRefresher } from '../clients/refresher.js';
 import { usageFamilies } from './metrics.js';
 
-export interface UsageSourceOptions {
-  org: string;
+export interface UsageSourceOptions extends PollSchedule {
   api: Pick<GenesysApi, 'queryUsageAggregates' | 'queryUsageLegacy'>;
   clients: Pick<ClientsRefresher, 'existingIds' | 'refresh' | 'directory'>;
-  intervalMs: number;
   /** Busiest endpoints per client exported (AGENT_USAGE_TOP_ENDPOINTS). */
   topEndpoints?: number;
-  clock?: Clock;
-  logger?: Logger;
-  scheduler?: PollSchedule['scheduler'];
 }
 
 /**
@@ -35,13 +28,9 @@ export class UsageSource extends PolledSource {
   private useLegacy = false;
   /** Per-endpoint figures of one complete day, and what they were fetched for (see `addEndpoints`). */
   private endpoints: { key: string; byClient: Map<string, EndpointFigures[]> } | null = null;
-  private readonly clock: Clock;
-  private readonly logger: Logger;
 
   constructor(private readonly opts: UsageSourceOptions) {
-    super('usage', opts.org, opts);
-    this.clock = opts.clock ?? systemClock;
-    this.logger = opts.logger ?? silentLogger;
+    super('usage', opts);
   }
 
   /** The latest summary, for the status page and `once`. */
@@ -54,8 +43,7 @@ export class UsageSource extends PolledSource {
   }
 
   protected async poll(signal: AbortSignal): Promise<void> {
-    const now = this.clock.now();
-    const { interval } = usageQueryInterval(now);
+    const { interval } = usageQueryInterval(this.clock.now());
     // The client list decides which clients still exist; a failure there must not stop usage.
     const listing = this.opts.clients.refresh(true).catch(() => {});
     const rows = await this.query(interval, signal);

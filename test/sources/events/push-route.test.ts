@@ -1,9 +1,9 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventLedger } from '../../../src/sources/events/ledger.js';
-import { eventsRoutes } from '../../../src/sources/events/routes.js';
-import { DEF_ID, envelope, notification, ORG_ID } from '../../helpers/signal-fixtures.js';
+import { DEF_ID, envelope, notification } from '../../helpers/signal-fixtures.js';
 import { FakeClock } from '../../helpers/clock.js';
+import { pushApp } from './push-app.js';
 
 const TOKEN = 'test-events-token-0123456789';
 const clock = new FakeClock();
@@ -13,15 +13,7 @@ ledger.setDefinitions([{ id: DEF_ID, name: 'Rate limit threshold reached' }]);
 let app: FastifyInstance;
 
 beforeAll(async () => {
-  app = Fastify();
-  await app.register(
-    eventsRoutes({
-      token: TOKEN,
-      clock,
-      ledgerFor: (id) => (id === undefined || id === ORG_ID ? ledger : undefined),
-    }),
-  );
-  await app.ready();
+  app = await pushApp(ledger, clock, TOKEN);
 });
 afterAll(async () => {
   await app.close();

@@ -3,13 +3,13 @@
  * time stands in, and the latest-events list is ordered by arrival, so events stamped in 2100 do
  * not hide new ones. The clock is a fake one; nothing depends on today's date.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EventLedger } from '../../../src/sources/events/ledger.js';
-import { eventsRoutes } from '../../../src/sources/events/routes.js';
 import type { FakeClock } from '../../helpers/clock.js';
 import { BOUNDARIES, DAY_MS, MINUTE_MS, fakeClockAt } from '../../helpers/clock.js';
-import { envelope, notification, ORG_ID } from '../../helpers/signal-fixtures.js';
+import { envelope, notification } from '../../helpers/signal-fixtures.js';
+import { pushApp } from './push-app.js';
 
 const TOKEN = 'timestamps-token-0123456789';
 let clock: FakeClock;
@@ -17,16 +17,7 @@ let app: FastifyInstance;
 
 beforeEach(async () => {
   clock = fakeClockAt(BOUNDARIES.leapDay);
-  const ledger = new EventLedger({ org: 'demo', clock });
-  app = Fastify();
-  await app.register(
-    eventsRoutes({
-      token: TOKEN,
-      clock,
-      ledgerFor: (id) => (id === undefined || id === ORG_ID ? ledger : undefined),
-    }),
-  );
-  await app.ready();
+  app = await pushApp(new EventLedger({ org: 'demo', clock }), clock, TOKEN);
 });
 afterEach(() => app.close());
 

@@ -164,3 +164,34 @@ describe('gateway endpoint attribution', () => {
       expect(endpoint === OTHER_ENDPOINT || endpoint! in templates.paths).toBe(true);
   });
 });
+
+describe('gateway with the per-endpoint families off (AGENT_MAX_ENDPOINTS=0)', () => {
+  it('never matches a request to an endpoint, and still forwards and counts it', async () => {
+    const upstream = await startFakeUpstream((_req, res) => void res.end('{}'));
+    const matched: string[] = [];
+    const match = (method: string, path: string): string => {
+      matched.push(`${method} ${path}`);
+      return OTHER_ENDPOINT;
+    };
+    for (const maxEndpoints of [1, 0]) {
+      matched.length = 0;
+      const gw = gatewayFor(upstream.url, { maxEndpoints, endpointOf: match });
+      await gw.start();
+      try {
+        for (let i = 0; i < 3; i++) {
+          const r = await request(`${gw.url}/api/v2/users/me`);
+          await r.body.dump();
+          expect(r.statusCode).toBe(200);
+        }
+        const [client] = gw.snapshot(wallClock.now());
+        expect(client?.requestsTotal).toBe(3);
+        // The control run (a cap of 1) shows the injected matcher is the one the gateway uses.
+        expect(matched).toHaveLength(maxEndpoints === 0 ? 0 : 3);
+        expect(client?.endpoints).toHaveLength(maxEndpoints === 0 ? 0 : 1);
+      } finally {
+        await gw.stop();
+      }
+    }
+    await upstream.close();
+  });
+});

@@ -27,8 +27,8 @@ describe('routeOf', () => {
     expect(routeOf('/')).toBeNull();
     expect(routeOf('/metrics')).toBeNull();
     expect(routeOf('/api/v3/users')).toBeNull();
-    expect(routeOf('/api/v2/../../admin')).toBeNull();
-    expect(routeOf('/api/v2/%2E%2E/admin')).toBeNull();
+    expect(routeOf('/api/v2/../../admin')).toBe('bad_path');
+    expect(routeOf('/api/v2/%2E%2E/admin')).toBe('bad_path');
   });
 });
 

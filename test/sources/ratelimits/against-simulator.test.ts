@@ -38,6 +38,7 @@ describe.each(MODES)('against the simulator (runaway scenario, %s answers)', (mo
         token: TOKEN,
         clock,
         ledgerFor: (id) => (id === sim.scenario.org.id ? ledger : undefined),
+        ledgerOf: (org) => (org === sim.scenario.org.id ? ledger : undefined),
       }),
     );
     await agent.listen({ host: '127.0.0.1', port: 0 });

@@ -1,25 +1,35 @@
 import { describe, expect, it } from 'vitest';
-import { PollLoop } from '../../src/sources/poll-loop.js';
+import { PolledSource, type PollSchedule } from '../../src/sources/polled-source.js';
+import type { SourceName } from '../../src/sources/source.js';
 import { ManualScheduler, FakeClock } from '../helpers/clock.js';
 
 const settle = () => new Promise((r) => setImmediate(r));
 
-describe('PollLoop on an injected scheduler', () => {
+class Probe extends PolledSource {
+  constructor(
+    name: SourceName,
+    schedule: Omit<PollSchedule, 'org'>,
+    private readonly run: () => Promise<void>,
+  ) {
+    super(name, { org: 'test', ...schedule });
+  }
+  protected poll(): Promise<void> {
+    return this.run();
+  }
+  collect() {
+    return [];
+  }
+}
+
+describe('PolledSource on an injected scheduler', () => {
   it('polls once at start, then every interval, never while stopped', async () => {
     const scheduler = new ManualScheduler();
     const clock = new FakeClock();
     let polls = 0;
-    const loop = new PollLoop({
-      name: 'usage',
-      org: 'test',
-      intervalMs: 60_000,
-      clock,
-      scheduler,
-      run: async () => {
-        polls++;
-      },
+    const loop = new Probe('usage', { intervalMs: 60_000, clock, scheduler }, async () => {
+      polls++;
     });
-    loop.start();
+    await loop.start();
     expect(polls).toBe(0); // nothing runs until the scheduler says so
     scheduler.advance(0);
     await settle();
@@ -41,17 +51,10 @@ describe('PollLoop on an injected scheduler', () => {
   it('a failed poll keeps the schedule and is reported in health', async () => {
     const scheduler = new ManualScheduler();
     let fail = true;
-    const loop = new PollLoop({
-      name: 'limits',
-      org: 'test',
-      intervalMs: 1_000,
-      clock: new FakeClock(),
-      scheduler,
-      run: async () => {
-        if (fail) throw new Error('503 from upstream');
-      },
+    const loop = new Probe('limits', { intervalMs: 1_000, clock: new FakeClock(), scheduler }, async () => {
+      if (fail) throw new Error('503 from upstream');
     });
-    loop.start();
+    await loop.start();
     scheduler.advance(0);
     await settle();
     expect(loop.health()).toMatchObject({ up: false, lastSuccessMs: null, lastError: '503 from upstream' });
