@@ -18,7 +18,6 @@ import {
   percent,
 } from '../model/thresholds.js';
 import { METHODS } from '../genesys/endpoints/index.js';
-import { REFUSAL_REASONS } from '../sources/gateway/errors.js';
 import { SOURCE_NAMES, type SourceName } from '../sources/source.js';
 import { withPoints, type CounterFamily, type HistogramFamily, type MetricFamily } from './families.js';
 
@@ -141,6 +140,14 @@ const agent = section('agent', ['agent']);
 
 const CLIENT = ['org', 'client_id', 'client_name'] as const;
 const STATUS_CLASS_VALUES = ['2xx', '3xx', '4xx', '429', '5xx'] as const;
+/** Why the gateway answered a request itself instead of forwarding it. */
+export const REFUSAL_REASONS = [
+  'bad_path',
+  'body_too_large',
+  'body_too_slow',
+  'address_concurrency',
+  'token_concurrency',
+] as const;
 const HOT_PERCENT = percent(HOT_UTILIZATION);
 
 export const catalogue = {

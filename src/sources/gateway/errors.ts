@@ -2,15 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { answerAndDiscard } from '../../util/oversize.js';
+import type { REFUSAL_REASONS } from '../../telemetry/catalogue.js';
 
-/** Why the gateway answered a request itself instead of forwarding it. */
-export const REFUSAL_REASONS = [
-  'bad_path',
-  'body_too_large',
-  'body_too_slow',
-  'address_concurrency',
-  'token_concurrency',
-] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
 /** A Genesys error's body and headers. */

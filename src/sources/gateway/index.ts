@@ -13,7 +13,7 @@ import {
 import type { ClientDirectory } from '../../model/client-directory.js';
 import { EndpointCap } from '../../model/gateway/endpoints.js';
 import { matchEndpoint } from '../../genesys/endpoints/index.js';
-import { catalogue } from '../../telemetry/catalogue.js';
+import { catalogue, REFUSAL_REASONS } from '../../telemetry/catalogue.js';
 import type { MetricFamily } from '../../telemetry/families.js';
 import { realScheduler, type Scheduler } from '../../lifecycle/scheduler.js';
 import { systemClock, type Clock } from '../../util/clock.js';
@@ -24,7 +24,7 @@ import { ConcurrencyLimiter, DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from '
 import { silentLogger, type Logger } from '../../util/logger.js';
 import { listen } from '../../server/listener.js';
 import { createProxy, upstreamFor } from './proxy.js';
-import { REFUSAL_REASONS, type RefusalReason } from './errors.js';
+import type { RefusalReason } from './errors.js';
 import { realSleep, Shaper, type ShapingOptions, type Sleep } from './shaper.js';
 
 export type { ShapingOptions } from './shaper.js';
