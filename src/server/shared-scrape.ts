@@ -1,12 +1,9 @@
 /**
- * One rendering of /metrics shared by every scrape that starts within a second of it: rendered
- * once, as the fastest reader pulls, into Buffers that each reader streams with its own cursor. A
- * stalled reader then costs a cursor and its socket's buffers whatever the org's size, where a
- * rendering per reader held one family's points each (issue 25 item 4). So that late joiners can
- * start from the top, chunks are kept for the window, but never more than RETAIN_BYTES: past that
- * (and past the window) chunks every reader has passed go at once, so a lone scrape of a large org
- * holds about what streaming did (holding a 10 000-client scrape whole broke the 128 MiB sizing).
- * A scrape never gets data collected more than WINDOW_MS before it started.
+ * One rendering of /metrics shared by the scrapes that start within WINDOW_MS of it (never older
+ * data), rendered as the fastest reader pulls; each reader streams it with its own cursor, so a
+ * stalled one costs a cursor, not a family's points (issue 25 item 4). Chunks are kept for late
+ * joiners within the window and RETAIN_BYTES, then go once every reader passed them (a 10 000-client
+ * scrape held whole broke the 128 MiB sizing).
  */
 const WINDOW_MS = 1_000;
 const RETAIN_BYTES = 8 * 1024 * 1024;

@@ -1,8 +1,6 @@
 /**
- * Prometheus exposition in chunks: the OTel serializer's own output, produced a slice of data
- * points at a time so a 10 000-client scrape (tens of MB of text) is never one string in memory.
- * Concatenated, the chunks are byte for byte what `PrometheusSerializer.serialize` returns for
- * the whole collection (test/telemetry/exposition.test.ts), so names and semantics stay OTel's.
+ * Prometheus exposition in chunks, so a 10 000-client scrape (tens of MB) is never one string:
+ * concatenated, byte for byte `PrometheusSerializer.serialize` (test/telemetry/exposition.test.ts).
  */
 import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import {
@@ -13,7 +11,7 @@ import {
 } from '@opentelemetry/sdk-metrics';
 
 /** Exposition lines per chunk (a histogram point is one per bucket plus three): ~100–300 kB. */
-const LINES_PER_CHUNK = 1_000;
+export const LINES_PER_CHUNK = 1_000;
 
 function linesPerPoint(metric: MetricData): number {
   if (metric.dataPointType !== DataPointType.HISTOGRAM) return 1;
@@ -25,8 +23,8 @@ function linesPerPoint(metric: MetricData): number {
 const withoutMetadata = (text: string): string => text.replace(/^(?:#.*(?:\n|$))*/, '');
 
 /**
- * The exposition of `metrics` (one per name: Telemetry merges families first); a metric, and
- * whatever builds it, is only taken once the text before it is consumed. target_info comes first.
+ * The exposition of `metrics` (one per name, or its slices in a row); a metric, and whatever builds
+ * it, is only taken once the text before it is consumed. target_info comes first.
  */
 export function* metricChunks(
   resource: ResourceMetrics['resource'],
@@ -40,23 +38,22 @@ export function* metricChunks(
   const whole = serializer(opts.withoutTargetInfo);
   const bare = serializer(true);
   let first = !opts.withoutTargetInfo;
-  let wrote = false;
+  /** The name whose metadata was written last: a metric of that name continues it. */
+  let written = '';
   for (const metric of metrics) {
     const n = metric.dataPoints.length;
     const per = Math.max(1, Math.floor(lines / linesPerPoint(metric)));
-    let metadataWritten = false;
     for (let from = 0; from < Math.max(n, 1); from += per) {
       const part = { ...metric, dataPoints: metric.dataPoints.slice(from, from + per) } as MetricData;
       const text = (first ? whole : bare).serialize({ resource, scopeMetrics: [{ scope, metrics: [part] }] });
       if (text.endsWith('# no registered metrics')) continue;
       first = false;
-      const body = metadataWritten ? withoutMetadata(text) : text;
+      const body = written === metric.descriptor.name ? withoutMetadata(text) : text;
       if (body === '') continue;
-      metadataWritten = true;
-      wrote = true;
+      written = metric.descriptor.name;
       yield body;
     }
   }
   // Nothing to say: what the serializer says for an empty collection.
-  if (!wrote) yield whole.serialize({ resource, scopeMetrics: [] });
+  if (written === '') yield whole.serialize({ resource, scopeMetrics: [] });
 }

@@ -8,7 +8,7 @@ import {
   type MetricProducer,
 } from '@opentelemetry/sdk-metrics';
 import { mergeFamilies, type MetricFamily } from './families.js';
-import { metricChunks } from './exposition.js';
+import { LINES_PER_CHUNK, metricChunks } from './exposition.js';
 import { loggableEndpoint, observeExports, OtlpExportLedger, type OtlpExportStatus } from './otlp-export.js';
 import { toMetricData } from './producer.js';
 import { silentLogger, type Logger } from '../util/logger.js';
@@ -48,10 +48,9 @@ export async function otlpPush(endpoint: OtlpEndpoint | null): Promise<OtlpPush 
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
 /**
- * The families on two paths: /metrics serializes them with the OTel Prometheus serializer one
- * family at a time as the socket drains (a 10 000-client scrape is tens of MB), and, when an
- * endpoint is configured, a MeterProvider's periodic OTLP/HTTP reader collects them through a
- * MetricProducer. Names and values are identical on both paths (test/telemetry/telemetry.test.ts).
+ * The families on two paths: /metrics (the OTel Prometheus serializer's text, a slice at a time as
+ * the socket drains) and, with an endpoint, a MeterProvider's periodic OTLP/HTTP reader through a
+ * MetricProducer. Names and values are identical on both (test/telemetry/telemetry.test.ts).
  */
 export class Telemetry {
   private readonly provider: MeterProvider | null = null;
@@ -103,19 +102,25 @@ export class Telemetry {
     this.provider = new MeterProvider({ resource: this.resource, readers: [reader] });
   }
 
-  /** Every family now as OTel data; the families are listed at once, each built when it is taken. */
-  private collect(): Iterable<MetricData> {
+  /** Every family now as OTel data: listed at once, each built when taken, converted `lines` at a time. */
+  private collect(lines = Infinity): Iterable<MetricData> {
     const nowMs = this.now();
     const endTime = millisToHrTime(nowMs);
     const families = this.families(nowMs);
     return (function* () {
-      for (const f of families) yield toMetricData(f, endTime);
+      for (const f of families) {
+        const points: unknown[] = f.points;
+        const per = Math.floor(lines / (f.kind === 'histogram' ? f.boundaries.length + 4 : 1)) || 1;
+        // The slice shadows the family's `points` getter, which would build them all again.
+        for (let i = 0; i === 0 || i < points.length; i += per)
+          yield toMetricData(Object.create(f, { points: { value: points.slice(i, i + per) } }), endTime);
+      }
     })();
   }
 
   /** /metrics as the reader drains it: rejects if the families cannot be listed, ends if one fails. */
   async scrapeChunks(): Promise<Iterable<string>> {
-    return metricChunks(this.resource, this.scope, this.collect(), {
+    return metricChunks(this.resource, this.scope, this.collect(LINES_PER_CHUNK), {
       withoutTargetInfo: false,
       withoutScopeInfo: true,
     });

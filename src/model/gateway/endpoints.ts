@@ -95,13 +95,14 @@ export class ClientEndpoints {
       const perMinute = e.window.total(nowMs);
       out.push({ endpoint: e.endpoint, method: e.method, perMinute, requests, rateLimited });
     }
-    return out.sort((a, b) => b.perMinute - a.perMinute || b.requests - a.requests);
+    // Exact size (slice; push reserved 17 slots): a scrape holds one for every client.
+    return out.sort((a, b) => b.perMinute - a.perMinute || b.requests - a.requests).slice();
   }
 
   counts(): EndpointCount[] {
-    return [...(this.byKey?.values() ?? [])].flatMap((e) =>
-      e.classes.map((r) => ({ endpoint: e.endpoint, method: e.method, ...r })),
-    );
+    return [...(this.byKey?.values() ?? [])]
+      .flatMap((e) => e.classes.map((r) => ({ endpoint: e.endpoint, method: e.method, ...r })))
+      .slice(); // exact size too: flatMap reserves more
   }
 }
 

@@ -22,11 +22,10 @@ export function gatewayFamilies(m: GatewayMeasurements, nowMs: number, ctx: Fami
   };
   const live = once(() => m.snapshot(nowMs, ctx.nameOf, ctx.limitOf));
   const counters = once(() => m.counters(nowMs));
-  const base = (clientId: string) => ({
-    org: ctx.org,
-    client_id: clientId,
-    client_name: ctx.nameOf(clientId),
-  });
+  // One attributes object per client for all its families' points (one per point was MBs a scrape).
+  const bases = new Map<string, { org: string; client_id: string; client_name: string }>();
+  const base = (id: string) =>
+    bases.get(id) ?? bases.set(id, { org: ctx.org, client_id: id, client_name: ctx.nameOf(id) }).get(id)!;
   const gauge = (pick: (c: ClientMeasurement) => number) => () =>
     live().map((c) => ({ attributes: base(c.clientId), value: pick(c) }));
   /** Per client, its counter points: each one's own attributes (beyond the client's) and value. */
