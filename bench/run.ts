@@ -8,7 +8,14 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { profileFor, type Mode, type Profile } from './lib/profile.js';
 import { benchResultSchema, type BenchResult } from './lib/result.js';
-import { evaluateTargets, renderContainer, renderEndpoints, renderOrgs, renderReport } from './lib/report.js';
+import {
+  evaluateTargets,
+  renderContainer,
+  renderGateway,
+  renderEndpoints,
+  renderOrgs,
+  renderReport,
+} from './lib/report.js';
 import { containerSuite } from './suites/container.js';
 import { endpointsSuite } from './suites/endpoints.js';
 import { gatewaySuite } from './suites/gateway.js';
@@ -19,7 +26,7 @@ import { startOwnCalls } from './suites/own-calls.js';
 import { NODE_FLAGS } from '../src/runtime/node-flags.js';
 
 const USAGE =
-  'usage: bench/run.js [--quick | --smoke] [--no-nginx] [--only orgs|endpoints|container] [--out FILE] | --render FILE';
+  'usage: bench/run.js [--quick | --smoke] [--no-nginx] [--only gateway|orgs|endpoints|container] [--out FILE] | --render FILE';
 const DEFAULT_OUT = fileURLToPath(new URL('../../bench/results/latest.json', import.meta.url));
 
 /** A suite that runs alone (`--only`): its figures and its table. */
@@ -30,6 +37,7 @@ const alone =
     return { figures, text: render(figures) };
   };
 const ONLY = {
+  gateway: alone(gatewaySuite, renderGateway),
   orgs: alone(orgsSuite, renderOrgs),
   endpoints: alone(endpointsSuite, renderEndpoints),
   container: alone(containerSuite, renderContainer),

@@ -122,42 +122,7 @@ export function renderReport(r: BenchResult): string {
   out.push(
     `Mode ${r.mode}; ${m.nproc} × ${m.cpuModel}; Node ${m.node}; shipped flags: ${r.shippedNodeFlags.join(' ') || '(none)'}; ${r.startedAt}; ${r.durationSeconds.toFixed(0)} s`,
   );
-  const g = r.gateway;
-  out.push(
-    '',
-    `### Gateway (${g.path}, ${g.tokens} tokens, ${g.connections} connections; ${g.roundsPlanned} alternating rounds; median (min–max) over rounds)`,
-  );
-  out.push(
-    table(
-      ['case', 'saturation req/s', 'proxy CPU µs/req', `p99 at ${g.pacedRate}/s ms`, 'peak RSS MiB'],
-      g.cases.map((c) =>
-        c.skipped
-          ? [c.name, `skipped: ${c.skipped}`, '', '', '']
-          : [
-              c.name,
-              s(c.requestsPerSecond, 0),
-              s(c.proxyCpuMicrosPerRequest, 1),
-              s(c.pacedP99Ms, 2),
-              mib(c.proxyPeakRssBytes),
-            ],
-      ),
-    ),
-  );
-  const ra = g.ratios;
-  out.push(
-    '',
-    `CPU per request (per-round ratios, median (min–max)): gateway/floor ${s(ra.gatewayCpuToFloor)}, shaping/floor ${s(ra.shapingCpuToFloor)}, ` +
-      `floor/nginx ${s(ra.floorCpuToNginx)}, gateway/nginx ${s(ra.gatewayCpuToNginx)}`,
-    `Throughput: gateway/floor ${s(ra.gatewayToFloorThroughput)}, shaping/floor ${s(ra.shapingToFloorThroughput)}, ` +
-      `gateway/nginx ${s(ra.gatewayToNginxThroughput)}, floor/nginx ${s(ra.floorToNginxThroughput)}`,
-    `Added p99 vs direct at ${g.pacedRate}/s (ms; shown only where every round agrees on the sign): ` +
-      (['floor', 'gateway', 'gatewayShaping', 'nginx'] as const)
-        .map((k) => {
-          const a = g.addedP99Ms[k];
-          return `${k} ${a && a.rounds >= 3 && (a.min > 0 || a.max < 0) ? s(a) : 'within noise'}`;
-        })
-        .join(', '),
-  );
+  out.push('', renderGateway(r.gateway));
   const i = r.idle;
   out.push(
     '',
@@ -246,6 +211,45 @@ export function renderReport(r: BenchResult): string {
 }
 
 /** The shipped agent in memory limits beside no limit (bench/suites/container.ts). */
+export function renderGateway(g: BenchResult['gateway']): string {
+  const out: string[] = [];
+  out.push(
+    `### Gateway (${g.path}, ${g.tokens} tokens, ${g.connections} connections; ${g.roundsPlanned} alternating rounds; median (min–max) over rounds)`,
+  );
+  out.push(
+    table(
+      ['case', 'saturation req/s', 'proxy CPU µs/req', `p99 at ${g.pacedRate}/s ms`, 'peak RSS MiB'],
+      g.cases.map((c) =>
+        c.skipped
+          ? [c.name, `skipped: ${c.skipped}`, '', '', '']
+          : [
+              c.name,
+              s(c.requestsPerSecond, 0),
+              s(c.proxyCpuMicrosPerRequest, 1),
+              s(c.pacedP99Ms, 2),
+              mib(c.proxyPeakRssBytes),
+            ],
+      ),
+    ),
+  );
+  const ra = g.ratios;
+  out.push(
+    '',
+    `CPU per request (per-round ratios, median (min–max)): gateway/floor ${s(ra.gatewayCpuToFloor)}, shaping/floor ${s(ra.shapingCpuToFloor)}, ` +
+      `floor/nginx ${s(ra.floorCpuToNginx)}, gateway/nginx ${s(ra.gatewayCpuToNginx)}`,
+    `Throughput: gateway/floor ${s(ra.gatewayToFloorThroughput)}, shaping/floor ${s(ra.shapingToFloorThroughput)}, ` +
+      `gateway/nginx ${s(ra.gatewayToNginxThroughput)}, floor/nginx ${s(ra.floorToNginxThroughput)}`,
+    `Added p99 vs direct at ${g.pacedRate}/s (ms; shown only where every round agrees on the sign): ` +
+      (['floor', 'gateway', 'gatewayShaping', 'nginx'] as const)
+        .map((k) => {
+          const a = g.addedP99Ms[k];
+          return `${k} ${a && a.rounds >= 3 && (a.min > 0 || a.max < 0) ? s(a) : 'within noise'}`;
+        })
+        .join(', '),
+  );
+  return out.join('\n');
+}
+
 export function renderContainer(c: BenchResult['container']): string {
   const title = `### In a memory cgroup (${c.clients} clients, each logging in once through the gateway)`;
   if (c.skipped) return `${title}\nskipped: ${c.skipped}`;
