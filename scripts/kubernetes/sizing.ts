@@ -10,9 +10,9 @@ export const MEASURED = {
   /** Smallest memory limit the agent ran in with 10 000 clients and tokens: no OOM, every scrape answered. */
   fitsLimitMiB: 128,
   /** The cgroup's peak usage (memory.max_usage_in_bytes) in that limit over the same run. */
-  maxUsageMiB: 119.8,
+  maxUsageMiB: 121.0,
   /** CPU per 1 000 forwarded requests per second through the gateway, in cores. */
-  gatewayCoresPer1000Rps: 0.05,
+  gatewayCoresPer1000Rps: 0.06,
   /** A shard replica's memory limit, and the cgroup's peak in it polling 10 000 clients with traffic (docs/performance.md, "Sharding"). */
   shardLimitMiB: 256,
   shardMaxUsageMiB: 132.4,
