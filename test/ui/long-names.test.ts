@@ -16,6 +16,7 @@ import { startAgent, type RunningAgent } from '../../src/agent.js';
 import { loadConfig } from '../../src/config/config.js';
 import { demo } from '../../src/simulator/scenarios/demo.js';
 import { waitFor } from '../helpers/spawn-agent.js';
+import { pageWidths } from '../helpers/page-fit.js';
 
 const LONG_NAME = `Huge_${'N'.repeat(64 * 1024)}`;
 const LONG_ID = `id-${'7'.repeat(64 * 1024)}`;
@@ -84,13 +85,7 @@ describe('a 64 KiB client name on the status page', () => {
       expect((await name.boundingBox())!.height).toBeLessThan(40);
       expect(await row.locator('[data-client-id]').count()).toBe(0);
       expect(await row.getAttribute('data-client-id')).toBe(LONG_ID);
-      const widths = await page.evaluate(() => {
-        const d = globalThis as unknown as {
-          document: { documentElement: { scrollWidth: number } };
-          innerWidth: number;
-        };
-        return { scroll: d.document.documentElement.scrollWidth, inner: d.innerWidth };
-      });
+      const widths = await pageWidths(page);
       expect(widths.scroll).toBeLessThanOrEqual(widths.inner);
       await context.close();
     },

@@ -8,6 +8,7 @@ import { startAgent, type RunningAgent } from '../../src/agent.js';
 import { loadConfig } from '../../src/config/config.js';
 import type { ClientsSnapshot } from '../../src/server/snapshot.js';
 import { waitFor } from '../helpers/spawn-agent.js';
+import { pageWidths } from '../helpers/page-fit.js';
 import { BOUNDARIES, fakeClockAt, ManualScheduler } from '../helpers/clock.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -156,14 +157,8 @@ describe('status page (demo mode, headless Chromium)', () => {
 
   it('fits a phone screen without horizontal scrolling', async () => {
     const { page, foreign, errors } = await openPage(390, 844);
-    const fits = await page.evaluate(() => {
-      const d = globalThis as unknown as {
-        document: { documentElement: { scrollWidth: number } };
-        innerWidth: number;
-      };
-      return { scrollWidth: d.document.documentElement.scrollWidth, innerWidth: d.innerWidth };
-    });
-    expect(fits.scrollWidth).toBeLessThanOrEqual(fits.innerWidth);
+    const fits = await pageWidths(page);
+    expect(fits.scroll).toBeLessThanOrEqual(fits.inner);
     // Cards clip their overflow, so also check that no cell value is wider than its box.
     const clipped = await page
       .locator('td .v')
